@@ -1,0 +1,58 @@
+// Package analysis builds the cross-team dependency graph and finds stalled work
+// and cross-team misalignment. Everything here is a pure function of (issues,
+// teams, rules, now): no I/O.
+package analysis
+
+import "time"
+
+// Kinds of findings.
+const (
+	KindStalled    = "stalled"
+	KindMisaligned = "misaligned"
+)
+
+// Rules, by kind.
+const (
+	RuleIdle             = "idle"
+	RuleChurning         = "churning"
+	RuleUnowned          = "unowned"
+	RuleOverdue          = "overdue"
+	RuleBlockerResolved  = "blocker_resolved"
+	RuleBlockedByStalled = "blocked_by_stalled"
+
+	RulePriorityInversion  = "priority_inversion"
+	RuleScheduleConflict   = "schedule_conflict"
+	RuleUnscheduledBlocker = "unscheduled_blocker"
+	RuleStatusDrift        = "status_drift"
+	RuleDeadDependency     = "dead_dependency"
+	RuleCycle              = "cycle"
+)
+
+// StalledRules and MisalignedRules list every rule of each kind, in the order
+// reports show them.
+var (
+	StalledRules    = []string{RuleIdle, RuleChurning, RuleUnowned, RuleOverdue, RuleBlockerResolved, RuleBlockedByStalled}
+	MisalignedRules = []string{RulePriorityInversion, RuleScheduleConflict, RuleUnscheduledBlocker, RuleStatusDrift, RuleDeadDependency, RuleCycle}
+)
+
+// Severities, most urgent first.
+const (
+	SeverityCritical = "critical"
+	SeverityWarning  = "warning"
+	SeverityInfo     = "info"
+)
+
+// Finding is one thing a technical program manager would act on. Its JSON
+// form is the stable contract of `baton findings --json`.
+type Finding struct {
+	Kind         string    `json:"kind"`
+	Rule         string    `json:"rule"`
+	Issue        string    `json:"issue"` // key of the issue the finding is about
+	Team         string    `json:"team"`  // that issue's team (for misalignment: the waiting team)
+	Related      []string  `json:"related"`
+	RelatedTeams []string  `json:"related_teams"`
+	Severity     string    `json:"severity"`
+	Since        time.Time `json:"since"` // when the condition began, as well as can be known
+	Summary      string    `json:"summary"`
+	NextStep     string    `json:"next_step"` // who should do what
+}

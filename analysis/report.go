@@ -1,0 +1,41 @@
+package analysis
+
+import (
+	"time"
+
+	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/model"
+)
+
+// Input is everything one analysis looks at.
+type Input struct {
+	Issues []model.Issue // open issues, recently closed ones, and the ends of their links
+	Teams  []config.Team // in configured order; each with its effective Rules
+	Rules  config.Rules  // for issues no team claims
+	Now    time.Time
+}
+
+// Report is the result of one analysis: the snapshot metrics export and
+// rollups summarise.
+type Report struct {
+	Now      time.Time
+	Teams    []string      // configured team names, in order
+	Issues   []model.Issue // the analysed issues, Team set, sorted by key
+	Edges    []Edge        // blocking edges merged across origins and mirrors, sorted
+	Findings []Finding     // most severe first, then by team, rule, issue
+}
+
+// Edge is a blocking dependency: From blocks To (To's team waits on From's).
+type Edge struct {
+	From     string         `json:"from"`
+	To       string         `json:"to"`
+	FromTeam string         `json:"from_team"`
+	ToTeam   string         `json:"to_team"`
+	Origins  []model.Origin `json:"origins"`
+	Open     bool           `json:"open"` // both ends not done (a placeholder end counts as open)
+}
+
+// CrossTeam reports whether the edge joins two different, known teams.
+func (e *Edge) CrossTeam() bool {
+	return e.FromTeam != "" && e.ToTeam != "" && e.FromTeam != e.ToTeam
+}

@@ -1,0 +1,114 @@
+// Package config loads baton's YAML configuration: strict decoding (unknown keys
+// are errors naming file:line), ${ENV} expansion, *_file variants for secrets,
+// defaults, and Validate, which makes no network calls. It is the only package
+// that reads the environment or files for configuration.
+package config
+
+import (
+	"github.com/batonhq/baton/model"
+)
+
+// Config is the whole configuration file.
+type Config struct {
+	Storage  Storage  `yaml:"storage"`
+	Listen   string   `yaml:"listen"`   // default 127.0.0.1:9464
+	Timezone string   `yaml:"timezone"` // IANA name, default UTC; for schedules and "this week"
+	Sources  []Source `yaml:"sources"`
+	Teams    []Team   `yaml:"teams"`
+	Status   Status   `yaml:"status"`
+	Priority Priority `yaml:"priority"`
+	Rules    Rules    `yaml:"rules"`
+	Rollup   Rollup   `yaml:"rollup"`
+}
+
+// Storage says where baton keeps its data.
+type Storage struct {
+	Path string `yaml:"path"` // SQLite file, default baton.db
+}
+
+// Source is one GitHub or Jira connection.
+type Source struct {
+	Name      string   `yaml:"name"`
+	Type      string   `yaml:"type"` // github | jira
+	URL       string   `yaml:"url"`  // API base; default https://api.github.com/ for github
+	Token     Secret   `yaml:"token"`
+	TokenFile string   `yaml:"token_file"`
+	Interval  Duration `yaml:"interval"` // default 5m
+
+	// GitHub
+	Repos []string `yaml:"repos"` // owner/repo, or owner/* for every repo of an org
+
+	// Jira
+	Deployment string `yaml:"deployment"` // cloud | server (Data Center); default cloud
+	Email      string `yaml:"email"`      // cloud: the account the API token belongs to
+	JQL        string `yaml:"jql"`
+
+	// Tuning; defaults are right for most installations.
+	Parallel          int      `yaml:"parallel"`           // requests in flight on this credential, default 4
+	Overlap           Duration `yaml:"overlap"`            // re-read window behind the cursor, default 2m
+	ReconcileInterval Duration `yaml:"reconcile_interval"` // full key listing to find deletions, default 24h
+}
+
+// Team is a team, the selectors that claim issues for it, where its weekly
+// rollup goes, and rule thresholds that differ from the global ones.
+type Team struct {
+	model.Team `yaml:",inline"`
+	Email      []string `yaml:"email"`
+	// Rules are the effective thresholds for this team: after Load, the global
+	// rules with this team's overrides applied.
+	Rules Rules `yaml:"rules"`
+}
+
+// Status says how raw states map onto model statuses.
+type Status struct {
+	GitHub GitHubStatus `yaml:"github"`
+	Jira   JiraStatus   `yaml:"jira"`
+}
+
+// GitHubStatus maps labels of open GitHub issues to statuses.
+type GitHubStatus struct {
+	InProgressLabels []string `yaml:"in_progress_labels"` // default [in progress, doing]
+	BlockedLabels    []string `yaml:"blocked_labels"`     // default [blocked]
+}
+
+// JiraStatus maps Jira statuses, resolutions and link types.
+type JiraStatus struct {
+	BlockedStatuses    []string `yaml:"blocked_statuses"`    // default [Blocked]
+	DroppedResolutions []string `yaml:"dropped_resolutions"` // default [Won't Do, Won't Fix, Duplicate, Cannot Reproduce, Declined, Obsolete]
+	BlockingLinkTypes  []string `yaml:"blocking_link_types"` // link type names meaning "blocks", default [Blocks]
+}
+
+// Priority maps raw priorities to 1 (highest) … 5 (lowest).
+type Priority struct {
+	GitHubLabels map[string]int `yaml:"github_labels"` // default {P0: 1, P1: 1, P2: 2, P3: 3, P4: 4}
+	JiraNames    map[string]int `yaml:"jira_names"`    // default {Highest: 1, Blocker: 1, Critical: 1, High: 2, Major: 2, Medium: 3, Low: 4, Minor: 4, Lowest: 5, Trivial: 5}
+}
+
+// Rules are the analysis thresholds.
+type Rules struct {
+	IdleAfter       Duration `yaml:"idle_after"`       // default 7d
+	ChurnWindow     Duration `yaml:"churn_window"`     // default 14d
+	ChurnEvents     int      `yaml:"churn_events"`     // default 5
+	PriorityGap     int      `yaml:"priority_gap"`     // default 2
+	ScheduleHorizon Duration `yaml:"schedule_horizon"` // default 30d
+	DriftAfter      Duration `yaml:"drift_after"`      // default 2d
+}
+
+// Rollup configures the weekly emails.
+type Rollup struct {
+	Schedule string   `yaml:"schedule"` // cron, in Config.Timezone; default "0 9 * * MON"
+	To       []string `yaml:"to"`       // recipients of the org-wide rollup
+	SMTP     SMTP     `yaml:"smtp"`
+}
+
+// SMTP is the mail server rollups are sent through.
+type SMTP struct {
+	Host         string   `yaml:"host"`
+	Port         int      `yaml:"port"` // default 25 (none), 587 (starttls), 465 (tls)
+	Username     string   `yaml:"username"`
+	Password     Secret   `yaml:"password"`
+	PasswordFile string   `yaml:"password_file"`
+	From         string   `yaml:"from"`
+	TLS          string   `yaml:"tls"`     // none | starttls | tls; default starttls
+	Timeout      Duration `yaml:"timeout"` // default 30s
+}

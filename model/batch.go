@@ -1,0 +1,26 @@
+package model
+
+// Batch is one unit of sync work as a connector hands it over: a page of issues
+// and the cursor positions that page completes. The store commits all of it in
+// one transaction, so a cursor never advances past data that was not saved.
+type Batch struct {
+	Source string
+	// Issues are upserted by key; each one's Links replace the links it
+	// declared before.
+	Issues []Issue
+	// Cursors are the connector's positions, by scope (a repository, a project,
+	// or "" for the whole source), committed with Issues. Values are opaque to
+	// everything but the connector that wrote them.
+	Cursors map[string]string
+	// Present, when set, is a full listing of the keys that still exist under
+	// a key prefix of this source: the store deletes every other issue of the
+	// source under that prefix (deletions and transfers).
+	Present *KeySet
+}
+
+// KeySet is every key that exists under Prefix (e.g. "github:acme/core#" or
+// "jira:") for a source at the time it was listed.
+type KeySet struct {
+	Prefix string
+	Keys   []string
+}

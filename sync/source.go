@@ -1,0 +1,28 @@
+// Package sync runs the connectors: one loop per source, each page of issues
+// committed to the store together with the cursor it completes.
+package sync
+
+import (
+	"context"
+	"time"
+
+	"github.com/batonhq/baton/model"
+)
+
+// Source is a connector as the engine consumes it.
+type Source interface {
+	// Name is the configured source name.
+	Name() string
+	// Sync reads everything that changed since cursors (as last committed,
+	// by scope; empty on the first run) and hands it over page by page to
+	// emit, which returns only after the batch is durably committed. Sync
+	// must stop and return emit's error if emit fails.
+	Sync(ctx context.Context, cursors map[string]string, emit func(context.Context, model.Batch) error) error
+}
+
+// A connector's errors tell the engine how to react by implementing these
+// methods; errors without them are treated as transient.
+type (
+	permanent  interface{ Permanent() bool }
+	retryAfter interface{ RetryAfter() time.Duration }
+)
