@@ -5,6 +5,8 @@
 package config
 
 import (
+	"time"
+
 	"github.com/batonhq/baton/model"
 )
 
@@ -19,6 +21,9 @@ type Config struct {
 	Priority Priority `yaml:"priority"`
 	Rules    Rules    `yaml:"rules"`
 	Rollup   Rollup   `yaml:"rollup"`
+
+	origin *origin        // where each key was written; nil for a Config built in code
+	loc    *time.Location // Timezone, loaded by Validate
 }
 
 // Storage says where baton keeps its data.

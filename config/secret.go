@@ -1,5 +1,7 @@
 package config
 
+import "fmt"
+
 // Secret is a credential. It prints, marshals and logs as "<secret>"; use
 // Reveal to get the value where it is actually needed.
 type Secret string
@@ -27,3 +29,7 @@ func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + s.String() +
 
 // LogValue keeps log/slog from printing the value.
 func (s Secret) LogValue() string { return s.String() }
+
+// Format keeps every fmt verb (%d, %x, %q ... not only %v and %s) from
+// printing the value.
+func (s Secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(s.String())) }

@@ -1,0 +1,177 @@
+package config
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+var (
+	durationType = reflect.TypeFor[Duration]()
+	secretType   = reflect.TypeFor[Secret]()
+)
+
+// checker walks a YAML tree against the type it will be decoded into before
+// yaml.v3 decodes it. On the way it expands ${ENV} references in place,
+// records the line of every key and list element under a path such as
+// "sources[1].repos[0]", and collects every unknown key, duplicate key and
+// type mismatch as a "file:line: ..." error, so that one run reports all of
+// them with baton's wording.
+type checker struct {
+	pos  *origin
+	errs []error
+	seen map[*yaml.Node]bool // scalars already expanded (aliases share nodes)
+}
+
+func (c *checker) errorf(line int, format string, args ...any) {
+	c.errs = append(c.errs, fmt.Errorf("%s:%d: %s", c.pos.file, line, fmt.Sprintf(format, args...)))
+}
+
+// check checks n against t; path names n for errors and the position map.
+func (c *checker) check(n *yaml.Node, t reflect.Type, path string) {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
+		c.pos.nulls[path] = true
+		return
+	}
+	switch {
+	case t == durationType:
+		c.scalar(n, path, func(v string) error { _, err := ParseDuration(v); return err })
+	case t.Kind() == reflect.String:
+		c.scalar(n, path, nil)
+	case t.Kind() == reflect.Int:
+		c.scalar(n, path, func(v string) error {
+			if _, err := strconv.Atoi(v); err != nil {
+				return fmt.Errorf("want a whole number, got %q", v)
+			}
+			return nil
+		})
+	case t.Kind() == reflect.Slice:
+		if c.want(n, yaml.SequenceNode, path) {
+			for i, e := range n.Content {
+				p := fmt.Sprintf("%s[%d]", path, i)
+				c.pos.lines[p] = e.Line
+				c.check(e, t.Elem(), p)
+			}
+		}
+	case t.Kind() == reflect.Map:
+		c.mapping(n, path, func(string) (reflect.Type, bool) { return t.Elem(), true })
+	case t.Kind() == reflect.Struct:
+		fields := yamlFields(t)
+		c.mapping(n, path, func(k string) (reflect.Type, bool) { ft, ok := fields[k]; return ft, ok })
+	default:
+		panic("config: no check for " + t.String())
+	}
+}
+
+// scalar expands a scalar value in place and checks it with valid, if given.
+// A value that expands to nothing counts as absent (null).
+func (c *checker) scalar(n *yaml.Node, path string, valid func(string) error) {
+	if !c.want(n, yaml.ScalarNode, path) {
+		return
+	}
+	if !c.seen[n] {
+		c.seen[n] = true
+		v, err := expand(n.Value)
+		if err != nil {
+			c.errorf(n.Line, "%s: %v", path, err)
+			return
+		}
+		if v != n.Value && n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) == 0 {
+			n.Tag = "" // let yaml.v3 resolve the expanded text afresh
+		}
+		n.Value = v
+	}
+	if n.Value == "" && valid != nil {
+		n.Tag = "!!null"
+		c.pos.nulls[path] = true
+		return
+	}
+	if valid != nil {
+		if err := valid(n.Value); err != nil {
+			c.errorf(n.Line, "%s: %v", path, err)
+		}
+	}
+}
+
+// mapping checks the keys of a mapping node; field says what type a key's
+// value has and whether the key is known at all.
+func (c *checker) mapping(n *yaml.Node, path string, field func(string) (reflect.Type, bool)) {
+	if !c.want(n, yaml.MappingNode, path) {
+		return
+	}
+	first := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			c.errorf(k.Line, "%s: keys must be plain strings", describe(path))
+			continue
+		}
+		if line, dup := first[k.Value]; dup {
+			c.errorf(k.Line, "duplicate key %q in %s (first at line %d)", k.Value, describe(path), line)
+			continue
+		}
+		first[k.Value] = k.Line
+		ft, ok := field(k.Value)
+		if !ok {
+			c.errorf(k.Line, "unknown key %q in %s", k.Value, describe(path))
+			continue
+		}
+		p := join(path, k.Value)
+		c.pos.lines[p] = k.Line
+		c.check(v, ft, p)
+	}
+}
+
+// want reports whether n has the wanted kind, and records an error if not.
+func (c *checker) want(n *yaml.Node, kind yaml.Kind, path string) bool {
+	if n.Kind == kind {
+		return true
+	}
+	names := map[yaml.Kind]string{yaml.MappingNode: "a mapping", yaml.SequenceNode: "a list", yaml.ScalarNode: "a single value"}
+	got := names[n.Kind]
+	if n.Kind == yaml.ScalarNode {
+		got = fmt.Sprintf("%q", n.Value)
+	}
+	c.errorf(n.Line, "%s: want %s, got %s", describe(path), names[kind], got)
+	return false
+}
+
+// yamlFields maps the YAML keys of struct type t, inlined structs included,
+// to their field types.
+func yamlFields(t reflect.Type) map[string]reflect.Type {
+	fields := map[string]reflect.Type{}
+	for f := range t.Fields() {
+		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		switch {
+		case !f.IsExported() || name == "-":
+		case opts == "inline":
+			for k, v := range yamlFields(f.Type) {
+				fields[k] = v
+			}
+		default:
+			fields[name] = f.Type
+		}
+	}
+	return fields
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// describe names a path in a message; the root has no path.
+func describe(path string) string {
+	if path == "" {
+		return "the top level"
+	}
+	return path
+}

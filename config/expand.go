@@ -1,0 +1,78 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+)
+
+// expand replaces ${VAR} and ${VAR:-default} in s with values from the
+// environment. ${VAR:-default} uses the default when VAR is unset or empty;
+// ${VAR} with VAR unset is an error. "$${" stands for a literal "${", and a "$"
+// not followed by "{" is kept as it is.
+//
+// Errors never quote s: it may be a secret written inline.
+func expand(s string) (string, error) {
+	if !strings.Contains(s, "${") {
+		return s, nil
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '$')
+		if i < 0 {
+			b.WriteString(s)
+			return b.String(), nil
+		}
+		b.WriteString(s[:i])
+		s = s[i:]
+		switch {
+		case strings.HasPrefix(s, "$${"):
+			b.WriteString("${")
+			s = s[3:]
+		case strings.HasPrefix(s, "${"):
+			end := strings.IndexByte(s, '}')
+			if end < 0 {
+				return "", errors.New(`"${" without a closing "}"`)
+			}
+			v, err := lookup(s[2:end])
+			if err != nil {
+				return "", err
+			}
+			b.WriteString(v)
+			s = s[end+1:]
+		default:
+			b.WriteByte('$')
+			s = s[1:]
+		}
+	}
+}
+
+// lookup resolves the inside of one ${...} reference.
+func lookup(ref string) (string, error) {
+	name, def, hasDef := strings.Cut(ref, ":-")
+	if !isEnvName(name) {
+		return "", errors.New(`malformed "${...}": want ${NAME} or ${NAME:-default}`)
+	}
+	v, ok := os.LookupEnv(name)
+	switch {
+	case ok && (v != "" || !hasDef):
+		return v, nil
+	case hasDef:
+		return def, nil
+	}
+	return "", fmt.Errorf("environment variable %s is not set (write ${%s:-default} to give a default)", name, name)
+}
+
+// isEnvName reports whether s is a POSIX-style variable name.
+func isEnvName(s string) bool {
+	if s == "" || s[0] >= '0' && s[0] <= '9' {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,51 @@
+package config
+
+import (
+	"fmt"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/batonhq/baton/model"
+)
+
+// RulesFor returns the thresholds for the named team: the global rules with
+// that team's overrides applied, or the global rules for "" or an unknown
+// team.
+func (c *Config) RulesFor(team string) Rules {
+	for _, t := range c.Teams {
+		if t.Name == team && team != "" {
+			return t.Rules
+		}
+	}
+	return c.Rules
+}
+
+// ModelTeams returns the teams in configured order, as model.TeamOf wants
+// them.
+func (c *Config) ModelTeams() []model.Team {
+	teams := make([]model.Team, len(c.Teams))
+	for i, t := range c.Teams {
+		teams[i] = t.Team
+	}
+	return teams
+}
+
+// Location returns the configured time zone, loaded by Validate; UTC if
+// Validate has not run or the zone did not load.
+func (c *Config) Location() *time.Location {
+	if c.loc == nil {
+		return time.UTC
+	}
+	return c.loc
+}
+
+// Dump returns the effective configuration, defaults included, as YAML, with
+// every secret shown as <secret>. `baton config check` prints it.
+func (c *Config) Dump() ([]byte, error) {
+	out, err := yaml.Marshal(c)
+	if err != nil {
+		return nil, fmt.Errorf("dumping config: %w", err)
+	}
+	return out, nil
+}
