@@ -1,0 +1,166 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/batonhq/baton/model"
+)
+
+// Applied counts what a batch changed.
+type Applied struct {
+	Upserted int // issues written (a stored row that was strictly newer is kept and not counted)
+	Deleted  int // issues removed because b.Present no longer lists them
+}
+
+// ApplyBatch commits b in one transaction: every issue upserted by key, the
+// links each written issue declares replacing the ones it declared before, the
+// issues of b.Source under b.Present.Prefix that the listing no longer has
+// deleted (with their links), and b.Cursors saved. Issues written in the same
+// batch count as present. A stored issue whose Updated is strictly newer than
+// the incoming one is kept, links included. If anything fails nothing of the
+// batch is kept, so a cursor never gets ahead of its data.
+func (s *Store) ApplyBatch(ctx context.Context, b model.Batch) (Applied, error) {
+	if b.Source == "" {
+		return Applied{}, fmt.Errorf("applying batch: source is empty")
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return Applied{}, fmt.Errorf("applying batch of %s: %w", b.Source, err)
+	}
+	defer tx.Rollback()
+	w := batchWriter{
+		upsertIssue:  tx.StmtContext(ctx, s.upsertIssue),
+		deleteLinks:  tx.StmtContext(ctx, s.deleteLinks),
+		insertLink:   tx.StmtContext(ctx, s.insertLink),
+		deleteIssue:  tx.StmtContext(ctx, s.deleteIssue),
+		upsertCursor: tx.StmtContext(ctx, s.upsertCursor),
+	}
+	var n Applied
+	for i := range b.Issues {
+		written, err := w.issue(ctx, b.Source, &b.Issues[i])
+		if err != nil {
+			return Applied{}, fmt.Errorf("applying batch of %s: issue %d (%q): %w", b.Source, i, b.Issues[i].Key, err)
+		}
+		if written {
+			n.Upserted++
+		}
+	}
+	if b.Present != nil {
+		if n.Deleted, err = w.deleteMissing(ctx, tx, b); err != nil {
+			return Applied{}, fmt.Errorf("applying batch of %s: deleting issues under %q: %w", b.Source, b.Present.Prefix, err)
+		}
+	}
+	for scope, value := range b.Cursors {
+		if _, err := w.upsertCursor.ExecContext(ctx, b.Source, scope, value); err != nil {
+			return Applied{}, fmt.Errorf("applying batch of %s: saving cursor %q: %w", b.Source, scope, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return Applied{}, fmt.Errorf("applying batch of %s: committing: %w", b.Source, err)
+	}
+	return n, nil
+}
+
+// batchWriter holds the store's statements bound to one transaction.
+type batchWriter struct {
+	upsertIssue, deleteLinks, insertLink, deleteIssue, upsertCursor *sql.Stmt
+}
+
+// issue upserts is and, when it was written, replaces its links. It reports
+// whether it was written.
+func (w *batchWriter) issue(ctx context.Context, source string, is *model.Issue) (bool, error) {
+	switch {
+	case is.Key == "":
+		return false, fmt.Errorf("key is empty")
+	case is.Source != source:
+		return false, fmt.Errorf("source is %q, want the batch's %q", is.Source, source)
+	case is.Updated.IsZero():
+		return false, fmt.Errorf("updated time is missing")
+	}
+	args, err := issueArgs(is)
+	if err != nil {
+		return false, err
+	}
+	res, err := w.upsertIssue.ExecContext(ctx, args...)
+	if err != nil {
+		return false, fmt.Errorf("upserting: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err // kept the newer stored row and its links
+	}
+	if _, err := w.deleteLinks.ExecContext(ctx, is.Key); err != nil {
+		return false, fmt.Errorf("deleting old links: %w", err)
+	}
+	for i, l := range is.Links {
+		if l.From == "" || l.To == "" {
+			return false, fmt.Errorf("link %d (%s %q -> %q) has an empty end", i, l.Type, l.From, l.To)
+		}
+		if _, err := w.insertLink.ExecContext(ctx, is.Key, i, l.From, l.To, string(l.Type), string(l.Origin), l.RawType); err != nil {
+			return false, fmt.Errorf("inserting link %d: %w", i, err)
+		}
+	}
+	return true, nil
+}
+
+// deleteMissing deletes the issues of b.Source under b.Present.Prefix that
+// neither b.Present.Keys nor b.Issues name, and returns how many it deleted.
+func (w *batchWriter) deleteMissing(ctx context.Context, tx *sql.Tx, b model.Batch) (int, error) {
+	prefix := b.Present.Prefix
+	present := make(map[string]struct{}, len(b.Present.Keys)+len(b.Issues))
+	for _, k := range b.Present.Keys {
+		present[k] = struct{}{}
+	}
+	for i := range b.Issues {
+		present[b.Issues[i].Key] = struct{}{}
+	}
+	// A key range rather than LIKE, so the (source, key) index is used and
+	// '%' or '_' in a prefix mean themselves.
+	query, args := `SELECT key FROM issues WHERE source = ?`, []any{b.Source}
+	if prefix != "" {
+		query, args = query+` AND key >= ?`, append(args, prefix)
+		if end, ok := prefixEnd(prefix); ok {
+			query, args = query+` AND key < ?`, append(args, end)
+		}
+	}
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	var missing []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if _, ok := present[k]; !ok && strings.HasPrefix(k, prefix) {
+			missing = append(missing, k)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for _, k := range missing {
+		if _, err := w.deleteIssue.ExecContext(ctx, k); err != nil {
+			return 0, fmt.Errorf("deleting %s: %w", k, err)
+		}
+	}
+	return len(missing), nil
+}
+
+// prefixEnd is the smallest string greater than every string with the given
+// prefix in byte order, if there is one.
+func prefixEnd(prefix string) (string, bool) {
+	b := []byte(prefix)
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] < 0xff {
+			b[i]++
+			return string(b[:i+1]), true
+		}
+	}
+	return "", false
+}

@@ -1,0 +1,118 @@
+// Package store keeps baton's data in SQLite through database/sql
+// (modernc.org/sqlite, no cgo): issues and the links they declare, per-source
+// cursors committed with the data they cover, sync bookkeeping and the rollup
+// ledger.
+//
+// The schema lives in embedded SQL migrations written to carry over to
+// Postgres: TEXT, BIGINT and INTEGER columns only, upserts as
+// INSERT … ON CONFLICT … DO UPDATE, times as BIGINT unix milliseconds UTC
+// (NULL for the zero time), lists as JSON TEXT (NULL when empty). Times read
+// back are in UTC and carry millisecond precision.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// maxConns bounds the pool: one writer at a time is all SQLite allows, and a
+// few readers (metrics, CLI queries) may run alongside it under WAL.
+const maxConns = 4
+
+// Store is an open baton database. It is safe for concurrent use.
+type Store struct {
+	db   *sql.DB
+	path string
+
+	// Prepared once per connection and reused by every batch
+	// (Tx.StmtContext finds the connection's copy).
+	upsertIssue  *sql.Stmt
+	deleteLinks  *sql.Stmt
+	insertLink   *sql.Stmt
+	deleteIssue  *sql.Stmt
+	upsertCursor *sql.Stmt
+}
+
+// Open opens the SQLite file at path, creating it if needed, and migrates its
+// schema to the newest version this baton knows. A file written by a newer
+// baton is refused with an error naming both versions.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		return nil, fmt.Errorf("opening store: storage.path is empty")
+	}
+	db, err := sql.Open("sqlite", dsn(path))
+	if err != nil {
+		return nil, fmt.Errorf("opening store %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
+	s := &Store{db: db, path: path}
+	if err := s.init(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// dsn is the driver's name for the file at path with the connection settings
+// every pooled connection gets: WAL so readers never block the writer,
+// synchronous=NORMAL (durable at checkpoints, never corrupt), a busy timeout
+// instead of immediate "database is locked", enforced foreign keys, and
+// write transactions that take the write lock when they begin, so two writers
+// wait for each other instead of failing on lock upgrade.
+func dsn(path string) string {
+	// As a file: URI, so '?', '#' and '%' in the path stay part of the name.
+	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	return "file:" + escaped +
+		"?_pragma=busy_timeout(10000)" +
+		"&_pragma=journal_mode(WAL)" +
+		"&_pragma=synchronous(NORMAL)" +
+		"&_pragma=foreign_keys(ON)" +
+		"&_txlock=immediate"
+}
+
+func (s *Store) init(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("opening store %s: %w", s.path, err)
+	}
+	if err := migrate(ctx, s.db, s.path, time.Now()); err != nil {
+		return err
+	}
+	for _, p := range []struct {
+		stmt  **sql.Stmt
+		query string
+	}{
+		{&s.upsertIssue, upsertIssueSQL},
+		{&s.deleteLinks, `DELETE FROM links WHERE owner = ?`},
+		{&s.insertLink, `INSERT INTO links (owner, seq, from_key, to_key, type, origin, raw_type) VALUES (?, ?, ?, ?, ?, ?, ?)`},
+		{&s.deleteIssue, `DELETE FROM issues WHERE key = ?`},
+		{&s.upsertCursor, `INSERT INTO cursors (source, scope, value) VALUES (?, ?, ?)
+			ON CONFLICT (source, scope) DO UPDATE SET value = excluded.value`},
+	} {
+		stmt, err := s.db.PrepareContext(ctx, p.query)
+		if err != nil {
+			return fmt.Errorf("opening store %s: preparing %q: %w", s.path, p.query, err)
+		}
+		*p.stmt = stmt
+	}
+	return nil
+}
+
+// Close releases the prepared statements and closes the database; the WAL is
+// checkpointed by SQLite when the last connection closes.
+func (s *Store) Close() error {
+	for _, stmt := range []*sql.Stmt{s.upsertIssue, s.deleteLinks, s.insertLink, s.deleteIssue, s.upsertCursor} {
+		if stmt != nil {
+			stmt.Close()
+		}
+	}
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("closing store %s: %w", s.path, err)
+	}
+	return nil
+}
