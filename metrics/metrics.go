@@ -1,0 +1,144 @@
+// Package metrics exports baton's state to Prometheus: the findings of the last
+// published analysis (through a custom collector, so a scrape does no store
+// query and no API call), the health of each source's sync, API usage and quota,
+// and rollup deliveries. Metric names and labels are a contract (issue 8): the
+// alert rules and dashboard under deploy/ depend on them.
+package metrics
+
+import (
+	"errors"
+	"runtime"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// Metrics is every metric baton exports. Its methods are safe for concurrent
+// use.
+type Metrics struct {
+	findings *findingsCollector
+
+	syncLastSuccess *prometheus.GaugeVec
+	syncDuration    *prometheus.HistogramVec
+	syncErrors      *prometheus.CounterVec
+	syncUpserted    *prometheus.CounterVec
+
+	apiRequests  *prometheus.CounterVec
+	apiRemaining *prometheus.GaugeVec
+
+	rollupSent     prometheus.Counter
+	rollupLastSent prometheus.Gauge
+	rollupErrors   prometheus.Counter
+
+	now func() time.Time
+}
+
+// New creates baton's metrics and registers them with reg: build info, the
+// findings collector, sync, API and rollup metrics, and the Go and process
+// collectors (unless reg already has them, as prometheus.DefaultRegisterer
+// does). It panics if a baton metric is already registered with reg.
+func New(reg prometheus.Registerer, version string) *Metrics {
+	m := &Metrics{
+		findings: newFindingsCollector(),
+		syncLastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "baton_sync_last_success_timestamp_seconds",
+			Help: "Unix time the last sync round of a source succeeded; 0 until one has.",
+		}, []string{"source"}),
+		syncDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "baton_sync_duration_seconds",
+			Help:    "Duration of sync rounds of a source, failed ones included.",
+			Buckets: []float64{0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800},
+		}, []string{"source"}),
+		syncErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "baton_sync_errors_total",
+			Help: "Sync rounds of a source that ended in an error.",
+		}, []string{"source"}),
+		syncUpserted: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "baton_sync_issues_upserted_total",
+			Help: "Issues written to the store by sync rounds of a source.",
+		}, []string{"source"}),
+		apiRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "baton_api_requests_total",
+			Help: `HTTP requests to a source's API by response status code ("error" when no response arrived).`,
+		}, []string{"source", "code"}),
+		apiRemaining: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "baton_api_rate_limit_remaining",
+			Help: "Requests left in the current rate-limit window, as a source's API last reported.",
+		}, []string{"source"}),
+		rollupSent: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "baton_rollup_emails_sent_total",
+			Help: "Rollup emails sent.",
+		}),
+		rollupLastSent: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "baton_rollup_last_sent_timestamp_seconds",
+			Help: "Unix time the last rollup was sent; 0 until one has been.",
+		}),
+		rollupErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "baton_rollup_errors_total",
+			Help: "Rollup runs that failed to send.",
+		}),
+		now: time.Now,
+	}
+	buildInfo := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name:        "baton_build_info",
+		Help:        "Always 1; labels say which baton and Go built this process.",
+		ConstLabels: prometheus.Labels{"version": version, "goversion": runtime.Version()},
+	})
+	buildInfo.Set(1)
+	reg.MustRegister(buildInfo, m.findings,
+		m.syncLastSuccess, m.syncDuration, m.syncErrors, m.syncUpserted,
+		m.apiRequests, m.apiRemaining,
+		m.rollupSent, m.rollupLastSent, m.rollupErrors)
+	registerRuntime(reg, collectors.NewGoCollector())
+	registerRuntime(reg, collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// registerRuntime registers a Go or process collector unless reg has one.
+func registerRuntime(reg prometheus.Registerer, c prometheus.Collector) {
+	if err := reg.Register(c); err != nil {
+		var already prometheus.AlreadyRegisteredError
+		if !errors.As(err, &already) {
+			panic(err)
+		}
+	}
+}
+
+// AddSources creates the per-source sync series at zero, so they exist (and
+// alerts on them can evaluate) before a source's first round ends. The API
+// quota series appears with the first response that reports one.
+func (m *Metrics) AddSources(names ...string) {
+	for _, s := range names {
+		m.syncLastSuccess.WithLabelValues(s)
+		m.syncDuration.WithLabelValues(s)
+		m.syncErrors.WithLabelValues(s)
+		m.syncUpserted.WithLabelValues(s)
+	}
+	m.findings.addSources(names)
+}
+
+// SyncRound records one sync round of source: how long it took, how many
+// issues it wrote (pages committed before a failure count too) and whether it
+// failed.
+func (m *Metrics) SyncRound(source string, took time.Duration, upserted int, err error) {
+	m.syncDuration.WithLabelValues(source).Observe(took.Seconds())
+	m.syncUpserted.WithLabelValues(source).Add(float64(upserted))
+	if err != nil {
+		m.syncErrors.WithLabelValues(source).Inc()
+		return
+	}
+	m.syncLastSuccess.WithLabelValues(source).Set(unixSeconds(m.now()))
+}
+
+// RollupSent records that a rollup run sent n emails at at.
+func (m *Metrics) RollupSent(n int, at time.Time) {
+	m.rollupSent.Add(float64(n))
+	m.rollupLastSent.Set(unixSeconds(at))
+}
+
+// RollupFailed records a rollup run that failed to send
+// (baton_rollup_errors_total).
+func (m *Metrics) RollupFailed() { m.rollupErrors.Inc() }
+
+func unixSeconds(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }
