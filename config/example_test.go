@@ -1,0 +1,61 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// setExampleEnv sets what example.yaml refers to and returns the path of the
+// Jira Data Center token file.
+func setExampleEnv(t *testing.T) string {
+	t.Helper()
+	dcFile := filepath.Join(t.TempDir(), "jira_dc_token")
+	if err := os.WriteFile(dcFile, []byte("dc-pat-value\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GITHUB_TOKEN", "ghp_exampletoken")
+	t.Setenv("JIRA_TOKEN", "jira-cloud-token")
+	t.Setenv("JIRA_DC_TOKEN_FILE", dcFile)
+	t.Setenv("SMTP_PASSWORD", "")
+	return dcFile
+}
+
+func TestExampleLoads(t *testing.T) {
+	dcFile := setExampleEnv(t)
+	cfg, err := Load("example.yaml")
+	if err != nil {
+		t.Fatalf("Load(example.yaml): %v", err)
+	}
+	if got, want := len(cfg.Sources), 3; got != want {
+		t.Fatalf("got %d sources, want %d", got, want)
+	}
+	gh, cloud, dc := cfg.Sources[0], cfg.Sources[1], cfg.Sources[2]
+	if gh.Token.Reveal() != "ghp_exampletoken" || cloud.Token.Reveal() != "jira-cloud-token" {
+		t.Errorf("tokens not expanded from the environment: %q, %q", gh.Token.Reveal(), cloud.Token.Reveal())
+	}
+	if got := dc.Token.Reveal(); got != "dc-pat-value" {
+		t.Errorf("jira-dc token from %s = %q, want dc-pat-value", dcFile, got)
+	}
+	if diff := cmp.Diff([]string{"acme/payments-api", "acme/core", "acme-platform/*"}, gh.Repos); diff != "" {
+		t.Errorf("github repos (-want +got):\n%s", diff)
+	}
+	if dc.Deployment != "server" || cloud.Deployment != "cloud" || cloud.Email != "bot@acme.com" {
+		t.Errorf("jira deployments/email = %q, %q, %q", dc.Deployment, cloud.Deployment, cloud.Email)
+	}
+	if got := cfg.RulesFor("payments").IdleAfter.D(); got != 5*24*time.Hour {
+		t.Errorf("payments idle_after = %v, want 120h (team override)", got)
+	}
+	if got := cfg.RulesFor("core"); got != cfg.Rules {
+		t.Errorf("core rules = %+v, want the global %+v", got, cfg.Rules)
+	}
+	if got := cfg.Location().String(); got != "Europe/Berlin" {
+		t.Errorf("Location() = %s, want Europe/Berlin", got)
+	}
+	if cfg.Rollup.SMTP.Password != "" {
+		t.Errorf("smtp password = %q, want empty from ${SMTP_PASSWORD:-}", cfg.Rollup.SMTP.Password.Reveal())
+	}
+}
