@@ -1,0 +1,146 @@
+package jirasim
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+)
+
+// lookup finds an issue by key or numeric id. The caller holds s.mu.
+func (s *Server) lookup(keyOrID string) *record {
+	if r, ok := s.issues[keyOrID]; ok {
+		return r
+	}
+	id, err := strconv.Atoi(keyOrID)
+	if err != nil {
+		return nil
+	}
+	for _, r := range s.order {
+		if r.ID == id {
+			return r
+		}
+	}
+	return nil
+}
+
+func writeNoIssue(w http.ResponseWriter) {
+	writeError(w, http.StatusNotFound, "Issue does not exist or you do not have permission to see it.")
+}
+
+// serveIssue is GET /rest/api/2/issue/{key}: all fields unless named;
+// expand=changelog embeds the same truncated changelog as search.
+func (s *Server) serveIssue(w http.ResponseWriter, r *http.Request) {
+	rd := s.renderer(r)
+	q := r.URL.Query()
+	embedded := 0
+	if p := (&searchParams{expand: q.Get("expand")}); p.changelog() {
+		embedded = s.opts.EmbeddedHistories
+	}
+	s.mu.RLock()
+	rec := s.lookup(r.PathValue("key"))
+	var out map[string]any
+	if rec != nil {
+		out = rd.issue(rec, parseFields(q["fields"], false), embedded)
+	}
+	s.mu.RUnlock()
+	if rec == nil {
+		writeNoIssue(w)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// serveChangelog is GET /rest/api/2/issue/{key}/changelog: the complete
+// history, oldest first, paged by startAt (at most 100 a page).
+func (s *Server) serveChangelog(w http.ResponseWriter, r *http.Request) {
+	rd := s.renderer(r)
+	q := r.URL.Query()
+	start, _ := strconv.Atoi(q.Get("startAt"))
+	size, _ := strconv.Atoi(q.Get("maxResults"))
+	if size <= 0 || size > 100 {
+		size = 100
+	}
+	s.mu.RLock()
+	rec := s.lookup(r.PathValue("key"))
+	var out map[string]any
+	if rec != nil {
+		hs := rec.Histories
+		start = min(max(start, 0), len(hs))
+		end := min(start+size, len(hs))
+		out = map[string]any{
+			"self": rd.base + r.URL.RequestURI(), "startAt": start, "maxResults": size, "total": len(hs),
+			"isLast": end == len(hs), "values": rd.histories(hs[start:end]),
+		}
+	}
+	s.mu.RUnlock()
+	if rec == nil {
+		writeNoIssue(w)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// serveBulkChangelog is Cloud's POST /rest/api/3/changelog/bulkfetch: the
+// complete histories of up to 1000 issues, paged by nextPageToken over all
+// their histories together.
+func (s *Server) serveBulkChangelog(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Deployment != Cloud {
+		writeError(w, http.StatusNotFound, "null for uri: "+r.URL.String())
+		return
+	}
+	var body struct {
+		IssueIDsOrKeys []string `json:"issueIdsOrKeys"`
+		MaxResults     int      `json:"maxResults"`
+		NextPageToken  string   `json:"nextPageToken"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil || len(body.IssueIDsOrKeys) == 0 || len(body.IssueIDsOrKeys) > 1000 {
+		writeError(w, http.StatusBadRequest, "issueIdsOrKeys must name between 1 and 1000 issues.")
+		return
+	}
+	size := body.MaxResults
+	if size <= 0 || size > s.opts.BulkChangelogCap {
+		size = s.opts.BulkChangelogCap
+	}
+	skip := 0
+	if body.NextPageToken != "" {
+		var err error
+		if skip, err = decodeToken(body.NextPageToken); err != nil {
+			writeError(w, http.StatusBadRequest, "The provided next page token is invalid or expired.")
+			return
+		}
+	}
+	rd := s.renderer(r)
+	s.mu.RLock()
+	logs := []any{}
+	seen, taken := 0, 0
+	more := false
+	for _, k := range body.IssueIDsOrKeys {
+		rec := s.lookup(k)
+		if rec == nil {
+			continue
+		}
+		hs := rec.Histories
+		from := min(max(skip-seen, 0), len(hs))
+		seen += len(hs)
+		if from == len(hs) {
+			continue
+		}
+		if taken == size {
+			more = true
+			break
+		}
+		to := min(from+size-taken, len(hs))
+		taken += to - from
+		logs = append(logs, map[string]any{"issueId": strconv.Itoa(rec.ID), "changeHistories": rd.histories(hs[from:to])})
+		if to < len(hs) {
+			more = true
+			break
+		}
+	}
+	s.mu.RUnlock()
+	out := map[string]any{"issueChangeLogs": logs}
+	if more {
+		out["nextPageToken"] = encodeToken(skip + taken)
+	}
+	writeJSON(w, http.StatusOK, out)
+}

@@ -1,0 +1,380 @@
+// Package jirasim is a simulated Jira REST API (Cloud or Data Center) backed by
+// an in-memory organisation that tests, the demo and benchmarks fill and mutate
+// through a Go API or an HTTP control endpoint. It reproduces the behaviours
+// that break naive sync code: the account time zone of JQL dates, capped pages,
+// truncated embedded changelogs, the removed legacy search on Cloud, faults.
+package jirasim
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	gosync "sync"
+	"time"
+	_ "time/tzdata" // account zones must resolve in minimal containers too
+)
+
+// Deployments, spelled as in baton's `deployment:` setting.
+const (
+	Cloud      = "cloud"
+	DataCenter = "server"
+)
+
+// Status categories, as Jira's statusCategory.key.
+const (
+	CategoryNew           = "new"
+	CategoryIndeterminate = "indeterminate"
+	CategoryDone          = "done"
+)
+
+// Link type names the simulator knows (ids "10000" and "10003", as in a fresh site).
+const (
+	LinkBlocks  = "Blocks"
+	LinkRelates = "Relates"
+)
+
+// Options configure a simulated Jira. Zero values get the defaults noted.
+type Options struct {
+	Deployment string // Cloud (default) or DataCenter
+	// Cloud: Basic auth with Email and Token. Data Center: Bearer Token (a PAT).
+	Email string
+	Token string
+	// TimeZone is the account's zone from /myself; JQL dates are read in it.
+	// Default America/Los_Angeles.
+	TimeZone string
+	// PageCap bounds every search page whatever maxResults asks: default 50 on
+	// Cloud, 1000 on Data Center.
+	PageCap int
+	// EmbeddedHistories is how many of the newest histories expand=changelog
+	// embeds. Default 40.
+	EmbeddedHistories int
+	// BulkChangelogCap bounds histories per bulkfetch page. Default 1000.
+	BulkChangelogCap int
+	// SprintField is the id of the sprint custom field. Default customfield_10020.
+	SprintField string
+	// Now is the initial simulated clock. Default 2026-11-27T00:00:00Z.
+	Now time.Time
+}
+
+// User is a Jira account.
+type User struct {
+	AccountID   string
+	DisplayName string
+	Email       string
+}
+
+// Sprint is a board sprint. State is active, closed or future.
+type Sprint struct {
+	ID    int
+	Name  string
+	State string
+	Start time.Time
+	End   time.Time
+}
+
+// Comment is a comment on an issue. Author is an account id.
+type Comment struct {
+	Author  string
+	Created time.Time
+	Body    string
+}
+
+// Change is one item of a changelog history, with Jira's field names.
+type Change struct {
+	Field      string
+	FieldType  string // "jira" or "custom"
+	From       string
+	FromString string
+	To         string
+	ToString   string
+}
+
+// History is one changelog entry. ID 0 gets the next id when added.
+type History struct {
+	ID      int
+	Author  string
+	Created time.Time
+	Items   []Change
+}
+
+// Issue is one simulated issue as the Go API reads and writes it. Times are
+// kept at millisecond precision, as Jira does.
+type Issue struct {
+	Key         string // PROJECT-N; empty on AddIssue = next number of Project
+	Project     string
+	ID          int // assigned on add
+	Summary     string
+	Description string
+	Status      string // a status name known to the server
+	Priority    string // Highest, High, Medium, Low, Lowest (or any name)
+	Assignee    string // account id, empty = unassigned
+	Due         string // YYYY-MM-DD, empty = none
+	Resolution  string // empty = unresolved
+	Resolved    time.Time
+	Created     time.Time
+	Updated     time.Time
+	Labels      []string
+	Components  []string
+	Comments    []Comment
+	Sprints     []int // sprint ids
+	Histories   []History
+}
+
+// Link is an issue link: From blocks To for Blocks; From relates to To otherwise.
+type Link struct {
+	ID   int
+	Type string
+	From string
+	To   string
+}
+
+// Server is a simulated Jira site. It is an http.Handler; every method is safe
+// for concurrent use.
+type Server struct {
+	opts Options
+	zone *time.Location
+
+	mu       gosync.RWMutex
+	now      time.Time
+	version  uint64            // bumped by every change, invalidates cached searches
+	statuses map[string]string // name -> category key
+	users    map[string]*User
+	sprints  map[int]*Sprint
+	issues   map[string]*record
+	order    []*record // insertion order, deleted ones removed lazily
+	nextNum  map[string]int
+	nextID   int
+	nextHist int
+	nextLink int
+	cache    map[string]*cachedSearch
+	faults   []*Fault
+	requests map[string]int
+
+	muxOnce gosync.Once
+	handler *http.ServeMux
+}
+
+type record struct {
+	Issue
+	deleted bool
+	links   []*Link
+}
+
+// New returns a simulated Jira with no issues, the usual statuses, and one user
+// for the configured email.
+func New(opts Options) (*Server, error) {
+	if opts.Deployment == "" {
+		opts.Deployment = Cloud
+	}
+	if opts.Deployment != Cloud && opts.Deployment != DataCenter {
+		return nil, fmt.Errorf("jirasim: deployment %q: want %q or %q", opts.Deployment, Cloud, DataCenter)
+	}
+	if opts.TimeZone == "" {
+		opts.TimeZone = "America/Los_Angeles"
+	}
+	zone, err := time.LoadLocation(opts.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("jirasim: time zone: %w", err)
+	}
+	if opts.PageCap <= 0 {
+		opts.PageCap = 50
+		if opts.Deployment == DataCenter {
+			opts.PageCap = 1000
+		}
+	}
+	if opts.EmbeddedHistories <= 0 {
+		opts.EmbeddedHistories = 40
+	}
+	if opts.BulkChangelogCap <= 0 {
+		opts.BulkChangelogCap = 1000
+	}
+	if opts.SprintField == "" {
+		opts.SprintField = "customfield_10020"
+	}
+	if opts.Now.IsZero() {
+		opts.Now = time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
+	}
+	s := &Server{
+		opts: opts, zone: zone, now: opts.Now.Truncate(time.Millisecond),
+		statuses: map[string]string{
+			"Backlog": CategoryNew, "To Do": CategoryNew, "Selected for Development": CategoryNew,
+			"In Progress": CategoryIndeterminate, "In Review": CategoryIndeterminate, "Blocked": CategoryIndeterminate,
+			"Done": CategoryDone, "Closed": CategoryDone, "Resolved": CategoryDone,
+		},
+		users: map[string]*User{}, sprints: map[int]*Sprint{}, issues: map[string]*record{},
+		nextNum: map[string]int{}, nextID: 10000, nextHist: 100000, nextLink: 20000,
+		cache: map[string]*cachedSearch{}, requests: map[string]int{},
+	}
+	s.users["sim"] = &User{AccountID: "sim", DisplayName: "Jira Simulator", Email: "sim@example.invalid"}
+	if opts.Email != "" {
+		s.users["self"] = &User{AccountID: "self", DisplayName: opts.Email, Email: opts.Email}
+	}
+	return s, nil
+}
+
+// Options returns the effective options (defaults filled in).
+func (s *Server) Options() Options { return s.opts }
+
+// Zone is the account's time zone.
+func (s *Server) Zone() *time.Location { return s.zone }
+
+// Now is the simulated clock.
+func (s *Server) Now() time.Time {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.now
+}
+
+// SetNow sets the simulated clock (millisecond precision).
+func (s *Server) SetNow(t time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.now = t.Truncate(time.Millisecond)
+}
+
+// Advance moves the simulated clock forward by d.
+func (s *Server) Advance(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.now = s.now.Add(d).Truncate(time.Millisecond)
+}
+
+// AddStatus adds or changes a status and its category (new, indeterminate, done).
+func (s *Server) AddStatus(name, category string) error {
+	switch category {
+	case CategoryNew, CategoryIndeterminate, CategoryDone:
+	default:
+		return fmt.Errorf("jirasim: status %q: unknown category %q", name, category)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.statuses[name] = category
+	return nil
+}
+
+// AddUser adds or replaces an account.
+func (s *Server) AddUser(u User) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.users[u.AccountID] = &u
+}
+
+// AddSprint adds or replaces a sprint.
+func (s *Server) AddSprint(sp Sprint) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sp.Start, sp.End = sp.Start.Truncate(time.Millisecond), sp.End.Truncate(time.Millisecond)
+	s.sprints[sp.ID] = &sp
+}
+
+// AddIssue stores an issue as given (its histories, comments and times are
+// kept; zero Created/Updated become now) and returns its key.
+func (s *Server) AddIssue(is Issue) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if is.Key == "" {
+		if is.Project == "" {
+			return "", fmt.Errorf("jirasim: adding issue: neither key nor project given")
+		}
+		s.nextNum[is.Project]++
+		is.Key = fmt.Sprintf("%s-%d", is.Project, s.nextNum[is.Project])
+	}
+	proj, num, ok := splitKey(is.Key)
+	if !ok {
+		return "", fmt.Errorf("jirasim: adding issue: malformed key %q", is.Key)
+	}
+	if _, dup := s.issues[is.Key]; dup {
+		return "", fmt.Errorf("jirasim: adding issue: %s exists", is.Key)
+	}
+	if is.Status == "" {
+		is.Status = "To Do"
+	}
+	if _, ok := s.statuses[is.Status]; !ok {
+		return "", fmt.Errorf("jirasim: adding issue %s: unknown status %q", is.Key, is.Status)
+	}
+	is.Project = proj
+	s.nextNum[proj] = max(s.nextNum[proj], num)
+	s.nextID++
+	is.ID = s.nextID
+	is.Created = orNow(is.Created, s.now)
+	is.Updated = orNow(is.Updated, is.Created)
+	is.Resolved = is.Resolved.Truncate(time.Millisecond)
+	for i := range is.Histories {
+		if is.Histories[i].ID == 0 {
+			s.nextHist++
+			is.Histories[i].ID = s.nextHist
+		}
+		is.Histories[i].Created = is.Histories[i].Created.Truncate(time.Millisecond)
+	}
+	for i := range is.Comments {
+		is.Comments[i].Created = is.Comments[i].Created.Truncate(time.Millisecond)
+	}
+	r := &record{Issue: is}
+	s.issues[is.Key] = r
+	s.order = append(s.order, r)
+	s.version++
+	return is.Key, nil
+}
+
+// Issue returns a copy of the issue with the given key.
+func (s *Server) Issue(key string) (Issue, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	r, ok := s.issues[key]
+	if !ok {
+		return Issue{}, false
+	}
+	c := r.Issue
+	c.Histories = slices.Clone(c.Histories)
+	c.Comments = slices.Clone(c.Comments)
+	return c, true
+}
+
+// Keys returns the keys of every existing issue, in insertion order.
+func (s *Server) Keys() []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	keys := make([]string, 0, len(s.issues))
+	for _, r := range s.order {
+		if !r.deleted {
+			keys = append(keys, r.Key)
+		}
+	}
+	return keys
+}
+
+// Links returns the links of an issue (either end).
+func (s *Server) Links(key string) []Link {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	r, ok := s.issues[key]
+	if !ok {
+		return nil
+	}
+	out := make([]Link, len(r.links))
+	for i, l := range r.links {
+		out[i] = *l
+	}
+	return out
+}
+
+func splitKey(key string) (string, int, bool) {
+	i := strings.LastIndexByte(key, '-')
+	if i <= 0 {
+		return "", 0, false
+	}
+	n, err := strconv.Atoi(key[i+1:])
+	if err != nil || n <= 0 {
+		return "", 0, false
+	}
+	return key[:i], n, true
+}
+
+func orNow(t, now time.Time) time.Time {
+	if t.IsZero() {
+		return now
+	}
+	return t.Truncate(time.Millisecond)
+}

@@ -1,0 +1,320 @@
+package jirasim
+
+import (
+	"bytes"
+	"cmp"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mux().ServeHTTP(w, r)
+}
+
+func (s *Server) mux() *http.ServeMux {
+	s.muxOnce.Do(func() {
+		m := http.NewServeMux()
+		m.HandleFunc("GET /rest/api/2/myself", s.api(EndpointMyself, s.serveMyself))
+		m.HandleFunc("GET /rest/api/2/field", s.api(EndpointField, s.serveFields))
+		for _, v := range []string{"2", "3"} {
+			p := "/rest/api/" + v
+			m.HandleFunc("GET "+p+"/search", s.api(EndpointSearch, s.serveLegacySearch))
+			m.HandleFunc("POST "+p+"/search", s.api(EndpointSearch, s.serveLegacySearch))
+			m.HandleFunc("GET "+p+"/search/jql", s.api(EndpointSearchJQL, s.serveSearchJQL))
+			m.HandleFunc("POST "+p+"/search/jql", s.api(EndpointSearchJQL, s.serveSearchJQL))
+			m.HandleFunc("GET "+p+"/issue/{key}", s.api(EndpointIssue, s.serveIssue))
+			m.HandleFunc("GET "+p+"/issue/{key}/changelog", s.api(EndpointChangelog, s.serveChangelog))
+		}
+		m.HandleFunc("POST /rest/api/3/changelog/bulkfetch", s.api(EndpointBulkChangelog, s.serveBulkChangelog))
+		m.HandleFunc("POST /rest/api/2/changelog/bulkfetch", s.api(EndpointBulkChangelog, s.serveBulkChangelog))
+		m.HandleFunc("POST /_sim/mutate", s.serveMutate)
+		m.HandleFunc("POST /_sim/fault", s.serveFault)
+		m.HandleFunc("GET /_sim/requests", s.serveRequests)
+		m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+			writeError(w, http.StatusNotFound, "null for uri: "+r.URL.String())
+		})
+		s.handler = m
+	})
+	return s.handler
+}
+
+// api wraps an endpoint with counting, faults and authentication.
+func (s *Server) api(endpoint string, h func(http.ResponseWriter, *http.Request)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if f := s.count(endpoint); f != nil {
+			if serveFault(w, f) {
+				return
+			}
+			if f.Truncate {
+				tw := &truncatingWriter{ResponseWriter: w}
+				defer tw.flush()
+				w = tw
+			}
+		}
+		if !s.authorised(r) {
+			writeError(w, http.StatusUnauthorized, "You are not authenticated. Authentication required to perform this operation.")
+			return
+		}
+		h(w, r)
+	}
+}
+
+func (s *Server) authorised(r *http.Request) bool {
+	eq := func(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
+	if s.opts.Deployment == Cloud {
+		u, p, ok := r.BasicAuth()
+		return ok && s.opts.Token != "" && eq(u, s.opts.Email) && eq(p, s.opts.Token)
+	}
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && s.opts.Token != "" && eq(tok, s.opts.Token)
+}
+
+func (s *Server) renderer(r *http.Request) renderer {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return renderer{s: s, base: scheme + "://" + r.Host}
+}
+
+func (s *Server) serveMyself(w http.ResponseWriter, r *http.Request) {
+	u := map[string]any{
+		"self": s.renderer(r).base + "/rest/api/2/myself", "displayName": s.opts.Email, "emailAddress": s.opts.Email,
+		"active": true, "timeZone": s.opts.TimeZone, "locale": "en_US",
+	}
+	if s.opts.Deployment == Cloud {
+		u["accountId"], u["accountType"] = "self", "atlassian"
+	} else {
+		u["name"], u["key"] = "self", "self"
+	}
+	writeJSON(w, http.StatusOK, u)
+}
+
+// serveFields lists system fields, the sprint field, and a decoy text field
+// also named "Sprint" so that only discovery by schema finds the right one.
+func (s *Server) serveFields(w http.ResponseWriter, r *http.Request) {
+	sys := func(id, name, typ string) map[string]any {
+		return map[string]any{"id": id, "key": id, "name": name, "custom": false, "navigable": true, "searchable": true,
+			"clauseNames": []string{id}, "schema": map[string]any{"type": typ, "system": id}}
+	}
+	custom := func(id, name, typ, items, custom string) map[string]any {
+		n, _ := strconv.Atoi(strings.TrimPrefix(id, "customfield_"))
+		schema := map[string]any{"type": typ, "custom": custom, "customId": n}
+		if items != "" {
+			schema["items"] = items
+		}
+		return map[string]any{"id": id, "key": id, "name": name, "custom": true, "navigable": true, "searchable": true,
+			"clauseNames": []string{"cf[" + strconv.Itoa(n) + "]", name}, "schema": schema}
+	}
+	decoy := "customfield_10099"
+	if decoy == s.opts.SprintField {
+		decoy = "customfield_10098"
+	}
+	writeJSON(w, http.StatusOK, []any{
+		sys("summary", "Summary", "string"), sys("status", "Status", "status"), sys("priority", "Priority", "priority"),
+		sys("assignee", "Assignee", "user"), sys("duedate", "Due date", "date"), sys("resolution", "Resolution", "resolution"),
+		sys("resolutiondate", "Resolved", "datetime"), sys("created", "Created", "datetime"), sys("updated", "Updated", "datetime"),
+		sys("labels", "Labels", "array"), sys("components", "Components", "array"), sys("comment", "Comment", "comments-page"),
+		sys("issuelinks", "Linked Issues", "array"), sys("description", "Description", "string"),
+		custom(decoy, "Sprint", "string", "", "com.atlassian.jira.plugin.system.customfieldtypes:textfield"),
+		custom("customfield_10016", "Story point estimate", "number", "", "com.pyxis.greenhopper.jira:jsw-story-points"),
+		custom(s.opts.SprintField, "Sprint", "array", "json", "com.pyxis.greenhopper.jira:gh-sprint"),
+	})
+}
+
+// searchParams are the parameters of either search, from the query or a POST body.
+type searchParams struct {
+	JQL           string          `json:"jql"`
+	StartAt       int             `json:"startAt"`
+	MaxResults    int             `json:"maxResults"`
+	NextPageToken string          `json:"nextPageToken"`
+	Fields        []string        `json:"fields"`
+	Expand        json.RawMessage `json:"expand"` // a string (Cloud) or a list (Data Center)
+	expand        string
+}
+
+func readSearchParams(r *http.Request) (*searchParams, error) {
+	p := &searchParams{}
+	if r.Method == http.MethodPost {
+		if err := json.NewDecoder(r.Body).Decode(p); err != nil {
+			return nil, errors.New("Invalid request payload. Refer to the REST API documentation and try again.")
+		}
+		var one string
+		var many []string
+		if json.Unmarshal(p.Expand, &one) == nil {
+			p.expand = one
+		} else if json.Unmarshal(p.Expand, &many) == nil {
+			p.expand = strings.Join(many, ",")
+		}
+		return p, nil
+	}
+	q := r.URL.Query()
+	p.JQL, p.NextPageToken, p.Fields, p.expand = q.Get("jql"), q.Get("nextPageToken"), q["fields"], q.Get("expand")
+	for name, dst := range map[string]*int{"startAt": &p.StartAt, "maxResults": &p.MaxResults} {
+		if v := q.Get(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return nil, errors.New("The value '" + v + "' is invalid for the parameter '" + name + "'.")
+			}
+			*dst = n
+		}
+	}
+	return p, nil
+}
+
+func (p *searchParams) changelog() bool {
+	return strings.Contains(p.expand, "changelog")
+}
+
+// serveLegacySearch is /rest/api/2/search: removed on Cloud, paged by startAt
+// with a total on Data Center.
+func (s *Server) serveLegacySearch(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Deployment == Cloud {
+		writeError(w, http.StatusGone, "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046")
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, "/rest/api/3/") {
+		writeError(w, http.StatusNotFound, "null for uri: "+r.URL.String())
+		return
+	}
+	p, err := readSearchParams(r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	hits, err := s.search(p.JQL, true)
+	if err != nil {
+		writeSearchError(w, err)
+		return
+	}
+	size := p.MaxResults
+	if size == 0 {
+		size = 50
+	}
+	size = min(size, s.opts.PageCap)
+	start := min(p.StartAt, len(hits))
+	page := hits[start:min(start+size, len(hits))]
+	issues := s.renderPage(r, page, parseFields(p.Fields, false), p.changelog())
+	writeJSON(w, http.StatusOK, map[string]any{
+		"expand": "schema,names", "startAt": start, "maxResults": size, "total": len(hits), "issues": issues,
+	})
+}
+
+// serveSearchJQL is Cloud's enhanced search: nextPageToken and isLast, no
+// total, ids only unless fields are named, pages capped whatever is asked.
+func (s *Server) serveSearchJQL(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Deployment != Cloud {
+		writeError(w, http.StatusNotFound, "null for uri: "+r.URL.String())
+		return
+	}
+	p, err := readSearchParams(r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	start := 0
+	if p.NextPageToken != "" {
+		if start, err = decodeToken(p.NextPageToken); err != nil {
+			writeError(w, http.StatusBadRequest, "The provided next page token is invalid or expired.")
+			return
+		}
+	}
+	hits, err := s.search(p.JQL, false)
+	if err != nil {
+		writeSearchError(w, err)
+		return
+	}
+	size := p.MaxResults
+	if size == 0 {
+		size = 50
+	}
+	size = min(size, s.opts.PageCap)
+	start = min(start, len(hits))
+	end := min(start+size, len(hits))
+	out := map[string]any{"issues": s.renderPage(r, hits[start:end], parseFields(p.Fields, true), p.changelog()), "isLast": end == len(hits)}
+	if end < len(hits) {
+		out["nextPageToken"] = encodeToken(end)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) renderPage(r *http.Request, page []*record, fs fieldSet, changelog bool) []any {
+	embedded := 0
+	if changelog {
+		embedded = s.opts.EmbeddedHistories
+	}
+	rd := s.renderer(r)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]any, len(page))
+	for i, rec := range page {
+		out[i] = rd.issue(rec, fs, embedded)
+	}
+	return out
+}
+
+func encodeToken(offset int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("sim:" + strconv.Itoa(offset)))
+}
+
+func decodeToken(tok string) (int, error) {
+	b, err := base64.RawURLEncoding.DecodeString(tok)
+	if err != nil {
+		return 0, err
+	}
+	n, ok := strings.CutPrefix(string(b), "sim:")
+	if !ok {
+		return 0, errors.New("not a simulator token")
+	}
+	return strconv.Atoi(n)
+}
+
+func writeSearchError(w http.ResponseWriter, err error) {
+	var je *jqlError
+	if errors.As(err, &je) {
+		writeError(w, http.StatusBadRequest, je.msg)
+		return
+	}
+	writeError(w, http.StatusInternalServerError, err.Error())
+}
+
+// writeError writes Jira's error shape.
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]any{"errorMessages": []string{msg}, "errors": map[string]string{}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(v); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// truncatingWriter passes on only the first half of the body it is given.
+type truncatingWriter struct {
+	http.ResponseWriter
+	status int
+	buf    bytes.Buffer
+}
+
+func (t *truncatingWriter) WriteHeader(status int) { t.status = status }
+
+func (t *truncatingWriter) Write(b []byte) (int, error) { return t.buf.Write(b) }
+
+func (t *truncatingWriter) flush() {
+	body := t.buf.Bytes()[:t.buf.Len()/2]
+	t.ResponseWriter.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	t.ResponseWriter.WriteHeader(cmp.Or(t.status, http.StatusOK))
+	_, _ = t.ResponseWriter.Write(body)
+}

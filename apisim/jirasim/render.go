@@ -1,0 +1,275 @@
+package jirasim
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Issues are rendered to JSON only on request, so the stored form stays small.
+
+const jiraTime = "2006-01-02T15:04:05.000-0700"
+
+// fieldSet is the parsed `fields` parameter.
+type fieldSet struct {
+	all      bool
+	only     map[string]bool
+	excluded map[string]bool
+}
+
+// parseFields reads `fields` values (comma-separated, repeatable). With none,
+// Cloud's enhanced search returns ids only and everything else all fields.
+func parseFields(vals []string, idOnlyDefault bool) fieldSet {
+	fs := fieldSet{only: map[string]bool{}, excluded: map[string]bool{}}
+	for _, v := range vals {
+		for _, f := range strings.Split(v, ",") {
+			switch f = strings.TrimSpace(f); {
+			case f == "":
+			case f == "*all" || f == "*navigable":
+				fs.all = true
+			case strings.HasPrefix(f, "-"):
+				fs.excluded[f[1:]] = true
+			default:
+				fs.only[f] = true
+			}
+		}
+	}
+	if !fs.all && len(fs.only) == 0 && !idOnlyDefault {
+		fs.all = true
+	}
+	return fs
+}
+
+func (fs fieldSet) has(f string) bool {
+	return !fs.excluded[f] && (fs.all || fs.only[f])
+}
+
+// idOnly reports whether only ids were asked for (Cloud's default).
+func (fs fieldSet) idOnly() bool {
+	return !fs.all && (len(fs.only) == 0 || len(fs.only) == 1 && fs.only["id"])
+}
+
+type renderer struct {
+	s    *Server
+	base string // scheme://host of the request
+}
+
+// issue renders one issue. embedded > 0 embeds that many newest histories.
+// The caller holds s.mu for reading.
+func (rd renderer) issue(r *record, fs fieldSet, embedded int) map[string]any {
+	id := strconv.Itoa(r.ID)
+	if fs.idOnly() {
+		return map[string]any{"id": id}
+	}
+	out := map[string]any{
+		"expand": "renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations",
+		"id":     id, "key": r.Key, "self": rd.base + "/rest/api/2/issue/" + id,
+	}
+	fields := map[string]any{}
+	add := func(name string, v func() any) {
+		if fs.has(name) {
+			fields[name] = v()
+		}
+	}
+	add("summary", func() any { return r.Summary })
+	add("description", func() any { return nullIfEmpty(r.Description) })
+	add("project", func() any {
+		return map[string]any{"key": r.Project, "name": r.Project, "id": statusID("project:" + r.Project)}
+	})
+	add("issuetype", func() any { return map[string]any{"id": "10001", "name": "Task", "subtask": false} })
+	add("status", func() any { return rd.status(r.Status) })
+	add("priority", func() any { return rd.priority(r.Priority) })
+	add("assignee", func() any { return rd.user(r.Assignee) })
+	add("duedate", func() any { return nullIfEmpty(r.Due) })
+	add("resolution", func() any { return rd.resolution(r.Resolution) })
+	add("resolutiondate", func() any { return rd.time(r.Resolved) })
+	add("created", func() any { return rd.time(r.Created) })
+	add("updated", func() any { return rd.time(r.Updated) })
+	add("labels", func() any { return nonNil(r.Labels) })
+	add("components", func() any { return rd.components(r.Components) })
+	add("comment", func() any { return rd.comments(r.Comments) })
+	add("issuelinks", func() any { return rd.links(r) })
+	add(rd.s.opts.SprintField, func() any { return rd.sprints(r.Sprints) })
+	out["fields"] = fields
+	if embedded > 0 {
+		h := r.Histories
+		if len(h) > embedded {
+			h = h[len(h)-embedded:] // silently the newest only, as Jira does
+		}
+		out["changelog"] = map[string]any{"startAt": 0, "maxResults": len(h), "total": len(h), "histories": rd.histories(h)}
+	}
+	return out
+}
+
+func (rd renderer) time(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.In(rd.s.zone).Format(jiraTime)
+}
+
+func (rd renderer) status(name string) map[string]any {
+	cat := rd.s.statuses[name]
+	catID, catName, color := 2, "To Do", "blue-gray"
+	switch cat {
+	case CategoryIndeterminate:
+		catID, catName, color = 4, "In Progress", "yellow"
+	case CategoryDone:
+		catID, catName, color = 3, "Done", "green"
+	}
+	id := statusID(name)
+	return map[string]any{
+		"self": rd.base + "/rest/api/2/status/" + id, "description": "", "iconUrl": "", "name": name, "id": id,
+		"statusCategory": map[string]any{"self": rd.base + "/rest/api/2/statuscategory/" + strconv.Itoa(catID), "id": catID, "key": cat, "colorName": color, "name": catName},
+	}
+}
+
+func (rd renderer) priority(name string) any {
+	if name == "" {
+		return nil
+	}
+	id := statusID("priority:" + name)
+	return map[string]any{"self": rd.base + "/rest/api/2/priority/" + id, "iconUrl": "", "name": name, "id": id}
+}
+
+func (rd renderer) resolution(name string) any {
+	if name == "" {
+		return nil
+	}
+	id := statusID("resolution:" + name)
+	return map[string]any{"self": rd.base + "/rest/api/2/resolution/" + id, "id": id, "description": "", "name": name}
+}
+
+func (rd renderer) user(accountID string) any {
+	u, ok := rd.s.users[accountID]
+	if !ok {
+		return nil
+	}
+	m := map[string]any{"displayName": u.DisplayName, "emailAddress": u.Email, "active": true, "timeZone": rd.s.opts.TimeZone}
+	if rd.s.opts.Deployment == Cloud {
+		m["accountId"], m["accountType"] = u.AccountID, "atlassian"
+		m["self"] = rd.base + "/rest/api/2/user?accountId=" + u.AccountID
+	} else {
+		m["name"], m["key"] = u.AccountID, u.AccountID
+		m["self"] = rd.base + "/rest/api/2/user?username=" + u.AccountID
+	}
+	return m
+}
+
+func (rd renderer) components(names []string) []any {
+	out := make([]any, len(names))
+	for i, n := range names {
+		id := statusID("component:" + n)
+		out[i] = map[string]any{"self": rd.base + "/rest/api/2/component/" + id, "id": id, "name": n}
+	}
+	return out
+}
+
+func (rd renderer) comments(cs []Comment) map[string]any {
+	list := make([]any, len(cs))
+	for i, c := range cs {
+		list[i] = map[string]any{
+			"id": strconv.Itoa(500000 + i), "author": rd.user(c.Author), "body": c.Body,
+			// Comments come in UTC (+0000) while issue fields use the account's zone.
+			"created": c.Created.UTC().Format(jiraTime), "updated": c.Created.UTC().Format(jiraTime),
+		}
+	}
+	return map[string]any{"comments": list, "maxResults": len(cs), "total": len(cs), "startAt": 0}
+}
+
+// links shows each link from this issue's side: the other issue as
+// outwardIssue when this one is the link's From ("this blocks that"), as
+// inwardIssue when it is its To ("this is blocked by that").
+func (rd renderer) links(r *record) []any {
+	out := make([]any, 0, len(r.links))
+	for _, l := range r.links {
+		lt := linkTypes[l.Type]
+		m := map[string]any{
+			"id": strconv.Itoa(l.ID), "self": rd.base + "/rest/api/2/issueLink/" + strconv.Itoa(l.ID),
+			"type": map[string]any{"id": lt.id, "name": l.Type, "inward": lt.inward, "outward": lt.outward, "self": rd.base + "/rest/api/2/issueLinkType/" + lt.id},
+		}
+		if l.From == r.Key {
+			m["outwardIssue"] = rd.linked(l.To)
+		} else {
+			m["inwardIssue"] = rd.linked(l.From)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func (rd renderer) linked(key string) map[string]any {
+	o := rd.s.issues[key]
+	id := strconv.Itoa(o.ID)
+	return map[string]any{
+		"id": id, "key": key, "self": rd.base + "/rest/api/2/issue/" + id,
+		"fields": map[string]any{"summary": o.Summary, "status": rd.status(o.Status), "priority": rd.priority(o.Priority)},
+	}
+}
+
+// sprints renders the sprint field: objects on Cloud, the legacy
+// "com.atlassian.greenhopper…Sprint@…[k=v,…]" strings on Data Center.
+func (rd renderer) sprints(ids []int) any {
+	if len(ids) == 0 {
+		return nil
+	}
+	out := make([]any, 0, len(ids))
+	for _, id := range ids {
+		sp := rd.s.sprints[id]
+		if sp == nil {
+			continue
+		}
+		if rd.s.opts.Deployment == DataCenter {
+			out = append(out, fmt.Sprintf("com.atlassian.greenhopper.service.sprint.Sprint@%x[id=%d,rapidViewId=1,state=%s,name=%s,startDate=%s,endDate=%s,completeDate=<null>,activatedDate=<null>,sequence=%d,goal=,autoStartStop=false,synced=false]",
+				0x5e00+id, sp.ID, strings.ToUpper(sp.State), sp.Name, dcSprintTime(sp.Start, rd.s.zone), dcSprintTime(sp.End, rd.s.zone), sp.ID))
+			continue
+		}
+		m := map[string]any{"id": sp.ID, "name": sp.Name, "state": sp.State, "boardId": 1, "goal": ""}
+		if !sp.Start.IsZero() {
+			m["startDate"] = sp.Start.UTC().Format("2006-01-02T15:04:05.000Z")
+		}
+		if !sp.End.IsZero() {
+			m["endDate"] = sp.End.UTC().Format("2006-01-02T15:04:05.000Z")
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func dcSprintTime(t time.Time, zone *time.Location) string {
+	if t.IsZero() {
+		return "<null>"
+	}
+	return t.In(zone).Format("2006-01-02T15:04:05.000-07:00")
+}
+
+func (rd renderer) histories(hs []History) []any {
+	out := make([]any, len(hs))
+	for i, h := range hs {
+		items := make([]any, len(h.Items))
+		for j, c := range h.Items {
+			items[j] = map[string]any{
+				"field": c.Field, "fieldtype": c.FieldType,
+				"from": nullIfEmpty(c.From), "fromString": nullIfEmpty(c.FromString),
+				"to": nullIfEmpty(c.To), "toString": nullIfEmpty(c.ToString),
+			}
+		}
+		out[i] = map[string]any{"id": strconv.Itoa(h.ID), "author": rd.user(h.Author), "created": rd.time(h.Created), "items": items}
+	}
+	return out
+}
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
