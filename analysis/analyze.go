@@ -1,0 +1,169 @@
+package analysis
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/model"
+)
+
+// Analyze builds the dependency graph of in.Issues and applies every rule at
+// in.Now. Issues get the team of the first configured team that claims them
+// and that team's rules; unclaimed issues get in.Rules. It does no I/O and does
+// not modify in.
+//
+// Severities: critical for a cycle, a dead dependency, a priority inversion
+// that keeps a P1 waiting and work overdue by more than a week; info for
+// unowned work; warning for everything else.
+func Analyze(in Input) *Report {
+	teams := make([]model.Team, len(in.Teams))
+	a := &analysis{now: in.Now, rules: make(map[string]*config.Rules, len(in.Teams)), global: &in.Rules}
+	r := &Report{Now: in.Now, Teams: make([]string, len(in.Teams))}
+	for i := range in.Teams {
+		teams[i] = in.Teams[i].Team
+		r.Teams[i] = in.Teams[i].Name
+		if _, dup := a.rules[in.Teams[i].Name]; !dup {
+			a.rules[in.Teams[i].Name] = &in.Teams[i].Rules
+		}
+	}
+	a.g = buildGraph(in.Issues, teams)
+	a.stalledBy = make([]int32, len(a.g.keys))
+	for v := range a.stalledBy {
+		a.stalledBy[v] = -1
+	}
+	a.stalled()
+	a.misaligned()
+	a.cycles()
+	sortFindings(a.findings)
+	r.Issues, r.Edges, r.Findings = a.g.issues, a.g.edges, a.findings
+	if r.Findings == nil {
+		r.Findings = []Finding{}
+	}
+	return r
+}
+
+// analysis is the state of one Analyze call.
+type analysis struct {
+	now      time.Time
+	g        *graph
+	rules    map[string]*config.Rules // by team
+	global   *config.Rules
+	findings []Finding
+	// stalledBy is, for every canonical node, the index in findings of the
+	// first stalled finding on it or one of its twins, or -1.
+	stalledBy []int32
+}
+
+// rulesOf returns the rules that apply to issues of team.
+func (a *analysis) rulesOf(team string) *config.Rules {
+	if r, ok := a.rules[team]; ok {
+		return r
+	}
+	return a.global
+}
+
+// add appends a finding, with empty rather than nil lists so JSON shows [].
+func (a *analysis) add(f Finding) int32 {
+	if f.Related == nil {
+		f.Related = []string{}
+	}
+	if f.RelatedTeams == nil {
+		f.RelatedTeams = []string{}
+	}
+	f.Kind = KindStalled
+	if slices.Contains(MisalignedRules, f.Rule) {
+		f.Kind = KindMisaligned
+	}
+	a.findings = append(a.findings, f)
+	return int32(len(a.findings) - 1)
+}
+
+var (
+	severityOrder = map[string]int{SeverityCritical: 0, SeverityWarning: 1, SeverityInfo: 2}
+	ruleOrder     = func() map[string]int {
+		m := make(map[string]int)
+		for i, r := range slices.Concat(StalledRules, MisalignedRules) {
+			m[r] = i
+		}
+		return m
+	}()
+)
+
+// sortFindings orders findings most severe first, then by team, rule (in the
+// order StalledRules and MisalignedRules list them), issue and related keys.
+func sortFindings(fs []Finding) {
+	slices.SortFunc(fs, func(a, b Finding) int {
+		return cmp.Or(
+			cmp.Compare(severityOrder[a.Severity], severityOrder[b.Severity]),
+			strings.Compare(a.Team, b.Team),
+			cmp.Compare(ruleOrder[a.Rule], ruleOrder[b.Rule]),
+			strings.Compare(a.Issue, b.Issue),
+			slices.Compare(a.Related, b.Related),
+		)
+	})
+}
+
+// who names the people to ask about an issue: its first assignee and team
+// when known ("@alice (payments)"), else its team, else its owners.
+func who(is *model.Issue, team string) string {
+	var person string
+	if is != nil && len(is.Assignees) > 0 {
+		person = is.Assignees[0]
+		if !strings.ContainsAny(person, " @") {
+			person = "@" + person
+		}
+	}
+	switch {
+	case person != "" && team != "":
+		return person + " (" + team + ")"
+	case person != "":
+		return person
+	case team != "":
+		return team
+	case is != nil:
+		return "the owners of " + is.Key
+	}
+	return "its owners"
+}
+
+// ofTeam describes a key with its team, "github:acme/core#7 (core)".
+func ofTeam(key, team string) string {
+	if team == "" {
+		return key
+	}
+	return key + " (" + team + ")"
+}
+
+func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+
+func days(d time.Duration) string {
+	n := int(d / (24 * time.Hour))
+	if n == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", n)
+}
+
+func statusText(s model.Status) string {
+	switch s {
+	case model.StatusInProgress:
+		return "in progress"
+	case model.StatusTodo:
+		return "to do"
+	}
+	return string(s)
+}
+
+func latest(ts ...time.Time) time.Time {
+	var m time.Time
+	for _, t := range ts {
+		if t.After(m) {
+			m = t
+		}
+	}
+	return m
+}

@@ -1,0 +1,175 @@
+package analysis
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/batonhq/baton/model"
+)
+
+// misaligned applies the edge rules to every cross-team edge whose dependent
+// is open, with the rules of the dependent's (waiting) team, then status_drift
+// to every mirror group. Since, per rule, as well as it can be known:
+//   - priority_inversion, schedule_conflict: when the later of the two issues
+//     was created (neither system dates a link or a priority change);
+//   - unscheduled_blocker: when the dependent's target came within
+//     schedule_horizon, not before both issues existed;
+//   - dead_dependency: when the blocker was closed;
+//   - status_drift: when the done twin was closed.
+func (a *analysis) misaligned() {
+	for e := range a.g.edges {
+		ed := &a.g.edges[e]
+		dep, blk := a.g.issue(a.g.to[e]), a.g.issue(a.g.from[e])
+		if !ed.CrossTeam() || dep == nil || blk == nil || !dep.Open() {
+			continue
+		}
+		switch {
+		case blk.Open():
+			a.inversion(ed, dep, blk)
+			a.scheduleConflict(ed, dep, blk)
+			a.unscheduledBlocker(ed, dep, blk)
+		case blk.Resolution == model.ResolutionDropped:
+			a.deadDependency(ed, dep, blk)
+		}
+	}
+	a.drift()
+}
+
+// edgeFinding is a misalignment on the dependent of ed, waiting on its blocker.
+func edgeFinding(rule string, ed *Edge, severity string) Finding {
+	return Finding{
+		Rule: rule, Issue: ed.To, Team: ed.ToTeam, Related: []string{ed.From},
+		RelatedTeams: []string{ed.FromTeam}, Severity: severity,
+	}
+}
+
+func (a *analysis) inversion(ed *Edge, dep, blk *model.Issue) {
+	gap := a.rulesOf(ed.ToTeam).PriorityGap
+	if dep.Priority == 0 || blk.Priority == 0 || gap <= 0 || blk.Priority-dep.Priority < gap {
+		return
+	}
+	sev := SeverityWarning
+	if dep.Priority == 1 {
+		sev = SeverityCritical
+	}
+	f := edgeFinding(RulePriorityInversion, ed, sev)
+	f.Since = latest(dep.Created, blk.Created)
+	f.Summary = fmt.Sprintf("%s (%s, P%d) waits on %s (%s, P%d).",
+		dep.Key, ed.ToTeam, dep.Priority, blk.Key, ed.FromTeam, blk.Priority)
+	f.NextStep = fmt.Sprintf("Ask %s to raise %s to P%d, or agree with %s that %s can wait.",
+		who(blk, ed.FromTeam), blk.Key, dep.Priority, ed.ToTeam, dep.Key)
+	a.add(f)
+}
+
+func (a *analysis) scheduleConflict(ed *Edge, dep, blk *model.Issue) {
+	dd, bd := deadline(dep), deadline(blk)
+	if dd.IsZero() || bd.IsZero() || !bd.After(dd) {
+		return
+	}
+	f := edgeFinding(RuleScheduleConflict, ed, SeverityWarning)
+	f.Since = latest(dep.Created, blk.Created)
+	f.Summary = fmt.Sprintf("%s is %s, after %s, which waits on it and is %s.",
+		ofTeam(blk.Key, ed.FromTeam), targetText(blk), ofTeam(dep.Key, ed.ToTeam), targetText(dep))
+	f.NextStep = fmt.Sprintf("Ask %s to deliver %s by %s, or %s to move the date of %s.",
+		who(blk, ed.FromTeam), blk.Key, day(dep.Target()), teamOrOwners(ed.ToTeam, dep), dep.Key)
+	a.add(f)
+}
+
+func (a *analysis) unscheduledBlocker(ed *Edge, dep, blk *model.Issue) {
+	horizon := a.rulesOf(ed.ToTeam).ScheduleHorizon.D()
+	target := dep.Target()
+	if target.IsZero() || target.After(a.now.Add(horizon)) ||
+		!blk.Due.IsZero() || blk.Iteration != nil || blk.Status != model.StatusTodo {
+		return
+	}
+	plan := "sprint"
+	if blk.System == model.GitHub {
+		plan = "milestone"
+	}
+	f := edgeFinding(RuleUnscheduledBlocker, ed, SeverityWarning)
+	f.Since = latest(target.Add(-horizon), dep.Created, blk.Created)
+	f.Summary = fmt.Sprintf("%s is %s and waits on %s, which has no date, no %s and is not started.",
+		ofTeam(dep.Key, ed.ToTeam), targetText(dep), ofTeam(blk.Key, ed.FromTeam), plan)
+	f.NextStep = fmt.Sprintf("Ask %s to schedule %s: it blocks %s, due %s, and has no %s.",
+		who(blk, ed.FromTeam), blk.Key, dep.Key, day(target), plan)
+	a.add(f)
+}
+
+func (a *analysis) deadDependency(ed *Edge, dep, blk *model.Issue) {
+	f := edgeFinding(RuleDeadDependency, ed, SeverityCritical)
+	f.Since = closedAt(blk)
+	how := "dropped"
+	if blk.RawResolution != "" {
+		how += " (" + blk.RawResolution + ")"
+	}
+	f.Summary = fmt.Sprintf("%s still waits on %s, which was %s on %s.",
+		ofTeam(dep.Key, ed.ToTeam), ofTeam(blk.Key, ed.FromTeam), how, day(f.Since))
+	f.NextStep = fmt.Sprintf("Ask %s to remove the dependency of %s on %s and plan that work another way.",
+		who(dep, ed.ToTeam), dep.Key, blk.Key)
+	a.add(f)
+}
+
+// drift reports, for every done twin closed at least drift_after ago, each of
+// its twins still open; the finding is on the open twin, which needs the update.
+func (a *analysis) drift() {
+	for _, group := range a.g.twins {
+		for _, x := range group {
+			done := a.g.issue(x)
+			if done == nil || done.Open() {
+				continue
+			}
+			for _, y := range group {
+				a.driftPair(done, a.g.issue(y))
+			}
+		}
+	}
+}
+
+func (a *analysis) driftPair(done, open *model.Issue) {
+	if open == nil || !open.Open() {
+		return
+	}
+	closed := closedAt(done)
+	if a.now.Sub(closed) < a.rulesOf(open.Team).DriftAfter.D() {
+		return
+	}
+	f := Finding{
+		Rule: RuleStatusDrift, Issue: open.Key, Team: open.Team, Related: []string{done.Key},
+		Severity: SeverityWarning, Since: closed,
+		Summary: fmt.Sprintf("%s was done on %s but its twin %s is still %s.",
+			done.Key, day(closed), open.Key, statusText(open.Status)),
+		NextStep: fmt.Sprintf("Ask %s to close %s too, or reopen %s if the work is not finished.",
+			who(open, open.Team), open.Key, done.Key),
+	}
+	if done.Team != "" {
+		f.RelatedTeams = []string{done.Team}
+	}
+	a.add(f)
+}
+
+// closedAt is when a done issue was closed, as well as it is known.
+func closedAt(is *model.Issue) time.Time {
+	switch {
+	case !is.Closed.IsZero():
+		return is.Closed
+	case !is.StatusChanged.IsZero():
+		return is.StatusChanged
+	}
+	return is.Updated
+}
+
+// targetText describes an issue's target date: "due 2026-12-01" or "planned
+// for Sprint 5, ending 2026-12-01".
+func targetText(is *model.Issue) string {
+	if !is.Due.IsZero() {
+		return "due " + day(is.Due)
+	}
+	return "planned for " + is.Iteration.Name + ", ending " + day(is.Iteration.End)
+}
+
+func teamOrOwners(team string, is *model.Issue) string {
+	if team != "" {
+		return team
+	}
+	return "the owners of " + is.Key
+}

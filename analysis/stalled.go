@@ -1,0 +1,209 @@
+package analysis
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/batonhq/baton/model"
+)
+
+// overdueCritical is how late work must be before overdue is critical.
+const overdueCritical = 7 * 24 * time.Hour
+
+// stalled applies the stalled rules to every open analysed issue, then
+// blocked_by_stalled to every open cross-team edge. Since, per rule:
+//   - idle: the last update plus idle_after, when it became idle;
+//   - churning: when both held, the status unchanged for churn_window and
+//     the churn_events-th event of the window;
+//   - unowned: the last status change (when it went in progress), else the
+//     last update;
+//   - overdue: the end of the due day (midnight UTC after it), else the
+//     iteration's end;
+//   - blocker_resolved: when the last blocker was closed;
+//   - blocked_by_stalled: when the blocker's own stalled finding began.
+func (a *analysis) stalled() {
+	local := []func(*model.Issue) (Finding, bool){a.idle, a.churning, a.unowned, a.overdue}
+	for i := range a.g.issues {
+		is := &a.g.issues[i]
+		if !is.Open() {
+			continue
+		}
+		for _, rule := range local {
+			if f, ok := rule(is); ok {
+				a.addStalled(int32(i), f)
+			}
+		}
+		if f, ok := a.blockerResolved(int32(i)); ok {
+			a.addStalled(int32(i), f)
+		}
+	}
+	for e := range a.g.edges {
+		if f, ok := a.blockedByStalled(e); ok {
+			a.add(f)
+		}
+	}
+}
+
+// addStalled records a stalled finding on issue v and marks v's twin group.
+func (a *analysis) addStalled(v int32, f Finding) {
+	k := a.add(f)
+	if c := a.g.canon[v]; a.stalledBy[c] < 0 {
+		a.stalledBy[c] = k
+	}
+}
+
+func (a *analysis) idle(is *model.Issue) (Finding, bool) {
+	after := a.rulesOf(is.Team).IdleAfter.D()
+	if is.Status != model.StatusInProgress && is.Status != model.StatusBlocked || is.Updated.IsZero() {
+		return Finding{}, false
+	}
+	quiet := a.now.Sub(is.Updated)
+	if quiet < after {
+		return Finding{}, false
+	}
+	return Finding{
+		Rule: RuleIdle, Issue: is.Key, Team: is.Team, Severity: SeverityWarning, Since: is.Updated.Add(after),
+		Summary:  fmt.Sprintf("%s is %s and has not been updated for %s.", is.Key, statusText(is.Status), days(quiet)),
+		NextStep: fmt.Sprintf("Ask %s to update %s or hand it over.", who(is, is.Team), is.Key),
+	}, true
+}
+
+func (a *analysis) churning(is *model.Issue) (Finding, bool) {
+	r := a.rulesOf(is.Team)
+	window, need := r.ChurnWindow.D(), r.ChurnEvents
+	changed := is.StatusChanged
+	if changed.IsZero() {
+		changed = is.Created
+	}
+	if is.Status != model.StatusInProgress || need <= 0 || a.now.Sub(changed) < window {
+		return Finding{}, false
+	}
+	var recent []time.Time
+	for _, t := range is.ActivityEvents {
+		if t.After(a.now.Add(-window)) && !t.After(a.now) {
+			recent = append(recent, t)
+		}
+	}
+	if len(recent) < need {
+		return Finding{}, false
+	}
+	slices.SortFunc(recent, time.Time.Compare)
+	return Finding{
+		Rule: RuleChurning, Issue: is.Key, Team: is.Team, Severity: SeverityWarning,
+		Since: latest(changed.Add(window), recent[need-1]),
+		Summary: fmt.Sprintf("%s had %d comments or edits in the last %s but has been in progress since %s.",
+			is.Key, len(recent), days(window), day(changed)),
+		NextStep: fmt.Sprintf("Ask %s what keeps %s from moving: it changes but does not progress.", who(is, is.Team), is.Key),
+	}, true
+}
+
+func (a *analysis) unowned(is *model.Issue) (Finding, bool) {
+	if is.Status != model.StatusInProgress || len(is.Assignees) > 0 {
+		return Finding{}, false
+	}
+	since := is.StatusChanged
+	if since.IsZero() {
+		since = is.Updated
+	}
+	return Finding{
+		Rule: RuleUnowned, Issue: is.Key, Team: is.Team, Severity: SeverityInfo, Since: since,
+		Summary:  fmt.Sprintf("%s is in progress with no assignee.", is.Key),
+		NextStep: fmt.Sprintf("Ask %s to assign %s or move it back to to do.", who(is, is.Team), is.Key),
+	}, true
+}
+
+// deadline is when an issue's target date has passed: the end of its due
+// day, else its iteration's end; zero when it has neither.
+func deadline(is *model.Issue) time.Time {
+	if !is.Due.IsZero() {
+		return is.Due.Add(24 * time.Hour)
+	}
+	return is.Target()
+}
+
+func (a *analysis) overdue(is *model.Issue) (Finding, bool) {
+	end := deadline(is)
+	if end.IsZero() || a.now.Before(end) {
+		return Finding{}, false
+	}
+	late := a.now.Sub(end)
+	sev := SeverityWarning
+	if late > overdueCritical {
+		sev = SeverityCritical
+	}
+	what := "due " + day(is.Due)
+	if is.Due.IsZero() {
+		what = "planned for " + is.Iteration.Name + ", which ended " + day(end)
+	}
+	return Finding{
+		Rule: RuleOverdue, Issue: is.Key, Team: is.Team, Severity: sev, Since: end,
+		Summary: fmt.Sprintf("%s was %s and is still %s, %s late.",
+			is.Key, what, statusText(is.Status), days(late)),
+		NextStep: fmt.Sprintf("Ask %s to finish %s or agree a new date with those waiting on it.", who(is, is.Team), is.Key),
+	}, true
+}
+
+// blockerResolved fires on an issue marked blocked whose twin group has
+// blockers, every one of them done.
+func (a *analysis) blockerResolved(v int32) (Finding, bool) {
+	is := a.g.issue(v)
+	c := a.g.canon[v]
+	in := a.g.inEdge[a.g.inAt[c]:a.g.inAt[c+1]]
+	if is.Status != model.StatusBlocked || len(in) == 0 {
+		return Finding{}, false
+	}
+	var since time.Time
+	related := make([]string, 0, len(in))
+	for _, e := range in {
+		b := a.g.issue(a.g.from[e])
+		if b == nil || b.Open() {
+			return Finding{}, false
+		}
+		since = latest(since, b.Closed, b.StatusChanged)
+		related = append(related, b.Key)
+	}
+	blockers := "its blocker " + related[0] + " is"
+	if len(related) > 1 {
+		blockers = fmt.Sprintf("all %d of its blockers are", len(related))
+	}
+	return Finding{
+		Rule: RuleBlockerResolved, Issue: is.Key, Team: is.Team, Related: related,
+		RelatedTeams: a.teamsOf(a.g.from, in), Severity: SeverityWarning, Since: since,
+		Summary:  fmt.Sprintf("%s is marked blocked but %s done.", is.Key, blockers),
+		NextStep: fmt.Sprintf("Ask %s to unblock %s and pick it up: nothing it waits on is open.", who(is, is.Team), is.Key),
+	}, true
+}
+
+// blockedByStalled fires on the dependent of an open cross-team edge whose
+// blocker (or the blocker's twin) is stalled.
+func (a *analysis) blockedByStalled(e int) (Finding, bool) {
+	ed := &a.g.edges[e]
+	k := a.stalledBy[a.g.from[e]]
+	dep := a.g.issue(a.g.to[e])
+	if !ed.Open || !ed.CrossTeam() || k < 0 || dep == nil {
+		return Finding{}, false
+	}
+	s := &a.findings[k]
+	blocker := a.g.issue(a.g.from[e])
+	return Finding{
+		Rule: RuleBlockedByStalled, Issue: dep.Key, Team: ed.ToTeam, Related: []string{ed.From},
+		RelatedTeams: []string{ed.FromTeam}, Severity: SeverityWarning, Since: s.Since,
+		Summary: fmt.Sprintf("%s waits on %s, which is stalled (%s: %s).",
+			dep.Key, ofTeam(ed.From, ed.FromTeam), s.Rule, s.Issue),
+		NextStep: fmt.Sprintf("Ask %s to restart or hand over %s: %s waits on it.",
+			who(blocker, ed.FromTeam), ed.From, ofTeam(dep.Key, ed.ToTeam)),
+	}, true
+}
+
+// teamsOf returns the distinct known teams of the given ends of edges, sorted.
+func (a *analysis) teamsOf(end []int32, edges []int32) []string {
+	var ts []string
+	for _, e := range edges {
+		if t := a.g.teams[end[e]]; t != "" {
+			ts = append(ts, t)
+		}
+	}
+	slices.Sort(ts)
+	return slices.Compact(ts)
+}
