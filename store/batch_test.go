@@ -1,0 +1,172 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/batonhq/baton/model"
+)
+
+// fullIssue has every field set, times at millisecond precision.
+func fullIssue(key string, updated time.Time) model.Issue {
+	ms := func(d time.Duration) time.Time { return now.Add(d).Add(123 * time.Millisecond) }
+	return model.Issue{
+		Key: key, Source: "jira", System: model.Jira, URL: "https://acme.atlassian.net/browse/PAY-1",
+		Title: "Ship it — «quoted» 'title'", Body: "Blocked by CORE-2\nline two", Team: "payments",
+		Status: model.StatusDone, RawStatus: "Closed", Resolution: model.ResolutionDropped, RawResolution: "Won't Do",
+		Assignees: []string{"ana", "bo"}, Priority: 2, RawPriority: "High",
+		Labels: []string{"team:payments", "q4"}, Components: []string{"api", "db"},
+		Created: ms(-30 * 24 * time.Hour), Updated: updated, StatusChanged: ms(-2 * time.Hour),
+		Closed: ms(-time.Hour), Due: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC),
+		Iteration:      &model.Iteration{Name: "Sprint 48", Start: ms(-7 * 24 * time.Hour), End: ms(7 * 24 * time.Hour), State: "active"},
+		ActivityEvents: []time.Time{ms(-5 * time.Hour), ms(-3 * time.Hour)},
+		Mirrors:        []string{"github:acme/core#7"},
+		Links: []model.Link{
+			{From: "jira:CORE-2", To: key, Type: model.Blocks, Origin: model.OriginJiraLink, RawType: "is blocked by"},
+			{From: key, To: "jira:PAY-9", Type: model.Parent, Origin: model.OriginJiraLink},
+			{From: key, To: "github:acme/core#7", Type: model.Relates, Origin: model.OriginTextReference, RawType: "see #7"},
+		},
+	}
+}
+
+// minimalIssue has only what the store requires.
+func minimalIssue(key, source string, updated time.Time) model.Issue {
+	return model.Issue{Key: key, Source: source, Status: model.StatusTodo, Updated: updated}
+}
+
+func apply(t *testing.T, s *Store, b model.Batch) Applied {
+	t.Helper()
+	n, err := s.ApplyBatch(context.Background(), b)
+	if err != nil {
+		t.Fatalf("ApplyBatch: %v", err)
+	}
+	return n
+}
+
+func storedIssue(t *testing.T, s *Store, key string) (model.Issue, bool) {
+	t.Helper()
+	is, ok, err := s.Issue(context.Background(), key)
+	if err != nil {
+		t.Fatalf("Issue(%s): %v", key, err)
+	}
+	return is, ok
+}
+
+func TestApplyBatchRoundTripsEveryField(t *testing.T) {
+	s := openTestStore(t)
+	full := fullIssue("jira:PAY-1", now)
+	minimal := minimalIssue("jira:PAY-2", "jira", now)
+	noName := minimalIssue("jira:PAY-3", "jira", now)
+	noName.Iteration = &model.Iteration{}
+	want := []model.Issue{full, minimal, noName}
+	if n := apply(t, s, model.Batch{Source: "jira", Issues: want}); n.Upserted != 3 {
+		t.Errorf("Upserted = %d, want 3", n.Upserted)
+	}
+	for _, w := range want {
+		got, ok := storedIssue(t, s, w.Key)
+		if !ok {
+			t.Fatalf("Issue(%s) not found", w.Key)
+		}
+		if diff := cmp.Diff(w, got); diff != "" {
+			t.Errorf("Issue(%s) mismatch (-want +got):\n%s", w.Key, diff)
+		}
+	}
+	loaded, err := s.LoadIssues(context.Background(), now.Add(-24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	full.Body = "" // LoadIssues leaves Body out
+	if diff := cmp.Diff([]model.Issue{full, minimal, noName}, loaded); diff != "" {
+		t.Errorf("LoadIssues mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// dump is every row of issues, links and cursors as text, to compare whole stores.
+func dump(t *testing.T, s *Store) []string {
+	t.Helper()
+	var out []string
+	for _, q := range []string{
+		`SELECT key || '|' || title || '|' || updated_ms FROM issues ORDER BY key`,
+		`SELECT owner || '|' || seq || '|' || from_key || '|' || to_key FROM links ORDER BY owner, seq`,
+		`SELECT source || '|' || scope || '|' || value FROM cursors ORDER BY source, scope`,
+	} {
+		rows, err := s.db.Query(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var line string
+			if err := rows.Scan(&line); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, line)
+		}
+		rows.Close()
+	}
+	return out
+}
+
+func TestApplyBatchTwiceKeepsSameRows(t *testing.T) {
+	s := openTestStore(t)
+	b := model.Batch{Source: "jira",
+		Issues:  []model.Issue{fullIssue("jira:PAY-1", now), fullIssue("jira:PAY-2", now)},
+		Cursors: map[string]string{"PAY": "2026-11-26T12:00"}}
+	apply(t, s, b)
+	first := dump(t, s)
+	if len(first) != 2+6+1 {
+		t.Fatalf("after one batch got %d rows, want 9:\n%s", len(first), strings.Join(first, "\n"))
+	}
+	if n := apply(t, s, b); n.Upserted != 2 {
+		t.Errorf("second Upserted = %d, want 2 (equal Updated is rewritten)", n.Upserted)
+	}
+	if diff := cmp.Diff(first, dump(t, s)); diff != "" {
+		t.Errorf("rows changed by re-applying the batch (-first +second):\n%s", diff)
+	}
+}
+
+func TestApplyBatchKeepsStrictlyNewerStoredIssue(t *testing.T) {
+	s := openTestStore(t)
+	newer := fullIssue("jira:PAY-1", now)
+	apply(t, s, model.Batch{Source: "jira", Issues: []model.Issue{newer}})
+
+	older := fullIssue("jira:PAY-1", now.Add(-time.Minute))
+	older.Title, older.Links = "stale title", []model.Link{{From: "jira:X-1", To: "jira:PAY-1", Type: model.Blocks}}
+	if n := apply(t, s, model.Batch{Source: "jira", Issues: []model.Issue{older}}); n.Upserted != 0 {
+		t.Errorf("Upserted = %d for an older issue, want 0", n.Upserted)
+	}
+	got, _ := storedIssue(t, s, "jira:PAY-1")
+	if diff := cmp.Diff(newer, got); diff != "" {
+		t.Errorf("older upsert changed the stored issue (-want +got):\n%s", diff)
+	}
+
+	same := fullIssue("jira:PAY-1", now)
+	same.Title = "edited at the same millisecond"
+	apply(t, s, model.Batch{Source: "jira", Issues: []model.Issue{same}})
+	if got, _ := storedIssue(t, s, "jira:PAY-1"); got.Title != same.Title {
+		t.Errorf("title = %q after an upsert with equal Updated, want %q", got.Title, same.Title)
+	}
+}
+
+func TestApplyBatchReplacesLinksOfReupsertedIssue(t *testing.T) {
+	s := openTestStore(t)
+	is := fullIssue("jira:PAY-1", now)
+	apply(t, s, model.Batch{Source: "jira", Issues: []model.Issue{is}})
+
+	is.Updated = now.Add(time.Minute)
+	is.Links = []model.Link{{From: is.Key, To: "jira:NEW-1", Type: model.Blocks, Origin: model.OriginJiraLink, RawType: "blocks"}}
+	apply(t, s, model.Batch{Source: "jira", Issues: []model.Issue{is}})
+	got, _ := storedIssue(t, s, is.Key)
+	if diff := cmp.Diff(is.Links, got.Links); diff != "" {
+		t.Errorf("links after re-upsert (-want +got):\n%s", diff)
+	}
+
+	is.Updated, is.Links = now.Add(2*time.Minute), nil
+	apply(t, s, model.Batch{Source: "jira", Issues: []model.Issue{is}})
+	if got, _ := storedIssue(t, s, is.Key); got.Links != nil {
+		t.Errorf("links after re-upsert without links = %v, want none", got.Links)
+	}
+}

@@ -1,0 +1,170 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/batonhq/baton/model"
+)
+
+func storedKeys(t *testing.T, s *Store) []string {
+	t.Helper()
+	rows, err := s.db.Query(`SELECT key FROM issues ORDER BY key`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var keys []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+func linkOwners(t *testing.T, s *Store) []string {
+	t.Helper()
+	rows, err := s.db.Query(`SELECT DISTINCT owner FROM links ORDER BY owner`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var owners []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			t.Fatal(err)
+		}
+		owners = append(owners, k)
+	}
+	return owners
+}
+
+func TestApplyBatchPresentDeletesOnlyMissingKeysOfSourceAndPrefix(t *testing.T) {
+	s := openTestStore(t)
+	withLink := func(key, source string) model.Issue {
+		is := minimalIssue(key, source, now)
+		is.Links = []model.Link{{From: key, To: "github:acme/web#1", Type: model.Blocks, Origin: model.OriginGitHubDependency}}
+		return is
+	}
+	apply(t, s, model.Batch{Source: "gh", Issues: []model.Issue{
+		withLink("github:acme/core#1", "gh"), withLink("github:acme/core#2", "gh"),
+		withLink("github:acme/core#3", "gh"), withLink("github:acme/core#30", "gh"),
+		withLink("github:acme/core-x#2", "gh"), withLink("github:acme/web#1", "gh"),
+	}})
+	apply(t, s, model.Batch{Source: "gh-enterprise", Issues: []model.Issue{withLink("github:acme/core#9", "gh-enterprise")}})
+
+	// #3 is in the batch but not the listing: it was just fetched, so it stays.
+	n := apply(t, s, model.Batch{Source: "gh",
+		Issues:  []model.Issue{minimalIssue("github:acme/core#3", "gh", now.Add(time.Minute))},
+		Present: &model.KeySet{Prefix: "github:acme/core#", Keys: []string{"github:acme/core#1", "github:acme/core#404"}}})
+	if n.Deleted != 2 || n.Upserted != 1 {
+		t.Errorf("Applied = %+v, want 1 upserted and 2 deleted (#2 and #30)", n)
+	}
+	want := []string{"github:acme/core#1", "github:acme/core#3", "github:acme/core#9", "github:acme/core-x#2", "github:acme/web#1"}
+	if diff := cmp.Diff(want, storedKeys(t, s)); diff != "" {
+		t.Errorf("stored keys (-want +got):\n%s", diff)
+	}
+	// #3 was re-upserted without links; the deleted ones lost theirs.
+	wantOwners := []string{"github:acme/core#1", "github:acme/core#9", "github:acme/core-x#2", "github:acme/web#1"}
+	if diff := cmp.Diff(wantOwners, linkOwners(t, s)); diff != "" {
+		t.Errorf("link owners (-want +got):\n%s", diff)
+	}
+}
+
+func TestApplyBatchPresentWithEmptyPrefixCoversWholeSource(t *testing.T) {
+	s := openTestStore(t)
+	apply(t, s, model.Batch{Source: "jira", Issues: []model.Issue{
+		minimalIssue("jira:A-1", "jira", now), minimalIssue("jira:B-1", "jira", now)}})
+	apply(t, s, model.Batch{Source: "gh", Issues: []model.Issue{minimalIssue("github:a/b#1", "gh", now)}})
+	n := apply(t, s, model.Batch{Source: "jira", Present: &model.KeySet{Keys: []string{"jira:B-1"}}})
+	if n.Deleted != 1 {
+		t.Errorf("Deleted = %d, want 1", n.Deleted)
+	}
+	if diff := cmp.Diff([]string{"github:a/b#1", "jira:B-1"}, storedKeys(t, s)); diff != "" {
+		t.Errorf("stored keys (-want +got):\n%s", diff)
+	}
+}
+
+func TestApplyBatchFailureKeepsOldCursorAndNoRows(t *testing.T) {
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	badLink := minimalIssue("jira:PAY-4", "jira", now)
+	badLink.Links = []model.Link{{From: "jira:PAY-4", Type: model.Blocks}}
+	for _, tc := range []struct {
+		name    string
+		ctx     context.Context
+		bad     model.Issue
+		wantErr string
+	}{
+		{"empty key", context.Background(), minimalIssue("", "jira", now), `issue 2 (""): key is empty`},
+		{"other source", context.Background(), minimalIssue("jira:PAY-4", "gh", now), `source is "gh", want the batch's "jira"`},
+		{"no updated time", context.Background(), minimalIssue("jira:PAY-4", "jira", time.Time{}), "updated time is missing"},
+		{"link without end", context.Background(), badLink, `link 0 (blocks "jira:PAY-4" -> "") has an empty end`},
+		{"cancelled context", cancelled, minimalIssue("jira:PAY-4", "jira", now), "context canceled"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := openTestStore(t)
+			apply(t, s, model.Batch{Source: "jira", Issues: []model.Issue{minimalIssue("jira:PAY-1", "jira", now)},
+				Cursors: map[string]string{"PAY": "c1"}})
+			before := dump(t, s)
+
+			_, err := s.ApplyBatch(tc.ctx, model.Batch{Source: "jira",
+				Issues:  []model.Issue{minimalIssue("jira:PAY-2", "jira", now), fullIssue("jira:PAY-3", now), tc.bad},
+				Present: &model.KeySet{Prefix: "jira:", Keys: nil},
+				Cursors: map[string]string{"PAY": "c2", "CORE": "c9"}})
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("ApplyBatch error = %v, want one containing %q", err, tc.wantErr)
+			}
+			if diff := cmp.Diff(before, dump(t, s)); diff != "" {
+				t.Errorf("failed batch left changes (-before +after):\n%s", diff)
+			}
+			c, err := s.Cursors(context.Background(), "jira")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(map[string]string{"PAY": "c1"}, c); diff != "" {
+				t.Errorf("cursors after a failed batch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestApplyBatchRejectsBatchWithoutSource(t *testing.T) {
+	s := openTestStore(t)
+	_, err := s.ApplyBatch(context.Background(), model.Batch{Issues: []model.Issue{minimalIssue("jira:A-1", "", now)}})
+	if err == nil || !strings.Contains(err.Error(), "source is empty") {
+		t.Errorf("error = %v, want one saying the source is empty", err)
+	}
+}
+
+func TestCursorsAndCountsBySource(t *testing.T) {
+	s := openTestStore(t)
+	apply(t, s, model.Batch{Source: "jira", Issues: []model.Issue{minimalIssue("jira:A-1", "jira", now), minimalIssue("jira:A-2", "jira", now)},
+		Cursors: map[string]string{"": "whole", "A": "a1"}})
+	apply(t, s, model.Batch{Source: "gh", Issues: []model.Issue{minimalIssue("github:a/b#1", "gh", now)}, Cursors: map[string]string{"a/b": "g1"}})
+	apply(t, s, model.Batch{Source: "jira", Cursors: map[string]string{"A": "a2"}})
+
+	ctx := context.Background()
+	c, err := s.Cursors(ctx, "jira")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string]string{"": "whole", "A": "a2"}, c); diff != "" {
+		t.Errorf("Cursors(jira) (-want +got):\n%s", diff)
+	}
+	counts, err := s.CountBySource(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string]int{"jira": 2, "gh": 1}, counts); diff != "" {
+		t.Errorf("CountBySource (-want +got):\n%s", diff)
+	}
+}

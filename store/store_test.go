@@ -1,0 +1,176 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/batonhq/baton/model"
+)
+
+// now is the fixed clock of these tests.
+var now = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+
+func openTestStore(t *testing.T) *Store {
+	t.Helper()
+	return openAt(t, filepath.Join(t.TempDir(), "baton.db"))
+}
+
+func openAt(t *testing.T, path string) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatalf("Open(%q): %v", path, err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return s
+}
+
+// rawDB opens path without the store, to build fixtures and inspect files.
+func rawDB(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func schemaVersion(t *testing.T, db *sql.DB) int {
+	t.Helper()
+	var v int
+	if err := db.QueryRow(`SELECT MAX(version) FROM schema_version`).Scan(&v); err != nil {
+		t.Fatalf("reading schema version: %v", err)
+	}
+	return v
+}
+
+func TestMigrationsAreNumberedWithoutGaps(t *testing.T) {
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) < 2 {
+		t.Fatalf("got %d migrations, want at least 2", len(ms))
+	}
+	for i, m := range ms {
+		if m.version != i+1 {
+			t.Errorf("migration %s has version %d, want %d", m.name, m.version, i+1)
+		}
+	}
+}
+
+func TestOpenCreatesFileAtNewestVersionWithConnectionSettings(t *testing.T) {
+	s := openTestStore(t)
+	ms, _ := migrations()
+	if got := schemaVersion(t, s.db); got != len(ms) {
+		t.Errorf("schema version = %d, want %d", got, len(ms))
+	}
+	for pragma, want := range map[string]string{
+		"journal_mode": "wal", "foreign_keys": "1", "synchronous": "1", "busy_timeout": "10000",
+	} {
+		var got string
+		if err := s.db.QueryRow("PRAGMA " + pragma).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("PRAGMA %s = %q, want %q", pragma, got, want)
+		}
+	}
+}
+
+func TestOpenMigratesVersion1FileKeepingItsData(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v1.db")
+	db := rawDB(t, path)
+	v1, err := migrationFiles.ReadFile("migrations/0001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{
+		`CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_ms BIGINT NOT NULL)`,
+		string(v1),
+		`INSERT INTO schema_version VALUES (1, 0)`,
+		`INSERT INTO issues (key, source, system, url, title, body, team, status, raw_status, resolution,
+			raw_resolution, priority, raw_priority, updated_ms)
+		 VALUES ('jira:PAY-1', 'jira', 'jira', 'u', 'Old row', '', '', 'todo', 'To Do', '', '', 0, '', 1000)`,
+		`INSERT INTO cursors VALUES ('jira', '', 'c1')`,
+	} {
+		if _, err := db.Exec(stmt); err != nil {
+			t.Fatalf("building v1 fixture: %v", err)
+		}
+	}
+	db.Close()
+
+	s := openAt(t, path)
+	if got := schemaVersion(t, s.db); got != 2 {
+		t.Errorf("schema version after Open = %d, want 2", got)
+	}
+	ctx := context.Background()
+	is, ok, err := s.Issue(ctx, "jira:PAY-1")
+	if err != nil || !ok || is.Title != "Old row" {
+		t.Errorf("Issue(jira:PAY-1) = %q, %v, %v; want the v1 row", is.Title, ok, err)
+	}
+	if c, err := s.Cursors(ctx, "jira"); err != nil || c[""] != "c1" {
+		t.Errorf("Cursors(jira) = %v, %v; want the v1 cursor c1", c, err)
+	}
+	if err := s.MarkRollupSent(ctx, "org", "2026-W48", now); err != nil {
+		t.Errorf("version 2 table unusable after migration: %v", err)
+	}
+}
+
+func TestOpenRefusesNewerSchemaVersion(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "future.db")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db := rawDB(t, path)
+	if _, err := db.Exec(`INSERT INTO schema_version VALUES (7, 0)`); err != nil {
+		t.Fatal(err)
+	}
+
+	_, err = Open(context.Background(), path)
+	if err == nil {
+		t.Fatal("Open of a version 7 file succeeded, want an error")
+	}
+	for _, want := range []string{path, "schema version 7", "version 2 this baton knows"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+	if got := schemaVersion(t, db); got != 7 {
+		t.Errorf("schema version after refused Open = %d, want 7 (untouched)", got)
+	}
+}
+
+func TestOpenKeepsSpecialCharactersInPath(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a?b#c%d.db")
+	s := openAt(t, path)
+	if _, err := s.ApplyBatch(context.Background(), model.Batch{Source: "jira", Cursors: map[string]string{"": "x"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("store file not at the given path: %v", err)
+	}
+}
+
+func TestOpenReportsUnusablePath(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "missing", "dir", "baton.db")
+	_, err := Open(context.Background(), dir)
+	if err == nil || !strings.Contains(err.Error(), dir) {
+		t.Errorf("Open(%q) error = %v, want one naming the path", dir, err)
+	}
+	if _, err := Open(context.Background(), ""); err == nil || !strings.Contains(err.Error(), "storage.path") {
+		t.Errorf("Open(\"\") error = %v, want one naming storage.path", err)
+	}
+}
