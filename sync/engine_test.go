@@ -1,0 +1,196 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	stdsync "sync"
+	"testing"
+	"time"
+
+	"github.com/batonhq/baton/connectors/httpapi"
+	"github.com/batonhq/baton/model"
+	"github.com/batonhq/baton/store"
+)
+
+// fakeSource replays scripted batches; a nil Issues slot with err set fails.
+type fakeSource struct {
+	name  string
+	pages []model.Batch
+	errs  []error // error returned by the n-th call to Sync, after its pages
+	mu    stdsync.Mutex
+	calls int
+	seen  []map[string]string // cursors passed to each call
+}
+
+func (f *fakeSource) Name() string { return f.name }
+
+func (f *fakeSource) Sync(ctx context.Context, cursors map[string]string, emit func(context.Context, model.Batch) error) error {
+	f.mu.Lock()
+	n := f.calls
+	f.calls++
+	f.seen = append(f.seen, cursors)
+	f.mu.Unlock()
+	for _, p := range f.pages {
+		if err := emit(ctx, p); err != nil {
+			return err
+		}
+	}
+	if n < len(f.errs) {
+		return f.errs[n]
+	}
+	return nil
+}
+
+func newStore(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "baton.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func issue(source, key string, updated time.Time) model.Issue {
+	return model.Issue{Key: key, Source: source, System: model.Jira, Title: key, Status: model.StatusTodo,
+		RawStatus: "To Do", Created: updated, Updated: updated}
+}
+
+var quiet = slog.New(slog.DiscardHandler)
+
+var t0 = time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+
+func TestCursorDoesNotAdvanceWhenPageFails(t *testing.T) {
+	st := newStore(t)
+	src := &fakeSource{name: "s", pages: []model.Batch{
+		{Issues: []model.Issue{issue("s", "jira:A-1", t0)}, Cursors: map[string]string{"": "c1"}},
+		{Issues: []model.Issue{issue("s", "", t0.Add(time.Minute))}, Cursors: map[string]string{"": "c2"}}, // invalid: no key
+	}}
+	e := &Engine{Logger: quiet, Store: st, Retry: Backoff{Attempts: -1}}
+	e.Add(src, time.Minute, nil)
+	failed := e.RunOnce(context.Background(), 1)
+	if failed["s"] == nil {
+		t.Fatalf("RunOnce failed = %v, want an error for source s", failed)
+	}
+	cur, err := st.Cursors(context.Background(), "s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cur[""]; got != "c1" {
+		t.Errorf("cursor = %q, want c1 (the last committed page's)", got)
+	}
+	issues, err := st.LoadIssues(context.Background(), time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(issues) != 1 || issues[0].Key != "jira:A-1" {
+		t.Errorf("stored %d issues (%v), want only jira:A-1", len(issues), issues)
+	}
+	if s := e.Status()["s"]; !s.Failing || s.LastError == "" {
+		t.Errorf("status = %+v, want failing with an error", s)
+	}
+}
+
+func TestNextRoundStartsFromCommittedCursors(t *testing.T) {
+	st := newStore(t)
+	src := &fakeSource{name: "s", pages: []model.Batch{
+		{Issues: []model.Issue{issue("s", "jira:A-1", t0)}, Cursors: map[string]string{"": "c1", "x": "y"}},
+	}}
+	e := &Engine{Logger: quiet, Store: st}
+	e.Add(src, time.Minute, nil)
+	for range 2 {
+		if failed := e.RunOnce(context.Background(), 1); len(failed) > 0 {
+			t.Fatalf("RunOnce: %v", failed)
+		}
+	}
+	if len(src.seen) != 2 || len(src.seen[0]) != 0 || src.seen[1][""] != "c1" || src.seen[1]["x"] != "y" {
+		t.Errorf("cursors passed = %v, want none then {\"\":c1, x:y}", src.seen)
+	}
+}
+
+func TestOneFailingSourceDoesNotStopOthers(t *testing.T) {
+	st := newStore(t)
+	bad := &fakeSource{name: "bad", errs: []error{&httpapi.APIError{Op: "listing", Status: 401}}}
+	good := &fakeSource{name: "good", pages: []model.Batch{{Issues: []model.Issue{issue("good", "jira:G-1", t0)}}}}
+	e := &Engine{Logger: quiet, Store: st, Retry: Backoff{Base: time.Millisecond}}
+	e.Add(bad, time.Minute, nil)
+	e.Add(good, time.Minute, nil)
+	failed := e.RunOnce(context.Background(), 2)
+	if len(failed) != 1 || failed["bad"] == nil {
+		t.Fatalf("failed = %v, want only bad", failed)
+	}
+	if bad.calls != 1 {
+		t.Errorf("permanent failure tried %d times, want 1 (no retry)", bad.calls)
+	}
+	if s := e.Status()["bad"]; !s.Permanent {
+		t.Errorf("status of bad = %+v, want permanent", s)
+	}
+	counts, err := st.CountBySource(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts["good"] != 1 {
+		t.Errorf("good has %d stored issues, want 1", counts["good"])
+	}
+}
+
+func TestTransientFailureIsRetried(t *testing.T) {
+	st := newStore(t)
+	src := &fakeSource{name: "s", errs: []error{
+		&httpapi.APIError{Op: "listing", Status: 502},
+		fmt.Errorf("reading page: %w", errors.New("connection reset")),
+	}}
+	var rounds []error
+	e := &Engine{Logger: quiet, Store: st, Retry: Backoff{Base: time.Millisecond},
+		OnRound: func(_ string, err error) { rounds = append(rounds, err) }}
+	e.Add(src, time.Minute, nil)
+	if failed := e.RunOnce(context.Background(), 1); len(failed) != 0 {
+		t.Fatalf("failed = %v, want success on the third try", failed)
+	}
+	if src.calls != 3 || len(rounds) != 3 || rounds[2] != nil {
+		t.Errorf("calls = %d, rounds = %v; want 3 calls, the last succeeding", src.calls, rounds)
+	}
+	if s := e.Status()["s"]; s.Failing || s.LastSuccess.IsZero() {
+		t.Errorf("status = %+v, want healthy", s)
+	}
+}
+
+func TestBackoffHonoursRetryAfterAndCaps(t *testing.T) {
+	b := Backoff{Base: time.Second, Max: 10 * time.Second}
+	plain := errors.New("x")
+	for attempt, want := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 10 * time.Second, 10 * time.Second} {
+		if got := b.delay(attempt, plain); got != want {
+			t.Errorf("delay(%d) = %s, want %s", attempt, got, want)
+		}
+	}
+	ra := &httpapi.APIError{Status: 429, Wait: 7 * time.Second}
+	if got := b.delay(0, fmt.Errorf("wrapped: %w", ra)); got != 7*time.Second {
+		t.Errorf("delay with Retry-After 7s = %s", got)
+	}
+	long := &httpapi.APIError{Status: 403, Wait: time.Hour}
+	if got := b.delay(0, long); got != 10*time.Second {
+		t.Errorf("delay with Retry-After 1h = %s, want the cap 10s", got)
+	}
+}
+
+func TestRunStopsWhenContextEnds(t *testing.T) {
+	st := newStore(t)
+	src := &fakeSource{name: "s"}
+	e := &Engine{Logger: quiet, Store: st}
+	e.Add(src, time.Hour, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { e.Run(ctx); close(done) }()
+	for e.Status()["s"].Rounds == 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return after cancel")
+	}
+}
