@@ -22,6 +22,7 @@ var (
 // them with baton's wording.
 type checker struct {
 	pos  *origin
+	refs refs // ${...} references hidden from the YAML parser
 	errs []error
 	seen map[*yaml.Node]bool // scalars already expanded (aliases share nodes)
 }
@@ -77,12 +78,12 @@ func (c *checker) scalar(n *yaml.Node, path string, valid func(string) error) {
 	}
 	if !c.seen[n] {
 		c.seen[n] = true
-		v, err := expand(n.Value)
+		v, err := expand(c.refs.restore(n.Value))
 		if err != nil {
 			c.errorf(n.Line, "%s: %v", path, err)
 			return
 		}
-		if v != n.Value && n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) == 0 {
+		if n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) == 0 {
 			n.Tag = "" // let yaml.v3 resolve the expanded text afresh
 		}
 		n.Value = v
@@ -108,6 +109,7 @@ func (c *checker) mapping(n *yaml.Node, path string, field func(string) (reflect
 	first := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
+		k.Value = c.refs.restore(k.Value) // keys are not expanded
 		if k.Kind != yaml.ScalarNode {
 			c.errorf(k.Line, "%s: keys must be plain strings", describe(path))
 			continue
@@ -136,7 +138,7 @@ func (c *checker) want(n *yaml.Node, kind yaml.Kind, path string) bool {
 	names := map[yaml.Kind]string{yaml.MappingNode: "a mapping", yaml.SequenceNode: "a list", yaml.ScalarNode: "a single value"}
 	got := names[n.Kind]
 	if n.Kind == yaml.ScalarNode {
-		got = fmt.Sprintf("%q", n.Value)
+		got = fmt.Sprintf("%q", c.refs.restore(n.Value))
 	}
 	c.errorf(n.Line, "%s: want %s, got %s", describe(path), names[kind], got)
 	return false

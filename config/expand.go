@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 )
 
@@ -75,4 +76,63 @@ func isEnvName(s string) bool {
 		}
 	}
 	return true
+}
+
+// Before YAML parsing, each ${...} reference (and each $${...}) is swapped
+// for a placeholder made of private-use characters, and swapped back when
+// its scalar is expanded. Without this, "{" and "}" would end a flow mapping:
+// `{token: ${GITHUB_TOKEN}}` would not parse. A reference never spans lines,
+// so line numbers are kept.
+const (
+	refOpen  = "\uE000"
+	refClose = "\uE001"
+)
+
+// refs are the references a placeholder's number stands for.
+type refs []string
+
+// protect returns data with every ${...} replaced by a placeholder.
+func protect(data []byte) ([]byte, refs) {
+	s := string(data)
+	var b strings.Builder
+	var r refs
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			b.WriteString(s)
+			return []byte(b.String()), r
+		}
+		if i > 0 && s[i-1] == '$' {
+			i--
+		}
+		end := strings.IndexAny(s[i:], "}\n")
+		if end < 0 || s[i+end] == '\n' {
+			b.WriteString(s[:i+2])
+			s = s[i+2:]
+			continue
+		}
+		b.WriteString(s[:i])
+		b.WriteString(refOpen + strconv.Itoa(len(r)) + refClose)
+		r = append(r, s[i:i+end+1])
+		s = s[i+end+1:]
+	}
+}
+
+// restore puts the original references back into s.
+func (r refs) restore(s string) string {
+	for {
+		i := strings.Index(s, refOpen)
+		if i < 0 {
+			return s
+		}
+		j := strings.Index(s[i:], refClose)
+		if j < 0 {
+			return s
+		}
+		n, err := strconv.Atoi(s[i+len(refOpen) : i+j])
+		if err != nil || n < 0 || n >= len(r) {
+			return s // not ours: leave the text alone
+		}
+		s = s[:i] + r[n] + s[i+j+len(refClose):]
+	}
 }

@@ -42,12 +42,13 @@ func Load(path string) (*Config, error) {
 //  5. Validate.
 func Parse(name string, data []byte) (*Config, error) {
 	var root yaml.Node
+	data, refs := protect(data)
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, syntaxError(name, err)
 	}
 	cfg := &Config{origin: &origin{file: name, lines: map[string]int{}, nulls: map[string]bool{}}}
 	if root.Kind == yaml.DocumentNode {
-		ch := checker{pos: cfg.origin, seen: map[*yaml.Node]bool{}}
+		ch := checker{pos: cfg.origin, refs: refs, seen: map[*yaml.Node]bool{}}
 		ch.check(root.Content[0], reflect.TypeFor[Config](), "")
 		if len(ch.errs) > 0 {
 			return nil, errors.Join(ch.errs...)
