@@ -1,0 +1,140 @@
+package metrics
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
+)
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func newRequest(t *testing.T, url string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
+func respond(code int, header http.Header) *http.Response {
+	return &http.Response{StatusCode: code, Header: header, Body: io.NopCloser(strings.NewReader(""))}
+}
+
+// okWithRemaining answers 200 with an X-RateLimit-Remaining header.
+func okWithRemaining(v string) func(*http.Request) (*http.Response, error) {
+	return func(*http.Request) (*http.Response, error) {
+		h := http.Header{}
+		h.Set("X-RateLimit-Remaining", v)
+		return respond(http.StatusOK, h), nil
+	}
+}
+
+func TestInstrumentTransportCountsCodesAndReadsQuota(t *testing.T) {
+	m, reg := newTestMetrics(t)
+	answers := []func(*http.Request) (*http.Response, error){
+		okWithRemaining("4999"),
+		func(*http.Request) (*http.Response, error) {
+			return respond(http.StatusNotModified, http.Header{}), nil
+		},
+		okWithRemaining("4998"),
+		func(*http.Request) (*http.Response, error) { return nil, errors.New("dial tcp: connection refused") },
+	}
+	gh := m.InstrumentTransport("gh", roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		next := answers[0]
+		answers = answers[1:]
+		return next(r)
+	}))
+	jiraHeader := http.Header{}
+	jiraHeader.Set("X-RateLimit-Remaining", "12")
+	jira := m.InstrumentTransport("jira", roundTripFunc(func(*http.Request) (*http.Response, error) {
+		return respond(http.StatusTooManyRequests, jiraHeader), nil
+	}))
+	for range 4 {
+		resp, err := gh.RoundTrip(newRequest(t, "https://api.github.test/repos/acme/core/issues"))
+		if err == nil {
+			resp.Body.Close()
+		}
+	}
+	if _, err := jira.RoundTrip(newRequest(t, "https://jira.test/rest/api/2/search")); err != nil {
+		t.Fatal(err)
+	}
+	want := `
+# HELP baton_api_rate_limit_remaining Requests left in the current rate-limit window, as a source's API last reported.
+# TYPE baton_api_rate_limit_remaining gauge
+baton_api_rate_limit_remaining{source="gh"} 4998
+baton_api_rate_limit_remaining{source="jira"} 12
+# HELP baton_api_requests_total HTTP requests to a source's API by response status code ("error" when no response arrived).
+# TYPE baton_api_requests_total counter
+baton_api_requests_total{code="200",source="gh"} 2
+baton_api_requests_total{code="304",source="gh"} 1
+baton_api_requests_total{code="error",source="gh"} 1
+baton_api_requests_total{code="429",source="jira"} 1
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want),
+		"baton_api_rate_limit_remaining", "baton_api_requests_total"); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestInstrumentTransportReadsGitHubsLowercaseHeader(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header()["x-ratelimit-remaining"] = []string{"4321"} // GitHub's spelling, sent as is
+		w.WriteHeader(http.StatusOK)
+	}))
+	t.Cleanup(srv.Close)
+	m, reg := newTestMetrics(t)
+	client := &http.Client{Transport: m.InstrumentTransport("gh", nil)}
+	resp, err := client.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	want := `
+# HELP baton_api_rate_limit_remaining Requests left in the current rate-limit window, as a source's API last reported.
+# TYPE baton_api_rate_limit_remaining gauge
+baton_api_rate_limit_remaining{source="gh"} 4321
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "baton_api_rate_limit_remaining"); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestInstrumentTransportIgnoresMalformedQuota(t *testing.T) {
+	m, reg := newTestMetrics(t)
+	tr := m.InstrumentTransport("gh", roundTripFunc(okWithRemaining("lots")))
+	if _, err := tr.RoundTrip(newRequest(t, "https://api.github.test/")); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := testutil.GatherAndCount(reg, "baton_api_rate_limit_remaining"); err != nil || n != 0 {
+		t.Errorf("got %d quota series (err %v) from a malformed header, want 0", n, err)
+	}
+}
+
+func TestSecretsNeverReachTheScrape(t *testing.T) {
+	const token = "ghp_s3cr3tT0k3n"
+	m, reg := newTestMetrics(t)
+	tr := m.InstrumentTransport("gh", roundTripFunc(func(*http.Request) (*http.Response, error) {
+		return nil, errors.New("request with token " + token + " failed")
+	}))
+	req := newRequest(t, "https://api.github.test/user?access_token="+token)
+	req.Header.Set("Authorization", "Bearer "+token)
+	if _, err := tr.RoundTrip(req); err == nil {
+		t.Fatal("got no error from a failing transport")
+	}
+	m.SyncRound("gh", 0, 0, errors.New("HTTP 401 for token "+token))
+	text := scrape(t, reg)
+	if strings.Contains(string(text), token) {
+		t.Errorf("scrape contains the token:\n%s", text)
+	}
+	if !strings.Contains(string(text), `baton_api_requests_total{code="error",source="gh"} 1`) {
+		t.Errorf("scrape lacks the failed request:\n%s", text)
+	}
+}
