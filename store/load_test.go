@@ -1,0 +1,107 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/batonhq/baton/model"
+)
+
+func closedIssue(key string, closed time.Time, links ...model.Link) model.Issue {
+	is := minimalIssue(key, "jira", closed)
+	is.Status, is.Closed, is.Links = model.StatusDone, closed, links
+	return is
+}
+
+func keysOf(issues []model.Issue) []string {
+	keys := make([]string, len(issues))
+	for i := range issues {
+		keys[i] = issues[i].Key
+	}
+	return keys
+}
+
+func TestLoadIssuesSelectsOpenRecentlyClosedAndLinkEnds(t *testing.T) {
+	s := openTestStore(t)
+	since := now.Add(-14 * 24 * time.Hour)
+	longAgo := now.Add(-90 * 24 * time.Hour)
+	blocks := func(from, to string) model.Link {
+		return model.Link{From: from, To: to, Type: model.Blocks, Origin: model.OriginJiraLink}
+	}
+	open := minimalIssue("jira:A-1", "jira", now)
+	open.Links = []model.Link{blocks("jira:OLD-1", "jira:A-1"), blocks("jira:A-1", "jira:OUT-1")}
+	issues := []model.Issue{
+		open,
+		closedIssue("jira:OLD-1", longAgo, blocks("jira:OLD-1", "jira:OLD-2")), // closed blocker of an open issue
+		closedIssue("jira:OLD-2", longAgo),                                     // only linked from OLD-1: not loaded
+		closedIssue("jira:OLD-3", longAgo, blocks("jira:OLD-3", "jira:A-1")),   // its own link does not pull it in
+		closedIssue("jira:RECENT-1", since, blocks("jira:RECENT-1", "jira:OLD-4")),
+		closedIssue("jira:OLD-4", longAgo),
+		closedIssue("jira:RECENT-0", since.Add(-time.Millisecond)),
+	}
+	apply(t, s, model.Batch{Source: "jira", Issues: issues})
+
+	got, err := s.LoadIssues(context.Background(), since)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []model.Issue{open, issues[1], issues[5], issues[4]} // by key: A-1, OLD-1, OLD-4, RECENT-1
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("LoadIssues (-want +got):\n%s", diff)
+	}
+}
+
+func TestLoadIssuesFetchesLinkEndsInChunks(t *testing.T) {
+	s := openTestStore(t)
+	ends := 2*inChunk + 7
+	hub := minimalIssue("jira:HUB-1", "jira", now)
+	var batch []model.Issue
+	for i := range ends {
+		key := fmt.Sprintf("jira:END-%d", i)
+		hub.Links = append(hub.Links, model.Link{From: key, To: hub.Key, Type: model.Blocks})
+		if i%2 == 0 { // half the ends are stored (long closed), half are outside the synced scope
+			batch = append(batch, closedIssue(key, now.Add(-365*24*time.Hour)))
+		}
+	}
+	apply(t, s, model.Batch{Source: "jira", Issues: append(batch, hub)})
+
+	got, err := s.LoadIssues(context.Background(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1+len(batch) {
+		t.Fatalf("LoadIssues returned %d issues, want %d", len(got), 1+len(batch))
+	}
+	for i := 1; i < len(got); i++ {
+		if got[i-1].Key >= got[i].Key {
+			t.Fatalf("not sorted by key: %s before %s", got[i-1].Key, got[i].Key)
+		}
+	}
+	if h := got[len(got)-1]; h.Key != hub.Key || len(h.Links) != ends {
+		t.Errorf("last issue %s has %d links, want %s with %d", h.Key, len(h.Links), hub.Key, ends)
+	}
+}
+
+func TestLoadIssuesOmitsBody(t *testing.T) {
+	s := openTestStore(t)
+	is := minimalIssue("jira:A-1", "jira", now)
+	is.Body = "long text"
+	apply(t, s, model.Batch{Source: "jira", Issues: []model.Issue{is}})
+	got, err := s.LoadIssues(context.Background(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"jira:A-1"}, keysOf(got)); diff != "" {
+		t.Fatalf("LoadIssues keys (-want +got):\n%s", diff)
+	}
+	if got[0].Body != "" {
+		t.Errorf("LoadIssues body = %q, want it left out", got[0].Body)
+	}
+	if full, _ := storedIssue(t, s, "jira:A-1"); full.Body != "long text" {
+		t.Errorf("Issue body = %q, want %q", full.Body, "long text")
+	}
+}
