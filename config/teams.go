@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -41,9 +42,20 @@ func (c *Config) Location() *time.Location {
 }
 
 // Dump returns the effective configuration, defaults included, as YAML, with
-// every secret shown as <secret>. `baton config check` prints it.
+// every secret shown as <secret>; a secret read from a *_file shows only the
+// file. `baton config check` prints it.
 func (c *Config) Dump() ([]byte, error) {
-	out, err := yaml.Marshal(c)
+	d := *c
+	d.Sources = slices.Clone(c.Sources)
+	for i := range d.Sources {
+		if d.Sources[i].TokenFile != "" {
+			d.Sources[i].Token = ""
+		}
+	}
+	if d.Rollup.SMTP.PasswordFile != "" {
+		d.Rollup.SMTP.Password = ""
+	}
+	out, err := yaml.Marshal(&d)
 	if err != nil {
 		return nil, fmt.Errorf("dumping config: %w", err)
 	}
