@@ -1,0 +1,273 @@
+// Package githubsim is a simulated api.github.com (REST v3) for tests, the demo
+// and benchmarks: repositories holding issues and pull requests with the real
+// field names, native dependencies, sub-issues, comments and events, served
+// with authentication, per-token quota, rate-limit headers, Link paging,
+// strong ETags with 304s that cost no quota, and faults on demand.
+//
+// Data is added and changed through the Go API of *Server (goroutine-safe) or
+// through its control endpoints under /_sim/. JSON is rendered on request; the
+// server keeps only the data, so it holds 100,000 issues in little memory.
+package githubsim
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Issue is an issue or pull request as stored. Number, the id and the
+// dependency summaries are the server's to set.
+type Issue struct {
+	Number      int
+	Title       string
+	Body        string
+	User        string // author login
+	PullRequest bool
+	State       string // open | closed
+	StateReason string // completed | not_planned | reopened | ""
+	Labels      []string
+	Assignees   []string
+	Milestone   int // number of a milestone of the repo, 0 for none
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	ClosedAt    time.Time
+	Comments    []Comment
+	Events      []Event
+	BlockedBy   []IssueRef // native "blocked by" dependencies; may cross repos
+	SubIssues   []IssueRef
+}
+
+// Comment is an issue comment.
+type Comment struct {
+	ID        int64
+	User      string
+	Body      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Event is an issue event such as "labeled", "unlabeled", "closed", "reopened".
+type Event struct {
+	ID        int64
+	Event     string
+	Label     string // for labeled / unlabeled
+	Actor     string
+	CreatedAt time.Time
+}
+
+// Milestone is a repository milestone.
+type Milestone struct {
+	Number    int
+	Title     string
+	State     string // open | closed
+	DueOn     time.Time
+	CreatedAt time.Time
+}
+
+// IssueRef names an issue: Repo is "owner/name".
+type IssueRef struct {
+	Repo   string `json:"repo"`
+	Number int    `json:"number"`
+}
+
+func (r IssueRef) String() string { return fmt.Sprintf("%s#%d", r.Repo, r.Number) }
+
+// key is the case-insensitive identity of a reference.
+func (r IssueRef) key() IssueRef { return IssueRef{Repo: strings.ToLower(r.Repo), Number: r.Number} }
+
+// repo is a repository and everything in it. issues[n-1] is number n.
+type repo struct {
+	id         int64
+	owner      string
+	name       string
+	createdAt  time.Time
+	issues     []*issue
+	milestones []Milestone
+}
+
+func (r *repo) fullName() string { return r.owner + "/" + r.name }
+
+// issue is a stored issue and what became of it.
+type issue struct {
+	Issue
+	id      int64
+	deleted bool
+	movedTo IssueRef // set when transferred away
+}
+
+// AddRepo creates the repository owner/name. Repositories are listed by their
+// organisation in the order they were added.
+func (s *Server) AddRepo(owner, name string) error {
+	if owner == "" || name == "" || strings.ContainsAny(owner+name, "/# ") {
+		return fmt.Errorf("adding repo %q/%q: invalid name", owner, name)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := strings.ToLower(owner + "/" + name)
+	if _, ok := s.repos[k]; ok {
+		return fmt.Errorf("adding repo %s/%s: already exists", owner, name)
+	}
+	s.nextRepoID++
+	r := &repo{id: s.nextRepoID, owner: owner, name: name, createdAt: s.clock()}
+	s.repos[k] = r
+	s.repoOrder = append(s.repoOrder, r)
+	return nil
+}
+
+// AddMilestone adds a milestone to repo ("owner/name") and returns its number.
+func (s *Server) AddMilestone(repoName string, m Milestone) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, err := s.repo(repoName)
+	if err != nil {
+		return 0, fmt.Errorf("adding milestone to %s: %w", repoName, err)
+	}
+	m.Number = len(r.milestones) + 1
+	if m.State == "" {
+		m.State = "open"
+	}
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt = s.clock()
+	}
+	r.milestones = append(r.milestones, m)
+	return m.Number, nil
+}
+
+// AddIssue stores a copy of is as the next number of repo ("owner/name") and
+// returns that number. Zero times default to the server clock, an empty State
+// to open. BlockedBy and SubIssues may name issues that are added later.
+func (s *Server) AddIssue(repoName string, is Issue) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, err := s.repo(repoName)
+	if err != nil {
+		return 0, fmt.Errorf("adding issue to %s: %w", repoName, err)
+	}
+	if is.Milestone < 0 || is.Milestone > len(r.milestones) {
+		return 0, fmt.Errorf("adding issue to %s: no milestone %d", repoName, is.Milestone)
+	}
+	now := s.clock()
+	if is.CreatedAt.IsZero() {
+		is.CreatedAt = now
+	}
+	if is.UpdatedAt.IsZero() {
+		is.UpdatedAt = is.CreatedAt
+	}
+	if is.State == "" {
+		is.State = "open"
+	}
+	if is.State == "closed" && is.ClosedAt.IsZero() {
+		is.ClosedAt = is.UpdatedAt
+	}
+	if is.User == "" {
+		is.User = "octocat"
+	}
+	is.Labels = clone(is.Labels)
+	is.Assignees = clone(is.Assignees)
+	is.Comments = clone(is.Comments)
+	is.Events = clone(is.Events)
+	is.BlockedBy = clone(is.BlockedBy)
+	is.SubIssues = clone(is.SubIssues)
+	for i := range is.Comments {
+		if is.Comments[i].ID == 0 {
+			is.Comments[i].ID = s.nextID()
+		}
+	}
+	for i := range is.Events {
+		if is.Events[i].ID == 0 {
+			is.Events[i].ID = s.nextID()
+		}
+	}
+	s.place(r, &issue{Issue: is})
+	for _, b := range is.BlockedBy {
+		s.blocking[b.key()]++
+	}
+	return r.issues[len(r.issues)-1].Number, nil
+}
+
+// place appends is to r with the next number and a fresh id.
+func (s *Server) place(r *repo, is *issue) {
+	is.Number = len(r.issues) + 1
+	is.id = r.id*10_000_000 + int64(is.Number)
+	r.issues = append(r.issues, is)
+}
+
+func (s *Server) nextID() int64 {
+	s.lastID++
+	return s.lastID
+}
+
+// repo returns the repository named "owner/name"; callers hold s.mu.
+func (s *Server) repo(name string) (*repo, error) {
+	r, ok := s.repos[strings.ToLower(name)]
+	if !ok {
+		return nil, fmt.Errorf("no repo %q", name)
+	}
+	return r, nil
+}
+
+// lookup returns the stored issue ref names, deleted and moved ones included;
+// callers hold s.mu.
+func (s *Server) lookup(ref IssueRef) (*repo, *issue, error) {
+	r, err := s.repo(ref.Repo)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ref.Number < 1 || ref.Number > len(r.issues) {
+		return nil, nil, fmt.Errorf("no issue %s", ref)
+	}
+	return r, r.issues[ref.Number-1], nil
+}
+
+// live returns the issue ref names, following transfers, unless deleted;
+// callers hold s.mu.
+func (s *Server) live(ref IssueRef) (*repo, *issue, bool) {
+	for range 10 {
+		r, is, err := s.lookup(ref)
+		if err != nil || is.deleted {
+			return nil, nil, false
+		}
+		if is.movedTo.Repo == "" {
+			return r, is, true
+		}
+		ref = is.movedTo
+	}
+	return nil, nil, false
+}
+
+// Repos returns the full names of all repositories, in the order added.
+func (s *Server) Repos() []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]string, len(s.repoOrder))
+	for i, r := range s.repoOrder {
+		out[i] = r.fullName()
+	}
+	return out
+}
+
+// Get returns a copy of the issue ref names (after transfers) and whether it
+// exists and is not deleted.
+func (s *Server) Get(ref IssueRef) (Issue, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	_, is, ok := s.live(ref)
+	if !ok {
+		return Issue{}, false
+	}
+	out := is.Issue
+	out.Labels = clone(out.Labels)
+	out.Assignees = clone(out.Assignees)
+	out.Comments = clone(out.Comments)
+	out.Events = clone(out.Events)
+	out.BlockedBy = clone(out.BlockedBy)
+	out.SubIssues = clone(out.SubIssues)
+	return out, true
+}
+
+func clone[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return append([]T(nil), s...)
+}

@@ -1,0 +1,268 @@
+package githubsim
+
+import (
+	"cmp"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const docsIssues = "https://docs.github.com/rest/issues/issues"
+
+func (s *Server) getRateLimit(w http.ResponseWriter, r *http.Request) {
+	token, _ := s.authenticate(r)
+	s.ctlMu.Lock()
+	q := s.quota(token)
+	core := map[string]any{"limit": s.opts.Quota, "used": q.used, "remaining": s.opts.Quota - q.used,
+		"reset": q.reset.Unix(), "resource": "core"}
+	s.ctlMu.Unlock()
+	writeJSON(w, map[string]any{"resources": map[string]any{"core": core}, "rate": core})
+}
+
+func (s *Server) listOrgRepos(w http.ResponseWriter, r *http.Request) {
+	org := r.PathValue("org")
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var repos []*repo
+	for _, rp := range s.repoOrder {
+		if strings.EqualFold(rp.owner, org) {
+			repos = append(repos, rp)
+		}
+	}
+	if len(repos) == 0 {
+		writeError(w, http.StatusNotFound, "Not Found", "https://docs.github.com/rest/repos/repos#list-organization-repositories")
+		return
+	}
+	u := requestURLs(r, s.opts.HTMLBase)
+	lo, hi := paginate(w, r, u, len(repos))
+	out := make([]repoJSON, 0, hi-lo)
+	for _, rp := range repos[lo:hi] {
+		out = append(out, u.repo(rp))
+	}
+	writeJSON(w, out)
+}
+
+func (s *Server) getRepo(w http.ResponseWriter, r *http.Request) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	rp, err := s.repo(r.PathValue("owner") + "/" + r.PathValue("repo"))
+	if err != nil {
+		writeError(w, http.StatusNotFound, "Not Found", "https://docs.github.com/rest/repos/repos#get-a-repository")
+		return
+	}
+	writeJSON(w, requestURLs(r, s.opts.HTMLBase).repo(rp))
+}
+
+// listIssues is GET /repos/{owner}/{repo}/issues: state (default open),
+// since (updated at or after), labels (all of), sort, direction, paging.
+func (s *Server) listIssues(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	state := cmp.Or(q.Get("state"), "open")
+	sortBy := cmp.Or(q.Get("sort"), "created")
+	dir := cmp.Or(q.Get("direction"), "desc")
+	var since time.Time
+	if v := q.Get("since"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			writeError(w, http.StatusUnprocessableEntity, "Validation Failed: since is not an ISO 8601 timestamp", docsIssues)
+			return
+		}
+		since = t
+	}
+	if !slices.Contains([]string{"open", "closed", "all"}, state) ||
+		!slices.Contains([]string{"created", "updated", "comments"}, sortBy) ||
+		!slices.Contains([]string{"asc", "desc"}, dir) {
+		writeError(w, http.StatusUnprocessableEntity, "Validation Failed", docsIssues)
+		return
+	}
+	var labels []string
+	if v := q.Get("labels"); v != "" {
+		labels = strings.Split(v, ",")
+	}
+
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	rp, err := s.repo(r.PathValue("owner") + "/" + r.PathValue("repo"))
+	if err != nil {
+		writeError(w, http.StatusNotFound, "Not Found", docsIssues+"#list-repository-issues")
+		return
+	}
+	var match []*issue
+	for _, is := range rp.issues {
+		if is.deleted || is.movedTo.Repo != "" || (state != "all" && is.State != state) ||
+			is.UpdatedAt.Before(since) || !hasAll(is.Labels, labels) {
+			continue
+		}
+		match = append(match, is)
+	}
+	slices.SortStableFunc(match, func(a, b *issue) int {
+		c := cmp.Compare(a.Number, b.Number)
+		switch sortBy {
+		case "updated":
+			c = cmp.Or(a.UpdatedAt.Compare(b.UpdatedAt), c)
+		case "comments":
+			c = cmp.Or(cmp.Compare(len(a.Comments), len(b.Comments)), c)
+		}
+		if dir == "desc" {
+			return -c
+		}
+		return c
+	})
+	u := requestURLs(r, s.opts.HTMLBase)
+	lo, hi := paginate(w, r, u, len(match))
+	ms := u.milestones(rp)
+	out := make([]issueJSON, 0, hi-lo)
+	for _, is := range match[lo:hi] {
+		out = append(out, s.renderIssue(u, rp, ms, is))
+	}
+	writeJSON(w, out)
+}
+
+func hasAll(have, want []string) bool {
+	for _, l := range want {
+		if !slices.ContainsFunc(have, func(h string) bool { return strings.EqualFold(h, strings.TrimSpace(l)) }) {
+			return false
+		}
+	}
+	return true
+}
+
+// issueAt resolves the issue in the path, answering 404, 410 (deleted) or
+// 301 (transferred) itself when it is not here; callers hold s.mu.
+func (s *Server) issueAt(w http.ResponseWriter, r *http.Request) (*repo, *issue, bool) {
+	n, err := strconv.Atoi(r.PathValue("number"))
+	ref := IssueRef{Repo: r.PathValue("owner") + "/" + r.PathValue("repo"), Number: n}
+	var rp *repo
+	var is *issue
+	if err == nil {
+		rp, is, err = s.lookup(ref)
+	}
+	switch {
+	case err != nil:
+		writeError(w, http.StatusNotFound, "Not Found", docsIssues+"#get-an-issue")
+		return nil, nil, false
+	case is.deleted:
+		writeError(w, http.StatusGone, "This issue was deleted", docsIssues+"#get-an-issue")
+		return nil, nil, false
+	case is.movedTo.Repo != "":
+		u := requestURLs(r, s.opts.HTMLBase)
+		var rest string // what follows the number, e.g. "/comments"
+		if parts := strings.SplitN(r.URL.Path, "/", 7); len(parts) == 7 {
+			rest = "/" + parts[6]
+		}
+		loc := fmt.Sprintf("%s/repos/%s/issues/%d%s", u.api, is.movedTo.Repo, is.movedTo.Number, rest)
+		if r.URL.RawQuery != "" {
+			loc += "?" + r.URL.RawQuery
+		}
+		w.Header().Set("Location", loc)
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(http.StatusMovedPermanently)
+		writeJSON(w, map[string]string{"message": "Moved Permanently", "url": loc, "documentation_url": docsIssues + "#get-an-issue"})
+		return nil, nil, false
+	}
+	return rp, is, true
+}
+
+func (s *Server) getIssue(w http.ResponseWriter, r *http.Request) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	rp, is, ok := s.issueAt(w, r)
+	if !ok {
+		return
+	}
+	u := requestURLs(r, s.opts.HTMLBase)
+	writeJSON(w, s.renderIssue(u, rp, u.milestones(rp), is))
+}
+
+// listComments is GET …/issues/{n}/comments: oldest first, since filters on
+// updated_at.
+func (s *Server) listComments(w http.ResponseWriter, r *http.Request) {
+	var since time.Time
+	if v := r.URL.Query().Get("since"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			writeError(w, http.StatusUnprocessableEntity, "Validation Failed: since is not an ISO 8601 timestamp", docsIssues)
+			return
+		}
+		since = t
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	rp, is, ok := s.issueAt(w, r)
+	if !ok {
+		return
+	}
+	var cs []Comment
+	for _, c := range is.Comments {
+		if !c.UpdatedAt.Before(since) {
+			cs = append(cs, c)
+		}
+	}
+	u := requestURLs(r, s.opts.HTMLBase)
+	lo, hi := paginate(w, r, u, len(cs))
+	out := make([]commentJSON, 0, hi-lo)
+	for _, c := range cs[lo:hi] {
+		out = append(out, u.comment(rp, is, c))
+	}
+	writeJSON(w, out)
+}
+
+// listEvents is GET …/issues/{n}/events, oldest first.
+func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	rp, is, ok := s.issueAt(w, r)
+	if !ok {
+		return
+	}
+	u := requestURLs(r, s.opts.HTMLBase)
+	lo, hi := paginate(w, r, u, len(is.Events))
+	out := make([]eventJSON, 0, hi-lo)
+	for _, e := range is.Events[lo:hi] {
+		out = append(out, u.event(rp, e))
+	}
+	writeJSON(w, out)
+}
+
+func (s *Server) listBlockedBy(w http.ResponseWriter, r *http.Request) {
+	s.listRelated(w, r, func(is *issue) []IssueRef { return is.BlockedBy })
+}
+
+func (s *Server) listSubIssues(w http.ResponseWriter, r *http.Request) {
+	s.listRelated(w, r, func(is *issue) []IssueRef { return is.SubIssues })
+}
+
+// listRelated lists, as issues, the existing issues that related names for
+// the issue in the path (following transfers, which may cross repositories).
+func (s *Server) listRelated(w http.ResponseWriter, r *http.Request, related func(*issue) []IssueRef) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	_, is, ok := s.issueAt(w, r)
+	if !ok {
+		return
+	}
+	type found struct {
+		repo  *repo
+		issue *issue
+	}
+	var all []found
+	for _, ref := range related(is) {
+		if rp, ri, ok := s.live(ref); ok {
+			all = append(all, found{rp, ri})
+		}
+	}
+	u := requestURLs(r, s.opts.HTMLBase)
+	lo, hi := paginate(w, r, u, len(all))
+	ms := map[*repo][]*milestoneJSON{}
+	out := make([]issueJSON, 0, hi-lo)
+	for _, f := range all[lo:hi] {
+		if _, ok := ms[f.repo]; !ok {
+			ms[f.repo] = u.milestones(f.repo)
+		}
+		out = append(out, s.renderIssue(u, f.repo, ms[f.repo], f.issue))
+	}
+	writeJSON(w, out)
+}

@@ -1,0 +1,147 @@
+package githubsim
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The mutations below change one issue the way a person would between two
+// syncs. Each bumps the issue's updated_at to the server clock.
+
+// Touch bumps the issue's updated_at, as any edit would.
+func (s *Server) Touch(ref IssueRef) error {
+	return s.mutate(ref, "touching", func(is *issue) error { return nil })
+}
+
+// SetLabels replaces the issue's labels, recording labeled and unlabeled
+// events.
+func (s *Server) SetLabels(ref IssueRef, labels []string) error {
+	return s.mutate(ref, "setting labels of", func(is *issue) error {
+		now := s.clock()
+		for _, l := range is.Labels {
+			if !slices.Contains(labels, l) {
+				is.Events = append(is.Events, Event{ID: s.nextID(), Event: "unlabeled", Label: l, Actor: "octocat", CreatedAt: now})
+			}
+		}
+		for _, l := range labels {
+			if !slices.Contains(is.Labels, l) {
+				is.Events = append(is.Events, Event{ID: s.nextID(), Event: "labeled", Label: l, Actor: "octocat", CreatedAt: now})
+			}
+		}
+		is.Labels = clone(labels)
+		return nil
+	})
+}
+
+// Close closes the issue with reason "completed" or "not_planned".
+func (s *Server) Close(ref IssueRef, reason string) error {
+	if reason != "completed" && reason != "not_planned" {
+		return fmt.Errorf("closing %s: reason %q is not completed or not_planned", ref, reason)
+	}
+	return s.mutate(ref, "closing", func(is *issue) error {
+		is.State, is.StateReason, is.ClosedAt = "closed", reason, s.clock()
+		is.Events = append(is.Events, Event{ID: s.nextID(), Event: "closed", Actor: "octocat", CreatedAt: s.clock()})
+		return nil
+	})
+}
+
+// Reopen reopens a closed issue.
+func (s *Server) Reopen(ref IssueRef) error {
+	return s.mutate(ref, "reopening", func(is *issue) error {
+		is.State, is.StateReason = "open", "reopened"
+		is.ClosedAt = time.Time{}
+		is.Events = append(is.Events, Event{ID: s.nextID(), Event: "reopened", Actor: "octocat", CreatedAt: s.clock()})
+		return nil
+	})
+}
+
+// AddComment adds a comment by user.
+func (s *Server) AddComment(ref IssueRef, user, body string) error {
+	return s.mutate(ref, "commenting on", func(is *issue) error {
+		now := s.clock()
+		is.Comments = append(is.Comments, Comment{ID: s.nextID(), User: user, Body: body, CreatedAt: now, UpdatedAt: now})
+		return nil
+	})
+}
+
+// AddBlockedBy records that ref is blocked by blocker (which may be in another
+// repository and need not exist).
+func (s *Server) AddBlockedBy(ref, blocker IssueRef) error {
+	return s.mutate(ref, "adding a dependency to", func(is *issue) error {
+		if slices.ContainsFunc(is.BlockedBy, func(b IssueRef) bool { return b.key() == blocker.key() }) {
+			return fmt.Errorf("already blocked by %s", blocker)
+		}
+		is.BlockedBy = append(is.BlockedBy, blocker)
+		s.blocking[blocker.key()]++
+		return nil
+	})
+}
+
+// RemoveBlockedBy removes the dependency of ref on blocker.
+func (s *Server) RemoveBlockedBy(ref, blocker IssueRef) error {
+	return s.mutate(ref, "removing a dependency from", func(is *issue) error {
+		i := slices.IndexFunc(is.BlockedBy, func(b IssueRef) bool { return b.key() == blocker.key() })
+		if i < 0 {
+			return fmt.Errorf("not blocked by %s", blocker)
+		}
+		is.BlockedBy = slices.Delete(is.BlockedBy, i, i+1)
+		s.blocking[blocker.key()]--
+		return nil
+	})
+}
+
+// AddSubIssue makes child a sub-issue of parent.
+func (s *Server) AddSubIssue(parent, child IssueRef) error {
+	return s.mutate(parent, "adding a sub-issue to", func(is *issue) error {
+		is.SubIssues = append(is.SubIssues, child)
+		return nil
+	})
+}
+
+// Delete deletes the issue: it disappears from listings and answers 410.
+func (s *Server) Delete(ref IssueRef) error {
+	return s.mutate(ref, "deleting", func(is *issue) error {
+		is.deleted = true
+		return nil
+	})
+}
+
+// Transfer moves the issue to repository toRepo ("owner/name"), where it gets
+// the next number; the old URL answers 301 to the new one. It returns the new
+// reference.
+func (s *Server) Transfer(ref IssueRef, toRepo string) (IssueRef, error) {
+	var moved IssueRef
+	err := s.mutate(ref, "transferring", func(is *issue) error {
+		dst, err := s.repo(toRepo)
+		if err != nil {
+			return err
+		}
+		if strings.EqualFold(dst.fullName(), ref.Repo) {
+			return fmt.Errorf("already in %s", toRepo)
+		}
+		copied := &issue{Issue: is.Issue}
+		copied.UpdatedAt = s.clock()
+		s.place(dst, copied)
+		moved = IssueRef{Repo: dst.fullName(), Number: copied.Number}
+		is.movedTo = moved
+		return nil
+	})
+	return moved, err
+}
+
+// mutate applies f to the live issue ref names and bumps its updated_at.
+func (s *Server) mutate(ref IssueRef, doing string, f func(*issue) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, is, ok := s.live(ref)
+	if !ok {
+		return fmt.Errorf("%s %s: no such issue", doing, ref)
+	}
+	if err := f(is); err != nil {
+		return fmt.Errorf("%s %s: %w", doing, ref, err)
+	}
+	is.UpdatedAt = s.clock()
+	return nil
+}

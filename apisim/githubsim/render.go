@@ -1,0 +1,341 @@
+package githubsim
+
+import (
+	"fmt"
+	"hash/fnv"
+	"net/http"
+	"time"
+)
+
+// The JSON shapes below follow api.github.com's field names. Rendering happens
+// per request; nothing here is stored.
+
+type userJSON struct {
+	Login     string `json:"login"`
+	ID        int64  `json:"id"`
+	NodeID    string `json:"node_id"`
+	AvatarURL string `json:"avatar_url"`
+	URL       string `json:"url"`
+	HTMLURL   string `json:"html_url"`
+	Type      string `json:"type"`
+	SiteAdmin bool   `json:"site_admin"`
+}
+
+type labelJSON struct {
+	ID          int64   `json:"id"`
+	NodeID      string  `json:"node_id"`
+	URL         string  `json:"url"`
+	Name        string  `json:"name"`
+	Color       string  `json:"color"`
+	Default     bool    `json:"default"`
+	Description *string `json:"description"`
+}
+
+type milestoneJSON struct {
+	URL          string  `json:"url"`
+	HTMLURL      string  `json:"html_url"`
+	ID           int64   `json:"id"`
+	NodeID       string  `json:"node_id"`
+	Number       int     `json:"number"`
+	Title        string  `json:"title"`
+	Description  *string `json:"description"`
+	State        string  `json:"state"`
+	OpenIssues   int     `json:"open_issues"`
+	ClosedIssues int     `json:"closed_issues"`
+	CreatedAt    string  `json:"created_at"`
+	UpdatedAt    string  `json:"updated_at"`
+	DueOn        *string `json:"due_on"`
+	ClosedAt     *string `json:"closed_at"`
+}
+
+type pullRequestJSON struct {
+	URL      string  `json:"url"`
+	HTMLURL  string  `json:"html_url"`
+	DiffURL  string  `json:"diff_url"`
+	PatchURL string  `json:"patch_url"`
+	MergedAt *string `json:"merged_at"`
+}
+
+type dependenciesJSON struct {
+	BlockedBy      int `json:"blocked_by"`
+	Blocking       int `json:"blocking"`
+	TotalBlockedBy int `json:"total_blocked_by"`
+	TotalBlocking  int `json:"total_blocking"`
+}
+
+type subIssuesJSON struct {
+	Total            int `json:"total"`
+	Completed        int `json:"completed"`
+	PercentCompleted int `json:"percent_completed"`
+}
+
+type issueJSON struct {
+	URL                      string           `json:"url"`
+	RepositoryURL            string           `json:"repository_url"`
+	LabelsURL                string           `json:"labels_url"`
+	CommentsURL              string           `json:"comments_url"`
+	EventsURL                string           `json:"events_url"`
+	HTMLURL                  string           `json:"html_url"`
+	ID                       int64            `json:"id"`
+	NodeID                   string           `json:"node_id"`
+	Number                   int              `json:"number"`
+	Title                    string           `json:"title"`
+	User                     userJSON         `json:"user"`
+	Labels                   []labelJSON      `json:"labels"`
+	State                    string           `json:"state"`
+	Locked                   bool             `json:"locked"`
+	Assignee                 *userJSON        `json:"assignee"`
+	Assignees                []userJSON       `json:"assignees"`
+	Milestone                *milestoneJSON   `json:"milestone"`
+	Comments                 int              `json:"comments"`
+	CreatedAt                string           `json:"created_at"`
+	UpdatedAt                string           `json:"updated_at"`
+	ClosedAt                 *string          `json:"closed_at"`
+	AuthorAssociation        string           `json:"author_association"`
+	ActiveLockReason         *string          `json:"active_lock_reason"`
+	Body                     *string          `json:"body"`
+	TimelineURL              string           `json:"timeline_url"`
+	StateReason              *string          `json:"state_reason"`
+	PullRequest              *pullRequestJSON `json:"pull_request,omitempty"`
+	IssueDependenciesSummary dependenciesJSON `json:"issue_dependencies_summary"`
+	SubIssuesSummary         subIssuesJSON    `json:"sub_issues_summary"`
+}
+
+type commentJSON struct {
+	URL               string   `json:"url"`
+	HTMLURL           string   `json:"html_url"`
+	IssueURL          string   `json:"issue_url"`
+	ID                int64    `json:"id"`
+	NodeID            string   `json:"node_id"`
+	User              userJSON `json:"user"`
+	CreatedAt         string   `json:"created_at"`
+	UpdatedAt         string   `json:"updated_at"`
+	AuthorAssociation string   `json:"author_association"`
+	Body              string   `json:"body"`
+}
+
+type eventJSON struct {
+	ID        int64              `json:"id"`
+	NodeID    string             `json:"node_id"`
+	URL       string             `json:"url"`
+	Actor     userJSON           `json:"actor"`
+	Event     string             `json:"event"`
+	CommitID  *string            `json:"commit_id"`
+	CommitURL *string            `json:"commit_url"`
+	CreatedAt string             `json:"created_at"`
+	Label     *map[string]string `json:"label,omitempty"`
+}
+
+type repoJSON struct {
+	ID              int64    `json:"id"`
+	NodeID          string   `json:"node_id"`
+	Name            string   `json:"name"`
+	FullName        string   `json:"full_name"`
+	Private         bool     `json:"private"`
+	Owner           userJSON `json:"owner"`
+	HTMLURL         string   `json:"html_url"`
+	URL             string   `json:"url"`
+	IssuesURL       string   `json:"issues_url"`
+	Archived        bool     `json:"archived"`
+	Disabled        bool     `json:"disabled"`
+	HasIssues       bool     `json:"has_issues"`
+	OpenIssuesCount int      `json:"open_issues_count"`
+	CreatedAt       string   `json:"created_at"`
+	UpdatedAt       string   `json:"updated_at"`
+	PushedAt        string   `json:"pushed_at"`
+}
+
+// urls are the bases of one request's rendered links.
+type urls struct {
+	api  string // e.g. http://127.0.0.1:1234
+	html string // e.g. https://github.com
+}
+
+func requestURLs(r *http.Request, htmlBase string) urls {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return urls{api: scheme + "://" + r.Host, html: htmlBase}
+}
+
+func ts(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func tsPtr(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := ts(t)
+	return &s
+}
+
+func strPtr(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func hashID(s string) int64 {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(s))
+	return int64(h.Sum32())
+}
+
+func (u urls) user(login string) userJSON {
+	id := hashID("user:" + login)
+	return userJSON{
+		Login: login, ID: id, NodeID: fmt.Sprintf("U_%d", id),
+		AvatarURL: fmt.Sprintf("https://avatars.githubusercontent.com/u/%d?v=4", id),
+		URL:       u.api + "/users/" + login, HTMLURL: u.html + "/" + login, Type: "User",
+	}
+}
+
+// labelColor gives each label name a stable colour.
+func labelColor(name string) string {
+	return fmt.Sprintf("%06x", hashID("color:"+name)&0xffffff)
+}
+
+func (u urls) repo(r *repo) repoJSON {
+	open := 0
+	for _, is := range r.issues {
+		if !is.deleted && is.movedTo.Repo == "" && is.State == "open" {
+			open++
+		}
+	}
+	return repoJSON{
+		ID: r.id, NodeID: fmt.Sprintf("R_%d", r.id), Name: r.name, FullName: r.fullName(),
+		Owner: u.user(r.owner), HTMLURL: u.html + "/" + r.fullName(), URL: u.api + "/repos/" + r.fullName(),
+		IssuesURL: u.api + "/repos/" + r.fullName() + "/issues{/number}", HasIssues: true,
+		OpenIssuesCount: open, CreatedAt: ts(r.createdAt), UpdatedAt: ts(r.createdAt), PushedAt: ts(r.createdAt),
+	}
+}
+
+// milestones renders every milestone of r, index n-1 for number n, with
+// its issue counts; callers hold s.mu. Done once per request, not per issue.
+func (u urls) milestones(r *repo) []*milestoneJSON {
+	out := make([]*milestoneJSON, len(r.milestones))
+	for i, m := range r.milestones {
+		id := r.id*1000 + int64(m.Number)
+		out[i] = &milestoneJSON{
+			URL:     fmt.Sprintf("%s/repos/%s/milestones/%d", u.api, r.fullName(), m.Number),
+			HTMLURL: fmt.Sprintf("%s/%s/milestone/%d", u.html, r.fullName(), m.Number),
+			ID:      id, NodeID: fmt.Sprintf("MI_%d", id), Number: m.Number, Title: m.Title, State: m.State,
+			CreatedAt: ts(m.CreatedAt), UpdatedAt: ts(m.CreatedAt), DueOn: tsPtr(m.DueOn),
+		}
+	}
+	if len(out) == 0 {
+		return out
+	}
+	for _, is := range r.issues {
+		if is.Milestone == 0 || is.deleted || is.movedTo.Repo != "" {
+			continue
+		}
+		if is.State == "open" {
+			out[is.Milestone-1].OpenIssues++
+		} else {
+			out[is.Milestone-1].ClosedIssues++
+		}
+	}
+	return out
+}
+
+// renderIssue renders is of r, given r's rendered milestones; callers hold s.mu.
+func (s *Server) renderIssue(u urls, r *repo, ms []*milestoneJSON, is *issue) issueJSON {
+	api := fmt.Sprintf("%s/repos/%s/issues/%d", u.api, r.fullName(), is.Number)
+	kind := "issues"
+	if is.PullRequest {
+		kind = "pull"
+	}
+	out := issueJSON{
+		URL: api, RepositoryURL: u.api + "/repos/" + r.fullName(), LabelsURL: api + "/labels{/name}",
+		CommentsURL: api + "/comments", EventsURL: api + "/events", TimelineURL: api + "/timeline",
+		HTMLURL: fmt.Sprintf("%s/%s/%s/%d", u.html, r.fullName(), kind, is.Number),
+		ID:      is.id, NodeID: fmt.Sprintf("I_%d", is.id), Number: is.Number, Title: is.Title,
+		User: u.user(is.User), Labels: []labelJSON{}, State: is.State, Assignees: []userJSON{},
+		Comments: len(is.Comments), CreatedAt: ts(is.CreatedAt), UpdatedAt: ts(is.UpdatedAt),
+		ClosedAt: tsPtr(is.ClosedAt), AuthorAssociation: "MEMBER", Body: strPtr(is.Body),
+		StateReason: strPtr(is.StateReason),
+	}
+	if is.Milestone > 0 && is.Milestone <= len(ms) {
+		out.Milestone = ms[is.Milestone-1]
+	}
+	for _, l := range is.Labels {
+		id := hashID("label:" + r.fullName() + ":" + l)
+		out.Labels = append(out.Labels, labelJSON{
+			ID: id, NodeID: fmt.Sprintf("LA_%d", id), URL: u.api + "/repos/" + r.fullName() + "/labels/" + l,
+			Name: l, Color: labelColor(l),
+		})
+	}
+	for _, a := range is.Assignees {
+		out.Assignees = append(out.Assignees, u.user(a))
+	}
+	if len(out.Assignees) > 0 {
+		out.Assignee = &out.Assignees[0]
+	}
+	if is.PullRequest {
+		pr := fmt.Sprintf("%s/repos/%s/pulls/%d", u.api, r.fullName(), is.Number)
+		out.PullRequest = &pullRequestJSON{URL: pr, HTMLURL: out.HTMLURL, DiffURL: out.HTMLURL + ".diff", PatchURL: out.HTMLURL + ".patch"}
+	}
+	out.IssueDependenciesSummary = s.dependencies(r, is)
+	out.SubIssuesSummary = s.subIssues(is)
+	return out
+}
+
+// dependencies summarises is's blockers (open ones in BlockedBy, all in
+// TotalBlockedBy) and how many issues name it as a blocker.
+func (s *Server) dependencies(r *repo, is *issue) dependenciesJSON {
+	var d dependenciesJSON
+	for _, b := range is.BlockedBy {
+		_, bi, ok := s.live(b)
+		if !ok {
+			continue
+		}
+		d.TotalBlockedBy++
+		if bi.State == "open" {
+			d.BlockedBy++
+		}
+	}
+	d.TotalBlocking = s.blocking[IssueRef{Repo: r.fullName(), Number: is.Number}.key()]
+	d.Blocking = d.TotalBlocking
+	return d
+}
+
+func (s *Server) subIssues(is *issue) subIssuesJSON {
+	var d subIssuesJSON
+	for _, c := range is.SubIssues {
+		_, ci, ok := s.live(c)
+		if !ok {
+			continue
+		}
+		d.Total++
+		if ci.State == "closed" {
+			d.Completed++
+		}
+	}
+	if d.Total > 0 {
+		d.PercentCompleted = 100 * d.Completed / d.Total
+	}
+	return d
+}
+
+func (u urls) comment(r *repo, is *issue, c Comment) commentJSON {
+	return commentJSON{
+		URL:      fmt.Sprintf("%s/repos/%s/issues/comments/%d", u.api, r.fullName(), c.ID),
+		HTMLURL:  fmt.Sprintf("%s/%s/issues/%d#issuecomment-%d", u.html, r.fullName(), is.Number, c.ID),
+		IssueURL: fmt.Sprintf("%s/repos/%s/issues/%d", u.api, r.fullName(), is.Number),
+		ID:       c.ID, NodeID: fmt.Sprintf("IC_%d", c.ID), User: u.user(c.User),
+		CreatedAt: ts(c.CreatedAt), UpdatedAt: ts(c.UpdatedAt), AuthorAssociation: "MEMBER", Body: c.Body,
+	}
+}
+
+func (u urls) event(r *repo, e Event) eventJSON {
+	out := eventJSON{
+		ID: e.ID, NodeID: fmt.Sprintf("E_%d", e.ID), URL: fmt.Sprintf("%s/repos/%s/issues/events/%d", u.api, r.fullName(), e.ID),
+		Actor: u.user(e.Actor), Event: e.Event, CreatedAt: ts(e.CreatedAt),
+	}
+	if e.Label != "" {
+		out.Label = &map[string]string{"name": e.Label, "color": labelColor(e.Label)}
+	}
+	return out
+}
