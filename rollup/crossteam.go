@@ -1,0 +1,96 @@
+package rollup
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/batonhq/baton/analysis"
+)
+
+// dependencies lists the open cross-team edges where team waits (waitsOn)
+// and where team is waited on (waitedOnBy), each with the misalignment
+// findings about that edge.
+func (c *composer) dependencies(team string) (waitsOn, waitedOnBy []Dependency) {
+	for i := range c.r.Edges {
+		e := &c.r.Edges[i]
+		if !e.Open || !e.CrossTeam() {
+			continue
+		}
+		switch team {
+		case e.ToTeam:
+			waitsOn = append(waitsOn, c.dependency(e, e.FromTeam))
+		case e.FromTeam:
+			waitedOnBy = append(waitedOnBy, c.dependency(e, e.ToTeam))
+		}
+	}
+	return waitsOn, waitedOnBy
+}
+
+func (c *composer) dependency(e *analysis.Edge, other string) Dependency {
+	d := Dependency{Team: other, Waiting: c.item(e.To), Blocker: c.item(e.From)}
+	for i := range c.r.Findings {
+		f := &c.r.Findings[i]
+		if f.Kind == analysis.KindMisaligned && onEdge(f, e) {
+			d.Findings = append(d.Findings, Note{Rule: f.Rule, Severity: f.Severity, Summary: f.Summary})
+		}
+	}
+	return d
+}
+
+// onEdge reports whether a finding is about one end of e and relates it to
+// the other.
+func onEdge(f *analysis.Finding, e *analysis.Edge) bool {
+	return (f.Issue == e.To && slices.Contains(f.Related, e.From)) ||
+		(f.Issue == e.From && slices.Contains(f.Related, e.To))
+}
+
+// blockedBy counts the distinct waiting issues per blocking team, most first,
+// then by team name.
+func blockedBy(waitsOn []Dependency) []TeamCount {
+	waiting := map[string]map[string]bool{}
+	for _, d := range waitsOn {
+		if waiting[d.Team] == nil {
+			waiting[d.Team] = map[string]bool{}
+		}
+		waiting[d.Team][d.Waiting.Key] = true
+	}
+	var tc []TeamCount
+	for team, keys := range waiting {
+		tc = append(tc, TeamCount{Team: team, Count: len(keys)})
+	}
+	slices.SortFunc(tc, func(a, b TeamCount) int { return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Team, b.Team)) })
+	return tc
+}
+
+// pairs summarises every open cross-team edge as "team waits on team": the
+// number of distinct waiting issues and of misalignment findings on those
+// edges, most waiting first.
+func (c *composer) pairs() []TeamPair {
+	type pair struct{ waiting, on string }
+	issues := map[pair]map[string]bool{}
+	misaligned := map[pair]int{}
+	for i := range c.r.Edges {
+		e := &c.r.Edges[i]
+		if !e.Open || !e.CrossTeam() {
+			continue
+		}
+		p := pair{e.ToTeam, e.FromTeam}
+		if issues[p] == nil {
+			issues[p] = map[string]bool{}
+		}
+		issues[p][e.To] = true
+		for j := range c.r.Findings {
+			if f := &c.r.Findings[j]; f.Kind == analysis.KindMisaligned && onEdge(f, e) {
+				misaligned[p]++
+			}
+		}
+	}
+	var ps []TeamPair
+	for p, keys := range issues {
+		ps = append(ps, TeamPair{Waiting: p.waiting, On: p.on, Issues: len(keys), Misaligned: misaligned[p]})
+	}
+	slices.SortFunc(ps, func(a, b TeamPair) int {
+		return cmp.Or(cmp.Compare(b.Issues, a.Issues), cmp.Compare(a.Waiting, b.Waiting), cmp.Compare(a.On, b.On))
+	})
+	return ps
+}

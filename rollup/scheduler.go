@@ -1,0 +1,134 @@
+package rollup
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/batonhq/baton/analysis"
+	"github.com/batonhq/baton/config"
+)
+
+// Clock is the scheduler's view of time, so tests can set it.
+type Clock interface {
+	Now() time.Time
+	After(d time.Duration) <-chan time.Time
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time                         { return time.Now() }
+func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// Defaults of the Scheduler's knobs.
+const (
+	DefaultRetryBase  = time.Minute
+	DefaultRetryMax   = time.Hour
+	DefaultReportPoll = 10 * time.Second
+	// maxSleep bounds one wait so a clock jump or a suspended machine delays a
+	// rollup by at most this much.
+	maxSleep = time.Hour
+)
+
+// Scheduler sends each group's rollup once per ISO week, at or after the
+// first time rollup.schedule fires in that week. Set the exported fields
+// before Run.
+type Scheduler struct {
+	sender   *Sender
+	schedule cron.Schedule
+	report   func() *analysis.Report
+	log      *slog.Logger
+
+	OnSent     func(n int, at time.Time) // n rollups went out at at
+	OnFailed   func()                    // once per rollup that failed to go out
+	Clock      Clock
+	RetryBase  time.Duration // first wait after a failure; doubles up to RetryMax
+	RetryMax   time.Duration
+	ReportPoll time.Duration // how often to look for the first snapshot
+}
+
+// NewScheduler returns a Scheduler sending through sender on cfg's schedule,
+// with the latest snapshot from report (nil until the first analysis).
+func NewScheduler(cfg *config.Config, sender *Sender, report func() *analysis.Report, log *slog.Logger) (*Scheduler, error) {
+	sched, err := cron.ParseStandard(cfg.Rollup.Schedule)
+	if err != nil {
+		return nil, fmt.Errorf("rollup.schedule %q: %w", cfg.Rollup.Schedule, err)
+	}
+	return &Scheduler{
+		sender: sender, schedule: sched, report: report, log: log,
+		OnSent: func(int, time.Time) {}, OnFailed: func() {}, Clock: realClock{},
+		RetryBase: DefaultRetryBase, RetryMax: DefaultRetryMax, ReportPoll: DefaultReportPoll,
+	}, nil
+}
+
+// Due reports whether the schedule has fired in the ISO week of at, at or
+// before at: this week's rollups should have gone out.
+func (s *Scheduler) Due(at time.Time) bool {
+	week := s.sender.Week(at)
+	first := s.schedule.Next(week.Start.Add(-time.Second))
+	return !first.After(at) && first.Before(week.End())
+}
+
+// SendDue sends every group's rollup that is due and not in the ledger for
+// this week, using snapshot r. It reports sends and failures to the hooks.
+func (s *Scheduler) SendDue(ctx context.Context, r *analysis.Report) (sent, failed int) {
+	now := s.Clock.Now()
+	if !s.Due(now) {
+		return 0, 0
+	}
+	for _, g := range Recipients(s.sender.cfg) {
+		ok, err := s.sender.SendGroup(ctx, r, g, now, false)
+		if ok {
+			sent++
+		}
+		if err != nil {
+			failed++
+			s.OnFailed()
+			s.log.Error("rollup not sent", "group", g.Name, "err", err)
+		}
+	}
+	if sent > 0 {
+		s.OnSent(sent, now)
+		s.log.Info("rollups sent", "count", sent, "week", s.sender.Week(now).String())
+	}
+	return sent, failed
+}
+
+// Run sends due rollups once at start and again at every tick of the
+// schedule, retrying failures with backoff, until ctx is done; then it
+// returns nil. Run it in its own goroutine: it never blocks syncing. It waits
+// for the first snapshot before sending anything.
+func (s *Scheduler) Run(ctx context.Context) error {
+	failures := 0
+	for {
+		wait := s.ReportPoll
+		if r := s.report(); r != nil {
+			_, failed := s.SendDue(ctx, r)
+			wait, failures = s.nextWait(failed, failures)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-s.Clock.After(wait):
+		}
+	}
+}
+
+// nextWait is how long to sleep after a pass: until the next tick, or less
+// after failures (RetryBase doubling up to RetryMax), never over maxSleep.
+func (s *Scheduler) nextWait(failed, failures int) (time.Duration, int) {
+	now := s.Clock.Now()
+	wait := min(s.schedule.Next(now.In(s.sender.loc)).Sub(now), maxSleep)
+	if failed == 0 {
+		return wait, 0
+	}
+	failures++
+	backoff := s.RetryBase
+	for i := 1; i < failures && backoff < s.RetryMax; i++ {
+		backoff *= 2
+	}
+	return min(wait, backoff, s.RetryMax), failures
+}
