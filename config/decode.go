@@ -120,8 +120,12 @@ func (c *checker) mapping(n *yaml.Node, path string, field func(string) (reflect
 		}
 		first[k.Value] = k.Line
 		ft, ok := field(k.Value)
+		if !ok && path == "" {
+			c.errorf(k.Line, "unknown key %q", k.Value)
+			continue
+		}
 		if !ok {
-			c.errorf(k.Line, "unknown key %q in %s", k.Value, describe(path))
+			c.errorf(k.Line, "unknown key %q in %s", k.Value, path)
 			continue
 		}
 		p := join(path, k.Value)

@@ -54,10 +54,10 @@ func (c *Config) Validate() error {
 	}
 	c.loc = loc
 	p.sources()
-	p.teams()
 	p.priorities("priority.github_labels", c.Priority.GitHubLabels)
 	p.priorities("priority.jira_names", c.Priority.JiraNames)
 	p.rules("rules", c.Rules, c.Rules, false)
+	p.teams()
 	p.rollup()
 	return errors.Join(p.errs...)
 }
