@@ -1,0 +1,76 @@
+package analysis
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"text/tabwriter"
+)
+
+// Filter keeps the findings of team (all teams when empty) and rule (all
+// rules when empty). An unknown rule name is an error listing the valid ones.
+func Filter(fs []Finding, team, rule string) ([]Finding, error) {
+	all := slices.Concat(StalledRules, MisalignedRules)
+	if rule != "" && !slices.Contains(all, rule) {
+		return nil, fmt.Errorf("unknown rule %q: valid rules are %s", rule, strings.Join(all, ", "))
+	}
+	out := []Finding{}
+	for _, f := range fs {
+		if (team == "" || f.Team == team) && (rule == "" || f.Rule == rule) {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// WriteJSON writes the findings as an indented JSON array, [] when there are
+// none: the stable contract described by findings.schema.json.
+func WriteJSON(w io.Writer, fs []Finding) error {
+	if fs == nil {
+		fs = []Finding{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(fs); err != nil {
+		return fmt.Errorf("writing findings as JSON: %w", err)
+	}
+	return nil
+}
+
+// WriteTable writes the findings as an aligned table, each followed by its
+// next step on a line of its own.
+func WriteTable(w io.Writer, fs []Finding) error {
+	if len(fs) == 0 {
+		_, err := fmt.Fprintln(w, "No findings.")
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SEVERITY\tTEAM\tRULE\tISSUE\tSINCE\tSUMMARY")
+	for _, f := range fs {
+		since := "-"
+		if !f.Since.IsZero() {
+			since = day(f.Since)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n",
+			f.Severity, orDash(f.Team), f.Rule, f.Issue, since, oneLine(f.Summary))
+		fmt.Fprintf(tw, "\t\t\t\t\t→ %s\n", oneLine(f.NextStep))
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("writing findings table: %w", err)
+	}
+	return nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// oneLine keeps tabs and newlines of free text from breaking table rows.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
