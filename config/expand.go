@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -91,31 +92,18 @@ const (
 // refs are the references a placeholder's number stands for.
 type refs []string
 
-// protect returns data with every ${...} replaced by a placeholder.
+// reference matches a well-formed ${NAME} or ${NAME:-default}, escaped or
+// not. Malformed ones are left for expand to report.
+var reference = regexp.MustCompile(`\$?\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}\n]*)?\}`)
+
+// protect returns data with every reference replaced by a placeholder.
 func protect(data []byte) ([]byte, refs) {
-	s := string(data)
-	var b strings.Builder
 	var r refs
-	for {
-		i := strings.Index(s, "${")
-		if i < 0 {
-			b.WriteString(s)
-			return []byte(b.String()), r
-		}
-		if i > 0 && s[i-1] == '$' {
-			i--
-		}
-		end := strings.IndexAny(s[i:], "}\n")
-		if end < 0 || s[i+end] == '\n' {
-			b.WriteString(s[:i+2])
-			s = s[i+2:]
-			continue
-		}
-		b.WriteString(s[:i])
-		b.WriteString(refOpen + strconv.Itoa(len(r)) + refClose)
-		r = append(r, s[i:i+end+1])
-		s = s[i+end+1:]
-	}
+	out := reference.ReplaceAllStringFunc(string(data), func(ref string) string {
+		r = append(r, ref)
+		return refOpen + strconv.Itoa(len(r)-1) + refClose
+	})
+	return []byte(out), r
 }
 
 // restore puts the original references back into s.

@@ -77,21 +77,21 @@ sources:
   - {name: github, type: github, url: https://api.github.com/, token: ${GITHUB_TOKEN},
      repos: [acme/payments-api, acme/core], interval: ${BATON_UNSET:-5m}}
 teams:
-  - {name: payments, labels: [$${not-a-var}], email: []}
+  - {name: payments, labels: [$${NOT_A_VAR}], email: []}
 `)
 	if got := cfg.Sources[0].Token.Reveal(); got != "ghp_flow" {
 		t.Errorf("token = %q, want ghp_flow", got)
 	}
-	if got := cfg.Teams[0].Labels[0]; got != "${not-a-var}" {
-		t.Errorf("label = %q, want ${not-a-var}", got)
+	if got := cfg.Teams[0].Labels[0]; got != "${NOT_A_VAR}" {
+		t.Errorf("label = %q, want ${NOT_A_VAR}", got)
 	}
 }
 
 func TestProtectRestoreRoundTrip(t *testing.T) {
-	in := "a: ${X}\nb: {c: $${Y}, d: ${Z:-1}}\ne: ${unclosed\nf: \"${Q}\"\n"
+	in := "a: ${X}\nb: {c: $${Y}, d: ${Z:-1}}\ne: ${unclosed\nf: \"${Q}\"\ng: {h: ${}, i: \"x${\"}\n"
 	out, r := protect([]byte(in))
-	if n := strings.Count(string(out), "${"); n != 1 || len(r) != 4 {
-		t.Errorf("protect(%q) = %q with %d refs; want only the unclosed ${ left and 4 refs", in, out, len(r))
+	if n := strings.Count(string(out), "${"); n != 3 || len(r) != 4 {
+		t.Errorf("protect(%q) = %q with %d refs; want only the 3 malformed ${ left and 4 refs", in, out, len(r))
 	}
 	if got := r.restore(string(out)); got != in {
 		t.Errorf("restore(protect(x)) = %q, want %q", got, in)

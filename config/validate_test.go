@@ -1,0 +1,61 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// codeConfig is a valid Config built in code rather than read from a file.
+func codeConfig() *Config {
+	return &Config{
+		Storage:  Storage{Path: "baton.db"},
+		Listen:   "127.0.0.1:9464",
+		Timezone: "Asia/Tokyo",
+		Sources: []Source{{Name: "gh", Type: "github", URL: "https://api.github.com/", Token: "t",
+			Repos: []string{"acme/core"}, Interval: Duration(time.Minute), Parallel: 1, ReconcileInterval: Duration(time.Hour)}},
+		Rules:  defaultRules,
+		Rollup: Rollup{Schedule: "@weekly", SMTP: SMTP{TLS: "none", Port: 25, Timeout: Duration(time.Second)}},
+	}
+}
+
+func TestValidateConfigBuiltInCode(t *testing.T) {
+	c := codeConfig()
+	if got := c.Location(); got != time.UTC {
+		t.Errorf("Location() before Validate = %v, want UTC", got)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatalf("Validate: %v", err)
+	}
+	if got := c.Location().String(); got != "Asia/Tokyo" {
+		t.Errorf("Location() = %s, want Asia/Tokyo", got)
+	}
+}
+
+func TestValidateWithoutFileHasNoPosition(t *testing.T) {
+	c := codeConfig()
+	c.Storage.Path = ""
+	c.Sources[0].Parallel = 0
+	want := "storage.path is required\nsources[0].parallel must be between 1 and 16, got 0"
+	if got := errText(c.Validate()); got != want {
+		t.Errorf("Validate() = %q, want %q", got, want)
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	_, err := Load("testdata/does-not-exist.yml")
+	if got := errText(err); !strings.HasPrefix(got, "reading config: ") || !strings.Contains(got, "testdata/does-not-exist.yml") {
+		t.Errorf("Load(missing) error = %q, want it to say reading config and name the file", got)
+	}
+}
+
+func TestErrorsNeverQuoteSecrets(t *testing.T) {
+	_, err := Parse("s.yml", []byte(`
+sources:
+  - {name: gh, type: github, token: "sekrit-${", repos: [acme/core]}
+  - {name: gh2, type: github, token: "${sekrit value}", repos: [acme/core]}
+`))
+	if got := errText(err); strings.Contains(got, "sekrit") || !strings.Contains(got, "s.yml:3: sources[0].token") {
+		t.Errorf("error = %q, want the position of the token but not its text", got)
+	}
+}
