@@ -10,7 +10,9 @@ import (
 	"github.com/batonhq/baton/model"
 )
 
-// Config is the whole configuration file.
+// Config is the whole configuration file. Load and Parse fill in a default
+// (named in each field's comment) for every key the file leaves out, leaves
+// null, or sets to an empty string; Validate checks the result.
 type Config struct {
 	Storage  Storage  `yaml:"storage"`
 	Listen   string   `yaml:"listen"`   // default 127.0.0.1:9464

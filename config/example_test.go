@@ -59,3 +59,22 @@ func TestExampleLoads(t *testing.T) {
 		t.Errorf("smtp password = %q, want empty from ${SMTP_PASSWORD:-}", cfg.Rollup.SMTP.Password.Reveal())
 	}
 }
+
+func BenchmarkParseExample(b *testing.B) {
+	data, err := os.ReadFile("example.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	dcFile := filepath.Join(b.TempDir(), "jira_dc_token")
+	if err := os.WriteFile(dcFile, []byte("dc-pat-value\n"), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	b.Setenv("GITHUB_TOKEN", "t")
+	b.Setenv("JIRA_TOKEN", "t")
+	b.Setenv("JIRA_DC_TOKEN_FILE", dcFile)
+	for b.Loop() {
+		if _, err := Parse("example.yaml", data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
