@@ -153,7 +153,7 @@ func statusText(s model.Status) string {
 	case model.StatusInProgress:
 		return "in progress"
 	case model.StatusTodo:
-		return "to do"
+		return "not started"
 	}
 	return string(s)
 }

@@ -19,7 +19,8 @@ const (
 
 // writeDOT renders the graph for Graphviz: a cluster per team, blocked nodes
 // filled red, stalled ones yellow, issues outside the synced scope dashed,
-// closed edges dashed grey, edges with findings red and labelled.
+// closed edges dashed (grey unless a finding is about them), edges with
+// findings red and labelled with their rules.
 func (d *deps) writeDOT(w io.Writer) error {
 	b := bufio.NewWriter(w)
 	b.WriteString("digraph baton {\n  rankdir=LR;\n  node [shape=box, style=rounded, fontname=Helvetica];\n  edge [fontname=Helvetica, fontsize=10];\n")
@@ -40,11 +41,14 @@ func (d *deps) writeDOT(w io.Writer) error {
 	}
 	for _, e := range d.Edges {
 		var attrs []string
-		if len(e.Rules) > 0 {
-			attrs = append(attrs, "label="+dotID(strings.Join(e.Rules, "\n")), `color="`+findingLine+`"`, `fontcolor="`+findingLine+`"`)
-		}
 		if !e.Open {
-			attrs = append(attrs, "style=dashed", `color="`+closedLine+`"`)
+			attrs = append(attrs, "style=dashed")
+		}
+		switch {
+		case len(e.Rules) > 0:
+			attrs = append(attrs, "label="+dotID(strings.Join(e.Rules, "\n")), `color="`+findingLine+`"`, `fontcolor="`+findingLine+`"`)
+		case !e.Open:
+			attrs = append(attrs, `color="`+closedLine+`"`)
 		}
 		fmt.Fprintf(b, "  %s -> %s", dotID(e.From), dotID(e.To))
 		if len(attrs) > 0 {

@@ -109,7 +109,7 @@ func (a *analysis) unowned(is *model.Issue) (Finding, bool) {
 	return Finding{
 		Rule: RuleUnowned, Issue: is.Key, Team: is.Team, Severity: SeverityInfo, Since: since,
 		Summary:  fmt.Sprintf("%s is in progress with no assignee.", is.Key),
-		NextStep: fmt.Sprintf("Ask %s to assign %s or move it back to to do.", who(is, is.Team), is.Key),
+		NextStep: fmt.Sprintf("Ask %s to assign %s or move it back to the backlog.", who(is, is.Team), is.Key),
 	}, true
 }
 

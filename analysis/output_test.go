@@ -1,0 +1,168 @@
+package analysis
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/batonhq/baton/model"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
+
+// scenario is a small organisation with at least one finding of every rule.
+func scenario() *Report {
+	return analyze(
+		// payments waits on core for a P1 launch.
+		issue(pay1, priority(1), due("2026-12-07"), func(is *model.Issue) { is.Title = `Launch "instant" payouts` },
+			blockedBy(model.OriginJiraLink, "jira:CORE-3"), blockedBy(tr, core1, core2)),
+		issue("jira:CORE-3", priority(3), due("2026-12-20"), inProgress, updated(daysAgo(10)), mirrors(core9)),
+		issue(core9, inProgress, updated(daysAgo(2))),
+		issue(core1, func(is *model.Issue) { is.Assignees = []string{"bob"} }),
+		issue(core2, done(daysAgo(4), model.ResolutionDropped), rawResolution("not planned")),
+		// core's twin pair drifted; payments' blocked issue can move.
+		issue("github:acme/core#3", inProgress, mirrors("jira:CORE-4")),
+		issue("jira:CORE-4", done(daysAgo(5), completed)),
+		issue(pay2, blocked, unassigned, blockedBy(model.OriginJiraLink, "jira:CORE-4")),
+		// a cycle across teams, an overdue unowned issue, churn.
+		issue("jira:PAY-5", blocks(tr, "github:acme/core#5"), due("2026-11-01"), inProgress, unassigned, statusChanged(daysAgo(3))),
+		issue("github:acme/core#5", blocks(tr, "jira:PAY-5"),
+			inProgress, statusChanged(daysAgo(30)), events(daysAgo(12), daysAgo(9), daysAgo(6), daysAgo(4), daysAgo(2))),
+		issue("github:acme/pay#8", blockedBy(tr, "github:other/lib#4")),
+	)
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("reading golden file (run with -update to create it): %v", err)
+	}
+	if diff := cmp.Diff(string(got), string(want)); diff != "" {
+		t.Errorf("%s differs from %s (-got +want):\n%s", name, path, diff)
+	}
+}
+
+func TestScenarioHasEveryRule(t *testing.T) {
+	seen := map[string]bool{}
+	for _, f := range scenario().Findings {
+		seen[f.Rule] = true
+	}
+	for _, r := range append(StalledRules, MisalignedRules...) {
+		if !seen[r] {
+			t.Errorf("scenario has no %s finding", r)
+		}
+	}
+}
+
+func TestFindingsTableGolden(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteTable(&b, scenario().Findings); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "findings.table", b.Bytes())
+}
+
+func TestFindingsJSONGolden(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteJSON(&b, scenario().Findings); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "findings.json", b.Bytes())
+}
+
+func TestDepsGolden(t *testing.T) {
+	for _, c := range []struct {
+		name, format string
+		opts         DepsOptions
+	}{
+		{"deps.dot", "dot", DepsOptions{}},
+		{"deps.mermaid", "mermaid", DepsOptions{}},
+		{"deps.json", "json", DepsOptions{}},
+		{"deps.core.crossteam.dot", "dot", DepsOptions{Team: "core", CrossTeamOnly: true}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := WriteDeps(&b, scenario(), c.format, c.opts); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, c.name, b.Bytes())
+		})
+	}
+}
+
+func TestWriteDepsRejectsUnknownFormatAndTeam(t *testing.T) {
+	var b bytes.Buffer
+	err := WriteDeps(&b, scenario(), "svg", DepsOptions{})
+	if err == nil || !strings.Contains(err.Error(), `"svg"`) || !strings.Contains(err.Error(), "dot, mermaid, json") {
+		t.Errorf("format svg: err = %v, want one naming svg and the valid formats", err)
+	}
+	err = WriteDeps(&b, scenario(), "dot", DepsOptions{Team: "nobody"})
+	if err == nil || !strings.Contains(err.Error(), "slow, core, payments") {
+		t.Errorf("team nobody: err = %v, want one listing the configured teams", err)
+	}
+}
+
+func TestWriteJSONOfNoFindingsIsAnEmptyArray(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteJSON(&b, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.String(); got != "[]\n" {
+		t.Errorf("WriteJSON(nil) = %q, want %q", got, "[]\n")
+	}
+	b.Reset()
+	if err := WriteTable(&b, nil); err != nil || b.String() != "No findings.\n" {
+		t.Errorf("WriteTable(nil) = %q, %v; want %q", b.String(), err, "No findings.\n")
+	}
+}
+
+func TestFilter(t *testing.T) {
+	fs := scenario().Findings
+	got, err := Filter(fs, "core", RuleStatusDrift)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(keysOf(got), "status_drift@github:acme/core#3"); diff != "" {
+		t.Errorf("filtered (-got +want):\n%s", diff)
+	}
+	all, err := Filter(fs, "", "")
+	if err != nil || len(all) != len(fs) {
+		t.Errorf("Filter with no team and rule kept %d of %d findings (err %v)", len(all), len(fs), err)
+	}
+	none, err := Filter(fs, "nobody", "")
+	if err != nil || none == nil || len(none) != 0 {
+		t.Errorf("Filter of an unknown team = %v, %v; want an empty list", none, err)
+	}
+	_, err = Filter(fs, "", "stale")
+	if err == nil || !strings.Contains(err.Error(), `"stale"`) || !strings.Contains(err.Error(), "idle, churning") {
+		t.Errorf("Filter rule stale: err = %v, want one naming it and the valid rules", err)
+	}
+}
+
+func TestFindingsAreSorted(t *testing.T) {
+	fs := scenario().Findings
+	var got []string
+	for _, f := range fs {
+		got = append(got, f.Severity+" "+f.Team+" "+f.Rule+" "+f.Issue)
+	}
+	sorted := append([]Finding(nil), fs...)
+	sortFindings(sorted)
+	if diff := cmp.Diff(keysOf(fs), keysOf(sorted)); diff != "" {
+		t.Errorf("findings not in order (-got +want):\n%s", diff)
+	}
+	if !strings.HasPrefix(got[0], SeverityCritical) || !strings.HasPrefix(got[len(got)-1], SeverityInfo) {
+		t.Errorf("first %q and last %q: want critical first and info last", got[0], got[len(got)-1])
+	}
+}
