@@ -198,7 +198,9 @@ func (c *composer) inWeek(t time.Time) bool { return t.After(c.since) && !t.Afte
 
 func (c *composer) mine(is *model.Issue, team string, all bool) bool { return all || is.Team == team }
 
-func (c *composer) done(is *model.Issue) bool { return is.Status == model.StatusDone && c.inWeek(is.Closed) }
+func (c *composer) done(is *model.Issue) bool {
+	return is.Status == model.StatusDone && c.inWeek(is.Closed)
+}
 
 func (c *composer) started(is *model.Issue) bool {
 	return (is.Status == model.StatusInProgress || is.Status == model.StatusBlocked) && c.inWeek(is.StatusChanged)
