@@ -83,10 +83,13 @@ func (c *checker) scalar(n *yaml.Node, path string, valid func(string) error) {
 			c.errorf(n.Line, "%s: %v", path, err)
 			return
 		}
-		if n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) == 0 {
-			n.Tag = "" // let yaml.v3 resolve the expanded text afresh
-		}
 		n.Value = v
+		switch {
+		case valid == nil: // text: keep it text even if it reads "null" or "~"
+			n.Tag, n.Style = "!!str", n.Style|yaml.TaggedStyle
+		default: // a number, checked below: port: "${SMTP_PORT}" is fine
+			n.Tag, n.Style = "", 0
+		}
 	}
 	if n.Value == "" && valid != nil {
 		n.Tag = "!!null"

@@ -42,8 +42,12 @@ func nonEmpty(s string) string {
 func TestExpansionIsNotReappliedOrParsedAsYAML(t *testing.T) {
 	t.Setenv("BATON_TOKEN", "a: b # ${BATON_OTHER}")
 	t.Setenv("BATON_PORT", "2525")
-	cfg := mustParse(t, base+"rollup: {smtp: {port: ${BATON_PORT}}}\n"+
+	t.Setenv("BATON_NULL", "null")
+	cfg := mustParse(t, base+"rollup: {smtp: {port: \"${BATON_PORT}\", username: ${BATON_NULL}}}\n"+
 		"storage: {path: ${BATON_TOKEN}}\n")
+	if got := cfg.Rollup.SMTP.Username; got != "null" {
+		t.Errorf("username from ${BATON_NULL} = %q, want the text null", got)
+	}
 	if got, want := cfg.Storage.Path, "a: b # ${BATON_OTHER}"; got != want {
 		t.Errorf("storage.path = %q, want the variable's text verbatim %q", got, want)
 	}
