@@ -1,6 +1,9 @@
 package config
 
-import "fmt"
+import (
+	"fmt"
+	"log/slog"
+)
 
 // Secret is a credential. It prints, marshals and logs as "<secret>"; use
 // Reveal to get the value where it is actually needed.
@@ -28,7 +31,7 @@ func (s Secret) MarshalYAML() (any, error) { return s.String(), nil }
 func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + s.String() + `"`), nil }
 
 // LogValue keeps log/slog from printing the value.
-func (s Secret) LogValue() string { return s.String() }
+func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
 
 // Format keeps every fmt verb (%d, %x, %q ... not only %v and %s) from
 // printing the value.
