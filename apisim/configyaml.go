@@ -1,0 +1,48 @@
+package apisim
+
+import (
+	"fmt"
+
+	"gopkg.in/yaml.v3"
+)
+
+// ConfigYAML is a baton configuration for the organisation served at the given
+// simulator URLs: one GitHub and one Jira source with the simulators'
+// credentials, and the generated teams. Storage, listen address and rules are
+// left to their defaults (the planted cases assume the default rules), so a
+// caller can add its own storage: and listen: keys.
+func (o *Org) ConfigYAML(githubURL, jiraURL string) string {
+	type source struct {
+		Name       string   `yaml:"name"`
+		Type       string   `yaml:"type"`
+		URL        string   `yaml:"url"`
+		Token      string   `yaml:"token"`
+		Repos      []string `yaml:"repos,omitempty,flow"`
+		Deployment string   `yaml:"deployment,omitempty"`
+		Email      string   `yaml:"email,omitempty"`
+		JQL        string   `yaml:"jql,omitempty"`
+	}
+	type team struct {
+		Name         string   `yaml:"name"`
+		GitHubRepos  []string `yaml:"github_repos,flow"`
+		JiraProjects []string `yaml:"jira_projects,flow"`
+		Email        []string `yaml:"email,flow"`
+	}
+	jira := source{Name: "jira", Type: "jira", URL: jiraURL, Token: o.JiraToken, Deployment: o.Spec.JiraDeployment, JQL: o.JQL()}
+	if o.Spec.JiraDeployment == "cloud" {
+		jira.Email = o.JiraEmail
+	}
+	doc := struct {
+		Sources []source `yaml:"sources"`
+		Teams   []team   `yaml:"teams"`
+	}{Sources: []source{{Name: "github", Type: "github", URL: githubURL, Token: o.GitHubToken, Repos: []string{o.Spec.Owner + "/*"}}, jira}}
+	for _, t := range o.Teams() {
+		doc.Teams = append(doc.Teams, team{Name: t.Name, GitHubRepos: t.GitHubRepos, JiraProjects: t.JiraProjects, Email: []string{t.Name + "-leads@acme.example"}})
+	}
+	out, err := yaml.Marshal(doc)
+	if err != nil {
+		panic(fmt.Sprintf("apisim: marshalling a config of plain strings: %v", err))
+	}
+	return fmt.Sprintf("# baton configuration for an apisim organisation (seed %d, %d issues).\n# The credentials are the simulators' own; they open nothing real.\n%s",
+		o.Spec.Seed, o.Spec.Issues, out)
+}
