@@ -41,6 +41,10 @@ type Options struct {
 	// Cloud: Basic auth with Email and Token. Data Center: Bearer Token (a PAT).
 	Email string
 	Token string
+	// AcceptBearer makes a Cloud site also take "Bearer <Token>" (as an OAuth
+	// 2.0 access token). Data Center always takes Basic with Token as the
+	// password too, as a username/password login.
+	AcceptBearer bool
 	// TimeZone is the account's zone from /myself; JQL dates are read in it.
 	// Default America/Los_Angeles.
 	TimeZone string

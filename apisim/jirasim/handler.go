@@ -66,13 +66,15 @@ func (s *Server) api(endpoint string, h func(http.ResponseWriter, *http.Request)
 }
 
 func (s *Server) authorised(r *http.Request) bool {
+	if s.opts.Token == "" {
+		return false
+	}
 	eq := func(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
-	if s.opts.Deployment == Cloud {
-		u, p, ok := r.BasicAuth()
-		return ok && s.opts.Token != "" && eq(u, s.opts.Email) && eq(p, s.opts.Token)
+	if u, p, ok := r.BasicAuth(); ok {
+		return eq(p, s.opts.Token) && (s.opts.Deployment == DataCenter || eq(u, s.opts.Email))
 	}
 	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return ok && s.opts.Token != "" && eq(tok, s.opts.Token)
+	return ok && (s.opts.Deployment == DataCenter || s.opts.AcceptBearer) && eq(tok, s.opts.Token)
 }
 
 func (s *Server) renderer(r *http.Request) renderer {

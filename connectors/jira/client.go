@@ -1,0 +1,191 @@
+// Package jira is baton's Jira connector: it pulls the issues matched by a
+// source's JQL from Jira Cloud (enhanced search, bulk changelog) or Jira Data
+// Center (legacy search, per-issue changelog) with go-jira, incrementally and
+// in the account's time zone, into the unified model.
+package jira
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	gosync "sync"
+	"time"
+	_ "time/tzdata" // account zones must resolve in minimal containers too
+
+	jira "github.com/andygrunwald/go-jira"
+
+	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/connectors/httpapi"
+)
+
+// Options are what the connector needs beyond its source's configuration.
+type Options struct {
+	Status   config.JiraStatus
+	Priority map[string]int // Jira priority name -> 1..5, matched case-insensitively
+	// Transport is the base transport (nil = http.DefaultTransport); the
+	// connector adds authentication, the concurrency bound and retries.
+	Transport http.RoundTripper
+	Logger    *slog.Logger
+	Now       func() time.Time // default time.Now; only decides when to reconcile
+	// PageSize is the maxResults asked for; servers may return fewer. Default 100.
+	PageSize int
+	// Backoff is the first wait before retrying a 5xx; default 1s.
+	Backoff time.Duration
+}
+
+// Source reads one configured Jira source. It satisfies sync.Source.
+type Source struct {
+	src    config.Source
+	opts   Options
+	client *jira.Client
+	base   string // site URL with a trailing slash
+	cloud  bool
+	log    *slog.Logger
+
+	mu   gosync.Mutex
+	site *siteInfo // account zone and sprint field, learned once per reconcile
+}
+
+// siteInfo is what the connector learns about the site before searching.
+type siteInfo struct {
+	zone        *time.Location
+	sprintField string // "" when the site has no sprint field
+	learned     time.Time
+}
+
+// New returns a connector for src, which must be a jira source.
+func New(src config.Source, opts Options) (*Source, error) {
+	if src.Type != "jira" {
+		return nil, fmt.Errorf("jira source %q: type is %q, not jira", src.Name, src.Type)
+	}
+	if src.URL == "" {
+		return nil, fmt.Errorf("jira source %q: url is empty", src.Name)
+	}
+	if strings.TrimSpace(src.JQL) == "" {
+		return nil, fmt.Errorf("jira source %q: jql is empty", src.Name)
+	}
+	cloud := src.Deployment == "" || src.Deployment == "cloud"
+	if !cloud && src.Deployment != "server" {
+		return nil, fmt.Errorf("jira source %q: deployment %q: want cloud or server", src.Name, src.Deployment)
+	}
+	if src.Token.Reveal() == "" {
+		return nil, fmt.Errorf("jira source %q: token is empty", src.Name)
+	}
+	if cloud && src.Email == "" {
+		return nil, fmt.Errorf("jira source %q: deployment cloud needs email (the account of the API token)", src.Name)
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.PageSize <= 0 {
+		opts.PageSize = 100
+	}
+	if len(opts.Status.BlockingLinkTypes) == 0 {
+		opts.Status.BlockingLinkTypes = []string{"Blocks"}
+	}
+	retry := httpapi.NewTransport(opts.Transport, src.Parallel, httpapi.DefaultPolicy)
+	retry.Backoff = opts.Backoff
+	var auth http.RoundTripper
+	if cloud {
+		auth = &jira.BasicAuthTransport{Username: src.Email, Password: src.Token.Reveal(), Transport: retry}
+	} else {
+		auth = &jira.BearerAuthTransport{Token: src.Token.Reveal(), Transport: retry}
+	}
+	base := strings.TrimRight(src.URL, "/") + "/"
+	client, err := jira.NewClient(&http.Client{Transport: auth}, base)
+	if err != nil {
+		return nil, fmt.Errorf("jira source %q: url: %w", src.Name, err)
+	}
+	return &Source{
+		src: src, opts: opts, client: client, base: base, cloud: cloud,
+		log: opts.Logger.With("source", src.Name),
+	}, nil
+}
+
+// Name is the configured source name.
+func (s *Source) Name() string { return s.src.Name }
+
+// learn asks the site for the account's time zone and the sprint field, once
+// and again after every reconcile interval.
+func (s *Source) learn(ctx context.Context, refresh bool) (*siteInfo, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.site != nil && !refresh {
+		return s.site, nil
+	}
+	me, resp, err := s.client.User.GetSelfWithContext(ctx)
+	if err != nil {
+		return nil, apiError("reading the account's time zone (/rest/api/2/myself)", resp, err)
+	}
+	zone := time.UTC
+	if me.TimeZone != "" {
+		if zone, err = time.LoadLocation(me.TimeZone); err != nil {
+			return nil, fmt.Errorf("reading the account's time zone: %q: %w", me.TimeZone, err)
+		}
+	}
+	fields, resp, err := s.client.Field.GetListWithContext(ctx)
+	if err != nil {
+		return nil, apiError("discovering the sprint field (/rest/api/2/field)", resp, err)
+	}
+	info := &siteInfo{zone: zone, learned: s.opts.Now()}
+	for _, f := range fields {
+		if f.Schema.Custom == sprintSchema {
+			info.sprintField = f.ID
+			break
+		}
+	}
+	s.site = info
+	return info, nil
+}
+
+// sprintSchema identifies the sprint custom field whatever its id or name.
+const sprintSchema = "com.pyxis.greenhopper.jira:gh-sprint"
+
+// apiError turns a go-jira failure into an *httpapi.APIError that keeps the
+// HTTP status and Retry-After, which go-jira's own error hides.
+func apiError(op string, resp *jira.Response, err error) *httpapi.APIError {
+	e := &httpapi.APIError{Op: op, Err: err}
+	var jerr *jira.Error
+	if errors.As(err, &jerr) {
+		e.Err = nil
+		if len(jerr.ErrorMessages) > 0 {
+			e.Msg = strings.Join(jerr.ErrorMessages, "; ")
+		} else {
+			for k, v := range jerr.Errors {
+				e.Msg += k + ": " + v + " "
+			}
+			e.Msg = strings.TrimSpace(e.Msg)
+		}
+	}
+	if resp != nil && resp.Response != nil {
+		e.Status = resp.StatusCode
+		e.Wait = httpapi.ParseRetryAfter(resp.Header, time.Now())
+		if e.Status/100 != 2 && e.Err != nil && e.Msg == "" {
+			// go-jira's text for a non-JSON error body: keep only the status.
+			e.Err = nil
+		}
+	}
+	return e
+}
+
+// searchError explains the two statuses that mean the deployment setting is wrong.
+func (s *Source) searchError(op string, resp *jira.Response, err error) error {
+	e := apiError(op, resp, err)
+	switch {
+	case e.Status == http.StatusGone && !s.cloud:
+		e.Msg += fmt.Sprintf(" (source %q has deployment: server, but this site removed the legacy search: it is probably Jira Cloud; set deployment: cloud)", s.src.Name)
+	case e.Status == http.StatusNotFound && s.cloud:
+		e.Msg += fmt.Sprintf(" (source %q has deployment: cloud, but this site has no enhanced search: it is probably Jira Data Center/Server; set deployment: server)", s.src.Name)
+	case e.Status == http.StatusGone && s.cloud:
+		e.Msg += fmt.Sprintf(" (source %q: the search API is gone on this site; check deployment: and url:)", s.src.Name)
+	case e.Status == http.StatusNotFound && !s.cloud:
+		e.Msg += fmt.Sprintf(" (source %q has deployment: server, but this site has no /rest/api/2/search: check url:, or set deployment: cloud)", s.src.Name)
+	}
+	return e
+}

@@ -1,0 +1,254 @@
+package jira
+
+import (
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	jira "github.com/andygrunwald/go-jira"
+
+	"github.com/batonhq/baton/connectors/textref"
+	"github.com/batonhq/baton/model"
+)
+
+// jiraTime is the layout of Jira timestamps ("2026-11-20T10:00:00.000-0800").
+const jiraTime = "2006-01-02T15:04:05.999-0700"
+
+// convert maps one Jira issue and its complete changelog onto the model.
+// It keeps the raw status, resolution and priority next to the normalised ones.
+func (s *Source) convert(is *jira.Issue, histories []jira.ChangelogHistory, sprintField string) model.Issue {
+	f := is.Fields
+	key := model.JiraKey(is.Key)
+	out := model.Issue{
+		Key: key, Source: s.src.Name, System: model.Jira,
+		URL:   s.base + "browse/" + is.Key,
+		Title: f.Summary, Body: f.Description,
+		Labels:  slices.Clone(f.Labels),
+		Created: time.Time(f.Created).UTC(), Updated: time.Time(f.Updated).UTC(),
+	}
+	if f.Status != nil {
+		out.RawStatus = f.Status.Name
+		out.Status = s.status(f.Status)
+	}
+	if out.Status == model.StatusDone {
+		out.Resolution = model.ResolutionCompleted
+		if f.Resolution != nil {
+			out.RawResolution = f.Resolution.Name
+			if containsFold(s.opts.Status.DroppedResolutions, f.Resolution.Name) {
+				out.Resolution = model.ResolutionDropped
+			}
+		}
+		out.Closed = time.Time(f.Resolutiondate).UTC()
+	}
+	if f.Priority != nil {
+		out.RawPriority = f.Priority.Name
+		out.Priority = s.priority(f.Priority.Name)
+	}
+	if a := f.Assignee; a != nil {
+		out.Assignees = []string{firstNonEmpty(a.DisplayName, a.AccountID, a.Name, a.EmailAddress)}
+	}
+	for _, c := range f.Components {
+		out.Components = append(out.Components, c.Name)
+	}
+	if d := time.Time(f.Duedate); !d.IsZero() {
+		out.Due = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	if sprintField != "" {
+		out.Iteration = iteration(f.Unknowns[sprintField])
+	}
+	out.StatusChanged, out.ActivityEvents = activity(histories, f.Comments)
+	if out.Closed.IsZero() && out.Status == model.StatusDone {
+		out.Closed = out.StatusChanged
+	}
+	out.Links = s.links(key, f.IssueLinks)
+	refs := textref.Blockers(f.Description, "", "")
+	blockers := map[string]bool{}
+	for _, r := range refs {
+		blockers[r.Key] = true
+		out.Links = append(out.Links, model.Link{From: r.Key, To: key, Type: model.Blocks, Origin: model.OriginTextReference, RawType: r.Raw})
+	}
+	for _, k := range textref.GitHubIssueURLs(f.Description) {
+		if !blockers[k] {
+			out.Mirrors = append(out.Mirrors, k)
+		}
+	}
+	return out
+}
+
+func (s *Source) status(st *jira.Status) model.Status {
+	switch st.StatusCategory.Key {
+	case "done":
+		return model.StatusDone
+	}
+	if containsFold(s.opts.Status.BlockedStatuses, st.Name) {
+		return model.StatusBlocked
+	}
+	if st.StatusCategory.Key == "indeterminate" {
+		return model.StatusInProgress
+	}
+	return model.StatusTodo
+}
+
+func (s *Source) priority(name string) int {
+	for k, v := range s.opts.Priority {
+		if strings.EqualFold(k, name) {
+			return v
+		}
+	}
+	return 0
+}
+
+// links reads Jira issue links from this issue's side: an inwardIssue on a
+// blocking link means this issue "is blocked by" it; an outwardIssue means
+// this issue blocks it. Link types are matched by name or id, never by their
+// renameable inward/outward texts, which are kept as RawType.
+func (s *Source) links(self string, ls []*jira.IssueLink) []model.Link {
+	var out []model.Link
+	for _, l := range ls {
+		typ := model.Relates
+		switch {
+		case containsFold(s.opts.Status.BlockingLinkTypes, l.Type.Name) || slices.Contains(s.opts.Status.BlockingLinkTypes, l.Type.ID):
+			typ = model.Blocks
+		case strings.EqualFold(l.Type.Name, "Relates"):
+		default:
+			continue
+		}
+		switch {
+		case l.InwardIssue != nil:
+			out = append(out, model.Link{From: model.JiraKey(l.InwardIssue.Key), To: self, Type: typ, Origin: model.OriginJiraLink, RawType: l.Type.Inward})
+		case l.OutwardIssue != nil:
+			out = append(out, model.Link{From: self, To: model.JiraKey(l.OutwardIssue.Key), Type: typ, Origin: model.OriginJiraLink, RawType: l.Type.Outward})
+		}
+	}
+	return out
+}
+
+// activity returns the time of the last status change and the times of every
+// other change and comment, oldest first.
+func activity(histories []jira.ChangelogHistory, comments *jira.Comments) (time.Time, []time.Time) {
+	var statusChanged time.Time
+	var events []time.Time
+	for _, h := range histories {
+		at, err := time.Parse(jiraTime, h.Created)
+		if err != nil {
+			continue // a history without a readable time says nothing about when
+		}
+		at = at.UTC()
+		if slices.ContainsFunc(h.Items, func(it jira.ChangelogItems) bool { return strings.EqualFold(it.Field, "status") }) {
+			if at.After(statusChanged) {
+				statusChanged = at
+			}
+			continue
+		}
+		events = append(events, at)
+	}
+	if comments != nil {
+		for _, c := range comments.Comments {
+			if at, err := time.Parse(jiraTime, c.Created); err == nil {
+				events = append(events, at.UTC())
+			}
+		}
+	}
+	slices.SortFunc(events, time.Time.Compare)
+	return statusChanged, events
+}
+
+// cloudSprint is one value of the sprint field on Jira Cloud.
+type cloudSprint struct {
+	ID        int    `json:"id"`
+	Name      string `json:"name"`
+	State     string `json:"state"`
+	StartDate string `json:"startDate"`
+	EndDate   string `json:"endDate"`
+}
+
+// iteration reads the sprint field: objects on Cloud, the legacy
+// "com.atlassian.greenhopper.service.sprint.Sprint@…[id=1,state=ACTIVE,…]"
+// strings on Data Center. It prefers the active sprint, else the latest.
+func iteration(v any) *model.Iteration {
+	list, ok := v.([]any)
+	if !ok || len(list) == 0 {
+		return nil
+	}
+	var best *model.Iteration
+	bestID := -1
+	for _, item := range list {
+		var sp cloudSprint
+		switch x := item.(type) {
+		case string:
+			sp = parseLegacySprint(x)
+		default:
+			b, err := json.Marshal(x)
+			if err != nil || json.Unmarshal(b, &sp) != nil {
+				continue
+			}
+		}
+		it := &model.Iteration{Name: sp.Name, State: strings.ToLower(sp.State), Start: parseSprintTime(sp.StartDate), End: parseSprintTime(sp.EndDate)}
+		if best == nil || better(it, sp.ID, best, bestID) {
+			best, bestID = it, sp.ID
+		}
+	}
+	return best
+}
+
+// better reports whether sprint a beats b: active first, then the latest start, then the higher id.
+func better(a *model.Iteration, aID int, b *model.Iteration, bID int) bool {
+	if (a.State == "active") != (b.State == "active") {
+		return a.State == "active"
+	}
+	if !a.Start.Equal(b.Start) {
+		return a.Start.After(b.Start)
+	}
+	return aID > bID
+}
+
+func parseLegacySprint(s string) cloudSprint {
+	var sp cloudSprint
+	open, end := strings.IndexByte(s, '['), strings.LastIndexByte(s, ']')
+	if open < 0 || end < open {
+		return sp
+	}
+	for _, kv := range strings.Split(s[open+1:end], ",") {
+		k, v, _ := strings.Cut(kv, "=")
+		if v == "<null>" {
+			v = ""
+		}
+		switch k {
+		case "id":
+			sp.ID, _ = strconv.Atoi(v)
+		case "name":
+			sp.Name = v
+		case "state":
+			sp.State = v
+		case "startDate":
+			sp.StartDate = v
+		case "endDate":
+			sp.EndDate = v
+		}
+	}
+	return sp
+}
+
+func parseSprintTime(v string) time.Time {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.000Z07:00", jiraTime} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}
+
+func containsFold(list []string, s string) bool {
+	return slices.ContainsFunc(list, func(x string) bool { return strings.EqualFold(x, s) })
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
