@@ -1,9 +1,7 @@
 package store
 
 import (
-	"database/sql"
 	"encoding/json"
-	"fmt"
 	"strings"
 	"time"
 
@@ -11,14 +9,15 @@ import (
 )
 
 // issueColumns are the columns of issues in the order issueArgs writes them
-// and issueRow reads them.
+// and issueRow reads them. body is last, as in the table, so that reads
+// without it never touch the overflow pages a long body spills into.
 var issueColumns = []string{
-	"key", "source", "system", "url", "title", "body", "team",
+	"key", "source", "system", "url", "title", "team",
 	"status", "raw_status", "resolution", "raw_resolution",
 	"assignees", "priority", "raw_priority", "labels", "components",
 	"created_ms", "updated_ms", "status_changed_ms", "closed_ms", "due_ms",
 	"iteration_name", "iteration_start_ms", "iteration_end_ms", "iteration_state",
-	"activity_ms", "mirrors",
+	"activity_ms", "mirrors", "body",
 }
 
 // upsertIssueSQL writes an issue unless the stored row is strictly newer.
@@ -33,22 +32,19 @@ var upsertIssueSQL = func() string {
 		" WHERE issues.updated_ms <= excluded.updated_ms"
 }()
 
-// selectIssues reads issue rows; with body false the body column reads as ”
-// so that bulk loads do not hold every issue's text in memory.
-func selectIssues(body bool) string {
-	cols := make([]string, len(issueColumns))
-	for i, c := range issueColumns {
-		cols[i] = "issues." + c
-		if c == "body" && !body {
-			cols[i] = "''"
-		}
+// selectIssues reads issue rows into issueRow.dest(withBody); bulk loads
+// leave the body out so as not to hold every issue's text in memory.
+func selectIssues(withBody bool) string {
+	cols := issueColumns
+	if !withBody {
+		cols = cols[:len(cols)-1]
 	}
-	return "SELECT " + strings.Join(cols, ", ") + " FROM issues"
+	return "SELECT issues." + strings.Join(cols, ", issues.") + " FROM issues"
 }
 
 // issueArgs are the values of issueColumns for is.
 func issueArgs(is *model.Issue) ([]any, error) {
-	lists := make([]any, 5)
+	var lists [5]any
 	for i, l := range [][]string{is.Assignees, is.Labels, is.Components, is.Mirrors} {
 		v, err := jsonList(l)
 		if err != nil {
@@ -56,26 +52,28 @@ func issueArgs(is *model.Issue) ([]any, error) {
 		}
 		lists[i] = v
 	}
-	activity := make([]int64, len(is.ActivityEvents))
-	for i, t := range is.ActivityEvents {
-		activity[i] = t.UnixMilli()
+	if len(is.ActivityEvents) > 0 {
+		activity := make([]int64, len(is.ActivityEvents))
+		for i, t := range is.ActivityEvents {
+			activity[i] = t.UnixMilli()
+		}
+		v, err := jsonList(activity)
+		if err != nil {
+			return nil, err
+		}
+		lists[4] = v
 	}
-	v, err := jsonList(activity)
-	if err != nil {
-		return nil, err
-	}
-	lists[4] = v
 	var itName, itStart, itEnd, itState any
 	if it := is.Iteration; it != nil {
 		itName, itStart, itEnd, itState = it.Name, millis(it.Start), millis(it.End), it.State
 	}
 	return []any{
-		is.Key, is.Source, string(is.System), is.URL, is.Title, is.Body, is.Team,
+		is.Key, is.Source, string(is.System), is.URL, is.Title, is.Team,
 		string(is.Status), is.RawStatus, string(is.Resolution), is.RawResolution,
 		lists[0], is.Priority, is.RawPriority, lists[1], lists[2],
 		millis(is.Created), is.Updated.UnixMilli(), millis(is.StatusChanged), millis(is.Closed), millis(is.Due),
 		itName, itStart, itEnd, itState,
-		lists[4], lists[3],
+		lists[4], lists[3], is.Body,
 	}, nil
 }
 
@@ -97,76 +95,4 @@ func jsonList[T any](l []T) (any, error) {
 		return nil, err
 	}
 	return string(b), nil
-}
-
-// issueRow receives one row of selectIssues.
-type issueRow struct {
-	key, source, system, url, title, body, team               string
-	status, rawStatus, resolution, rawResolution, rawPriority string
-	assignees, labels, components, activity, mirrors          sql.NullString
-	priority                                                  int
-	created, updated, statusChanged, closed, due              sql.NullInt64
-	itName, itState                                           sql.NullString
-	itStart, itEnd                                            sql.NullInt64
-}
-
-func (r *issueRow) dest() []any {
-	return []any{
-		&r.key, &r.source, &r.system, &r.url, &r.title, &r.body, &r.team,
-		&r.status, &r.rawStatus, &r.resolution, &r.rawResolution,
-		&r.assignees, &r.priority, &r.rawPriority, &r.labels, &r.components,
-		&r.created, &r.updated, &r.statusChanged, &r.closed, &r.due,
-		&r.itName, &r.itStart, &r.itEnd, &r.itState,
-		&r.activity, &r.mirrors,
-	}
-}
-
-// issue converts the row; errors name the issue's key.
-func (r *issueRow) issue() (model.Issue, error) {
-	is := model.Issue{
-		Key: r.key, Source: r.source, System: model.System(r.system), URL: r.url,
-		Title: r.title, Body: r.body, Team: r.team,
-		Status: model.Status(r.status), RawStatus: r.rawStatus,
-		Resolution: model.Resolution(r.resolution), RawResolution: r.rawResolution,
-		Priority: r.priority, RawPriority: r.rawPriority,
-		Created: fromMillis(r.created), Updated: fromMillis(r.updated),
-		StatusChanged: fromMillis(r.statusChanged), Closed: fromMillis(r.closed), Due: fromMillis(r.due),
-	}
-	if r.itName.Valid {
-		is.Iteration = &model.Iteration{Name: r.itName.String, Start: fromMillis(r.itStart),
-			End: fromMillis(r.itEnd), State: r.itState.String}
-	}
-	for _, l := range []struct {
-		dst *[]string
-		src sql.NullString
-	}{{&is.Assignees, r.assignees}, {&is.Labels, r.labels}, {&is.Components, r.components}, {&is.Mirrors, r.mirrors}} {
-		if err := fromJSON(l.src, l.dst); err != nil {
-			return model.Issue{}, fmt.Errorf("reading issue %s: %w", r.key, err)
-		}
-	}
-	var activity []int64
-	if err := fromJSON(r.activity, &activity); err != nil {
-		return model.Issue{}, fmt.Errorf("reading issue %s: activity: %w", r.key, err)
-	}
-	if len(activity) > 0 {
-		is.ActivityEvents = make([]time.Time, len(activity))
-		for i, ms := range activity {
-			is.ActivityEvents[i] = time.UnixMilli(ms).UTC()
-		}
-	}
-	return is, nil
-}
-
-func fromMillis(v sql.NullInt64) time.Time {
-	if !v.Valid {
-		return time.Time{}
-	}
-	return time.UnixMilli(v.Int64).UTC()
-}
-
-func fromJSON[T any](v sql.NullString, dst *[]T) error {
-	if !v.Valid {
-		return nil
-	}
-	return json.Unmarshal([]byte(v.String), dst)
 }

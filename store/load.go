@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -28,7 +29,14 @@ func (s *Store) LoadIssues(ctx context.Context, closedSince time.Time) ([]model.
 	defer tx.Rollback()
 	const recent = ` WHERE issues.status <> ? OR issues.closed_ms >= ?`
 	args := []any{string(model.StatusDone), closedSince.UnixMilli()}
-	issues, err := queryIssues(ctx, tx, selectIssues(false)+recent, args...)
+	// Counting first costs a scan of narrow columns and spares growing (and
+	// copying) a slice of a few hundred thousand large structs.
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM issues`+recent, args...).Scan(&n); err != nil {
+		return nil, fmt.Errorf("counting issues to load: %w", err)
+	}
+	in := make(interner)
+	issues, err := queryIssues(ctx, tx, in, issueQuery{where: recent, args: args, sizeHint: n})
 	if err != nil {
 		return nil, fmt.Errorf("loading issues: %w", err)
 	}
@@ -36,13 +44,15 @@ func (s *Store) LoadIssues(ctx context.Context, closedSince time.Time) ([]model.
 	for i := range issues {
 		index[issues[i].Key] = i
 	}
-	if err := attachLinks(ctx, tx, issues, index, selectLinks+` JOIN issues ON issues.key = links.owner`+recent, args...); err != nil {
+	// Every link, keeping those of loaded issues: one pass over the table is
+	// cheaper than a join that looks up each link's owner.
+	if err := attachLinks(ctx, tx, in, issues, index, selectLinks); err != nil {
 		return nil, fmt.Errorf("loading links: %w", err)
 	}
 	ends := missingEnds(issues, index)
 	for chunk := range slices.Chunk(ends, inChunk) {
-		in, keys := inList(chunk)
-		more, err := queryIssues(ctx, tx, selectIssues(false)+` WHERE issues.key IN `+in, keys...)
+		list, keys := inList(chunk)
+		more, err := queryIssues(ctx, tx, in, issueQuery{where: ` WHERE issues.key IN ` + list, args: keys})
 		if err != nil {
 			return nil, fmt.Errorf("loading linked issues: %w", err)
 		}
@@ -50,11 +60,11 @@ func (s *Store) LoadIssues(ctx context.Context, closedSince time.Time) ([]model.
 			index[is.Key] = len(issues)
 			issues = append(issues, is)
 		}
-		if err := attachLinks(ctx, tx, issues, index, selectLinks+` WHERE links.owner IN `+in, keys...); err != nil {
+		if err := attachLinks(ctx, tx, in, issues, index, selectLinks+` WHERE links.owner IN `+list, keys...); err != nil {
 			return nil, fmt.Errorf("loading links of linked issues: %w", err)
 		}
 	}
-	slices.SortFunc(issues, func(a, b model.Issue) int { return strings.Compare(a.Key, b.Key) })
+	sortByKey(issues)
 	return issues, nil
 }
 
@@ -66,35 +76,43 @@ func (s *Store) Issue(ctx context.Context, key string) (model.Issue, bool, error
 		return model.Issue{}, false, fmt.Errorf("loading issue %s: %w", key, err)
 	}
 	defer tx.Rollback()
-	issues, err := queryIssues(ctx, tx, selectIssues(true)+` WHERE issues.key = ?`, key)
+	in := make(interner)
+	issues, err := queryIssues(ctx, tx, in, issueQuery{where: ` WHERE issues.key = ?`, args: []any{key}, withBody: true})
 	if err != nil {
 		return model.Issue{}, false, fmt.Errorf("loading issue %s: %w", key, err)
 	}
 	if len(issues) == 0 {
 		return model.Issue{}, false, nil
 	}
-	if err := attachLinks(ctx, tx, issues, map[string]int{key: 0}, selectLinks+` WHERE links.owner = ?`, key); err != nil {
+	if err := attachLinks(ctx, tx, in, issues, map[string]int{key: 0}, selectLinks+` WHERE links.owner = ?`, key); err != nil {
 		return model.Issue{}, false, fmt.Errorf("loading links of %s: %w", key, err)
 	}
 	return issues[0], true, nil
 }
 
-func queryIssues(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]model.Issue, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
+// issueQuery selects issues: the SQL after FROM issues and its arguments,
+// whether to read bodies, and how many rows to expect.
+type issueQuery struct {
+	where    string
+	args     []any
+	withBody bool
+	sizeHint int
+}
+
+func queryIssues(ctx context.Context, tx *sql.Tx, in interner, q issueQuery) ([]model.Issue, error) {
+	rows, err := tx.QueryContext(ctx, selectIssues(q.withBody)+q.where, q.args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var (
-		issues []model.Issue
-		r      issueRow
-	)
-	dest := r.dest()
+	issues := make([]model.Issue, 0, q.sizeHint)
+	var r issueRow
+	dest := r.dest(q.withBody)
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		is, err := r.issue()
+		is, err := r.issue(in)
 		if err != nil {
 			return nil, err
 		}
@@ -103,30 +121,77 @@ func queryIssues(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]
 	return issues, rows.Err()
 }
 
-const selectLinks = `SELECT links.owner, links.from_key, links.to_key, links.type, links.origin, links.raw_type FROM links`
+const selectLinks = `SELECT links.owner, links.seq, links.from_key, links.to_key, links.type, links.origin, links.raw_type FROM links`
 
-// attachLinks appends the links the query returns to their owners among
-// issues (found through index), in declared order.
-func attachLinks(ctx context.Context, tx *sql.Tx, issues []model.Issue, index map[string]int, query string, args ...any) error {
-	rows, err := tx.QueryContext(ctx, query+` ORDER BY links.owner, links.seq`, args...)
+// attachLinks gives the issues (found by key through index) the links the
+// query returns, in declared order; links of other owners are skipped.
+func attachLinks(ctx context.Context, tx *sql.Tx, in interner, issues []model.Issue, index map[string]int, query string, args ...any) error {
+	type ownedLink struct {
+		issue, seq int
+		link       model.Link
+	}
+	var links []ownedLink
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	var owner, typ, origin string
-	var l model.Link
+	var owner, typ, origin, rawType string
 	for rows.Next() {
-		if err := rows.Scan(&owner, &l.From, &l.To, &typ, &origin, &l.RawType); err != nil {
+		var ol ownedLink
+		if err := rows.Scan(&owner, &ol.seq, &ol.link.From, &ol.link.To, &typ, &origin, &rawType); err != nil {
 			return err
 		}
-		l.Type, l.Origin = model.LinkType(typ), model.Origin(origin)
-		i, ok := index[owner]
-		if !ok {
-			return fmt.Errorf("link of %s: owner not among the loaded issues", owner)
+		var ok bool
+		if ol.issue, ok = index[owner]; !ok {
+			continue
 		}
-		issues[i].Links = append(issues[i].Links, l)
+		ol.link.Type, ol.link.Origin, ol.link.RawType = model.LinkType(in.get(typ)), model.Origin(in.get(origin)), in.get(rawType)
+		links = append(links, ol)
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	slices.SortFunc(links, func(a, b ownedLink) int { return cmp.Or(a.issue-b.issue, a.seq-b.seq) })
+	for i := 0; i < len(links); {
+		j := i + 1
+		for j < len(links) && links[j].issue == links[i].issue {
+			j++
+		}
+		own := make([]model.Link, j-i)
+		for k := range own {
+			own[k] = links[i+k].link
+		}
+		issues[links[i].issue].Links = own
+		i = j
+	}
+	return nil
+}
+
+// sortByKey sorts issues by key, moving each (large) issue once: it sorts
+// positions, then applies that permutation cycle by cycle.
+func sortByKey(issues []model.Issue) {
+	perm := make([]int, len(issues))
+	for i := range perm {
+		perm[i] = i
+	}
+	slices.SortFunc(perm, func(a, b int) int { return strings.Compare(issues[a].Key, issues[b].Key) })
+	// perm[i] is the position that holds what belongs at i.
+	for start := range perm {
+		if perm[start] == start {
+			continue
+		}
+		held := issues[start]
+		i := start
+		for perm[i] != start {
+			next := perm[i]
+			issues[i] = issues[next]
+			perm[i] = i
+			i = next
+		}
+		issues[i] = held
+		perm[i] = i
+	}
 }
 
 // missingEnds are the link ends of issues that are not in index, sorted.

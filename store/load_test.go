@@ -105,3 +105,28 @@ func TestLoadIssuesOmitsBody(t *testing.T) {
 		t.Errorf("Issue body = %q, want %q", full.Body, "long text")
 	}
 }
+
+func TestSortByKeyAppliesEveryPermutationOfFour(t *testing.T) {
+	want := []string{"a", "b", "c", "d"}
+	var permute func(prefix []string, rest []string)
+	permute = func(prefix, rest []string) {
+		if len(rest) == 0 {
+			issues := make([]model.Issue, len(prefix))
+			for i, k := range prefix {
+				issues[i] = model.Issue{Key: k, Title: "title of " + k}
+			}
+			sortByKey(issues)
+			for i, is := range issues {
+				if is.Key != want[i] || is.Title != "title of "+want[i] {
+					t.Errorf("sortByKey(%v)[%d] = %s/%q, want %s with its own title", prefix, i, is.Key, is.Title, want[i])
+				}
+			}
+			return
+		}
+		for i := range rest {
+			next := append(append([]string{}, rest[:i]...), rest[i+1:]...)
+			permute(append(append([]string{}, prefix...), rest[i]), next)
+		}
+	}
+	permute(nil, want)
+}

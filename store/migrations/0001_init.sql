@@ -9,7 +9,6 @@ CREATE TABLE issues (
     system             TEXT    NOT NULL,
     url                TEXT    NOT NULL,
     title              TEXT    NOT NULL,
-    body               TEXT    NOT NULL,
     team               TEXT    NOT NULL,
     status             TEXT    NOT NULL,
     raw_status         TEXT    NOT NULL,
@@ -30,7 +29,9 @@ CREATE TABLE issues (
     iteration_end_ms   BIGINT,
     iteration_state    TEXT,
     activity_ms        TEXT,
-    mirrors            TEXT
+    mirrors            TEXT,
+    -- Last, so reading the other columns never touches its overflow pages.
+    body               TEXT    NOT NULL
 );
 
 -- Present listings and per-source counts walk one source's keys.

@@ -1,0 +1,138 @@
+package store
+
+import (
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/batonhq/baton/model"
+)
+
+// interner shares one copy of each repeated value (statuses, teams, labels,
+// people) among the issues of a load, which keeps large loads small.
+type interner map[string]string
+
+func (in interner) get(s string) string {
+	if v, ok := in[s]; ok {
+		return v
+	}
+	s = strings.Clone(s) // not a slice of a larger scanned value
+	in[s] = s
+	return s
+}
+
+// issueRow receives one row of selectIssues.
+type issueRow struct {
+	key, source, system, url, title, team                     string
+	status, rawStatus, resolution, rawResolution, rawPriority string
+	assignees, labels, components, activity, mirrors          sql.NullString
+	priority                                                  int
+	created, updated, statusChanged, closed, due              sql.NullInt64
+	itName, itState                                           sql.NullString
+	itStart, itEnd                                            sql.NullInt64
+	body                                                      string
+}
+
+func (r *issueRow) dest(withBody bool) []any {
+	dest := []any{
+		&r.key, &r.source, &r.system, &r.url, &r.title, &r.team,
+		&r.status, &r.rawStatus, &r.resolution, &r.rawResolution,
+		&r.assignees, &r.priority, &r.rawPriority, &r.labels, &r.components,
+		&r.created, &r.updated, &r.statusChanged, &r.closed, &r.due,
+		&r.itName, &r.itStart, &r.itEnd, &r.itState,
+		&r.activity, &r.mirrors, &r.body,
+	}
+	if !withBody {
+		return dest[:len(dest)-1]
+	}
+	return dest
+}
+
+// issue converts the row; errors name the issue's key.
+func (r *issueRow) issue(in interner) (model.Issue, error) {
+	is := model.Issue{
+		Key: r.key, Source: in.get(r.source), System: model.System(in.get(r.system)), URL: r.url,
+		Title: r.title, Body: r.body, Team: in.get(r.team),
+		Status: model.Status(in.get(r.status)), RawStatus: in.get(r.rawStatus),
+		Resolution: model.Resolution(in.get(r.resolution)), RawResolution: in.get(r.rawResolution),
+		Priority: r.priority, RawPriority: in.get(r.rawPriority),
+		Created: fromMillis(r.created), Updated: fromMillis(r.updated),
+		StatusChanged: fromMillis(r.statusChanged), Closed: fromMillis(r.closed), Due: fromMillis(r.due),
+	}
+	if r.itName.Valid {
+		is.Iteration = &model.Iteration{Name: in.get(r.itName.String), Start: fromMillis(r.itStart),
+			End: fromMillis(r.itEnd), State: in.get(r.itState.String)}
+	}
+	var err error
+	for _, l := range []struct {
+		name string
+		dst  *[]string
+		src  sql.NullString
+	}{
+		{"assignees", &is.Assignees, r.assignees}, {"labels", &is.Labels, r.labels},
+		{"components", &is.Components, r.components}, {"mirrors", &is.Mirrors, r.mirrors},
+	} {
+		if *l.dst, err = stringList(l.src, in); err != nil {
+			return model.Issue{}, fmt.Errorf("reading %s of issue %s: %w", l.name, r.key, err)
+		}
+	}
+	if is.ActivityEvents, err = timeList(r.activity); err != nil {
+		return model.Issue{}, fmt.Errorf("reading activity of issue %s: %w", r.key, err)
+	}
+	return is, nil
+}
+
+func fromMillis(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return time.UnixMilli(v.Int64).UTC()
+}
+
+// stringList decodes a JSON array of strings. Arrays without escapes, which
+// is nearly all of them, are split directly: a quote inside a string is
+// always escaped, so `","` can only separate elements.
+func stringList(v sql.NullString, in interner) ([]string, error) {
+	s := v.String
+	if !v.Valid {
+		return nil, nil
+	}
+	if len(s) < 4 || !strings.HasPrefix(s, `["`) || !strings.HasSuffix(s, `"]`) || strings.ContainsRune(s, '\\') {
+		var l []string
+		if err := json.Unmarshal([]byte(s), &l); err != nil {
+			return nil, err
+		}
+		for i := range l {
+			l[i] = in.get(l[i])
+		}
+		return l, nil
+	}
+	l := strings.Split(s[2:len(s)-2], `","`)
+	for i := range l {
+		l[i] = in.get(l[i])
+	}
+	return l, nil
+}
+
+// timeList decodes a JSON array of unix milliseconds.
+func timeList(v sql.NullString) ([]time.Time, error) {
+	s := v.String
+	if !v.Valid {
+		return nil, nil
+	}
+	if len(s) < 3 || s[0] != '[' || s[len(s)-1] != ']' {
+		return nil, fmt.Errorf("%q is not a JSON array of numbers", s)
+	}
+	l := make([]time.Time, 0, strings.Count(s, ",")+1)
+	for f := range strings.SplitSeq(s[1:len(s)-1], ",") {
+		ms, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a JSON array of numbers: %w", s, err)
+		}
+		l = append(l, time.UnixMilli(ms).UTC())
+	}
+	return l, nil
+}
