@@ -15,12 +15,7 @@ func (s *Server) lookup(keyOrID string) *record {
 	if err != nil {
 		return nil
 	}
-	for _, r := range s.order {
-		if r.ID == id {
-			return r
-		}
-	}
-	return nil
+	return s.byID[id]
 }
 
 func writeNoIssue(w http.ResponseWriter) {

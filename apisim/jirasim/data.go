@@ -147,6 +147,7 @@ type Server struct {
 	users    map[string]*User
 	sprints  map[int]*Sprint
 	issues   map[string]*record
+	byID     map[int]*record
 	order    []*record // insertion order, deleted ones removed lazily
 	nextNum  map[string]int
 	nextID   int
@@ -162,8 +163,7 @@ type Server struct {
 
 type record struct {
 	Issue
-	deleted bool
-	links   []*Link
+	links []*Link
 }
 
 // New returns a simulated Jira with no issues, the usual statuses, and one user
@@ -207,7 +207,7 @@ func New(opts Options) (*Server, error) {
 			"In Progress": CategoryIndeterminate, "In Review": CategoryIndeterminate, "Blocked": CategoryIndeterminate,
 			"Done": CategoryDone, "Closed": CategoryDone, "Resolved": CategoryDone,
 		},
-		users: map[string]*User{}, sprints: map[int]*Sprint{}, issues: map[string]*record{},
+		users: map[string]*User{}, sprints: map[int]*Sprint{}, issues: map[string]*record{}, byID: map[int]*record{},
 		nextNum: map[string]int{}, nextID: 10000, nextHist: 100000, nextLink: 20000,
 		cache: map[string]*cachedSearch{}, requests: map[string]int{},
 	}
@@ -317,6 +317,7 @@ func (s *Server) AddIssue(is Issue) (string, error) {
 	}
 	r := &record{Issue: is}
 	s.issues[is.Key] = r
+	s.byID[r.ID] = r
 	s.order = append(s.order, r)
 	s.version++
 	return is.Key, nil
@@ -342,9 +343,7 @@ func (s *Server) Keys() []string {
 	defer s.mu.RUnlock()
 	keys := make([]string, 0, len(s.issues))
 	for _, r := range s.order {
-		if !r.deleted {
-			keys = append(keys, r.Key)
-		}
+		keys = append(keys, r.Key)
 	}
 	return keys
 }

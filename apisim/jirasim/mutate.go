@@ -135,8 +135,9 @@ func (s *Server) Delete(key string) error {
 			o.links = slices.DeleteFunc(o.links, func(x *Link) bool { return x == l })
 		}
 	}
-	r.deleted, r.links = true, nil
+	r.links = nil
 	delete(s.issues, key)
+	delete(s.byID, r.ID)
 	s.order = slices.DeleteFunc(s.order, func(x *record) bool { return x == r })
 	s.version++
 	return nil

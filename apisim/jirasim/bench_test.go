@@ -1,0 +1,73 @@
+package jirasim
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"testing"
+	"time"
+)
+
+// fill adds n issues with five histories and two comments each.
+func fill(b *testing.B, sim *Server, n int) {
+	b.Helper()
+	sim.AddUser(User{AccountID: "u1", DisplayName: "Ada", Email: "ada@example.com"})
+	for i := range n {
+		at := t0.Add(time.Duration(i) * time.Second)
+		hs := make([]History, 5)
+		for j := range hs {
+			hs[j] = History{Author: "u1", Created: at, Items: []Change{{Field: "status", FieldType: "jira", FromString: "To Do", ToString: "In Progress"}}}
+		}
+		if _, err := sim.AddIssue(Issue{Project: fmt.Sprint("P", i%20), Summary: "an issue of moderate length", Status: "In Progress",
+			Priority: "High", Assignee: "u1", Labels: []string{"backend"}, Created: at, Updated: at, Histories: hs,
+			Comments: []Comment{{Author: "u1", Created: at, Body: "looking"}, {Author: "u1", Created: at, Body: "done"}}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkHold100kIssues reports the heap a 100,000-issue site takes.
+func BenchmarkHold100kIssues(b *testing.B) {
+	for range b.N {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		sim, err := New(Options{Email: "e", Token: "t"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		fill(b, sim, 100_000)
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/1e6, "MB")
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/100_000, "B/issue")
+		runtime.KeepAlive(sim)
+	}
+}
+
+// BenchmarkCloudSearchPage serves one capped page of a 100,000-issue search
+// whose result is cached (the common case while paging).
+func BenchmarkCloudSearchPage(b *testing.B) {
+	sim, err := New(Options{Email: "e", Token: "t"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	fill(b, sim, 100_000)
+	srv := httptest.NewServer(sim)
+	b.Cleanup(srv.Close)
+	u := srv.URL + "/rest/api/2/search/jql?" + q("project in (P1, P2) ORDER BY updated ASC, key ASC", "fields", "summary,status,updated,comment,issuelinks")
+	b.ResetTimer()
+	for range b.N {
+		req, _ := http.NewRequest(http.MethodGet, u, nil)
+		req.SetBasicAuth("e", "t")
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			b.Fatalf("HTTP %d", resp.StatusCode)
+		}
+	}
+}
