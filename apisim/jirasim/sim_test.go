@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -195,17 +196,18 @@ func TestUnsupportedOrUnboundedJQLIsRejected(t *testing.T) {
 }
 
 func TestUnauthenticatedRequestsGet401(t *testing.T) {
+	rejected := map[string]func(*http.Request){
+		"no credentials": func(*http.Request) {},
+		"wrong basic":    func(r *http.Request) { r.SetBasicAuth("bot@example.com", "wrong") },
+		"wrong bearer":   func(r *http.Request) { r.Header.Set("Authorization", "Bearer wrong") },
+	}
 	for _, dep := range []string{Cloud, DataCenter} {
 		_, srv := newSim(t, dep, 1, Options{})
-		for name, set := range map[string]func(*http.Request){
-			"none":         func(*http.Request) {},
-			"wrong basic":  func(r *http.Request) { r.SetBasicAuth("bot@example.com", "wrong") },
-			"wrong bearer": func(r *http.Request) { r.Header.Set("Authorization", "Bearer wrong") },
-		} {
-			if dep == Cloud && name == "none" {
-				// Cloud takes an API token only as Basic auth, not as a bearer token.
-				set = func(r *http.Request) { r.Header.Set("Authorization", "Bearer secret-token") }
-			}
+		cases := maps.Clone(rejected)
+		if dep == Cloud { // Cloud takes an API token only as Basic auth.
+			cases["token as bearer"] = func(r *http.Request) { r.Header.Set("Authorization", "Bearer secret-token") }
+		}
+		for name, set := range cases {
 			req, _ := http.NewRequest(http.MethodGet, srv.URL+"/rest/api/2/myself", nil)
 			set(req)
 			resp, err := srv.Client().Do(req)
