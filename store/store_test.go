@@ -3,11 +3,15 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/batonhq/baton/model"
 )
@@ -172,5 +176,58 @@ func TestOpenReportsUnusablePath(t *testing.T) {
 	}
 	if _, err := Open(context.Background(), ""); err == nil || !strings.Contains(err.Error(), "storage.path") {
 		t.Errorf("Open(\"\") error = %v, want one naming storage.path", err)
+	}
+}
+
+// Sources sync in parallel: their batches must queue for the write lock
+// rather than fail with "database is locked", while reads go on.
+func TestConcurrentBatchesOfSeveralSourcesAllCommit(t *testing.T) {
+	s := openTestStore(t)
+	ctx := context.Background()
+	const sources, batches, size = 4, 15, 20
+	errs := make(chan error, sources+1)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				errs <- nil
+				return
+			default:
+			}
+			if _, err := s.LoadIssues(ctx, now); err != nil {
+				errs <- err
+				return
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for src := range sources {
+		wg.Go(func() {
+			name := fmt.Sprintf("src%d", src)
+			for b := range batches {
+				batch := model.Batch{Source: name, Cursors: map[string]string{"": fmt.Sprint(b)}}
+				for i := range size {
+					batch.Issues = append(batch.Issues, minimalIssue(fmt.Sprintf("jira:S%d-%d", src, b*size+i), name, now))
+				}
+				if _, err := s.ApplyBatch(ctx, batch); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(done)
+	if err := <-errs; err != nil {
+		t.Fatal(err)
+	}
+	counts, err := s.CountBySource(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"src0": batches * size, "src1": batches * size, "src2": batches * size, "src3": batches * size}
+	if diff := cmp.Diff(want, counts); diff != "" {
+		t.Errorf("CountBySource (-want +got):\n%s", diff)
 	}
 }
