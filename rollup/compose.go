@@ -1,12 +1,6 @@
-// Package rollup writes the weekly email a good technical program manager
-// would: what moved, what is stuck, who waits on whom, and the next steps. It
-// composes a Digest from the latest analysis snapshot, renders it as text and
-// HTML, sends it over SMTP, and remembers in a Ledger what was sent for each
-// (group, ISO week) so that a restart never sends twice.
 package rollup
 
 import (
-	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,106 +9,6 @@ import (
 	"github.com/batonhq/baton/analysis"
 	"github.com/batonhq/baton/model"
 )
-
-// Window is how far back "this week" reaches from the snapshot's time: the
-// seven days before it, so a rollup sent on Monday morning covers last week's
-// work rather than the few hours of the new ISO week.
-const Window = 7 * 24 * time.Hour
-
-// Digest is everything one rollup says, ready for the templates.
-type Digest struct {
-	Group string // ledger name
-	Name  string // the team, or "org"
-	Org   bool
-	Week  Week
-	Now   time.Time
-	First bool // no stats from last week: numbers have no change
-
-	Headline []Figure
-	Stats    Stats // what is saved to the ledger once sent
-
-	// Team rollups.
-	Done       []Item
-	Started    []Item
-	Stalled    []StalledGroup
-	WaitsOn    []Dependency // this team's open issues waiting on other teams
-	WaitedOnBy []Dependency // other teams' open issues waiting on this team
-	Blocked    []TeamCount  // this team's waiting issues by blocking team, most first
-
-	// Org-wide rollup.
-	Teams []TeamRow
-	Pairs []TeamPair
-
-	NextSteps []Step
-}
-
-// Item is an issue as a rollup shows it.
-type Item struct {
-	Key    string // short form: owner/repo#N or KEY-N
-	Title  string
-	URL    string
-	Status string
-	Owner  string // assignees, or "unassigned"
-}
-
-// StalledGroup is the stalled issues found by one rule, oldest first.
-type StalledGroup struct {
-	Rule  string
-	Items []StalledItem
-}
-
-// StalledItem is a stalled issue, how long it has been so, and why.
-type StalledItem struct {
-	Item
-	Age     string
-	Summary string
-}
-
-// Dependency is one open cross-team blocking edge and what is wrong with it.
-type Dependency struct {
-	Team     string // the other team
-	Waiting  Item
-	Blocker  Item
-	Findings []Note
-}
-
-// Note is a misalignment finding on an edge.
-type Note struct {
-	Rule     string
-	Severity string
-	Summary  string
-}
-
-// TeamCount is a number of issues tied to another team.
-type TeamCount struct {
-	Team  string
-	Count int
-}
-
-// TeamRow is one team's headline in the org-wide rollup.
-type TeamRow struct {
-	Name     string
-	Figures  []Figure
-	Critical int // critical findings on the team's issues
-}
-
-// TeamPair is how many open issues of one team wait on another.
-type TeamPair struct {
-	Waiting, On string
-	Issues      int
-	Misaligned  int
-}
-
-// Step is one next step, most urgent first.
-type Step struct {
-	Severity string
-	Text     string
-	Issue    Item
-	Age      string
-}
-
-// maxSteps keeps the next steps short enough to be read.
-const maxSteps = 10
 
 // Compose builds the rollup of group g for week from snapshot r. prev is what
 // last week's rollup reported, nil when there was none.
@@ -133,9 +27,13 @@ func Compose(r *analysis.Report, g Group, week Week, prev *Stats) *Digest {
 	}
 	d.Headline = figures(d.Stats.Counts, before)
 	d.Done, d.Started = c.moved(g.Team)
+	d.Done, d.DoneMore = cut(d.Done)
+	d.Started, d.StartedMore = cut(d.Started)
 	d.Stalled = c.stalled(g.Team)
 	d.WaitsOn, d.WaitedOnBy = c.dependencies(g.Team)
 	d.Blocked = blockedBy(d.WaitsOn)
+	d.WaitsOn, d.WaitsOnMore = cut(d.WaitsOn)
+	d.WaitedOnBy, d.WaitedOnByMore = cut(d.WaitedOnBy)
 	d.NextSteps = c.nextSteps(func(f *analysis.Finding) bool {
 		return f.Team == g.Team || slices.Contains(f.RelatedTeams, g.Team)
 	})
@@ -178,17 +76,25 @@ func (s *Stats) teamCounts(team string) (Counts, bool) {
 	return c, ok
 }
 
-// composer holds the snapshot and its issues by key.
+// composer holds the snapshot with its issues and misalignment findings by
+// issue key.
 type composer struct {
-	r      *analysis.Report
-	issues map[string]*model.Issue
-	since  time.Time // start of "this week"
+	r          *analysis.Report
+	issues     map[string]*model.Issue
+	misaligned map[string][]*analysis.Finding
+	since      time.Time // start of "this week"
 }
 
 func newComposer(r *analysis.Report) *composer {
-	c := &composer{r: r, issues: make(map[string]*model.Issue, len(r.Issues)), since: r.Now.Add(-Window)}
+	c := &composer{r: r, issues: make(map[string]*model.Issue, len(r.Issues)),
+		misaligned: map[string][]*analysis.Finding{}, since: r.Now.Add(-Window)}
 	for i := range r.Issues {
 		c.issues[r.Issues[i].Key] = &r.Issues[i]
+	}
+	for i := range r.Findings {
+		if f := &r.Findings[i]; f.Kind == analysis.KindMisaligned {
+			c.misaligned[f.Issue] = append(c.misaligned[f.Issue], f)
+		}
 	}
 	return c
 }
@@ -285,9 +191,22 @@ func (c *composer) stalled(team string) []StalledGroup {
 		for _, f := range fs {
 			g.Items = append(g.Items, StalledItem{Item: c.item(f.Issue), Age: age(c.r.Now, f.Since), Summary: f.Summary})
 		}
+		g.Items, g.More = cut(g.Items)
 		gs = append(gs, g)
 	}
 	return gs
+}
+
+// maxListed keeps each list of a rollup short enough to be read: a rollup
+// points at the work, the trackers hold all of it.
+const maxListed = 20
+
+// cut keeps the first maxListed of xs and says how many it left out.
+func cut[T any](xs []T) ([]T, int) {
+	if len(xs) <= maxListed {
+		return xs, 0
+	}
+	return xs[:maxListed], len(xs) - maxListed
 }
 
 func (c *composer) item(key string) Item { return itemOf(c.issues[key], key) }
@@ -324,58 +243,4 @@ func age(now, since time.Time) string {
 		return strconv.Itoa(max(int(d/time.Hour), 0)) + "h"
 	}
 	return strconv.Itoa(int(d/(24*time.Hour))) + "d"
-}
-
-// severityRank orders severities most urgent first; unknown ones last.
-func severityRank(s string) int {
-	switch s {
-	case analysis.SeverityCritical:
-		return 0
-	case analysis.SeverityWarning:
-		return 1
-	case analysis.SeverityInfo:
-		return 2
-	}
-	return 3
-}
-
-// nextSteps is the deduplicated next steps of the findings keep selects, by
-// severity then age (oldest first), at most maxSteps.
-func (c *composer) nextSteps(keep func(*analysis.Finding) bool) []Step {
-	var fs []*analysis.Finding
-	for i := range c.r.Findings {
-		if f := &c.r.Findings[i]; keep(f) && strings.TrimSpace(f.NextStep) != "" {
-			fs = append(fs, f)
-		}
-	}
-	slices.SortStableFunc(fs, func(a, b *analysis.Finding) int {
-		return cmp.Or(cmp.Compare(severityRank(a.Severity), severityRank(b.Severity)), compareSince(a.Since, b.Since))
-	})
-	var steps []Step
-	seen := map[string]bool{}
-	for _, f := range fs {
-		text := strings.TrimSpace(f.NextStep)
-		if seen[text] {
-			continue
-		}
-		seen[text] = true
-		steps = append(steps, Step{Severity: f.Severity, Text: text, Issue: c.item(f.Issue), Age: age(c.r.Now, f.Since)})
-		if len(steps) == maxSteps {
-			break
-		}
-	}
-	return steps
-}
-
-// compareSince orders older first, unknown (zero) times last.
-func compareSince(a, b time.Time) int {
-	switch {
-	case a.IsZero() && b.IsZero():
-		return 0
-	case a.IsZero():
-		return 1
-	case b.IsZero():
-		return -1
-	}
-	return a.Compare(b)
 }

@@ -28,20 +28,30 @@ func (c *composer) dependencies(team string) (waitsOn, waitedOnBy []Dependency) 
 
 func (c *composer) dependency(e *analysis.Edge, other string) Dependency {
 	d := Dependency{Team: other, Waiting: c.item(e.To), Blocker: c.item(e.From)}
-	for i := range c.r.Findings {
-		f := &c.r.Findings[i]
-		if f.Kind == analysis.KindMisaligned && onEdge(f, e) {
-			d.Findings = append(d.Findings, Note{Rule: f.Rule, Severity: f.Severity, Summary: f.Summary})
-		}
+	for _, f := range c.onEdge(e) {
+		d.Findings = append(d.Findings, Note{Rule: f.Rule, Severity: f.Severity, Summary: f.Summary})
 	}
 	return d
 }
 
-// onEdge reports whether a finding is about one end of e and relates it to
-// the other.
-func onEdge(f *analysis.Finding, e *analysis.Edge) bool {
-	return (f.Issue == e.To && slices.Contains(f.Related, e.From)) ||
-		(f.Issue == e.From && slices.Contains(f.Related, e.To))
+// onEdge returns the misalignment findings about e: on one end, relating it
+// to the other.
+func (c *composer) onEdge(e *analysis.Edge) []*analysis.Finding {
+	var fs []*analysis.Finding
+	for _, f := range c.misaligned[e.To] {
+		if slices.Contains(f.Related, e.From) {
+			fs = append(fs, f)
+		}
+	}
+	if e.From == e.To {
+		return fs
+	}
+	for _, f := range c.misaligned[e.From] {
+		if slices.Contains(f.Related, e.To) {
+			fs = append(fs, f)
+		}
+	}
+	return fs
 }
 
 // blockedBy counts the distinct waiting issues per blocking team, most first,
@@ -79,11 +89,7 @@ func (c *composer) pairs() []TeamPair {
 			issues[p] = map[string]bool{}
 		}
 		issues[p][e.To] = true
-		for j := range c.r.Findings {
-			if f := &c.r.Findings[j]; f.Kind == analysis.KindMisaligned && onEdge(f, e) {
-				misaligned[p]++
-			}
-		}
+		misaligned[p] += len(c.onEdge(e))
 	}
 	var ps []TeamPair
 	for p, keys := range issues {

@@ -3,10 +3,12 @@ package rollup
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -158,5 +160,19 @@ func TestNothingToReportIsSaidPlainly(t *testing.T) {
 		if team != "" && strings.Contains(html, "<th") {
 			t.Errorf("HTML of %q has a table header with nothing to report:\n%s", team, html)
 		}
+	}
+}
+
+func TestLongListsAreCut(t *testing.T) {
+	r := bigReport(2, 100)
+	g := Group{Name: TeamGroup("team00"), Team: "team00"}
+	d := Compose(r, g, WeekOf(now, time.UTC), nil)
+	if len(d.WaitsOn) != maxListed || d.WaitsOnMore != 75-maxListed {
+		t.Errorf("waits on: %d listed, %d more; want %d and %d", len(d.WaitsOn), d.WaitsOnMore, maxListed, 75-maxListed)
+	}
+	text, html := render(t, d, false), render(t, d, true)
+	want := fmt.Sprintf("and %d more", 75-maxListed)
+	if !strings.Contains(text, want) || !strings.Contains(html, want) {
+		t.Errorf("text or HTML lacks %q", want)
 	}
 }
