@@ -51,6 +51,9 @@ type Options struct {
 	// PageCap bounds every search page whatever maxResults asks: default 50 on
 	// Cloud, 1000 on Data Center.
 	PageCap int
+	// KeyPageCap is Cloud's larger cap for pages asking for ids/keys only.
+	// Default 5000.
+	KeyPageCap int
 	// EmbeddedHistories is how many of the newest histories expand=changelog
 	// embeds. Default 40.
 	EmbeddedHistories int
@@ -187,6 +190,9 @@ func New(opts Options) (*Server, error) {
 		if opts.Deployment == DataCenter {
 			opts.PageCap = 1000
 		}
+	}
+	if opts.KeyPageCap <= 0 {
+		opts.KeyPageCap = 5000
 	}
 	if opts.EmbeddedHistories <= 0 {
 		opts.EmbeddedHistories = 40

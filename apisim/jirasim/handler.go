@@ -209,7 +209,8 @@ func (s *Server) serveLegacySearch(w http.ResponseWriter, r *http.Request) {
 }
 
 // serveSearchJQL is Cloud's enhanced search: nextPageToken and isLast, no
-// total, ids only unless fields are named, pages capped whatever is asked.
+// total, ids only unless fields are named, pages capped whatever is asked
+// (at PageCap, or KeyPageCap when only ids and keys are asked for).
 func (s *Server) serveSearchJQL(w http.ResponseWriter, r *http.Request) {
 	if s.opts.Deployment != Cloud {
 		writeError(w, http.StatusNotFound, "null for uri: "+r.URL.String())
@@ -232,14 +233,18 @@ func (s *Server) serveSearchJQL(w http.ResponseWriter, r *http.Request) {
 		writeSearchError(w, err)
 		return
 	}
-	size := p.MaxResults
+	fs := parseFields(p.Fields, true)
+	size, limit := p.MaxResults, s.opts.PageCap
+	if fs.keysOnly() {
+		limit = s.opts.KeyPageCap
+	}
 	if size == 0 {
 		size = 50
 	}
-	size = min(size, s.opts.PageCap)
+	size = min(size, limit)
 	start = min(start, len(hits))
 	end := min(start+size, len(hits))
-	out := map[string]any{"issues": s.renderPage(r, hits[start:end], parseFields(p.Fields, true), p.changelog()), "isLast": end == len(hits)}
+	out := map[string]any{"issues": s.renderPage(r, hits[start:end], fs, p.changelog()), "isLast": end == len(hits)}
 	if end < len(hits) {
 		out["nextPageToken"] = encodeToken(end)
 	}

@@ -50,6 +50,19 @@ func (fs fieldSet) idOnly() bool {
 	return !fs.all && (len(fs.only) == 0 || len(fs.only) == 1 && fs.only["id"])
 }
 
+// keysOnly reports whether nothing but ids and keys were asked for.
+func (fs fieldSet) keysOnly() bool {
+	if fs.all {
+		return false
+	}
+	for f := range fs.only {
+		if f != "id" && f != "key" {
+			return false
+		}
+	}
+	return true
+}
+
 type renderer struct {
 	s    *Server
 	base string // scheme://host of the request

@@ -119,12 +119,19 @@ func TestDataCenterHasNoEnhancedSearch(t *testing.T) {
 func TestCloudSearchPagesAreCappedAndIDOnlyByDefault(t *testing.T) {
 	sim, srv := newSim(t, Cloud, 120, Options{})
 	var p jqlPage
-	get(t, sim, srv, "/rest/api/2/search/jql?"+q("project = PAY", "maxResults", "500"), &p)
+	get(t, sim, srv, "/rest/api/2/search/jql?"+q("project = PAY", "maxResults", "500", "fields", "summary"), &p)
 	if len(p.Issues) != 50 || p.IsLast || p.NextPageToken == "" || p.Total != nil {
 		t.Fatalf("got %d issues, isLast %v, token %q, total %v; want 50, false, a token, no total", len(p.Issues), p.IsLast, p.NextPageToken, p.Total)
 	}
-	if p.Issues[0].Key != "" || p.Issues[0].Fields != nil || p.Issues[0].ID == "" {
-		t.Errorf("default fields: got %+v, want the id only", p.Issues[0])
+	var ids jqlPage
+	get(t, sim, srv, "/rest/api/2/search/jql?"+q("project = PAY"), &ids)
+	if first := ids.Issues[0]; first.Key != "" || first.Fields != nil || first.ID == "" {
+		t.Errorf("default fields: got %+v, want the id only", first)
+	}
+	var keysOnly jqlPage
+	get(t, sim, srv, "/rest/api/2/search/jql?"+q("project = PAY", "fields", "key", "maxResults", "5000"), &keysOnly)
+	if len(keysOnly.Issues) != 120 || !keysOnly.IsLast {
+		t.Errorf("keys only: got %d issues, isLast %v; want all 120 in one page", len(keysOnly.Issues), keysOnly.IsLast)
 	}
 	var keys []string
 	token := ""

@@ -124,8 +124,12 @@ func (s *Source) page(ctx context.Context, page []jira.Issue, cur *cursor, sprin
 // Center; Cloud reads them in bulk instead.
 func (s *Source) search(ctx context.Context, jql string, fields []string, changelog bool, f func([]jira.Issue) error) error {
 	op := func(page int) string { return fmt.Sprintf("searching %q page %d", jql, page) }
+	size := s.opts.PageSize
+	if len(fields) == 1 && fields[0] == "key" {
+		size = keyPageSize
+	}
 	if s.cloud {
-		opts := &jira.SearchOptionsV2{MaxResults: s.opts.PageSize, Fields: fields}
+		opts := &jira.SearchOptionsV2{MaxResults: size, Fields: fields}
 		for page := 1; ; page++ {
 			issues, resp, err := s.client.Issue.SearchV2JQLWithContext(ctx, jql, opts)
 			if err != nil {
@@ -143,7 +147,7 @@ func (s *Source) search(ctx context.Context, jql string, fields []string, change
 			opts.NextPageToken = resp.NextPageToken
 		}
 	}
-	opts := &jira.SearchOptions{MaxResults: s.opts.PageSize, Fields: fields}
+	opts := &jira.SearchOptions{MaxResults: size, Fields: fields}
 	if changelog {
 		opts.Expand = "changelog" // complete unless it reached embeddedLimit
 	}
@@ -161,6 +165,10 @@ func (s *Source) search(ctx context.Context, jql string, fields []string, change
 		}
 	}
 }
+
+// keyPageSize is asked for when listing keys only: Cloud serves up to 5000
+// ids or keys a page; Data Center caps pages at its configured maximum.
+const keyPageSize = 5000
 
 // listKeys lists every key the JQL matches, asking for no fields but the key.
 func (s *Source) listKeys(ctx context.Context, jql string) ([]string, error) {

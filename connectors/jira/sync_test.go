@@ -312,7 +312,15 @@ func TestReconcileListsEveryKeySoDeletionsShow(t *testing.T) {
 				t.Fatalf("got %d batches before the reconcile interval, want none", len(e.batches))
 			}
 			e.now = e.now.Add(25 * time.Hour)
+			e.sim.ResetRequests()
 			e.mustSync()
+			// One incremental search, one key listing (keys-only pages are large),
+			// and the account zone and sprint field learned afresh.
+			search := map[string]string{jirasim.Cloud: jirasim.EndpointSearchJQL, jirasim.DataCenter: jirasim.EndpointSearch}[dep]
+			want := map[string]int{jirasim.EndpointMyself: 1, jirasim.EndpointField: 1, search: 2}
+			if diff := cmp.Diff(want, e.sim.Requests()); diff != "" {
+				t.Errorf("requests of a reconciling sync (-want +got):\n%s", diff)
+			}
 			last := e.batches[len(e.batches)-1]
 			if last.Present == nil || last.Present.Prefix != "jira:" || len(last.Present.Keys) != 121 ||
 				slices.Contains(last.Present.Keys, "jira:PAY-2") {
