@@ -1,0 +1,196 @@
+package github
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/batonhq/baton/model"
+)
+
+// cursor is a repository's sync position, stored as JSON.
+//
+// Updated is the max updated_at seen: everything updated before Updated minus
+// the overlap has been committed. ETag, when set, is the ETag of the listing
+// with since=ETagSince (no since when zero), and ETagSince is never later
+// than Updated minus the overlap: asking that listing with If-None-Match
+// answers 304, for free, while the repository is unchanged.
+type cursor struct {
+	Updated   time.Time `json:"updated,omitzero"`
+	ETag      string    `json:"etag,omitempty"`
+	ETagSince time.Time `json:"etag_since,omitzero"`
+}
+
+func parseCursor(r repoName, v string) (cursor, error) {
+	var c cursor
+	if v == "" {
+		return c, nil
+	}
+	if err := json.Unmarshal([]byte(v), &c); err != nil {
+		return c, fmt.Errorf("reading cursor of %s: %w", r, err)
+	}
+	return c, nil
+}
+
+func (c cursor) String() string {
+	b, _ := json.Marshal(c)
+	return string(b)
+}
+
+// item is an issue or pull request as listed, with the summaries go-github
+// v60 does not know.
+type item struct {
+	github.Issue
+	Deps *struct {
+		TotalBlockedBy int `json:"total_blocked_by"`
+	} `json:"issue_dependencies_summary"`
+	Subs *struct {
+		Total int `json:"total"`
+	} `json:"sub_issues_summary"`
+}
+
+// syncRepo lists the issues of r updated since its cursor (sort=updated
+// ascending, 100 a page) and emits each page with the cursor it completes.
+// Nothing is emitted when the listing answers 304. A listing without since
+// is complete, so its last batch also carries the keys present, and
+// syncRepo reports that r needs no separate reconcile.
+func (s *Source) syncRepo(ctx context.Context, r repoName, raw string, emit func(context.Context, model.Batch) error) (complete bool, err error) {
+	old, err := parseCursor(r, raw)
+	if err != nil {
+		return false, err
+	}
+	since := old.Updated.Add(-s.src.Overlap.D())
+	if old.Updated.IsZero() {
+		since = time.Time{}
+	}
+	etag := ""
+	if old.ETag != "" && !old.ETagSince.After(since) {
+		since, etag = old.ETagSince, old.ETag
+	}
+	// Issues before keep were committed already; a wider since (to reuse an
+	// ETag) re-reads them only to compare.
+	keep := old.Updated.Add(-s.src.Overlap.D())
+	next := old
+	next.ETag, next.ETagSince = "", time.Time{}
+	var prevLast time.Time
+	complete = since.IsZero()
+	present := []string{}
+	for page := 1; ; {
+		items, resp, err := s.listPage(ctx, r, since, page, etag)
+		if notModified(resp) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		var issues []model.Issue
+		for _, it := range items {
+			next.Updated = maxTime(next.Updated, it.GetUpdatedAt().Time)
+			if it.IsPullRequest() {
+				continue
+			}
+			if complete {
+				present = append(present, model.GitHubKey(r.owner, r.name, it.GetNumber()))
+			}
+			if !old.Updated.IsZero() && it.GetUpdatedAt().Before(keep) {
+				continue
+			}
+			is, err := s.issue(ctx, r, &it)
+			if err != nil {
+				return false, err
+			}
+			issues = append(issues, is)
+		}
+		last := resp.NextPage == 0
+		if last {
+			next.ETag, next.ETagSince = reusableETag(resp.Header.Get("ETag"), items, page, since, prevLast,
+				next.Updated.Add(-s.src.Overlap.D()))
+		}
+		if len(items) > 0 {
+			prevLast = items[len(items)-1].GetUpdatedAt().Time
+		}
+		b := model.Batch{Source: s.src.Name, Issues: issues, Cursors: map[string]string{r.scope(): next.String()}}
+		if last && complete {
+			b.Present = &model.KeySet{Prefix: r.prefix(), Keys: present}
+		}
+		if err := emit(ctx, b); err != nil {
+			return false, err
+		}
+		if last {
+			return complete, nil
+		}
+		page = resp.NextPage
+	}
+}
+
+// reusableETag returns the ETag of the last page listed and the since for
+// which it is also the ETag of page 1 — the latest since no later than
+// limit that selects exactly the items of that page — or "" when there is
+// none. etag is the page's ETag, since the listing's, prevLast the
+// updated_at of the previous page's last item.
+func reusableETag(etag string, items []item, page int, since, prevLast, limit time.Time) (string, time.Time) {
+	if etag == "" {
+		return "", time.Time{}
+	}
+	if len(items) == 0 {
+		if page == 1 {
+			return etag, since
+		}
+		return "", time.Time{}
+	}
+	at := items[0].GetUpdatedAt().Time
+	if limit.Before(at) {
+		at = limit
+	}
+	if page == 1 {
+		if at.Before(since) {
+			at = since
+		}
+		return etag, at
+	}
+	if !at.After(prevLast) {
+		return "", time.Time{}
+	}
+	return etag, at
+}
+
+// listPage fetches one page of r's issues, all states, oldest update first.
+func (s *Source) listPage(ctx context.Context, r repoName, since time.Time, page int, etag string) ([]item, *github.Response, error) {
+	q := url.Values{"state": {"all"}, "sort": {"updated"}, "direction": {"asc"}, "per_page": {"100"}}
+	if !since.IsZero() {
+		q.Set("since", since.UTC().Format(time.RFC3339))
+	}
+	if page > 1 {
+		q.Set("page", strconv.Itoa(page))
+	}
+	op := fmt.Sprintf("listing issues of %s page %d", r, page)
+	req, err := s.client.NewRequest(http.MethodGet, fmt.Sprintf("repos/%s/%s/issues?%s", r.owner, r.name, q.Encode()), nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", op, err)
+	}
+	if etag != "" && page == 1 {
+		req.Header.Set("If-None-Match", etag)
+	}
+	var items []item
+	resp, err := s.client.Do(ctx, req, &items)
+	if notModified(resp) {
+		return nil, resp, nil
+	}
+	if err != nil {
+		return nil, resp, s.apiError(ctx, op, resp, err)
+	}
+	return items, resp, nil
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}

@@ -1,0 +1,194 @@
+// Package github is baton's GitHub connector: it pulls the issues of configured
+// repositories (or every repository of an organisation, "owner/*") into the
+// unified model with go-github, incrementally and as cheaply in API quota as
+// GitHub allows: conditional listings that cost nothing when a repository has
+// not changed, dependency and sub-issue calls only where GitHub says there are
+// any, and a periodic full listing of issue numbers to notice deletions.
+package github
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/model"
+)
+
+// Options tune a Source beyond its configuration.
+type Options struct {
+	Status   config.GitHubStatus
+	Priority map[string]int // label → 1 (highest) … 5
+	// Transport is the base transport (nil = http.DefaultTransport).
+	Transport http.RoundTripper
+	Logger    *slog.Logger
+	Now       func() time.Time
+	// Backoff is the first wait after a secondary rate limit or 429 without
+	// Retry-After, doubling after each; default 60s.
+	Backoff time.Duration
+	// MaxWait is the longest rate-limit wait slept through within a round;
+	// longer ones end the round with an error saying when to resume.
+	// Default 2m.
+	MaxWait time.Duration
+	// ActivityWindow bounds comment fetching to open issues that changed and
+	// were updated within it; default 30d.
+	ActivityWindow time.Duration
+}
+
+// ReconcileScope is the cursor scope holding when deletions were last looked for.
+const ReconcileScope = "_reconcile"
+
+// Source is one configured GitHub connection.
+type Source struct {
+	src    config.Source
+	opts   Options
+	client *github.Client
+	rate   *rateWatch
+	hosts  []string // web hosts whose issue URLs name issues here
+	log    *slog.Logger
+
+	orgMu sync.Mutex
+	orgs  map[string]orgListing // by org: the last repository listing and its ETag
+}
+
+// New returns a Source for src. It makes no network calls.
+func New(src config.Source, opts Options) (*Source, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Backoff <= 0 {
+		opts.Backoff = time.Minute
+	}
+	if opts.MaxWait <= 0 {
+		opts.MaxWait = 2 * time.Minute
+	}
+	if opts.ActivityWindow <= 0 {
+		opts.ActivityWindow = 30 * 24 * time.Hour
+	}
+	if len(src.Repos) == 0 {
+		return nil, fmt.Errorf("source %q: no repos", src.Name)
+	}
+	for _, r := range src.Repos {
+		if o, n, ok := strings.Cut(r, "/"); !ok || o == "" || n == "" || strings.Contains(n, "/") {
+			return nil, fmt.Errorf("source %q: repo %q is not owner/name or owner/*", src.Name, r)
+		}
+	}
+	rate := &rateWatch{}
+	c, err := newClient(src, opts.Transport, opts, rate)
+	if err != nil {
+		return nil, err
+	}
+	s := &Source{src: src, opts: opts, client: c, rate: rate, orgs: map[string]orgListing{},
+		log: opts.Logger.With("source", src.Name)}
+	if src.URL != "" {
+		if u, err := url.Parse(src.URL); err == nil && !strings.EqualFold(u.Hostname(), "api.github.com") {
+			s.hosts = []string{u.Hostname()}
+		}
+	}
+	return s, nil
+}
+
+// Name is the configured source name.
+func (s *Source) Name() string { return s.src.Name }
+
+// Rate is the primary rate limit as the latest response reported it.
+func (s *Source) Rate() RateLimit { return s.rate.get() }
+
+// emitError marks a failure of emit, which ends the whole Sync.
+type emitError struct{ err error }
+
+func (e emitError) Error() string { return e.err.Error() }
+func (e emitError) Unwrap() error { return e.err }
+
+// Sync lists what changed in every repository since its cursor and emits it
+// page by page; every ReconcileInterval it also lists all issue numbers to
+// find deletions. One repository's failure does not stop the others: their
+// data is emitted and the failures are returned joined. A failure of emit
+// stops everything and is returned as is.
+func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(context.Context, model.Batch) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var emitMu sync.Mutex
+	safeEmit := func(ctx context.Context, b model.Batch) error {
+		emitMu.Lock()
+		defer emitMu.Unlock()
+		if err := emit(ctx, b); err != nil {
+			cancel()
+			return emitError{err}
+		}
+		return nil
+	}
+	repos, errs := s.repos(ctx)
+	reconcile := s.reconcileDue(cursors[ReconcileScope])
+	errs = append(errs, s.forEachRepo(ctx, repos, func(ctx context.Context, r repoName) error {
+		complete, err := s.syncRepo(ctx, r, cursors[r.scope()], safeEmit)
+		if err != nil {
+			return err
+		}
+		if reconcile && !complete {
+			return s.reconcileRepo(ctx, r, safeEmit)
+		}
+		return nil
+	})...)
+	for _, err := range errs {
+		var ee emitError
+		if errors.As(err, &ee) {
+			return ee.err
+		}
+	}
+	if len(errs) == 0 && reconcile {
+		at := s.opts.Now().UTC().Format(time.RFC3339)
+		if err := emit(ctx, model.Batch{Source: s.src.Name, Cursors: map[string]string{ReconcileScope: at}}); err != nil {
+			return err
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// forEachRepo runs f for every repository, src.Parallel at a time, and
+// returns the failures.
+func (s *Source) forEachRepo(ctx context.Context, repos []repoName, f func(context.Context, repoName) error) []error {
+	var (
+		mu   sync.Mutex
+		errs []error
+		wg   sync.WaitGroup
+		sem  = make(chan struct{}, max(1, s.src.Parallel))
+	)
+	for _, r := range repos {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			wg.Wait()
+			return append(errs, ctx.Err())
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			if err := f(ctx, r); err != nil {
+				s.log.Warn("repository sync failed", "repo", r.String(), "err", err)
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return errs
+}
+
+// reconcileDue reports whether a full listing is due, given when the last
+// one finished.
+func (s *Source) reconcileDue(last string) bool {
+	t, err := time.Parse(time.RFC3339, last)
+	return err != nil || s.opts.Now().Sub(t) >= s.src.ReconcileInterval.D()
+}
