@@ -143,6 +143,9 @@ func (s *Sender) SendNow(ctx context.Context, r *analysis.Report, team string, a
 		}
 		groups = []Group{g}
 	}
+	if len(groups) == 0 {
+		return 0, errors.New("rollup: nobody to send to (set teams[].email or rollup.to)")
+	}
 	var errs []error
 	for _, g := range groups {
 		ok, err := s.SendGroup(ctx, r, g, at, force)

@@ -53,6 +53,15 @@ func TestSendNowHonoursTheLedgerUnlessForced(t *testing.T) {
 			t.Errorf("SendNow(%q, force %v) = %d, %v; want %d", s.team, s.force, n, err, s.want)
 		}
 	}
+	empty := testConfig()
+	empty.Teams, empty.Rollup.To = nil, nil
+	nobody, err := NewSender(empty, newMemLedger(), tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := nobody.SendNow(ctx, snapshot(), "", now, false); err == nil || !strings.Contains(err.Error(), "nobody to send to") {
+		t.Errorf("sending without any recipients: %v", err)
+	}
 	if _, err := sender.SendNow(ctx, snapshot(), "search", now, false); err == nil || !strings.Contains(err.Error(), "no email recipients") {
 		t.Errorf("sending to a team without recipients: %v", err)
 	}
