@@ -240,3 +240,64 @@ func TestLabelsCarryNoIssueKeyTitleOrPerson(t *testing.T) {
 		}
 	}
 }
+
+// TestScrapeSeesWholeSnapshots publishes two reports in turn while scraping:
+// each scrape sees one report or the other, never a mix (run with -race).
+func TestScrapeSeesWholeSnapshots(t *testing.T) {
+	m, reg := newTestMetrics(t)
+	one, two := knownReport(), knownReport()
+	one.Edges = one.Edges[:1]       // 1 dependency instead of 2
+	one.Findings = one.Findings[1:] // payments' oldest stalled: 3 days instead of 10
+	want := map[float64]float64{1: 3 * 86400, 2: 10 * 86400}
+	m.Publish(one)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 200 {
+			if i%2 == 0 {
+				m.Publish(two)
+			} else {
+				m.Publish(one)
+			}
+		}
+	}()
+	for scraping := true; scraping; {
+		select {
+		case <-done:
+			scraping = false
+		default:
+		}
+		deps, age := scrapedPaymentsValues(t, reg)
+		if want[deps] != age {
+			t.Fatalf("scrape mixes reports: %v dependencies with oldest stalled age %v", deps, age)
+		}
+	}
+}
+
+// scrapedPaymentsValues gathers reg and returns payments' dependencies on
+// platform and its oldest stalled age.
+func scrapedPaymentsValues(t *testing.T, reg *prometheus.Registry) (deps, age float64) {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		for _, mt := range mf.GetMetric() {
+			team := ""
+			for _, l := range mt.GetLabel() {
+				if l.GetName() == "team" {
+					team = l.GetValue()
+				}
+			}
+			switch {
+			case team != "payments":
+			case mf.GetName() == "baton_cross_team_dependencies":
+				deps = mt.GetGauge().GetValue()
+			case mf.GetName() == "baton_oldest_stalled_age_seconds":
+				age = mt.GetGauge().GetValue()
+			}
+		}
+	}
+	return deps, age
+}
