@@ -28,21 +28,25 @@ func (s *Source) changelogs(ctx context.Context, issues []*jira.Issue) (map[stri
 	if s.cloud {
 		return out, s.bulkChangelogs(ctx, issues, out)
 	}
+	var truncated []*jira.Issue
+	for _, is := range issues {
+		switch {
+		case is.Changelog == nil:
+		case len(is.Changelog.Histories) < embeddedLimit:
+			out[is.ID] = is.Changelog.Histories
+		default:
+			truncated = append(truncated, is)
+		}
+	}
 	var mu gosync.Mutex
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(s.src.Parallel, 1))
-	for _, is := range issues {
-		if is.Changelog == nil || len(is.Changelog.Histories) < embeddedLimit {
-			if is.Changelog != nil {
-				out[is.ID] = is.Changelog.Histories
-			}
-			continue
-		}
+	for _, is := range truncated {
 		g.Go(func() error {
 			hs, err := s.issueChangelog(ctx, is.Key)
 			mu.Lock()
+			defer mu.Unlock()
 			out[is.ID] = hs
-			mu.Unlock()
 			return err
 		})
 	}

@@ -99,6 +99,22 @@ func TestFullSyncCostsAFewRequestsPerPage(t *testing.T) {
 	}
 }
 
+func TestPagesSmallerThanAskedForAreFollowedToTheEnd(t *testing.T) {
+	for _, dep := range deployments {
+		t.Run(dep, func(t *testing.T) {
+			e := newEnv(t, dep, jirasim.Options{PageCap: 30}, nil)
+			e.mustSync()
+			if n := len(e.emitted()); n != 122 {
+				t.Errorf("got %d issues, want 122", n)
+			}
+			search := map[string]string{jirasim.Cloud: jirasim.EndpointSearchJQL, jirasim.DataCenter: jirasim.EndpointSearch}[dep]
+			if n := e.sim.Requests()[search]; n != 5 {
+				t.Errorf("got %d searches, want 5 pages of at most 30", n)
+			}
+		})
+	}
+}
+
 func TestUnchangedResyncIsOneSearchRequest(t *testing.T) {
 	search := map[string]string{jirasim.Cloud: jirasim.EndpointSearchJQL, jirasim.DataCenter: jirasim.EndpointSearch}
 	for _, dep := range deployments {
