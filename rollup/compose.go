@@ -21,11 +21,7 @@ func Compose(r *analysis.Report, g Group, week Week, prev *Stats) *Digest {
 		return d
 	}
 	d.Stats.Counts = c.counts(g.Team, false)
-	var before *Counts
-	if prev != nil {
-		before = &prev.Counts
-	}
-	d.Headline = figures(d.Stats.Counts, before)
+	d.Headline = figures(d.Stats.Counts, prev.total())
 	d.Done, d.Started = c.moved(g.Team)
 	d.Done, d.DoneMore = cut(d.Done)
 	d.Started, d.StartedMore = cut(d.Started)
@@ -43,19 +39,11 @@ func Compose(r *analysis.Report, g Group, week Week, prev *Stats) *Digest {
 func (c *composer) composeOrg(d *Digest, prev *Stats) {
 	d.Stats.Counts = c.counts("", true)
 	d.Stats.Teams = map[string]Counts{}
-	var before *Counts
-	if prev != nil {
-		before = &prev.Counts
-	}
-	d.Headline = figures(d.Stats.Counts, before)
+	d.Headline = figures(d.Stats.Counts, prev.total())
 	for _, team := range c.r.Teams {
 		n := c.counts(team, false)
 		d.Stats.Teams[team] = n
-		var was *Counts
-		if p, ok := prev.teamCounts(team); ok {
-			was = &p
-		}
-		row := TeamRow{Name: team, Figures: figures(n, was)}
+		row := TeamRow{Name: team, Figures: figures(n, prev.team(team))}
 		for i := range c.r.Findings {
 			f := &c.r.Findings[i]
 			if f.Team == team && f.Severity == analysis.SeverityCritical {
@@ -66,14 +54,6 @@ func (c *composer) composeOrg(d *Digest, prev *Stats) {
 	}
 	d.Pairs = c.pairs()
 	d.NextSteps = c.nextSteps(func(*analysis.Finding) bool { return true })
-}
-
-func (s *Stats) teamCounts(team string) (Counts, bool) {
-	if s == nil {
-		return Counts{}, false
-	}
-	c, ok := s.Teams[team]
-	return c, ok
 }
 
 // composer holds the snapshot with its issues and misalignment findings by
@@ -172,21 +152,28 @@ func (c *composer) moved(team string) (done, started []Item) {
 }
 
 // stalled groups the team's stalled findings by rule, in the analysis' rule
-// order, oldest first within a rule.
+// order (rules it does not list after, by name), oldest first within a rule.
 func (c *composer) stalled(team string) []StalledGroup {
-	var gs []StalledGroup
-	for _, rule := range analysis.StalledRules {
-		var fs []*analysis.Finding
-		for i := range c.r.Findings {
-			f := &c.r.Findings[i]
-			if f.Kind == analysis.KindStalled && f.Rule == rule && f.Team == team {
-				fs = append(fs, f)
-			}
+	byRule := map[string][]*analysis.Finding{}
+	var unlisted []string
+	for i := range c.r.Findings {
+		f := &c.r.Findings[i]
+		if f.Kind != analysis.KindStalled || f.Team != team {
+			continue
 		}
+		if byRule[f.Rule] == nil && !slices.Contains(analysis.StalledRules, f.Rule) {
+			unlisted = append(unlisted, f.Rule)
+		}
+		byRule[f.Rule] = append(byRule[f.Rule], f)
+	}
+	slices.Sort(unlisted)
+	var gs []StalledGroup
+	for _, rule := range append(slices.Clone(analysis.StalledRules), unlisted...) {
+		fs := byRule[rule]
 		if len(fs) == 0 {
 			continue
 		}
-		slices.SortStableFunc(fs, func(a, b *analysis.Finding) int { return a.Since.Compare(b.Since) })
+		slices.SortStableFunc(fs, func(a, b *analysis.Finding) int { return compareSince(a.Since, b.Since) })
 		g := StalledGroup{Rule: rule}
 		for _, f := range fs {
 			g.Items = append(g.Items, StalledItem{Item: c.item(f.Issue), Age: age(c.r.Now, f.Since), Summary: f.Summary})

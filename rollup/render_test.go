@@ -176,3 +176,62 @@ func TestLongListsAreCut(t *testing.T) {
 		t.Errorf("text or HTML lacks %q", want)
 	}
 }
+
+func TestStalledIsGroupedByRuleOldestFirst(t *testing.T) {
+	r := &analysis.Report{Now: now, Teams: []string{"payments"}}
+	stalled := func(rule, key string, since time.Time) analysis.Finding {
+		return analysis.Finding{Kind: analysis.KindStalled, Rule: rule, Issue: key, Team: "payments", Since: since}
+	}
+	r.Findings = []analysis.Finding{
+		stalled(analysis.RuleOverdue, "jira:PAY-1", day(11, 20)),
+		stalled("zombie", "jira:PAY-9", day(11, 1)), // a rule this package does not know yet
+		stalled(analysis.RuleIdle, "jira:PAY-2", day(11, 10)),
+		stalled(analysis.RuleIdle, "jira:PAY-3", time.Time{}),
+		stalled(analysis.RuleIdle, "jira:PAY-4", day(10, 1)),
+		stalled(analysis.RuleIdle, "jira:PAY-5", day(11, 5)),
+	}
+	var got []string
+	for _, g := range digest(t, r, "payments", nil).Stalled {
+		for _, it := range g.Items {
+			got = append(got, g.Rule+" "+it.Key+" "+it.Age)
+		}
+	}
+	want := []string{
+		"idle PAY-4 55d", "idle PAY-5 20d", "idle PAY-2 15d", "idle PAY-3 unknown",
+		"overdue PAY-1 5d",
+		"zombie PAY-9 24d",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("stalled (-want +got):\n%s", diff)
+	}
+}
+
+func TestNextStepsAreOrderedDeduplicatedAndShort(t *testing.T) {
+	r := &analysis.Report{Now: now, Teams: []string{"payments"}}
+	step := func(sev, key, next string, since time.Time) analysis.Finding {
+		return analysis.Finding{Kind: analysis.KindStalled, Rule: analysis.RuleIdle, Issue: key, Team: "payments", Severity: sev, Since: since, NextStep: next}
+	}
+	r.Findings = []analysis.Finding{
+		step(analysis.SeverityInfo, "jira:PAY-1", "info old", day(9, 1)),
+		step(analysis.SeverityWarning, "jira:PAY-2", "warning new", day(11, 20)),
+		step(analysis.SeverityCritical, "jira:PAY-3", "critical", day(11, 25)),
+		step(analysis.SeverityWarning, "jira:PAY-4", "warning old", day(10, 1)),
+		step(analysis.SeverityWarning, "jira:PAY-5", "warning new", day(11, 21)), // same step again
+		step(analysis.SeverityWarning, "jira:PAY-6", "  ", day(10, 1)),           // no step to take
+		{Kind: analysis.KindMisaligned, Rule: analysis.RuleCycle, Issue: "jira:CORE-1", Team: "core", RelatedTeams: []string{"payments"},
+			Severity: analysis.SeverityCritical, Since: day(11, 1), NextStep: "core and payments: break the cycle"},
+		{Kind: analysis.KindStalled, Rule: analysis.RuleIdle, Issue: "jira:CORE-2", Team: "core", Severity: analysis.SeverityCritical, NextStep: "not ours"},
+	}
+	for i := range 12 {
+		r.Findings = append(r.Findings, step(analysis.SeverityInfo, fmt.Sprintf("jira:PAY-%d", 100+i), fmt.Sprintf("filler %02d", i), day(11, 1)))
+	}
+	var got []string
+	for _, s := range digest(t, r, "payments", nil).NextSteps {
+		got = append(got, s.Text)
+	}
+	want := []string{"core and payments: break the cycle", "critical", "warning old", "warning new", "info old",
+		"filler 00", "filler 01", "filler 02", "filler 03", "filler 04"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("next steps (-want +got):\n%s", diff)
+	}
+}

@@ -22,6 +22,26 @@ type Stats struct {
 	Teams map[string]Counts `json:"teams,omitempty"` // org-wide rollup only
 }
 
+// total is what s reported overall; nil when there is no s.
+func (s *Stats) total() *Counts {
+	if s == nil {
+		return nil
+	}
+	return &s.Counts
+}
+
+// team is what s reported for team; nil when unknown.
+func (s *Stats) team(name string) *Counts {
+	if s == nil {
+		return nil
+	}
+	c, ok := s.Teams[name]
+	if !ok {
+		return nil
+	}
+	return &c
+}
+
 func (s *Stats) marshal() ([]byte, error) { return json.Marshal(s) }
 
 func unmarshalStats(data []byte, group, week string) (*Stats, error) {
