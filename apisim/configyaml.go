@@ -8,9 +8,10 @@ import (
 
 // ConfigYAML is a baton configuration for the organisation served at the given
 // simulator URLs: one GitHub and one Jira source with the simulators'
-// credentials, and the generated teams. Storage, listen address and rules are
-// left to their defaults (the planted cases assume the default rules), so a
-// caller can add its own storage: and listen: keys.
+// credentials, and the generated teams. Storage, listen address, rules and
+// rollup are left to their defaults (the planted cases assume the default
+// rules), and teams have no email (which would require an SMTP server), so a
+// caller can add its own storage:, listen: and rollup: keys.
 func (o *Org) ConfigYAML(githubURL, jiraURL string) string {
 	type source struct {
 		Name       string   `yaml:"name"`
@@ -26,7 +27,6 @@ func (o *Org) ConfigYAML(githubURL, jiraURL string) string {
 		Name         string   `yaml:"name"`
 		GitHubRepos  []string `yaml:"github_repos,flow"`
 		JiraProjects []string `yaml:"jira_projects,flow"`
-		Email        []string `yaml:"email,flow"`
 	}
 	jira := source{Name: "jira", Type: "jira", URL: jiraURL, Token: o.JiraToken, Deployment: o.Spec.JiraDeployment, JQL: o.JQL()}
 	if o.Spec.JiraDeployment == "cloud" {
@@ -37,7 +37,7 @@ func (o *Org) ConfigYAML(githubURL, jiraURL string) string {
 		Teams   []team   `yaml:"teams"`
 	}{Sources: []source{{Name: "github", Type: "github", URL: githubURL, Token: o.GitHubToken, Repos: []string{o.Spec.Owner + "/*"}}, jira}}
 	for _, t := range o.Teams() {
-		doc.Teams = append(doc.Teams, team{Name: t.Name, GitHubRepos: t.GitHubRepos, JiraProjects: t.JiraProjects, Email: []string{t.Name + "-leads@acme.example"}})
+		doc.Teams = append(doc.Teams, team{Name: t.Name, GitHubRepos: t.GitHubRepos, JiraProjects: t.JiraProjects})
 	}
 	out, err := yaml.Marshal(doc)
 	if err != nil {
