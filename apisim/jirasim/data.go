@@ -7,11 +7,9 @@ package jirasim
 
 import (
 	"fmt"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
-	gosync "sync"
 	"time"
 	_ "time/tzdata" // account zones must resolve in minimal containers too
 )
@@ -34,36 +32,6 @@ const (
 	LinkBlocks  = "Blocks"
 	LinkRelates = "Relates"
 )
-
-// Options configure a simulated Jira. Zero values get the defaults noted.
-type Options struct {
-	Deployment string // Cloud (default) or DataCenter
-	// Cloud: Basic auth with Email and Token. Data Center: Bearer Token (a PAT).
-	Email string
-	Token string
-	// AcceptBearer makes a Cloud site also take "Bearer <Token>" (as an OAuth
-	// 2.0 access token). Data Center always takes Basic with Token as the
-	// password too, as a username/password login.
-	AcceptBearer bool
-	// TimeZone is the account's zone from /myself; JQL dates are read in it.
-	// Default America/Los_Angeles.
-	TimeZone string
-	// PageCap bounds every search page whatever maxResults asks: default 50 on
-	// Cloud, 1000 on Data Center.
-	PageCap int
-	// KeyPageCap is Cloud's larger cap for pages asking for ids/keys only.
-	// Default 5000.
-	KeyPageCap int
-	// EmbeddedHistories is how many of the newest histories expand=changelog
-	// embeds. Default 40.
-	EmbeddedHistories int
-	// BulkChangelogCap bounds histories per bulkfetch page. Default 1000.
-	BulkChangelogCap int
-	// SprintField is the id of the sprint custom field. Default customfield_10020.
-	SprintField string
-	// Now is the initial simulated clock. Default 2026-11-27T00:00:00Z.
-	Now time.Time
-}
 
 // User is a Jira account.
 type User struct {
@@ -135,120 +103,6 @@ type Link struct {
 	Type string
 	From string
 	To   string
-}
-
-// Server is a simulated Jira site. It is an http.Handler; every method is safe
-// for concurrent use.
-type Server struct {
-	opts Options
-	zone *time.Location
-
-	mu       gosync.RWMutex
-	now      time.Time
-	version  uint64            // bumped by every change, invalidates cached searches
-	statuses map[string]string // name -> category key
-	users    map[string]*User
-	sprints  map[int]*Sprint
-	issues   map[string]*record
-	byID     map[int]*record
-	order    []*record // insertion order, deleted ones removed lazily
-	nextNum  map[string]int
-	nextID   int
-	nextHist int
-	nextLink int
-	cache    map[string]*cachedSearch
-	faults   []*Fault
-	requests map[string]int
-
-	muxOnce gosync.Once
-	handler *http.ServeMux
-}
-
-type record struct {
-	Issue
-	links []*Link
-}
-
-// New returns a simulated Jira with no issues, the usual statuses, and one user
-// for the configured email.
-func New(opts Options) (*Server, error) {
-	if opts.Deployment == "" {
-		opts.Deployment = Cloud
-	}
-	if opts.Deployment != Cloud && opts.Deployment != DataCenter {
-		return nil, fmt.Errorf("jirasim: deployment %q: want %q or %q", opts.Deployment, Cloud, DataCenter)
-	}
-	if opts.TimeZone == "" {
-		opts.TimeZone = "America/Los_Angeles"
-	}
-	zone, err := time.LoadLocation(opts.TimeZone)
-	if err != nil {
-		return nil, fmt.Errorf("jirasim: time zone: %w", err)
-	}
-	if opts.PageCap <= 0 {
-		opts.PageCap = 50
-		if opts.Deployment == DataCenter {
-			opts.PageCap = 1000
-		}
-	}
-	if opts.KeyPageCap <= 0 {
-		opts.KeyPageCap = 5000
-	}
-	if opts.EmbeddedHistories <= 0 {
-		opts.EmbeddedHistories = 40
-	}
-	if opts.BulkChangelogCap <= 0 {
-		opts.BulkChangelogCap = 1000
-	}
-	if opts.SprintField == "" {
-		opts.SprintField = "customfield_10020"
-	}
-	if opts.Now.IsZero() {
-		opts.Now = time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
-	}
-	s := &Server{
-		opts: opts, zone: zone, now: opts.Now.Truncate(time.Millisecond),
-		statuses: map[string]string{
-			"Backlog": CategoryNew, "To Do": CategoryNew, "Selected for Development": CategoryNew,
-			"In Progress": CategoryIndeterminate, "In Review": CategoryIndeterminate, "Blocked": CategoryIndeterminate,
-			"Done": CategoryDone, "Closed": CategoryDone, "Resolved": CategoryDone,
-		},
-		users: map[string]*User{}, sprints: map[int]*Sprint{}, issues: map[string]*record{}, byID: map[int]*record{},
-		nextNum: map[string]int{}, nextID: 10000, nextHist: 100000, nextLink: 20000,
-		cache: map[string]*cachedSearch{}, requests: map[string]int{},
-	}
-	s.users["sim"] = &User{AccountID: "sim", DisplayName: "Jira Simulator", Email: "sim@example.invalid"}
-	if opts.Email != "" {
-		s.users["self"] = &User{AccountID: "self", DisplayName: opts.Email, Email: opts.Email}
-	}
-	return s, nil
-}
-
-// Options returns the effective options (defaults filled in).
-func (s *Server) Options() Options { return s.opts }
-
-// Zone is the account's time zone.
-func (s *Server) Zone() *time.Location { return s.zone }
-
-// Now is the simulated clock.
-func (s *Server) Now() time.Time {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.now
-}
-
-// SetNow sets the simulated clock (millisecond precision).
-func (s *Server) SetNow(t time.Time) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.now = t.Truncate(time.Millisecond)
-}
-
-// Advance moves the simulated clock forward by d.
-func (s *Server) Advance(d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.now = s.now.Add(d).Truncate(time.Millisecond)
 }
 
 // AddStatus adds or changes a status and its category (new, indeterminate, done).
