@@ -2,9 +2,14 @@ package deploy
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 type dashboard struct {
@@ -124,5 +129,45 @@ func TestDashboardQueriesUseExportedMetrics(t *testing.T) {
 		if !used[f] {
 			t.Errorf("no dashboard panel shows %s", f)
 		}
+	}
+}
+
+// TestDashboardQueriesParse has promtool parse every panel's PromQL, with
+// Grafana's variables replaced by values, as recording rules. CI must have
+// promtool (deploy/check.sh installs it); elsewhere the test is skipped
+// without it.
+func TestDashboardQueriesParse(t *testing.T) {
+	promtool, err := exec.LookPath("promtool")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("promtool not on PATH in CI (deploy/check.sh installs it): %v", err)
+		}
+		t.Skip("promtool not on PATH; run deploy/check.sh to install it")
+	}
+	vars := strings.NewReplacer("$__rate_interval", "5m", "$team", ".*")
+	type rule struct {
+		Record string `yaml:"record"`
+		Expr   string `yaml:"expr"`
+	}
+	var rules []rule
+	for _, p := range allPanels(loadDashboard(t).Panels) {
+		for _, tg := range p.Targets {
+			rules = append(rules, rule{fmt.Sprintf("dashboard:panel%d_%s", p.ID, tg.RefID), vars.Replace(tg.Expr)})
+		}
+	}
+	type group struct {
+		Name  string `yaml:"name"`
+		Rules []rule `yaml:"rules"`
+	}
+	data, err := yaml.Marshal(map[string][]group{"groups": {{"dashboard", rules}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "dashboard-rules.yml")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(promtool, "check", "rules", path).CombinedOutput(); err != nil {
+		t.Errorf("promtool check rules over the dashboard's queries: %v\n%s", err, out)
 	}
 }
