@@ -67,6 +67,9 @@ func New(src config.Source, opts Options) (*Source, error) {
 	if strings.TrimSpace(src.JQL) == "" {
 		return nil, fmt.Errorf("jira source %q: jql is empty", src.Name)
 	}
+	if strings.Contains(strings.ToUpper(src.JQL), "ORDER BY") {
+		return nil, fmt.Errorf("jira source %q: jql has an ORDER BY: leave it out, baton orders by updated and key to page safely", src.Name)
+	}
 	cloud := src.Deployment == "" || src.Deployment == "cloud"
 	if !cloud && src.Deployment != "server" {
 		return nil, fmt.Errorf("jira source %q: deployment %q: want cloud or server", src.Name, src.Deployment)

@@ -365,3 +365,25 @@ func TestCursorIsStoredAsUTC(t *testing.T) {
 func keysOf(m map[string]model.Issue) []string {
 	return slices.Sorted(maps.Keys(m))
 }
+
+func TestNewRejectsSourcesItCannotRead(t *testing.T) {
+	good := config.Source{Name: "j", Type: "jira", URL: "https://x.example", Token: "t", Email: "e@x", JQL: "project = PAY"}
+	for want, change := range map[string]func(*config.Source){
+		"type is \"github\"":  func(s *config.Source) { s.Type = "github" },
+		"jql is empty":        func(s *config.Source) { s.JQL = " " },
+		"jql has an ORDER BY": func(s *config.Source) { s.JQL = "project = PAY order by created" },
+		"deployment \"dc\"":   func(s *config.Source) { s.Deployment = "dc" },
+		"needs email":         func(s *config.Source) { s.Email = "" },
+		"token is empty":      func(s *config.Source) { s.Token = "" },
+	} {
+		src := good
+		change(&src)
+		_, err := New(src, Options{})
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), `"j"`) {
+			t.Errorf("got %v, want an error naming source \"j\" and saying %s", err, want)
+		}
+	}
+	if _, err := New(good, Options{}); err != nil {
+		t.Errorf("good source: %v", err)
+	}
+}
