@@ -2,8 +2,9 @@
 # Checks the Prometheus alert rules under deploy/prometheus: `promtool check
 # rules` and the promtool unit tests (*_test.yml). Installs promtool first if it
 # is not on PATH: Debian's prometheus package ships it (fast, as root), else it
-# is built with go install. Run it before `go test ./metrics/...`, whose
-# promtool test fails in CI without it. Usage: bash deploy/check.sh
+# is built with go install. Run it before `go test ./metrics/... ./deploy/...`,
+# whose promtool tests fail in CI (CI=true) without it.
+# Usage: bash deploy/check.sh
 set -euo pipefail
 cd "$(dirname "$0")"
 
