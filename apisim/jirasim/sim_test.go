@@ -369,9 +369,10 @@ func TestFaultsAreServedOnDemandAndCounted(t *testing.T) {
 	sim.InjectFault(Fault{Endpoint: EndpointSearchJQL, Status: 429, RetryAfter: 7})
 	sim.InjectFault(Fault{Endpoint: EndpointSearchJQL, Status: 502})
 	sim.InjectFault(Fault{Endpoint: EndpointSearchJQL, Truncate: true})
+	sim.InjectFault(Fault{Endpoint: EndpointSearchJQL, Latency: time.Millisecond}) // slow, then a normal answer
 	path := srv.URL + "/rest/api/2/search/jql?" + q("project = PAY", "fields", "key")
 	var got []string
-	for range 4 {
+	for range 5 {
 		req, _ := http.NewRequest(http.MethodGet, path, nil)
 		req.SetBasicAuth(sim.opts.Email, sim.opts.Token)
 		resp, err := srv.Client().Do(req)
@@ -382,12 +383,12 @@ func TestFaultsAreServedOnDemandAndCounted(t *testing.T) {
 		resp.Body.Close()
 		got = append(got, fmt.Sprintf("%d retry=%q valid=%v", resp.StatusCode, resp.Header.Get("Retry-After"), json.Valid(b)))
 	}
-	want := []string{`429 retry="7" valid=true`, `502 retry="" valid=true`, `200 retry="" valid=false`, `200 retry="" valid=true`}
+	want := []string{`429 retry="7" valid=true`, `502 retry="" valid=true`, `200 retry="" valid=false`, `200 retry="" valid=true`, `200 retry="" valid=true`}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("responses (-want +got):\n%s", diff)
 	}
-	if n := sim.Requests()[EndpointSearchJQL]; n != 4 {
-		t.Errorf("search_jql counter: got %d, want 4", n)
+	if n := sim.Requests()[EndpointSearchJQL]; n != 5 {
+		t.Errorf("search_jql counter: got %d, want 5", n)
 	}
 }
 
