@@ -1,0 +1,146 @@
+package github
+
+import (
+	"context"
+	"net/http/httptest"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/batonhq/baton/apisim/githubsim"
+	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/model"
+)
+
+var t0 = time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+
+const token = "secret-token"
+
+// env is a simulated GitHub with a connector pointed at it and a store that
+// applies batches the way the real one does.
+type env struct {
+	sim   *githubsim.Server
+	src   *Source
+	store *memStore
+}
+
+func newEnv(t *testing.T, repos []string, edit ...func(*config.Source)) *env {
+	t.Helper()
+	sim := githubsim.New(githubsim.Options{Now: func() time.Time { return t0 }, Tokens: []string{token}})
+	hs := httptest.NewServer(sim)
+	t.Cleanup(hs.Close)
+	cfg := config.Source{Name: "gh", Type: "github", URL: hs.URL + "/", Token: token, Repos: repos,
+		Parallel: 2, Overlap: config.Duration(2 * time.Minute), ReconcileInterval: config.Duration(24 * time.Hour)}
+	for _, f := range edit {
+		f(&cfg)
+	}
+	src, err := New(cfg, Options{
+		Status:   config.GitHubStatus{InProgressLabels: []string{"in progress"}, BlockedLabels: []string{"blocked"}},
+		Priority: map[string]int{"P1": 1, "P2": 2, "P3": 3},
+		Now:      sim.Now,
+		Backoff:  time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{sim: sim, src: src, store: newMemStore()}
+}
+
+// addRepo creates owner/name with n issues updated one minute apart, the
+// last at t0; every fifth is a pull request.
+func (e *env) addRepo(t *testing.T, full string, n int) {
+	t.Helper()
+	owner, name, _ := strings.Cut(full, "/")
+	if err := e.sim.AddRepo(owner, name); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= n; i++ {
+		at := t0.Add(-time.Duration(n-i) * time.Minute)
+		if _, err := e.sim.AddIssue(full, githubsim.Issue{Title: "issue", PullRequest: i%5 == 0, CreatedAt: at, UpdatedAt: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// sync runs one round, returning its error and the batches it emitted.
+func (e *env) sync(t *testing.T) ([]model.Batch, error) {
+	t.Helper()
+	before := len(e.store.batches)
+	err := e.src.Sync(context.Background(), e.store.cursorCopy(), e.store.emit)
+	return e.store.batches[before:], err
+}
+
+func (e *env) mustSync(t *testing.T) []model.Batch {
+	t.Helper()
+	bs, err := e.sync(t)
+	if err != nil {
+		t.Fatalf("sync: %v", err)
+	}
+	return bs
+}
+
+// memStore applies batches: upserts, cursors, and deletions by Present.
+type memStore struct {
+	issues  map[string]model.Issue
+	cursors map[string]string
+	batches []model.Batch
+	fail    error // returned by emit when set
+}
+
+func newMemStore() *memStore {
+	return &memStore{issues: map[string]model.Issue{}, cursors: map[string]string{}}
+}
+
+func (m *memStore) emit(_ context.Context, b model.Batch) error {
+	if m.fail != nil {
+		return m.fail
+	}
+	m.batches = append(m.batches, b)
+	for _, is := range b.Issues {
+		m.issues[is.Key] = is
+	}
+	for k, v := range b.Cursors {
+		m.cursors[k] = v
+	}
+	if b.Present != nil {
+		for k := range m.issues {
+			if strings.HasPrefix(k, b.Present.Prefix) && !slices.Contains(b.Present.Keys, k) {
+				delete(m.issues, k)
+			}
+		}
+	}
+	return nil
+}
+
+func (m *memStore) cursorCopy() map[string]string {
+	out := map[string]string{}
+	for k, v := range m.cursors {
+		out[k] = v
+	}
+	return out
+}
+
+func (m *memStore) keys() []string {
+	var out []string
+	for k := range m.issues {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// emittedKeys are the keys of the issues in batches, sorted.
+func emittedKeys(bs []model.Batch) []string {
+	var out []string
+	for _, b := range bs {
+		for _, is := range b.Issues {
+			out = append(out, is.Key)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+const listRoute = "GET /repos/{owner}/{repo}/issues"

@@ -1,0 +1,356 @@
+package github
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/batonhq/baton/apisim/githubsim"
+	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/connectors/httpapi"
+	"github.com/batonhq/baton/model"
+)
+
+func ref(repo string, n int) githubsim.IssueRef { return githubsim.IssueRef{Repo: repo, Number: n} }
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func add(t *testing.T, e *env, repo string, is githubsim.Issue) int {
+	t.Helper()
+	n, err := e.sim.AddIssue(repo, is)
+	must(t, err)
+	return n
+}
+
+func TestFirstSyncMapsIssuesAndEveryDependencyKind(t *testing.T) {
+	e := newEnv(t, []string{"acme/core", "acme/web"})
+	must(t, e.sim.AddRepo("acme", "core"))
+	must(t, e.sim.AddRepo("acme", "web"))
+	due := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	ms, err := e.sim.AddMilestone("acme/core", githubsim.Milestone{Title: "v1", DueOn: due})
+	must(t, err)
+	day := 24 * time.Hour
+	add(t, e, "acme/core", githubsim.Issue{Title: "[PAY-3] Mirror login", Labels: []string{"P2"}, Assignees: []string{"ada"},
+		Milestone: ms, Body: "Blocked by #2 and PAY-14\n```\nblocked by #9\n```", CreatedAt: t0.Add(-2 * day)})
+	add(t, e, "acme/core", githubsim.Issue{Title: "dropped", CreatedAt: t0.Add(-2 * day)})
+	add(t, e, "acme/core", githubsim.Issue{Title: "a PR", PullRequest: true, Body: "blocked by #1"})
+	add(t, e, "acme/core", githubsim.Issue{Title: "natively blocked", Labels: []string{"blocked", "P1"},
+		BlockedBy: []githubsim.IssueRef{ref("acme/web", 1)}, SubIssues: []githubsim.IssueRef{ref("acme/core", 2)}})
+	add(t, e, "acme/web", githubsim.Issue{Title: "web", Body: "depends on https://github.com/acme/core/issues/5 and https://ghe.invalid/x/y/issues/1"})
+	add(t, e, "acme/core", githubsim.Issue{Title: "done"})
+	e.sim.SetNow(t0.Add(-day))
+	must(t, e.sim.SetLabels(ref("acme/core", 1), []string{"P2", "in progress"}))
+	e.sim.SetNow(t0.Add(-23 * time.Hour))
+	must(t, e.sim.AddComment(ref("acme/core", 1), "bob", "any news?"))
+	e.sim.SetNow(t0)
+	must(t, e.sim.Close(ref("acme/core", 2), "not_planned"))
+	must(t, e.sim.Close(ref("acme/core", 5), "completed"))
+
+	e.mustSync(t)
+
+	want := []string{"github:acme/core#1", "github:acme/core#2", "github:acme/core#4", "github:acme/core#5", "github:acme/web#1"}
+	if diff := cmp.Diff(want, e.store.keys()); diff != "" {
+		t.Fatalf("stored keys (-want +got):\n%s", diff)
+	}
+	wantMirror := model.Issue{
+		Key: "github:acme/core#1", Source: "gh", System: model.GitHub, URL: "https://github.com/acme/core/issues/1",
+		Title: "[PAY-3] Mirror login", Body: "Blocked by #2 and PAY-14\n```\nblocked by #9\n```",
+		Status: model.StatusInProgress, RawStatus: "open/in progress", Assignees: []string{"ada"},
+		Priority: 2, RawPriority: "P2", Labels: []string{"P2", "in progress"},
+		Created: t0.Add(-2 * day), Updated: t0.Add(-23 * time.Hour), StatusChanged: t0.Add(-day),
+		Due:            time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC),
+		Iteration:      &model.Iteration{Name: "v1", End: due, State: "open"},
+		ActivityEvents: []time.Time{t0.Add(-23 * time.Hour)}, Mirrors: []string{"jira:PAY-3"},
+		Links: []model.Link{
+			{From: "github:acme/core#2", To: "github:acme/core#1", Type: model.Blocks, Origin: model.OriginTextReference, RawType: "Blocked by #2"},
+			{From: "jira:PAY-14", To: "github:acme/core#1", Type: model.Blocks, Origin: model.OriginTextReference, RawType: "Blocked by PAY-14"},
+		},
+	}
+	if diff := cmp.Diff(wantMirror, e.store.issues["github:acme/core#1"]); diff != "" {
+		t.Errorf("core#1 (-want +got):\n%s", diff)
+	}
+	blocked := e.store.issues["github:acme/core#4"]
+	wantLinks := []model.Link{
+		{From: "github:acme/web#1", To: "github:acme/core#4", Type: model.Blocks, Origin: model.OriginGitHubDependency, RawType: "blocked by"},
+		{From: "github:acme/core#4", To: "github:acme/core#2", Type: model.Parent, Origin: model.OriginGitHubSubIssue, RawType: "sub-issue"},
+	}
+	if diff := cmp.Diff(wantLinks, blocked.Links); diff != "" {
+		t.Errorf("core#4 links (-want +got):\n%s", diff)
+	}
+	if blocked.Status != model.StatusBlocked || blocked.Priority != 1 {
+		t.Errorf("core#4 status %s priority %d, want blocked 1", blocked.Status, blocked.Priority)
+	}
+	dropped := e.store.issues["github:acme/core#2"]
+	if dropped.Status != model.StatusDone || dropped.Resolution != model.ResolutionDropped ||
+		dropped.RawResolution != "not_planned" || !dropped.StatusChanged.Equal(t0) {
+		t.Errorf("core#2 = %s/%s (%s) changed %v, want done/dropped (not_planned) at %v",
+			dropped.Status, dropped.Resolution, dropped.RawResolution, dropped.StatusChanged, t0)
+	}
+	if r := e.store.issues["github:acme/core#5"].Resolution; r != model.ResolutionCompleted {
+		t.Errorf("core#5 resolution %q, want completed", r)
+	}
+	wantWeb := []model.Link{{From: "github:acme/core#5", To: "github:acme/web#1", Type: model.Blocks,
+		Origin: model.OriginTextReference, RawType: "depends on https://github.com/acme/core/issues/5"}}
+	if diff := cmp.Diff(wantWeb, e.store.issues["github:acme/web#1"].Links); diff != "" {
+		t.Errorf("web#1 links (-want +got):\n%s", diff)
+	}
+	wantCalls := map[string]int{
+		listRoute: 2,
+		"GET /repos/{owner}/{repo}/issues/{number}/dependencies/blocked_by": 1,
+		"GET /repos/{owner}/{repo}/issues/{number}/sub_issues":              1,
+		"GET /repos/{owner}/{repo}/issues/{number}/events":                  2,
+		"GET /repos/{owner}/{repo}/issues/{number}/comments":                1,
+	}
+	if diff := cmp.Diff(wantCalls, e.sim.Stats().Requests); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+}
+
+// TestQuotaFirstSyncThenUnchangedSyncIsFree measures the quota: the first
+// sync lists ⌈items/100⌉ pages per repository plus one dependency call per
+// issue with dependencies; the second, with nothing changed, costs nothing.
+func TestQuotaFirstSyncThenUnchangedSyncIsFree(t *testing.T) {
+	e := newEnv(t, []string{"acme/core", "acme/web"})
+	e.addRepo(t, "acme/core", 250)
+	e.addRepo(t, "acme/web", 30)
+	withDeps := []int{1, 2, 3, 4, 6, 7, 8, 9, 11, 12}
+	for _, n := range withDeps {
+		must(t, e.sim.AddBlockedBy(ref("acme/core", n), ref("acme/web", 1)))
+	}
+
+	e.mustSync(t)
+	st := e.sim.Stats()
+	if got, want := st.Requests[listRoute], 3+1; got != want {
+		t.Errorf("first sync made %d list requests, want %d", got, want)
+	}
+	if got := st.Requests["GET /repos/{owner}/{repo}/issues/{number}/dependencies/blocked_by"]; got != len(withDeps) {
+		t.Errorf("first sync made %d dependency calls, want %d", got, len(withDeps))
+	}
+	if st.QuotaUsed != 4+len(withDeps) {
+		t.Errorf("first sync used %d quota, want %d", st.QuotaUsed, 4+len(withDeps))
+	}
+	if got := len(e.store.issues); got != 200+24 {
+		t.Errorf("stored %d issues, want 224 (pull requests excluded)", got)
+	}
+
+	e.sim.ResetStats()
+	bs := e.mustSync(t)
+	st = e.sim.Stats()
+	if st.QuotaUsed != 0 || st.NotModified != 2 || len(bs) != 0 {
+		t.Errorf("unchanged re-poll: quota %d, %d not modified, %d batches; want 0, 2, 0", st.QuotaUsed, st.NotModified, len(bs))
+	}
+	t.Logf("first sync: %d list + %d dependency requests for 280 items in 2 repos; unchanged re-poll: %d quota",
+		4, len(withDeps), st.QuotaUsed)
+}
+
+func TestIncrementalSyncPicksUpExactlyTheChangedIssues(t *testing.T) {
+	e := newEnv(t, []string{"acme/core", "acme/web"}, func(s *config.Source) { s.Overlap = 0 })
+	e.addRepo(t, "acme/core", 250)
+	e.addRepo(t, "acme/web", 30)
+	e.mustSync(t)
+
+	e.sim.Advance(time.Hour)
+	must(t, e.sim.Touch(ref("acme/core", 20-1)))
+	must(t, e.sim.SetLabels(ref("acme/core", 21), []string{"in progress"}))
+	must(t, e.sim.Close(ref("acme/core", 22), "completed"))
+	must(t, e.sim.AddComment(ref("acme/web", 3), "bob", "progress?"))
+	must(t, e.sim.Touch(ref("acme/web", 5))) // a pull request
+	e.sim.ResetStats()
+
+	bs := e.mustSync(t)
+	want := []string{"github:acme/core#19", "github:acme/core#21", "github:acme/core#22", "github:acme/web#3"}
+	if diff := cmp.Diff(want, emittedKeys(bs)); diff != "" {
+		t.Errorf("emitted (-want +got):\n%s", diff)
+	}
+	st := e.sim.Stats()
+	if st.Requests[listRoute] != 2 || st.QuotaUsed != 4 {
+		t.Errorf("incremental sync: %d list requests, %d quota; want 2 and 4 (+1 events, +1 comments)", st.Requests[listRoute], st.QuotaUsed)
+	}
+	if got := e.store.issues["github:acme/core#21"].StatusChanged; !got.Equal(t0.Add(time.Hour)) {
+		t.Errorf("core#21 status changed %v, want %v", got, t0.Add(time.Hour))
+	}
+
+	e.sim.ResetStats()
+	if bs := e.mustSync(t); len(bs) != 0 || e.sim.Stats().QuotaUsed != 0 {
+		t.Errorf("re-poll after the incremental sync: %d batches, %d quota; want none", len(bs), e.sim.Stats().QuotaUsed)
+	}
+}
+
+func TestExhaustedQuotaEndsRoundKeepingPagesAndResumesAfterReset(t *testing.T) {
+	e := newEnv(t, []string{"acme/core"})
+	e.addRepo(t, "acme/core", 250)
+	e.sim.SetRemaining(token, 2)
+
+	bs, err := e.sync(t)
+	var apiErr *httpapi.APIError
+	if !errors.As(err, &apiErr) || apiErr.Status != 403 || apiErr.RetryAfter() != time.Hour || apiErr.Permanent() {
+		t.Fatalf("sync error = %v, want a 403 APIError retrying after 1h", err)
+	}
+	if strings.Contains(err.Error(), token) {
+		t.Errorf("error %q reveals the token", err)
+	}
+	if len(bs) != 2 || len(e.store.issues) != 160 {
+		t.Errorf("kept %d batches and %d issues, want the 2 pages (160 issues) before the limit", len(bs), len(e.store.issues))
+	}
+	if got := e.sim.Stats().Requests[listRoute]; got != 3 {
+		t.Errorf("made %d list requests, want 3 (no retries against an exhausted quota)", got)
+	}
+
+	e.sim.Advance(time.Hour)
+	e.mustSync(t)
+	if got := len(e.store.issues); got != 200 {
+		t.Errorf("after the reset stored %d issues, want 200", got)
+	}
+}
+
+func TestSecondaryRateLimitsAreRetriedWithoutLosingData(t *testing.T) {
+	e := newEnv(t, []string{"acme/core", "acme/web"})
+	e.addRepo(t, "acme/core", 30)
+	e.addRepo(t, "acme/web", 30)
+	must(t, e.sim.InjectFault(githubsim.Fault{Kind: githubsim.FaultSecondaryRateLimit, PathPrefix: "/repos/acme/core/issues", Count: 2}))
+	must(t, e.sim.InjectFault(githubsim.Fault{Kind: githubsim.FaultTooManyRequests, PathPrefix: "/repos/acme/web/issues"}))
+	e.mustSync(t)
+	if got := len(e.store.issues); got != 48 {
+		t.Errorf("stored %d issues, want 48", got)
+	}
+	if got := e.sim.Stats().Requests[listRoute]; got != 2+3 {
+		t.Errorf("made %d list requests, want 5 (2 pages + 3 retries)", got)
+	}
+}
+
+func TestPersistentSecondaryLimitFailsOnlyThatRepository(t *testing.T) {
+	e := newEnv(t, []string{"acme/core", "acme/web"})
+	e.addRepo(t, "acme/core", 30)
+	e.addRepo(t, "acme/web", 30)
+	must(t, e.sim.InjectFault(githubsim.Fault{Kind: githubsim.FaultSecondaryRateLimit, PathPrefix: "/repos/acme/core/", Count: 100}))
+	_, err := e.sync(t)
+	var apiErr *httpapi.APIError
+	if !errors.As(err, &apiErr) || apiErr.RetryAfter() <= 0 || apiErr.Permanent() {
+		t.Fatalf("sync error = %v, want a retryable APIError", err)
+	}
+	if got := len(e.store.issues); got != 24 {
+		t.Errorf("stored %d issues, want web's 24", got)
+	}
+	if got := e.sim.Stats().Requests[listRoute]; got != 4+1 {
+		t.Errorf("made %d list requests, want 5 (core: 1 + 3 retries, then stop; web: 1)", got)
+	}
+	if _, ok := e.store.cursors["acme/core"]; ok {
+		t.Errorf("core has a cursor after failing: %s", e.store.cursors["acme/core"])
+	}
+}
+
+func TestReconcileRemovesDeletedAndTransferredIssues(t *testing.T) {
+	e := newEnv(t, []string{"acme/core", "acme/web"})
+	e.addRepo(t, "acme/core", 10)
+	e.addRepo(t, "acme/web", 3)
+	e.mustSync(t)
+	e.sim.Advance(time.Hour)
+	must(t, e.sim.Delete(ref("acme/core", 3)))
+	moved, err := e.sim.Transfer(ref("acme/core", 4), "acme/web")
+	must(t, err)
+
+	e.mustSync(t)
+	if _, ok := e.store.issues["github:acme/core#3"]; !ok {
+		t.Errorf("core#3 was removed before a reconcile was due")
+	}
+	if _, ok := e.store.issues["github:acme/web#4"]; !ok || moved.Number != 4 {
+		t.Errorf("transferred issue web#%d not stored", moved.Number)
+	}
+
+	e.sim.Advance(24 * time.Hour)
+	e.mustSync(t)
+	for _, k := range []string{"github:acme/core#3", "github:acme/core#4"} {
+		if _, ok := e.store.issues[k]; ok {
+			t.Errorf("%s still stored after the reconcile", k)
+		}
+	}
+	if got, want := len(e.store.issues), (8-2)+(3+1); got != want {
+		t.Errorf("stored %d issues, want %d", got, want)
+	}
+	if got, want := e.store.cursors[ReconcileScope], t0.Add(25*time.Hour).Format(time.RFC3339); got != want {
+		t.Errorf("reconcile cursor %q, want %q", got, want)
+	}
+}
+
+func TestTruncatedPageFailsThatRepositoryAndKeepsItsCursor(t *testing.T) {
+	e := newEnv(t, []string{"acme/core", "acme/web"}, func(s *config.Source) { s.Overlap = 0 })
+	e.addRepo(t, "acme/core", 30)
+	e.addRepo(t, "acme/web", 30)
+	e.mustSync(t)
+	before := e.store.cursors["acme/core"]
+	e.sim.Advance(time.Hour)
+	must(t, e.sim.Touch(ref("acme/core", 1)))
+	must(t, e.sim.Touch(ref("acme/web", 1)))
+	must(t, e.sim.InjectFault(githubsim.Fault{Kind: githubsim.FaultTruncate, PathPrefix: "/repos/acme/core/issues"}))
+
+	bs, err := e.sync(t)
+	var apiErr *httpapi.APIError
+	if !errors.As(err, &apiErr) || apiErr.Permanent() {
+		t.Fatalf("sync error = %v, want a retryable APIError", err)
+	}
+	if got := e.store.cursors["acme/core"]; got != before {
+		t.Errorf("core cursor moved from %s to %s", before, got)
+	}
+	if diff := cmp.Diff([]string{"github:acme/web#1"}, emittedKeys(bs)); diff != "" {
+		t.Errorf("emitted (-want +got):\n%s", diff)
+	}
+
+	bs = e.mustSync(t)
+	if diff := cmp.Diff([]string{"github:acme/core#1"}, emittedKeys(bs)); diff != "" {
+		t.Errorf("next round emitted (-want +got):\n%s", diff)
+	}
+}
+
+func TestOrgWildcardSyncsEveryRepositoryOfTheOrg(t *testing.T) {
+	e := newEnv(t, []string{"acme/*"})
+	e.addRepo(t, "acme/core", 5)
+	e.addRepo(t, "acme/web", 5)
+	e.addRepo(t, "beta/other", 5)
+	e.mustSync(t)
+	want := []string{"github:acme/core#1", "github:acme/core#2", "github:acme/core#3", "github:acme/core#4",
+		"github:acme/web#1", "github:acme/web#2", "github:acme/web#3", "github:acme/web#4"}
+	if diff := cmp.Diff(want, e.store.keys()); diff != "" {
+		t.Errorf("stored (-want +got):\n%s", diff)
+	}
+	e.sim.ResetStats()
+	e.mustSync(t)
+	if st := e.sim.Stats(); st.QuotaUsed != 0 || st.NotModified != 3 {
+		t.Errorf("unchanged re-poll: quota %d, %d not modified; want 0 and 3", st.QuotaUsed, st.NotModified)
+	}
+}
+
+func TestEmitFailureStopsSync(t *testing.T) {
+	e := newEnv(t, []string{"acme/core", "acme/web"})
+	e.addRepo(t, "acme/core", 5)
+	e.addRepo(t, "acme/web", 5)
+	boom := errors.New("disk full")
+	e.store.fail = boom
+	if _, err := e.sync(t); !errors.Is(err, boom) {
+		t.Errorf("sync error = %v, want %v", err, boom)
+	}
+}
+
+func TestNewRejectsBadSources(t *testing.T) {
+	for _, tt := range []struct {
+		src  config.Source
+		want string
+	}{
+		{config.Source{Name: "gh", Repos: []string{"acme/core"}}, `source "gh": no token`},
+		{config.Source{Name: "gh", Token: "x", Repos: []string{"acme"}}, `source "gh": repo "acme" is not owner/name or owner/*`},
+		{config.Source{Name: "gh", Token: "x"}, `source "gh": no repos`},
+		{config.Source{Name: "gh", Token: "x", Repos: []string{"a/b"}, URL: "::"}, `source "gh": url "::" is not an absolute URL`},
+	} {
+		_, err := New(tt.src, Options{})
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("New(%+v) error = %v, want %q", tt.src, err, tt.want)
+		}
+	}
+}
