@@ -1,9 +1,8 @@
 package analysis
 
 import (
-	"cmp"
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,11 +37,7 @@ func Analyze(in Input) *Report {
 	a.stalled()
 	a.misaligned()
 	a.cycles()
-	sortFindings(a.findings)
-	r.Issues, r.Edges, r.Findings = a.g.issues, a.g.edges, a.findings
-	if r.Findings == nil {
-		r.Findings = []Finding{}
-	}
+	r.Issues, r.Edges, r.Findings = a.g.issues, a.g.edges, a.findings.sorted(a.g.index, r.Teams)
 	return r
 }
 
@@ -52,7 +47,7 @@ type analysis struct {
 	g        *graph
 	rules    map[string]*config.Rules // by team
 	global   *config.Rules
-	findings []Finding
+	findings findingList
 	// stalledBy is, for every canonical node, the index in findings of the
 	// first stalled finding on it or one of its twins, or -1.
 	stalledBy []int32
@@ -78,33 +73,7 @@ func (a *analysis) add(f Finding) int32 {
 	if slices.Contains(MisalignedRules, f.Rule) {
 		f.Kind = KindMisaligned
 	}
-	a.findings = append(a.findings, f)
-	return int32(len(a.findings) - 1)
-}
-
-var (
-	severityOrder = map[string]int{SeverityCritical: 0, SeverityWarning: 1, SeverityInfo: 2}
-	ruleOrder     = func() map[string]int {
-		m := make(map[string]int)
-		for i, r := range slices.Concat(StalledRules, MisalignedRules) {
-			m[r] = i
-		}
-		return m
-	}()
-)
-
-// sortFindings orders findings most severe first, then by team, rule (in the
-// order StalledRules and MisalignedRules list them), issue and related keys.
-func sortFindings(fs []Finding) {
-	slices.SortFunc(fs, func(a, b Finding) int {
-		return cmp.Or(
-			cmp.Compare(severityOrder[a.Severity], severityOrder[b.Severity]),
-			strings.Compare(a.Team, b.Team),
-			cmp.Compare(ruleOrder[a.Rule], ruleOrder[b.Rule]),
-			strings.Compare(a.Issue, b.Issue),
-			slices.Compare(a.Related, b.Related),
-		)
-	})
+	return a.findings.add(f)
 }
 
 // who names the people to ask about an issue: its first assignee and team
@@ -145,7 +114,7 @@ func days(d time.Duration) string {
 	if n == 1 {
 		return "1 day"
 	}
-	return fmt.Sprintf("%d days", n)
+	return strconv.Itoa(n) + " days"
 }
 
 func statusText(s model.Status) string {

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
@@ -61,24 +62,31 @@ func buildGraph(in []model.Issue, teams []model.Team) *graph {
 }
 
 // sortedIssues copies the issues in key order; of two issues with the same
-// key the one updated last wins.
+// key the one updated last wins (the later one in the input on a tie).
 func sortedIssues(in []model.Issue) []model.Issue {
-	order := make([]int32, len(in))
-	for i := range order {
-		order[i] = int32(i)
+	type keyed struct {
+		key string
+		at  int32
 	}
-	if !slices.IsSortedFunc(in, func(a, b model.Issue) int { return strings.Compare(a.Key, b.Key) }) {
-		slices.SortStableFunc(order, func(a, b int32) int { return strings.Compare(in[a].Key, in[b].Key) })
+	order := make([]keyed, len(in))
+	for i := range in {
+		order[i] = keyed{in[i].Key, int32(i)}
 	}
+	slices.SortFunc(order, func(a, b keyed) int {
+		if c := strings.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.at, b.at)
+	})
 	out := make([]model.Issue, 0, len(in))
-	for _, i := range order {
-		if k := len(out) - 1; k >= 0 && out[k].Key == in[i].Key {
-			if !in[i].Updated.Before(out[k].Updated) {
-				out[k] = in[i]
+	for _, k := range order {
+		if last := len(out) - 1; last >= 0 && out[last].Key == k.key {
+			if !in[k.at].Updated.Before(out[last].Updated) {
+				out[last] = in[k.at]
 			}
 			continue
 		}
-		out = append(out, in[i])
+		out = append(out, in[k.at])
 	}
 	return out
 }
@@ -177,9 +185,13 @@ func (g *graph) better(a, b int32) bool {
 // one edge per (From, To) pair of canonical nodes, and indexes them.
 func (g *graph) addEdges(teams []model.Team) {
 	type pair struct{ from, to int32 }
-	at := make(map[pair]int32)
-	var from, to []int32
-	var origins [][]model.Origin
+	links := 0
+	for i := range g.issues {
+		links += len(g.issues[i].Links)
+	}
+	at := make(map[pair]int32, links)
+	from, to := make([]int32, 0, links), make([]int32, 0, links)
+	origins := make([][]model.Origin, 0, links)
 	for i := range g.issues {
 		for _, l := range g.issues[i].Links {
 			if l.Type != model.Blocks {

@@ -1,7 +1,7 @@
 package analysis
 
 import (
-	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/batonhq/baton/model"
@@ -54,10 +54,9 @@ func (a *analysis) inversion(ed *Edge, dep, blk *model.Issue) {
 	}
 	f := edgeFinding(RulePriorityInversion, ed, sev)
 	f.Since = latest(dep.Created, blk.Created)
-	f.Summary = fmt.Sprintf("%s (%s, P%d) waits on %s (%s, P%d).",
-		dep.Key, ed.ToTeam, dep.Priority, blk.Key, ed.FromTeam, blk.Priority)
-	f.NextStep = fmt.Sprintf("Ask %s to raise %s to P%d, or agree with %s that %s can wait.",
-		who(blk, ed.FromTeam), blk.Key, dep.Priority, ed.ToTeam, dep.Key)
+	f.Summary = dep.Key + " (" + ed.ToTeam + ", " + prio(dep) + ") waits on " + blk.Key + " (" + ed.FromTeam + ", " + prio(blk) + ")."
+	f.NextStep = "Ask " + who(blk, ed.FromTeam) + " to raise " + blk.Key + " to " + prio(dep) +
+		", or agree with " + ed.ToTeam + " that " + dep.Key + " can wait."
 	a.add(f)
 }
 
@@ -68,10 +67,10 @@ func (a *analysis) scheduleConflict(ed *Edge, dep, blk *model.Issue) {
 	}
 	f := edgeFinding(RuleScheduleConflict, ed, SeverityWarning)
 	f.Since = latest(dep.Created, blk.Created)
-	f.Summary = fmt.Sprintf("%s is %s, after %s, which waits on it and is %s.",
-		ofTeam(blk.Key, ed.FromTeam), targetText(blk), ofTeam(dep.Key, ed.ToTeam), targetText(dep))
-	f.NextStep = fmt.Sprintf("Ask %s to deliver %s by %s, or %s to move the date of %s.",
-		who(blk, ed.FromTeam), blk.Key, day(dep.Target()), teamOrOwners(ed.ToTeam, dep), dep.Key)
+	f.Summary = ofTeam(blk.Key, ed.FromTeam) + " is " + targetText(blk) + ", after " + ofTeam(dep.Key, ed.ToTeam) +
+		", which waits on it and is " + targetText(dep) + "."
+	f.NextStep = "Ask " + who(blk, ed.FromTeam) + " to deliver " + blk.Key + " by " + day(dep.Target()) + ", or " +
+		teamOrOwners(ed.ToTeam, dep) + " to move the date of " + dep.Key + "."
 	a.add(f)
 }
 
@@ -88,10 +87,10 @@ func (a *analysis) unscheduledBlocker(ed *Edge, dep, blk *model.Issue) {
 	}
 	f := edgeFinding(RuleUnscheduledBlocker, ed, SeverityWarning)
 	f.Since = latest(target.Add(-horizon), dep.Created, blk.Created)
-	f.Summary = fmt.Sprintf("%s is %s and waits on %s, which has no date, no %s and is not started.",
-		ofTeam(dep.Key, ed.ToTeam), targetText(dep), ofTeam(blk.Key, ed.FromTeam), plan)
-	f.NextStep = fmt.Sprintf("Ask %s to schedule %s: it blocks %s, due %s, and has no %s.",
-		who(blk, ed.FromTeam), blk.Key, dep.Key, day(target), plan)
+	f.Summary = ofTeam(dep.Key, ed.ToTeam) + " is " + targetText(dep) + " and waits on " + ofTeam(blk.Key, ed.FromTeam) +
+		", which has no date, no " + plan + " and is not started."
+	f.NextStep = "Ask " + who(blk, ed.FromTeam) + " to schedule " + blk.Key + ": it blocks " + dep.Key +
+		", due " + day(target) + ", and has no " + plan + "."
 	a.add(f)
 }
 
@@ -102,10 +101,10 @@ func (a *analysis) deadDependency(ed *Edge, dep, blk *model.Issue) {
 	if blk.RawResolution != "" {
 		how += " (" + blk.RawResolution + ")"
 	}
-	f.Summary = fmt.Sprintf("%s still waits on %s, which was %s on %s.",
-		ofTeam(dep.Key, ed.ToTeam), ofTeam(blk.Key, ed.FromTeam), how, day(f.Since))
-	f.NextStep = fmt.Sprintf("Ask %s to remove the dependency of %s on %s and plan that work another way.",
-		who(dep, ed.ToTeam), dep.Key, blk.Key)
+	f.Summary = ofTeam(dep.Key, ed.ToTeam) + " still waits on " + ofTeam(blk.Key, ed.FromTeam) +
+		", which was " + how + " on " + day(f.Since) + "."
+	f.NextStep = "Ask " + who(dep, ed.ToTeam) + " to remove the dependency of " + dep.Key + " on " + blk.Key +
+		" and plan that work another way."
 	a.add(f)
 }
 
@@ -136,10 +135,8 @@ func (a *analysis) driftPair(done, open *model.Issue) {
 	f := Finding{
 		Rule: RuleStatusDrift, Issue: open.Key, Team: open.Team, Related: []string{done.Key},
 		Severity: SeverityWarning, Since: closed,
-		Summary: fmt.Sprintf("%s was done on %s but its twin %s is still %s.",
-			done.Key, day(closed), open.Key, statusText(open.Status)),
-		NextStep: fmt.Sprintf("Ask %s to close %s too, or reopen %s if the work is not finished.",
-			who(open, open.Team), open.Key, done.Key),
+		Summary:  done.Key + " was done on " + day(closed) + " but its twin " + open.Key + " is still " + statusText(open.Status) + ".",
+		NextStep: "Ask " + who(open, open.Team) + " to close " + open.Key + " too, or reopen " + done.Key + " if the work is not finished.",
 	}
 	if done.Team != "" {
 		f.RelatedTeams = []string{done.Team}
@@ -173,3 +170,5 @@ func teamOrOwners(team string, is *model.Issue) string {
 	}
 	return "the owners of " + is.Key
 }
+
+func prio(is *model.Issue) string { return "P" + strconv.Itoa(is.Priority) }

@@ -1,8 +1,8 @@
 package analysis
 
 import (
-	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/batonhq/baton/model"
@@ -64,8 +64,8 @@ func (a *analysis) idle(is *model.Issue) (Finding, bool) {
 	}
 	return Finding{
 		Rule: RuleIdle, Issue: is.Key, Team: is.Team, Severity: SeverityWarning, Since: is.Updated.Add(after),
-		Summary:  fmt.Sprintf("%s is %s and has not been updated for %s.", is.Key, statusText(is.Status), days(quiet)),
-		NextStep: fmt.Sprintf("Ask %s to update %s or hand it over.", who(is, is.Team), is.Key),
+		Summary:  is.Key + " is " + statusText(is.Status) + " and has not been updated for " + days(quiet) + ".",
+		NextStep: "Ask " + who(is, is.Team) + " to update " + is.Key + " or hand it over.",
 	}, true
 }
 
@@ -92,9 +92,9 @@ func (a *analysis) churning(is *model.Issue) (Finding, bool) {
 	return Finding{
 		Rule: RuleChurning, Issue: is.Key, Team: is.Team, Severity: SeverityWarning,
 		Since: latest(changed.Add(window), recent[need-1]),
-		Summary: fmt.Sprintf("%s had %d comments or edits in the last %s but has been in progress since %s.",
-			is.Key, len(recent), days(window), day(changed)),
-		NextStep: fmt.Sprintf("Ask %s what keeps %s from moving: it changes but does not progress.", who(is, is.Team), is.Key),
+		Summary: is.Key + " had " + strconv.Itoa(len(recent)) + " comments or edits in the last " + days(window) +
+			" but has been in progress since " + day(changed) + ".",
+		NextStep: "Ask " + who(is, is.Team) + " what keeps " + is.Key + " from moving: it changes but does not progress.",
 	}, true
 }
 
@@ -108,8 +108,8 @@ func (a *analysis) unowned(is *model.Issue) (Finding, bool) {
 	}
 	return Finding{
 		Rule: RuleUnowned, Issue: is.Key, Team: is.Team, Severity: SeverityInfo, Since: since,
-		Summary:  fmt.Sprintf("%s is in progress with no assignee.", is.Key),
-		NextStep: fmt.Sprintf("Ask %s to assign %s or move it back to the backlog.", who(is, is.Team), is.Key),
+		Summary:  is.Key + " is in progress with no assignee.",
+		NextStep: "Ask " + who(is, is.Team) + " to assign " + is.Key + " or move it back to the backlog.",
 	}, true
 }
 
@@ -138,9 +138,8 @@ func (a *analysis) overdue(is *model.Issue) (Finding, bool) {
 	}
 	return Finding{
 		Rule: RuleOverdue, Issue: is.Key, Team: is.Team, Severity: sev, Since: end,
-		Summary: fmt.Sprintf("%s was %s and is still %s, %s late.",
-			is.Key, what, statusText(is.Status), days(late)),
-		NextStep: fmt.Sprintf("Ask %s to finish %s or agree a new date with those waiting on it.", who(is, is.Team), is.Key),
+		Summary:  is.Key + " was " + what + " and is still " + statusText(is.Status) + ", " + days(late) + " late.",
+		NextStep: "Ask " + who(is, is.Team) + " to finish " + is.Key + " or agree a new date with those waiting on it.",
 	}, true
 }
 
@@ -165,13 +164,13 @@ func (a *analysis) blockerResolved(v int32) (Finding, bool) {
 	}
 	blockers := "its blocker " + related[0] + " is"
 	if len(related) > 1 {
-		blockers = fmt.Sprintf("all %d of its blockers are", len(related))
+		blockers = "all " + strconv.Itoa(len(related)) + " of its blockers are"
 	}
 	return Finding{
 		Rule: RuleBlockerResolved, Issue: is.Key, Team: is.Team, Related: related,
 		RelatedTeams: a.teamsOf(a.g.from, in), Severity: SeverityWarning, Since: since,
-		Summary:  fmt.Sprintf("%s is marked blocked but %s done.", is.Key, blockers),
-		NextStep: fmt.Sprintf("Ask %s to unblock %s and pick it up: nothing it waits on is open.", who(is, is.Team), is.Key),
+		Summary:  is.Key + " is marked blocked but " + blockers + " done.",
+		NextStep: "Ask " + who(is, is.Team) + " to unblock " + is.Key + " and pick it up: nothing it waits on is open.",
 	}, true
 }
 
@@ -184,15 +183,14 @@ func (a *analysis) blockedByStalled(e int) (Finding, bool) {
 	if !ed.Open || !ed.CrossTeam() || k < 0 || dep == nil {
 		return Finding{}, false
 	}
-	s := &a.findings[k]
+	s := a.findings.at(k)
 	blocker := a.g.issue(a.g.from[e])
 	return Finding{
 		Rule: RuleBlockedByStalled, Issue: dep.Key, Team: ed.ToTeam, Related: []string{ed.From},
 		RelatedTeams: []string{ed.FromTeam}, Severity: SeverityWarning, Since: s.Since,
-		Summary: fmt.Sprintf("%s waits on %s, which is stalled (%s: %s).",
-			dep.Key, ofTeam(ed.From, ed.FromTeam), s.Rule, s.Issue),
-		NextStep: fmt.Sprintf("Ask %s to restart or hand over %s: %s waits on it.",
-			who(blocker, ed.FromTeam), ed.From, ofTeam(dep.Key, ed.ToTeam)),
+		Summary: dep.Key + " waits on " + ofTeam(ed.From, ed.FromTeam) + ", which is stalled (" + s.Rule + ": " + s.Issue + ").",
+		NextStep: "Ask " + who(blocker, ed.FromTeam) + " to restart or hand over " + ed.From + ": " +
+			ofTeam(dep.Key, ed.ToTeam) + " waits on it.",
 	}, true
 }
 
