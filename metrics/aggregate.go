@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -114,20 +115,11 @@ func counterparts(related []string) []string {
 	}
 	out := make([]string, 0, len(related))
 	for _, t := range related {
-		if l := teamLabel(t); !contains(out, l) {
+		if l := teamLabel(t); !slices.Contains(out, l) {
 			out = append(out, l)
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // metrics turns the aggregates into constant metrics, ready to send.

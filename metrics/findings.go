@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -67,7 +68,11 @@ func (c *findingsCollector) Collect(ch chan<- prometheus.Metric) {
 func (c *findingsCollector) addSources(names []string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.sources = append(c.sources, names...)
+	for _, n := range names {
+		if !slices.Contains(c.sources, n) {
+			c.sources = append(c.sources, n)
+		}
+	}
 }
 
 // Publish makes r the report that scrapes export. Series seen in an earlier
