@@ -23,6 +23,8 @@ type Engine struct {
 	Store    *store.Store
 	Logger   *slog.Logger
 	Observer Observer // may be nil
+	// Teams claim issues: each stored issue gets the name of its team.
+	Teams []model.Team
 	// OnRound is called after every source round, successful or not (the
 	// daemon uses it to schedule a debounced re-analysis). May be nil.
 	OnRound func(source string, err error)
@@ -182,6 +184,9 @@ func (e *Engine) commit(ctx context.Context, name string, b model.Batch, st *rou
 		return err
 	}
 	b.Source = name
+	for i := range b.Issues {
+		b.Issues[i].Team = model.TeamOf(e.Teams, &b.Issues[i])
+	}
 	timeout := e.CommitTimeout
 	if timeout <= 0 {
 		timeout = 10 * time.Second
