@@ -13,7 +13,12 @@ import (
 // Analyze builds the dependency graph of in.Issues and applies every rule at
 // in.Now. Issues get the team of the first configured team that claims them
 // and that team's rules; unclaimed issues get in.Rules. It does no I/O and does
-// not modify in.
+// not modify in. Thresholds are taken as given: in.Teams and in.Rules must be
+// the effective rules config.Load produces, defaults filled in.
+//
+// Mirrored twins are one node for dependencies: the synced twin, else the
+// Jira one, else the smallest key stands for the pair, and its status and
+// team decide whether an edge is open or cross-team. Findings name real keys.
 //
 // Severities: critical for a cycle, a dead dependency, a priority inversion
 // that keeps a P1 waiting and work overdue by more than a week; info for

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/batonhq/baton/config"
 	"github.com/batonhq/baton/model"
 )
 
@@ -234,4 +235,39 @@ func TestCycle(t *testing.T) {
 			issue(core1, blocks(tr, pay1)), issue(pay1, blocks(tr, core2), done(daysAgo(1), completed)), issue(core2, blocks(tr, core1))}, nil},
 		{"near miss: a chain", []model.Issue{issue(core1, blocks(tr, pay1)), issue(pay1, blocks(tr, core2)), issue(core2)}, nil},
 	})
+}
+
+func TestNextStepNamesWhoShouldDoWhat(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		issues []model.Issue
+		want   string
+	}{
+		{"the issue 7 example: a team without an assignee", []model.Issue{
+			issue("jira:PAY-3", due("2026-12-01"), blockedBy(tr, "github:acme/core#7")), issue("github:acme/core#7", unassigned)},
+			"Ask core to schedule github:acme/core#7: it blocks jira:PAY-3, due 2026-12-01, and has no milestone."},
+		{"an assignee and team", []model.Issue{
+			issue("jira:PAY-3", due("2026-12-01"), blockedBy(model.OriginJiraLink, "jira:CORE-7")), issue("jira:CORE-7")},
+			"Ask @alice (core) to schedule jira:CORE-7: it blocks jira:PAY-3, due 2026-12-01, and has no sprint."},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			fs, err := Filter(analyze(c.issues...).Findings, "", RuleUnscheduledBlocker)
+			if err != nil || len(fs) != 1 {
+				t.Fatalf("got %d unscheduled_blocker findings (err %v), want 1", len(fs), err)
+			}
+			if fs[0].NextStep != c.want {
+				t.Errorf("next step = %q, want %q", fs[0].NextStep, c.want)
+			}
+		})
+	}
+}
+
+func TestUnclaimedIssuesGetTheGlobalRules(t *testing.T) {
+	in := Input{Issues: []model.Issue{issue("github:other/lib#1", inProgress, updated(daysAgo(4)))}, Teams: testTeams(), Rules: testRules, Now: now}
+	in.Rules.IdleAfter = config.Duration(3 * day1)
+	got := hitsOf(Analyze(in).Findings, RuleIdle)
+	want := []hit{{"github:other/lib#1", "", nil, nil, SeverityWarning, daysAgo(1)}}
+	if diff := cmp.Diff(got, want, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("idle findings (-got +want):\n%s", diff)
+	}
 }
