@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,22 +16,43 @@ import (
 // Bounds on the extra calls made for one issue.
 const (
 	maxRelatedPages = 5  // blockers and sub-issues: 500 each
-	maxEventPages   = 10 // events: the newest label change within 1,000 events
+	maxEventPages   = 10 // events: 1,000
 )
 
 // issue converts a listed issue and fetches what it needs beyond the
-// listing, each only where it can matter: native blockers when
-// issue_dependencies_summary reports some, sub-issues when
-// sub_issues_summary does, the time of the last status change when the
-// status comes from a label, and comment times of open issues updated within
-// the activity window.
+// listing, each only where it can matter: native blockers and sub-issues
+// where the summaries report some, events (the last status change and other
+// edits) when the status comes from a label, and comment times of open
+// issues updated within the activity window.
 func (s *Source) issue(ctx context.Context, r repoName, it *item) (model.Issue, error) {
 	is := s.convert(r, it)
-	n := it.GetNumber()
-	if it.Deps != nil && it.Deps.TotalBlockedBy > 0 {
-		blockers, err := s.related(ctx, r, n, "dependencies/blocked_by")
+	if err := s.nativeLinks(ctx, r, it, &is); err != nil {
+		return is, err
+	}
+	if st, _, label := s.status(it); st == model.StatusInProgress || st == model.StatusBlocked {
+		changed, activity, err := s.history(ctx, r, it.GetNumber(), label)
 		if err != nil {
 			return is, err
+		}
+		is.StatusChanged = changed
+		is.ActivityEvents = activity
+	}
+	if is.Open() && it.GetComments() > 0 && s.opts.Now().Sub(is.Updated) <= s.opts.ActivityWindow {
+		if err := s.comments(ctx, r, it.GetNumber(), &is); err != nil {
+			return is, err
+		}
+	}
+	slices.SortFunc(is.ActivityEvents, time.Time.Compare)
+	return is, nil
+}
+
+// nativeLinks adds the issue's GitHub dependencies and sub-issues, asking
+// only when its summaries say there are any.
+func (s *Source) nativeLinks(ctx context.Context, r repoName, it *item, is *model.Issue) error {
+	if it.Deps != nil && it.Deps.TotalBlockedBy > 0 {
+		blockers, err := s.related(ctx, r, it.GetNumber(), "dependencies/blocked_by")
+		if err != nil {
+			return err
 		}
 		for _, b := range blockers {
 			is.Links = append(is.Links, model.Link{From: b, To: is.Key, Type: model.Blocks,
@@ -38,28 +60,16 @@ func (s *Source) issue(ctx context.Context, r repoName, it *item) (model.Issue, 
 		}
 	}
 	if it.Subs != nil && it.Subs.Total > 0 {
-		children, err := s.related(ctx, r, n, "sub_issues")
+		children, err := s.related(ctx, r, it.GetNumber(), "sub_issues")
 		if err != nil {
-			return is, err
+			return err
 		}
 		for _, c := range children {
 			is.Links = append(is.Links, model.Link{From: is.Key, To: c, Type: model.Parent,
 				Origin: model.OriginGitHubSubIssue, RawType: "sub-issue"})
 		}
 	}
-	if st, _, label := s.status(it); st == model.StatusInProgress || st == model.StatusBlocked {
-		at, err := s.labeledAt(ctx, r, n, label)
-		if err != nil {
-			return is, err
-		}
-		is.StatusChanged = at
-	}
-	if is.Open() && it.GetComments() > 0 && s.opts.Now().Sub(is.Updated) <= s.opts.ActivityWindow {
-		if err := s.comments(ctx, r, n, &is); err != nil {
-			return is, err
-		}
-	}
-	return is, nil
+	return nil
 }
 
 // pages fetches path (relative to the API base) page by page, 100 at a time,
@@ -101,18 +111,39 @@ func (s *Source) related(ctx context.Context, r repoName, n int, what string) ([
 	return keys, err
 }
 
-// labeledAt is when label was last added to issue n, from its events.
-func (s *Source) labeledAt(ctx context.Context, r repoName, n int, label string) (t time.Time, err error) {
+// history reads issue n's events: when label (the one deciding its
+// status) was last added, and the times of edits that were not status
+// changes within the activity window.
+func (s *Source) history(ctx context.Context, r repoName, n int, label string) (changed time.Time, activity []time.Time, err error) {
 	op := fmt.Sprintf("listing events of %s#%d", r, n)
+	from := s.opts.Now().Add(-s.opts.ActivityWindow)
 	err = pages(ctx, s, op, fmt.Sprintf("repos/%s/%s/issues/%d/events", r.owner, r.name, n), maxEventPages,
 		func(got []*github.IssueEvent) {
 			for _, e := range got {
-				if e.GetEvent() == "labeled" && strings.EqualFold(e.GetLabel().GetName(), label) {
-					t = maxTime(t, e.GetCreatedAt().Time.UTC())
+				at := e.GetCreatedAt().Time.UTC()
+				switch {
+				case e.GetEvent() == "labeled" && strings.EqualFold(e.GetLabel().GetName(), label):
+					changed = maxTime(changed, at)
+				case s.statusEvent(e) || at.Before(from):
+				default:
+					activity = append(activity, at)
 				}
 			}
 		})
-	return t, err
+	return changed, activity, err
+}
+
+// statusEvent reports whether e changed the issue's status: closing,
+// reopening, or adding or removing a status label.
+func (s *Source) statusEvent(e *github.IssueEvent) bool {
+	switch e.GetEvent() {
+	case "closed", "reopened":
+		return true
+	case "labeled", "unlabeled":
+		l := []*github.Label{e.GetLabel()}
+		return firstLabel(l, s.opts.Status.InProgressLabels) != "" || firstLabel(l, s.opts.Status.BlockedLabels) != ""
+	}
+	return false
 }
 
 // comments records the times of issue n's comments within the activity

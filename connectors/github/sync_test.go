@@ -50,6 +50,8 @@ func TestFirstSyncMapsIssuesAndEveryDependencyKind(t *testing.T) {
 	must(t, e.sim.SetLabels(ref("acme/core", 1), []string{"P2", "in progress"}))
 	e.sim.SetNow(t0.Add(-23 * time.Hour))
 	must(t, e.sim.AddComment(ref("acme/core", 1), "bob", "any news?"))
+	e.sim.SetNow(t0.Add(-22 * time.Hour))
+	must(t, e.sim.SetLabels(ref("acme/core", 1), []string{"P2", "in progress", "ux"}))
 	e.sim.SetNow(t0)
 	must(t, e.sim.Close(ref("acme/core", 2), "not_planned"))
 	must(t, e.sim.Close(ref("acme/core", 5), "completed"))
@@ -64,11 +66,11 @@ func TestFirstSyncMapsIssuesAndEveryDependencyKind(t *testing.T) {
 		Key: "github:acme/core#1", Source: "gh", System: model.GitHub, URL: "https://github.com/acme/core/issues/1",
 		Title: "[PAY-3] Mirror login", Body: "Blocked by #2 and PAY-14\n```\nblocked by #9\n```",
 		Status: model.StatusInProgress, RawStatus: "open/in progress", Assignees: []string{"ada"},
-		Priority: 2, RawPriority: "P2", Labels: []string{"P2", "in progress"},
-		Created: t0.Add(-2 * day), Updated: t0.Add(-23 * time.Hour), StatusChanged: t0.Add(-day),
+		Priority: 2, RawPriority: "P2", Labels: []string{"P2", "in progress", "ux"},
+		Created: t0.Add(-2 * day), Updated: t0.Add(-22 * time.Hour), StatusChanged: t0.Add(-day),
 		Due:            time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC),
 		Iteration:      &model.Iteration{Name: "v1", End: due, State: "open"},
-		ActivityEvents: []time.Time{t0.Add(-23 * time.Hour)}, Mirrors: []string{"jira:PAY-3"},
+		ActivityEvents: []time.Time{t0.Add(-23 * time.Hour), t0.Add(-22 * time.Hour)}, Mirrors: []string{"jira:PAY-3"},
 		Links: []model.Link{
 			{From: "github:acme/core#2", To: "github:acme/core#1", Type: model.Blocks, Origin: model.OriginTextReference, RawType: "Blocked by #2"},
 			{From: "jira:PAY-14", To: "github:acme/core#1", Type: model.Blocks, Origin: model.OriginTextReference, RawType: "Blocked by PAY-14"},

@@ -1,0 +1,73 @@
+package github
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/batonhq/baton/connectors/httpapi"
+)
+
+func TestPolicyWaitsForAShortPrimaryResetOnly(t *testing.T) {
+	policy := githubPolicy(func() time.Time { return t0 }, 2*time.Minute)
+	resp := func(status int, reset time.Duration, retryAfter string) *http.Response {
+		h := http.Header{}
+		h.Set("X-Ratelimit-Remaining", "0")
+		h.Set("X-Ratelimit-Reset", strconv.FormatInt(t0.Add(reset).Unix(), 10))
+		if retryAfter != "" {
+			h.Set("Retry-After", retryAfter)
+		}
+		return &http.Response{StatusCode: status, Header: h, Body: http.NoBody}
+	}
+	for _, tt := range []struct {
+		name string
+		resp *http.Response
+		want httpapi.Decision
+	}{
+		{"reset in 30s", resp(403, 30*time.Second, ""), httpapi.Decision{Retry: true, Wait: 30 * time.Second}},
+		{"reset in an hour", resp(403, time.Hour, ""), httpapi.Decision{Retry: false, Wait: time.Hour}},
+		{"429 with Retry-After", resp(429, time.Hour, "7"), httpapi.Decision{Retry: true, Wait: 7 * time.Second}},
+		{"502", resp(502, time.Hour, ""), httpapi.Decision{Retry: true}},
+		{"404", resp(404, time.Hour, ""), httpapi.Decision{}},
+	} {
+		if diff := cmp.Diff(tt.want, policy(tt.resp)); diff != "" {
+			t.Errorf("%s: decision (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}
+
+func TestRateReportsTheLatestHeaders(t *testing.T) {
+	e := newEnv(t, []string{"acme/core"})
+	e.addRepo(t, "acme/core", 5)
+	e.mustSync(t)
+	want := RateLimit{Limit: 5000, Remaining: 4999, Used: 1, Reset: t0.Add(time.Hour), Resource: "core"}
+	if diff := cmp.Diff(want, e.src.Rate()); diff != "" {
+		t.Errorf("Rate (-want +got):\n%s", diff)
+	}
+}
+
+// TestTransferredIssueIsFollowed asks for the blockers of an issue that has
+// moved since it was listed: the 301 is followed to its new home.
+func TestTransferredIssueIsFollowed(t *testing.T) {
+	e := newEnv(t, []string{"acme/core"})
+	e.addRepo(t, "acme/core", 2)
+	e.addRepo(t, "acme/web", 1)
+	must(t, e.sim.AddBlockedBy(ref("acme/core", 1), ref("acme/core", 2)))
+	if _, err := e.sim.Transfer(ref("acme/core", 1), "acme/web"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.src.related(context.Background(), repoName{"acme", "core"}, 1, "dependencies/blocked_by")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"github:acme/core#2"}, got); diff != "" {
+		t.Errorf("blockers (-want +got):\n%s", diff)
+	}
+	if n := e.sim.Stats().Requests["GET /repos/{owner}/{repo}/issues/{number}/dependencies/blocked_by"]; n != 2 {
+		t.Errorf("%d dependency requests, want 2 (the 301 and the new location)", n)
+	}
+}
