@@ -48,65 +48,79 @@ func (a *analysis) cycles() {
 // the graph of open edges, found with Tarjan's algorithm run iteratively so
 // that long chains cannot overflow the stack.
 func (a *analysis) openSCCs() [][]int32 {
-	g := a.g
-	n := len(g.keys)
-	index := make([]int32, n) // 1 + visit order; 0 means not visited yet
-	low := make([]int32, n)
-	onStack := make([]bool, n)
-	var stack []int32
-	type frame struct{ v, next int32 } // node and position in its out-edges
-	var calls []frame
-	var out [][]int32
-	visited := int32(0)
+	n := len(a.g.keys)
+	t := &tarjan{g: a.g, index: make([]int32, n), low: make([]int32, n), onStack: make([]bool, n)}
 	for root := range int32(n) {
-		if index[root] != 0 || g.outAt[root] == g.outAt[root+1] {
-			continue
-		}
-		visited++
-		index[root], low[root] = visited, visited
-		stack, onStack[root] = append(stack, root), true
-		calls = append(calls, frame{root, g.outAt[root]})
-		for len(calls) > 0 {
-			f := &calls[len(calls)-1]
-			v := f.v
-			if f.next < g.outAt[v+1] {
-				e := g.outEdge[f.next]
-				f.next++
-				if !g.edges[e].Open {
-					continue
-				}
-				w := g.to[e]
-				switch {
-				case index[w] == 0:
-					visited++
-					index[w], low[w] = visited, visited
-					stack, onStack[w] = append(stack, w), true
-					calls = append(calls, frame{w, g.outAt[w]})
-				case onStack[w]:
-					low[v] = min(low[v], index[w])
-				}
-				continue
-			}
-			calls = calls[:len(calls)-1]
-			if len(calls) > 0 {
-				p := calls[len(calls)-1].v
-				low[p] = min(low[p], low[v])
-			}
-			if low[v] != index[v] {
-				continue
-			}
-			k := len(stack) - 1
-			for stack[k] != v {
-				k--
-			}
-			for _, w := range stack[k:] {
-				onStack[w] = false
-			}
-			if len(stack)-k >= 2 {
-				out = append(out, slices.Clone(stack[k:]))
-			}
-			stack = stack[:k]
+		if t.index[root] == 0 && a.g.outAt[root] < a.g.outAt[root+1] {
+			t.run(root)
 		}
 	}
-	return out
+	return t.sccs
+}
+
+// tarjan is the state of one run of Tarjan's algorithm over open edges.
+type tarjan struct {
+	g       *graph
+	index   []int32 // 1 + visit order; 0 means not visited yet
+	low     []int32
+	onStack []bool
+	stack   []int32
+	calls   []tarjanFrame
+	visited int32
+	sccs    [][]int32
+}
+
+// tarjanFrame is a node being visited and the position in its out-edges.
+type tarjanFrame struct{ v, next int32 }
+
+func (t *tarjan) visit(v int32) {
+	t.visited++
+	t.index[v], t.low[v] = t.visited, t.visited
+	t.stack, t.onStack[v] = append(t.stack, v), true
+	t.calls = append(t.calls, tarjanFrame{v, t.g.outAt[v]})
+}
+
+func (t *tarjan) run(root int32) {
+	g := t.g
+	t.visit(root)
+	for len(t.calls) > 0 {
+		f := &t.calls[len(t.calls)-1]
+		v := f.v
+		if f.next < g.outAt[v+1] {
+			e := g.outEdge[f.next]
+			f.next++
+			switch w := g.to[e]; {
+			case !g.edges[e].Open:
+			case t.index[w] == 0:
+				t.visit(w)
+			case t.onStack[w]:
+				t.low[v] = min(t.low[v], t.index[w])
+			}
+			continue
+		}
+		t.calls = t.calls[:len(t.calls)-1]
+		if len(t.calls) > 0 {
+			p := t.calls[len(t.calls)-1].v
+			t.low[p] = min(t.low[p], t.low[v])
+		}
+		if t.low[v] == t.index[v] {
+			t.pop(v)
+		}
+	}
+}
+
+// pop takes the component rooted at v off the stack, keeping it when it has
+// two or more nodes (there are no self-edges).
+func (t *tarjan) pop(v int32) {
+	k := len(t.stack) - 1
+	for t.stack[k] != v {
+		k--
+	}
+	for _, w := range t.stack[k:] {
+		t.onStack[w] = false
+	}
+	if len(t.stack)-k >= 2 {
+		t.sccs = append(t.sccs, slices.Clone(t.stack[k:]))
+	}
+	t.stack = t.stack[:k]
 }

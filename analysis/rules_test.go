@@ -230,6 +230,13 @@ func TestCycle(t *testing.T) {
 		{"closed through a GitHub twin", []model.Issue{
 			issue(core1, blocks(tr, pay1)), issue(pay1, mirrors(core9)), issue(core9, blocks(model.OriginGitHubDependency, core1))},
 			[]hit{{core1, "core", []string{pay1}, []string{"payments"}, SeverityCritical, daysAgo(60)}}},
+		{"two cycles through one issue are one component", []model.Issue{
+			issue(core1, blocks(tr, pay1, pay2)), issue(pay1, blocks(tr, core1)), issue(pay2, blocks(tr, core1))},
+			[]hit{{core1, "core", []string{pay1, pay2}, []string{"payments"}, SeverityCritical, daysAgo(60)}}},
+		{"two cycles joined one way are two components", []model.Issue{
+			issue(core1, blocks(tr, pay1)), issue(pay1, blocks(tr, core1, core2)), issue(core2, blocks(tr, pay2)), issue(pay2, blocks(tr, core2))},
+			[]hit{{core1, "core", []string{pay1}, []string{"payments"}, SeverityCritical, daysAgo(60)},
+				{core2, "core", []string{pay2}, []string{"payments"}, SeverityCritical, daysAgo(60)}}},
 		{"near miss: a cycle inside one team", []model.Issue{issue(core1, blocks(tr, core2)), issue(core2, blocks(tr, core1))}, nil},
 		{"near miss: one issue of the cycle is done", []model.Issue{
 			issue(core1, blocks(tr, pay1)), issue(pay1, blocks(tr, core2), done(daysAgo(1), completed)), issue(core2, blocks(tr, core1))}, nil},
