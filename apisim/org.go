@@ -93,7 +93,7 @@ func Generate(spec Spec) (*Org, error) {
 	}
 	o := &Org{
 		Spec: spec, Jira: jira, l: newLayout(spec), holding: map[issueRef]bool{},
-		GitHub:      githubsim.New(githubsim.Options{Tokens: []string{GitHubToken}, Now: func() time.Time { return now }}),
+		GitHub:      githubsim.New(githubsim.Options{Tokens: []string{GitHubToken}, Quota: spec.GitHubQuota, Now: func() time.Time { return now }}),
 		GitHubToken: GitHubToken, JiraEmail: JiraEmail, JiraToken: JiraToken,
 	}
 	g := &generator{

@@ -35,6 +35,9 @@ type Spec struct {
 	// PullRequestsPercent is how many pull requests are mixed into GitHub
 	// issue lists, as a percentage of GitHub issues. Default 25.
 	PullRequestsPercent int
+	// GitHubQuota is the simulated GitHub's requests per token per hour.
+	// Default 5000, as on github.com.
+	GitHubQuota int
 	// Plant adds the cases listed by Org.Planted.
 	Plant bool
 }
@@ -46,9 +49,11 @@ func DemoSpec() Spec {
 }
 
 // BenchmarkSpec is the benchmark organisation: 200,000 issues, half GitHub over
-// 20 repositories, half Jira over 4 projects, four teams.
+// 20 repositories, half Jira over 4 projects, four teams. Its GitHub quota is
+// ten million requests an hour, so that a full sync is limited by speed rather
+// than by the hourly limit (the quota used is still counted).
 func BenchmarkSpec() Spec {
-	return Spec{Seed: 1, Issues: 200_000, Teams: 4, Repos: 20, Projects: 4, Plant: true}
+	return Spec{Seed: 1, Issues: 200_000, Teams: 4, Repos: 20, Projects: 4, GitHubQuota: 10_000_000, Plant: true}
 }
 
 // withDefaults fills zero fields and checks the rest.
@@ -78,6 +83,9 @@ func (s Spec) withDefaults() (Spec, error) {
 	if s.JiraDeployment == "" {
 		s.JiraDeployment = "cloud"
 	}
+	if s.GitHubQuota == 0 {
+		s.GitHubQuota = 5000
+	}
 	if s.PullRequestsPercent == 0 {
 		s.PullRequestsPercent = 25
 	}
@@ -90,6 +98,8 @@ func (s Spec) withDefaults() (Spec, error) {
 		return s, fmt.Errorf("apisim spec: repos %d, projects %d: want at least one of each", s.Repos, s.Projects)
 	case s.JiraDeployment != "cloud" && s.JiraDeployment != "server":
 		return s, fmt.Errorf("apisim spec: jira deployment %q: want cloud or server", s.JiraDeployment)
+	case s.GitHubQuota < 0:
+		return s, fmt.Errorf("apisim spec: github quota %d: must not be negative", s.GitHubQuota)
 	case s.PullRequestsPercent < 0 || s.PullRequestsPercent > 100:
 		return s, fmt.Errorf("apisim spec: pull requests percent %d: want 0 to 100", s.PullRequestsPercent)
 	}
