@@ -11,7 +11,9 @@ package githubsim
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -83,6 +85,23 @@ type repo struct {
 	createdAt  time.Time
 	issues     []*issue
 	milestones []Milestone
+
+	// byUpdated is issues ordered by (updated_at, number), built on first
+	// use and dropped by any change (which happens under the write lock).
+	cacheMu   sync.Mutex
+	byUpdated []*issue
+}
+
+// updatedOrder returns r's issues ordered by (updated_at, number); callers
+// hold the server's read lock.
+func (r *repo) updatedOrder() []*issue {
+	r.cacheMu.Lock()
+	defer r.cacheMu.Unlock()
+	if r.byUpdated == nil {
+		r.byUpdated = slices.Clone(r.issues)
+		slices.SortStableFunc(r.byUpdated, func(a, b *issue) int { return a.UpdatedAt.Compare(b.UpdatedAt) })
+	}
+	return r.byUpdated
 }
 
 func (r *repo) fullName() string { return r.owner + "/" + r.name }
@@ -190,6 +209,7 @@ func (s *Server) place(r *repo, is *issue) {
 	is.Number = len(r.issues) + 1
 	is.id = r.id*10_000_000 + int64(is.Number)
 	r.issues = append(r.issues, is)
+	r.byUpdated = nil
 }
 
 func (s *Server) nextID() int64 {

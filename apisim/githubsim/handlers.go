@@ -90,27 +90,18 @@ func (s *Server) listIssues(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Not Found", docsIssues+"#list-repository-issues")
 		return
 	}
-	var match []*issue
-	for _, is := range rp.issues {
-		if is.deleted || is.movedTo.Repo != "" || (state != "all" && is.State != state) ||
-			is.UpdatedAt.Before(since) || !hasAll(is.Labels, labels) {
-			continue
-		}
-		match = append(match, is)
+	match := filterIssues(rp, state, since, labels, sortBy)
+	if sortBy != "updated" {
+		slices.SortStableFunc(match, func(a, b *issue) int {
+			if sortBy == "comments" {
+				return cmp.Or(cmp.Compare(len(a.Comments), len(b.Comments)), cmp.Compare(a.Number, b.Number))
+			}
+			return cmp.Compare(a.Number, b.Number)
+		})
 	}
-	slices.SortStableFunc(match, func(a, b *issue) int {
-		c := cmp.Compare(a.Number, b.Number)
-		switch sortBy {
-		case "updated":
-			c = cmp.Or(a.UpdatedAt.Compare(b.UpdatedAt), c)
-		case "comments":
-			c = cmp.Or(cmp.Compare(len(a.Comments), len(b.Comments)), c)
-		}
-		if dir == "desc" {
-			return -c
-		}
-		return c
-	})
+	if dir == "desc" {
+		slices.Reverse(match)
+	}
 	u := requestURLs(r, s.opts.HTMLBase)
 	lo, hi := paginate(w, r, u, len(match))
 	ms := u.milestones(rp)
@@ -119,6 +110,31 @@ func (s *Server) listIssues(w http.ResponseWriter, r *http.Request) {
 		out = append(out, s.renderIssue(u, rp, ms, is))
 	}
 	writeJSON(w, out)
+}
+
+// filterIssues returns the issues of rp listed for the filters, in
+// (updated_at, number) order when sortBy is "updated", else in number order.
+func filterIssues(rp *repo, state string, since time.Time, labels []string, sortBy string) []*issue {
+	all := rp.issues
+	if sortBy == "updated" {
+		all = rp.updatedOrder()
+		first, _ := slices.BinarySearchFunc(all, since, func(is *issue, t time.Time) int {
+			if is.UpdatedAt.Before(t) {
+				return -1
+			}
+			return 1
+		})
+		all = all[first:]
+	}
+	match := make([]*issue, 0, len(all))
+	for _, is := range all {
+		if is.deleted || is.movedTo.Repo != "" || (state != "all" && is.State != state) ||
+			is.UpdatedAt.Before(since) || !hasAll(is.Labels, labels) {
+			continue
+		}
+		match = append(match, is)
+	}
+	return match
 }
 
 func hasAll(have, want []string) bool {

@@ -135,10 +135,11 @@ func (s *Server) Transfer(ref IssueRef, toRepo string) (IssueRef, error) {
 func (s *Server) mutate(ref IssueRef, doing string, f func(*issue) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, is, ok := s.live(ref)
+	r, is, ok := s.live(ref)
 	if !ok {
 		return fmt.Errorf("%s %s: no such issue", doing, ref)
 	}
+	r.byUpdated = nil
 	if err := f(is); err != nil {
 		return fmt.Errorf("%s %s: %w", doing, ref, err)
 	}

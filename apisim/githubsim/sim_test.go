@@ -341,3 +341,21 @@ func TestControlEndpointMutatesAndArmsFaults(t *testing.T) {
 		}
 	}
 }
+
+func TestSlowFaultDelaysOnlyTheNextRequest(t *testing.T) {
+	s, hs := newSim(t)
+	fill(t, s, "acme/core", 1)
+	if err := s.InjectFault(Fault{Kind: FaultSlow, PathPrefix: "/repos/", Delay: time.Minute}); err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Timeout: 100 * time.Millisecond}
+	req, _ := http.NewRequest(http.MethodGet, hs.URL+"/repos/acme/core/issues", nil)
+	req.Header.Set("Authorization", "token "+token)
+	if resp, err := client.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("slow request answered %d, want the client to time out", resp.StatusCode)
+	}
+	if r := get(t, hs, "/repos/acme/core/issues"); r.status != http.StatusOK {
+		t.Errorf("next request: %d, want 200", r.status)
+	}
+}
