@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -74,15 +75,28 @@ func BenchmarkLoadIssues(b *testing.B) {
 		}
 	}
 	b.ReportAllocs()
+	var issues []model.Issue
+	var before, after runtime.MemStats
 	for b.Loop() {
-		issues, err := s.LoadIssues(ctx, now.Add(-30*24*time.Hour))
-		if err != nil {
+		b.StopTimer()
+		issues = nil
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		b.StartTimer()
+		var err error
+		if issues, err = s.LoadIssues(ctx, now.Add(-30*24*time.Hour)); err != nil {
 			b.Fatal(err)
 		}
 		if len(issues) != total {
 			b.Fatalf("loaded %d issues, want %d", len(issues), total)
 		}
 	}
+	// What the result keeps on the heap, the part of peak memory that lasts
+	// until the next analysis.
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(issues)
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/1e6, "MB-held")
 }
 
 func openBenchStore(b *testing.B) *Store {
