@@ -14,11 +14,10 @@ import (
 // comment, a trivial edit, starting an assigned issue, finishing one — and
 // returns what it did, one line per change. Planted issues are left alone, and
 // so are issues whose closing would unblock a blocked issue, so the planted
-// cases stay exactly as Planted describes them. Both simulators' clocks are
-// set to now.
+// cases stay exactly as Planted describes them. The simulators' clocks are
+// set to now (except a live organisation's GitHub, which keeps the wall clock).
 func (o *Org) Mutate(rng *rand.Rand, n int, now time.Time) []string {
-	o.GitHub.SetNow(now)
-	o.Jira.SetNow(now)
+	o.setNow(now)
 	if len(o.background) == 0 {
 		return nil
 	}
@@ -83,8 +82,7 @@ func (o *Org) mutateJira(rng *rand.Rand, ref issueRef) (string, error) {
 // "jira:KEY-N") as completed at time now, the way a person closing a blocker
 // would. Tests use it to change a planted case between two syncs.
 func (o *Org) Close(key string, now time.Time) error {
-	o.GitHub.SetNow(now)
-	o.Jira.SetNow(now)
+	o.setNow(now)
 	switch {
 	case strings.HasPrefix(key, "github:"):
 		s := strings.TrimPrefix(key, "github:")
@@ -98,4 +96,11 @@ func (o *Org) Close(key string, now time.Time) error {
 		return o.Jira.Resolve(strings.TrimPrefix(key, "jira:"), "Done", "Done")
 	}
 	return fmt.Errorf("closing %q: not a github: or jira: key", key)
+}
+
+func (o *Org) setNow(now time.Time) {
+	if !o.live {
+		o.GitHub.SetNow(now)
+	}
+	o.Jira.SetNow(now)
 }

@@ -30,6 +30,7 @@ type Org struct {
 	GitHubToken, JiraEmail, JiraToken string
 
 	l          *layout
+	live       bool // GitHub simulator on the wall clock (Spec.Now was zero)
 	planted    []Case
 	stats      Stats
 	background []issueRef // issues Mutate may change
@@ -79,6 +80,7 @@ type generator struct {
 // Generate builds the organisation spec describes. It is deterministic: the same
 // spec (with the same Now) gives the same issues, links and planted cases.
 func Generate(spec Spec) (*Org, error) {
+	live := spec.Now.IsZero()
 	spec, err := spec.withDefaults()
 	if err != nil {
 		return nil, err
@@ -91,9 +93,13 @@ func Generate(spec Spec) (*Org, error) {
 	if err != nil {
 		return nil, fmt.Errorf("generating organisation: %w", err)
 	}
+	clock := func() time.Time { return now }
+	if live {
+		clock = time.Now
+	}
 	o := &Org{
-		Spec: spec, Jira: jira, l: newLayout(spec), holding: map[issueRef]bool{},
-		GitHub:      githubsim.New(githubsim.Options{Tokens: []string{GitHubToken}, Quota: spec.GitHubQuota, Now: func() time.Time { return now }}),
+		Spec: spec, Jira: jira, l: newLayout(spec), live: live, holding: map[issueRef]bool{},
+		GitHub:      githubsim.New(githubsim.Options{Tokens: []string{GitHubToken}, Quota: spec.GitHubQuota, Now: clock}),
 		GitHubToken: GitHubToken, JiraEmail: JiraEmail, JiraToken: JiraToken,
 	}
 	g := &generator{

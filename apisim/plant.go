@@ -13,11 +13,11 @@ import (
 // 7d, churn_window 14d, churn_events 5, priority_gap 2, schedule_horizon 30d,
 // drift_after 2d) at the organisation's Now (or up to a day later).
 type Case struct {
-	Rule     string   // an analysis rule, e.g. "idle"
-	Issue    string   // model key the finding is (not) reported on
-	Related  []string // model keys of the other issues involved
-	NearMiss bool
-	Note     string
+	Rule     string   `json:"rule"`    // an analysis rule, e.g. "idle"
+	Issue    string   `json:"issue"`   // model key the finding is (not) reported on
+	Related  []string `json:"related"` // model keys of the other issues involved
+	NearMiss bool     `json:"near_miss"`
+	Note     string   `json:"note"`
 }
 
 // Planted returns the planted cases: every finding the organisation's planted
@@ -37,9 +37,11 @@ const (
 )
 
 // planter writes planted issues into the first repository or project of a
-// team and records the cases.
+// team and records the cases. After the first error it writes nothing more
+// and keeps that error, so that the case code reads as a plain sequence.
 type planter struct {
 	g       *generator
+	err     error
 	cases   []Case
 	links   [][2]string          // Jira Blocks links: blocker, dependent (Jira keys)
 	updated map[string]time.Time // intended updated time of linked Jira issues
@@ -79,20 +81,22 @@ func (p *planter) closed(t int, title string, s state, closedAgo float64) draft 
 // model key.
 func (p *planter) gh(t int, d draft) (githubsim.IssueRef, string) {
 	d.place = p.g.l.teams[t].repos[0]
-	ref, err := p.g.addGitHub(&d)
-	if err != nil {
-		panic(plantError{err})
+	if p.err != nil {
+		return githubsim.IssueRef{}, ""
 	}
+	ref, err := p.g.addGitHub(&d)
+	p.err = err
 	return ref, githubModelKey(ref)
 }
 
 // jr writes d into team t's first project and returns its Jira and model keys.
 func (p *planter) jr(t int, d draft) (string, string) {
 	d.place = p.g.l.teams[t].projects[0]
-	key, err := p.g.addJira(&d)
-	if err != nil {
-		panic(plantError{err})
+	if p.err != nil {
+		return "", ""
 	}
+	key, err := p.g.addJira(&d)
+	p.err = err
 	p.updated[key] = d.updated
 	return key, jiraModelKey(key)
 }
@@ -113,10 +117,11 @@ func (p *planter) nextJira(t int) string {
 // repository and returns its number.
 func (p *planter) milestone(t int, title string, dueIn int) int {
 	repo := p.g.l.fullRepo(p.g.l.teams[t].repos[0])
-	n, err := p.g.gh.AddMilestone(repo, githubsim.Milestone{Title: title, State: "open", DueOn: p.date(dueIn), CreatedAt: p.ago(40)})
-	if err != nil {
-		panic(plantError{err})
+	if p.err != nil {
+		return 0
 	}
+	n, err := p.g.gh.AddMilestone(repo, githubsim.Milestone{Title: title, State: "open", DueOn: p.date(dueIn), CreatedAt: p.ago(40)})
+	p.err = err
 	return n
 }
 
@@ -132,27 +137,18 @@ func (p *planter) miss(rule, issue, note string, related ...string) {
 	p.cases = append(p.cases, Case{Rule: rule, Issue: issue, Related: related, NearMiss: true, Note: note})
 }
 
-// plantError carries a simulator error out of the planting code.
-type plantError struct{ err error }
-
 // plant writes every planted case, then the Jira links between them.
-func (g *generator) plant() (err error) {
+func (g *generator) plant() error {
 	p := &planter{g: g, updated: map[string]time.Time{}}
-	defer func() {
-		if r := recover(); r != nil {
-			pe, ok := r.(plantError)
-			if !ok {
-				panic(r)
-			}
-			err = pe.err
-		}
-	}()
 	for _, f := range []func(*planter){
 		plantIdle, plantChurning, plantUnowned, plantOverdue, plantBlockerResolved, plantBlockedByStalled,
 		plantPriorityInversion, plantScheduleConflict, plantUnscheduledBlocker, plantStatusDrift,
 		plantDeadDependency, plantCycle,
 	} {
 		f(p)
+	}
+	if p.err != nil {
+		return p.err
 	}
 	if err := p.linkJira(); err != nil {
 		return err

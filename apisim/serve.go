@@ -2,6 +2,7 @@ package apisim
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -19,6 +20,8 @@ type ServeOptions struct {
 	JiraAddr   string
 	// ConfigFile, when set, receives ConfigYAML for the listening addresses.
 	ConfigFile string
+	// CasesFile, when set, receives the planted cases (Org.Planted) as JSON.
+	CasesFile string
 	// MutateEvery applies Mutate (three changes) at this interval; 0 never.
 	MutateEvery time.Duration
 	Logger      *slog.Logger // default slog.Default()
@@ -48,12 +51,10 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 		return fmt.Errorf("listening for the Jira simulator on %s: %w", opts.JiraAddr, err)
 	}
 	ghURL, jiraURL := "http://"+ghL.Addr().String()+"/", "http://"+jiraL.Addr().String()
-	if opts.ConfigFile != "" {
-		if err := os.WriteFile(opts.ConfigFile, []byte(o.ConfigYAML(ghURL, jiraURL)), 0o600); err != nil {
-			ghL.Close()
-			jiraL.Close()
-			return fmt.Errorf("writing the simulator config: %w", err)
-		}
+	if err := o.writeFiles(opts, ghURL, jiraURL); err != nil {
+		ghL.Close()
+		jiraL.Close()
+		return err
 	}
 	servers := []*http.Server{
 		{Handler: o.GitHubHandler(), ReadHeaderTimeout: 10 * time.Second},
@@ -99,4 +100,23 @@ func (o *Org) run(ctx context.Context, every time.Duration, log *slog.Logger, er
 			}
 		}
 	}
+}
+
+// writeFiles writes the config and planted cases files opts asks for.
+func (o *Org) writeFiles(opts ServeOptions, ghURL, jiraURL string) error {
+	if opts.ConfigFile != "" {
+		if err := os.WriteFile(opts.ConfigFile, []byte(o.ConfigYAML(ghURL, jiraURL)), 0o600); err != nil {
+			return fmt.Errorf("writing the simulator config: %w", err)
+		}
+	}
+	if opts.CasesFile != "" {
+		data, err := json.MarshalIndent(o.Planted(), "", "  ")
+		if err != nil {
+			return fmt.Errorf("encoding the planted cases: %w", err)
+		}
+		if err := os.WriteFile(opts.CasesFile, append(data, '\n'), 0o644); err != nil {
+			return fmt.Errorf("writing the planted cases: %w", err)
+		}
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package apisim
 
 import (
 	"context"
+	"encoding/json"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -99,13 +100,14 @@ func TestCloseFinishesAPlantedBlocker(t *testing.T) {
 
 func TestServeAnswersWithTheGeneratedCredentialsUntilCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	cfgPath := filepath.Join(t.TempDir(), "baton.yaml")
+	dir := t.TempDir()
+	cfgPath, casesPath := filepath.Join(dir, "baton.yaml"), filepath.Join(dir, "cases.json")
 	urls := make(chan [2]string, 1)
 	errc := make(chan error, 1)
 	spec := DemoSpec()
 	spec.Now = t0
 	go func() {
-		errc <- Serve(ctx, ServeOptions{Spec: spec, GitHubAddr: "127.0.0.1:0", JiraAddr: "127.0.0.1:0", ConfigFile: cfgPath,
+		errc <- Serve(ctx, ServeOptions{Spec: spec, GitHubAddr: "127.0.0.1:0", JiraAddr: "127.0.0.1:0", ConfigFile: cfgPath, CasesFile: casesPath,
 			Ready: func(_ *Org, gh, jira string) { urls <- [2]string{gh, jira} }})
 	}()
 	var u [2]string
@@ -132,6 +134,13 @@ func TestServeAnswersWithTheGeneratedCredentialsUntilCancelled(t *testing.T) {
 	}
 	if data, err := os.ReadFile(cfgPath); err != nil || !strings.Contains(string(data), u[0]) {
 		t.Errorf("config file: %v, want it to name %s:\n%s", err, u[0], data)
+	}
+	var cases []Case
+	if data, err := os.ReadFile(casesPath); err != nil || json.Unmarshal(data, &cases) != nil {
+		t.Errorf("cases file: %v:\n%s", err, data)
+	}
+	if diff := cmp.Diff(generate(t, spec).Planted(), cases); diff != "" {
+		t.Errorf("cases file (-planted +file):\n%s", diff)
 	}
 	cancel()
 	if err := <-errc; err != nil {

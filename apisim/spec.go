@@ -26,7 +26,9 @@ type Spec struct {
 	// Owner is the GitHub organisation. Default "acme".
 	Owner string
 	// Now is the moment the organisation is generated at; every time in it is
-	// relative to Now. Default: the current time, truncated to the second.
+	// relative to Now. Zero means a live organisation: generated at the
+	// current time (truncated to the second), with the GitHub simulator on
+	// the wall clock.
 	Now time.Time
 	// JiraTimeZone is the Jira account's zone. Default America/Los_Angeles.
 	JiraTimeZone string
