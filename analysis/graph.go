@@ -184,57 +184,81 @@ func (g *graph) better(a, b int32) bool {
 // addEdges merges the blocking links of every issue, from every origin, into
 // one edge per (From, To) pair of canonical nodes, and indexes them.
 func (g *graph) addEdges(teams []model.Team) {
-	type pair struct{ from, to int32 }
-	links := 0
-	for i := range g.issues {
-		links += len(g.issues[i].Links)
+	type link struct {
+		at       uint64 // key ranks of from and to: the order of edges
+		from, to int32
+		origin   model.Origin
 	}
-	at := make(map[pair]int32, links)
-	from, to := make([]int32, 0, links), make([]int32, 0, links)
-	origins := make([][]model.Origin, 0, links)
+	n := 0
+	for i := range g.issues {
+		n += len(g.issues[i].Links)
+	}
+	links := make([]link, 0, n)
 	for i := range g.issues {
 		for _, l := range g.issues[i].Links {
 			if l.Type != model.Blocks {
 				continue
 			}
 			f, t := g.canon[g.node(l.From, teams)], g.canon[g.node(l.To, teams)]
-			if f == t {
-				continue // a self-edge, or one between twins
-			}
-			k, ok := at[pair{f, t}]
-			if !ok {
-				k = int32(len(from))
-				at[pair{f, t}] = k
-				from, to, origins = append(from, f), append(to, t), append(origins, nil)
-			}
-			if !slices.Contains(origins[k], l.Origin) {
-				origins[k] = append(origins[k], l.Origin)
+			if f != t { // else a self-edge, or one between twins
+				links = append(links, link{from: f, to: t, origin: l.Origin})
 			}
 		}
 	}
-	order := make([]int32, len(from))
-	for i := range order {
-		order[i] = int32(i)
+	rank := g.keyRanks()
+	for i := range links {
+		links[i].at = uint64(rank[links[i].from])<<32 | uint64(rank[links[i].to])
 	}
-	slices.SortFunc(order, func(a, b int32) int {
-		if c := strings.Compare(g.keys[from[a]], g.keys[from[b]]); c != 0 {
+	slices.SortFunc(links, func(a, b link) int {
+		if c := cmp.Compare(a.at, b.at); c != 0 {
 			return c
 		}
-		return strings.Compare(g.keys[to[a]], g.keys[to[b]])
+		return strings.Compare(string(a.origin), string(b.origin))
 	})
-	g.edges = make([]Edge, len(order))
-	g.from, g.to = make([]int32, len(order)), make([]int32, len(order))
-	for i, k := range order {
-		f, t := from[k], to[k]
-		slices.Sort(origins[k])
-		g.from[i], g.to[i] = f, t
-		g.edges[i] = Edge{
-			From: g.keys[f], To: g.keys[t], FromTeam: g.teams[f], ToTeam: g.teams[t],
-			Origins: origins[k], Open: g.open(f) && g.open(t),
+	// One backing array, never outgrown, holds every edge's Origins.
+	origins := make([]model.Origin, 0, len(links))
+	start := 0 // where the last edge's origins begin
+	g.edges, g.from, g.to = make([]Edge, 0, len(links)), make([]int32, 0, len(links)), make([]int32, 0, len(links))
+	for i, l := range links {
+		if i > 0 && l.at == links[i-1].at && l.origin == links[i-1].origin {
+			continue
 		}
+		if i == 0 || l.at != links[i-1].at {
+			start = len(origins)
+			g.from, g.to = append(g.from, l.from), append(g.to, l.to)
+			g.edges = append(g.edges, Edge{
+				From: g.keys[l.from], To: g.keys[l.to], FromTeam: g.teams[l.from], ToTeam: g.teams[l.to],
+				Open: g.open(l.from) && g.open(l.to),
+			})
+		}
+		origins = append(origins, l.origin)
+		g.edges[len(g.edges)-1].Origins = origins[start:len(origins):len(origins)]
 	}
 	g.inAt, g.inEdge = adjacency(len(g.keys), g.to)
 	g.outAt, g.outEdge = adjacency(len(g.keys), g.from)
+}
+
+// keyRanks numbers every node in key order. Analysed issues already are;
+// placeholders are sorted and merged in.
+func (g *graph) keyRanks() []int32 {
+	n := len(g.issues)
+	ph := make([]int32, 0, len(g.keys)-n)
+	for v := n; v < len(g.keys); v++ {
+		ph = append(ph, int32(v))
+	}
+	slices.SortFunc(ph, func(a, b int32) int { return strings.Compare(g.keys[a], g.keys[b]) })
+	rank := make([]int32, len(g.keys))
+	i, j := 0, 0
+	for r := range int32(len(g.keys)) {
+		if j < len(ph) && (i == n || g.keys[ph[j]] < g.keys[i]) {
+			rank[ph[j]] = r
+			j++
+		} else {
+			rank[i] = r
+			i++
+		}
+	}
+	return rank
 }
 
 // adjacency indexes edges by one end: the edges whose end is v are
