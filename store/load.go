@@ -30,13 +30,14 @@ func (s *Store) LoadIssues(ctx context.Context, closedSince time.Time) ([]model.
 	const recent = ` WHERE issues.status <> ? OR issues.closed_ms >= ?`
 	args := []any{string(model.StatusDone), closedSince.UnixMilli()}
 	// Counting first costs a scan of narrow columns and spares growing (and
-	// copying) a slice of a few hundred thousand large structs.
+	// copying) a slice of a few hundred thousand large structs. The headroom
+	// is for the long-closed link ends added below, usually far fewer.
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM issues`+recent, args...).Scan(&n); err != nil {
 		return nil, fmt.Errorf("counting issues to load: %w", err)
 	}
 	in := make(interner)
-	issues, err := queryIssues(ctx, tx, in, issueQuery{where: recent, args: args, sizeHint: n})
+	issues, err := queryIssues(ctx, tx, in, issueQuery{where: recent, args: args, sizeHint: n + n/16})
 	if err != nil {
 		return nil, fmt.Errorf("loading issues: %w", err)
 	}
@@ -147,6 +148,13 @@ func attachLinks(ctx context.Context, tx *sql.Tx, in interner, issues []model.Is
 			continue
 		}
 		ol.link.Type, ol.link.Origin, ol.link.RawType = model.LinkType(in.get(typ)), model.Origin(in.get(origin)), in.get(rawType)
+		// Ends that are loaded issues share their key's string.
+		if i, ok := index[ol.link.From]; ok {
+			ol.link.From = issues[i].Key
+		}
+		if i, ok := index[ol.link.To]; ok {
+			ol.link.To = issues[i].Key
+		}
 		links = append(links, ol)
 	}
 	if err := rows.Err(); err != nil {
