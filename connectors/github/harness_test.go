@@ -2,6 +2,7 @@ package github
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"slices"
 	"sort"
@@ -24,6 +25,9 @@ type env struct {
 	sim   *githubsim.Server
 	src   *Source
 	store *memStore
+	// afterResponse, when set, runs after each response arrives, before the
+	// client sees it: a way to change the data between two pages.
+	afterResponse func(*http.Request)
 }
 
 func newEnv(t *testing.T, repos []string, edit ...func(*config.Source)) *env {
@@ -36,16 +40,26 @@ func newEnv(t *testing.T, repos []string, edit ...func(*config.Source)) *env {
 	for _, f := range edit {
 		f(&cfg)
 	}
+	e := &env{sim: sim, store: newMemStore()}
+	base := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err == nil && e.afterResponse != nil {
+			e.afterResponse(req)
+		}
+		return resp, err
+	})
 	src, err := New(cfg, Options{
-		Status:   config.GitHubStatus{InProgressLabels: []string{"in progress"}, BlockedLabels: []string{"blocked"}},
-		Priority: map[string]int{"P1": 1, "P2": 2, "P3": 3},
-		Now:      sim.Now,
-		Backoff:  time.Millisecond,
+		Status:    config.GitHubStatus{InProgressLabels: []string{"in progress"}, BlockedLabels: []string{"blocked"}},
+		Priority:  map[string]int{"P1": 1, "P2": 2, "P3": 3},
+		Now:       sim.Now,
+		Backoff:   time.Millisecond,
+		Transport: base,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{sim: sim, src: src, store: newMemStore()}
+	e.src = src
+	return e
 }
 
 // addRepo creates owner/name with n issues updated one minute apart, the

@@ -65,68 +65,113 @@ func (s *Source) syncRepo(ctx context.Context, r repoName, raw string, emit func
 	if err != nil {
 		return false, err
 	}
-	since := old.Updated.Add(-s.src.Overlap.D())
-	if old.Updated.IsZero() {
-		since = time.Time{}
-	}
-	etag := ""
-	if old.ETag != "" && !old.ETagSince.After(since) {
-		since, etag = old.ETagSince, old.ETag
-	}
-	// Issues before keep were committed already; a wider since (to reuse an
-	// ETag) re-reads them only to compare.
-	keep := old.Updated.Add(-s.src.Overlap.D())
-	next := old
-	next.ETag, next.ETagSince = "", time.Time{}
-	var prevLast time.Time
-	complete = since.IsZero()
-	present := []string{}
+	l := s.newListing(old)
 	for page := 1; ; {
-		items, resp, err := s.listPage(ctx, r, since, page, etag)
+		items, resp, err := s.listPage(ctx, r, l.since, page, l.etag)
 		if notModified(resp) {
+			s.log.Debug("repository unchanged", "repo", r.String())
 			return false, nil
 		}
 		if err != nil {
 			return false, err
 		}
-		var issues []model.Issue
-		for _, it := range items {
-			next.Updated = maxTime(next.Updated, it.GetUpdatedAt().Time)
-			if it.IsPullRequest() {
-				continue
-			}
-			if complete {
-				present = append(present, model.GitHubKey(r.owner, r.name, it.GetNumber()))
-			}
-			if !old.Updated.IsZero() && it.GetUpdatedAt().Before(keep) {
-				continue
-			}
-			is, err := s.issue(ctx, r, &it)
-			if err != nil {
-				return false, err
-			}
-			issues = append(issues, is)
+		issues, err := s.pageIssues(ctx, r, l, items)
+		if err != nil {
+			return false, err
 		}
 		last := resp.NextPage == 0
 		if last {
-			next.ETag, next.ETagSince = reusableETag(resp.Header.Get("ETag"), items, page, since, prevLast,
-				next.Updated.Add(-s.src.Overlap.D()))
+			l.finish(resp.Header.Get("ETag"), items, page, s.src.Overlap.D())
 		}
 		if len(items) > 0 {
-			prevLast = items[len(items)-1].GetUpdatedAt().Time
+			l.prevLast = items[len(items)-1].GetUpdatedAt().Time
 		}
-		b := model.Batch{Source: s.src.Name, Issues: issues, Cursors: map[string]string{r.scope(): next.String()}}
-		if last && complete {
-			b.Present = &model.KeySet{Prefix: r.prefix(), Keys: present}
+		b := model.Batch{Source: s.src.Name, Issues: issues, Cursors: map[string]string{r.scope(): l.next.String()}}
+		if last && l.complete {
+			b.Present = &model.KeySet{Prefix: r.prefix(), Keys: l.present}
 		}
 		if err := emit(ctx, b); err != nil {
 			return false, err
 		}
 		if last {
-			return complete, nil
+			return l.complete, nil
 		}
 		page = resp.NextPage
 	}
+}
+
+// listing is the state of one repository's listing.
+type listing struct {
+	old, next cursor
+	since     time.Time // the listing's since (zero: none)
+	etag      string    // If-None-Match for page 1
+	keep      time.Time // items updated before it were committed already
+	complete  bool      // listing everything: present is every key
+	present   []string
+	seen      map[int]time.Time // number → updated_at when first listed
+	rewind    time.Time         // earliest first sight of an item listed twice
+	prevLast  time.Time         // updated_at of the previous page's last item
+}
+
+func (s *Source) newListing(old cursor) *listing {
+	overlap := s.src.Overlap.D()
+	l := &listing{old: old, next: cursor{Updated: old.Updated}, seen: map[int]time.Time{}, present: []string{}}
+	if !old.Updated.IsZero() {
+		l.since, l.keep = old.Updated.Add(-overlap), old.Updated.Add(-overlap)
+	}
+	// A wider since that reuses an ETag re-reads committed issues only to
+	// compare; keep skips them.
+	if old.ETag != "" && !old.ETagSince.After(l.since) {
+		l.since, l.etag = old.ETagSince, old.ETag
+	}
+	l.complete = l.since.IsZero()
+	return l
+}
+
+// pageIssues converts the issues of one listed page that need emitting.
+//
+// Offset paging shifts under concurrent edits: an issue edited after its
+// page was read moves to the end, and the item that followed the page
+// boundary slides onto the page already read, unseen. Such an issue shows
+// up twice; the listing then rewinds the cursor to its first sighting, from
+// where the next round re-reads whatever slid.
+func (s *Source) pageIssues(ctx context.Context, r repoName, l *listing, items []item) ([]model.Issue, error) {
+	var issues []model.Issue
+	for _, it := range items {
+		n, updated := it.GetNumber(), it.GetUpdatedAt().Time
+		if first, ok := l.seen[n]; ok && (l.rewind.IsZero() || first.Before(l.rewind)) {
+			l.rewind = first
+		} else if !ok {
+			l.seen[n] = updated
+		}
+		l.next.Updated = maxTime(l.next.Updated, updated)
+		if it.IsPullRequest() {
+			continue
+		}
+		if l.complete {
+			l.present = append(l.present, model.GitHubKey(r.owner, r.name, n))
+		}
+		if !l.keep.IsZero() && updated.Before(l.keep) {
+			continue
+		}
+		is, err := s.issue(ctx, r, &it)
+		if err != nil {
+			return nil, err
+		}
+		issues = append(issues, is)
+	}
+	return issues, nil
+}
+
+// finish sets the final cursor from the last page: its ETag for reuse, or a
+// rewind when the listing shifted under edits.
+func (l *listing) finish(etag string, items []item, page int, overlap time.Duration) {
+	if !l.rewind.IsZero() {
+		l.next.Updated = l.rewind.Add(overlap) // read again from rewind, overlap included
+		l.complete = false
+		return
+	}
+	l.next.ETag, l.next.ETagSince = reusableETag(etag, items, page, l.since, l.prevLast, l.next.Updated.Add(-overlap))
 }
 
 // reusableETag returns the ETag of the last page listed and the since for

@@ -2,6 +2,7 @@ package github
 
 import (
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -354,5 +355,28 @@ func TestNewRejectsBadSources(t *testing.T) {
 		if err == nil || err.Error() != tt.want {
 			t.Errorf("New(%+v) error = %v, want %q", tt.src, err, tt.want)
 		}
+	}
+}
+
+// TestEditDuringPagingIsCaughtNextRound edits an issue already listed while
+// the next page is being asked for: offset paging then skips one issue, and
+// the next round must bring it in.
+func TestEditDuringPagingIsCaughtNextRound(t *testing.T) {
+	e := newEnv(t, []string{"acme/core"})
+	e.addRepo(t, "acme/core", 250)
+	e.sim.Advance(time.Hour)
+	e.afterResponse = func(req *http.Request) {
+		if req.URL.Query().Get("page") == "" && strings.HasSuffix(req.URL.Path, "/issues") {
+			e.afterResponse = nil
+			must(t, e.sim.Touch(ref("acme/core", 1)))
+		}
+	}
+	e.mustSync(t)
+	if got := len(e.store.issues); got != 199 {
+		t.Fatalf("first round stored %d issues, want 199 (one slid past a page boundary)", got)
+	}
+	e.mustSync(t)
+	if got := len(e.store.issues); got != 200 {
+		t.Errorf("second round stored %d issues, want all 200", got)
 	}
 }
