@@ -24,7 +24,8 @@ func plantIdle(p *planter) {
 	p.miss(analysis.RuleIdle, k, "closed 30 days ago")
 }
 
-// plantChurning plants Jira cases only: GitHub has no field-edit history.
+// plantChurning plants Jira cases (field edits and comments in the
+// changelog) and GitHub ones (comments after the in-progress label).
 func plantChurning(p *planter) {
 	d := p.progress(tCore, "Stabilise the rate limiter", 20, 0)
 	d.created = p.ago(40)
@@ -50,6 +51,15 @@ func plantChurning(p *planter) {
 	}
 	_, k = p.jr(tCore, d)
 	p.miss(analysis.RuleChurning, k, "8 edits, but moved to in progress 10 days ago")
+
+	d = p.progress(tMob, "Flaky login on older phones", 20, 1)
+	d.comments = []time.Time{p.ago(12), p.ago(10), p.ago(7), p.ago(5), p.ago(3), p.ago(1)}
+	_, k = p.gh(tMob, d)
+	p.hit(analysis.RuleChurning, k, "labelled in progress 20 days ago, 6 comments in the last 14")
+	d = p.progress(tMob, "Slow cold start", 20, 1)
+	d.comments = []time.Time{p.ago(19), p.ago(17), p.ago(15), p.ago(9), p.ago(5), p.ago(2), p.ago(1)}
+	_, k = p.gh(tMob, d)
+	p.miss(analysis.RuleChurning, k, "labelled in progress 20 days ago, 7 comments but only 4 in the last 14")
 }
 
 func plantUnowned(p *planter) {
