@@ -87,6 +87,7 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f *Fault, to
 		writeError(w, http.StatusTooManyRequests,
 			"You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", docsSecondary)
 	case FaultBadGateway:
+		s.writeRate(w.Header(), token)
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(http.StatusBadGateway)
 		_, _ = w.Write([]byte("<html><body><h1>502 Bad Gateway</h1></body></html>\n"))

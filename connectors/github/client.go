@@ -29,9 +29,13 @@ type RateLimit struct {
 	Resource  string
 }
 
-// newClient builds the go-github client: oauth2 bearer auth over a transport
-// that records rate-limit headers, over httpapi's bounded, retrying transport
-// with GitHub's rate-limit policy, over base.
+// cacheEntries bounds the conditional-request cache of issue sub-resources.
+const cacheEntries = 2000
+
+// newClient builds the go-github client: oauth2 bearer auth, over the
+// conditional-request cache of issue sub-resources, over httpapi's bounded,
+// retrying transport with GitHub's rate-limit policy, over a transport that
+// records rate-limit headers, over base.
 func newClient(src config.Source, base http.RoundTripper, opts Options, rate *rateWatch) (*github.Client, error) {
 	token := src.Token.Reveal()
 	if token == "" {
@@ -43,7 +47,7 @@ func newClient(src config.Source, base http.RoundTripper, opts Options, rate *ra
 	retry.MaxWait = opts.MaxWait
 	hc := &http.Client{Transport: &oauth2.Transport{
 		Source: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token}),
-		Base:   retry,
+		Base:   newETagCache(retry, cacheEntries),
 	}}
 	c := github.NewClient(hc)
 	if src.URL != "" {

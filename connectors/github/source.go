@@ -175,7 +175,6 @@ func (s *Source) forEachRepo(ctx context.Context, repos []repoName, f func(conte
 		wg.Go(func() {
 			defer func() { <-sem }()
 			if err := f(ctx, r); err != nil {
-				s.log.Warn("repository sync failed", "repo", r.String(), "err", err)
 				mu.Lock()
 				errs = append(errs, err)
 				mu.Unlock()

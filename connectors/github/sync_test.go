@@ -380,3 +380,25 @@ func TestEditDuringPagingIsCaughtNextRound(t *testing.T) {
 		t.Errorf("second round stored %d issues, want all 200", got)
 	}
 }
+
+func TestUnchangedDependenciesOfAChangedIssueCostNoQuota(t *testing.T) {
+	e := newEnv(t, []string{"acme/core"}, func(s *config.Source) { s.Overlap = 0 })
+	e.addRepo(t, "acme/core", 10)
+	must(t, e.sim.AddBlockedBy(ref("acme/core", 1), ref("acme/core", 2)))
+	must(t, e.sim.AddSubIssue(ref("acme/core", 1), ref("acme/core", 3)))
+	e.mustSync(t)
+	e.sim.Advance(time.Hour)
+	must(t, e.sim.Touch(ref("acme/core", 1)))
+	e.sim.ResetStats()
+
+	bs := e.mustSync(t)
+	if diff := cmp.Diff([]string{"github:acme/core#1"}, emittedKeys(bs)); diff != "" {
+		t.Fatalf("emitted (-want +got):\n%s", diff)
+	}
+	if got := len(e.store.issues["github:acme/core#1"].Links); got != 2 {
+		t.Errorf("core#1 has %d links after the re-sync, want its 2 (served from the cache)", got)
+	}
+	if st := e.sim.Stats(); st.QuotaUsed != 1 || st.NotModified != 2 {
+		t.Errorf("quota %d with %d not modified, want 1 (the listing) and 2 (blockers, sub-issues)", st.QuotaUsed, st.NotModified)
+	}
+}

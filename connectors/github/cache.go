@@ -1,0 +1,117 @@
+package github
+
+import (
+	"bytes"
+	"container/list"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// etagCache is a transport that makes GETs of an issue's sub-resources
+// (blockers, sub-issues, events, comments) conditional: it remembers the
+// ETag and body of the latest answers, sends If-None-Match, and turns a 304
+// — which costs no quota — back into the remembered 200. Listings are not
+// cached here: their ETags live in the cursors. It keeps at most max
+// entries, dropping the least recently used.
+type etagCache struct {
+	base http.RoundTripper
+	max  int
+
+	mu      sync.Mutex
+	order   *list.List // of *cached, most recently used first
+	entries map[string]*list.Element
+}
+
+// maxCachedBody is the largest body remembered.
+const maxCachedBody = 256 << 10
+
+type cached struct {
+	url  string
+	etag string
+	body []byte
+}
+
+func newETagCache(base http.RoundTripper, max int) *etagCache {
+	return &etagCache{base: base, max: max, order: list.New(), entries: map[string]*list.Element{}}
+}
+
+// cacheable reports whether req is a GET of /…/issues/{n}/{something}
+// without a caller's own If-None-Match.
+func cacheable(req *http.Request) bool {
+	if req.Method != http.MethodGet || req.Header.Get("If-None-Match") != "" {
+		return false
+	}
+	_, rest, ok := strings.Cut(req.URL.Path, "/issues/")
+	if !ok {
+		return false
+	}
+	num, sub, ok := strings.Cut(rest, "/")
+	_, err := strconv.Atoi(num)
+	return ok && err == nil && sub != ""
+}
+
+func (c *etagCache) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !cacheable(req) {
+		return c.base.RoundTrip(req)
+	}
+	key := req.URL.String()
+	hit := c.get(key)
+	if hit != nil {
+		req = req.Clone(req.Context())
+		req.Header.Set("If-None-Match", hit.etag)
+	}
+	resp, err := c.base.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case resp.StatusCode == http.StatusNotModified && hit != nil:
+		resp.Body.Close()
+		resp.StatusCode, resp.Status = http.StatusOK, "200 OK"
+		resp.Body = io.NopCloser(bytes.NewReader(hit.body))
+		resp.ContentLength = int64(len(hit.body))
+		resp.Header.Del("Content-Length")
+	case resp.StatusCode == http.StatusOK && resp.Header.Get("ETag") != "":
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		if len(body) <= maxCachedBody && json.Valid(body) { // never remember a truncated answer
+			c.put(&cached{url: key, etag: resp.Header.Get("ETag"), body: body})
+		}
+	}
+	return resp, nil
+}
+
+func (c *etagCache) get(key string) *cached {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.entries[key]
+	if !ok {
+		return nil
+	}
+	c.order.MoveToFront(el)
+	return el.Value.(*cached)
+}
+
+func (c *etagCache) put(e *cached) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.entries[e.url]; ok {
+		el.Value = e
+		c.order.MoveToFront(el)
+		return
+	}
+	c.entries[e.url] = c.order.PushFront(e)
+	for c.order.Len() > c.max {
+		oldest := c.order.Back()
+		c.order.Remove(oldest)
+		delete(c.entries, oldest.Value.(*cached).url)
+	}
+}
