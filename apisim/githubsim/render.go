@@ -283,19 +283,11 @@ func (s *Server) renderIssue(u urls, r *repo, ms []*milestoneJSON, is *issue) is
 }
 
 // dependencies summarises is's blockers (open ones in BlockedBy, all in
-// TotalBlockedBy) and how many issues name it as a blocker.
+// TotalBlockedBy) and how many issues name it as a blocker (both Blocking
+// and TotalBlocking: the server does not track which of those are open).
 func (s *Server) dependencies(r *repo, is *issue) dependenciesJSON {
 	var d dependenciesJSON
-	for _, b := range is.BlockedBy {
-		_, bi, ok := s.live(b)
-		if !ok {
-			continue
-		}
-		d.TotalBlockedBy++
-		if bi.State == "open" {
-			d.BlockedBy++
-		}
-	}
+	d.TotalBlockedBy, d.BlockedBy = s.countLive(is.BlockedBy, "open")
 	d.TotalBlocking = s.blocking[IssueRef{Repo: r.fullName(), Number: is.Number}.key()]
 	d.Blocking = d.TotalBlocking
 	return d
@@ -303,20 +295,25 @@ func (s *Server) dependencies(r *repo, is *issue) dependenciesJSON {
 
 func (s *Server) subIssues(is *issue) subIssuesJSON {
 	var d subIssuesJSON
-	for _, c := range is.SubIssues {
-		_, ci, ok := s.live(c)
-		if !ok {
-			continue
-		}
-		d.Total++
-		if ci.State == "closed" {
-			d.Completed++
-		}
-	}
+	d.Total, d.Completed = s.countLive(is.SubIssues, "closed")
 	if d.Total > 0 {
 		d.PercentCompleted = 100 * d.Completed / d.Total
 	}
 	return d
+}
+
+// countLive counts the existing issues among refs, and those of them in
+// state; callers hold s.mu.
+func (s *Server) countLive(refs []IssueRef, state string) (total, inState int) {
+	for _, ref := range refs {
+		if _, is, ok := s.live(ref); ok {
+			total++
+			if is.State == state {
+				inState++
+			}
+		}
+	}
+	return total, inState
 }
 
 func (u urls) comment(r *repo, is *issue, c Comment) commentJSON {
