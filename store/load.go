@@ -50,8 +50,17 @@ func (s *Store) LoadIssues(ctx context.Context, closedSince time.Time) ([]model.
 	if err := attachLinks(ctx, tx, in, issues, index, selectLinks); err != nil {
 		return nil, fmt.Errorf("loading links: %w", err)
 	}
-	ends := missingEnds(issues, index)
-	for chunk := range slices.Chunk(ends, inChunk) {
+	if issues, err = addLinkEnds(ctx, tx, in, issues, index); err != nil {
+		return nil, err
+	}
+	sortByKey(issues)
+	return issues, nil
+}
+
+// addLinkEnds appends to issues, with their links, the stored issues at ends
+// of their links that are not among them yet.
+func addLinkEnds(ctx context.Context, tx *sql.Tx, in interner, issues []model.Issue, index map[string]int) ([]model.Issue, error) {
+	for chunk := range slices.Chunk(missingEnds(issues, index), inChunk) {
 		list, keys := inList(chunk)
 		more, err := queryIssues(ctx, tx, in, issueQuery{where: ` WHERE issues.key IN ` + list, args: keys})
 		if err != nil {
@@ -65,7 +74,6 @@ func (s *Store) LoadIssues(ctx context.Context, closedSince time.Time) ([]model.
 			return nil, fmt.Errorf("loading links of linked issues: %w", err)
 		}
 	}
-	sortByKey(issues)
 	return issues, nil
 }
 
