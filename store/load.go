@@ -185,14 +185,23 @@ func attachLinks(ctx context.Context, tx *sql.Tx, in interner, issues []model.Is
 }
 
 // sortByKey sorts issues by key, moving each (large) issue once: it sorts
-// positions, then applies that permutation cycle by cycle.
+// (key, position) pairs, compact in memory, then applies that permutation
+// cycle by cycle.
 func sortByKey(issues []model.Issue) {
-	perm := make([]int, len(issues))
-	for i := range perm {
-		perm[i] = i
+	type keyPos struct {
+		key string
+		pos int
 	}
-	slices.SortFunc(perm, func(a, b int) int { return strings.Compare(issues[a].Key, issues[b].Key) })
+	sorted := make([]keyPos, len(issues))
+	for i := range issues {
+		sorted[i] = keyPos{issues[i].Key, i}
+	}
+	slices.SortFunc(sorted, func(a, b keyPos) int { return strings.Compare(a.key, b.key) })
 	// perm[i] is the position that holds what belongs at i.
+	perm := make([]int, len(issues))
+	for i, kp := range sorted {
+		perm[i] = kp.pos
+	}
 	for start := range perm {
 		if perm[start] == start {
 			continue
