@@ -6,8 +6,8 @@
 // The schema lives in embedded SQL migrations written to carry over to
 // Postgres: TEXT, BIGINT and INTEGER columns only, upserts as
 // INSERT … ON CONFLICT … DO UPDATE, times as BIGINT unix milliseconds UTC
-// (NULL for the zero time), lists as JSON TEXT (NULL when empty). Times read
-// back are in UTC and carry millisecond precision.
+// (NULL for the zero time), lists as JSON TEXT (NULL when empty, read back as
+// nil). Times read back are in UTC and carry millisecond precision.
 package store
 
 import (
