@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/batonhq/baton/analysis"
+	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/store"
+)
+
+func newFindingsCmd(g *globals) *cobra.Command {
+	var asJSON bool
+	var team, rule string
+	cmd := &cobra.Command{
+		Use:   "findings",
+		Short: "List stalled and misaligned work found in the synced data",
+		Long: `Analyse the issues in the store (no network calls) and print the findings:
+a table by default, or with --json the array of findings (the stable contract:
+kind, rule, issue, team, related, related_teams, severity, since, summary,
+next_step).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			r, err := analyseStore(cmd.Context(), g)
+			if err != nil {
+				return err
+			}
+			fs, err := analysis.Filter(r.Findings, team, rule)
+			if err != nil {
+				return &usageError{fmt.Errorf("--rule: %w", err)}
+			}
+			if asJSON {
+				return analysis.WriteJSON(cmd.OutOrStdout(), fs)
+			}
+			return analysis.WriteTable(cmd.OutOrStdout(), fs)
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().StringVar(&team, "team", "", "only findings of this team")
+	cmd.Flags().StringVar(&rule, "rule", "", "only findings of this rule")
+	return cmd
+}
+
+func newDepsCmd(g *globals) *cobra.Command {
+	var opts analysis.DepsOptions
+	var format string
+	cmd := &cobra.Command{
+		Use:   "deps",
+		Short: "Print the cross-team dependency graph (Graphviz, Mermaid or JSON)",
+		Long: `Print the blocking dependencies among synced issues: teams as clusters,
+blocked and stalled issues marked, findings on the edges. The dot output
+renders with Graphviz ('baton deps | dot -Tsvg > deps.svg'), the mermaid
+output in any Mermaid renderer.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			switch format {
+			case "dot", "mermaid", "json":
+			default:
+				return usagef("--format: %q is not dot, mermaid or json", format)
+			}
+			r, err := analyseStore(cmd.Context(), g)
+			if err != nil {
+				return err
+			}
+			return analysis.WriteDeps(cmd.OutOrStdout(), r, format, opts)
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "dot", "dot, mermaid or json")
+	cmd.Flags().StringVar(&opts.Team, "team", "", "only edges touching this team")
+	cmd.Flags().BoolVar(&opts.CrossTeamOnly, "cross-team-only", false, "only edges between different teams")
+	return cmd
+}
+
+// analyseStore runs one analysis over the store named in the configuration.
+func analyseStore(ctx context.Context, g *globals) (*analysis.Report, error) {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	return analyseWith(ctx, cfg, time.Now())
+}
+
+func analyseWith(ctx context.Context, cfg *config.Config, now time.Time) (*analysis.Report, error) {
+	st, err := store.Open(ctx, cfg.Storage.Path)
+	if err != nil {
+		return nil, fmt.Errorf("opening store: %w", err)
+	}
+	defer st.Close()
+	return analyseStored(ctx, st, cfg, now)
+}
+
+// analyseStored analyses what st holds: open issues and those closed within
+// closedWindow (plus the ends of their links).
+func analyseStored(ctx context.Context, st *store.Store, cfg *config.Config, now time.Time) (*analysis.Report, error) {
+	issues, err := st.LoadIssues(ctx, now.Add(-closedWindow))
+	if err != nil {
+		return nil, fmt.Errorf("loading issues for analysis: %w", err)
+	}
+	return analysis.Analyze(analysis.Input{Issues: issues, Teams: cfg.Teams, Rules: cfg.Rules, Now: now}), nil
+}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	stdsync "sync"
+	"time"
+
+	"golang.org/x/term"
+
+	batonsync "github.com/batonhq/baton/sync"
+)
+
+// progressView shows how far each source's sync has got: on a terminal as
+// live lines redrawn in place, elsewhere as an occasional log line.
+type progressView struct {
+	mu       stdsync.Mutex
+	w        io.Writer
+	tty      bool
+	log      *slog.Logger
+	order    []string
+	state    map[string]batonsync.Progress
+	drawn    int
+	lastDraw time.Time
+	lastLog  map[string]time.Time
+}
+
+func newProgressView(w io.Writer, log *slog.Logger) *progressView {
+	tty := false
+	if f, ok := w.(*os.File); ok {
+		tty = term.IsTerminal(int(f.Fd()))
+	}
+	return &progressView{w: w, tty: tty, log: log, state: map[string]batonsync.Progress{}, lastLog: map[string]time.Time{}}
+}
+
+// update records a committed page; it is safe for concurrent use.
+func (v *progressView) update(p batonsync.Progress) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if _, ok := v.state[p.Source]; !ok {
+		v.order = append(v.order, p.Source)
+	}
+	v.state[p.Source] = p
+	now := time.Now()
+	if !v.tty {
+		if now.Sub(v.lastLog[p.Source]) >= 5*time.Second {
+			v.lastLog[p.Source] = now
+			v.log.Info("sync progress", "source", p.Source, "pages", p.Pages, "issues", p.Issues,
+				"requests", p.Requests, "quota_left", p.QuotaLeft, "elapsed", now.Sub(p.Started).Round(time.Second))
+		}
+		return
+	}
+	if now.Sub(v.lastDraw) < 100*time.Millisecond {
+		return
+	}
+	v.lastDraw = now
+	v.draw(now)
+}
+
+// finish draws the final state once more and leaves the cursor below it.
+func (v *progressView) finish() {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.tty && len(v.order) > 0 {
+		v.draw(time.Now())
+	}
+}
+
+func (v *progressView) draw(now time.Time) {
+	if v.drawn > 0 {
+		fmt.Fprintf(v.w, "\x1b[%dA", v.drawn)
+	}
+	for _, name := range v.order {
+		p := v.state[name]
+		quota := "quota n/a"
+		if p.QuotaLeft >= 0 {
+			quota = fmt.Sprintf("quota left %d", p.QuotaLeft)
+		}
+		elapsed := now.Sub(p.Started)
+		rate := 0.0
+		if s := elapsed.Seconds(); s > 0 {
+			rate = float64(p.Issues) / s
+		}
+		fmt.Fprintf(v.w, "\x1b[2K  %-16s %5d pages %8d issues %6d requests  %s  %6.0f issues/s  %s\n",
+			name, p.Pages, p.Issues, p.Requests, quota, rate, elapsed.Round(time.Second))
+	}
+	v.drawn = len(v.order)
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/spf13/cobra"
+)
+
+func newSyncCmd(g *globals) *cobra.Command {
+	var once bool
+	var parallel int
+	cmd := &cobra.Command{
+		Use:   "sync --once",
+		Short: "Sync every source once, then analyse",
+		Long: `Sync every configured source once (sources in parallel, bounded by
+--parallel), then run one analysis. Exits 0 when every source succeeded and
+1 when any failed, with one line per failed source on stderr.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !once {
+				return usagef("sync runs one pass and needs --once; use 'baton serve' to keep syncing")
+			}
+			cfg, err := g.loadConfig()
+			if err != nil {
+				return err
+			}
+			d, err := openDaemon(cmd.Context(), cfg, g.logger)
+			if err != nil {
+				return err
+			}
+			defer d.close()
+			view := newProgressView(cmd.ErrOrStderr(), g.logger)
+			d.engine.OnProgress = view.update
+			failed := d.engine.RunOnce(cmd.Context(), parallel)
+			view.finish()
+			r, aerr := d.analyze(cmd.Context())
+			if aerr != nil {
+				return aerr
+			}
+			names := make([]string, 0, len(failed))
+			for n := range failed {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			for _, n := range names {
+				fmt.Fprintf(cmd.ErrOrStderr(), "baton: source %s failed: %v\n", n, failed[n])
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "synced %d sources (%d failed); %d issues analysed, %d findings\n",
+				len(d.engine.Sources()), len(failed), len(r.Issues), len(r.Findings))
+			if len(failed) > 0 {
+				return &failedError{}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&once, "once", false, "sync every source once and exit")
+	cmd.Flags().IntVar(&parallel, "parallel", 4, "sources synced at the same time")
+	return cmd
+}
