@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net"
 	"strconv"
@@ -32,11 +33,21 @@ type Mailer struct {
 	opts []mail.Option
 }
 
+// MailerOption adjusts a Mailer beyond what the configuration says.
+type MailerOption func(*[]mail.Option)
+
+// WithTLSConfig makes the Mailer verify the server (starttls and tls modes)
+// with tc instead of the system's roots and the host name, e.g. to trust a
+// private CA.
+func WithTLSConfig(tc *tls.Config) MailerOption {
+	return func(opts *[]mail.Option) { *opts = append(*opts, mail.WithTLSConfig(tc)) }
+}
+
 // NewMailer checks the SMTP settings and prepares a Mailer; it makes no
 // connection. SMTP AUTH (PLAIN or LOGIN, whichever the server offers) is used
 // only when a username is set; go-mail refuses to send a password over a
 // connection without TLS unless the server is localhost.
-func NewMailer(c config.SMTP) (*Mailer, error) {
+func NewMailer(c config.SMTP, options ...MailerOption) (*Mailer, error) {
 	if c.Host == "" {
 		return nil, fmt.Errorf("rollup.smtp.host is empty")
 	}
@@ -72,6 +83,9 @@ func NewMailer(c config.SMTP) (*Mailer, error) {
 			mail.WithOpportunisticSMTPAuth(mail.SMTPAuthPlain, mail.SMTPAuthLogin),
 			mail.WithUsername(c.Username),
 			mail.WithPassword(c.Password.Reveal()))
+	}
+	for _, o := range options {
+		o(&opts)
 	}
 	return &Mailer{host: c.Host, addr: net.JoinHostPort(c.Host, strconv.Itoa(port)), opts: opts}, nil
 }

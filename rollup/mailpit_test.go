@@ -71,9 +71,10 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-// startMailpit runs Mailpit on free ports, accepting any or no SMTP AUTH
-// without TLS, and waits until both its SMTP and HTTP sides answer.
-func startMailpit(t *testing.T) *mailpit {
+// startMailpit runs Mailpit on free ports, accepting any or no SMTP AUTH,
+// and waits until both its SMTP and HTTP sides answer. Without extra flags
+// (TLS ones) it speaks plain SMTP and takes PLAIN/LOGIN AUTH over it.
+func startMailpit(t *testing.T, extra ...string) *mailpit {
 	t.Helper()
 	bin := findMailpit(t)
 	m := &mailpit{smtpPort: freePort(t)}
@@ -84,14 +85,19 @@ func startMailpit(t *testing.T) *mailpit {
 		"--smtp", net.JoinHostPort("127.0.0.1", strconv.Itoa(m.smtpPort)),
 		"--listen", httpAddr,
 		"--database", filepath.Join(t.TempDir(), "mailpit.db"),
-		"--smtp-auth-accept-any", "--smtp-auth-allow-insecure",
+		"--smtp-auth-accept-any",
 		"--smtp-disable-rdns", "--disable-version-check", "--quiet")
+	if len(extra) == 0 {
+		extra = []string{"--smtp-auth-allow-insecure"}
+	}
+	cmd.Args = append(cmd.Args, extra...)
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting %s: %v", bin, err)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	exited := make(chan struct{})
+	var waitErr error
+	go func() { waitErr = cmd.Wait(); close(exited) }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
 		<-exited
@@ -99,8 +105,8 @@ func startMailpit(t *testing.T) *mailpit {
 	deadline := time.Now().Add(30 * time.Second)
 	for !m.ready() {
 		select {
-		case err := <-exited:
-			t.Fatalf("mailpit exited (%v):\n%s", err, out.String())
+		case <-exited:
+			t.Fatalf("mailpit exited (%v):\n%s", waitErr, out.String())
 		case <-time.After(50 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
