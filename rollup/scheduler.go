@@ -42,8 +42,8 @@ type Scheduler struct {
 	report   func() *analysis.Report
 	log      *slog.Logger
 
-	OnSent     func(n int, at time.Time) // n rollups went out at at
-	OnFailed   func()                    // once per rollup that failed to go out
+	OnSent     func(n int, at time.Time) // n rollups went out at at; may be nil
+	OnFailed   func()                    // once per rollup that failed to go out; may be nil
 	Clock      Clock
 	RetryBase  time.Duration // first wait after a failure; doubles up to RetryMax
 	RetryMax   time.Duration
@@ -59,7 +59,7 @@ func NewScheduler(cfg *config.Config, sender *Sender, report func() *analysis.Re
 	}
 	return &Scheduler{
 		sender: sender, schedule: sched, report: report, log: log,
-		OnSent: func(int, time.Time) {}, OnFailed: func() {}, Clock: realClock{},
+		Clock:     realClock{},
 		RetryBase: DefaultRetryBase, RetryMax: DefaultRetryMax, ReportPoll: DefaultReportPoll,
 	}, nil
 }
@@ -84,15 +84,22 @@ func (s *Scheduler) SendDue(ctx context.Context, r *analysis.Report) (sent, fail
 		if ok {
 			sent++
 		}
+		if ctx.Err() != nil {
+			break // shutting down: not a failed send
+		}
 		if err != nil {
 			failed++
-			s.OnFailed()
+			if s.OnFailed != nil {
+				s.OnFailed()
+			}
 			s.log.Error("rollup not sent", "group", g.Name, "err", err)
 		}
 	}
 	if sent > 0 {
-		s.OnSent(sent, now)
 		s.log.Info("rollups sent", "count", sent, "week", s.sender.Week(now).String())
+		if s.OnSent != nil {
+			s.OnSent(sent, now)
+		}
 	}
 	return sent, failed
 }

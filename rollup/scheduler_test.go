@@ -236,3 +236,12 @@ func TestRunWaitsUntilTheNextTick(t *testing.T) {
 		t.Errorf("at the tick: transport sent %d, hook counted %d; want 3", tr.sent(), h.sent)
 	}
 }
+
+func TestSendDueStopsQuietlyOnShutdown(t *testing.T) {
+	s, h := newTestScheduler(t, newMemLedger(), &fakeTransport{failing: true}, newFakeClock(now), snapshot)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if sent, failed := s.SendDue(ctx, snapshot()); sent != 0 || failed != 0 || h.failed != 0 {
+		t.Errorf("after shutdown: sent %d, failed %d, hook counted %d failures; want nothing", sent, failed, h.failed)
+	}
+}
