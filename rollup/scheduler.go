@@ -51,8 +51,12 @@ type Scheduler struct {
 }
 
 // NewScheduler returns a Scheduler sending through sender on cfg's schedule,
-// with the latest snapshot from report (nil until the first analysis).
+// with the latest snapshot from report (nil until the first analysis); log
+// may be nil.
 func NewScheduler(cfg *config.Config, sender *Sender, report func() *analysis.Report, log *slog.Logger) (*Scheduler, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	sched, err := cron.ParseStandard(cfg.Rollup.Schedule)
 	if err != nil {
 		return nil, fmt.Errorf("rollup.schedule %q: %w", cfg.Rollup.Schedule, err)
