@@ -116,13 +116,17 @@ func startMailpit(t *testing.T, extra ...string) *mailpit {
 	return m
 }
 
+// probe bounds each request to Mailpit: a port picked by freePort can be taken
+// by another process before Mailpit binds it, and a stranger may never answer.
+var probe = &http.Client{Timeout: 2 * time.Second}
+
 func (m *mailpit) ready() bool {
-	c, err := net.Dial("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(m.smtpPort)))
+	c, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(m.smtpPort)), 2*time.Second)
 	if err != nil {
 		return false
 	}
 	c.Close()
-	resp, err := http.Get(m.api + "/readyz")
+	resp, err := probe.Get(m.api + "/readyz")
 	if err != nil {
 		return false
 	}
@@ -155,7 +159,7 @@ type message struct {
 
 func (m *mailpit) get(t *testing.T, path string, v any) []byte {
 	t.Helper()
-	resp, err := http.Get(m.api + path)
+	resp, err := probe.Get(m.api + path)
 	if err != nil {
 		t.Fatal(err)
 	}
