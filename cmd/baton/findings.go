@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -24,7 +25,14 @@ kind, rule, issue, team, related, related_teams, severity, since, summary,
 next_step).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := analyseStore(cmd.Context(), g)
+			cfg, err := g.loadConfig()
+			if err != nil {
+				return err
+			}
+			if err := checkTeam(cfg, team); err != nil {
+				return err
+			}
+			r, err := analyseWith(cmd.Context(), cfg, time.Now())
 			if err != nil {
 				return err
 			}
@@ -72,6 +80,22 @@ output in any Mermaid renderer.`,
 	cmd.Flags().StringVar(&opts.Team, "team", "", "only edges touching this team")
 	cmd.Flags().BoolVar(&opts.CrossTeamOnly, "cross-team-only", false, "only edges between different teams")
 	return cmd
+}
+
+// checkTeam makes a --team naming no configured team a usage error (exit 2),
+// so a typo is not mistaken for a team with nothing to report.
+func checkTeam(cfg *config.Config, team string) error {
+	if team == "" {
+		return nil
+	}
+	names := make([]string, 0, len(cfg.Teams))
+	for _, t := range cfg.Teams {
+		if t.Name == team {
+			return nil
+		}
+		names = append(names, t.Name)
+	}
+	return usagef("--team: no team %q in the configuration (teams: %s)", team, strings.Join(names, ", "))
 }
 
 // analyseStore runs one analysis over the store named in the configuration.

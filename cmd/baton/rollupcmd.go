@@ -39,6 +39,9 @@ skipping any already sent this ISO week unless --force.`,
 			if err != nil {
 				return err
 			}
+			if err := checkTeam(cfg, team); err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			st, err := store.Open(ctx, cfg.Storage.Path)
 			if err != nil {
