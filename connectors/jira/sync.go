@@ -130,21 +130,22 @@ func (s *Source) search(ctx context.Context, jql string, fields []string, change
 	}
 	if s.cloud {
 		opts := &jira.SearchOptionsV2{MaxResults: size, Fields: fields}
+		extra := newExtraFields(fields)
 		for page := 1; ; page++ {
-			issues, resp, err := s.client.Issue.SearchV2JQLWithContext(ctx, jql, opts)
+			issues, res, resp, err := s.searchV2(ctx, jql, opts, extra)
 			if err != nil {
 				return s.searchError(op(page), resp, err)
 			}
 			if err := f(issues); err != nil {
 				return err
 			}
-			if resp.IsLast {
+			if res.IsLast {
 				return nil
 			}
-			if resp.NextPageToken == "" {
+			if res.NextPageToken == "" {
 				return fmt.Errorf("%s: the page is not the last but carries no nextPageToken", op(page))
 			}
-			opts.NextPageToken = resp.NextPageToken
+			opts.NextPageToken = res.NextPageToken
 		}
 	}
 	opts := &jira.SearchOptions{MaxResults: size, Fields: fields}
