@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -87,6 +88,8 @@ func (p *problems) jiraSource(s *Source, at func(string) string) {
 	}
 	if s.JQL == "" {
 		p.add(at("jql"), "is required for jira sources")
+	} else if strings.Contains(strings.ToUpper(s.JQL), "ORDER BY") {
+		p.add(at("jql"), "must not have an ORDER BY: baton orders by updated and key to page safely")
 	}
 	if len(s.Repos) > 0 {
 		p.add(at("repos"), "applies only to github sources")
