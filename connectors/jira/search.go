@@ -1,16 +1,12 @@
 package jira
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 
 	jira "github.com/andygrunwald/go-jira"
 )
@@ -19,28 +15,72 @@ import (
 // SearchV2JQL: go-jira's IssueFields.UnmarshalJSON decodes every issue twice,
 // the second time into a map of all its fields only to keep those it has no
 // struct field for (Unknowns). On a 100,000-issue sync that was 6 of the
-// connector's 14 CPU seconds. Here the fields are decoded once into
-// jira.IssueFields' own struct, and the requested fields it has no place for
-// (the sprint field) by a pass that allocates nothing for the others.
+// connector's 14 CPU seconds. Here a page is decoded in one pass into a
+// struct type made at run time for the requested fields: jira.IssueFields'
+// own fields, then one for each requested field it has no place for (the
+// sprint field), and copied from there into jira.Issue values.
 
-// plainFields is jira.IssueFields without its UnmarshalJSON.
-type plainFields jira.IssueFields
-
-type searchIssue struct {
-	ID     string          `json:"id"`
-	Key    string          `json:"key"`
-	Self   string          `json:"self"`
-	Fields json.RawMessage `json:"fields"`
+// pageDecoder decodes search pages asking for one list of fields.
+type pageDecoder struct {
+	page   reflect.Type // {Issues []{ID, Key, Self, Fields *fields}, NextPageToken, IsLast}
+	from   []int        // the jira.IssueFields field each leading field of fields is
+	extras []string     // the requested fields after them, by id
 }
 
+// Positions of the run-time types' fields.
+const (
+	pageIssues, pageNextToken, pageIsLast     = 0, 1, 2
+	issueID, issueKey, issueSelf, issueFields = 0, 1, 2, 3
+)
+
+func newPageDecoder(requested []string) *pageDecoder {
+	d := &pageDecoder{}
+	known := map[string]bool{"key": true}
+	var fields []reflect.StructField
+	ift := reflect.TypeFor[jira.IssueFields]()
+	for i := range ift.NumField() {
+		f := ift.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if !f.IsExported() || name == "-" {
+			continue
+		}
+		known[name] = true
+		fields = append(fields, reflect.StructField{Name: f.Name, Type: f.Type, Tag: f.Tag})
+		d.from = append(d.from, i)
+	}
+	for _, id := range requested {
+		if known[id] {
+			continue
+		}
+		known[id] = true
+		fields = append(fields, reflect.StructField{Name: "Extra" + strconv.Itoa(len(d.extras)),
+			Type: reflect.TypeFor[any](), Tag: reflect.StructTag(`json:` + strconv.Quote(id))})
+		d.extras = append(d.extras, id)
+	}
+	str := reflect.TypeFor[string]()
+	issue := reflect.StructOf([]reflect.StructField{
+		{Name: "ID", Type: str, Tag: `json:"id"`},
+		{Name: "Key", Type: str, Tag: `json:"key"`},
+		{Name: "Self", Type: str, Tag: `json:"self"`},
+		{Name: "Fields", Type: reflect.PointerTo(reflect.StructOf(fields)), Tag: `json:"fields"`},
+	})
+	d.page = reflect.StructOf([]reflect.StructField{
+		{Name: "Issues", Type: reflect.SliceOf(issue), Tag: `json:"issues"`},
+		{Name: "NextPageToken", Type: str, Tag: `json:"nextPageToken"`},
+		{Name: "IsLast", Type: reflect.TypeFor[bool](), Tag: `json:"isLast"`},
+	})
+	return d
+}
+
+// searchPageV2 is one page of the enhanced search.
 type searchPageV2 struct {
-	Issues        []searchIssue `json:"issues"`
-	NextPageToken string        `json:"nextPageToken"`
-	IsLast        bool          `json:"isLast"`
+	Issues        []jira.Issue
+	NextPageToken string
+	IsLast        bool
 }
 
 // searchV2 reads one page of GET rest/api/2/search/jql.
-func (s *Source) searchV2(ctx context.Context, jql string, opts *jira.SearchOptionsV2, extra *extraFields) ([]jira.Issue, *searchPageV2, *jira.Response, error) {
+func (s *Source) searchV2(ctx context.Context, jql string, opts *jira.SearchOptionsV2, d *pageDecoder) (*searchPageV2, *jira.Response, error) {
 	q := url.Values{"jql": {jql}}
 	if opts.NextPageToken != "" {
 		q.Set("nextPageToken", opts.NextPageToken)
@@ -53,84 +93,44 @@ func (s *Source) searchV2(ctx context.Context, jql string, opts *jira.SearchOpti
 	}
 	req, err := s.client.NewRequestWithContext(ctx, http.MethodGet, "rest/api/2/search/jql?"+q.Encode(), nil)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	page := new(searchPageV2)
-	resp, err := s.client.Do(req, page)
+	raw := reflect.New(d.page)
+	resp, err := s.client.Do(req, raw.Interface())
 	if err != nil {
-		return nil, nil, resp, jira.NewJiraError(resp, err)
+		return nil, resp, jira.NewJiraError(resp, err)
 	}
-	issues := make([]jira.Issue, len(page.Issues))
-	for i, w := range page.Issues {
-		issues[i] = jira.Issue{ID: w.ID, Key: w.Key, Self: w.Self}
-		if len(w.Fields) == 0 || bytes.Equal(w.Fields, []byte("null")) {
+	return d.convert(raw.Elem()), resp, nil
+}
+
+// convert copies a decoded run-time page into go-jira's types.
+func (d *pageDecoder) convert(v reflect.Value) *searchPageV2 {
+	issues := v.Field(pageIssues)
+	out := &searchPageV2{
+		Issues:        make([]jira.Issue, issues.Len()),
+		NextPageToken: v.Field(pageNextToken).String(),
+		IsLast:        v.Field(pageIsLast).Bool(),
+	}
+	for i := range issues.Len() {
+		iv := issues.Index(i)
+		is := &out.Issues[i]
+		is.ID, is.Key, is.Self = iv.Field(issueID).String(), iv.Field(issueKey).String(), iv.Field(issueSelf).String()
+		fp := iv.Field(issueFields)
+		if fp.IsNil() {
 			continue
 		}
-		f := new(plainFields)
-		if err := json.Unmarshal(w.Fields, f); err != nil {
-			return nil, nil, resp, fmt.Errorf("decoding the fields of %s: %w", w.Key, err)
+		src := fp.Elem()
+		is.Fields = new(jira.IssueFields)
+		dst := reflect.ValueOf(is.Fields).Elem()
+		for j, k := range d.from {
+			dst.Field(k).Set(src.Field(j))
 		}
-		if f.Unknowns, err = extra.decode(w.Fields); err != nil {
-			return nil, nil, resp, fmt.Errorf("decoding the fields of %s: %w", w.Key, err)
-		}
-		issues[i].Fields = (*jira.IssueFields)(f)
-	}
-	return issues, page, resp, nil
-}
-
-// extraFields reads the requested fields that jira.IssueFields has no
-// struct field for, through a struct type made for them.
-type extraFields struct {
-	names []string
-	typ   reflect.Type
-}
-
-// issueFieldNames are the JSON names of jira.IssueFields' struct fields.
-var issueFieldNames = sync.OnceValue(func() map[string]bool {
-	t := reflect.TypeFor[jira.IssueFields]()
-	names := map[string]bool{}
-	for i := range t.NumField() {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		if name != "" && name != "-" {
-			names[name] = true
+		if len(d.extras) > 0 {
+			is.Fields.Unknowns = make(map[string]any, len(d.extras))
+			for j, id := range d.extras {
+				is.Fields.Unknowns[id] = src.Field(len(d.from) + j).Interface()
+			}
 		}
 	}
-	return names
-})
-
-func newExtraFields(fields []string) *extraFields {
-	x := &extraFields{}
-	var sf []reflect.StructField
-	for _, f := range fields {
-		if issueFieldNames()[f] || f == "key" {
-			continue
-		}
-		sf = append(sf, reflect.StructField{
-			Name: "F" + strconv.Itoa(len(sf)),
-			Type: reflect.TypeFor[any](),
-			Tag:  reflect.StructTag(`json:` + strconv.Quote(f)),
-		})
-		x.names = append(x.names, f)
-	}
-	if len(sf) > 0 {
-		x.typ = reflect.StructOf(sf)
-	}
-	return x
-}
-
-// decode returns the extra fields present in raw, as go-jira's Unknowns
-// would hold them; nil when none were asked for.
-func (x *extraFields) decode(raw []byte) (map[string]any, error) {
-	if x.typ == nil {
-		return nil, nil
-	}
-	v := reflect.New(x.typ)
-	if err := json.Unmarshal(raw, v.Interface()); err != nil {
-		return nil, err
-	}
-	out := make(map[string]any, len(x.names))
-	for i, name := range x.names {
-		out[name] = v.Elem().Field(i).Interface()
-	}
-	return out, nil
+	return out
 }

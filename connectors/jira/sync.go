@@ -130,13 +130,13 @@ func (s *Source) search(ctx context.Context, jql string, fields []string, change
 	}
 	if s.cloud {
 		opts := &jira.SearchOptionsV2{MaxResults: size, Fields: fields}
-		extra := newExtraFields(fields)
+		dec := newPageDecoder(fields)
 		for page := 1; ; page++ {
-			issues, res, resp, err := s.searchV2(ctx, jql, opts, extra)
+			res, resp, err := s.searchV2(ctx, jql, opts, dec)
 			if err != nil {
 				return s.searchError(op(page), resp, err)
 			}
-			if err := f(issues); err != nil {
+			if err := f(res.Issues); err != nil {
 				return err
 			}
 			if res.IsLast {
