@@ -163,6 +163,7 @@ const intoTheSync = 500 * time.Millisecond
 // end up the same. One simulator serves all three, so the data (whose
 // times follow the wall clock at generation) is identical.
 func TestE2EProcessInterruptedSyncsResumeToTheSameStore(t *testing.T) {
+	t.Parallel()
 	sim := startE2ESim(t, "--size", "20000", "--github-quota", "10000000")
 	config := func(name string) (cfg, db string) {
 		dir := filepath.Join(t.TempDir(), name)

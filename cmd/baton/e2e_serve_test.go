@@ -39,7 +39,7 @@ func TestE2EServeExportsTheFindingsAndFollowsAMutation(t *testing.T) {
 	sim := startE2ESim(t)
 	// Hold GitHub's first answer so that the first sync is surely in flight
 	// when /readyz is first asked.
-	postJSON(t, sim.githubURL+"/_sim/fault", map[string]any{"kind": "slow", "path_prefix": "/", "count": 1, "delay": int64(5 * time.Second)})
+	postJSON(t, sim.githubURL+"/_sim/fault", map[string]any{"kind": "slow", "path_prefix": "/", "count": 1, "delay": int64(8 * time.Second)})
 	cfg := sim.writeConfig(t, t.TempDir(), withInterval("10s"))
 	_, base := startServe(t, cfg)
 
