@@ -86,10 +86,41 @@ type repo struct {
 	issues     []*issue
 	milestones []Milestone
 
-	// byUpdated is issues ordered by (updated_at, number), built on first
-	// use and dropped by any change (which happens under the write lock).
+	// byUpdated is issues ordered by (updated_at, number) and msIssues the
+	// open and closed issues of each milestone (index number-1), built on
+	// first use and dropped by any change (which happens under the write
+	// lock).
 	cacheMu   sync.Mutex
 	byUpdated []*issue
+	msIssues  [][2]int
+}
+
+// changed drops what was derived from r's issues and milestones; callers
+// hold the server's write lock.
+func (r *repo) changed() {
+	r.byUpdated, r.msIssues = nil, nil
+}
+
+// milestoneIssues returns the open and closed issues of each milestone of
+// r; callers hold the server's read lock. Counting walks every issue, so it
+// is done once per change rather than once per request.
+func (r *repo) milestoneIssues() [][2]int {
+	r.cacheMu.Lock()
+	defer r.cacheMu.Unlock()
+	if r.msIssues == nil {
+		r.msIssues = make([][2]int, len(r.milestones))
+		for _, is := range r.issues {
+			if is.Milestone == 0 || is.deleted || is.movedTo.Repo != "" {
+				continue
+			}
+			if is.State == "open" {
+				r.msIssues[is.Milestone-1][0]++
+			} else {
+				r.msIssues[is.Milestone-1][1]++
+			}
+		}
+	}
+	return r.msIssues
 }
 
 // updatedOrder returns r's issues ordered by (updated_at, number); callers
@@ -149,6 +180,7 @@ func (s *Server) AddMilestone(repoName string, m Milestone) (int, error) {
 		m.CreatedAt = s.clock()
 	}
 	r.milestones = append(r.milestones, m)
+	r.changed()
 	return m.Number, nil
 }
 
@@ -209,7 +241,7 @@ func (s *Server) place(r *repo, is *issue) {
 	is.Number = len(r.issues) + 1
 	is.id = r.id*10_000_000 + int64(is.Number)
 	r.issues = append(r.issues, is)
-	r.byUpdated = nil
+	r.changed()
 }
 
 func (s *Server) nextID() int64 {

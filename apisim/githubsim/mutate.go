@@ -139,7 +139,7 @@ func (s *Server) mutate(ref IssueRef, doing string, f func(*issue) error) error 
 	if !ok {
 		return fmt.Errorf("%s %s: no such issue", doing, ref)
 	}
-	r.byUpdated = nil
+	r.changed()
 	if err := f(is); err != nil {
 		return fmt.Errorf("%s %s: %w", doing, ref, err)
 	}

@@ -224,18 +224,8 @@ func (u urls) milestones(r *repo) []*milestoneJSON {
 			CreatedAt: ts(m.CreatedAt), UpdatedAt: ts(m.CreatedAt), DueOn: tsPtr(m.DueOn),
 		}
 	}
-	if len(out) == 0 {
-		return out
-	}
-	for _, is := range r.issues {
-		if is.Milestone == 0 || is.deleted || is.movedTo.Repo != "" {
-			continue
-		}
-		if is.State == "open" {
-			out[is.Milestone-1].OpenIssues++
-		} else {
-			out[is.Milestone-1].ClosedIssues++
-		}
+	for i, n := range r.milestoneIssues() {
+		out[i].OpenIssues, out[i].ClosedIssues = n[0], n[1]
 	}
 	return out
 }
