@@ -57,10 +57,23 @@ func TestE2ESyncOnceFindsEveryPlantedCaseAndNoNearMiss(t *testing.T) {
 		if diff := cmp.Diff(want, ruleIssues(findingsJSON(t, cfg, "--team", "mobile", "--rule", "dead_dependency"))); diff != "" || len(want) == 0 {
 			t.Errorf("--team mobile --rule dead_dependency (-want +got), want non-empty:\n%s", diff)
 		}
-		for _, bad := range [][]string{{"--rule", "bogus"}, {"--team", "nope"}} {
-			_, stderr, code := runBaton(t, append([]string{"--config", cfg, "findings"}, bad...)...)
-			if code != 2 || !strings.Contains(stderr, bad[1]) {
-				t.Errorf("findings %v: exit %d, stderr %q; want exit 2 naming %q", bad, code, stderr, bad[1])
+		for _, bad := range [][]string{{"findings", "--rule", "bogus"}, {"findings", "--team", "nope"}, {"deps", "--team", "nope"}, {"deps", "--format", "svg"}} {
+			_, stderr, code := runBaton(t, append([]string{"--config", cfg}, bad...)...)
+			if code != 2 || !strings.Contains(stderr, bad[2]) {
+				t.Errorf("%v: exit %d, stderr %q; want exit 2 naming %q", bad, code, stderr, bad[2])
+			}
+		}
+	})
+
+	t.Run("deps", func(t *testing.T) {
+		cycle := sim.plantedCase(t, "cycle", false, "native dependencies") // core and mobile block each other
+		stdout, stderr, code := runBaton(t, "--config", cfg, "deps", "--team", "mobile", "--cross-team-only", "--format", "dot")
+		if code != 0 {
+			t.Fatalf("deps exited %d: %s", code, stderr)
+		}
+		for _, key := range append([]string{cycle.Issue}, cycle.Related...) {
+			if !strings.Contains(stdout, key) {
+				t.Errorf("deps --team mobile --format dot does not show %s of the planted cycle:\n%s", key, tail(stdout, 1500))
 			}
 		}
 	})

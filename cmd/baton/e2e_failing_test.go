@@ -44,7 +44,7 @@ func TestE2EOneFailingSourceDoesNotStopTheOther(t *testing.T) {
 		t.Errorf("stored issues by source: %v, want the 200 of jira and none of github", counts)
 	}
 
-	_, base := startServe(t, cfg)
+	serve, base := startServe(t, cfg)
 	var ready string
 	eventually(t, time.Minute, func() string {
 		code, body := httpGet(t, base+"/readyz")
@@ -69,7 +69,7 @@ func TestE2EOneFailingSourceDoesNotStopTheOther(t *testing.T) {
 	if n := m.value("baton_api_requests_total", map[string]string{"source": "github", "code": "401"}); n < 1 {
 		t.Errorf("baton_api_requests_total{source=\"github\",code=\"401\"} = %v, want the rejected requests counted", n)
 	}
-	for what, text := range map[string]string{"sync --once stderr": stderr, "/readyz": ready, "/metrics": m.text} {
+	for what, text := range map[string]string{"sync --once stderr": stderr, "/readyz": ready, "/metrics": m.text, "serve's log": serve.output(true)} {
 		if strings.Contains(text, wrong) || strings.Contains(text, "apisim-jira-api-token") {
 			t.Errorf("%s shows a token", what)
 		}

@@ -69,7 +69,14 @@ output in any Mermaid renderer.`,
 			default:
 				return usagef("--format: %q is not dot, mermaid or json", format)
 			}
-			r, err := analyseStore(cmd.Context(), g)
+			cfg, err := g.loadConfig()
+			if err != nil {
+				return err
+			}
+			if err := checkTeam(cfg, opts.Team); err != nil {
+				return err
+			}
+			r, err := analyseWith(cmd.Context(), cfg, time.Now())
 			if err != nil {
 				return err
 			}
@@ -96,15 +103,6 @@ func checkTeam(cfg *config.Config, team string) error {
 		names = append(names, t.Name)
 	}
 	return usagef("--team: no team %q in the configuration (teams: %s)", team, strings.Join(names, ", "))
-}
-
-// analyseStore runs one analysis over the store named in the configuration.
-func analyseStore(ctx context.Context, g *globals) (*analysis.Report, error) {
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return nil, err
-	}
-	return analyseWith(ctx, cfg, time.Now())
 }
 
 func analyseWith(ctx context.Context, cfg *config.Config, now time.Time) (*analysis.Report, error) {
