@@ -118,11 +118,52 @@ func (s *Source) page(ctx context.Context, page []jira.Issue, cur *cursor, sprin
 	return b, nil
 }
 
-// search runs jql to the last page, handing each page to f. Cloud pages by
-// nextPageToken until isLast; Data Center by startAt until total. Neither
+// search runs jql to the last page, handing each page to f in order. The
+// next page is fetched while f handles the current one (its changelogs,
+// conversion and commit), so neither Jira nor the store waits for the other;
+// at most one page waits ahead.
+func (s *Source) search(ctx context.Context, jql string, fields []string, changelog bool, f func([]jira.Issue) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	type page struct {
+		issues []jira.Issue
+		err    error
+	}
+	pages := make(chan page, 1)
+	go func() {
+		defer close(pages)
+		err := s.fetchPages(ctx, jql, fields, changelog, func(issues []jira.Issue) error {
+			select {
+			case pages <- page{issues: issues}:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+		if err != nil && ctx.Err() == nil {
+			pages <- page{err: err}
+		}
+	}()
+	defer func() {
+		cancel()
+		for range pages { // wait for the fetcher to stop
+		}
+	}()
+	for p := range pages {
+		if p.err != nil {
+			return p.err
+		}
+		if err := f(p.issues); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+// fetchPages reads jql to the last page, handing each page to f. Cloud pages
+// by nextPageToken until isLast; Data Center by startAt until total. Neither
 // assumes the page size it asked for. changelog embeds histories on Data
 // Center; Cloud reads them in bulk instead.
-func (s *Source) search(ctx context.Context, jql string, fields []string, changelog bool, f func([]jira.Issue) error) error {
+func (s *Source) fetchPages(ctx context.Context, jql string, fields []string, changelog bool, f func([]jira.Issue) error) error {
 	op := func(page int) string { return fmt.Sprintf("searching %q page %d", jql, page) }
 	size := s.opts.PageSize
 	if len(fields) == 1 && fields[0] == "key" {
