@@ -157,10 +157,10 @@ var firstPage = regexp.MustCompile(`msg="sync progress" source=github`)
 const intoTheSync = 500 * time.Millisecond
 
 // TestE2EProcessInterruptedSyncsResumeToTheSameStore syncs one simulated
-// organisation of 20,000 issues three times into fresh stores: without
-// interruption; killed with SIGKILL mid-sync and run again; and as `serve`
-// stopped with SIGTERM mid-sync, then `sync --once`. All three stores must
-// end up the same. One simulator serves all three, so the data (whose
+// organisation of 20,000 issues into fresh stores: once without
+// interruption, then stopped mid-sync (`sync --once` killed with SIGKILL or
+// stopped with SIGTERM, `serve` stopped with SIGTERM) and resumed with
+// `sync --once`. Every store must end up the same. One simulator serves all three, so the data (whose
 // times follow the wall clock at generation) is identical.
 func TestE2EProcessInterruptedSyncsResumeToTheSameStore(t *testing.T) {
 	t.Parallel()
@@ -186,39 +186,42 @@ func TestE2EProcessInterruptedSyncsResumeToTheSameStore(t *testing.T) {
 	}
 	refFindings := findingsJSON(t, refCfg)
 
-	t.Run("kill -9 then sync --once", func(t *testing.T) {
-		cfg, db := config("killed")
-		slowGitHub()
-		p := startBaton(t, "--config", cfg, "sync", "--once")
-		p.waitOutput(t, true, firstPage, time.Minute)
-		time.Sleep(intoTheSync)
-		if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-			t.Fatal(err)
-		}
-		p.exitCode(t, 10*time.Second)
-		partOfReference(t, "the killed sync's store", db, ref)
-		if _, stderr, code := runBaton(t, "--config", cfg, "sync", "--once"); code != 0 {
-			t.Fatalf("sync --once after kill -9 exited %d: %s", code, tail(stderr, 2000))
-		}
-		sameAsReference(t, "killed and resumed", cfg, db, ref, refFindings)
-	})
-
-	t.Run("SIGTERM to serve then sync --once", func(t *testing.T) {
-		cfg, db := config("terminated")
-		slowGitHub()
-		p := startBaton(t, "--config", cfg, "serve")
-		p.waitOutput(t, true, firstPage, time.Minute)
-		time.Sleep(intoTheSync)
-		if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-			t.Fatal(err)
-		}
-		if code := p.exitCode(t, 10*time.Second); code != 0 {
-			t.Fatalf("serve exited %d after SIGTERM, want 0; stderr:\n%s", code, tail(p.output(true), 2000))
-		}
-		partOfReference(t, "the terminated daemon's store", db, ref)
-		if _, stderr, code := runBaton(t, "--config", cfg, "sync", "--once"); code != 0 {
-			t.Fatalf("sync --once after SIGTERM exited %d: %s", code, tail(stderr, 2000))
-		}
-		sameAsReference(t, "terminated and resumed", cfg, db, ref, refFindings)
-	})
+	for _, tc := range []struct {
+		name     string
+		command  string
+		signal   syscall.Signal
+		wantCode int    // -1: killed
+		wantLog  string // on stderr after the signal
+	}{
+		{"kill -9 sync --once", "sync", syscall.SIGKILL, -1, ""},
+		{"SIGTERM sync --once", "sync", syscall.SIGTERM, 1, "baton: sync interrupted; the pages committed so far are kept"},
+		{"SIGTERM serve", "serve", syscall.SIGTERM, 0, `msg=stopped`},
+	} {
+		t.Run(tc.name+" then sync --once", func(t *testing.T) {
+			cfg, db := config(strings.ReplaceAll(tc.name, " ", "_"))
+			slowGitHub()
+			args := []string{"--config", cfg, tc.command}
+			if tc.command == "sync" {
+				args = append(args, "--once")
+			}
+			p := startBaton(t, args...)
+			p.waitOutput(t, true, firstPage, time.Minute)
+			time.Sleep(intoTheSync)
+			if err := p.cmd.Process.Signal(tc.signal); err != nil {
+				t.Fatal(err)
+			}
+			// Within 10 s: the daemon's shutdown deadline.
+			if code := p.exitCode(t, 10*time.Second); code != tc.wantCode {
+				t.Fatalf("baton %s exited %d after %v, want %d; stderr:\n%s", tc.command, code, tc.signal, tc.wantCode, tail(p.output(true), 2000))
+			}
+			if !strings.Contains(p.output(true), tc.wantLog) {
+				t.Errorf("baton %s printed no %q after %v; stderr:\n%s", tc.command, tc.wantLog, tc.signal, tail(p.output(true), 2000))
+			}
+			partOfReference(t, "the interrupted store", db, ref)
+			if _, stderr, code := runBaton(t, "--config", cfg, "sync", "--once"); code != 0 {
+				t.Fatalf("sync --once after the interruption exited %d: %s", code, tail(stderr, 2000))
+			}
+			sameAsReference(t, "interrupted and resumed", cfg, db, ref, refFindings)
+		})
+	}
 }

@@ -34,6 +34,10 @@ func newSyncCmd(g *globals) *cobra.Command {
 			d.engine.OnProgress = view.update
 			failed := d.engine.RunOnce(cmd.Context(), parallel)
 			view.finish()
+			if cmd.Context().Err() != nil {
+				fmt.Fprintln(cmd.ErrOrStderr(), "baton: sync interrupted; the pages committed so far are kept and the next sync resumes from them")
+				return &failedError{}
+			}
 			r, aerr := d.analyze(cmd.Context())
 			if aerr != nil {
 				return aerr
