@@ -222,13 +222,17 @@ func (s *Source) listPage(ctx context.Context, r repoName, since time.Time, page
 	if etag != "" && page == 1 {
 		req.Header.Set("If-None-Match", etag)
 	}
-	var items []item
-	resp, err := s.client.Do(ctx, req, &items)
+	var got []listed
+	resp, err := s.client.Do(ctx, req, &got)
 	if notModified(resp) {
 		return nil, resp, nil
 	}
 	if err != nil {
 		return nil, resp, s.apiError(ctx, op, resp, err)
+	}
+	items := make([]item, len(got))
+	for i := range got {
+		items[i] = got[i].item()
 	}
 	return items, resp, nil
 }
