@@ -73,6 +73,16 @@ func (s *e2eScrape) value(name string, match map[string]string) float64 {
 	return sum
 }
 
+// has reports whether a sample of name with exactly these labels is exported.
+func (s *e2eScrape) has(name string, labels map[string]string) bool {
+	for _, x := range s.samples {
+		if x.name == name && len(x.labels) == len(labels) && matches(x.labels, labels) {
+			return true
+		}
+	}
+	return false
+}
+
 func matches(labels, match map[string]string) bool {
 	for k, v := range match {
 		if labels[k] != v {

@@ -108,8 +108,27 @@ func TestE2EServeExportsTheFindingsAndFollowsAMutation(t *testing.T) {
 			}
 			return ""
 		})
-		if diff := cmp.Diff(want, ruleIssues(findingsJSON(t, cfg))); diff != "" {
+		after := findingsJSON(t, cfg)
+		if diff := cmp.Diff(want, ruleIssues(after)); diff != "" {
 			t.Errorf("findings after the change (-want +got):\n%s", diff)
+		}
+		m := scrape(t, base)
+		wantStalled, wantMisaligned := findingCounts(after)
+		if diff := cmp.Diff(wantStalled, m.nonZero("baton_stalled_issues", "team", "rule")); diff != "" {
+			t.Errorf("baton_stalled_issues after the change (-findings +metrics):\n%s", diff)
+		}
+		if diff := cmp.Diff(wantMisaligned, m.nonZero("baton_misalignments", "team", "counterpart_team", "rule")); diff != "" {
+			t.Errorf("baton_misalignments after the change (-findings +metrics):\n%s", diff)
+		}
+		// The series of the resolved inversion reports 0, so its alert resolves.
+		for _, f := range before {
+			if f.Rule != "priority_inversion" || f.Issue != inversion.Issue {
+				continue
+			}
+			series := map[string]string{"team": f.Team, "counterpart_team": f.RelatedTeams[0], "rule": f.Rule}
+			if !m.has("baton_misalignments", series) {
+				t.Errorf("baton_misalignments%v vanished instead of reporting 0", series)
+			}
 		}
 	})
 }
