@@ -20,11 +20,15 @@ import (
 // the overlap has been committed. ETag, when set, is the ETag of the listing
 // with since=ETagSince (no since when zero), and ETagSince is never later
 // than Updated minus the overlap: asking that listing with If-None-Match
-// answers 304, for free, while the repository is unchanged.
+// answers 304, for free, while the repository is unchanged. Seen holds the
+// numbers and updated_at (unix ms) of the issues committed within the
+// overlap, which the next listing returns again: those it returns unchanged
+// are not read and emitted a second time.
 type cursor struct {
-	Updated   time.Time `json:"updated,omitzero"`
-	ETag      string    `json:"etag,omitempty"`
-	ETagSince time.Time `json:"etag_since,omitzero"`
+	Updated   time.Time     `json:"updated,omitzero"`
+	ETag      string        `json:"etag,omitempty"`
+	ETagSince time.Time     `json:"etag_since,omitzero"`
+	Seen      map[int]int64 `json:"seen,omitempty"`
 }
 
 func parseCursor(r repoName, v string) (cursor, error) {
@@ -75,6 +79,9 @@ func (s *Source) syncRepo(ctx context.Context, r repoName, raw string, emit func
 		if err != nil {
 			return false, err
 		}
+		if page == 1 {
+			l.settled = settledBefore(resp.Response)
+		}
 		issues, err := s.pageIssues(ctx, r, l, items)
 		if err != nil {
 			return false, err
@@ -82,6 +89,9 @@ func (s *Source) syncRepo(ctx context.Context, r repoName, raw string, emit func
 		last := resp.NextPage == 0
 		if last {
 			l.finish(resp.Header.Get("ETag"), items, page, s.src.Overlap.D())
+			if l.next.ETag == "" && l.rewind.IsZero() && resp.Header.Get("ETag") != "" {
+				s.settleETag(ctx, r, l)
+			}
 		}
 		if len(items) > 0 {
 			l.prevLast = items[len(items)-1].GetUpdatedAt().Time
@@ -111,6 +121,7 @@ type listing struct {
 	seen      map[int]time.Time // number → updated_at when first listed
 	rewind    time.Time         // earliest first sight of an item listed twice
 	prevLast  time.Time         // updated_at of the previous page's last item
+	settled   time.Time         // items updated before it cannot change and keep their updated_at
 }
 
 func (s *Source) newListing(old cursor) *listing {
@@ -154,6 +165,9 @@ func (s *Source) pageIssues(ctx context.Context, r repoName, l *listing, items [
 		if !l.keep.IsZero() && updated.Before(l.keep) {
 			continue
 		}
+		if ms, ok := l.old.Seen[n]; ok && ms == updated.UnixMilli() {
+			continue // committed last round and unchanged since
+		}
 		is, err := s.issue(ctx, r, &it)
 		if err != nil {
 			return nil, err
@@ -172,6 +186,50 @@ func (l *listing) finish(etag string, items []item, page int, overlap time.Durat
 		return
 	}
 	l.next.ETag, l.next.ETagSince = reusableETag(etag, items, page, l.since, l.prevLast, l.next.Updated.Add(-overlap))
+	from := l.next.Updated.Add(-overlap)
+	for n, updated := range l.seen {
+		if !updated.Before(from) && updated.Before(l.settled) {
+			if l.next.Seen == nil {
+				l.next.Seen = map[int]int64{}
+			}
+			l.next.Seen[n] = updated.UnixMilli()
+		}
+	}
+}
+
+// settledBefore is a second before the Date of a listing's first response:
+// an issue listed with an updated_at before it that is edited later gets a
+// later updated_at, so an equal one means unchanged. GitHub's times have
+// whole seconds, and an edit within the second the page was read would
+// keep it. Zero (nothing is settled) without a Date.
+func settledBefore(resp *http.Response) time.Time {
+	if resp == nil {
+		return time.Time{}
+	}
+	date, err := http.ParseTime(resp.Header.Get("Date"))
+	if err != nil {
+		return time.Time{}
+	}
+	return date.Add(-time.Second)
+}
+
+// settleETag asks for the listing the next round will make (since the new
+// cursor minus the overlap) when the last page's ETag cannot stand for it,
+// so that the next round of an unchanged repository is a free 304. The
+// ETag is kept only if that listing is one page of items all read in this
+// round with the same updated_at; a failure only costs the next round.
+func (s *Source) settleETag(ctx context.Context, r repoName, l *listing) {
+	since := l.next.Updated.Add(-s.src.Overlap.D())
+	items, resp, err := s.listPage(ctx, r, since, 1, "")
+	if err != nil || resp.NextPage != 0 || resp.Header.Get("ETag") == "" {
+		return
+	}
+	for _, it := range items {
+		if first, ok := l.seen[it.GetNumber()]; !ok || !first.Equal(it.GetUpdatedAt().Time) {
+			return
+		}
+	}
+	l.next.ETag, l.next.ETagSince = resp.Header.Get("ETag"), since
 }
 
 // reusableETag returns the ETag of the last page listed and the since for
