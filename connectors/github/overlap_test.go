@@ -37,3 +37,31 @@ func TestIssuesInTheOverlapAreNotReadAgainAndAnUnchangedRepositoryStaysFree(t *t
 		t.Errorf("re-poll after the change: %d batches, %d quota; want none", len(bs), e.sim.Stats().QuotaUsed)
 	}
 }
+
+// baton sync --once starts a new process each time: the organisation's
+// listing must be conditional from the saved cursors, not only from memory.
+func TestOrgListingIsConditionalInANewProcess(t *testing.T) {
+	e := newEnv(t, []string{"acme/*"})
+	e.addRepo(t, "acme/core", 5)
+	e.addRepo(t, "acme/web", 5)
+	e.mustSync(t)
+
+	e.src.orgs = map[string]orgListing{} // what a new process knows
+	e.sim.ResetStats()
+	bs := e.mustSync(t)
+	if st := e.sim.Stats(); st.QuotaUsed != 0 || st.NotModified != 3 || len(bs) != 0 {
+		t.Errorf("unchanged re-poll from a new process: quota %d, %d not modified, %d batches; want 0, 3, 0", st.QuotaUsed, st.NotModified, len(bs))
+	}
+
+	must(t, e.sim.AddRepo("acme", "docs"))
+	e.src.orgs = map[string]orgListing{}
+	e.sim.ResetStats()
+	e.mustSync(t)
+	want := orgListing{etag: e.src.orgs["acme"].etag, repos: []repoName{{"acme", "core"}, {"acme", "web"}, {"acme", "docs"}}}
+	if got := parseOrgListing(e.store.cursors[orgScope("acme")]); !cmp.Equal(got, want, cmp.AllowUnexported(orgListing{}, repoName{})) {
+		t.Errorf("saved listing after a new repository: %+v, want %+v", got, want)
+	}
+	if e.sim.Stats().QuotaUsed != 2 {
+		t.Errorf("listing a changed org used %d quota, want 2 (the org and the new repository)", e.sim.Stats().QuotaUsed)
+	}
+}

@@ -2,6 +2,7 @@ package github
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -31,11 +32,49 @@ type orgListing struct {
 	repos []repoName
 }
 
+// orgScope is the cursor scope keeping an organisation's listing, so that a
+// new process (baton sync --once) also lists it conditionally.
+func orgScope(org string) string { return "_org:" + strings.ToLower(org) }
+
+type savedOrg struct {
+	ETag  string   `json:"etag"`
+	Repos []string `json:"repos"`
+}
+
+func (o orgListing) String() string {
+	v := savedOrg{ETag: o.etag}
+	for _, r := range o.repos {
+		v.Repos = append(v.Repos, r.String())
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// parseOrgListing reads a saved listing; one that cannot be read is no
+// listing, which only costs an unconditional request.
+func parseOrgListing(v string) orgListing {
+	var saved savedOrg
+	if v == "" || json.Unmarshal([]byte(v), &saved) != nil {
+		return orgListing{}
+	}
+	o := orgListing{etag: saved.ETag}
+	for _, r := range saved.Repos {
+		owner, name, ok := strings.Cut(r, "/")
+		if !ok {
+			return orgListing{}
+		}
+		o.repos = append(o.repos, repoName{owner, name})
+	}
+	return o
+}
+
 // repos expands the configured repositories, listing the organisation of
-// each "owner/*". An organisation that cannot be listed is reported and
-// skipped; the others are still returned.
-func (s *Source) repos(ctx context.Context) ([]repoName, []error) {
+// each "owner/*", and returns the cursors of listings to save. An
+// organisation that cannot be listed is reported and skipped; the others
+// are still returned.
+func (s *Source) repos(ctx context.Context, cursors map[string]string) ([]repoName, map[string]string, []error) {
 	var out []repoName
+	save := map[string]string{}
 	var errs []error
 	seen := map[string]bool{}
 	add := func(r repoName) {
@@ -50,29 +89,37 @@ func (s *Source) repos(ctx context.Context) ([]repoName, []error) {
 			add(repoName{owner, name})
 			continue
 		}
-		repos, err := s.orgRepos(ctx, owner)
+		repos, saved, err := s.orgRepos(ctx, owner, cursors[orgScope(owner)])
 		if err != nil {
 			errs = append(errs, err)
 			continue
+		}
+		if saved != "" {
+			save[orgScope(owner)] = saved
 		}
 		for _, r := range repos {
 			add(r)
 		}
 	}
-	return out, errs
+	return out, save, errs
 }
 
-// orgRepos lists the repositories of org, conditionally on the last listing.
-func (s *Source) orgRepos(ctx context.Context, org string) ([]repoName, error) {
+// orgRepos lists the repositories of org, conditionally on the last listing
+// (this process's, else the saved one), and returns the listing to save
+// when it changed.
+func (s *Source) orgRepos(ctx context.Context, org, saved string) ([]repoName, string, error) {
 	s.orgMu.Lock()
-	prev := s.orgs[org]
+	prev, ok := s.orgs[org]
 	s.orgMu.Unlock()
+	if !ok {
+		prev = parseOrgListing(saved)
+	}
 	var cur orgListing
 	for page := 1; page != 0; {
 		op := fmt.Sprintf("listing repositories of %s page %d", org, page)
 		req, err := s.client.NewRequest(http.MethodGet, fmt.Sprintf("orgs/%s/repos?per_page=100&page=%d", org, page), nil)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", op, err)
+			return nil, "", fmt.Errorf("%s: %w", op, err)
 		}
 		if page == 1 && prev.etag != "" {
 			req.Header.Set("If-None-Match", prev.etag)
@@ -80,10 +127,13 @@ func (s *Source) orgRepos(ctx context.Context, org string) ([]repoName, error) {
 		var repos []*github.Repository
 		resp, err := s.client.Do(ctx, req, &repos)
 		if notModified(resp) {
-			return prev.repos, nil
+			s.orgMu.Lock()
+			s.orgs[org] = prev
+			s.orgMu.Unlock()
+			return prev.repos, "", nil
 		}
 		if err != nil {
-			return nil, s.apiError(ctx, op, resp, err)
+			return nil, "", s.apiError(ctx, op, resp, err)
 		}
 		if page == 1 {
 			cur.etag = resp.Header.Get("ETag")
@@ -98,8 +148,9 @@ func (s *Source) orgRepos(ctx context.Context, org string) ([]repoName, error) {
 		s.orgMu.Lock()
 		s.orgs[org] = cur
 		s.orgMu.Unlock()
+		return cur.repos, cur.String(), nil
 	}
-	return cur.repos, nil
+	return cur.repos, "", nil
 }
 
 func notModified(resp *github.Response) bool {

@@ -129,7 +129,12 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 		}
 		return nil
 	}
-	repos, errs := s.repos(ctx)
+	repos, orgs, errs := s.repos(ctx, cursors)
+	if len(orgs) > 0 {
+		if err := emit(ctx, model.Batch{Source: s.src.Name, Cursors: orgs}); err != nil {
+			return err
+		}
+	}
 	reconcile := s.reconcileDue(cursors[ReconcileScope])
 	errs = append(errs, s.forEachRepo(ctx, repos, func(ctx context.Context, r repoName) error {
 		complete, err := s.syncRepo(ctx, r, cursors[r.scope()], safeEmit)
