@@ -86,6 +86,7 @@ func buildBenchBaton(b *testing.B) string {
 type benchSim struct {
 	dir, configOut     string
 	githubURL, jiraURL string
+	pid                int
 }
 
 // startBenchSim starts `baton sim` with the benchmark organisation's shape and
@@ -104,6 +105,7 @@ func startBenchSim(b *testing.B, bin string, size int) *benchSim {
 	if err := cmd.Start(); err != nil {
 		b.Fatalf("starting baton sim: %v", err)
 	}
+	s.pid = cmd.Process.Pid
 	b.Cleanup(func() {
 		_ = cmd.Process.Signal(os.Interrupt)
 		_ = cmd.Wait()
@@ -143,8 +145,9 @@ func (s *benchSim) config(b *testing.B, db string) string {
 type benchRun struct {
 	wall          time.Duration
 	rounds        []benchRound
-	peakRSS       int64 // KiB, whole process
-	syncRSS       int64 // KiB, high-water mark when the last round was logged
+	cpu, simCPU   time.Duration // user+system time of baton and of the simulators
+	peakRSS       int64         // KiB, whole process
+	syncRSS       int64         // KiB, high-water mark when the last round was logged
 	githubCounts  benchGitHubStats
 	jiraRequests  int
 	githubQuota   int
@@ -171,6 +174,7 @@ func (s *benchSim) measure(b *testing.B, bin, cfg string) benchRun {
 	b.Helper()
 	s.post(b, s.githubURL+"/_sim/stats/reset", nil)
 	jira0 := s.jiraRequests(b)
+	simCPU0 := cpuTime(s.pid)
 	cmd := exec.Command(bin, "--config", cfg, "--log-format", "json", "sync", "--once")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -199,6 +203,8 @@ func (s *benchSim) measure(b *testing.B, bin, cfg string) benchRun {
 	}
 	r.wall = time.Since(start)
 	r.peakRSS = cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss
+	r.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	r.simCPU = cpuTime(s.pid) - simCPU0
 	s.get(b, s.githubURL+"/_sim/stats", &r.githubCounts)
 	r.jiraRequests = s.jiraRequests(b) - jira0
 	r.githubQuota = r.githubCounts.QuotaUsed
@@ -223,6 +229,24 @@ func vmHWM(pid int) int64 {
 		}
 	}
 	return 0
+}
+
+// cpuTime is the user and system time a running process has used so far
+// (fields 14 and 15 of /proc/pid/stat, in clock ticks of 1/100 s), or 0 when
+// it cannot be read.
+func cpuTime(pid int) time.Duration {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	_, rest, _ := strings.Cut(string(data), ") ") // the command name may hold spaces
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
 }
 
 func (r benchRun) fetched() int {
@@ -252,11 +276,14 @@ func (r benchRun) report(b *testing.B, phase string, issues int) {
 	}
 	b.ReportMetric(float64(r.totalRequests), phase+"_requests")
 	b.ReportMetric(float64(r.githubQuota), phase+"_gh_quota")
+	b.ReportMetric(r.cpu.Seconds(), phase+"_cpu_s")
+	b.ReportMetric(r.simCPU.Seconds(), phase+"_sim_cpu_s")
 	b.ReportMetric(float64(r.peakRSS)/1024, phase+"_peak_rss_MB")
 	b.ReportMetric(float64(r.syncRSS)/1024, phase+"_sync_rss_MB")
 	for _, l := range r.rounds {
 		b.Logf("%s: source %s fetched %d in %v with %d requests", phase, l.Source, l.Fetched, l.Duration, l.Requests)
 	}
+	b.Logf("%s: baton used %v of CPU, the simulators %v", phase, r.cpu.Round(time.Millisecond), r.simCPU.Round(10*time.Millisecond))
 	b.Logf("%s: process %v, peak RSS %d MB (%d MB when the sync ended), github requests %v, quota %d, jira requests %d",
 		phase, r.wall.Round(time.Millisecond), r.peakRSS/1024, r.syncRSS/1024, r.githubCounts.Requests, r.githubQuota, r.jiraRequests)
 }
