@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/batonhq/baton/store"
 )
 
@@ -91,4 +93,30 @@ func storedCounts(t *testing.T, path string) map[string]int {
 		t.Fatalf("counting stored issues: %v", err)
 	}
 	return counts
+}
+
+// TestE2ETransientFailuresAreRetried answers a few requests of each
+// simulator with rate limits (and Jira's with 502): the sync retries them and
+// succeeds completely. (GitHub 5xx are left out: the GitHub connector waits
+// its rate-limit backoff, a minute, before retrying them.)
+func TestE2ETransientFailuresAreRetried(t *testing.T) {
+	t.Parallel()
+	sim := startE2ESim(t)
+	postJSON(t, sim.githubURL+"/_sim/fault", map[string]any{"kind": "too_many_requests", "path_prefix": "/repos/", "count": 1, "retry_after": 1})
+	postJSON(t, sim.githubURL+"/_sim/fault", map[string]any{"kind": "secondary_rate_limit", "path_prefix": "/repos/", "count": 1, "retry_after": 1})
+	postJSON(t, sim.jiraURL+"/_sim/fault", map[string]any{"endpoint": "search_jql", "count": 2, "status": 502})
+	postJSON(t, sim.jiraURL+"/_sim/fault", map[string]any{"endpoint": "search_jql", "count": 1, "status": 429, "retryafter": 1})
+	dir := t.TempDir()
+	cfg := sim.writeConfig(t, dir, nil)
+
+	_, stderr, code := runBaton(t, "--config", cfg, "sync", "--once")
+	if code != 0 || strings.Contains(stderr, "failed") {
+		t.Fatalf("sync --once through transient failures: exit %d, want 0 and no failure; stderr:\n%s", code, stderr)
+	}
+	if counts := storedCounts(t, dir+"/baton.db"); counts["github"] != 200 || counts["jira"] != 200 {
+		t.Errorf("stored issues by source: %v, want 200 of each", counts)
+	}
+	if diff := cmp.Diff(sim.planted(false), ruleIssues(findingsJSON(t, cfg))); diff != "" {
+		t.Errorf("findings (-planted positives +found):\n%s", diff)
+	}
 }
