@@ -122,7 +122,63 @@ func (rd renderer) time(t time.Time) any {
 	return t.In(rd.s.zone).Format(jiraTime)
 }
 
-func (rd renderer) status(name string) map[string]any {
+// The objects an issue carries many of are structs rather than maps, which
+// encoding/json would sort the keys of on every page.
+
+type statusJSON struct {
+	Self           string             `json:"self"`
+	Description    string             `json:"description"`
+	IconURL        string             `json:"iconUrl"`
+	Name           string             `json:"name"`
+	ID             string             `json:"id"`
+	StatusCategory statusCategoryJSON `json:"statusCategory"`
+}
+
+type statusCategoryJSON struct {
+	Self      string `json:"self"`
+	ID        int    `json:"id"`
+	Key       string `json:"key"`
+	ColorName string `json:"colorName"`
+	Name      string `json:"name"`
+}
+
+type namedJSON struct { // a priority or resolution
+	Self        string  `json:"self"`
+	IconURL     *string `json:"iconUrl,omitempty"`
+	Description *string `json:"description,omitempty"`
+	Name        string  `json:"name"`
+	ID          string  `json:"id"`
+}
+
+type userJSON struct {
+	Self         string `json:"self"`
+	AccountID    string `json:"accountId,omitempty"`   // Cloud
+	AccountType  string `json:"accountType,omitempty"` // Cloud
+	Name         string `json:"name,omitempty"`        // Data Center
+	Key          string `json:"key,omitempty"`         // Data Center
+	DisplayName  string `json:"displayName"`
+	EmailAddress string `json:"emailAddress"`
+	Active       bool   `json:"active"`
+	TimeZone     string `json:"timeZone"`
+}
+
+type historyJSON struct {
+	ID      string       `json:"id"`
+	Author  any          `json:"author"`
+	Created any          `json:"created"`
+	Items   []changeJSON `json:"items"`
+}
+
+type changeJSON struct {
+	Field      string `json:"field"`
+	FieldType  string `json:"fieldtype"`
+	From       any    `json:"from"`
+	FromString any    `json:"fromString"`
+	To         any    `json:"to"`
+	ToString   any    `json:"toString"`
+}
+
+func (rd renderer) status(name string) statusJSON {
 	cat := rd.s.statuses[name]
 	catID, catName, color := 2, "To Do", "blue-gray"
 	switch cat {
@@ -132,9 +188,9 @@ func (rd renderer) status(name string) map[string]any {
 		catID, catName, color = 3, "Done", "green"
 	}
 	id := statusID(name)
-	return map[string]any{
-		"self": rd.base + "/rest/api/2/status/" + id, "description": "", "iconUrl": "", "name": name, "id": id,
-		"statusCategory": map[string]any{"self": rd.base + "/rest/api/2/statuscategory/" + strconv.Itoa(catID), "id": catID, "key": cat, "colorName": color, "name": catName},
+	return statusJSON{
+		Self: rd.base + "/rest/api/2/status/" + id, Name: name, ID: id,
+		StatusCategory: statusCategoryJSON{Self: rd.base + "/rest/api/2/statuscategory/" + strconv.Itoa(catID), ID: catID, Key: cat, ColorName: color, Name: catName},
 	}
 }
 
@@ -143,7 +199,7 @@ func (rd renderer) priority(name string) any {
 		return nil
 	}
 	id := statusID("priority:" + name)
-	return map[string]any{"self": rd.base + "/rest/api/2/priority/" + id, "iconUrl": "", "name": name, "id": id}
+	return &namedJSON{Self: rd.base + "/rest/api/2/priority/" + id, IconURL: new(""), Name: name, ID: id}
 }
 
 func (rd renderer) resolution(name string) any {
@@ -151,7 +207,7 @@ func (rd renderer) resolution(name string) any {
 		return nil
 	}
 	id := statusID("resolution:" + name)
-	return map[string]any{"self": rd.base + "/rest/api/2/resolution/" + id, "id": id, "description": "", "name": name}
+	return &namedJSON{Self: rd.base + "/rest/api/2/resolution/" + id, Description: new(""), Name: name, ID: id}
 }
 
 func (rd renderer) user(accountID string) any {
@@ -159,13 +215,13 @@ func (rd renderer) user(accountID string) any {
 	if !ok {
 		return nil
 	}
-	m := map[string]any{"displayName": u.DisplayName, "emailAddress": u.Email, "active": true, "timeZone": rd.s.opts.TimeZone}
+	m := &userJSON{DisplayName: u.DisplayName, EmailAddress: u.Email, Active: true, TimeZone: rd.s.opts.TimeZone}
 	if rd.s.opts.Deployment == Cloud {
-		m["accountId"], m["accountType"] = u.AccountID, "atlassian"
-		m["self"] = rd.base + "/rest/api/2/user?accountId=" + u.AccountID
+		m.AccountID, m.AccountType = u.AccountID, "atlassian"
+		m.Self = rd.base + "/rest/api/2/user?accountId=" + u.AccountID
 	} else {
-		m["name"], m["key"] = u.AccountID, u.AccountID
-		m["self"] = rd.base + "/rest/api/2/user?username=" + u.AccountID
+		m.Name, m.Key = u.AccountID, u.AccountID
+		m.Self = rd.base + "/rest/api/2/user?username=" + u.AccountID
 	}
 	return m
 }
@@ -257,18 +313,16 @@ func dcSprintTime(t time.Time, zone *time.Location) string {
 	return t.In(zone).Format("2006-01-02T15:04:05.000-07:00")
 }
 
-func (rd renderer) histories(hs []History) []any {
-	out := make([]any, len(hs))
+func (rd renderer) histories(hs []History) []historyJSON {
+	out := make([]historyJSON, len(hs))
 	for i, h := range hs {
-		items := make([]any, len(h.Items))
+		items := make([]changeJSON, len(h.Items))
 		for j, c := range h.Items {
-			items[j] = map[string]any{
-				"field": c.Field, "fieldtype": c.FieldType,
-				"from": nullIfEmpty(c.From), "fromString": nullIfEmpty(c.FromString),
-				"to": nullIfEmpty(c.To), "toString": nullIfEmpty(c.ToString),
-			}
+			items[j] = changeJSON{Field: c.Field, FieldType: c.FieldType,
+				From: nullIfEmpty(c.From), FromString: nullIfEmpty(c.FromString),
+				To: nullIfEmpty(c.To), ToString: nullIfEmpty(c.ToString)}
 		}
-		out[i] = map[string]any{"id": strconv.Itoa(h.ID), "author": rd.user(h.Author), "created": rd.time(h.Created), "items": items}
+		out[i] = historyJSON{ID: strconv.Itoa(h.ID), Author: rd.user(h.Author), Created: rd.time(h.Created), Items: items}
 	}
 	return out
 }
