@@ -101,9 +101,9 @@ func (s *Source) related(ctx context.Context, r repoName, n int, what string) ([
 	var keys []string
 	op := fmt.Sprintf("listing %s of %s#%d", what, r, n)
 	err := pages(ctx, s, op, fmt.Sprintf("repos/%s/%s/issues/%d/%s", r.owner, r.name, n, what), maxRelatedPages,
-		func(got []*github.Issue) {
-			for _, it := range got {
-				if k, ok := keyOf(it); ok {
+		func(got []listedRef) {
+			for i := range got {
+				if k, ok := keyOf(got[i].issue()); ok {
 					keys = append(keys, k)
 				}
 			}
@@ -118,8 +118,9 @@ func (s *Source) history(ctx context.Context, r repoName, n int, label string) (
 	op := fmt.Sprintf("listing events of %s#%d", r, n)
 	from := s.opts.Now().Add(-s.opts.ActivityWindow)
 	err = pages(ctx, s, op, fmt.Sprintf("repos/%s/%s/issues/%d/events", r.owner, r.name, n), maxEventPages,
-		func(got []*github.IssueEvent) {
-			for _, e := range got {
+		func(got []listedEvent) {
+			for i := range got {
+				e := got[i].event()
 				at := e.GetCreatedAt().Time.UTC()
 				switch {
 				case e.GetEvent() == "labeled" && strings.EqualFold(e.GetLabel().GetName(), label):
@@ -152,9 +153,9 @@ func (s *Source) comments(ctx context.Context, r repoName, n int, is *model.Issu
 	since := s.opts.Now().Add(-s.opts.ActivityWindow).UTC().Format("2006-01-02T15:04:05Z")
 	op := fmt.Sprintf("listing comments of %s#%d", r, n)
 	return pages(ctx, s, op, fmt.Sprintf("repos/%s/%s/issues/%d/comments?since=%s", r.owner, r.name, n, since), 1,
-		func(got []*github.IssueComment) {
+		func(got []listedComment) {
 			for _, c := range got {
-				is.ActivityEvents = append(is.ActivityEvents, c.GetCreatedAt().Time.UTC())
+				is.ActivityEvents = append(is.ActivityEvents, c.CreatedAt.Time.UTC())
 			}
 		})
 }

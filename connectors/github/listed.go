@@ -66,3 +66,35 @@ func (l *listed) item() item {
 	}
 	return it
 }
+
+// listedEvent, listedComment and listedRef are the parts of issue events,
+// comments and related issues (blockers, sub-issues) that baton reads; each
+// comes with whole user objects it does not.
+type listedEvent struct {
+	Event     string           `json:"event"`
+	CreatedAt github.Timestamp `json:"created_at"`
+	Label     *struct {
+		Name string `json:"name"`
+	} `json:"label"`
+}
+
+func (e *listedEvent) event() *github.IssueEvent {
+	out := &github.IssueEvent{Event: &e.Event, CreatedAt: &e.CreatedAt}
+	if e.Label != nil {
+		out.Label = &github.Label{Name: &e.Label.Name}
+	}
+	return out
+}
+
+type listedComment struct {
+	CreatedAt github.Timestamp `json:"created_at"`
+}
+
+type listedRef struct {
+	Number        int    `json:"number"`
+	RepositoryURL string `json:"repository_url"`
+}
+
+func (r *listedRef) issue() *github.Issue {
+	return &github.Issue{Number: &r.Number, RepositoryURL: &r.RepositoryURL}
+}
