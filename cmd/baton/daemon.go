@@ -130,6 +130,10 @@ func (d *daemon) analysisLoop(ctx context.Context, debounce time.Duration) {
 			return
 		case <-time.After(debounce):
 		}
+		select { // a request made during the debounce is served by this analysis
+		case <-d.kick:
+		default:
+		}
 		start := time.Now()
 		r, err := d.analyze(ctx)
 		if err != nil {
