@@ -64,13 +64,19 @@ func newClient(src config.Source, base http.RoundTripper, opts Options, rate *ra
 	return c, nil
 }
 
+// serverErrorBackoff is the first wait after a 5xx: a flaky proxy or a
+// deploy, not a rate limit, so seconds rather than Backoff's minute.
+const serverErrorBackoff = time.Second
+
 // githubPolicy says which responses the transport retries: 429 and secondary
 // rate limits (Retry-After, else exponential backoff), 5xx, and an exhausted
 // primary limit when its reset is no further than maxWait away.
 func githubPolicy(now func() time.Time, maxWait time.Duration) httpapi.Policy {
 	return func(resp *http.Response) httpapi.Decision {
 		switch {
-		case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+		case resp.StatusCode >= 500:
+			return httpapi.Decision{Retry: true, Wait: httpapi.ParseRetryAfter(resp.Header, now()), Backoff: serverErrorBackoff}
+		case resp.StatusCode == http.StatusTooManyRequests:
 			return httpapi.Decision{Retry: true, Wait: httpapi.ParseRetryAfter(resp.Header, now())}
 		case resp.StatusCode != http.StatusForbidden:
 			return httpapi.Decision{}

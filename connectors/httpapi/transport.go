@@ -12,6 +12,10 @@ import (
 type Decision struct {
 	Retry bool          // worth trying again
 	Wait  time.Duration // how long to wait first; 0 = use exponential backoff
+	// Backoff, when set, is the first wait of the exponential backoff for
+	// this kind of failure instead of the Transport's (e.g. seconds for a 502
+	// where a rate limit wants a minute).
+	Backoff time.Duration
 }
 
 // Policy classifies a response for retrying. A nil Policy retries 429 and 5xx.
@@ -68,7 +72,6 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if policy == nil {
 		policy = DefaultPolicy
 	}
-	backoff := orDefault(t.Backoff, time.Second)
 	for attempt := 0; ; attempt++ {
 		r := req
 		if attempt > 0 && req.Body != nil {
@@ -92,8 +95,8 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		wait := d.Wait
 		if wait == 0 {
-			wait = backoff
-			backoff = min(2*backoff, orDefault(t.MaxBackoff, time.Minute))
+			first := orDefault(d.Backoff, orDefault(t.Backoff, time.Second))
+			wait = min(first<<min(attempt, 16), orDefault(t.MaxBackoff, time.Minute))
 		}
 		if wait > orDefault(t.MaxWait, 2*time.Minute) {
 			return resp, nil
