@@ -149,4 +149,28 @@ func TestE2ESyncOnceFindsEveryPlantedCaseAndNoNearMiss(t *testing.T) {
 			t.Errorf("config check printed the value of the misspelt token key")
 		}
 	})
+	t.Run("a mistyped storage path", func(t *testing.T) {
+		text, err := os.ReadFile(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := filepath.Join(dir, "typo.yaml")
+		missing := filepath.Join(dir, "nowhere", "baton.db")
+		typo := strings.Replace(string(text), filepath.Join(dir, "baton.db"), missing, 1)
+		if typo == string(text) {
+			t.Fatalf("no storage path %s in %s", filepath.Join(dir, "baton.db"), cfg)
+		}
+		if err := os.WriteFile(other, []byte(typo), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, args := range [][]string{{"findings"}, {"rollup"}} {
+			_, stderr, code := runBaton(t, append([]string{"--config", other}, args...)...)
+			if code != 1 || !strings.Contains(stderr, "no store at "+missing) {
+				t.Errorf("%v with a missing store: exit %d, stderr %q; want exit 1 naming the path", args, code, stderr)
+			}
+		}
+		if _, err := os.Stat(missing); err == nil {
+			t.Errorf("a read-only command created %s", missing)
+		}
+	})
 }

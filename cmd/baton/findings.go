@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 	"time"
 
@@ -106,12 +109,26 @@ func checkTeam(cfg *config.Config, team string) error {
 }
 
 func analyseWith(ctx context.Context, cfg *config.Config, now time.Time) (*analysis.Report, error) {
+	st, err := openSynced(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	return analyseStored(ctx, st, cfg, now)
+}
+
+// openSynced opens the store of commands that only read it; a missing file
+// is an error rather than a new, empty store (a mistyped storage.path would
+// otherwise report "no findings").
+func openSynced(ctx context.Context, cfg *config.Config) (*store.Store, error) {
+	if _, err := os.Stat(cfg.Storage.Path); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("no store at %s (storage.path): run 'baton sync --once' first", cfg.Storage.Path)
+	}
 	st, err := store.Open(ctx, cfg.Storage.Path)
 	if err != nil {
 		return nil, fmt.Errorf("opening store: %w", err)
 	}
-	defer st.Close()
-	return analyseStored(ctx, st, cfg, now)
+	return st, nil
 }
 
 // analyseStored analyses what st holds: open issues and those closed within

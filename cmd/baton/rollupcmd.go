@@ -43,9 +43,9 @@ skipping any already sent this ISO week unless --force.`,
 				return err
 			}
 			ctx := cmd.Context()
-			st, err := store.Open(ctx, cfg.Storage.Path)
+			st, err := openSynced(ctx, cfg)
 			if err != nil {
-				return fmt.Errorf("opening store: %w", err)
+				return err
 			}
 			defer st.Close()
 			now := time.Now()
