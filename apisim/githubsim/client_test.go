@@ -10,7 +10,8 @@ import (
 )
 
 // TestRealClientListsEverything lists every repository, issue, comment, event,
-// dependency and sub-issue with go-github v60 without a decoding error.
+// timeline item, dependency and sub-issue with go-github v60 without a
+// decoding error.
 func TestRealClientListsEverything(t *testing.T) {
 	s, hs := newSim(t)
 	fill(t, s, "acme/core", 120)
@@ -84,6 +85,16 @@ func TestRealClientListsEverything(t *testing.T) {
 	events, _, err := c.Issues.ListIssueEvents(ctx, "acme", "core", n, nil)
 	if err != nil || len(events) != 2 || events[0].GetLabel().GetName() != "blocked" {
 		t.Errorf("events = %v, %v; want unlabeled blocked, labeled in progress", events, err)
+	}
+	timeline, _, err := c.Issues.ListIssueTimeline(ctx, "acme", "core", n, nil)
+	if err != nil || len(timeline) != 3 {
+		t.Fatalf("timeline = %d items, %v; want 3", len(timeline), err)
+	}
+	if e := timeline[0]; e.GetEvent() != "commented" || e.GetBody() != "ping" || e.GetUser().GetLogin() != "bob" || e.GetCreatedAt().IsZero() {
+		t.Errorf("timeline[0] = %v, want bob's comment ping", e)
+	}
+	if e := timeline[1]; e.GetEvent() != "unlabeled" || e.GetLabel().GetName() != "blocked" || e.GetActor().GetLogin() == "" {
+		t.Errorf("timeline[1] = %v, want blocked unlabeled by someone", e)
 	}
 	for _, path := range []string{"dependencies/blocked_by", "sub_issues"} {
 		req, err := c.NewRequest("GET", "repos/acme/core/issues/"+strconv.Itoa(n)+"/"+path, nil)

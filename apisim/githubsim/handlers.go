@@ -243,6 +243,43 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, out)
 }
 
+// listTimeline is GET …/issues/{n}/timeline: the issue's comments (as
+// "commented" events) and events together, oldest first. Like GitHub's it
+// takes no since: every call lists the whole history.
+func (s *Server) listTimeline(w http.ResponseWriter, r *http.Request) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	rp, is, ok := s.issueAt(w, r)
+	if !ok {
+		return
+	}
+	type entry struct {
+		at      time.Time
+		id      int64
+		comment *Comment
+		event   *Event
+	}
+	all := make([]entry, 0, len(is.Comments)+len(is.Events))
+	for i := range is.Comments {
+		all = append(all, entry{at: is.Comments[i].CreatedAt, id: is.Comments[i].ID, comment: &is.Comments[i]})
+	}
+	for i := range is.Events {
+		all = append(all, entry{at: is.Events[i].CreatedAt, id: is.Events[i].ID, event: &is.Events[i]})
+	}
+	slices.SortStableFunc(all, func(a, b entry) int { return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.id, b.id)) })
+	u := requestURLs(r, s.opts.HTMLBase)
+	lo, hi := paginate(w, r, u, len(all))
+	out := make([]any, 0, hi-lo)
+	for _, e := range all[lo:hi] {
+		if e.comment != nil {
+			out = append(out, u.commented(rp, is, *e.comment))
+		} else {
+			out = append(out, u.event(rp, *e.event))
+		}
+	}
+	writeJSON(w, out)
+}
+
 func (s *Server) listBlockedBy(w http.ResponseWriter, r *http.Request) {
 	s.listRelated(w, r, func(is *issue) []IssueRef { return is.BlockedBy })
 }

@@ -93,6 +93,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}", s.getIssue)
 	s.mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}/comments", s.listComments)
 	s.mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}/events", s.listEvents)
+	s.mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}/timeline", s.listTimeline)
 	s.mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}/dependencies/blocked_by", s.listBlockedBy)
 	s.mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}/sub_issues", s.listSubIssues)
 }

@@ -114,6 +114,14 @@ type commentJSON struct {
 	Body              string   `json:"body"`
 }
 
+// commentedJSON is a comment as the timeline gives it: the comment's
+// fields plus its event name and actor.
+type commentedJSON struct {
+	commentJSON
+	Event string   `json:"event"`
+	Actor userJSON `json:"actor"`
+}
+
 type eventJSON struct {
 	ID        int64              `json:"id"`
 	NodeID    string             `json:"node_id"`
@@ -325,4 +333,8 @@ func (u urls) event(r *repo, e Event) eventJSON {
 		out.Label = &map[string]string{"name": e.Label, "color": labelColor(e.Label)}
 	}
 	return out
+}
+
+func (u urls) commented(r *repo, is *issue, c Comment) commentedJSON {
+	return commentedJSON{commentJSON: u.comment(r, is, c), Event: "commented", Actor: u.user(c.User)}
 }
