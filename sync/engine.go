@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	stdsync "sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/batonhq/baton/model"
@@ -23,8 +25,6 @@ type Engine struct {
 	Store    *store.Store
 	Logger   *slog.Logger
 	Observer Observer // may be nil
-	// Teams claim issues: each stored issue gets the name of its team.
-	Teams []model.Team
 	// OnRound is called after every source round, successful or not (the
 	// daemon uses it to schedule a debounced re-analysis). May be nil.
 	OnRound func(source string, err error)
@@ -36,9 +36,15 @@ type Engine struct {
 	// shutdown has begun.
 	CommitTimeout time.Duration
 
+	teams atomic.Pointer[[]model.Team]
+
+	runMu   stdsync.Mutex // guards runners and runCtx
 	runners []*runner
-	mu      stdsync.Mutex
-	status  map[string]Status
+	runCtx  context.Context // set while Run runs
+	loops   stdsync.WaitGroup
+
+	mu     stdsync.Mutex // guards status
+	status map[string]Status
 }
 
 // Status is what the engine knows of one source, for /readyz and logs.
@@ -54,16 +60,76 @@ type runner struct {
 	src      Source
 	interval time.Duration
 	meter    *Meter
+	stop     context.CancelFunc // set while its loop runs
+	done     chan struct{}      // closed when its loop has returned
 }
 
+// SetTeams sets the teams that claim issues: each stored issue gets the name
+// of its team. It may be called while the engine runs.
+func (e *Engine) SetTeams(teams []model.Team) { e.teams.Store(&teams) }
+
 // Add registers a source with its polling interval and the meter counting
-// its HTTP requests (nil if none).
+// its HTTP requests (nil if none). A source of the same name is replaced:
+// while the engine runs, its loop is stopped (a page being committed is
+// finished) before the new one starts.
 func (e *Engine) Add(src Source, interval time.Duration, meter *Meter) {
-	e.runners = append(e.runners, &runner{src: src, interval: interval, meter: meter})
+	r := &runner{src: src, interval: interval, meter: meter}
+	e.runMu.Lock()
+	defer e.runMu.Unlock()
+	if i := e.indexLocked(src.Name()); i >= 0 {
+		e.runners[i].halt()
+		e.runners[i] = r
+	} else {
+		e.runners = append(e.runners, r)
+	}
+	if e.runCtx != nil {
+		e.startLocked(r)
+	}
+}
+
+// Remove stops and forgets the named source.
+func (e *Engine) Remove(name string) {
+	e.runMu.Lock()
+	if i := e.indexLocked(name); i >= 0 {
+		e.runners[i].halt()
+		e.runners = append(e.runners[:i], e.runners[i+1:]...)
+	}
+	e.runMu.Unlock()
+	e.mu.Lock()
+	delete(e.status, name)
+	e.mu.Unlock()
+}
+
+func (e *Engine) indexLocked(name string) int {
+	for i, r := range e.runners {
+		if r.src.Name() == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// halt stops the runner's loop, if running, and waits for it to return.
+func (r *runner) halt() {
+	if r.stop != nil {
+		r.stop()
+		<-r.done
+	}
+}
+
+func (e *Engine) startLocked(r *runner) {
+	ctx, stop := context.WithCancel(e.runCtx)
+	r.stop, r.done = stop, make(chan struct{})
+	e.loops.Go(func() {
+		defer close(r.done)
+		e.loop(ctx, r)
+	})
 }
 
 // Sources returns the names of the registered sources.
 func (e *Engine) Sources() []string {
+	e.runMu.Lock()
+	defer e.runMu.Unlock()
 	names := make([]string, len(e.runners))
 	for i, r := range e.runners {
 		names[i] = r.src.Name()
@@ -92,7 +158,10 @@ func (e *Engine) RunOnce(ctx context.Context, parallel int) map[string]error {
 	var mu stdsync.Mutex
 	failed := map[string]error{}
 	var wg stdsync.WaitGroup
-	for _, r := range e.runners {
+	e.runMu.Lock()
+	runners := slices.Clone(e.runners)
+	e.runMu.Unlock()
+	for _, r := range runners {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
@@ -107,13 +176,23 @@ func (e *Engine) RunOnce(ctx context.Context, parallel int) map[string]error {
 	return failed
 }
 
-// Run polls every source on its interval (with jitter) until ctx is done.
+// Run polls every source on its interval (with jitter) until ctx is done,
+// and returns once every loop has stopped.
 func (e *Engine) Run(ctx context.Context) {
-	var wg stdsync.WaitGroup
+	e.runMu.Lock()
+	e.runCtx = ctx
 	for _, r := range e.runners {
-		wg.Go(func() { e.loop(ctx, r) })
+		e.startLocked(r)
 	}
-	wg.Wait()
+	e.runMu.Unlock()
+	<-ctx.Done()
+	e.loops.Wait()
+	e.runMu.Lock()
+	e.runCtx = nil
+	for _, r := range e.runners {
+		r.stop = nil
+	}
+	e.runMu.Unlock()
 }
 
 func (e *Engine) loop(ctx context.Context, r *runner) {
@@ -184,8 +263,12 @@ func (e *Engine) commit(ctx context.Context, name string, b model.Batch, st *rou
 		return err
 	}
 	b.Source = name
+	var teams []model.Team
+	if t := e.teams.Load(); t != nil {
+		teams = *t
+	}
 	for i := range b.Issues {
-		b.Issues[i].Team = model.TeamOf(e.Teams, &b.Issues[i])
+		b.Issues[i].Team = model.TeamOf(teams, &b.Issues[i])
 	}
 	timeout := e.CommitTimeout
 	if timeout <= 0 {

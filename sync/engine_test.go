@@ -116,7 +116,8 @@ func TestStoredIssuesGetTheirTeam(t *testing.T) {
 	src := &fakeSource{name: "s", pages: []model.Batch{{Issues: []model.Issue{
 		issue("s", "jira:PAY-1", t0), issue("s", "jira:OPS-1", t0),
 	}}}}
-	e := &Engine{Logger: quiet, Store: st, Teams: []model.Team{{Name: "payments", JiraProjects: []string{"PAY"}}}}
+	e := &Engine{Logger: quiet, Store: st}
+	e.SetTeams([]model.Team{{Name: "payments", JiraProjects: []string{"PAY"}}})
 	e.Add(src, time.Minute, nil)
 	if failed := e.RunOnce(context.Background(), 1); len(failed) > 0 {
 		t.Fatal(failed)
@@ -207,13 +208,57 @@ func TestRunStopsWhenContextEnds(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { e.Run(ctx); close(done) }()
-	for e.Status()["s"].Rounds == 0 {
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitRounds(t, e, "s", 1)
 	cancel()
 	select {
 	case <-done:
 	case <-time.After(5 * time.Second):
 		t.Fatal("Run did not return after cancel")
+	}
+}
+
+func TestSourcesCanBeReplacedAndRemovedWhileRunning(t *testing.T) {
+	st := newStore(t)
+	old := &fakeSource{name: "s"}
+	e := &Engine{Logger: quiet, Store: st}
+	e.Add(old, time.Hour, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { e.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	waitRounds(t, e, "s", 1)
+
+	replacement := &fakeSource{name: "s", pages: []model.Batch{{Issues: []model.Issue{issue("s", "jira:R-1", t0)}}}}
+	e.Add(replacement, time.Hour, nil)
+	waitRounds(t, e, "s", 2)
+	old.mu.Lock()
+	oldCalls := old.calls
+	old.mu.Unlock()
+	if oldCalls != 1 {
+		t.Errorf("the replaced source ran %d rounds, want 1", oldCalls)
+	}
+	added := &fakeSource{name: "t"}
+	e.Add(added, time.Hour, nil)
+	waitRounds(t, e, "t", 1)
+	if got := e.Sources(); len(got) != 2 || got[0] != "s" || got[1] != "t" {
+		t.Errorf("Sources = %v, want [s t]", got)
+	}
+	e.Remove("s")
+	if got := e.Sources(); len(got) != 1 || got[0] != "t" {
+		t.Errorf("after Remove, Sources = %v, want [t]", got)
+	}
+	if _, ok := e.Status()["s"]; ok {
+		t.Error("a removed source still has a status")
+	}
+}
+
+func waitRounds(t *testing.T, e *Engine, name string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for e.Status()[name].Rounds < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("source %s did not reach %d rounds: %+v", name, n, e.Status()[name])
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

@@ -25,7 +25,8 @@ const closedWindow = 90 * 24 * time.Hour
 
 // daemon is baton's wiring: store, sources, engine, analysis and metrics.
 type daemon struct {
-	cfg     *config.Config
+	conf    atomic.Pointer[config.Config] // replaced on SIGHUP
+	path    string                        // where conf came from, for reloads
 	log     *slog.Logger
 	store   *store.Store
 	reg     *prometheus.Registry
@@ -45,18 +46,19 @@ func openDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger) (*dae
 	}
 	reg := prometheus.NewRegistry()
 	d := &daemon{
-		cfg: cfg, log: log, store: st, reg: reg,
+		log: log, store: st, reg: reg,
 		metrics: metrics.New(reg, version),
 		now:     time.Now,
 		kick:    make(chan struct{}, 1),
 	}
+	d.conf.Store(cfg)
 	d.engine = &batonsync.Engine{
 		Store:    st,
-		Teams:    cfg.ModelTeams(),
 		Logger:   log,
 		Observer: d.metrics,
 		OnRound:  func(string, error) { d.requestAnalysis() },
 	}
+	d.engine.SetTeams(cfg.ModelTeams())
 	for _, src := range cfg.Sources {
 		if err := d.addSource(src); err != nil {
 			st.Close()
@@ -67,7 +69,11 @@ func openDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger) (*dae
 	return d, nil
 }
 
+// config is the configuration in force.
+func (d *daemon) config() *config.Config { return d.conf.Load() }
+
 func (d *daemon) addSource(src config.Source) error {
+	cfg := d.config()
 	meter := batonsync.NewMeter(d.metrics.InstrumentTransport(src.Name, nil))
 	log := d.log.With("source", src.Name)
 	var s batonsync.Source
@@ -75,15 +81,15 @@ func (d *daemon) addSource(src config.Source) error {
 	switch src.Type {
 	case "github":
 		s, err = github.New(src, github.Options{
-			Status:    d.cfg.Status.GitHub,
-			Priority:  d.cfg.Priority.GitHubLabels,
+			Status:    cfg.Status.GitHub,
+			Priority:  cfg.Priority.GitHubLabels,
 			Transport: meter,
 			Logger:    log,
 		})
 	case "jira":
 		s, err = jira.New(src, jira.Options{
-			Status:    d.cfg.Status.Jira,
-			Priority:  d.cfg.Priority.JiraNames,
+			Status:    cfg.Status.Jira,
+			Priority:  cfg.Priority.JiraNames,
 			Transport: meter,
 			Logger:    log,
 		})
@@ -99,7 +105,7 @@ func (d *daemon) addSource(src config.Source) error {
 
 // analyze recomputes the findings from the store and publishes them.
 func (d *daemon) analyze(ctx context.Context) (*analysis.Report, error) {
-	r, err := analyseStored(ctx, d.store, d.cfg, d.now())
+	r, err := analyseStored(ctx, d.store, d.config(), d.now())
 	if err != nil {
 		return nil, err
 	}

@@ -181,12 +181,12 @@ func writeDemoConfig(sim *demoSim, o demoOptions, listen string) (*config.Config
 // renderDemoRollups writes the org-wide and every team's rollup as HTML and
 // text into dir and returns the org-wide files' paths first.
 func renderDemoRollups(ctx context.Context, d *daemon, r *analysis.Report, dir string) ([]string, error) {
-	sender, err := rollup.NewSender(d.cfg, d.store, nil)
+	sender, err := rollup.NewSender(d.config(), d.store, nil)
 	if err != nil {
 		return nil, err
 	}
 	teams := []string{""}
-	for _, t := range d.cfg.Teams {
+	for _, t := range d.config().Teams {
 		teams = append(teams, t.Name)
 	}
 	var files []string
@@ -253,5 +253,5 @@ where to look next:
   config       %[2]s   (copy it, point the sources at your GitHub and Jira)
 
 baton keeps syncing every %[4]s while the simulation changes a few issues; Ctrl-C to stop.
-`, p.listen, p.config, p.rollups[0], d.cfg.Sources[0].Interval)
+`, p.listen, p.config, p.rollups[0], d.config().Sources[0].Interval)
 }

@@ -102,11 +102,12 @@ func renderRollup(ctx context.Context, stdout io.Writer, cfg *config.Config, st 
 // runRollups sends the weekly rollups on schedule until ctx is done; it does
 // nothing when nobody is configured to receive them.
 func (d *daemon) runRollups(ctx context.Context) {
-	if len(rollup.Recipients(d.cfg)) == 0 {
+	cfg := d.config()
+	if len(rollup.Recipients(cfg)) == 0 {
 		d.log.Info("rollups off: no teams[].email or rollup.to configured")
 		return
 	}
-	sched, err := d.rollupScheduler()
+	sched, err := d.rollupScheduler(cfg)
 	if err == nil {
 		err = sched.Run(ctx)
 	}
@@ -115,16 +116,16 @@ func (d *daemon) runRollups(ctx context.Context) {
 	}
 }
 
-func (d *daemon) rollupScheduler() (*rollup.Scheduler, error) {
-	mailer, err := rollup.NewMailer(d.cfg.Rollup.SMTP)
+func (d *daemon) rollupScheduler(cfg *config.Config) (*rollup.Scheduler, error) {
+	mailer, err := rollup.NewMailer(cfg.Rollup.SMTP)
 	if err != nil {
 		return nil, err
 	}
-	sender, err := rollup.NewSender(d.cfg, d.store, mailer)
+	sender, err := rollup.NewSender(cfg, d.store, mailer)
 	if err != nil {
 		return nil, err
 	}
-	sched, err := rollup.NewScheduler(d.cfg, sender, d.report.Load, d.log.With("component", "rollup"))
+	sched, err := rollup.NewScheduler(cfg, sender, d.report.Load, d.log.With("component", "rollup"))
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
+	"os/signal"
 	stdsync "sync"
+	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -44,6 +47,7 @@ and baton exits 0.`,
 			if err != nil {
 				return err
 			}
+			d.path = g.configPath
 			d.showFirstSync(newProgressView(cmd.ErrOrStderr(), g.logger))
 			return d.serve(cmd.Context())
 		},
@@ -54,10 +58,10 @@ and baton exits 0.`,
 
 // serve listens on the configured address and runs until ctx is cancelled.
 func (d *daemon) serve(ctx context.Context) error {
-	ln, err := net.Listen("tcp", d.cfg.Listen)
+	ln, err := net.Listen("tcp", d.config().Listen)
 	if err != nil {
 		d.close()
-		return fmt.Errorf("listening on %s: %w", d.cfg.Listen, err)
+		return fmt.Errorf("listening on %s: %w", d.config().Listen, err)
 	}
 	return d.serveOn(ctx, ln)
 }
@@ -79,7 +83,7 @@ func (d *daemon) serveOn(ctx context.Context, ln net.Listener) error {
 		}
 	})
 	wg.Go(func() { d.analysisLoop(ctx, 2*time.Second) })
-	wg.Go(func() { d.runRollups(ctx) })
+	wg.Go(func() { d.reloadOnHangup(ctx) })
 	d.engine.Run(ctx)
 
 	d.log.Info("shutting down")
@@ -94,6 +98,54 @@ func (d *daemon) serveOn(ctx context.Context, ln net.Listener) error {
 	}
 	d.log.Info("stopped")
 	return nil
+}
+
+// reloadOnHangup applies the configuration file again on every SIGHUP and
+// runs the rollup scheduler with whatever configuration is in force.
+func (d *daemon) reloadOnHangup(ctx context.Context) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	rollups := startTask(ctx, d.runRollups)
+	defer func() { rollups.halt() }()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+		}
+		if d.path == "" {
+			d.log.Warn("SIGHUP ignored: no configuration file to reload")
+			continue
+		}
+		if err := d.reload(ctx); err != nil {
+			d.log.Error("configuration reload failed; keeping the running configuration", "err", err)
+			continue
+		}
+		rollups.halt()
+		rollups = startTask(ctx, d.runRollups)
+	}
+}
+
+// task is a goroutine that can be stopped and waited for.
+type task struct {
+	stop context.CancelFunc
+	done chan struct{}
+}
+
+func startTask(ctx context.Context, f func(context.Context)) *task {
+	ctx, stop := context.WithCancel(ctx)
+	t := &task{stop: stop, done: make(chan struct{})}
+	go func() {
+		defer close(t.done)
+		f(ctx)
+	}()
+	return t
+}
+
+func (t *task) halt() {
+	t.stop()
+	<-t.done
 }
 
 // showFirstSync reports the progress of each source's first round only.
