@@ -12,9 +12,9 @@ import (
 )
 
 // etagCache is a transport that makes GETs of an issue's sub-resources
-// (blockers, sub-issues, events, comments) conditional: it remembers the
-// ETag and body of the latest answers, sends If-None-Match, and turns a 304
-// — which costs no quota — back into the remembered 200. Listings are not
+// (blockers, sub-issues, timeline) conditional: it remembers the ETag and
+// body of the latest answers, sends If-None-Match, and turns a 304 — which
+// costs no quota — back into the remembered 200. Listings are not
 // cached here: their ETags live in the cursors. It keeps at most max
 // entries, dropping the least recently used.
 type etagCache struct {

@@ -11,7 +11,7 @@ import (
 )
 
 // convert maps a listed issue onto the model, without what needs more calls
-// (native dependencies, sub-issues, status change time, comments).
+// (native dependencies, sub-issues, status change time, activity).
 func (s *Source) convert(r repoName, it *item) model.Issue {
 	is := model.Issue{
 		Key:     model.GitHubKey(r.owner, r.name, it.GetNumber()),

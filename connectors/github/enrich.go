@@ -15,34 +15,31 @@ import (
 
 // Bounds on the extra calls made for one issue.
 const (
-	maxRelatedPages = 5  // blockers and sub-issues: 500 each
-	maxEventPages   = 10 // events: 1,000
+	maxRelatedPages  = 5  // blockers and sub-issues: 500 each
+	maxTimelinePages = 10 // timeline: 1,000 comments and events
 )
 
 // issue converts a listed issue and fetches what it needs beyond the
 // listing, each only where it can matter: native blockers and sub-issues
-// where the summaries report some, events (the last status change and other
-// edits) when the status comes from a label, and comment times of open
-// issues updated within the activity window.
+// where the summaries report some, and the timeline (the last status change,
+// comments and other edits) when the status comes from a label. Only those
+// in-progress and blocked issues get a timeline call: the analysis reads
+// status change times and activity only for work in progress (stalled,
+// churning), so todo issues cost nothing beyond the listing, however much
+// they are commented on.
 func (s *Source) issue(ctx context.Context, r repoName, it *item) (model.Issue, error) {
 	is := s.convert(r, it)
 	if err := s.nativeLinks(ctx, r, it, &is); err != nil {
 		return is, err
 	}
-	if st, _, label := s.status(it); st == model.StatusInProgress || st == model.StatusBlocked {
-		changed, activity, err := s.history(ctx, r, it.GetNumber(), label)
+	if st, _, _ := s.status(it); st == model.StatusInProgress || st == model.StatusBlocked {
+		changed, activity, err := s.timeline(ctx, r, it.GetNumber())
 		if err != nil {
 			return is, err
 		}
 		is.StatusChanged = changed
 		is.ActivityEvents = activity
 	}
-	if is.Open() && it.GetComments() > 0 && s.opts.Now().Sub(is.Updated) <= s.opts.ActivityWindow {
-		if err := s.comments(ctx, r, it.GetNumber(), &is); err != nil {
-			return is, err
-		}
-	}
-	slices.SortFunc(is.ActivityEvents, time.Time.Compare)
 	return is, nil
 }
 
@@ -111,51 +108,45 @@ func (s *Source) related(ctx context.Context, r repoName, n int, what string) ([
 	return keys, err
 }
 
-// history reads issue n's events: when label (the one deciding its
-// status) was last added, and the times of edits that were not status
-// changes within the activity window.
-func (s *Source) history(ctx context.Context, r repoName, n int, label string) (changed time.Time, activity []time.Time, err error) {
-	op := fmt.Sprintf("listing events of %s#%d", r, n)
+// timeline reads issue n's timeline, one call for up to 100 items: when
+// its status last changed (a status label added or removed, the issue closed
+// or reopened), and the times of its comments and other edits within the
+// activity window, sorted. The timeline has no since, so each call lists the
+// whole history; the ETag cache makes an unchanged one free.
+func (s *Source) timeline(ctx context.Context, r repoName, n int) (changed time.Time, activity []time.Time, err error) {
+	op := fmt.Sprintf("listing the timeline of %s#%d", r, n)
 	from := s.opts.Now().Add(-s.opts.ActivityWindow)
-	err = pages(ctx, s, op, fmt.Sprintf("repos/%s/%s/issues/%d/events", r.owner, r.name, n), maxEventPages,
-		func(got []listedEvent) {
+	err = pages(ctx, s, op, fmt.Sprintf("repos/%s/%s/issues/%d/timeline", r.owner, r.name, n), maxTimelinePages,
+		func(got []listedTimeline) {
 			for i := range got {
-				e := got[i].event()
-				at := e.GetCreatedAt().Time.UTC()
+				e := &got[i]
+				at := e.CreatedAt.Time.UTC()
 				switch {
-				case e.GetEvent() == "labeled" && strings.EqualFold(e.GetLabel().GetName(), label):
+				case s.statusEvent(e):
 					changed = maxTime(changed, at)
-				case s.statusEvent(e) || at.Before(from):
+				case at.Before(from) || e.Event == "cross-referenced":
+					// Outside the window, or a mention from elsewhere rather than an edit of this issue.
 				default:
 					activity = append(activity, at)
 				}
 			}
 		})
+	slices.SortFunc(activity, time.Time.Compare)
 	return changed, activity, err
 }
 
 // statusEvent reports whether e changed the issue's status: closing,
 // reopening, or adding or removing a status label.
-func (s *Source) statusEvent(e *github.IssueEvent) bool {
-	switch e.GetEvent() {
+func (s *Source) statusEvent(e *listedTimeline) bool {
+	switch e.Event {
 	case "closed", "reopened":
 		return true
 	case "labeled", "unlabeled":
-		l := []*github.Label{e.GetLabel()}
+		if e.Label == nil {
+			return false
+		}
+		l := []*github.Label{{Name: &e.Label.Name}}
 		return firstLabel(l, s.opts.Status.InProgressLabels) != "" || firstLabel(l, s.opts.Status.BlockedLabels) != ""
 	}
 	return false
-}
-
-// comments records the times of issue n's comments within the activity
-// window as activity events (one page, the oldest 100 in the window).
-func (s *Source) comments(ctx context.Context, r repoName, n int, is *model.Issue) error {
-	since := s.opts.Now().Add(-s.opts.ActivityWindow).UTC().Format("2006-01-02T15:04:05Z")
-	op := fmt.Sprintf("listing comments of %s#%d", r, n)
-	return pages(ctx, s, op, fmt.Sprintf("repos/%s/%s/issues/%d/comments?since=%s", r.owner, r.name, n, since), 1,
-		func(got []listedComment) {
-			for _, c := range got {
-				is.ActivityEvents = append(is.ActivityEvents, c.CreatedAt.Time.UTC())
-			}
-		})
 }

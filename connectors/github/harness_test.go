@@ -157,4 +157,7 @@ func emittedKeys(bs []model.Batch) []string {
 	return out
 }
 
-const listRoute = "GET /repos/{owner}/{repo}/issues"
+const (
+	listRoute     = "GET /repos/{owner}/{repo}/issues"
+	timelineRoute = "GET /repos/{owner}/{repo}/issues/{number}/timeline"
+)

@@ -67,27 +67,16 @@ func (l *listed) item() item {
 	return it
 }
 
-// listedEvent, listedComment and listedRef are the parts of issue events,
-// comments and related issues (blockers, sub-issues) that baton reads; each
-// comes with whole user objects it does not.
-type listedEvent struct {
+// listedTimeline and listedRef are the parts of timeline items and related
+// issues (blockers, sub-issues) that baton reads; each comes with whole user
+// objects (and comments with their bodies) it does not. Decoding timelines
+// into go-github's Timeline would build every one of them.
+type listedTimeline struct {
 	Event     string           `json:"event"`
 	CreatedAt github.Timestamp `json:"created_at"`
 	Label     *struct {
 		Name string `json:"name"`
 	} `json:"label"`
-}
-
-func (e *listedEvent) event() *github.IssueEvent {
-	out := &github.IssueEvent{Event: &e.Event, CreatedAt: &e.CreatedAt}
-	if e.Label != nil {
-		out.Label = &github.Label{Name: &e.Label.Name}
-	}
-	return out
-}
-
-type listedComment struct {
-	CreatedAt github.Timestamp `json:"created_at"`
 }
 
 type listedRef struct {

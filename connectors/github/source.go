@@ -38,8 +38,8 @@ type Options struct {
 	// longer ones end the round with an error saying when to resume.
 	// Default 2m.
 	MaxWait time.Duration
-	// ActivityWindow bounds comment fetching to open issues that changed and
-	// were updated within it; default 30d.
+	// ActivityWindow is how far back the comments and edits read from an
+	// in-progress or blocked issue's timeline count as activity; default 30d.
 	ActivityWindow time.Duration
 }
 
