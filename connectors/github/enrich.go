@@ -16,7 +16,7 @@ import (
 // Bounds on the extra calls made for one issue.
 const (
 	maxRelatedPages  = 5  // blockers and sub-issues: 500 each
-	maxTimelinePages = 10 // timeline: 1,000 comments and events
+	maxTimelinePages = 10 // timeline: the first and the newest 900 comments and events
 )
 
 // issue converts a listed issue and fetches what it needs beyond the
@@ -70,13 +70,15 @@ func (s *Source) nativeLinks(ctx context.Context, r repoName, it *item, is *mode
 }
 
 // pages fetches path (relative to the API base) page by page, 100 at a time,
-// up to limit pages, decoding each into a fresh page value handed to f.
-func pages[T any](ctx context.Context, s *Source, op, path string, limit int, f func([]T)) error {
+// up to limit pages, decoding each into a fresh page value handed to f. When
+// newest is set and there are more pages than limit, it reads the first page
+// and then the last limit-1, so a long oldest-first list keeps its recent end.
+func pages[T any](ctx context.Context, s *Source, op, path string, limit int, newest bool, f func([]T)) error {
 	sep := "?"
 	if strings.Contains(path, "?") {
 		sep = "&"
 	}
-	for page := 1; page != 0 && page <= limit; {
+	for page, read := 1, 0; page != 0 && read < limit; read++ {
 		req, err := s.client.NewRequest(http.MethodGet, fmt.Sprintf("%s%sper_page=100&page=%d", path, sep, page), nil)
 		if err != nil {
 			return fmt.Errorf("%s: %w", op, err)
@@ -88,6 +90,9 @@ func pages[T any](ctx context.Context, s *Source, op, path string, limit int, f 
 		}
 		f(got)
 		page = resp.NextPage
+		if page == 2 && newest && resp.LastPage > limit {
+			page = resp.LastPage - limit + 2 // keep the first page, then the newest
+		}
 	}
 	return nil
 }
@@ -97,7 +102,7 @@ func pages[T any](ctx context.Context, s *Source, op, path string, limit int, f 
 func (s *Source) related(ctx context.Context, r repoName, n int, what string) ([]string, error) {
 	var keys []string
 	op := fmt.Sprintf("listing %s of %s#%d", what, r, n)
-	err := pages(ctx, s, op, fmt.Sprintf("repos/%s/%s/issues/%d/%s", r.owner, r.name, n, what), maxRelatedPages,
+	err := pages(ctx, s, op, fmt.Sprintf("repos/%s/%s/issues/%d/%s", r.owner, r.name, n, what), maxRelatedPages, false,
 		func(got []listedRef) {
 			for i := range got {
 				if k, ok := keyOf(got[i].issue()); ok {
@@ -116,7 +121,7 @@ func (s *Source) related(ctx context.Context, r repoName, n int, what string) ([
 func (s *Source) timeline(ctx context.Context, r repoName, n int) (changed time.Time, activity []time.Time, err error) {
 	op := fmt.Sprintf("listing the timeline of %s#%d", r, n)
 	from := s.opts.Now().Add(-s.opts.ActivityWindow)
-	err = pages(ctx, s, op, fmt.Sprintf("repos/%s/%s/issues/%d/timeline", r.owner, r.name, n), maxTimelinePages,
+	err = pages(ctx, s, op, fmt.Sprintf("repos/%s/%s/issues/%d/timeline", r.owner, r.name, n), maxTimelinePages, true,
 		func(got []listedTimeline) {
 			for i := range got {
 				e := &got[i]

@@ -14,7 +14,7 @@ import (
 func (s *Source) reconcileRepo(ctx context.Context, r repoName, emit func(context.Context, model.Batch) error) error {
 	keys := []string{}
 	op := fmt.Sprintf("listing all issue numbers of %s", r)
-	err := pages(ctx, s, op, fmt.Sprintf("repos/%s/%s/issues?state=all&sort=created&direction=asc", r.owner, r.name), 1<<30,
+	err := pages(ctx, s, op, fmt.Sprintf("repos/%s/%s/issues?state=all&sort=created&direction=asc", r.owner, r.name), 1<<30, false,
 		func(got []*item) {
 			for _, it := range got {
 				if !it.IsPullRequest() {

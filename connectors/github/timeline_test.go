@@ -70,3 +70,36 @@ func TestTimelineGivesStatusChangeAndActivityOnlyForWorkInProgress(t *testing.T)
 		t.Errorf("unchanged re-sync: %d batches, %d quota; want none", len(bs), e.sim.Stats().QuotaUsed)
 	}
 }
+
+// TestALongTimelineKeepsItsNewestEnd: past ten pages the timeline is read as
+// its first page and its newest nine, so a status change after a thousand
+// comments is not lost.
+func TestALongTimelineKeepsItsNewestEnd(t *testing.T) {
+	e := newEnv(t, []string{"acme/core"})
+	must(t, e.sim.AddRepo("acme", "core"))
+	start := t0.Add(-10 * 24 * time.Hour)
+	e.sim.SetNow(start)
+	n := add(t, e, "acme/core", githubsim.Issue{Title: "long", CreatedAt: start, Labels: []string{"blocked"}})
+	for i := range 1150 {
+		e.sim.SetNow(start.Add(time.Duration(i) * time.Minute))
+		must(t, e.sim.AddComment(ref("acme/core", n), "bob", "ping"))
+	}
+	moved := start.Add(2000 * time.Minute)
+	e.sim.SetNow(moved)
+	must(t, e.sim.SetLabels(ref("acme/core", n), []string{"in progress"}))
+	e.sim.SetNow(t0)
+	e.sim.ResetStats()
+
+	e.mustSync(t)
+
+	if got := e.sim.Stats().Requests[timelineRoute]; got != maxTimelinePages {
+		t.Errorf("%d timeline requests, want %d", got, maxTimelinePages)
+	}
+	got := e.store.issues["github:acme/core#1"]
+	if !got.StatusChanged.Equal(moved) {
+		t.Errorf("status changed %v, want %v (the label change after 1,150 comments)", got.StatusChanged, moved)
+	}
+	if last := got.ActivityEvents[len(got.ActivityEvents)-1]; !last.Equal(start.Add(1149 * time.Minute)) {
+		t.Errorf("newest activity %v, want the last comment at %v", last, start.Add(1149*time.Minute))
+	}
+}
