@@ -44,6 +44,13 @@ type Source struct {
 
 	// GitHub
 	Repos []string `yaml:"repos"` // owner/repo, or owner/* for every repo of an org
+	// A GitHub App installation instead of a token: the app's id, the id of
+	// its installation on the org, and the app's private key (PEM), which
+	// Load reads from PrivateKeyFile into PrivateKey.
+	AppID          int64  `yaml:"app_id"`
+	InstallationID int64  `yaml:"installation_id"`
+	PrivateKeyFile string `yaml:"private_key_file"`
+	PrivateKey     Secret `yaml:"-"`
 
 	// Jira
 	Deployment string `yaml:"deployment"` // cloud | server (Data Center); default cloud

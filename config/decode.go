@@ -45,9 +45,9 @@ func (c *checker) check(n *yaml.Node, t reflect.Type, path string) {
 		c.scalar(n, path, func(v string) error { _, err := ParseDuration(v); return err })
 	case t.Kind() == reflect.String:
 		c.scalar(n, path, nil)
-	case t.Kind() == reflect.Int:
+	case t.Kind() == reflect.Int || t.Kind() == reflect.Int64:
 		c.scalar(n, path, func(v string) error {
-			if _, err := strconv.Atoi(v); err != nil {
+			if _, err := strconv.ParseInt(v, 10, t.Bits()); err != nil {
 				return fmt.Errorf("want a whole number, got %q", v)
 			}
 			return nil

@@ -17,6 +17,11 @@ func setExampleEnv(t *testing.T) string {
 	if err := os.WriteFile(dcFile, []byte("dc-pat-value\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	key, err := filepath.Abs("testdata/secrets/github_app.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GITHUB_APP_KEY_FILE", key)
 	t.Setenv("GITHUB_TOKEN", "ghp_exampletoken")
 	t.Setenv("JIRA_TOKEN", "jira-cloud-token")
 	t.Setenv("JIRA_DC_TOKEN_FILE", dcFile)
@@ -30,10 +35,14 @@ func TestExampleLoads(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Load(example.yaml): %v", err)
 	}
-	if got, want := len(cfg.Sources), 3; got != want {
+	if got, want := len(cfg.Sources), 4; got != want {
 		t.Fatalf("got %d sources, want %d", got, want)
 	}
-	gh, cloud, dc := cfg.Sources[0], cfg.Sources[1], cfg.Sources[2]
+	gh, app, cloud, dc := cfg.Sources[0], cfg.Sources[1], cfg.Sources[2], cfg.Sources[3]
+	if app.AppID != 123456 || app.InstallationID != 7890123 || app.PrivateKey == "" || app.Token != "" {
+		t.Errorf("github-app source: app %d, installation %d, key read %v, token %q; want 123456, 7890123, true, none",
+			app.AppID, app.InstallationID, app.PrivateKey != "", app.Token.Reveal())
+	}
 	if gh.Token.Reveal() != "ghp_exampletoken" || cloud.Token.Reveal() != "jira-cloud-token" {
 		t.Errorf("tokens not expanded from the environment: %q, %q", gh.Token.Reveal(), cloud.Token.Reveal())
 	}
@@ -69,6 +78,11 @@ func BenchmarkParseExample(b *testing.B) {
 	if err := os.WriteFile(dcFile, []byte("dc-pat-value\n"), 0o600); err != nil {
 		b.Fatal(err)
 	}
+	key, err := filepath.Abs("testdata/secrets/github_app.pem")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Setenv("GITHUB_APP_KEY_FILE", key)
 	b.Setenv("GITHUB_TOKEN", "t")
 	b.Setenv("JIRA_TOKEN", "t")
 	b.Setenv("JIRA_DC_TOKEN_FILE", dcFile)

@@ -1,6 +1,13 @@
 package config
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -114,5 +121,84 @@ func TestEveryKey(t *testing.T) {
 	diffConfig(t, want, cfg)
 	if got := cfg.Location().String(); got != "America/New_York" {
 		t.Errorf("Location() = %s, want America/New_York", got)
+	}
+}
+
+func TestGitHubAppKeysLoad(t *testing.T) {
+	key, err := os.ReadFile("testdata/secrets/github_app.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := mustLoad(t, "testdata/github_app.good.yml")
+	type app struct {
+		AppID, InstallationID int64
+		PrivateKeyFile        string
+		KeyRead               bool
+		Token                 Secret
+	}
+	var got []app
+	for _, s := range cfg.Sources {
+		got = append(got, app{s.AppID, s.InstallationID, s.PrivateKeyFile, s.PrivateKey.Reveal() == string(key), s.Token})
+	}
+	want := []app{
+		{123456, 7890123, "secrets/github_app.pem", true, ""},
+		{42, 9007199254740993, "secrets/github_app.pem", true, ""},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("app sources (-want +got):\n%s", diff)
+	}
+}
+
+// TestPrivateKeyMustBeRSA loads private_key_file in both PEM encodings of an
+// RSA key, and refuses an EC key and a PEM block that holds no key.
+func TestPrivateKeyMustBeRSA(t *testing.T) {
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ecKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkcs8 := func(k any) []byte {
+		der, err := x509.MarshalPKCS8PrivateKey(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
+	}
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		file string
+		body []byte
+		ok   bool
+	}{
+		{"pkcs1.pem", pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(rsaKey)}), true},
+		{"pkcs8.pem", pkcs8(rsaKey), true},
+		{"ec.pem", pkcs8(ecKey), false},
+		{"junk.pem", pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: []byte("not a key")}), false},
+	} {
+		if err := os.WriteFile(filepath.Join(dir, tt.file), tt.body, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		name := filepath.Join(dir, "baton.yaml")
+		cfg, err := Parse(name, []byte(`sources:
+  - name: gh
+    type: github
+    app_id: 1
+    installation_id: 2
+    private_key_file: `+tt.file+`
+    repos: [acme/core]
+`))
+		want := "<nil>"
+		if !tt.ok {
+			want = name + ":6: sources[0].private_key_file: " + filepath.Join(dir, tt.file) + " is not a PEM RSA private key"
+		}
+		if got := errText(err); got != want {
+			t.Errorf("%s: error = %q, want %q", tt.file, got, want)
+		}
+		if tt.ok && err == nil && cfg.Sources[0].PrivateKey.Reveal() != string(tt.body) {
+			t.Errorf("%s: PrivateKey is not the file's content", tt.file)
+		}
 	}
 }

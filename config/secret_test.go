@@ -28,10 +28,18 @@ func secretConfig(t *testing.T) *Config {
 		t.Fatal(err)
 	}
 	t.Setenv("BATON_TEST_SMTP_PASSWORD", smtpPassword)
+	key, err := os.ReadFile("testdata/secrets/github_app.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "app.pem"), key, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	yml := `
 sources:
   - {name: gh, type: github, token: ` + inlineToken + `, repos: [acme/core]}
   - {name: jira, type: jira, url: https://jira.acme.com, deployment: server, token_file: jira.token, jql: x}
+  - {name: app, type: github, app_id: 12, installation_id: 34, private_key_file: app.pem, repos: [acme/core]}
 rollup:
   to: [tpm@acme.com]
   smtp: {host: mail, from: baton@acme.com, password: "${BATON_TEST_SMTP_PASSWORD}"}
@@ -40,6 +48,9 @@ rollup:
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
 	}
+	if cfg.Sources[2].PrivateKey.Reveal() != string(key) {
+		t.Fatalf("private key not loaded from app.pem: %d bytes", len(cfg.Sources[2].PrivateKey.Reveal()))
+	}
 	if cfg.Sources[0].Token.Reveal() != inlineToken || cfg.Sources[1].Token.Reveal() != fileToken ||
 		cfg.Rollup.SMTP.Password.Reveal() != smtpPassword {
 		t.Fatalf("secrets not loaded: %q %q %q", cfg.Sources[0].Token.Reveal(), cfg.Sources[1].Token.Reveal(), cfg.Rollup.SMTP.Password.Reveal())
@@ -47,9 +58,12 @@ rollup:
 	return cfg
 }
 
+// keyLine is a line from the body of testdata/secrets/github_app.pem.
+const keyLine = "ApiQ/0z4XhHMMY+3BSS27FQb6xpU9g"
+
 func assertNoSecret(t *testing.T, what, out string) {
 	t.Helper()
-	for _, s := range []string{inlineToken, fileToken, smtpPassword} {
+	for _, s := range []string{inlineToken, fileToken, smtpPassword, "PRIVATE KEY", keyLine} {
 		if strings.Contains(out, s) {
 			t.Errorf("%s contains secret %q:\n%s", what, s, out)
 		}
@@ -105,7 +119,8 @@ func TestDumpRoundTripsTheEffectiveConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"listen: 127.0.0.1:9464", "interval: 5m0s", "idle_after: 7d", "token_file: jira.token", "port: 587"} {
+	for _, want := range []string{"listen: 127.0.0.1:9464", "interval: 5m0s", "idle_after: 7d", "token_file: jira.token", "port: 587",
+		"app_id: 12", "installation_id: 34", "private_key_file: app.pem"} {
 		if !strings.Contains(string(d), want) {
 			t.Errorf("Dump lacks %q:\n%s", want, d)
 		}
@@ -117,6 +132,9 @@ func TestDumpRoundTripsTheEffectiveConfig(t *testing.T) {
 	if back.Sources[0].Token.Reveal() != "<secret>" || back.Sources[1].Token.Reveal() != fileToken {
 		t.Errorf("tokens parsed back from Dump = %q, %q; want the placeholder <secret> and the file's token again",
 			back.Sources[0].Token.Reveal(), back.Sources[1].Token.Reveal())
+	}
+	if back.Sources[2].PrivateKey != cfg.Sources[2].PrivateKey {
+		t.Errorf("private key parsed back from Dump differs from the one read from app.pem")
 	}
 	if cfg.Sources[1].Token.Reveal() != fileToken {
 		t.Errorf("Dump changed the config it dumped")

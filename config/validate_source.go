@@ -64,7 +64,7 @@ func (p *problems) sourceTuning(s *Source, at func(string) string) {
 
 func (p *problems) githubSource(s *Source, at func(string) string) {
 	p.sourceURL(s.URL, at("url"))
-	p.token(s, at)
+	p.githubAuth(s, at)
 	if len(s.Repos) == 0 {
 		p.add(at("repos"), "must list at least one owner/repo or owner/*")
 	}
@@ -94,6 +94,14 @@ func (p *problems) jiraSource(s *Source, at func(string) string) {
 	if len(s.Repos) > 0 {
 		p.add(at("repos"), "applies only to github sources")
 	}
+	for _, f := range []struct {
+		key string
+		set bool
+	}{{"app_id", s.AppID != 0}, {"installation_id", s.InstallationID != 0}, {"private_key_file", s.PrivateKeyFile != ""}} {
+		if f.set {
+			p.add(at(f.key), "applies only to github sources")
+		}
+	}
 	p.token(s, at)
 	switch s.Deployment {
 	case "cloud":
@@ -108,6 +116,38 @@ func (p *problems) jiraSource(s *Source, at func(string) string) {
 		}
 	default:
 		p.add(at("deployment"), "%q is not cloud or server", s.Deployment)
+	}
+}
+
+// githubAuth checks that a github source has exactly one credential: a
+// token (or token_file), or a GitHub App (app_id, installation_id and
+// private_key_file, all three).
+func (p *problems) githubAuth(s *Source, at func(string) string) {
+	token := s.Token != "" || s.TokenFile != ""
+	app := s.AppID != 0 || s.InstallationID != 0 || s.PrivateKeyFile != ""
+	switch {
+	case token && app:
+		p.add(at("token"), "and a GitHub App (app_id, installation_id, private_key_file) are both set; keep one")
+		return
+	case !app:
+		if !token {
+			p.add(at("token"), "is required (or token_file, or a GitHub App: app_id, installation_id and private_key_file)")
+		}
+		return
+	}
+	for _, id := range []struct {
+		key string
+		v   int64
+	}{{"app_id", s.AppID}, {"installation_id", s.InstallationID}} {
+		switch {
+		case id.v == 0:
+			p.add(at(id.key), "is required for a GitHub App (app_id, installation_id and private_key_file go together)")
+		case id.v < 0:
+			p.add(at(id.key), "must be positive, got %d", id.v)
+		}
+	}
+	if s.PrivateKeyFile == "" {
+		p.add(at("private_key_file"), "is required for a GitHub App (app_id, installation_id and private_key_file go together)")
 	}
 }
 
