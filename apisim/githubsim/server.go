@@ -12,8 +12,12 @@ type Options struct {
 	Now func() time.Time
 	// Quota is the number of requests per token per hour (default 5000).
 	Quota int
-	// Tokens are the accepted tokens; when empty any non-empty token is.
+	// Tokens are the accepted tokens; when empty (and no Apps are given) any
+	// non-empty token is.
 	Tokens []string
+	// Apps are the GitHub Apps whose JWTs POST /app/installations/{id}/access_tokens
+	// accepts; the installation tokens it issues are accepted until they expire.
+	Apps []App
 	// HTMLBase is the web address issues link to (default https://github.com).
 	HTMLBase string
 	// Latency is added to every request.
@@ -34,8 +38,9 @@ type Server struct {
 	lastID     int64
 	blocking   map[IssueRef]int // how many issues name the key as a blocker
 
-	ctlMu  sync.Mutex // guards quota, faults and stats
+	ctlMu  sync.Mutex // guards quota, issued tokens, faults and stats
 	quotas map[string]*quota
+	issued map[string]time.Time // installation token → when it expires
 	faults []*Fault
 	stats  Stats
 
@@ -60,6 +65,7 @@ func New(opts Options) *Server {
 		repos:    map[string]*repo{},
 		blocking: map[IssueRef]int{},
 		quotas:   map[string]*quota{},
+		issued:   map[string]time.Time{},
 		stats:    Stats{Requests: map[string]int{}},
 	}
 	s.routes()
