@@ -2,17 +2,20 @@ package github
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/bradleyfalzon/ghinstallation/v2"
 	"github.com/google/go-github/v60/github"
 	"golang.org/x/oauth2"
 
@@ -32,36 +35,90 @@ type RateLimit struct {
 // cacheEntries bounds the conditional-request cache of issue sub-resources.
 const cacheEntries = 2000
 
-// newClient builds the go-github client: oauth2 bearer auth, over the
-// conditional-request cache of issue sub-resources, over httpapi's bounded,
-// retrying transport with GitHub's rate-limit policy, over a transport that
-// records rate-limit headers, over base.
+// newClient builds the go-github client: the source's credential (a token,
+// or a GitHub App installation token), over the conditional-request cache of
+// issue sub-resources, over httpapi's bounded, retrying transport with
+// GitHub's rate-limit policy, over a transport that records rate-limit
+// headers, over base.
 func newClient(src config.Source, base http.RoundTripper, opts Options, rate *rateWatch) (*github.Client, error) {
-	token := src.Token.Reveal()
-	if token == "" {
-		return nil, fmt.Errorf("source %q: no token", src.Name)
+	api := cmp.Or(src.URL, defaultAPI)
+	if !strings.HasSuffix(api, "/") {
+		api += "/"
+	}
+	apiURL, err := url.Parse(api)
+	if err != nil || apiURL.Host == "" {
+		return nil, fmt.Errorf("source %q: url %q is not an absolute URL", src.Name, src.URL)
 	}
 	retry := httpapi.NewTransport(rate.wrap(base), src.Parallel, githubPolicy(opts.Now, opts.MaxWait))
 	retry.Backoff = opts.Backoff
 	retry.MaxBackoff = 4 * opts.Backoff
 	retry.MaxWait = opts.MaxWait
-	hc := &http.Client{Transport: &oauth2.Transport{
-		Source: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token}),
-		Base:   newETagCache(retry, cacheEntries),
-	}}
-	c := github.NewClient(hc)
-	if src.URL != "" {
-		u := src.URL
-		if !strings.HasSuffix(u, "/") {
-			u += "/"
-		}
-		parsed, err := c.BaseURL.Parse(u)
-		if err != nil || parsed.Host == "" {
-			return nil, fmt.Errorf("source %q: url %q is not an absolute URL", src.Name, src.URL)
-		}
-		c.BaseURL, c.UploadURL = parsed, parsed
+	auth, err := authTransport(src, strings.TrimSuffix(api, "/"), newETagCache(retry, cacheEntries))
+	if err != nil {
+		return nil, err
 	}
+	c := github.NewClient(&http.Client{Transport: auth})
+	c.BaseURL, c.UploadURL = apiURL, apiURL
 	return c, nil
+}
+
+const defaultAPI = "https://api.github.com/"
+
+// authTransport authenticates each request over base: as a GitHub App
+// installation when the source names an app (ghinstallation fetches the
+// installation token from api, the API base URL without its trailing slash,
+// and renews it before it expires), else with the source's token.
+func authTransport(src config.Source, api string, base http.RoundTripper) (http.RoundTripper, error) {
+	if src.AppID != 0 {
+		key := src.PrivateKey.Reveal()
+		if key == "" {
+			return nil, fmt.Errorf("source %q: GitHub App %d has no private key", src.Name, src.AppID)
+		}
+		tr, err := ghinstallation.New(base, src.AppID, src.InstallationID, []byte(key))
+		if err != nil { // its text may describe the key; name the problem only
+			return nil, fmt.Errorf("source %q: GitHub App %d: the private key is not a PEM RSA private key", src.Name, src.AppID)
+		}
+		tr.BaseURL = api
+		return &appAuth{tr: tr, app: src.AppID, installation: src.InstallationID}, nil
+	}
+	token := src.Token.Reveal()
+	if token == "" {
+		return nil, fmt.Errorf("source %q: no token", src.Name)
+	}
+	return &oauth2.Transport{Source: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token}), Base: base}, nil
+}
+
+// appAuth is ghinstallation's transport with its failures made plain: a
+// refused installation token request becomes an *appAuthError carrying the
+// status and GitHub's message, its response body read and closed.
+type appAuth struct {
+	tr                *ghinstallation.Transport
+	app, installation int64
+}
+
+func (a *appAuth) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := a.tr.RoundTrip(req)
+	var he *ghinstallation.HTTPError
+	if err == nil || !errors.As(err, &he) || he.Response == nil {
+		return resp, err
+	}
+	defer he.Response.Body.Close()
+	var body struct {
+		Message string `json:"message"`
+	}
+	_ = json.NewDecoder(io.LimitReader(he.Response.Body, 64<<10)).Decode(&body)
+	return nil, &appAuthError{app: a.app, installation: a.installation, status: he.Response.StatusCode, msg: body.Message}
+}
+
+// appAuthError is GitHub's refusal of an installation token.
+type appAuthError struct {
+	app, installation int64
+	status            int
+	msg               string // GitHub's message
+}
+
+func (e *appAuthError) Error() string {
+	return fmt.Sprintf("GitHub App authentication failed (app %d, installation %d): HTTP %d: %s", e.app, e.installation, e.status, e.msg)
 }
 
 // serverErrorBackoff is the first wait after a 5xx: a flaky proxy or a
@@ -169,7 +226,11 @@ func (s *Source) apiError(ctx context.Context, op string, resp *github.Response,
 	var rle *github.RateLimitError
 	var abuse *github.AbuseRateLimitError
 	var er *github.ErrorResponse
+	var app *appAuthError
 	switch {
+	case errors.As(err, &app):
+		e.Status, e.Msg, e.Err = app.status, fmt.Sprintf("GitHub App authentication failed (app %d, installation %d): %s",
+			app.app, app.installation, app.msg), nil
 	case errors.As(err, &rle):
 		e.Status, e.Msg, e.Err = http.StatusForbidden, rle.Message, nil
 		e.Wait = max(rle.Rate.Reset.Time.Sub(s.opts.Now()), time.Second)

@@ -40,6 +40,12 @@ func newEnv(t *testing.T, repos []string, edit ...func(*config.Source)) *env {
 	for _, f := range edit {
 		f(&cfg)
 	}
+	return connect(t, sim, cfg)
+}
+
+// connect points a connector for cfg at sim.
+func connect(t *testing.T, sim *githubsim.Server, cfg config.Source) *env {
+	t.Helper()
 	e := &env{sim: sim, store: newMemStore()}
 	base := roundTripFunc(func(req *http.Request) (*http.Response, error) {
 		resp, err := http.DefaultTransport.RoundTrip(req)
