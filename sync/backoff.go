@@ -19,19 +19,31 @@ func (b Backoff) attempts() int {
 	return max(b.Attempts, 0)
 }
 
+func (b Backoff) max() time.Duration {
+	if b.Max <= 0 {
+		return 5 * time.Minute
+	}
+	return b.Max
+}
+
+// retryAfterOf is how long the error says to wait, or 0.
+func retryAfterOf(err error) time.Duration {
+	var ra retryAfter
+	if errors.As(err, &ra) {
+		return ra.RetryAfter()
+	}
+	return 0
+}
+
 // delay is how long to wait before retry number attempt+1: what the server
 // asked for when it said, else Base doubled per attempt, capped at Max.
 func (b Backoff) delay(attempt int, err error) time.Duration {
-	base, limit := b.Base, b.Max
+	base, limit := b.Base, b.max()
 	if base <= 0 {
 		base = 5 * time.Second
 	}
-	if limit <= 0 {
-		limit = 5 * time.Minute
-	}
-	var ra retryAfter
-	if errors.As(err, &ra) && ra.RetryAfter() > 0 {
-		return min(ra.RetryAfter(), limit)
+	if ra := retryAfterOf(err); ra > 0 {
+		return min(ra, limit)
 	}
 	d := base << min(attempt, 20)
 	return min(d, limit)

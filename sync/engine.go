@@ -28,7 +28,8 @@ type Engine struct {
 	// OnRound is called after every source round, successful or not (the
 	// daemon uses it to schedule a debounced re-analysis). May be nil.
 	OnRound func(source string, err error)
-	// OnProgress, if set, is called after every committed page of a round.
+	// OnProgress, if set, is called after every committed page of a round,
+	// and with WaitingUntil set when a source starts waiting to retry.
 	OnProgress func(Progress)
 	// Retry governs retries of transient failures within a round.
 	Retry Backoff
@@ -53,7 +54,8 @@ type Status struct {
 	LastSuccess time.Time
 	LastError   string // of the latest round; "" when it succeeded
 	Failing     bool
-	Permanent   bool // the latest error cannot be fixed by retrying soon
+	Permanent   bool      // the latest error cannot be fixed by retrying soon
+	ResumeAt    time.Time // set while the source waits for a rate limit to lift
 }
 
 type runner struct {
@@ -165,9 +167,9 @@ func (e *Engine) RunOnce(ctx context.Context, parallel int) map[string]error {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			if err := e.roundWithRetry(ctx, r); err != nil {
+			if o := e.roundWithRetry(ctx, r); o.err != nil {
 				mu.Lock()
-				failed[r.src.Name()] = err
+				failed[r.src.Name()] = o.err
 				mu.Unlock()
 			}
 		})
@@ -197,8 +199,11 @@ func (e *Engine) Run(ctx context.Context) {
 
 func (e *Engine) loop(ctx context.Context, r *runner) {
 	for {
-		_ = e.roundWithRetry(ctx, r) // recorded in Status, logged and observed
+		resume := e.roundWithRetry(ctx, r) // the error is recorded in Status, logged and observed
 		wait := jitter(r.interval)
+		if until := time.Until(resume.at); until > wait {
+			wait = until
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -215,22 +220,60 @@ func jitter(d time.Duration) time.Duration {
 	return d + time.Duration((rand.Float64()*0.2-0.1)*float64(d))
 }
 
+// outcome is how a round with its retries ended; at, when set, is the
+// earliest time the API will answer again (a rate limit's reset).
+type outcome struct {
+	err error
+	at  time.Time
+}
+
 // roundWithRetry runs one round and retries it while it fails transiently.
-func (e *Engine) roundWithRetry(ctx context.Context, r *runner) error {
-	var err error
+// A rate limit that lifts later than the backoff cap ends the round: the
+// source resumes when the limit lifts, not before.
+func (e *Engine) roundWithRetry(ctx context.Context, r *runner) outcome {
+	name := r.src.Name()
 	for attempt := 0; ; attempt++ {
-		err = e.round(ctx, r)
-		if err == nil || ctx.Err() != nil || IsPermanent(err) || attempt >= e.Retry.attempts() {
-			return err
+		err := e.round(ctx, r)
+		if err == nil || ctx.Err() != nil || IsPermanent(err) {
+			return outcome{err: err}
+		}
+		if ra := retryAfterOf(err); ra > e.Retry.max() {
+			at := time.Now().Add(ra)
+			e.setResume(name, at)
+			e.logger().Warn("source rate-limited; pausing it until the limit lifts", "source", name, "resume_at", at.UTC().Format(time.RFC3339))
+			e.progressWait(name, at)
+			return outcome{err: err, at: at}
+		}
+		if attempt >= e.Retry.attempts() {
+			return outcome{err: err}
 		}
 		wait := e.Retry.delay(attempt, err)
-		e.logger().Warn("sync round failed, retrying", "source", r.src.Name(), "err", err, "retry_in", wait.Round(time.Second))
+		e.logger().Warn("sync round failed, retrying", "source", name, "err", err, "retry_in", wait.Round(time.Second))
+		e.progressWait(name, time.Now().Add(wait))
 		select {
 		case <-ctx.Done():
-			return err
+			return outcome{err: err}
 		case <-time.After(wait):
 		}
 	}
+}
+
+// progressWait tells the progress display that a source waits until at.
+func (e *Engine) progressWait(name string, at time.Time) {
+	if e.OnProgress != nil {
+		e.OnProgress(Progress{Source: name, WaitingUntil: at, QuotaLeft: -1})
+	}
+}
+
+func (e *Engine) setResume(name string, at time.Time) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.status == nil {
+		e.status = map[string]Status{}
+	}
+	s := e.status[name]
+	s.ResumeAt = at
+	e.status[name] = s
 }
 
 // round runs one source round: the connector streams batches, each committed
@@ -305,6 +348,9 @@ type Progress struct {
 	Requests  int64
 	QuotaLeft int64 // -1 when the API has not said
 	Started   time.Time
+	// WaitingUntil, when set, says the source is waiting to retry (a rate
+	// limit or a transient failure) until then; the counts are not set.
+	WaitingUntil time.Time
 }
 
 type roundStats struct {
@@ -323,7 +369,7 @@ func (e *Engine) finish(ctx context.Context, r *runner, start time.Time, took ti
 	s := e.status[name]
 	s.Rounds++
 	if err == nil {
-		s.LastSuccess, s.LastError, s.Failing, s.Permanent = start.Add(took), "", false, false
+		s.LastSuccess, s.LastError, s.Failing, s.Permanent, s.ResumeAt = start.Add(took), "", false, false, time.Time{}
 	} else {
 		s.LastError, s.Failing, s.Permanent = err.Error(), true, IsPermanent(err)
 	}

@@ -262,3 +262,33 @@ func waitRounds(t *testing.T, e *Engine, name string, n int) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+func TestALongRateLimitPausesTheSourceUntilItLifts(t *testing.T) {
+	st := newStore(t)
+	limited := &fakeSource{name: "s", errs: []error{&httpapi.APIError{Op: "listing", Status: 403, Wait: time.Hour}}}
+	var waits []Progress
+	var mu stdsync.Mutex
+	e := &Engine{Logger: quiet, Store: st, Retry: Backoff{Base: time.Millisecond, Max: time.Minute},
+		OnProgress: func(p Progress) { mu.Lock(); waits = append(waits, p); mu.Unlock() }}
+	e.Add(limited, 10*time.Millisecond, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { e.Run(ctx); close(done) }()
+	waitRounds(t, e, "s", 1)
+	time.Sleep(200 * time.Millisecond) // twenty intervals: without the pause it would poll again
+	cancel()
+	<-done
+
+	if limited.calls != 1 {
+		t.Errorf("a source limited for an hour was asked %d times, want 1 (no retry, no poll before the reset)", limited.calls)
+	}
+	s := e.Status()["s"]
+	if until := time.Until(s.ResumeAt); until < 59*time.Minute || until > time.Hour {
+		t.Errorf("ResumeAt in %s, want about an hour", until)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(waits) != 1 || !waits[0].WaitingUntil.Equal(s.ResumeAt) {
+		t.Errorf("progress = %+v, want one wait until %s", waits, s.ResumeAt)
+	}
+}

@@ -165,6 +165,9 @@ func (d *daemon) readiness() (bool, string) {
 		case !ok:
 			ready = false
 			body += fmt.Sprintf("%s: waiting for first sync\n", name)
+		case s.Failing && !s.ResumeAt.IsZero():
+			ready = false
+			body += fmt.Sprintf("%s: rate-limited, resuming at %s: %s\n", name, s.ResumeAt.UTC().Format(time.RFC3339), s.LastError)
 		case s.Failing:
 			ready = false
 			body += fmt.Sprintf("%s: failing since its last round: %s\n", name, s.LastError)

@@ -120,3 +120,27 @@ func TestE2ETransientFailuresAreRetried(t *testing.T) {
 		t.Errorf("findings (-planted positives +found):\n%s", diff)
 	}
 }
+
+// TestE2EExhaustedGitHubQuotaPausesTheSource empties the token's hourly quota
+// before serve starts: the GitHub source stops asking until the reset,
+// /readyz says so and when, and Jira goes on.
+func TestE2EExhaustedGitHubQuotaPausesTheSource(t *testing.T) {
+	t.Parallel()
+	sim := startE2ESim(t)
+	postJSON(t, sim.githubURL+"/_sim/quota", map[string]any{"token": "ghp_apisim0000000000000000000000000000", "remaining": 0})
+	cfg := sim.writeConfig(t, t.TempDir(), withInterval("10s"))
+	_, base := startServe(t, cfg)
+	eventually(t, time.Minute, func() string {
+		code, body := httpGet(t, base+"/readyz")
+		if code != 503 || !strings.Contains(body, "github: rate-limited, resuming at ") || !strings.Contains(body, "jira: ok") {
+			return fmt.Sprintf("/readyz %d %q, want 503 with github rate-limited (and when it resumes) and jira ok", code, body)
+		}
+		return ""
+	})
+	before := scrape(t, base).value("baton_api_requests_total", map[string]string{"source": "github", "code": "403"})
+	time.Sleep(12 * time.Second) // longer than the 10s interval: a source not paused would ask again
+	after := scrape(t, base).value("baton_api_requests_total", map[string]string{"source": "github", "code": "403"})
+	if before < 1 || after != before {
+		t.Errorf("403s from GitHub: %v, then %v after an interval; want some, then no more until the reset", before, after)
+	}
+}

@@ -22,6 +22,7 @@ type progressView struct {
 	log      *slog.Logger
 	order    []string
 	state    map[string]batonsync.Progress
+	waiting  map[string]time.Time // sources waiting to retry, until when
 	drawn    int
 	lastDraw time.Time
 	lastLog  map[string]time.Time
@@ -32,7 +33,7 @@ func newProgressView(w io.Writer, log *slog.Logger) *progressView {
 	if f, ok := w.(*os.File); ok {
 		tty = term.IsTerminal(int(f.Fd()))
 	}
-	return &progressView{w: w, tty: tty, log: log, state: map[string]batonsync.Progress{}, lastLog: map[string]time.Time{}}
+	return &progressView{w: w, tty: tty, log: log, state: map[string]batonsync.Progress{}, waiting: map[string]time.Time{}, lastLog: map[string]time.Time{}}
 }
 
 // update records a committed page; it is safe for concurrent use.
@@ -41,10 +42,17 @@ func (v *progressView) update(p batonsync.Progress) {
 	defer v.mu.Unlock()
 	if _, ok := v.state[p.Source]; !ok {
 		v.order = append(v.order, p.Source)
+		v.state[p.Source] = batonsync.Progress{Source: p.Source, QuotaLeft: -1, Started: time.Now()}
 	}
-	v.state[p.Source] = p
+	v.waiting[p.Source] = p.WaitingUntil
+	if p.WaitingUntil.IsZero() {
+		v.state[p.Source] = p
+	}
 	now := time.Now()
 	if !v.tty {
+		if !p.WaitingUntil.IsZero() {
+			return // the engine logs every wait
+		}
 		if now.Sub(v.lastLog[p.Source]) >= 5*time.Second {
 			v.lastLog[p.Source] = now
 			v.log.Info("sync progress", "source", p.Source, "pages", p.Pages, "issues", p.Issues,
@@ -83,8 +91,12 @@ func (v *progressView) draw(now time.Time) {
 		if s := elapsed.Seconds(); s > 0 {
 			rate = float64(p.Issues) / s
 		}
-		fmt.Fprintf(v.w, "\x1b[2K  %-16s %5d pages %8d issues %6d requests  %s  %6.0f issues/s  %s\n",
-			name, p.Pages, p.Issues, p.Requests, quota, rate, elapsed.Round(time.Second))
+		wait := ""
+		if w := v.waiting[name]; !w.IsZero() {
+			wait = "  waiting for the API until " + w.Local().Format("15:04:05")
+		}
+		fmt.Fprintf(v.w, "\x1b[2K  %-16s %5d pages %8d issues %6d requests  %s  %6.0f issues/s  %s%s\n",
+			name, p.Pages, p.Issues, p.Requests, quota, rate, elapsed.Round(time.Second), wait)
 	}
 	v.drawn = len(v.order)
 }
