@@ -81,6 +81,7 @@ func TestOpenCreatesFileAtNewestVersionWithConnectionSettings(t *testing.T) {
 	}
 	for pragma, want := range map[string]string{
 		"journal_mode": "wal", "foreign_keys": "1", "synchronous": "1", "busy_timeout": "10000",
+		"wal_autocheckpoint": "8000",
 	} {
 		var got string
 		if err := s.db.QueryRow("PRAGMA " + pragma).Scan(&got); err != nil {
