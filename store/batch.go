@@ -38,9 +38,17 @@ func (s *Store) ApplyBatch(ctx context.Context, b model.Batch) (Applied, error) 
 		deleteIssue:  tx.StmtContext(ctx, s.deleteIssue),
 		upsertCursor: tx.StmtContext(ctx, s.upsertCursor),
 	}
+	// The transaction ends with ctx (database/sql rolls it back); the
+	// per-issue statements run without it, so that the driver does not start
+	// a goroutine per statement to interrupt it, and ctx is checked between
+	// issues instead.
+	sctx := context.WithoutCancel(ctx)
 	var n Applied
 	for i := range b.Issues {
-		written, err := w.issue(ctx, b.Source, &b.Issues[i])
+		if err := ctx.Err(); err != nil {
+			return Applied{}, fmt.Errorf("applying batch of %s: %w", b.Source, err)
+		}
+		written, err := w.issue(sctx, b.Source, &b.Issues[i])
 		if err != nil {
 			return Applied{}, fmt.Errorf("applying batch of %s: issue %d (%q): %w", b.Source, i, b.Issues[i].Key, err)
 		}

@@ -50,7 +50,9 @@ func benchBatch(first, size int) model.Batch {
 func BenchmarkApplyBatch(b *testing.B) {
 	const size = 100
 	s := openBenchStore(b)
-	ctx := context.Background()
+	// A context that can end, as the sync engine's commit timeout gives.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
 	batches := 0
 	for b.Loop() {
 		b.StopTimer()
