@@ -75,6 +75,17 @@ func (c *findingsCollector) addSources(names []string) {
 	}
 }
 
+func (c *findingsCollector) removeSources(names []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sources = slices.DeleteFunc(c.sources, func(s string) bool { return slices.Contains(names, s) })
+	for k := range c.seen.issues {
+		if slices.Contains(names, k.source) {
+			delete(c.seen.issues, k)
+		}
+	}
+}
+
 // Publish makes r the report that scrapes export. Series seen in an earlier
 // report keep reporting 0 after they drop out, so alerts on them resolve.
 func (m *Metrics) Publish(r *analysis.Report) { m.findings.publish(r) }

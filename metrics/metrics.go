@@ -118,6 +118,19 @@ func (m *Metrics) AddSources(names ...string) {
 	m.findings.addSources(names)
 }
 
+// RemoveSources drops every series of sources no longer configured, so a
+// removed source neither lingers at its last values nor keeps being
+// zero-filled.
+func (m *Metrics) RemoveSources(names ...string) {
+	for _, s := range names {
+		for _, v := range []interface{ DeleteLabelValues(...string) bool }{m.syncLastSuccess, m.syncDuration, m.syncErrors, m.syncUpserted, m.apiRemaining} {
+			v.DeleteLabelValues(s)
+		}
+		m.apiRequests.DeletePartialMatch(prometheus.Labels{"source": s})
+	}
+	m.findings.removeSources(names)
+}
+
 // SyncRound records one sync round of source: how long it took, how many
 // issues it wrote (pages committed before a failure count too) and whether it
 // failed.

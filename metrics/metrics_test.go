@@ -14,6 +14,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/prometheus/common/expfmt"
+
+	"github.com/batonhq/baton/analysis"
+	"github.com/batonhq/baton/model"
 )
 
 func TestSyncRoundRecordsSuccessAndFailure(t *testing.T) {
@@ -58,6 +61,45 @@ baton_sync_last_success_timestamp_seconds{source="jira"} 0
 				t.Errorf("gh duration: got count %d sum %v, want 2 and 3.7", h.GetSampleCount(), h.GetSampleSum())
 			}
 		}
+	}
+}
+
+func TestRemovedSourcesLeaveNoSeries(t *testing.T) {
+	m, reg := newTestMetrics(t)
+	m.AddSources("gh", "jira")
+	m.SyncRound("gh", time.Second, 1, nil)
+	m.SyncRound("jira", time.Second, 1, nil)
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	m.Publish(&analysis.Report{Now: now, Teams: []string{"core"}, Issues: []model.Issue{
+		issue("github:acme/core#1", "gh", "core", model.StatusTodo, time.Time{}),
+		issue("jira:CORE-1", "jira", "core", model.StatusTodo, time.Time{}),
+	}})
+	m.RemoveSources("jira")
+	m.Publish(&analysis.Report{Now: now, Teams: []string{"core"}, Issues: []model.Issue{
+		issue("github:acme/core#1", "gh", "core", model.StatusTodo, time.Time{}),
+	}})
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gh := 0
+	for _, mf := range mfs {
+		for _, mt := range mf.GetMetric() {
+			for _, l := range mt.GetLabel() {
+				if l.GetName() != "source" {
+					continue
+				}
+				switch l.GetValue() {
+				case "jira":
+					t.Errorf("%s still has a series of the removed source jira", mf.GetName())
+				case "gh":
+					gh++
+				}
+			}
+		}
+	}
+	if gh < 4 {
+		t.Errorf("%d series of the kept source gh, want its sync series still there", gh)
 	}
 }
 
