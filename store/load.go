@@ -17,8 +17,9 @@ import (
 const inChunk = 500
 
 // LoadIssues returns, sorted by key and with Links filled, every open issue,
-// every issue closed at or after closedSince, and every stored issue at an end
-// of a link of those (so the status of a long-closed blocker is known). Body
+// every issue closed at or after closedSince, every issue with a twin, and
+// every stored issue at an end of a link or a twin of those (so the status of
+// a long-closed blocker or twin is known). Body
 // is left empty: the analysis does not read it and it is the bulk of the data;
 // Issue returns it.
 func (s *Store) LoadIssues(ctx context.Context, closedSince time.Time) ([]model.Issue, error) {
@@ -27,7 +28,9 @@ func (s *Store) LoadIssues(ctx context.Context, closedSince time.Time) ([]model.
 		return nil, fmt.Errorf("loading issues: %w", err)
 	}
 	defer tx.Rollback()
-	const recent = ` WHERE issues.status <> ? OR issues.closed_ms >= ?`
+	// Issues with twins are loaded however long ago they closed: a twin
+	// closed long ago while the other stays open is still drift.
+	const recent = ` WHERE issues.status <> ? OR issues.closed_ms >= ? OR issues.mirrors IS NOT NULL`
 	args := []any{string(model.StatusDone), closedSince.UnixMilli()}
 	// Counting first costs a scan of narrow columns and spares growing (and
 	// copying) a slice of a few hundred thousand large structs. The headroom
@@ -219,16 +222,22 @@ func sortByKey(issues []model.Issue) {
 	}
 }
 
-// missingEnds are the link ends of issues that are not in index, sorted.
+// missingEnds are the link ends and twins of issues that are not in index,
+// sorted.
 func missingEnds(issues []model.Issue, index map[string]int) []string {
 	seen := make(map[string]struct{})
+	add := func(k string) {
+		if _, ok := index[k]; !ok {
+			seen[k] = struct{}{}
+		}
+	}
 	for i := range issues {
 		for _, l := range issues[i].Links {
-			for _, k := range []string{l.From, l.To} {
-				if _, ok := index[k]; !ok {
-					seen[k] = struct{}{}
-				}
-			}
+			add(l.From)
+			add(l.To)
+		}
+		for _, m := range issues[i].Mirrors {
+			add(m)
 		}
 	}
 	ends := make([]string, 0, len(seen))

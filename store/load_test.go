@@ -55,6 +55,27 @@ func TestLoadIssuesSelectsOpenRecentlyClosedAndLinkEnds(t *testing.T) {
 	}
 }
 
+func TestLoadIssuesKeepsTwinsHoweverLongAgoTheyClosed(t *testing.T) {
+	s := openTestStore(t)
+	since := now.Add(-14 * 24 * time.Hour)
+	longAgo := now.Add(-120 * 24 * time.Hour)
+	openJira := minimalIssue("jira:PAY-3", "jira", now) // its twin says so, it does not
+	closedTwin := closedIssue("jira:PAY-9", longAgo)   // says nothing; its open twin does
+	closedGitHub := closedIssue("jira:GH-1", longAgo)
+	closedGitHub.Mirrors = []string{"jira:PAY-3"}
+	openWithTwin := minimalIssue("jira:PAY-4", "jira", now)
+	openWithTwin.Mirrors = []string{"jira:PAY-9"}
+	apply(t, s, model.Batch{Source: "jira", Issues: []model.Issue{openJira, closedTwin, closedGitHub, openWithTwin, closedIssue("jira:OLD-1", longAgo)}})
+
+	got, err := s.LoadIssues(context.Background(), since)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"jira:GH-1", "jira:PAY-3", "jira:PAY-4", "jira:PAY-9"}, keysOf(got)); diff != "" {
+		t.Errorf("loaded keys (-want +got):\n%s", diff)
+	}
+}
+
 func TestLoadIssuesFetchesLinkEndsInChunks(t *testing.T) {
 	s := openTestStore(t)
 	ends := 2*inChunk + 7
