@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -168,5 +169,48 @@ func TestApplyBatchReplacesLinksOfReupsertedIssue(t *testing.T) {
 	apply(t, s, model.Batch{Source: "jira", Issues: []model.Issue{is}})
 	if got, _ := storedIssue(t, s, is.Key); got.Links != nil {
 		t.Errorf("links after re-upsert without links = %v, want none", got.Links)
+	}
+}
+
+// TestApplyBatchMatchesApplyingIssueByIssue writes a batch of more issues
+// than one link delete covers, with keys repeated (a newer write replacing
+// links, an older one kept out), and wants the rows and count that applying
+// its issues one batch each gives.
+func TestApplyBatchMatchesApplyingIssueByIssue(t *testing.T) {
+	var issues []model.Issue
+	for i := range 250 {
+		is := fullIssue(fmt.Sprintf("jira:PAY-%d", i), now)
+		if i%3 == 0 {
+			is.Links = nil
+		}
+		issues = append(issues, is)
+	}
+	relinked := fullIssue("jira:PAY-7", now.Add(time.Minute))
+	relinked.Links = []model.Link{{From: "jira:PAY-7", To: "jira:PAY-8", Type: model.Blocks, Origin: model.OriginJiraLink}}
+	unlinked := fullIssue("jira:PAY-10", now.Add(time.Minute))
+	unlinked.Links = nil
+	older := fullIssue("jira:PAY-7", now.Add(-time.Minute))
+	older.Title = "stale"
+	issues = append(issues, relinked, unlinked, older)
+
+	one, byOne := openTestStore(t), openTestStore(t)
+	// Links stored before the batch must be replaced, not added to.
+	for _, s := range []*Store{one, byOne} {
+		apply(t, s, model.Batch{Source: "jira", Issues: []model.Issue{fullIssue("jira:PAY-7", now.Add(-time.Hour)), fullIssue("jira:PAY-150", now.Add(-time.Hour))}})
+	}
+	got := apply(t, one, model.Batch{Source: "jira", Issues: issues})
+	var want Applied
+	for _, is := range issues {
+		n := apply(t, byOne, model.Batch{Source: "jira", Issues: []model.Issue{is}})
+		want.Upserted += n.Upserted
+	}
+	if got != want || want.Upserted != 252 {
+		t.Errorf("Applied = %+v, want %+v (252 upserted)", got, want)
+	}
+	if diff := cmp.Diff(dump(t, byOne), dump(t, one)); diff != "" {
+		t.Errorf("rows of one batch differ from issue by issue (-byOne +one):\n%s", diff)
+	}
+	if is, _ := storedIssue(t, one, "jira:PAY-7"); !cmp.Equal(is.Links, relinked.Links) {
+		t.Errorf("links of PAY-7 = %v, want those of its newest write %v", is.Links, relinked.Links)
 	}
 }
