@@ -61,10 +61,30 @@ type bulkRequest struct {
 
 type bulkResponse struct {
 	IssueChangeLogs []struct {
-		IssueID         string                  `json:"issueId"`
-		ChangeHistories []jira.ChangelogHistory `json:"changeHistories"`
+		IssueID         string           `json:"issueId"`
+		ChangeHistories []changedHistory `json:"changeHistories"`
 	} `json:"issueChangeLogs"`
 	NextPageToken string `json:"nextPageToken"`
+}
+
+// changedHistory is a history with only what activity reads: when it was
+// made and which fields it changed. Decoding into go-jira's ChangelogHistory
+// also built each history's author (with its avatar URLs) and every item's
+// from and to values; here they are skipped unread.
+type changedHistory struct {
+	Created string `json:"created"`
+	Items   []struct {
+		Field string `json:"field"`
+	} `json:"items"`
+}
+
+// history returns h as go-jira's ChangelogHistory, as activity takes it.
+func (h *changedHistory) history() jira.ChangelogHistory {
+	out := jira.ChangelogHistory{Created: h.Created, Items: make([]jira.ChangelogItems, len(h.Items))}
+	for i, it := range h.Items {
+		out.Items[i].Field = it.Field
+	}
+	return out
 }
 
 // bulkChangelogs pages POST /rest/api/3/changelog/bulkfetch until no
@@ -89,7 +109,9 @@ func (s *Source) bulkChangelogs(ctx context.Context, issues []*jira.Issue, out m
 			return apiError(fmt.Sprintf("reading changelogs of %d issues, page %d", len(issues), page), resp, err)
 		}
 		for _, l := range res.IssueChangeLogs {
-			out[l.IssueID] = append(out[l.IssueID], l.ChangeHistories...)
+			for i := range l.ChangeHistories {
+				out[l.IssueID] = append(out[l.IssueID], l.ChangeHistories[i].history())
+			}
 		}
 		if res.NextPageToken == "" {
 			return nil
