@@ -16,8 +16,9 @@ import (
 
 // cursor is a repository's sync position, stored as JSON.
 //
-// Updated is the max updated_at seen: everything updated before Updated minus
-// the overlap has been committed. ETag, when set, is the ETag of the listing
+// Updated is the max updated_at a complete listing saw (less when the
+// listing shifted, or the round ended before its last page): everything
+// updated before Updated minus the overlap has been committed. ETag, when set, is the ETag of the listing
 // with since=ETagSince (no since when zero), and ETagSince is never later
 // than Updated minus the overlap: asking that listing with If-None-Match
 // answers 304, for free, while the repository is unchanged. Seen holds the
@@ -96,7 +97,14 @@ func (s *Source) syncRepo(ctx context.Context, r repoName, raw string, emit func
 		if len(items) > 0 {
 			l.prevLast = items[len(items)-1].GetUpdatedAt().Time
 		}
-		b := model.Batch{Source: s.src.Name, Issues: issues, Cursors: map[string]string{r.scope(): l.next.String()}}
+		if page == 1 && len(items) > 0 {
+			l.firstLast = items[len(items)-1].GetUpdatedAt().Time
+		}
+		next := l.next
+		if !last {
+			next = l.partial(s.src.Overlap.D())
+		}
+		b := model.Batch{Source: s.src.Name, Issues: issues, Cursors: map[string]string{r.scope(): next.String()}}
 		if last && l.complete {
 			b.Present = &model.KeySet{Prefix: r.prefix(), Keys: l.present}
 		}
@@ -121,6 +129,7 @@ type listing struct {
 	seen      map[int]time.Time // number → updated_at when first listed
 	rewind    time.Time         // earliest first sight of an item listed twice
 	prevLast  time.Time         // updated_at of the previous page's last item
+	firstLast time.Time         // updated_at of page 1's last item
 	settled   time.Time         // items updated before it cannot change and keep their updated_at
 }
 
@@ -175,6 +184,21 @@ func (s *Source) pageIssues(ctx context.Context, r repoName, l *listing, items [
 		issues = append(issues, is)
 	}
 	return issues, nil
+}
+
+// partial is the cursor a page before the last commits, in case the round
+// ends there. An issue that slides onto a page already read (see
+// pageIssues) was listed after page 1's last item when page 1 was read, so
+// it is no older than that item; nothing else tells which page it slid
+// onto. So until the last page, the cursor stops where the next listing
+// starts at page 1's last item — never later than the max seen, never
+// earlier than the old cursor.
+func (l *listing) partial(overlap time.Duration) cursor {
+	upto := l.next.Updated
+	if safe := l.firstLast.Add(overlap); safe.Before(upto) {
+		upto = safe
+	}
+	return cursor{Updated: maxTime(l.old.Updated, upto)}
 }
 
 // finish sets the final cursor from the last page: its ETag for reuse, or a

@@ -2,7 +2,10 @@ package github
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -378,6 +381,44 @@ func TestEditDuringPagingIsCaughtNextRound(t *testing.T) {
 	e.mustSync(t)
 	if got := len(e.store.issues); got != 200 {
 		t.Errorf("second round stored %d issues, want all 200", got)
+	}
+}
+
+// TestEditDuringPagingThenAFailedPageLosesNoIssue edits #1 after page 1 was
+// read, so #101 slides onto page 1 unseen, and then a later page fails: the
+// cursors the pages before it committed must still lead the next round to
+// #101. Failing page 4 catches a cursor that only holds back on the page
+// after the shift.
+func TestEditDuringPagingThenAFailedPageLosesNoIssue(t *testing.T) {
+	for _, tt := range []struct{ issues, failPage int }{{350, 3}, {450, 4}} {
+		t.Run(fmt.Sprintf("%d issues, page %d fails", tt.issues, tt.failPage), func(t *testing.T) {
+			e := newEnv(t, []string{"acme/core"})
+			e.addRepo(t, "acme/core", tt.issues)
+			e.sim.Advance(time.Hour)
+			e.afterResponse = func(req *http.Request) {
+				if !strings.HasSuffix(req.URL.Path, "/issues") {
+					return
+				}
+				switch req.URL.Query().Get("page") {
+				case "":
+					must(t, e.sim.Touch(ref("acme/core", 1)))
+				case strconv.Itoa(tt.failPage - 1):
+					e.afterResponse = nil
+					must(t, e.sim.InjectFault(githubsim.Fault{Kind: githubsim.FaultTruncate, PathPrefix: "/repos/acme/core/issues"}))
+				}
+			}
+			first, err := e.sync(t)
+			if err == nil {
+				t.Fatalf("first round succeeded, want page %d to fail it", tt.failPage)
+			}
+			second := e.mustSync(t)
+			if got, want := len(e.store.issues), tt.issues*4/5; got != want {
+				t.Errorf("stored %d issues after a clean round, want all %d", got, want)
+			}
+			if keys := emittedKeys(append(first, second...)); !slices.Contains(keys, "github:acme/core#101") {
+				t.Errorf("#101, which slid onto page 1, was never emitted")
+			}
+		})
 	}
 }
 
