@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"sync/atomic"
 	"time"
 
@@ -27,6 +28,7 @@ const closedWindow = 90 * 24 * time.Hour
 type daemon struct {
 	conf    atomic.Pointer[config.Config] // replaced on SIGHUP
 	path    string                        // where conf came from, for reloads
+	hup     chan os.Signal                // SIGHUP, when serve catches it
 	log     *slog.Logger
 	store   *store.Store
 	reg     *prometheus.Registry
@@ -73,7 +75,25 @@ func openDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger) (*dae
 func (d *daemon) config() *config.Config { return d.conf.Load() }
 
 func (d *daemon) addSource(src config.Source) error {
-	cfg := d.config()
+	b, err := d.buildSource(d.config(), src)
+	if err != nil {
+		return err
+	}
+	b.add(d.engine)
+	return nil
+}
+
+// builtSource is a connector ready to be handed to the engine.
+type builtSource struct {
+	src      batonsync.Source
+	interval time.Duration
+	meter    *batonsync.Meter
+}
+
+func (b builtSource) add(e *batonsync.Engine) { e.Add(b.src, b.interval, b.meter) }
+
+// buildSource makes the connector of src with cfg's mappings.
+func (d *daemon) buildSource(cfg *config.Config, src config.Source) (builtSource, error) {
 	meter := batonsync.NewMeter(d.metrics.InstrumentTransport(src.Name, nil))
 	log := d.log.With("source", src.Name)
 	var s batonsync.Source
@@ -97,10 +117,9 @@ func (d *daemon) addSource(src config.Source) error {
 		err = fmt.Errorf("unknown type %q", src.Type)
 	}
 	if err != nil {
-		return fmt.Errorf("source %s: %w", src.Name, err)
+		return builtSource{}, fmt.Errorf("source %s: %w", src.Name, err)
 	}
-	d.engine.Add(s, src.Interval.D(), meter)
-	return nil
+	return builtSource{src: s, interval: src.Interval.D(), meter: meter}, nil
 }
 
 // analyze recomputes the findings from the store and publishes them.

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -72,5 +73,36 @@ func TestE2ESighupReloadsTheConfiguration(t *testing.T) {
 	})
 	if code, body := httpGet(t, base+"/readyz"); code != 200 || !strings.Contains(body, "github: ok") || !strings.Contains(body, "jira: ok") {
 		t.Errorf("after a failed reload /readyz %d %q, want both sources still running", code, body)
+	}
+}
+
+// TestE2ESighupWhileStartingDoesNotKillTheDaemon sends SIGHUPs from the
+// moment the store file appears (the daemon is opening it, then runs its
+// first analysis) until it listens: none may kill it.
+func TestE2ESighupWhileStartingDoesNotKillTheDaemon(t *testing.T) {
+	t.Parallel()
+	sim := startE2ESim(t)
+	dir := t.TempDir()
+	cfg := sim.writeConfig(t, dir, withInterval("10s"))
+	p := startBaton(t, "--config", cfg, "serve")
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "baton.db")); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no store file after 30s")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	for !servingOn.MatchString(p.output(true)) && time.Now().Before(deadline) {
+		if err := p.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+			t.Fatalf("baton died of a SIGHUP while starting: %v", err)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	addr := p.waitOutput(t, true, servingOn, 30*time.Second)[1]
+	if code, _ := httpGet(t, "http://"+addr+"/healthz"); code != 200 {
+		t.Errorf("/healthz answered %d after SIGHUPs during start-up, want 200", code)
 	}
 }

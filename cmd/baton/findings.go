@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/batonhq/baton/analysis"
 	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/model"
 	"github.com/batonhq/baton/store"
 )
 
@@ -138,5 +140,38 @@ func analyseStored(ctx context.Context, st *store.Store, cfg *config.Config, now
 	if err != nil {
 		return nil, fmt.Errorf("loading issues for analysis: %w", err)
 	}
-	return analysis.Analyze(analysis.Input{Issues: issues, Teams: cfg.Teams, Rules: cfg.Rules, Now: now}), nil
+	return analysis.Analyze(analysis.Input{Issues: inScope(cfg, issues), Teams: cfg.Teams, Rules: cfg.Rules, Now: now}), nil
+}
+
+// inScope keeps the issues of configured sources and, for a GitHub source
+// that names its repositories, of those repositories. What a source or
+// repository removed from the configuration left in the store is kept there
+// (adding it back needs no full sync) but is no longer analysed; links to
+// it still show as links to issues outside the synced scope.
+func inScope(cfg *config.Config, issues []model.Issue) []model.Issue {
+	prefixes := map[string][]string{} // source -> key prefixes; nil = all
+	for _, src := range cfg.Sources {
+		prefixes[src.Name] = nil
+		if src.Type != "github" {
+			continue
+		}
+		var ps []string
+		for _, r := range src.Repos {
+			owner, name, _ := strings.Cut(strings.ToLower(r), "/")
+			if name == "*" {
+				ps = append(ps, "github:"+owner+"/")
+			} else {
+				ps = append(ps, "github:"+owner+"/"+name+"#")
+			}
+		}
+		prefixes[src.Name] = ps
+	}
+	kept := issues[:0]
+	for _, is := range issues {
+		ps, ok := prefixes[is.Source]
+		if ok && (ps == nil || slices.ContainsFunc(ps, func(p string) bool { return strings.HasPrefix(is.Key, p) })) {
+			kept = append(kept, is)
+		}
+	}
+	return kept
 }

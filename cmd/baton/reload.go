@@ -24,29 +24,41 @@ func (d *daemon) reload(ctx context.Context) error {
 		next.Listen, next.Storage = cur.Listen, cur.Storage
 	}
 	remap := !reflect.DeepEqual(cur.Status, next.Status) || !reflect.DeepEqual(cur.Priority, next.Priority)
-	gone := map[string]bool{}
 	before := map[string]config.Source{}
 	for _, s := range cur.Sources {
-		gone[s.Name], before[s.Name] = true, s
+		before[s.Name] = s
+	}
+	// Build every new or changed connector before anything changes, so a
+	// source that cannot be built leaves the running configuration whole.
+	var changed []builtSource
+	var started []string
+	for _, s := range next.Sources {
+		old, ok := before[s.Name]
+		delete(before, s.Name)
+		if ok && !remap && reflect.DeepEqual(old, s) {
+			continue
+		}
+		b, err := d.buildSource(next, s)
+		if err != nil {
+			return fmt.Errorf("applying the reloaded configuration: %w", err)
+		}
+		changed, started = append(changed, b), append(started, s.Name)
+	}
+	gone := make([]string, 0, len(before))
+	for name := range before {
+		gone = append(gone, name)
 	}
 	d.conf.Store(next)
 	d.engine.SetTeams(next.ModelTeams())
-	var started []string
-	for _, s := range next.Sources {
-		delete(gone, s.Name)
-		if old, ok := before[s.Name]; ok && !remap && reflect.DeepEqual(old, s) {
-			continue
-		}
-		if err := d.addSource(s); err != nil {
-			return fmt.Errorf("applying the reloaded configuration: %w", err)
-		}
-		started = append(started, s.Name)
+	for _, b := range changed {
+		b.add(d.engine)
 	}
-	for name := range gone {
+	for _, name := range gone {
 		d.engine.Remove(name)
 	}
+	d.metrics.RemoveSources(gone...)
 	d.metrics.AddSources(d.engine.Sources()...)
-	d.log.Info("configuration reloaded", "sources_started", started, "sources_removed", len(gone))
+	d.log.Info("configuration reloaded", "sources_started", started, "sources_removed", gone)
 	d.requestAnalysis()
 	return ctx.Err()
 }

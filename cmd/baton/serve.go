@@ -36,6 +36,11 @@ SIGTERM or SIGINT: the page being written is committed, the store closed,
 and baton exits 0.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// Catch SIGHUP before anything else: its default action would
+			// kill a daemon that is still starting.
+			hup := make(chan os.Signal, 1)
+			signal.Notify(hup, syscall.SIGHUP)
+			defer signal.Stop(hup)
 			cfg, err := g.loadConfig()
 			if err != nil {
 				return err
@@ -47,7 +52,7 @@ and baton exits 0.`,
 			if err != nil {
 				return err
 			}
-			d.path = g.configPath
+			d.path, d.hup = g.configPath, hup
 			d.showFirstSync(newProgressView(cmd.ErrOrStderr(), g.logger))
 			return d.serve(cmd.Context())
 		},
@@ -100,23 +105,17 @@ func (d *daemon) serveOn(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// reloadOnHangup applies the configuration file again on every SIGHUP and
-// runs the rollup scheduler with whatever configuration is in force.
+// reloadOnHangup runs the rollup scheduler with the configuration in force
+// and, when serve catches SIGHUP (d.hup), applies the configuration file again
+// on each one.
 func (d *daemon) reloadOnHangup(ctx context.Context) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
 	rollups := startTask(ctx, d.runRollups)
 	defer func() { rollups.halt() }()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-hup:
-		}
-		if d.path == "" {
-			d.log.Warn("SIGHUP ignored: no configuration file to reload")
-			continue
+		case <-d.hup: // nil, and so never ready, when nobody catches SIGHUP
 		}
 		if err := d.reload(ctx); err != nil {
 			d.log.Error("configuration reload failed; keeping the running configuration", "err", err)
