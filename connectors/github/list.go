@@ -16,15 +16,15 @@ import (
 
 // cursor is a repository's sync position, stored as JSON.
 //
-// Updated is the max updated_at a complete listing saw (less when the
-// listing shifted, or the round ended before its last page): everything
-// updated before Updated minus the overlap has been committed. ETag, when
-// set, is the ETag of the listing with since=ETagSince (no since when
-// zero), and ETagSince is never later than Updated minus the overlap:
-// asking that listing with If-None-Match answers 304, for free, while the
-// repository is unchanged. Seen holds the numbers and updated_at (unix ms) of the issues committed within the
-// overlap, which the next listing returns again: those it returns unchanged
-// are not read and emitted a second time.
+// Updated is the max updated_at a complete listing saw (less when the listing
+// shifted, or the round ended before its last page): everything updated
+// before Updated minus the overlap has been committed. ETag, when set, is the
+// ETag of the listing with since=ETagSince (no since when zero), and
+// ETagSince is never later than Updated minus the overlap: asking that
+// listing with If-None-Match answers 304, for free, while the repository is
+// unchanged. Seen holds the numbers and updated_at (unix ms) of the issues
+// committed within the overlap, which the next listing returns again: those
+// it returns unchanged are not read and emitted a second time.
 type cursor struct {
 	Updated   time.Time     `json:"updated,omitzero"`
 	ETag      string        `json:"etag,omitempty"`
