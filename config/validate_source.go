@@ -166,5 +166,7 @@ func (p *problems) sourceURL(raw, path string) {
 		p.add(path, "is not a URL")
 	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
 		p.add(path, "%q is not an absolute http(s) URL", u.Redacted())
+	case u.User != nil:
+		p.add(path, "%q carries credentials; put them in token/token_file (and email for Jira Cloud), which are kept secret", u.Redacted())
 	}
 }
