@@ -14,9 +14,10 @@ import (
 // etagCache is a transport that makes GETs of an issue's sub-resources
 // (blockers, sub-issues, timeline) conditional: it remembers the ETag and
 // body of the latest answers, sends If-None-Match, and turns a 304 — which
-// costs no quota — back into the remembered 200. Listings are not
-// cached here: their ETags live in the cursors. It keeps at most max
-// entries, dropping the least recently used.
+// costs no quota — back into the remembered 200, headers included (GitHub's
+// 304 need not repeat Link) and updated with those the 304 sends (its rate
+// limit). Listings are not cached here: their ETags live in the cursors.
+// It keeps at most max entries, dropping the least recently used.
 type etagCache struct {
 	base http.RoundTripper
 	max  int
@@ -30,9 +31,10 @@ type etagCache struct {
 const maxCachedBody = 256 << 10
 
 type cached struct {
-	url  string
-	etag string
-	body []byte
+	url    string
+	etag   string
+	header http.Header
+	body   []byte
 }
 
 func newETagCache(base http.RoundTripper, max int) *etagCache {
@@ -71,10 +73,15 @@ func (c *etagCache) RoundTrip(req *http.Request) (*http.Response, error) {
 	switch {
 	case resp.StatusCode == http.StatusNotModified && hit != nil:
 		resp.Body.Close()
-		resp.StatusCode, resp.Status = http.StatusOK, "200 OK"
+		header := hit.header.Clone()
+		for k, v := range resp.Header {
+			if k != "Content-Length" {
+				header[k] = v
+			}
+		}
+		resp.StatusCode, resp.Status, resp.Header = http.StatusOK, "200 OK", header
 		resp.Body = io.NopCloser(bytes.NewReader(hit.body))
 		resp.ContentLength = int64(len(hit.body))
-		resp.Header.Del("Content-Length")
 	case resp.StatusCode == http.StatusOK && resp.Header.Get("ETag") != "":
 		body, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
@@ -83,7 +90,9 @@ func (c *etagCache) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		resp.Body = io.NopCloser(bytes.NewReader(body))
 		if len(body) <= maxCachedBody && json.Valid(body) { // never remember a truncated answer
-			c.put(&cached{url: key, etag: resp.Header.Get("ETag"), body: body})
+			header := resp.Header.Clone()
+			header.Del("Content-Length")
+			c.put(&cached{url: key, etag: resp.Header.Get("ETag"), header: header, body: body})
 		}
 	}
 	return resp, nil
