@@ -93,12 +93,17 @@ type repo struct {
 	cacheMu   sync.Mutex
 	byUpdated []*issue
 	msIssues  [][2]int
+	// listed is the last listing's filter result and listedBy its filters:
+	// a sync pages through one listing, and filtering walks every issue
+	// updated since its cursor for each page.
+	listed   []*issue
+	listedBy string
 }
 
 // changed drops what was derived from r's issues and milestones; callers
 // hold the server's write lock.
 func (r *repo) changed() {
-	r.byUpdated, r.msIssues = nil, nil
+	r.byUpdated, r.msIssues, r.listed, r.listedBy = nil, nil, nil, ""
 }
 
 // milestoneIssues returns the open and closed issues of each milestone of

@@ -91,6 +91,9 @@ func (s *Server) listIssues(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	match := filterIssues(rp, state, since, labels, sortBy)
+	if sortBy != "updated" || dir == "desc" {
+		match = slices.Clone(match) // sorted or reversed below
+	}
 	if sortBy != "updated" {
 		slices.SortStableFunc(match, func(a, b *issue) int {
 			if sortBy == "comments" {
@@ -114,7 +117,24 @@ func (s *Server) listIssues(w http.ResponseWriter, r *http.Request) {
 
 // filterIssues returns the issues of rp listed for the filters, in
 // (updated_at, number) order when sortBy is "updated", else in number order.
+// The result is shared with later calls for the same filters until rp
+// changes: callers must not modify it.
 func filterIssues(rp *repo, state string, since time.Time, labels []string, sortBy string) []*issue {
+	by := strings.Join([]string{state, since.UTC().Format(time.RFC3339Nano), strings.Join(labels, ","), sortBy}, "\x00")
+	rp.cacheMu.Lock()
+	if rp.listedBy == by && rp.listed != nil {
+		defer rp.cacheMu.Unlock()
+		return rp.listed
+	}
+	rp.cacheMu.Unlock()
+	match := filterAll(rp, state, since, labels, sortBy)
+	rp.cacheMu.Lock()
+	defer rp.cacheMu.Unlock()
+	rp.listed, rp.listedBy = match, by
+	return match
+}
+
+func filterAll(rp *repo, state string, since time.Time, labels []string, sortBy string) []*issue {
 	all := rp.issues
 	if sortBy == "updated" {
 		all = rp.updatedOrder()

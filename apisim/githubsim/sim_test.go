@@ -107,6 +107,34 @@ func TestListIssuesPagesWithGitHubLinks(t *testing.T) {
 	}
 }
 
+// TestListIssuesSeesChangesBetweenPages asks for the same listing before
+// and after a change, in both directions, and wants the change listed: the
+// filter result reused across pages of one listing must not outlive it.
+func TestListIssuesSeesChangesBetweenPages(t *testing.T) {
+	s, hs := newSim(t)
+	fill(t, s, "acme/core", 5)
+	const asc = "/repos/acme/core/issues?state=open&sort=updated&direction=asc"
+	desc := strings.Replace(asc, "asc", "desc", 1)
+	if diff := cmp.Diff([]int{1, 2, 3, 4, 5}, numbers(t, get(t, hs, asc).body)); diff != "" {
+		t.Errorf("before: ascending (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]int{5, 4, 3, 2, 1}, numbers(t, get(t, hs, desc).body)); diff != "" {
+		t.Errorf("before: descending (-want +got):\n%s", diff)
+	}
+	if err := s.Close(IssueRef{"acme/core", 3}, "completed"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Touch(IssueRef{"acme/core", 1}); err != nil { // updated at t0, as 5 is: number breaks the tie
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]int{2, 4, 1, 5}, numbers(t, get(t, hs, asc).body)); diff != "" {
+		t.Errorf("after: ascending (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]int{5, 1, 4, 2}, numbers(t, get(t, hs, desc).body)); diff != "" {
+		t.Errorf("after: descending (-want +got):\n%s", diff)
+	}
+}
+
 func TestListIssuesPageSizeDefaultsTo30AndCapsAt100(t *testing.T) {
 	s, hs := newSim(t)
 	fill(t, s, "acme/core", 150)
@@ -155,7 +183,7 @@ func TestETagMatchAnswers304WithoutQuota(t *testing.T) {
 	if got := again.header.Get("X-Ratelimit-Used"); got != "1" {
 		t.Errorf("x-ratelimit-used after a 304 = %s, want 1", got)
 	}
-	if err := s.Touch(IssueRef{"acme/core", 1}); err != nil {
+	if err := s.Touch(IssueRef{"acme/core", 1}); err != nil { // updated at t0, as 5 is: number breaks the tie
 		t.Fatal(err)
 	}
 	if r := get(t, hs, "/repos/acme/core/issues", "If-None-Match", etag); r.status != http.StatusOK {
