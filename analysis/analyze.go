@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,7 +26,7 @@ import (
 // unowned work; warning for everything else.
 func Analyze(in Input) *Report {
 	teams := make([]model.Team, len(in.Teams))
-	a := &analysis{now: in.Now, rules: make(map[string]*config.Rules, len(in.Teams)), global: &in.Rules}
+	a := &analysis{now: in.Now, loc: cmp.Or(in.Location, time.UTC), rules: make(map[string]*config.Rules, len(in.Teams)), global: &in.Rules}
 	r := &Report{Now: in.Now, Teams: make([]string, len(in.Teams))}
 	for i := range in.Teams {
 		teams[i] = in.Teams[i].Team
@@ -49,6 +50,7 @@ func Analyze(in Input) *Report {
 // analysis is the state of one Analyze call.
 type analysis struct {
 	now      time.Time
+	loc      *time.Location // where a due day ends
 	g        *graph
 	rules    map[string]*config.Rules // by team
 	global   *config.Rules

@@ -61,7 +61,7 @@ func (a *analysis) inversion(ed *Edge, dep, blk *model.Issue) {
 }
 
 func (a *analysis) scheduleConflict(ed *Edge, dep, blk *model.Issue) {
-	dd, bd := deadline(dep), deadline(blk)
+	dd, bd := a.deadline(dep), a.deadline(blk)
 	if dd.IsZero() || bd.IsZero() || !bd.After(dd) {
 		return
 	}

@@ -13,6 +13,8 @@ type Input struct {
 	Teams  []config.Team // in configured order; each with its effective Rules
 	Rules  config.Rules  // for issues no team claims
 	Now    time.Time
+	// Location is where a due day ends (the configured timezone); nil = UTC.
+	Location *time.Location
 }
 
 // Report is the result of one analysis: the snapshot metrics export and

@@ -114,16 +114,18 @@ func (a *analysis) unowned(is *model.Issue) (Finding, bool) {
 }
 
 // deadline is when an issue's target date has passed: the end of its due
-// day, else its iteration's end; zero when it has neither.
-func deadline(is *model.Issue) time.Time {
+// day in the organisation's time zone, else its iteration's end; zero when
+// it has neither.
+func (a *analysis) deadline(is *model.Issue) time.Time {
 	if !is.Due.IsZero() {
-		return is.Due.Add(24 * time.Hour)
+		y, m, d := is.Due.Date()
+		return time.Date(y, m, d+1, 0, 0, 0, 0, a.loc)
 	}
 	return is.Target()
 }
 
 func (a *analysis) overdue(is *model.Issue) (Finding, bool) {
-	end := deadline(is)
+	end := a.deadline(is)
 	if end.IsZero() || a.now.Before(end) {
 		return Finding{}, false
 	}

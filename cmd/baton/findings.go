@@ -140,7 +140,7 @@ func analyseStored(ctx context.Context, st *store.Store, cfg *config.Config, now
 	if err != nil {
 		return nil, fmt.Errorf("loading issues for analysis: %w", err)
 	}
-	return analysis.Analyze(analysis.Input{Issues: inScope(cfg, issues), Teams: cfg.Teams, Rules: cfg.Rules, Now: now}), nil
+	return analysis.Analyze(analysis.Input{Issues: inScope(cfg, issues), Teams: cfg.Teams, Rules: cfg.Rules, Now: now, Location: cfg.Location()}), nil
 }
 
 // inScope keeps the issues of configured sources and, for a GitHub source
