@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"net/http"
 	"net/http/httptest"
+	gosync "sync"
 	"testing"
 	"time"
 
@@ -21,9 +23,17 @@ var priorities = map[string]int{"Highest": 1, "High": 2, "Medium": 3, "Low": 4, 
 
 // env is a simulated Jira site, a source reading it, and what it emitted.
 type env struct {
-	t       *testing.T
-	sim     *jirasim.Server
-	src     *Source
+	t    *testing.T
+	sim  *jirasim.Server
+	src  *Source
+	cfg  config.Source // the source's configuration
+	opts Options       // the connector's options
+	// served, when set (with setServed), runs after the simulator has
+	// answered a request and before the client has the whole answer: changes
+	// made there happen between two of the connector's requests. mu orders
+	// its calls, which the race detector cannot see through the socket.
+	mu      gosync.Mutex
+	served  func(*http.Request)
 	now     time.Time // the connector's clock (only for reconciling)
 	cursors map[string]string
 	batches []model.Batch
@@ -39,7 +49,15 @@ func newEnv(t *testing.T, deployment string, simOpts jirasim.Options, change fun
 		t.Fatal(err)
 	}
 	fixture(t, sim)
-	srv := httptest.NewServer(sim)
+	e := &env{t: t, sim: sim, now: simNow, cursors: map[string]string{}}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sim.ServeHTTP(w, r)
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		if e.served != nil {
+			e.served(r)
+		}
+	}))
 	t.Cleanup(srv.Close)
 	src := config.Source{
 		Name: "jira-main", Type: "jira", URL: srv.URL, Token: "s3cret", Deployment: deployment,
@@ -49,8 +67,8 @@ func newEnv(t *testing.T, deployment string, simOpts jirasim.Options, change fun
 	if change != nil {
 		change(&src)
 	}
-	e := &env{t: t, sim: sim, now: simNow, cursors: map[string]string{}}
-	e.src, err = New(src, Options{
+	e.cfg = src
+	e.opts = Options{
 		Status: config.JiraStatus{
 			BlockedStatuses:    []string{"Blocked"},
 			DroppedResolutions: []string{"Won't Do", "Duplicate"},
@@ -58,7 +76,8 @@ func newEnv(t *testing.T, deployment string, simOpts jirasim.Options, change fun
 		},
 		Priority: priorities, Backoff: time.Millisecond, PageSize: 100,
 		Now: func() time.Time { return e.now },
-	})
+	}
+	e.src, err = New(src, e.opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,6 +92,13 @@ func (e *env) sync() error {
 		maps.Copy(e.cursors, b.Cursors)
 		return nil
 	})
+}
+
+// setServed sets (or, with nil, clears) the hook run after each answer.
+func (e *env) setServed(f func(*http.Request)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.served = f
 }
 
 func (e *env) mustSync() {

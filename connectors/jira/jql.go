@@ -15,6 +15,9 @@ type cursor struct {
 	Seen map[string]int64 `json:"seen,omitempty"`
 	// Reconciled is when the key set was last listed in full.
 	Reconciled time.Time `json:"reconciled,omitzero"`
+	// JQL is the configured JQL the cursor was reached with: another JQL may
+	// match issues older than Updated, so it starts over.
+	JQL string `json:"jql,omitempty"`
 }
 
 func parseCursor(v string) (cursor, error) {
@@ -64,4 +67,10 @@ func (c *cursor) prune(overlap time.Duration) {
 			delete(c.Seen, k)
 		}
 	}
+}
+
+// keysJQL is the configured JQL in key order, for listing keys: unlike the
+// updated order, edits made while the pages are read do not reorder it.
+func keysJQL(configured string) string {
+	return "(" + configured + ") ORDER BY key ASC"
 }

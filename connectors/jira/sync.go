@@ -2,6 +2,7 @@ package jira
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -26,6 +27,14 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 	if err != nil {
 		return fmt.Errorf("jira source %q: %w", s.src.Name, err)
 	}
+	if cur.JQL != s.src.JQL {
+		// The cursor belongs to another JQL (or predates remembering it):
+		// issues the new JQL adds may be older than it, so read them all.
+		if !cur.Updated.IsZero() {
+			s.log.Info("jira source jql changed; syncing in full", "source", s.src.Name)
+		}
+		cur = cursor{JQL: s.src.JQL}
+	}
 	now := s.opts.Now()
 	interval := s.src.ReconcileInterval.D()
 	if interval <= 0 {
@@ -46,12 +55,16 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 		fields = append(fields[:len(fields):len(fields)], info.sprintField)
 	}
 	var keys []string // every key, on a full sync
+	listed := map[string]bool{}
 	emitted, seen := 0, 0
-	err = s.search(ctx, searchJQL(s.src.JQL, from, info.zone), fields, true, func(page []jira.Issue) error {
+	err = s.searchUpdated(ctx, s.src.JQL, from, info.zone, fields, func(page []jira.Issue) error {
 		seen += len(page)
 		if full {
 			for _, is := range page {
-				keys = append(keys, model.JiraKey(is.Key))
+				if k := model.JiraKey(is.Key); !listed[k] {
+					listed[k] = true
+					keys = append(keys, k)
+				}
 			}
 		}
 		b, err := s.page(ctx, page, &cur, info.sprintField)
@@ -69,7 +82,8 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 		return nil
 	}
 	if !full {
-		if keys, err = s.listKeys(ctx, searchJQL(s.src.JQL, time.Time{}, info.zone)); err != nil {
+		var complete bool
+		if keys, complete, err = s.listKeys(ctx, s.src.JQL); err != nil || !complete {
 			return err
 		}
 	}
@@ -118,11 +132,26 @@ func (s *Source) page(ctx context.Context, page []jira.Issue, cur *cursor, sprin
 	return b, nil
 }
 
-// search runs jql to the last page, handing each page to f in order. The
-// next page is fetched while f handles the current one (its changelogs,
+// errShifted reports that a Data Center page did not begin with the issue the
+// previous page ended with: the result moved between the two requests.
+var errShifted = errors.New("the search result shifted between pages")
+
+// search runs one query to the last page, handing each page to f in order.
+// The next page is fetched while f handles the current one (its changelogs,
 // conversion and commit), so neither Jira nor the store waits for the other;
-// at most one page waits ahead.
+// at most one page waits ahead. On Data Center it fails with errShifted when
+// the result moved under the pager.
 func (s *Source) search(ctx context.Context, jql string, fields []string, changelog bool, f func([]jira.Issue) error) error {
+	return prefetch(ctx, func(ctx context.Context, yield func([]jira.Issue) error) error {
+		return s.pageThrough(ctx, jql, fields, changelog, func(issues []jira.Issue, _ bool) (bool, error) {
+			return true, yield(issues)
+		})
+	}, f)
+}
+
+// prefetch runs fetch in its own goroutine, handing the pages it yields to f
+// in order, with at most one page waiting.
+func prefetch(ctx context.Context, fetch func(context.Context, func([]jira.Issue) error) error, f func([]jira.Issue) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	type page struct {
 		issues []jira.Issue
@@ -131,7 +160,7 @@ func (s *Source) search(ctx context.Context, jql string, fields []string, change
 	pages := make(chan page, 1)
 	go func() {
 		defer close(pages)
-		err := s.fetchPages(ctx, jql, fields, changelog, func(issues []jira.Issue) error {
+		err := fetch(ctx, func(issues []jira.Issue) error {
 			select {
 			case pages <- page{issues: issues}:
 				return nil
@@ -159,11 +188,77 @@ func (s *Source) search(ctx context.Context, jql string, fields []string, change
 	return ctx.Err()
 }
 
-// fetchPages reads jql to the last page, handing each page to f. Cloud pages
-// by nextPageToken until isLast; Data Center by startAt until total. Neither
-// assumes the page size it asked for. changelog embeds histories on Data
-// Center; Cloud reads them in bulk instead.
-func (s *Source) fetchPages(ctx context.Context, jql string, fields []string, changelog bool, f func([]jira.Issue) error) error {
+// searchUpdated reads the issues of the configured JQL updated since from
+// (all of them when from is zero) in (updated, key) order, handing pages to
+// f; an issue may come more than once, with the same updated time, and f
+// skips it then (page dedupes by key and updated).
+//
+// Paging such a result by position loses issues: an issue edited while the
+// pages are read moves to the end, every issue behind its old place moves one
+// position forward, and the one at the next page boundary is never read while
+// the cursor passes it. So after each page the query is asked afresh from the
+// minute of the page's last issue L (JQL dates are minutes) and read from its
+// first position, which nothing can shift past. Every issue before that
+// minute has been read: one not edited since the pages before were served is
+// still where it was, before L; one edited since is dated after L (the edit is
+// later than the page that held L) and so is in the fresh query. The issues of
+// L's minute read already come again and are skipped. Only when a whole page
+// lies within the minute it was asked from does asking afresh bring nothing
+// new; then that query goes on by position: Data Center checks every page
+// against the last issue of the one before and asks afresh again when the
+// result shifted; Cloud's nextPageToken cannot be checked, which leaves an
+// edit during the paging of more than a page of issues updated in one minute
+// as the one way an issue can be stepped over there.
+func (s *Source) searchUpdated(ctx context.Context, configured string, from time.Time, zone *time.Location, fields []string, f func([]jira.Issue) error) error {
+	return prefetch(ctx, func(ctx context.Context, yield func([]jira.Issue) error) error {
+		shifts := 0 // in a row, from the same minute
+		for {
+			next := from
+			err := s.pageThrough(ctx, searchJQL(configured, from, zone), fields, true, func(issues []jira.Issue, last bool) (bool, error) {
+				if err := yield(issues); err != nil || last || len(issues) == 0 {
+					return true, err
+				}
+				end := issues[len(issues)-1]
+				if end.Fields == nil {
+					return false, fmt.Errorf("jira source %q: issue %s came without fields", s.src.Name, end.Key)
+				}
+				if m := time.Time(end.Fields.Updated).Truncate(time.Minute); m.After(from) {
+					next = m
+					return false, nil // ask afresh from m
+				}
+				return true, nil // a page within one minute: go on by position
+			})
+			switch {
+			case errors.Is(err, errShifted):
+				if shifts++; shifts == maxShifts {
+					return fmt.Errorf("jira source %q: searching from %s: %w %d times in a row", s.src.Name, from.Format(time.RFC3339), err, shifts)
+				}
+				s.log.Debug("jira search shifted between pages; asking afresh", "source", s.src.Name, "from", from)
+			case err != nil:
+				return err
+			case !next.After(from):
+				return nil // read to the last page
+			default:
+				from, shifts = next, 0
+			}
+		}
+	}, f)
+}
+
+// maxShifts bounds how often in a row searchUpdated asks afresh from the same
+// minute because the result shifted, so that a site edited faster than it can
+// be paged gets an error (and the next round) rather than endless requests.
+const maxShifts = 10
+
+// pageThrough reads jql page by page, handing each page's issues to f, with
+// whether it is the last, until the last page or until f answers false. Neither deployment assumes the page
+// size it asked for. Cloud follows nextPageToken. Data Center asks for each
+// next page from one position back (startAt) and fails with errShifted unless
+// that page begins with the issue the previous one ended with (same key, same
+// updated): an issue edited, deleted or added before the position moves the
+// rest, and a plain startAt would then step over an issue unnoticed. changelog
+// embeds histories on Data Center; Cloud reads them in bulk instead.
+func (s *Source) pageThrough(ctx context.Context, jql string, fields []string, changelog bool, f func(issues []jira.Issue, last bool) (bool, error)) error {
 	op := func(page int) string { return fmt.Sprintf("searching %q page %d", jql, page) }
 	size := s.opts.PageSize
 	if len(fields) == 1 && fields[0] == "key" {
@@ -177,11 +272,9 @@ func (s *Source) fetchPages(ctx context.Context, jql string, fields []string, ch
 			if err != nil {
 				return s.searchError(op(page), resp, err)
 			}
-			if err := f(res.Issues); err != nil {
+			more, err := f(res.Issues, res.IsLast)
+			if err != nil || !more || res.IsLast {
 				return err
-			}
-			if res.IsLast {
-				return nil
 			}
 			if res.NextPageToken == "" {
 				return fmt.Errorf("%s: the page is not the last but carries no nextPageToken", op(page))
@@ -193,36 +286,74 @@ func (s *Source) fetchPages(ctx context.Context, jql string, fields []string, ch
 	if changelog {
 		opts.Expand = "changelog" // complete unless it reached embeddedLimit
 	}
+	var anchor *jira.Issue // the last issue read, asked for again
 	for page := 1; ; page++ {
 		issues, resp, err := s.client.Issue.SearchWithContext(ctx, jql, opts)
 		if err != nil {
 			return s.searchError(op(page), resp, err)
 		}
-		if err := f(issues); err != nil {
+		end := opts.StartAt + len(issues)
+		last := len(issues) == 0 || end >= resp.Total
+		if anchor != nil {
+			if len(issues) == 0 || !sameIssue(issues[0], *anchor) {
+				return errShifted
+			}
+			issues = issues[1:]
+		}
+		if len(issues) == 0 && !last {
+			return fmt.Errorf("%s: the page holds nothing past the issue the previous page ended with", op(page))
+		}
+		more, err := f(issues, last)
+		if err != nil || !more || last {
 			return err
 		}
-		opts.StartAt += len(issues)
-		if len(issues) == 0 || opts.StartAt >= resp.Total {
-			return nil
-		}
+		anchor = &issues[len(issues)-1]
+		opts.StartAt = end - 1
 	}
+}
+
+// sameIssue reports whether a and b are the same issue at the same update.
+func sameIssue(a, b jira.Issue) bool {
+	if a.Key != b.Key || (a.Fields == nil) != (b.Fields == nil) {
+		return false
+	}
+	return a.Fields == nil || time.Time(a.Fields.Updated).Equal(time.Time(b.Fields.Updated))
 }
 
 // keyPageSize is asked for when listing keys only: Cloud serves up to 5000
 // ids or keys a page; Data Center caps pages at its configured maximum.
 const keyPageSize = 5000
 
-// listKeys lists every key the JQL matches, asking for no fields but the key.
-func (s *Source) listKeys(ctx context.Context, jql string) ([]string, error) {
+// listKeys lists every key the configured JQL matches, asking for no fields
+// but the key, in key order, which edits do not change. It reports false when
+// the list cannot be trusted to be complete: a key came twice (an issue was
+// added before the position on Cloud) or a Data Center page did not continue
+// where the one before ended (an issue added or deleted before it). A key
+// missing from the list would delete its issue from the store.
+func (s *Source) listKeys(ctx context.Context, configured string) ([]string, bool, error) {
 	var keys []string
-	err := s.search(ctx, jql, []string{"key"}, false, func(page []jira.Issue) error {
+	seen := map[string]bool{}
+	twice := ""
+	err := s.search(ctx, keysJQL(configured), []string{"key"}, false, func(page []jira.Issue) error {
 		for _, is := range page {
-			keys = append(keys, model.JiraKey(is.Key))
+			k := model.JiraKey(is.Key)
+			if seen[k] {
+				twice = k
+			}
+			seen[k] = true
+			keys = append(keys, k)
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
+	switch {
+	case errors.Is(err, errShifted):
+		s.log.Info("jira key list shifted while it was read; reconciling next round", "source", s.src.Name)
+		return nil, false, nil
+	case err != nil:
+		return nil, false, err
+	case twice != "":
+		s.log.Info("jira key list moved while it was read; reconciling next round", "source", s.src.Name, "key", twice)
+		return nil, false, nil
 	}
-	return keys, nil
+	return keys, true, nil
 }

@@ -1,0 +1,180 @@
+package jira
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/batonhq/baton/apisim/jirasim"
+	"github.com/batonhq/baton/config"
+)
+
+// addFiller adds PAY-121 … PAY-600 to the fixture, updated a minute apart
+// after PAY-120, so that a sync reads many pages.
+func addFiller(t *testing.T, e *env) {
+	t.Helper()
+	for n := 121; n <= 600; n++ {
+		if _, err := e.sim.AddIssue(jirasim.Issue{Key: fmt.Sprintf("PAY-%d", n), Summary: "filler", Status: "To Do",
+			Created: at(0), Updated: at(10).Add(time.Duration(n) * time.Minute)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// touchAfterSearches edits the given issue after each numbered request to the
+// deployment's search endpoint (counted from 1) whose parameters pass match:
+// the edit dates the issue now, so it moves to the end of an updated-ordered
+// result while the connector is between two pages.
+func touchAfterSearches(t *testing.T, e *env, dep string, match func(*http.Request) bool, touch map[int]string) {
+	t.Helper()
+	path := map[string]string{jirasim.Cloud: "/rest/api/2/search/jql", jirasim.DataCenter: "/rest/api/2/search"}[dep]
+	n := 0
+	e.setServed(func(r *http.Request) {
+		if r.URL.Path != path || !match(r) {
+			return
+		}
+		n++
+		if key, ok := touch[n]; ok {
+			if err := e.sim.Touch(key); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	t.Cleanup(func() { e.setServed(nil) })
+}
+
+func TestEditsDuringPagingSkipNoIssue(t *testing.T) {
+	for _, dep := range deployments {
+		t.Run(dep, func(t *testing.T) {
+			e := newEnv(t, dep, jirasim.Options{}, nil)
+			addFiller(t, e)
+			// PAY-10 and PAY-20 were read on the first page when they change;
+			// PAY-300 is read after its change.
+			touchAfterSearches(t, e, dep, func(*http.Request) bool { return true },
+				map[int]string{1: "PAY-10", 2: "PAY-20", 3: "PAY-300"})
+			e.mustSync()
+			first := e.emitted()
+			cur, err := parseCursor(e.cursors[""])
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The committed cursor never passes an issue not yet read.
+			for _, key := range e.sim.Keys() {
+				is, _ := e.sim.Issue(key)
+				if _, ok := first["jira:"+key]; !ok && !is.Updated.After(cur.Updated) {
+					t.Errorf("%s (updated %s) was not read, yet the cursor is at %s", key, is.Updated, cur.Updated)
+				}
+			}
+			e.setServed(nil)
+			e.mustSync()
+			for k, is := range e.emitted() {
+				first[k] = is
+			}
+			var missing []string
+			for _, key := range e.sim.Keys() {
+				if _, ok := first["jira:"+key]; !ok {
+					missing = append(missing, key)
+				}
+			}
+			if len(missing) > 0 {
+				t.Errorf("never emitted in two rounds: %v", missing)
+			}
+			for _, key := range []string{"PAY-10", "PAY-20", "PAY-300"} {
+				if got := first["jira:"+key].Updated; !got.Equal(simNow) {
+					t.Errorf("%s: emitted as updated %s, want its edit at %s", key, got, simNow)
+				}
+			}
+		})
+	}
+}
+
+func TestReconcileDuringEditsDeletesNothing(t *testing.T) {
+	for _, dep := range deployments {
+		t.Run(dep, func(t *testing.T) {
+			e := newEnv(t, dep, jirasim.Options{PageCap: 100, KeyPageCap: 100}, nil)
+			addFiller(t, e)
+			e.mustSync()
+			e.emitted()
+			e.now = e.now.Add(25 * time.Hour)
+			e.sim.Advance(time.Hour)
+			// Issues change while the keys are listed, after the first page.
+			keysOnly := func(r *http.Request) bool { return r.URL.Query().Get("fields") == "key" }
+			touchAfterSearches(t, e, dep, keysOnly, map[int]string{1: "PAY-10", 3: "PAY-250"})
+			e.mustSync()
+			last := e.batches[len(e.batches)-1]
+			if last.Present == nil {
+				t.Fatal("the reconciling sync listed no keys")
+			}
+			var want []string
+			for _, k := range e.sim.Keys() {
+				want = append(want, "jira:"+k)
+			}
+			if diff := cmp.Diff(slices.Sorted(slices.Values(want)), slices.Sorted(slices.Values(last.Present.Keys))); diff != "" {
+				t.Errorf("listed keys (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestReconcileWithheldWhenTheListShifts(t *testing.T) {
+	// Deleting an issue already listed moves every later key one position
+	// forward; Data Center notices on the next page and lists again next round.
+	e := newEnv(t, jirasim.DataCenter, jirasim.Options{PageCap: 100}, nil)
+	addFiller(t, e)
+	e.mustSync()
+	e.emitted()
+	e.now = e.now.Add(25 * time.Hour)
+	n := 0
+	e.setServed(func(r *http.Request) {
+		if r.URL.Query().Get("fields") != "key" {
+			return
+		}
+		if n++; n == 1 {
+			if err := e.sim.Delete("CORE-1"); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	e.mustSync()
+	for _, b := range e.batches {
+		if b.Present != nil {
+			t.Fatalf("a key list read while the result shifted was sent: %d keys", len(b.Present.Keys))
+		}
+	}
+	e.batches = nil
+	e.setServed(nil)
+	e.mustSync()
+	last := e.batches[len(e.batches)-1]
+	if last.Present == nil || len(last.Present.Keys) != 601 || slices.Contains(last.Present.Keys, "jira:CORE-1") {
+		t.Fatalf("next round: got %v, want the 601 remaining keys", last.Present)
+	}
+}
+
+func TestWidenedJQLImportsOlderIssues(t *testing.T) {
+	for _, dep := range deployments {
+		t.Run(dep, func(t *testing.T) {
+			e := newEnv(t, dep, jirasim.Options{}, func(s *config.Source) { s.JQL = "project = PAY" })
+			e.mustSync()
+			if got := e.emitted(); len(got) != 120 {
+				t.Fatalf("project = PAY: got %d issues, want 120", len(got))
+			}
+			wider := e.cfg
+			wider.JQL = "project in (PAY, CORE)"
+			var err error
+			if e.src, err = New(wider, e.opts); err != nil {
+				t.Fatal(err)
+			}
+			e.mustSync()
+			got := e.emitted()
+			for _, k := range []string{"jira:CORE-1", "jira:CORE-2"} {
+				if _, ok := got[k]; !ok {
+					t.Errorf("after widening the JQL: %s was not imported (got %d issues)", k, len(got))
+				}
+			}
+		})
+	}
+}
