@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -176,5 +178,79 @@ func TestWidenedJQLImportsOlderIssues(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// addBulk adds PAY-121 … PAY-220, all updated within one minute after
+// PAY-120: more than a page of issues that asking afresh from their minute
+// cannot page through, so Data Center goes on by position there.
+func addBulk(t *testing.T, e *env) {
+	t.Helper()
+	for n := 121; n <= 220; n++ {
+		if _, err := e.sim.AddIssue(jirasim.Issue{Key: fmt.Sprintf("PAY-%d", n), Summary: "bulk edit", Status: "To Do",
+			Created: at(0), Updated: at(11).Add(time.Duration(n-120) * 500 * time.Millisecond)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// touchOnPositionalPages edits the next of keys after each Data Center search
+// asked from a position past the first.
+func touchOnPositionalPages(t *testing.T, e *env, keys ...string) {
+	t.Helper()
+	e.setServed(func(r *http.Request) {
+		if start, _ := strconv.Atoi(r.URL.Query().Get("startAt")); r.URL.Path != "/rest/api/2/search" || start == 0 || len(keys) == 0 {
+			return
+		}
+		if err := e.sim.Touch(keys[0]); err != nil {
+			t.Error(err)
+		}
+		keys = keys[1:]
+	})
+	t.Cleanup(func() { e.setServed(nil) })
+}
+
+func TestEditsDuringPagingWithinOneMinuteSkipNoIssue(t *testing.T) {
+	e := newEnv(t, jirasim.DataCenter, jirasim.Options{PageCap: 30}, nil)
+	addBulk(t, e)
+	touchOnPositionalPages(t, e, "PAY-125")
+	e.mustSync()
+	got := e.emitted()
+	var missing []string
+	for _, key := range e.sim.Keys() {
+		if _, ok := got["jira:"+key]; !ok {
+			missing = append(missing, key)
+		}
+	}
+	if len(missing) > 0 {
+		t.Errorf("not emitted: %v", missing)
+	}
+	if !got["jira:PAY-125"].Updated.Equal(simNow) {
+		t.Errorf("PAY-125: emitted as updated %s, want its edit at %s", got["jira:PAY-125"].Updated, simNow)
+	}
+}
+
+func TestSearchThatKeepsShiftingFails(t *testing.T) {
+	e := newEnv(t, jirasim.DataCenter, jirasim.Options{PageCap: 30}, nil)
+	addBulk(t, e)
+	var keys []string
+	for n := 121; n <= 140; n++ {
+		keys = append(keys, fmt.Sprintf("PAY-%d", n))
+	}
+	touchOnPositionalPages(t, e, keys...)
+	err := e.sync()
+	if err == nil || !strings.Contains(err.Error(), "shifted between pages 10 times in a row") {
+		t.Fatalf("got %v, want an error saying the result shifted 10 times in a row", err)
+	}
+	got := e.emitted()
+	cur, err := parseCursor(e.cursors[""])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range e.sim.Keys() {
+		is, _ := e.sim.Issue(key)
+		if _, ok := got["jira:"+key]; !ok && !is.Updated.After(cur.Updated) {
+			t.Errorf("%s (updated %s) was not read, yet the cursor is at %s", key, is.Updated, cur.Updated)
+		}
 	}
 }
