@@ -20,6 +20,9 @@ import (
 type query struct {
 	where func(*record) bool // nil = unbounded
 	order []sortKey
+	// updatedFrom is the latest bound of an updated >= or > clause: with
+	// AND the only connective, no issue updated before it matches.
+	updatedFrom time.Time
 }
 
 type sortKey struct {
@@ -33,10 +36,11 @@ type jqlError struct{ msg string }
 func (e *jqlError) Error() string { return e.msg }
 
 type jqlParser struct {
-	toks     []string
-	pos      int
-	zone     *time.Location
-	projects map[string]int
+	toks        []string
+	pos         int
+	zone        *time.Location
+	projects    map[string]int
+	updatedFrom time.Time
 }
 
 func (s *Server) parseJQL(jql string) (*query, error) {
@@ -64,6 +68,7 @@ func (s *Server) parseJQL(jql string) (*query, error) {
 	if p.peek() != "" {
 		return nil, p.errorf("unexpected %q", p.peek())
 	}
+	q.updatedFrom = p.updatedFrom
 	return q, nil
 }
 
@@ -214,6 +219,9 @@ func (p *jqlParser) dateClause(field string) (func(*record) bool, error) {
 		return nil, &jqlError{fmt.Sprintf("Date value '%s' for field '%s' is invalid. Valid formats include: 'yyyy/MM/dd HH:mm', 'yyyy-MM-dd HH:mm', 'yyyy/MM/dd', 'yyyy-MM-dd', or a period format e.g. '-5d', '4w 2d'.", unquote(raw), field)}
 	}
 	get := func(r *record) time.Time { return r.Updated }
+	if field == "updated" && (op == ">=" || op == ">") && at.After(p.updatedFrom) {
+		p.updatedFrom = at
+	}
 	if field == "created" {
 		get = func(r *record) time.Time { return r.Created }
 	}
@@ -311,15 +319,58 @@ func (s *Server) search(jql string, unboundedOK bool) ([]*record, error) {
 		return nil, &jqlError{"Unbounded JQL queries are not allowed here. Please add a search restriction to your query."}
 	}
 	var hits []*record
-	for _, r := range s.order {
-		if q.where == nil || q.where(r) {
-			hits = append(hits, r)
+	if q.byUpdatedThenKey() {
+		// The order a sync pages in, asked afresh from each page's last
+		// minute: walk the issues already in that order from the bound on.
+		all := s.updatedOrder()
+		first, _ := slices.BinarySearchFunc(all, q.updatedFrom, func(r *record, t time.Time) int {
+			if r.Updated.Before(t) {
+				return -1
+			}
+			return 1
+		})
+		for _, r := range all[first:] {
+			if q.where == nil || q.where(r) {
+				hits = append(hits, r)
+			}
 		}
+	} else {
+		for _, r := range s.order {
+			if q.where == nil || q.where(r) {
+				hits = append(hits, r)
+			}
+		}
+		slices.SortStableFunc(hits, q.compare)
 	}
-	slices.SortStableFunc(hits, q.compare)
 	if len(s.cache) >= 16 {
 		clear(s.cache)
 	}
 	s.cache[jql] = &cachedSearch{version: s.version, hits: hits}
 	return hits, nil
+}
+
+// byUpdatedThenKey reports whether q orders by updated ascending, then by key
+// ascending (stated or by default).
+func (q *query) byUpdatedThenKey() bool {
+	switch {
+	case len(q.order) == 0 || q.order[0] != sortKey{field: "updated"}:
+		return false
+	case len(q.order) == 1:
+		return true
+	}
+	k := q.order[1]
+	return !k.desc && (k.field == "key" || k.field == "issuekey")
+}
+
+// updatedOrder returns every issue ordered by (updated, key), kept until the
+// next change; callers hold s.mu for writing.
+func (s *Server) updatedOrder() []*record {
+	if s.byUpdated == nil || s.byUpdatedVersion != s.version {
+		s.byUpdated = slices.Clone(s.order)
+		slices.SortFunc(s.byUpdated, func(a, b *record) int {
+			return cmp.Or(a.Updated.Compare(b.Updated), compareKeys(a.Key, b.Key))
+		})
+		s.byUpdatedVersion = s.version
+	}
+	return s.byUpdated
 }

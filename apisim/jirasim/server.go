@@ -57,8 +57,11 @@ type Server struct {
 	nextHist int
 	nextLink int
 	cache    map[string]*cachedSearch
-	faults   []*Fault
-	requests map[string]int
+	// byUpdated is order sorted by (updated, key) at byUpdatedVersion.
+	byUpdated        []*record
+	byUpdatedVersion uint64
+	faults           []*Fault
+	requests         map[string]int
 
 	muxOnce gosync.Once
 	handler *http.ServeMux
