@@ -190,7 +190,7 @@ func (s *Server) serveLegacySearch(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	hits, err := s.search(p.JQL, true)
+	hits, err := s.search(p.JQL, true, 0) // total needs them all
 	if err != nil {
 		writeSearchError(w, err)
 		return
@@ -228,11 +228,6 @@ func (s *Server) serveSearchJQL(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	hits, err := s.search(p.JQL, false)
-	if err != nil {
-		writeSearchError(w, err)
-		return
-	}
 	fs := parseFields(p.Fields, true)
 	size, limit := p.MaxResults, s.opts.PageCap
 	if fs.keysOnly() {
@@ -242,6 +237,11 @@ func (s *Server) serveSearchJQL(w http.ResponseWriter, r *http.Request) {
 		size = 50
 	}
 	size = min(size, limit)
+	hits, err := s.search(p.JQL, false, start+size+1) // the page and whether one follows
+	if err != nil {
+		writeSearchError(w, err)
+		return
+	}
 	start = min(start, len(hits))
 	end := min(start+size, len(hits))
 	out := map[string]any{"issues": s.renderPage(r, hits[start:end], fs, p.changelog()), "isLast": end == len(hits)}

@@ -305,7 +305,10 @@ type cachedSearch struct {
 
 // search runs a query over every issue, reusing the sorted result while
 // nothing has changed so that paging through a large result stays cheap.
-func (s *Server) search(jql string, unboundedOK bool) ([]*record, error) {
+// With need > 0 it may stop at the first need hits of a result it does not
+// keep: a caller serving hits [a, b) and telling whether more follow needs
+// b+1.
+func (s *Server) search(jql string, unboundedOK bool, need int) ([]*record, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if c, ok := s.cache[jql]; ok && c.version == s.version {
@@ -332,6 +335,9 @@ func (s *Server) search(jql string, unboundedOK bool) ([]*record, error) {
 		for _, r := range all[first:] {
 			if q.where == nil || q.where(r) {
 				hits = append(hits, r)
+				if len(hits) == need {
+					return hits, nil // a prefix, not kept
+				}
 			}
 		}
 	} else {

@@ -13,7 +13,8 @@ import (
 // TestSearchByUpdatedThenKeyMatchesFilterAndSort runs the queries a sync
 // pages with (updated order from a bound, answered from the updated index)
 // over issues with tied times and keys of different lengths, before and
-// after an edit, and wants what filtering every issue and sorting gives.
+// after an edit, and wants what filtering every issue and sorting gives,
+// or its first hits when only those are needed.
 func TestSearchByUpdatedThenKeyMatchesFilterAndSort(t *testing.T) {
 	sim, err := New(Options{Email: "e", Token: "t"})
 	if err != nil {
@@ -51,16 +52,25 @@ func TestSearchByUpdatedThenKeyMatchesFilterAndSort(t *testing.T) {
 			{`(project = P2 AND updated > "2026/11/20 10:02") ORDER BY updated`, true, "P2"},
 			{`updated >= "2026/11/20 09:00" AND project = P1 AND updated >= "2026/11/20 10:02" ORDER BY updated ASC, issuekey ASC`, false, "P1"},
 		} {
-			got, err := sim.search(tc.jql, false)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var keys []string
-			for _, r := range got {
-				keys = append(keys, r.Key)
-			}
-			if diff := gocmp.Diff(want(from, tc.strict, tc.project), keys); diff != "" {
-				t.Errorf("%s: %s (-want +got):\n%s", when, tc.jql, diff)
+			all := want(from, tc.strict, tc.project)
+			// A page's worth first: only the first hits, and a prefix is
+			// never kept as the whole result.
+			for _, need := range []int{5, 0} {
+				got, err := sim.search(tc.jql, false, need)
+				if err != nil {
+					t.Fatal(err)
+				}
+				wantKeys := all
+				if need > 0 {
+					wantKeys = all[:need]
+				}
+				var keys []string
+				for _, r := range got {
+					keys = append(keys, r.Key)
+				}
+				if diff := gocmp.Diff(wantKeys, keys); diff != "" {
+					t.Errorf("%s: %s needing %d (-want +got):\n%s", when, tc.jql, need, diff)
+				}
 			}
 		}
 	}
