@@ -60,7 +60,7 @@ func TestLoadIssuesKeepsTwinsHoweverLongAgoTheyClosed(t *testing.T) {
 	since := now.Add(-14 * 24 * time.Hour)
 	longAgo := now.Add(-120 * 24 * time.Hour)
 	openJira := minimalIssue("jira:PAY-3", "jira", now) // its twin says so, it does not
-	closedTwin := closedIssue("jira:PAY-9", longAgo)   // says nothing; its open twin does
+	closedTwin := closedIssue("jira:PAY-9", longAgo)    // says nothing; its open twin does
 	closedGitHub := closedIssue("jira:GH-1", longAgo)
 	closedGitHub.Mirrors = []string{"jira:PAY-3"}
 	openWithTwin := minimalIssue("jira:PAY-4", "jira", now)
