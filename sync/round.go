@@ -1,0 +1,193 @@
+package sync
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/batonhq/baton/model"
+)
+
+// outcome is how a round with its retries ended; at, when set, is the
+// earliest time the API will answer again (a rate limit's reset).
+type outcome struct {
+	err error
+	at  time.Time
+}
+
+// roundWithRetry runs one round and retries it while it fails transiently.
+// A rate limit that lifts later than the backoff cap ends the round: the
+// source resumes when the limit lifts, not before.
+func (e *Engine) roundWithRetry(ctx context.Context, r *runner) outcome {
+	name := r.src.Name()
+	for attempt := 0; ; attempt++ {
+		err := e.round(ctx, r)
+		if err == nil || ctx.Err() != nil || IsPermanent(err) {
+			return outcome{err: err}
+		}
+		if ra := retryAfterOf(err); ra > e.Retry.max() {
+			at := time.Now().Add(ra)
+			e.setResume(name, at)
+			e.logger().Warn("source rate-limited; pausing it until the limit lifts", "source", name, "resume_at", at.UTC().Format(time.RFC3339))
+			e.progressWait(name, at)
+			return outcome{err: err, at: at}
+		}
+		if attempt >= e.Retry.attempts() {
+			return outcome{err: err}
+		}
+		wait := e.Retry.delay(attempt, err)
+		e.logger().Warn("sync round failed, retrying", "source", name, "err", err, "retry_in", wait.Round(time.Second))
+		e.progressWait(name, time.Now().Add(wait))
+		select {
+		case <-ctx.Done():
+			return outcome{err: err}
+		case <-time.After(wait):
+		}
+	}
+}
+
+// progressWait tells the progress display that a source waits until at.
+func (e *Engine) progressWait(name string, at time.Time) {
+	if e.OnProgress != nil {
+		e.OnProgress(Progress{Source: name, WaitingUntil: at, QuotaLeft: -1})
+	}
+}
+
+func (e *Engine) setResume(name string, at time.Time) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.status == nil {
+		e.status = map[string]Status{}
+	}
+	s := e.status[name]
+	s.ResumeAt = at
+	e.status[name] = s
+}
+
+// round runs one source round: the connector streams batches, each committed
+// with its cursors before the next is read.
+func (e *Engine) round(ctx context.Context, r *runner) error {
+	name := r.src.Name()
+	start := time.Now()
+	st := roundStats{started: start, meter: r.meter}
+	if r.meter != nil {
+		st.requests0 = r.meter.Requests()
+	}
+	cursors, err := e.Store.Cursors(ctx, name)
+	if err == nil {
+		err = r.src.Sync(ctx, cursors, func(ctx context.Context, b model.Batch) error {
+			return e.commit(ctx, name, b, &st)
+		})
+	}
+	if err != nil && ctx.Err() != nil {
+		err = fmt.Errorf("interrupted: %w", ctx.Err())
+	}
+	took := time.Since(start)
+	e.finish(ctx, r, start, took, &st, err)
+	return err
+}
+
+// commit saves one batch. Shutdown does not abort a commit under way: the
+// page that is being written is finished, within CommitTimeout.
+func (e *Engine) commit(ctx context.Context, name string, b model.Batch, st *roundStats) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	b.Source = name
+	var teams []model.Team
+	if t := e.teams.Load(); t != nil {
+		teams = *t
+	}
+	for i := range b.Issues {
+		b.Issues[i].Team = model.TeamOf(teams, &b.Issues[i])
+	}
+	timeout := e.CommitTimeout
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	defer cancel()
+	applied, err := e.Store.ApplyBatch(cctx, b)
+	if err != nil {
+		return fmt.Errorf("saving a page of %s: %w", name, err)
+	}
+	st.pages++
+	st.fetched += len(b.Issues)
+	st.upserted += applied.Upserted
+	st.deleted += applied.Deleted
+	if e.OnProgress != nil {
+		p := Progress{Source: name, Pages: st.pages, Issues: st.fetched, Started: st.started, QuotaLeft: -1}
+		if st.meter != nil {
+			p.Requests = st.meter.Requests() - st.requests0
+			if q, ok := st.meter.QuotaLeft(); ok {
+				p.QuotaLeft = q
+			}
+		}
+		e.OnProgress(p)
+	}
+	return nil
+}
+
+// Progress is the state of a round under way, after a committed page.
+type Progress struct {
+	Source    string
+	Pages     int
+	Issues    int
+	Requests  int64
+	QuotaLeft int64 // -1 when the API has not said
+	Started   time.Time
+	// WaitingUntil, when set, says the source is waiting to retry (a rate
+	// limit or a transient failure) until then; the counts are not set.
+	WaitingUntil time.Time
+}
+
+type roundStats struct {
+	pages, fetched, upserted, deleted int
+	started                           time.Time
+	meter                             *Meter
+	requests0                         int64
+}
+
+func (e *Engine) finish(ctx context.Context, r *runner, start time.Time, took time.Duration, st *roundStats, err error) {
+	name := r.src.Name()
+	e.mu.Lock()
+	if e.status == nil {
+		e.status = map[string]Status{}
+	}
+	s := e.status[name]
+	s.Rounds++
+	if err == nil {
+		s.LastSuccess, s.LastError, s.Failing, s.Permanent, s.ResumeAt = start.Add(took), "", false, false, time.Time{}
+	} else {
+		s.LastError, s.Failing, s.Permanent = err.Error(), true, IsPermanent(err)
+	}
+	e.status[name] = s
+	e.mu.Unlock()
+
+	attrs := []any{"source", name, "pages", st.pages, "fetched", st.fetched, "upserted", st.upserted,
+		"deleted", st.deleted, "duration", took.Round(time.Millisecond)}
+	if r.meter != nil {
+		attrs = append(attrs, "requests", r.meter.Requests()-st.requests0)
+		if q, ok := r.meter.QuotaLeft(); ok {
+			attrs = append(attrs, "quota_left", q)
+		}
+	}
+	errMsg := ""
+	if err != nil {
+		errMsg = err.Error()
+		e.logger().Error("sync round failed", append(attrs, "permanent", IsPermanent(err), "err", err)...)
+	} else {
+		e.logger().Info("sync round", attrs...)
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if rerr := e.Store.RecordSyncRun(rctx, name, start, start.Add(took), errMsg); rerr != nil {
+		e.logger().Warn("recording sync run", "source", name, "err", rerr)
+	}
+	if e.Observer != nil {
+		e.Observer.SyncRound(name, took, st.upserted, err)
+	}
+	if e.OnRound != nil {
+		e.OnRound(name, err)
+	}
+}
