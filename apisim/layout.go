@@ -98,11 +98,6 @@ func (l *layout) modelTeams() []model.Team {
 	return out
 }
 
-// githubKey and jiraKey are model keys of generated issues.
-func (l *layout) githubKey(r, n int) string { return model.GitHubKey(l.owner, l.repos[r], n) }
-
-func jiraKey(project string, n int) string { return model.JiraKey(fmt.Sprintf("%s-%d", project, n)) }
-
 // githubURL is the html URL of issue n of repository r, as people paste it.
 func (l *layout) githubURL(r, n int) string {
 	return fmt.Sprintf("https://github.com/%s/issues/%d", l.fullRepo(r), n)

@@ -107,12 +107,6 @@ func (p *planter) nextGH(t int) githubsim.IssueRef {
 	return githubsim.IssueRef{Repo: p.g.l.fullRepo(r), Number: p.g.ghNext[r]}
 }
 
-// nextJira is the key the next issue of team t's first project gets.
-func (p *planter) nextJira(t int) string {
-	pr := p.g.l.teams[t].projects[0]
-	return fmt.Sprintf("%s-%d", p.g.l.projects[pr], p.g.jiraNext[pr])
-}
-
 // milestone adds an open milestone due in dueIn days to team t's first
 // repository and returns its number.
 func (p *planter) milestone(t int, title string, dueIn int) int {

@@ -9,10 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-var (
-	durationType = reflect.TypeFor[Duration]()
-	secretType   = reflect.TypeFor[Secret]()
-)
+var durationType = reflect.TypeFor[Duration]()
 
 // checker walks a YAML tree against the type it will be decoded into before
 // yaml.v3 decodes it. On the way it expands ${ENV} references in place,

@@ -37,12 +37,7 @@ func (s *Server) listOrgRepos(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := requestURLs(r, s.opts.HTMLBase)
-	lo, hi := paginate(w, r, u, len(repos))
-	out := make([]repoJSON, 0, hi-lo)
-	for _, rp := range repos[lo:hi] {
-		out = append(out, u.repo(rp))
-	}
-	writeJSON(w, out)
+	writePage(w, r, u, repos, u.repo)
 }
 
 func (s *Server) getRepo(w http.ResponseWriter, r *http.Request) {
@@ -106,13 +101,8 @@ func (s *Server) listIssues(w http.ResponseWriter, r *http.Request) {
 		slices.Reverse(match)
 	}
 	u := requestURLs(r, s.opts.HTMLBase)
-	lo, hi := paginate(w, r, u, len(match))
 	ms := u.milestones(rp)
-	out := make([]issueJSON, 0, hi-lo)
-	for _, is := range match[lo:hi] {
-		out = append(out, s.renderIssue(u, rp, ms, is))
-	}
-	writeJSON(w, out)
+	writePage(w, r, u, match, func(is *issue) issueJSON { return s.renderIssue(u, rp, ms, is) })
 }
 
 // filterIssues returns the issues of rp listed for the filters, in
@@ -238,12 +228,7 @@ func (s *Server) listComments(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	u := requestURLs(r, s.opts.HTMLBase)
-	lo, hi := paginate(w, r, u, len(cs))
-	out := make([]commentJSON, 0, hi-lo)
-	for _, c := range cs[lo:hi] {
-		out = append(out, u.comment(rp, is, c))
-	}
-	writeJSON(w, out)
+	writePage(w, r, u, cs, func(c Comment) commentJSON { return u.comment(rp, is, c) })
 }
 
 // listEvents is GET …/issues/{n}/events, oldest first.
@@ -255,12 +240,7 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := requestURLs(r, s.opts.HTMLBase)
-	lo, hi := paginate(w, r, u, len(is.Events))
-	out := make([]eventJSON, 0, hi-lo)
-	for _, e := range is.Events[lo:hi] {
-		out = append(out, u.event(rp, e))
-	}
-	writeJSON(w, out)
+	writePage(w, r, u, is.Events, func(e Event) eventJSON { return u.event(rp, e) })
 }
 
 // listTimeline is GET …/issues/{n}/timeline: the issue's comments (as
@@ -288,16 +268,12 @@ func (s *Server) listTimeline(w http.ResponseWriter, r *http.Request) {
 	}
 	slices.SortStableFunc(all, func(a, b entry) int { return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.id, b.id)) })
 	u := requestURLs(r, s.opts.HTMLBase)
-	lo, hi := paginate(w, r, u, len(all))
-	out := make([]any, 0, hi-lo)
-	for _, e := range all[lo:hi] {
+	writePage(w, r, u, all, func(e entry) any {
 		if e.comment != nil {
-			out = append(out, u.commented(rp, is, *e.comment))
-		} else {
-			out = append(out, u.event(rp, *e.event))
+			return u.commented(rp, is, *e.comment)
 		}
-	}
-	writeJSON(w, out)
+		return u.event(rp, *e.event)
+	})
 }
 
 func (s *Server) listBlockedBy(w http.ResponseWriter, r *http.Request) {
@@ -328,14 +304,11 @@ func (s *Server) listRelated(w http.ResponseWriter, r *http.Request, related fun
 		}
 	}
 	u := requestURLs(r, s.opts.HTMLBase)
-	lo, hi := paginate(w, r, u, len(all))
 	ms := map[*repo][]*milestoneJSON{}
-	out := make([]issueJSON, 0, hi-lo)
-	for _, f := range all[lo:hi] {
+	writePage(w, r, u, all, func(f found) issueJSON {
 		if _, ok := ms[f.repo]; !ok {
 			ms[f.repo] = u.milestones(f.repo)
 		}
-		out = append(out, s.renderIssue(u, f.repo, ms[f.repo], f.issue))
-	}
-	writeJSON(w, out)
+		return s.renderIssue(u, f.repo, ms[f.repo], f.issue)
+	})
 }

@@ -51,3 +51,14 @@ func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	_ = json.NewEncoder(w).Encode(v)
 }
+
+// writePage answers with the requested page of items, each rendered, and
+// GitHub's Link header.
+func writePage[T, J any](w http.ResponseWriter, r *http.Request, u urls, items []T, render func(T) J) {
+	lo, hi := paginate(w, r, u, len(items))
+	out := make([]J, 0, hi-lo)
+	for _, it := range items[lo:hi] {
+		out = append(out, render(it))
+	}
+	writeJSON(w, out)
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -88,15 +87,7 @@ func renderRollup(ctx context.Context, stdout io.Writer, cfg *config.Config, st 
 	if out == "" || out == "-" {
 		return sender.Render(ctx, stdout, r, team, f, now)
 	}
-	file, err := os.Create(out)
-	if err != nil {
-		return err
-	}
-	if err := sender.Render(ctx, file, r, team, f, now); err != nil {
-		file.Close()
-		return err
-	}
-	return file.Close()
+	return writeFileWith(out, func(w io.Writer) error { return sender.Render(ctx, w, r, team, f, now) })
 }
 
 // runRollups sends the weekly rollups on schedule until ctx is done; it does
