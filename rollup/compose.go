@@ -214,8 +214,8 @@ func itemOf(is *model.Issue, key string) Item {
 
 // shortKey drops the system prefix: "acme/core#12", "PAY-3".
 func shortKey(key string) string {
-	if _, rest, ok := strings.Cut(key, ":"); ok {
-		return rest
+	if k, ok := model.ParseKey(key); ok {
+		return k.Local()
 	}
 	return key
 }

@@ -149,29 +149,31 @@ func analyseStored(ctx context.Context, st *store.Store, cfg *config.Config, now
 // (adding it back needs no full sync) but is no longer analysed; links to
 // it still show as links to issues outside the synced scope.
 func inScope(cfg *config.Config, issues []model.Issue) []model.Issue {
-	prefixes := map[string][]string{} // source -> key prefixes; nil = all
+	repos := map[string][]string{} // source -> lower-cased owner/repo or owner/*; nil = all
 	for _, src := range cfg.Sources {
-		prefixes[src.Name] = nil
-		if src.Type != "github" {
-			continue
-		}
-		var ps []string
-		for _, r := range src.Repos {
-			owner, name, _ := strings.Cut(strings.ToLower(r), "/")
-			if name == "*" {
-				ps = append(ps, "github:"+owner+"/")
-			} else {
-				ps = append(ps, "github:"+owner+"/"+name+"#")
+		repos[src.Name] = nil
+		if src.Type == "github" {
+			for _, r := range src.Repos {
+				repos[src.Name] = append(repos[src.Name], strings.ToLower(r))
 			}
 		}
-		prefixes[src.Name] = ps
 	}
 	kept := issues[:0]
 	for _, is := range issues {
-		ps, ok := prefixes[is.Source]
-		if ok && (ps == nil || slices.ContainsFunc(ps, func(p string) bool { return strings.HasPrefix(is.Key, p) })) {
+		rs, ok := repos[is.Source]
+		if ok && (rs == nil || inRepos(is.Key, rs)) {
 			kept = append(kept, is)
 		}
 	}
 	return kept
+}
+
+// inRepos reports whether key is an issue of one of the repositories, each
+// owner/repo or owner/* for all of an owner's.
+func inRepos(key string, repos []string) bool {
+	k, ok := model.ParseKey(key)
+	owner, _, _ := strings.Cut(k.Place, "/")
+	return ok && k.System == model.GitHub && slices.ContainsFunc(repos, func(r string) bool {
+		return r == k.Place || r == owner+"/*"
+	})
 }

@@ -22,7 +22,7 @@ func (r repoName) scope() string { return strings.ToLower(r.String()) }
 
 // prefix is the key prefix of the repository's issues.
 func (r repoName) prefix() string {
-	return strings.TrimSuffix(model.GitHubKey(r.owner, r.name, 0), "0")
+	return model.KeyPrefix(model.GitHub, r.scope())
 }
 
 // orgListing is an organisation's repositories as last listed, with the ETag

@@ -91,7 +91,7 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 	return emit(ctx, model.Batch{
 		Source:  s.src.Name,
 		Cursors: map[string]string{"": cur.encode()},
-		Present: &model.KeySet{Prefix: "jira:", Keys: keys},
+		Present: &model.KeySet{Prefix: model.KeyPrefix(model.Jira, ""), Keys: keys},
 	})
 }
 
