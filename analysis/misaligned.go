@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"strconv"
-	"time"
 
 	"github.com/batonhq/baton/model"
 )
@@ -96,7 +95,7 @@ func (a *analysis) unscheduledBlocker(ed *Edge, dep, blk *model.Issue) {
 
 func (a *analysis) deadDependency(ed *Edge, dep, blk *model.Issue) {
 	f := edgeFinding(RuleDeadDependency, ed, SeverityCritical)
-	f.Since = closedAt(blk)
+	f.Since = blk.DoneAt()
 	how := "dropped"
 	if blk.RawResolution != "" {
 		how += " (" + blk.RawResolution + ")"
@@ -128,7 +127,7 @@ func (a *analysis) driftPair(done, open *model.Issue) {
 	if open == nil || !open.Open() {
 		return
 	}
-	closed := closedAt(done)
+	closed := done.DoneAt()
 	if a.now.Sub(closed) < a.rulesOf(open.Team).DriftAfter.D() {
 		return
 	}
@@ -142,17 +141,6 @@ func (a *analysis) driftPair(done, open *model.Issue) {
 		f.RelatedTeams = []string{done.Team}
 	}
 	a.add(f)
-}
-
-// closedAt is when a done issue was closed, as well as it is known.
-func closedAt(is *model.Issue) time.Time {
-	switch {
-	case !is.Closed.IsZero():
-		return is.Closed
-	case !is.StatusChanged.IsZero():
-		return is.StatusChanged
-	}
-	return is.Updated
 }
 
 // targetText describes an issue's target date: "due 2026-12-01" or "planned
