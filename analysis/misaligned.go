@@ -11,8 +11,9 @@ import (
 // to every mirror group. Since, per rule, as well as it can be known:
 //   - priority_inversion, schedule_conflict: when the later of the two issues
 //     was created (neither system dates a link or a priority change);
-//   - unscheduled_blocker: when the dependent's target came within
-//     schedule_horizon, not before both issues existed;
+//   - unscheduled_blocker: when the dependent's target day (its first moment
+//     in the configured zone) came within schedule_horizon, not before both
+//     issues existed;
 //   - dead_dependency: when the blocker was closed;
 //   - status_drift: when the done twin was closed.
 func (a *analysis) misaligned() {
@@ -60,8 +61,9 @@ func (a *analysis) inversion(ed *Edge, dep, blk *model.Issue) {
 }
 
 func (a *analysis) scheduleConflict(ed *Edge, dep, blk *model.Issue) {
-	dd, bd := a.deadline(dep), a.deadline(blk)
-	if dd.IsZero() || bd.IsZero() || !bd.After(dd) {
+	dd, dok := dep.Deadline(a.loc)
+	bd, bok := blk.Deadline(a.loc)
+	if !dok || !bok || !bd.End.After(dd.End) {
 		return
 	}
 	f := edgeFinding(RuleScheduleConflict, ed, SeverityWarning)
@@ -75,8 +77,8 @@ func (a *analysis) scheduleConflict(ed *Edge, dep, blk *model.Issue) {
 
 func (a *analysis) unscheduledBlocker(ed *Edge, dep, blk *model.Issue) {
 	horizon := a.rulesOf(ed.ToTeam).ScheduleHorizon.D()
-	target := dep.Target()
-	if target.IsZero() || target.After(a.now.Add(horizon)) ||
+	dl, ok := dep.Deadline(a.loc)
+	if !ok || dl.Start.After(a.now.Add(horizon)) ||
 		!blk.Due.IsZero() || blk.Iteration != nil || blk.Status != model.StatusTodo {
 		return
 	}
@@ -85,11 +87,11 @@ func (a *analysis) unscheduledBlocker(ed *Edge, dep, blk *model.Issue) {
 		plan = "milestone"
 	}
 	f := edgeFinding(RuleUnscheduledBlocker, ed, SeverityWarning)
-	f.Since = latest(target.Add(-horizon), dep.Created, blk.Created)
+	f.Since = latest(dl.Start.Add(-horizon), dep.Created, blk.Created)
 	f.Summary = ofTeam(dep.Key, ed.ToTeam) + " is " + targetText(dep) + " and waits on " + ofTeam(blk.Key, ed.FromTeam) +
 		", which has no date, no " + plan + " and is not started."
 	f.NextStep = "Ask " + who(blk, ed.FromTeam) + " to schedule " + blk.Key + ": it blocks " + dep.Key +
-		", due " + day(target) + ", and has no " + plan + "."
+		", due " + day(dep.Target()) + ", and has no " + plan + "."
 	a.add(f)
 }
 

@@ -18,8 +18,8 @@ const overdueCritical = 7 * 24 * time.Hour
 //     the churn_events-th event of the window;
 //   - unowned: the last status change (when it went in progress), else the
 //     last update;
-//   - overdue: the end of the due day (midnight UTC after it), else the
-//     iteration's end;
+//   - overdue: the end of the due day (the midnight after it in the
+//     configured zone), else the iteration's end;
 //   - blocker_resolved: when the last blocker was closed;
 //   - blocked_by_stalled: when the blocker's own stalled finding began.
 func (a *analysis) stalled() {
@@ -113,22 +113,12 @@ func (a *analysis) unowned(is *model.Issue) (Finding, bool) {
 	}, true
 }
 
-// deadline is when an issue's target date has passed: the end of its due
-// day in the organisation's time zone, else its iteration's end; zero when
-// it has neither.
-func (a *analysis) deadline(is *model.Issue) time.Time {
-	if !is.Due.IsZero() {
-		y, m, d := is.Due.Date()
-		return time.Date(y, m, d+1, 0, 0, 0, 0, a.loc)
-	}
-	return is.Target()
-}
-
 func (a *analysis) overdue(is *model.Issue) (Finding, bool) {
-	end := a.deadline(is)
-	if end.IsZero() || a.now.Before(end) {
+	dl, ok := is.Deadline(a.loc)
+	if !ok || a.now.Before(dl.End) {
 		return Finding{}, false
 	}
+	end := dl.End
 	late := a.now.Sub(end)
 	sev := SeverityWarning
 	if late > overdueCritical {
