@@ -7,10 +7,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	stdsync "sync"
-	"sync/atomic"
 	"time"
 
-	"github.com/batonhq/baton/model"
 	"github.com/batonhq/baton/store"
 )
 
@@ -35,8 +33,6 @@ type Engine struct {
 	// CommitTimeout bounds how long an in-flight page may take to commit after
 	// shutdown has begun.
 	CommitTimeout time.Duration
-
-	teams atomic.Pointer[[]model.Team]
 
 	runMu   stdsync.Mutex // guards runners and runCtx
 	runners []*runner
@@ -64,10 +60,6 @@ type runner struct {
 	stop     context.CancelFunc // set while its loop runs
 	done     chan struct{}      // closed when its loop has returned
 }
-
-// SetTeams sets the teams that claim issues: each stored issue gets the name
-// of its team. It may be called while the engine runs.
-func (e *Engine) SetTeams(teams []model.Team) { e.teams.Store(&teams) }
 
 // Add registers a source with its polling interval and the meter counting
 // its HTTP requests (nil if none). A source of the same name is replaced:

@@ -94,13 +94,6 @@ func (e *Engine) commit(ctx context.Context, name string, b model.Batch, st *rou
 		return err
 	}
 	b.Source = name
-	var teams []model.Team
-	if t := e.teams.Load(); t != nil {
-		teams = *t
-	}
-	for i := range b.Issues {
-		b.Issues[i].Team = model.TeamOf(teams, &b.Issues[i])
-	}
 	timeout := e.CommitTimeout
 	if timeout <= 0 {
 		timeout = 10 * time.Second

@@ -60,7 +60,6 @@ func openDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger) (*dae
 		Observer: d.metrics,
 		OnRound:  func(string, error) { d.requestAnalysis() },
 	}
-	d.engine.SetTeams(cfg.ModelTeams())
 	for _, src := range cfg.Sources {
 		if err := d.addSource(src); err != nil {
 			st.Close()

@@ -49,7 +49,6 @@ func (d *daemon) reload(ctx context.Context) error {
 		gone = append(gone, name)
 	}
 	d.conf.Store(next)
-	d.engine.SetTeams(next.ModelTeams())
 	for _, b := range changed {
 		b.add(d.engine)
 	}
