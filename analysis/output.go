@@ -4,26 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"text/tabwriter"
 )
-
-// Filter keeps the findings of team (all teams when empty) and rule (all
-// rules when empty). An unknown rule name is an error listing the valid ones.
-func Filter(fs []Finding, team, rule string) ([]Finding, error) {
-	all := slices.Concat(StalledRules, MisalignedRules)
-	if rule != "" && !slices.Contains(all, rule) {
-		return nil, fmt.Errorf("unknown rule %q: valid rules are %s", rule, strings.Join(all, ", "))
-	}
-	out := []Finding{}
-	for _, f := range fs {
-		if (team == "" || f.Team == team) && (rule == "" || f.Rule == rule) {
-			out = append(out, f)
-		}
-	}
-	return out, nil
-}
 
 // WriteJSON writes the findings as an indented JSON array, [] when there are
 // none: the stable contract described by findings.schema.json.
