@@ -15,6 +15,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/batonhq/baton/analysis"
+	"github.com/batonhq/baton/connectors/httpapi"
 	"github.com/batonhq/baton/metrics"
 )
 
@@ -38,11 +39,12 @@ func exported(t *testing.T) (families, series map[string]bool) {
 	})
 	m.SyncRound("gh", time.Second, 1, nil)
 	m.RollupSent(1, now)
-	rt := m.InstrumentTransport("gh", roundTripFunc(func(*http.Request) (*http.Response, error) {
+	rt := httpapi.NewMeter(roundTripFunc(func(*http.Request) (*http.Response, error) {
 		h := http.Header{}
 		h.Set("X-RateLimit-Remaining", "10")
 		return &http.Response{StatusCode: http.StatusOK, Header: h, Body: io.NopCloser(strings.NewReader(""))}, nil
 	}))
+	m.WatchAPI("gh", rt)
 	req, err := http.NewRequest(http.MethodGet, "https://api.github.test/", nil)
 	if err != nil {
 		t.Fatal(err)

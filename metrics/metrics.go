@@ -24,8 +24,7 @@ type Metrics struct {
 	syncErrors      *prometheus.CounterVec
 	syncUpserted    *prometheus.CounterVec
 
-	apiRequests  *prometheus.CounterVec
-	apiRemaining *prometheus.GaugeVec
+	api *apiCollector
 
 	rollupSent     prometheus.Counter
 	rollupLastSent prometheus.Gauge
@@ -58,14 +57,7 @@ func New(reg prometheus.Registerer, version string) *Metrics {
 			Name: "baton_sync_issues_upserted_total",
 			Help: "Issues written to the store by sync rounds of a source.",
 		}, []string{"source"}),
-		apiRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "baton_api_requests_total",
-			Help: `HTTP requests to a source's API by response status code ("error" when no response arrived).`,
-		}, []string{"source", "code"}),
-		apiRemaining: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "baton_api_rate_limit_remaining",
-			Help: "Requests left in the current rate-limit window, as a source's API last reported.",
-		}, []string{"source"}),
+		api: newAPICollector(),
 		rollupSent: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "baton_rollup_emails_sent_total",
 			Help: "Rollup emails sent.",
@@ -88,7 +80,7 @@ func New(reg prometheus.Registerer, version string) *Metrics {
 	buildInfo.Set(1)
 	reg.MustRegister(buildInfo, m.findings,
 		m.syncLastSuccess, m.syncDuration, m.syncErrors, m.syncUpserted,
-		m.apiRequests, m.apiRemaining,
+		m.api,
 		m.rollupSent, m.rollupLastSent, m.rollupErrors)
 	registerRuntime(reg, collectors.NewGoCollector())
 	registerRuntime(reg, collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -123,11 +115,11 @@ func (m *Metrics) AddSources(names ...string) {
 // zero-filled.
 func (m *Metrics) RemoveSources(names ...string) {
 	for _, s := range names {
-		for _, v := range []interface{ DeleteLabelValues(...string) bool }{m.syncLastSuccess, m.syncDuration, m.syncErrors, m.syncUpserted, m.apiRemaining} {
+		for _, v := range []interface{ DeleteLabelValues(...string) bool }{m.syncLastSuccess, m.syncDuration, m.syncErrors, m.syncUpserted} {
 			v.DeleteLabelValues(s)
 		}
-		m.apiRequests.DeletePartialMatch(prometheus.Labels{"source": s})
 	}
+	m.api.remove(names)
 	m.findings.removeSources(names)
 }
 

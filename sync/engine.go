@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/batonhq/baton/connectors/httpapi"
 	"github.com/batonhq/baton/model"
 	"github.com/batonhq/baton/store"
 )
@@ -53,14 +54,18 @@ type Status struct {
 	LastSuccess time.Time
 	LastError   string // of the latest round; "" when it succeeded
 	Failing     bool
-	Permanent   bool      // the latest error cannot be fixed by retrying soon
-	ResumeAt    time.Time // set while the source waits for a rate limit to lift
+	Permanent   bool             // the latest error cannot be fixed by retrying soon
+	ResumeAt    time.Time        // set while the source waits for a rate limit to lift
+	API         httpapi.Snapshot // the source's requests and quota so far; zero without a Usage
 }
+
+// Usage is a source's HTTP layer as the engine reads it: an *httpapi.Meter.
+type Usage interface{ Snapshot() httpapi.Snapshot }
 
 type runner struct {
 	src      Source
 	interval time.Duration
-	meter    *Meter
+	api      Usage              // nil if none
 	stop     context.CancelFunc // set while its loop runs
 	done     chan struct{}      // closed when its loop has returned
 }
@@ -69,12 +74,12 @@ type runner struct {
 // of its team. It may be called while the engine runs.
 func (e *Engine) SetTeams(teams []model.Team) { e.teams.Store(&teams) }
 
-// Add registers a source with its polling interval and the meter counting
-// its HTTP requests (nil if none). A source of the same name is replaced:
+// Add registers a source with its polling interval and its HTTP layer's
+// usage (nil if none). A source of the same name is replaced:
 // while the engine runs, its loop is stopped (a page being committed is
 // finished) before the new one starts.
-func (e *Engine) Add(src Source, interval time.Duration, meter *Meter) {
-	r := &runner{src: src, interval: interval, meter: meter}
+func (e *Engine) Add(src Source, interval time.Duration, api Usage) {
+	r := &runner{src: src, interval: interval, api: api}
 	e.runMu.Lock()
 	defer e.runMu.Unlock()
 	if i := e.indexLocked(src.Name()); i >= 0 {
@@ -138,13 +143,22 @@ func (e *Engine) Sources() []string {
 	return names
 }
 
-// Status returns a copy of every source's status.
+// Status returns a copy of the status of every source that has finished a
+// round, with its API usage.
 func (e *Engine) Status() map[string]Status {
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	out := make(map[string]Status, len(e.status))
 	for k, v := range e.status {
 		out[k] = v
+	}
+	e.mu.Unlock()
+	e.runMu.Lock()
+	defer e.runMu.Unlock()
+	for _, r := range e.runners {
+		if s, ok := out[r.src.Name()]; ok && r.api != nil {
+			s.API = r.api.Snapshot()
+			out[r.src.Name()] = s
+		}
 	}
 	return out
 }

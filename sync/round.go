@@ -69,9 +69,9 @@ func (e *Engine) setResume(name string, at time.Time) {
 func (e *Engine) round(ctx context.Context, r *runner) error {
 	name := r.src.Name()
 	start := time.Now()
-	st := roundStats{started: start, meter: r.meter}
-	if r.meter != nil {
-		st.requests0 = r.meter.Requests()
+	st := roundStats{started: start, api: r.api}
+	if r.api != nil {
+		st.requests0 = r.api.Snapshot().Total()
 	}
 	cursors, err := e.Store.Cursors(ctx, name)
 	if err == nil {
@@ -116,13 +116,8 @@ func (e *Engine) commit(ctx context.Context, name string, b model.Batch, st *rou
 	st.upserted += applied.Upserted
 	st.deleted += applied.Deleted
 	if e.OnProgress != nil {
-		p := Progress{Source: name, Pages: st.pages, Issues: st.fetched, Started: st.started, QuotaLeft: -1}
-		if st.meter != nil {
-			p.Requests = st.meter.Requests() - st.requests0
-			if q, ok := st.meter.QuotaLeft(); ok {
-				p.QuotaLeft = q
-			}
-		}
+		p := Progress{Source: name, Pages: st.pages, Issues: st.fetched, Started: st.started}
+		p.Requests, p.QuotaLeft = st.usage()
 		e.OnProgress(p)
 	}
 	return nil
@@ -144,8 +139,22 @@ type Progress struct {
 type roundStats struct {
 	pages, fetched, upserted, deleted int
 	started                           time.Time
-	meter                             *Meter
-	requests0                         int64
+	api                               Usage // nil if none
+	requests0                         int64 // requests sent before the round
+}
+
+// usage is how many requests the round has sent and the quota left (-1 when
+// the API has not said).
+func (st *roundStats) usage() (requests, quotaLeft int64) {
+	if st.api == nil {
+		return 0, -1
+	}
+	snap := st.api.Snapshot()
+	quotaLeft = -1
+	if snap.Quota.Known {
+		quotaLeft = snap.Quota.Remaining
+	}
+	return snap.Total() - st.requests0, quotaLeft
 }
 
 func (e *Engine) finish(ctx context.Context, r *runner, start time.Time, took time.Duration, st *roundStats, err error) {
@@ -166,10 +175,11 @@ func (e *Engine) finish(ctx context.Context, r *runner, start time.Time, took ti
 
 	attrs := []any{"source", name, "pages", st.pages, "fetched", st.fetched, "upserted", st.upserted,
 		"deleted", st.deleted, "duration", took.Round(time.Millisecond)}
-	if r.meter != nil {
-		attrs = append(attrs, "requests", r.meter.Requests()-st.requests0)
-		if q, ok := r.meter.QuotaLeft(); ok {
-			attrs = append(attrs, "quota_left", q)
+	if st.api != nil {
+		requests, quotaLeft := st.usage()
+		attrs = append(attrs, "requests", requests)
+		if quotaLeft >= 0 {
+			attrs = append(attrs, "quota_left", quotaLeft)
 		}
 	}
 	errMsg := ""

@@ -14,6 +14,7 @@ import (
 	"github.com/batonhq/baton/analysis"
 	"github.com/batonhq/baton/config"
 	"github.com/batonhq/baton/connectors/github"
+	"github.com/batonhq/baton/connectors/httpapi"
 	"github.com/batonhq/baton/connectors/jira"
 	"github.com/batonhq/baton/metrics"
 	"github.com/batonhq/baton/store"
@@ -87,14 +88,15 @@ func (d *daemon) addSource(src config.Source) error {
 type builtSource struct {
 	src      batonsync.Source
 	interval time.Duration
-	meter    *batonsync.Meter
+	meter    *httpapi.Meter
 }
 
 func (b builtSource) add(e *batonsync.Engine) { e.Add(b.src, b.interval, b.meter) }
 
 // buildSource makes the connector of src with cfg's mappings.
 func (d *daemon) buildSource(cfg *config.Config, src config.Source) (builtSource, error) {
-	meter := batonsync.NewMeter(d.metrics.InstrumentTransport(src.Name, nil))
+	meter := httpapi.NewMeter(nil)
+	d.metrics.WatchAPI(src.Name, meter)
 	log := d.log.With("source", src.Name)
 	var s batonsync.Source
 	var err error
@@ -186,18 +188,29 @@ func (d *daemon) readiness() (bool, string) {
 			body += fmt.Sprintf("%s: waiting for first sync\n", name)
 		case s.Failing && !s.ResumeAt.IsZero():
 			ready = false
-			body += fmt.Sprintf("%s: rate-limited, resuming at %s: %s\n", name, s.ResumeAt.UTC().Format(time.RFC3339), s.LastError)
+			body += fmt.Sprintf("%s: rate-limited, resuming at %s%s: %s\n", name, s.ResumeAt.UTC().Format(time.RFC3339), quotaNote(s.API.Quota), s.LastError)
 		case s.Failing:
 			ready = false
-			body += fmt.Sprintf("%s: failing since its last round: %s\n", name, s.LastError)
+			body += fmt.Sprintf("%s: failing since its last round%s: %s\n", name, quotaNote(s.API.Quota), s.LastError)
 		default:
-			body += fmt.Sprintf("%s: ok, last success %s\n", name, s.LastSuccess.UTC().Format(time.RFC3339))
+			body += fmt.Sprintf("%s: ok, last success %s%s\n", name, s.LastSuccess.UTC().Format(time.RFC3339), quotaNote(s.API.Quota))
 		}
 	}
 	if ready {
 		return true, "ready\n" + body
 	}
 	return false, "not ready\n" + body
+}
+
+// quotaNote is the API quota as readiness shows it, "" when unknown.
+func quotaNote(q httpapi.Quota) string {
+	switch {
+	case !q.Known:
+		return ""
+	case q.Reset.IsZero():
+		return fmt.Sprintf(" (API quota left %d)", q.Remaining)
+	}
+	return fmt.Sprintf(" (API quota left %d, resets %s)", q.Remaining, q.Reset.Format(time.RFC3339))
 }
 
 func (d *daemon) readyz(w http.ResponseWriter, _ *http.Request) {

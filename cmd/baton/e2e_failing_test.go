@@ -132,8 +132,8 @@ func TestE2EExhaustedGitHubQuotaPausesTheSource(t *testing.T) {
 	_, base := startServe(t, cfg)
 	eventually(t, time.Minute, func() string {
 		code, body := httpGet(t, base+"/readyz")
-		if code != 503 || !strings.Contains(body, "github: rate-limited, resuming at ") || !strings.Contains(body, "jira: ok") {
-			return fmt.Sprintf("/readyz %d %q, want 503 with github rate-limited (and when it resumes) and jira ok", code, body)
+		if code != 503 || !strings.Contains(body, "github: rate-limited, resuming at ") || !strings.Contains(body, "(API quota left 0, resets ") || !strings.Contains(body, "jira: ok") {
+			return fmt.Sprintf("/readyz %d %q, want 503 with github rate-limited (when it resumes, its quota) and jira ok", code, body)
 		}
 		return ""
 	})

@@ -1,6 +1,3 @@
-// Package httpapi holds what the GitHub and Jira connectors share about talking
-// to a rate-limited REST API: a typed error the sync engine can classify, and a
-// transport that bounds concurrency and retries what is worth retrying.
 package httpapi
 
 import (
