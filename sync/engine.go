@@ -36,6 +36,9 @@ type Engine struct {
 	// CommitTimeout bounds how long an in-flight page may take to commit after
 	// shutdown has begun.
 	CommitTimeout time.Duration
+	// RoundTimeout bounds one round of a source, retries within it
+	// included; default DefaultRoundTimeout.
+	RoundTimeout time.Duration
 
 	teams atomic.Pointer[[]model.Team]
 

@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -64,8 +65,15 @@ func (e *Engine) setResume(name string, at time.Time) {
 	e.status[name] = s
 }
 
-// round runs one source round: the connector streams batches, each committed
-// with its cursors before the next is read.
+// DefaultRoundTimeout bounds a round when the Engine does not say: long
+// enough for a first sync of a large Jira site page after page (a round cut
+// short keeps its committed pages and the next resumes from them), short
+// enough that a source stuck in a slow server reports failing within the
+// hour BatonDataStale allows.
+const DefaultRoundTimeout = 30 * time.Minute
+
+// round runs one source round within its deadline: the connector streams
+// batches, each committed with its cursors before the next is read.
 func (e *Engine) round(ctx context.Context, r *runner) error {
 	name := r.src.Name()
 	start := time.Now()
@@ -73,14 +81,20 @@ func (e *Engine) round(ctx context.Context, r *runner) error {
 	if r.api != nil {
 		st.requests0 = r.api.Snapshot().Total()
 	}
-	cursors, err := e.Store.Cursors(ctx, name)
+	timeout := cmp.Or(e.RoundTimeout, DefaultRoundTimeout)
+	rctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cursors, err := e.Store.Cursors(rctx, name)
 	if err == nil {
-		err = r.src.Sync(ctx, cursors, func(ctx context.Context, b model.Batch) error {
+		err = r.src.Sync(rctx, cursors, func(ctx context.Context, b model.Batch) error {
 			return e.commit(ctx, name, b, &st)
 		})
 	}
-	if err != nil && ctx.Err() != nil {
+	switch {
+	case err != nil && ctx.Err() != nil:
 		err = fmt.Errorf("interrupted: %w", ctx.Err())
+	case err != nil && rctx.Err() != nil:
+		err = fmt.Errorf("round stopped at its %s deadline: %w", timeout, err)
 	}
 	took := time.Since(start)
 	e.finish(ctx, r, start, took, &st, err)

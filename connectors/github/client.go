@@ -23,11 +23,8 @@ import (
 
 // newClient builds the go-github client: the source's credential (a token,
 // or a GitHub App installation token), over the conditional-request cache of
-// issue sub-resources, over httpapi's bounded, retrying transport with
-// GitHub's rate-limit policy, over base (see package httpapi).
-// cacheEntries bounds the conditional-request cache of issue sub-resources.
-const cacheEntries = 2000
-
+// issue sub-resources, over httpapi's guarded, bounded, retrying transport
+// with GitHub's rate-limit policy, over base (see package httpapi).
 func newClient(src config.Source, base http.RoundTripper, opts Options) (*github.Client, error) {
 	api := cmp.Or(src.URL, defaultAPI)
 	if !strings.HasSuffix(api, "/") {
@@ -37,11 +34,11 @@ func newClient(src config.Source, base http.RoundTripper, opts Options) (*github
 	if err != nil || apiURL.Host == "" {
 		return nil, fmt.Errorf("source %q: url %q is not an absolute URL", src.Name, src.URL)
 	}
-	retry := httpapi.NewTransport(base, src.Parallel, githubPolicy(opts.Now, opts.MaxWait))
+	retry := httpapi.NewTransport(base, apiURL, src.Parallel, githubPolicy(opts.Now, opts.MaxWait))
 	retry.Backoff = opts.Backoff
 	retry.MaxBackoff = 4 * opts.Backoff
 	retry.MaxWait = opts.MaxWait
-	auth, err := authTransport(src, apiURL, newETagCache(retry, cacheEntries))
+	auth, err := authTransport(src, apiURL, newETagCache(retry, cacheBytes))
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +52,7 @@ const defaultAPI = "https://api.github.com/"
 // authTransport authenticates each request over base: as a GitHub App
 // installation when the source names an app (ghinstallation fetches the
 // installation token from api and renews it before it expires), else with
-// the source's token.
+// the source's token. base refuses any request that is not for api's origin.
 func authTransport(src config.Source, api *url.URL, base http.RoundTripper) (http.RoundTripper, error) {
 	if src.AppID != 0 {
 		key := src.PrivateKey.Reveal()
@@ -67,7 +64,7 @@ func authTransport(src config.Source, api *url.URL, base http.RoundTripper) (htt
 			return nil, fmt.Errorf("source %q: GitHub App %d: the private key is not a PEM RSA private key", src.Name, src.AppID)
 		}
 		tr.BaseURL = strings.TrimSuffix(api.String(), "/")
-		return &appAuth{tr: tr, app: src.AppID, installation: src.InstallationID}, nil
+		return &appAuth{tr: tr, origin: httpapi.Origin(api), app: src.AppID, installation: src.InstallationID}, nil
 	}
 	token := src.Token.Reveal()
 	if token == "" {
@@ -78,9 +75,12 @@ func authTransport(src config.Source, api *url.URL, base http.RoundTripper) (htt
 
 // appAuth is ghinstallation's transport with its failures made plain: a
 // refused installation token request becomes an *appAuthError carrying the
-// status and GitHub's message, its response body read and closed.
+// status and GitHub's message, its response body read and closed, and one
+// redirected to another origin (which ghinstallation does not follow) an
+// *httpapi.OriginError naming both.
 type appAuth struct {
 	tr                *ghinstallation.Transport
+	origin            string // the API's
 	app, installation int64
 }
 
@@ -91,6 +91,9 @@ func (a *appAuth) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, err
 	}
 	defer he.Response.Body.Close()
+	if loc, err := he.Response.Location(); err == nil && httpapi.Origin(loc) != a.origin {
+		return nil, &httpapi.OriginError{Allowed: a.origin, From: a.origin, To: httpapi.Origin(loc)}
+	}
 	var body struct {
 		Message string `json:"message"`
 	}

@@ -27,7 +27,7 @@ import (
 type Options struct {
 	Status   config.GitHubStatus
 	Priority map[string]int // label → 1 (highest) … 5
-	// Transport is the base transport (nil = http.DefaultTransport), usually the
+	// Transport is the base transport (nil = httpapi's network transport, with its timeouts), usually the
 	// source's httpapi.Meter.
 	Transport http.RoundTripper
 	Logger    *slog.Logger

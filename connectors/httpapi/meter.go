@@ -48,12 +48,9 @@ type Quota struct {
 	Reset     time.Time // when the window resets; zero when not reported
 }
 
-// NewMeter wraps base (nil = http.DefaultTransport).
+// NewMeter wraps base (nil = the shared network transport, with its timeouts).
 func NewMeter(base http.RoundTripper) *Meter {
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	return &Meter{base: base, requests: map[string]int64{}}
+	return &Meter{base: orNetwork(base), requests: map[string]int64{}}
 }
 
 // RoundTrip implements http.RoundTripper.
