@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -228,7 +227,7 @@ func TestReadyzListsEverySourceState(t *testing.T) {
 	cfg.Sources[1].URL = "fail"
 	d, _ := openTest(t, cfg, nil, nil)
 	t.Cleanup(func() { d.Close() })
-	if got := get(t, d); got != "503 not ready\nready-ok: waiting for first sync\nready-failing: waiting for first sync\nready-new: waiting for first sync\n" {
+	if got := readyz(t, d); got != "503 not ready\nready-ok: waiting for first sync\nready-failing: waiting for first sync\nready-new: waiting for first sync\n" {
 		t.Errorf("/readyz before any sync: %q", got)
 	}
 	d.engine.Retry = batonsync.Backoff{Attempts: -1} // no retry of the failing source
@@ -237,23 +236,22 @@ func TestReadyzListsEverySourceState(t *testing.T) {
 	if err := d.engine.Add(&fakeSource{name: "ready-new"}, time.Hour, nil); err != nil {
 		t.Fatal(err)
 	}
-	got := lastSuccess.ReplaceAllString(get(t, d), "last success T")
+	got := lastSuccess.ReplaceAllString(readyz(t, d), "last success T")
 	if want := "503 not ready\nready-ok: ok, last success T\nready-failing: failing since its last round: boom\nready-new: waiting for first sync\n"; got != want {
 		t.Errorf("/readyz = %q, want %q", got, want)
 	}
 	d.engine.Remove("ready-failing")
 	d.engine.Remove("ready-new")
-	if got := lastSuccess.ReplaceAllString(get(t, d), "last success T"); got != "200 ready\nready-ok: ok, last success T\n" {
+	if got := lastSuccess.ReplaceAllString(readyz(t, d), "last success T"); got != "200 ready\nready-ok: ok, last success T\n" {
 		t.Errorf("/readyz with every source synced = %q", got)
 	}
 }
 
 var lastSuccess = regexp.MustCompile(`last success \S+`)
 
-// get returns /readyz's status code and body as one string.
-func get(t *testing.T, d *Daemon) string {
+// readyz is /readyz's status code and body as one string.
+func readyz(t *testing.T, d *Daemon) string {
 	t.Helper()
-	rec := httptest.NewRecorder()
-	d.httpServer().Handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
-	return strconv.Itoa(rec.Code) + " " + rec.Body.String()
+	code, body := get(t, d, "/readyz")
+	return strconv.Itoa(code) + " " + body
 }
