@@ -49,7 +49,7 @@ func (d *Daemon) reload(ctx context.Context) error {
 	d.engine.SetTeams(next.ModelTeams())
 	for _, b := range changed {
 		if err := b.add(d.engine); err != nil {
-			return err
+			return err // not while serving: shutdown stops reloads before the engine
 		}
 	}
 	for _, name := range gone {
