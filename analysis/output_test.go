@@ -116,7 +116,7 @@ func TestFilter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(keysOf(got), "status_drift@github:acme/core#3"); diff != "" {
+	if diff := cmp.Diff(rulesAtIssues(got), "status_drift@github:acme/core#3"); diff != "" {
 		t.Errorf("filtered (-got +want):\n%s", diff)
 	}
 	all, err := Filter(fs, "", "")
