@@ -2,7 +2,6 @@ package jirasim
 
 import (
 	"bytes"
-	"cmp"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
@@ -10,6 +9,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/batonhq/baton/apisim/fault"
 )
 
 // ServeHTTP implements http.Handler.
@@ -47,21 +48,13 @@ func (s *Server) mux() *http.ServeMux {
 // api wraps an endpoint with counting, faults and authentication.
 func (s *Server) api(endpoint string, h func(http.ResponseWriter, *http.Request)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if f := s.count(endpoint); f != nil {
-			if serveFault(w, f) {
+		fault.Serve(s.count(endpoint), w, r, fail, func(w http.ResponseWriter) {
+			if !s.authorised(r) {
+				writeError(w, http.StatusUnauthorized, "You are not authenticated. Authentication required to perform this operation.")
 				return
 			}
-			if f.Truncate {
-				tw := &truncatingWriter{ResponseWriter: w}
-				defer tw.flush()
-				w = tw
-			}
-		}
-		if !s.authorised(r) {
-			writeError(w, http.StatusUnauthorized, "You are not authenticated. Authentication required to perform this operation.")
-			return
-		}
-		h(w, r)
+			h(w, r)
+		})
 	}
 }
 
@@ -306,22 +299,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
-}
-
-// truncatingWriter passes on only the first half of the body it is given.
-type truncatingWriter struct {
-	http.ResponseWriter
-	status int
-	buf    bytes.Buffer
-}
-
-func (t *truncatingWriter) WriteHeader(status int) { t.status = status }
-
-func (t *truncatingWriter) Write(b []byte) (int, error) { return t.buf.Write(b) }
-
-func (t *truncatingWriter) flush() {
-	body := t.buf.Bytes()[:t.buf.Len()/2]
-	t.ResponseWriter.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	t.ResponseWriter.WriteHeader(cmp.Or(t.status, http.StatusOK))
-	_, _ = t.ResponseWriter.Write(body)
 }

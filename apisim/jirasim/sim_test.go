@@ -369,7 +369,7 @@ func TestFaultsAreServedOnDemandAndCounted(t *testing.T) {
 	sim.InjectFault(Fault{Endpoint: EndpointSearchJQL, Status: 429, RetryAfter: 7})
 	sim.InjectFault(Fault{Endpoint: EndpointSearchJQL, Status: 502})
 	sim.InjectFault(Fault{Endpoint: EndpointSearchJQL, Truncate: true})
-	sim.InjectFault(Fault{Endpoint: EndpointSearchJQL, Latency: time.Millisecond}) // slow, then a normal answer
+	sim.InjectFault(Fault{Endpoint: EndpointSearchJQL, Delay: time.Millisecond}) // slow, then a normal answer
 	path := srv.URL + "/rest/api/2/search/jql?" + q("project = PAY", "fields", "key")
 	var got []string
 	for range 5 {
