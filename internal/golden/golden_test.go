@@ -37,11 +37,18 @@ func check(r *recorder, path string, got []byte) {
 	Check(r, path, got)
 }
 
-func TestCheckPassesOnEqualOutput(t *testing.T) {
+// goldenFile writes content to a golden file of its own and returns its path.
+func goldenFile(t *testing.T, content string) string {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "x.golden")
-	if err := os.WriteFile(path, []byte("same\n"), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return path
+}
+
+func TestCheckPassesOnEqualOutput(t *testing.T) {
+	path := goldenFile(t, "same\n")
 	r := &recorder{TB: t}
 	check(r, path, []byte("same\n"))
 	if len(r.errors) != 0 {
@@ -50,10 +57,7 @@ func TestCheckPassesOnEqualOutput(t *testing.T) {
 }
 
 func TestCheckReportsGotBeforeWant(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "x.golden")
-	if err := os.WriteFile(path, []byte("old\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path := goldenFile(t, "old\n")
 	r := &recorder{TB: t}
 	check(r, path, []byte("new\n"))
 	if len(r.errors) != 1 || r.fatal {
@@ -74,10 +78,7 @@ func TestCheckFailsWhenTheFileIsMissing(t *testing.T) {
 }
 
 func TestUpdateRewritesTheFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "x.golden")
-	if err := os.WriteFile(path, []byte("old\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path := goldenFile(t, "old\n")
 	*update = true
 	t.Cleanup(func() { *update = false })
 	r := &recorder{TB: t}
