@@ -134,7 +134,18 @@ type searchParams struct {
 	expand        string
 }
 
-func readSearchParams(r *http.Request) (*searchParams, error) {
+// readSearchParams reads the search's parameters, answering 400 itself when
+// they are not valid.
+func readSearchParams(w http.ResponseWriter, r *http.Request) (*searchParams, bool) {
+	p, err := parseSearchParams(r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return nil, false
+	}
+	return p, true
+}
+
+func parseSearchParams(r *http.Request) (*searchParams, error) {
 	p := &searchParams{}
 	if r.Method == http.MethodPost {
 		if err := json.NewDecoder(r.Body).Decode(p); err != nil {
@@ -178,9 +189,8 @@ func (s *Server) serveLegacySearch(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "null for uri: "+r.URL.String())
 		return
 	}
-	p, err := readSearchParams(r)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+	p, ok := readSearchParams(w, r)
+	if !ok {
 		return
 	}
 	hits, err := s.search(p.JQL, true, 0) // total needs them all
@@ -209,13 +219,13 @@ func (s *Server) serveSearchJQL(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "null for uri: "+r.URL.String())
 		return
 	}
-	p, err := readSearchParams(r)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+	p, ok := readSearchParams(w, r)
+	if !ok {
 		return
 	}
 	start := 0
 	if p.NextPageToken != "" {
+		var err error
 		if start, err = decodeToken(p.NextPageToken); err != nil {
 			writeError(w, http.StatusBadRequest, "The provided next page token is invalid or expired.")
 			return
