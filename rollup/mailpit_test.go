@@ -18,9 +18,22 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/wneessen/go-mail"
 
 	"github.com/batonhq/baton/config"
 )
+
+// orgMessage is the org's digest of snapshot(), from from to
+// program@example.com.
+func orgMessage(t *testing.T, from string) *mail.Msg {
+	t.Helper()
+	d := Compose(snapshot(), Group{Name: OrgGroup}, WeekOf(now, time.UTC), nil)
+	msg, err := Message(d, from, []string{"program@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return msg
+}
 
 // mailpit is a real SMTP server, started for one test.
 type mailpit struct {
@@ -309,7 +322,6 @@ func TestMailerErrorsNameTheServer(t *testing.T) {
 		{"starttls is mandatory", config.SMTP{Host: "127.0.0.1", Port: m.smtpPort, TLS: TLSStartTLS}, "STARTTLS"},
 		{"implicit tls against plain SMTP", config.SMTP{Host: "127.0.0.1", Port: m.smtpPort, TLS: TLSImplicit, Username: "u", Password: "s3cret-pass"}, fmt.Sprintf("127.0.0.1:%d", m.smtpPort)},
 	}
-	d := Compose(snapshot(), Group{Name: OrgGroup}, WeekOf(now, time.UTC), nil)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			c.smtp.Timeout = config.Duration(10 * time.Second)
@@ -317,11 +329,7 @@ func TestMailerErrorsNameTheServer(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			msg, err := Message(d, "baton@example.com", []string{"program@example.com"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			err = mailer.Send(context.Background(), msg)
+			err = mailer.Send(context.Background(), orgMessage(t, "baton@example.com"))
 			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), mailer.Addr()) {
 				t.Errorf("Send = %v; want an error naming %s and %q", err, mailer.Addr(), c.want)
 			}

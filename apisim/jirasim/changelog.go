@@ -91,13 +91,9 @@ func (s *Server) serveBulkChangelog(w http.ResponseWriter, r *http.Request) {
 	if size <= 0 || size > s.opts.BulkChangelogCap {
 		size = s.opts.BulkChangelogCap
 	}
-	skip := 0
-	if body.NextPageToken != "" {
-		var err error
-		if skip, err = decodeToken(body.NextPageToken); err != nil {
-			writeError(w, http.StatusBadRequest, "The provided next page token is invalid or expired.")
-			return
-		}
+	skip, ok := pageStart(w, body.NextPageToken)
+	if !ok {
+		return
 	}
 	rd := s.renderer(r)
 	s.mu.RLock()

@@ -223,13 +223,9 @@ func (s *Server) serveSearchJQL(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	start := 0
-	if p.NextPageToken != "" {
-		var err error
-		if start, err = decodeToken(p.NextPageToken); err != nil {
-			writeError(w, http.StatusBadRequest, "The provided next page token is invalid or expired.")
-			return
-		}
+	start, ok := pageStart(w, p.NextPageToken)
+	if !ok {
+		return
 	}
 	fs := parseFields(p.Fields, true)
 	size, limit := p.MaxResults, s.opts.PageCap
@@ -271,6 +267,20 @@ func (s *Server) renderPage(r *http.Request, page []*record, fs fieldSet, change
 
 func encodeToken(offset int) string {
 	return base64.RawURLEncoding.EncodeToString([]byte("sim:" + strconv.Itoa(offset)))
+}
+
+// pageStart is where the page a nextPageToken names starts (0 without a
+// token), answering 400 itself when the token is not one of ours.
+func pageStart(w http.ResponseWriter, token string) (int, bool) {
+	if token == "" {
+		return 0, true
+	}
+	n, err := decodeToken(token)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "The provided next page token is invalid or expired.")
+		return 0, false
+	}
+	return n, true
 }
 
 func decodeToken(tok string) (int, error) {
