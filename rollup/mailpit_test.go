@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -21,6 +20,7 @@ import (
 	"github.com/wneessen/go-mail"
 
 	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/internal/testtool"
 )
 
 // orgMessage is the org's digest of snapshot(), from from to
@@ -41,39 +41,6 @@ type mailpit struct {
 	api      string
 }
 
-// findMailpit looks on PATH, then in GOBIN and GOPATH/bin. Without it the
-// test fails in CI and is skipped elsewhere.
-func findMailpit(t *testing.T) string {
-	t.Helper()
-	if p, err := exec.LookPath("mailpit"); err == nil {
-		return p
-	}
-	for _, v := range []string{"GOBIN", "GOPATH"} {
-		out, err := exec.Command("go", "env", v).Output()
-		dir := strings.TrimSpace(string(out))
-		if err != nil || dir == "" {
-			continue
-		}
-		if v == "GOPATH" {
-			dir = filepath.Join(filepath.SplitList(dir)[0], "bin")
-		}
-		if p := filepath.Join(dir, "mailpit"); isExecutable(p) {
-			return p
-		}
-	}
-	msg := "mailpit not found on PATH, in GOBIN or in GOPATH/bin; run rollup/install-mailpit.sh"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
-}
-
-func isExecutable(p string) bool {
-	fi, err := os.Stat(p)
-	return err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0
-}
-
 func freePort(t *testing.T) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -89,7 +56,7 @@ func freePort(t *testing.T) int {
 // (TLS ones) it speaks plain SMTP and takes PLAIN/LOGIN AUTH over it.
 func startMailpit(t *testing.T, extra ...string) *mailpit {
 	t.Helper()
-	bin := findMailpit(t)
+	bin := testtool.Find(t, "mailpit", "run rollup/install-mailpit.sh")
 	m := &mailpit{smtpPort: freePort(t)}
 	httpAddr := net.JoinHostPort("127.0.0.1", strconv.Itoa(freePort(t)))
 	m.api = "http://" + httpAddr
