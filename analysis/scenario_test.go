@@ -2,20 +2,16 @@ package analysis
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/batonhq/baton/internal/golden"
 	"github.com/batonhq/baton/model"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
 
 // scenario is a small organisation with at least one finding of every rule.
 func scenario() *Report {
@@ -39,23 +35,6 @@ func scenario() *Report {
 	)
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading golden file (run with -update to create it): %v", err)
-	}
-	if diff := cmp.Diff(string(got), string(want)); diff != "" {
-		t.Errorf("%s differs from %s (-got +want):\n%s", name, path, diff)
-	}
-}
-
 func TestScenarioHasEveryRule(t *testing.T) {
 	seen := map[string]bool{}
 	for _, f := range scenario().Findings {
@@ -76,7 +55,7 @@ func TestScenarioReportGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "scenario.report.json", append(b, '\n'))
+	golden.Check(t, "testdata/scenario.report.json.golden", append(b, '\n'))
 }
 
 func TestFilter(t *testing.T) {
@@ -85,7 +64,7 @@ func TestFilter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(keysOf(got), "status_drift@github:acme/core#3"); diff != "" {
+	if diff := cmp.Diff(rulesAtIssues(got), "status_drift@github:acme/core#3"); diff != "" {
 		t.Errorf("filtered (-got +want):\n%s", diff)
 	}
 	all, err := Filter(fs, "", "")

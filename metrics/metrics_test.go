@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 
 	"github.com/batonhq/baton/analysis"
+	"github.com/batonhq/baton/internal/testtool"
 	"github.com/batonhq/baton/model"
 )
 
@@ -69,6 +70,9 @@ func TestRemovedSourcesLeaveNoSeries(t *testing.T) {
 	m.AddSources("gh", "jira")
 	m.SyncRound("gh", time.Second, 1, nil)
 	m.SyncRound("jira", time.Second, 1, nil)
+	if _, err := watch(m, "jira", roundTripFunc(okWithRemaining("7"))).RoundTrip(newRequest(t, "https://jira.test/rest/api/2/myself")); err != nil {
+		t.Fatal(err)
+	}
 	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 	m.Publish(&analysis.Report{Now: now, Teams: []string{"core"}, Issues: []model.Issue{
 		issue("github:acme/core#1", "gh", "core", model.StatusTodo, time.Time{}),
@@ -178,7 +182,7 @@ func populated(t *testing.T) *prometheus.Registry {
 	m.SyncRound("jira", time.Second, 0, errors.New("boom"))
 	m.RollupSent(1, now)
 	m.RollupFailed()
-	tr := m.InstrumentTransport("gh", roundTripFunc(okWithRemaining("4999")))
+	tr := watch(m, "gh", roundTripFunc(okWithRemaining("4999")))
 	tr.RoundTrip(newRequest(t, "https://api.github.test/repos"))
 	return reg
 }
@@ -197,13 +201,7 @@ func TestScrapeHasNoLintProblems(t *testing.T) {
 // CI does against a running daemon. CI must have promtool (deploy/check.sh
 // installs it); elsewhere the test is skipped when promtool is missing.
 func TestPromtoolChecksScrape(t *testing.T) {
-	promtool, err := exec.LookPath("promtool")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("promtool not on PATH in CI (deploy/check.sh installs it): %v", err)
-		}
-		t.Skip("promtool not on PATH; run deploy/check.sh to install it")
-	}
+	promtool := testtool.Find(t, "promtool", "run deploy/check.sh to install it")
 	text := scrape(t, populated(t))
 	path := filepath.Join(t.TempDir(), "scrape.txt")
 	if err := os.WriteFile(path, text, 0o600); err != nil {

@@ -3,18 +3,14 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/batonhq/baton/analysis"
+	"github.com/batonhq/baton/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
 
 // scenario is what analysis finds in its test organisation, which has at
 // least one finding of every rule; analysis' own golden test keeps the file.
@@ -31,29 +27,12 @@ func scenario(t *testing.T) *analysis.Report {
 	return &r
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading golden file (run with -update to create it): %v", err)
-	}
-	if diff := cmp.Diff(string(got), string(want)); diff != "" {
-		t.Errorf("%s differs from %s (-got +want):\n%s", name, path, diff)
-	}
-}
-
 func TestFindingsTableGolden(t *testing.T) {
 	var b bytes.Buffer
 	if err := WriteTable(&b, scenario(t).Findings); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "findings.table", b.Bytes())
+	golden.Check(t, "testdata/findings.table.golden", b.Bytes())
 }
 
 func TestFindingsJSONGolden(t *testing.T) {
@@ -61,7 +40,7 @@ func TestFindingsJSONGolden(t *testing.T) {
 	if err := WriteJSON(&b, scenario(t).Findings); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "findings.json", b.Bytes())
+	golden.Check(t, "testdata/findings.json.golden", b.Bytes())
 }
 
 func TestDepsGolden(t *testing.T) {
@@ -79,7 +58,7 @@ func TestDepsGolden(t *testing.T) {
 			if err := WriteDeps(&b, scenario(t), c.format, c.opts); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, c.name, b.Bytes())
+			golden.Check(t, filepath.Join("testdata", c.name+".golden"), b.Bytes())
 		})
 	}
 }

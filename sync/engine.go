@@ -9,6 +9,7 @@ import (
 	stdsync "sync"
 	"time"
 
+	"github.com/batonhq/baton/connectors/httpapi"
 	"github.com/batonhq/baton/store"
 )
 
@@ -33,10 +34,14 @@ type Engine struct {
 	// CommitTimeout bounds how long an in-flight page may take to commit after
 	// shutdown has begun.
 	CommitTimeout time.Duration
+	// RoundTimeout bounds one round of a source, retries within it
+	// included; default DefaultRoundTimeout.
+	RoundTimeout time.Duration
 
-	runMu   stdsync.Mutex // guards runners and runCtx
+	runMu   stdsync.Mutex // guards runners, runCtx and stopped
 	runners []*runner
 	runCtx  context.Context // set while Run runs
+	stopped bool            // Run has begun to stop: no loop may start any more
 	loops   stdsync.WaitGroup
 
 	mu     stdsync.Mutex // guards status
@@ -49,26 +54,38 @@ type Status struct {
 	LastSuccess time.Time
 	LastError   string // of the latest round; "" when it succeeded
 	Failing     bool
-	Permanent   bool      // the latest error cannot be fixed by retrying soon
-	ResumeAt    time.Time // set while the source waits for a rate limit to lift
+	Permanent   bool             // the latest error cannot be fixed by retrying soon
+	ResumeAt    time.Time        // set while the source waits for a rate limit to lift
+	API         httpapi.Snapshot // the source's requests and quota so far; zero without a Usage
 }
+
+// Usage is a source's HTTP layer as the engine reads it: an *httpapi.Meter.
+type Usage interface{ Snapshot() httpapi.Snapshot }
 
 type runner struct {
 	src      Source
 	interval time.Duration
-	meter    *Meter
+	api      Usage              // nil if none
 	stop     context.CancelFunc // set while its loop runs
 	done     chan struct{}      // closed when its loop has returned
 }
 
-// Add registers a source with its polling interval and the meter counting
-// its HTTP requests (nil if none). A source of the same name is replaced:
-// while the engine runs, its loop is stopped (a page being committed is
-// finished) before the new one starts.
-func (e *Engine) Add(src Source, interval time.Duration, meter *Meter) {
-	r := &runner{src: src, interval: interval, meter: meter}
+// ErrStopped is Add's answer once Run has begun to stop: a loop started then
+// would outlive the wait for loops and write to a store being closed.
+var ErrStopped = errors.New("the sync engine has stopped")
+
+// Add registers a source with its polling interval and its HTTP layer's
+// usage (nil if none). A source of the same name is replaced: while the
+// engine runs, its loop is stopped (a page being committed is finished)
+// before the new one starts. Once Run has begun to stop, Add changes nothing
+// and returns ErrStopped.
+func (e *Engine) Add(src Source, interval time.Duration, api Usage) error {
+	r := &runner{src: src, interval: interval, api: api}
 	e.runMu.Lock()
 	defer e.runMu.Unlock()
+	if e.stopped {
+		return ErrStopped
+	}
 	if i := e.indexLocked(src.Name()); i >= 0 {
 		e.runners[i].halt()
 		e.runners[i] = r
@@ -78,6 +95,7 @@ func (e *Engine) Add(src Source, interval time.Duration, meter *Meter) {
 	if e.runCtx != nil {
 		e.startLocked(r)
 	}
+	return nil
 }
 
 // Remove stops and forgets the named source.
@@ -130,13 +148,22 @@ func (e *Engine) Sources() []string {
 	return names
 }
 
-// Status returns a copy of every source's status.
+// Status returns a copy of the status of every source that has finished a
+// round, with its API usage.
 func (e *Engine) Status() map[string]Status {
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	out := make(map[string]Status, len(e.status))
 	for k, v := range e.status {
 		out[k] = v
+	}
+	e.mu.Unlock()
+	e.runMu.Lock()
+	defer e.runMu.Unlock()
+	for _, r := range e.runners {
+		if s, ok := out[r.src.Name()]; ok && r.api != nil {
+			s.API = r.api.Snapshot()
+			out[r.src.Name()] = s
+		}
 	}
 	return out
 }
@@ -170,7 +197,8 @@ func (e *Engine) RunOnce(ctx context.Context, parallel int) map[string]error {
 }
 
 // Run polls every source on its interval (with jitter) until ctx is done,
-// and returns once every loop has stopped.
+// and returns once every loop has stopped. An engine runs once: from the
+// moment ctx is done, Add refuses new sources.
 func (e *Engine) Run(ctx context.Context) {
 	e.runMu.Lock()
 	e.runCtx = ctx
@@ -179,9 +207,11 @@ func (e *Engine) Run(ctx context.Context) {
 	}
 	e.runMu.Unlock()
 	<-ctx.Done()
+	e.runMu.Lock()
+	e.runCtx, e.stopped = nil, true
+	e.runMu.Unlock()
 	e.loops.Wait()
 	e.runMu.Lock()
-	e.runCtx = nil
 	for _, r := range e.runners {
 		r.stop = nil
 	}

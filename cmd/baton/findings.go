@@ -2,11 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"slices"
 	"strings"
 	"time"
 
@@ -14,9 +10,8 @@ import (
 
 	"github.com/batonhq/baton/analysis"
 	"github.com/batonhq/baton/config"
-	"github.com/batonhq/baton/model"
+	"github.com/batonhq/baton/daemon"
 	"github.com/batonhq/baton/report"
-	"github.com/batonhq/baton/store"
 )
 
 func newFindingsCmd(g *globals) *cobra.Command {
@@ -112,69 +107,10 @@ func checkTeam(cfg *config.Config, team string) error {
 }
 
 func analyseWith(ctx context.Context, cfg *config.Config, now time.Time) (*analysis.Report, error) {
-	st, err := openSynced(ctx, cfg)
+	st, err := daemon.OpenSynced(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	defer st.Close()
-	return analyseStored(ctx, st, cfg, now)
-}
-
-// openSynced opens the store of commands that only read it; a missing file
-// is an error rather than a new, empty store (a mistyped storage.path would
-// otherwise report "no findings").
-func openSynced(ctx context.Context, cfg *config.Config) (*store.Store, error) {
-	if _, err := os.Stat(cfg.Storage.Path); errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("no store at %s (storage.path): run 'baton sync --once' first", cfg.Storage.Path)
-	}
-	st, err := store.Open(ctx, cfg.Storage.Path)
-	if err != nil {
-		return nil, fmt.Errorf("opening store: %w", err)
-	}
-	return st, nil
-}
-
-// analyseStored analyses what st holds: open issues and those closed within
-// closedWindow (plus the ends of their links).
-func analyseStored(ctx context.Context, st *store.Store, cfg *config.Config, now time.Time) (*analysis.Report, error) {
-	issues, err := st.LoadIssues(ctx, now.Add(-closedWindow))
-	if err != nil {
-		return nil, fmt.Errorf("loading issues for analysis: %w", err)
-	}
-	return analysis.Analyze(analysis.Input{Issues: inScope(cfg, issues), Teams: cfg.Teams, Rules: cfg.Rules, Now: now, Location: cfg.Location()}), nil
-}
-
-// inScope keeps the issues of configured sources and, for a GitHub source
-// that names its repositories, of those repositories. What a source or
-// repository removed from the configuration left in the store is kept there
-// (adding it back needs no full sync) but is no longer analysed; links to
-// it still show as links to issues outside the synced scope.
-func inScope(cfg *config.Config, issues []model.Issue) []model.Issue {
-	repos := map[string][]string{} // source -> lower-cased owner/repo or owner/*; nil = all
-	for _, src := range cfg.Sources {
-		repos[src.Name] = nil
-		if src.Type == "github" {
-			for _, r := range src.Repos {
-				repos[src.Name] = append(repos[src.Name], strings.ToLower(r))
-			}
-		}
-	}
-	kept := issues[:0]
-	for _, is := range issues {
-		rs, ok := repos[is.Source]
-		if ok && (rs == nil || inRepos(is.Key, rs)) {
-			kept = append(kept, is)
-		}
-	}
-	return kept
-}
-
-// inRepos reports whether key is an issue of one of the repositories, each
-// owner/repo or owner/* for all of an owner's.
-func inRepos(key string, repos []string) bool {
-	k, ok := model.ParseKey(key)
-	owner, _, _ := strings.Cut(k.Place, "/")
-	return ok && k.System == model.GitHub && slices.ContainsFunc(repos, func(r string) bool {
-		return r == k.Place || r == owner+"/*"
-	})
+	return daemon.AnalyseStored(ctx, st, cfg, now)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/batonhq/baton/apisim/githubsim"
 	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/connectors/httpapi"
 	"github.com/batonhq/baton/model"
 )
 
@@ -28,6 +29,7 @@ type env struct {
 	// afterResponse, when set, runs after each response arrives, before the
 	// client sees it: a way to change the data between two pages.
 	afterResponse func(*http.Request)
+	api           *httpapi.Meter // the connector's base transport, as the daemon wires it
 }
 
 func newEnv(t *testing.T, repos []string, edit ...func(*config.Source)) *env {
@@ -54,12 +56,13 @@ func connect(t *testing.T, sim *githubsim.Server, cfg config.Source) *env {
 		}
 		return resp, err
 	})
+	e.api = httpapi.NewMeter(base)
 	src, err := New(cfg, Options{
 		Status:    config.GitHubStatus{InProgressLabels: []string{"in progress"}, BlockedLabels: []string{"blocked"}},
 		Priority:  map[string]int{"P1": 1, "P2": 2, "P3": 3},
 		Now:       sim.Now,
 		Backoff:   time.Millisecond,
-		Transport: base,
+		Transport: e.api,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -167,3 +170,7 @@ const (
 	listRoute     = "GET /repos/{owner}/{repo}/issues"
 	timelineRoute = "GET /repos/{owner}/{repo}/issues/{number}/timeline"
 )
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
