@@ -12,8 +12,6 @@ const (
 	defaultStoragePath       = "baton.db"
 	defaultListen            = "127.0.0.1:9464"
 	defaultTimezone          = "UTC"
-	defaultGitHubURL         = "https://api.github.com/"
-	defaultDeployment        = "cloud"
 	defaultInterval          = Duration(5 * time.Minute)
 	defaultParallel          = 4
 	defaultOverlap           = Duration(2 * time.Minute)
@@ -78,11 +76,11 @@ func (c *Config) applyDefaults() {
 func (c *Config) sourceDefaults(i int) {
 	s := &c.Sources[i]
 	at := func(key string) string { return fmt.Sprintf("sources[%d].%s", i, key) }
-	switch s.Type {
-	case "github":
-		orString(&s.URL, defaultGitHubURL)
-	case "jira":
-		orString(&s.Deployment, defaultDeployment)
+	if s.Settings == nil {
+		s.Settings = newSourceConfig(s.Type)
+	}
+	if s.Settings != nil {
+		s.Settings.Defaults(s)
 	}
 	if s.Interval == 0 && !c.given(at("interval")) {
 		s.Interval = defaultInterval

@@ -9,6 +9,8 @@ import (
 	"github.com/batonhq/baton/model"
 )
 
+const day = 24 * time.Hour
+
 // base is a valid configuration to which tests append keys.
 const base = `
 sources:

@@ -17,7 +17,13 @@ type origin struct {
 	file  string
 	lines map[string]int  // path ("sources[1].repos[0]") -> line of its key or element
 	nulls map[string]bool // paths written with no value (null or empty after expansion)
+	// foreign lists, per source ("sources[2]"), the keys of other types the
+	// file set on it, in the order written.
+	foreign map[string][]foreignKey
 }
+
+// foreignKey is a key of type owner written on a source of another type.
+type foreignKey struct{ key, owner string }
 
 // Load reads, expands, decodes, completes and validates the configuration
 // file at path. See Parse.
@@ -46,7 +52,7 @@ func Parse(name string, data []byte) (*Config, error) {
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, syntaxError(name, err)
 	}
-	cfg := &Config{origin: &origin{file: name, lines: map[string]int{}, nulls: map[string]bool{}}}
+	cfg := &Config{origin: &origin{file: name, lines: map[string]int{}, nulls: map[string]bool{}, foreign: map[string][]foreignKey{}}}
 	if root.Kind == yaml.DocumentNode {
 		ch := checker{pos: cfg.origin, refs: refs, seen: map[*yaml.Node]bool{}}
 		ch.check(root.Content[0], reflect.TypeFor[Config](), "")

@@ -14,6 +14,8 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/batonhq/baton/config"
+	_ "github.com/batonhq/baton/connectors/github" // registers type: github
+	_ "github.com/batonhq/baton/connectors/jira"   // registers type: jira
 )
 
 // object is the part of a Kubernetes object these tests read.

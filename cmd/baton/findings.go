@@ -14,6 +14,7 @@ import (
 
 	"github.com/batonhq/baton/analysis"
 	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/connectors/github"
 	"github.com/batonhq/baton/model"
 	"github.com/batonhq/baton/store"
 )
@@ -152,11 +153,12 @@ func inScope(cfg *config.Config, issues []model.Issue) []model.Issue {
 	prefixes := map[string][]string{} // source -> key prefixes; nil = all
 	for _, src := range cfg.Sources {
 		prefixes[src.Name] = nil
-		if src.Type != "github" {
+		gh, ok := src.Settings.(*github.Config)
+		if !ok {
 			continue
 		}
 		var ps []string
-		for _, r := range src.Repos {
+		for _, r := range gh.Repos {
 			owner, name, _ := strings.Cut(strings.ToLower(r), "/")
 			if name == "*" {
 				ps = append(ps, "github:"+owner+"/")

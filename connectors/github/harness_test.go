@@ -35,7 +35,7 @@ func newEnv(t *testing.T, repos []string, edit ...func(*config.Source)) *env {
 	sim := githubsim.New(githubsim.Options{Now: func() time.Time { return t0 }, Tokens: []string{token}})
 	hs := httptest.NewServer(sim)
 	t.Cleanup(hs.Close)
-	cfg := config.Source{Name: "gh", Type: "github", URL: hs.URL + "/", Token: token, Repos: repos,
+	cfg := config.Source{Name: "gh", Type: "github", URL: hs.URL + "/", Token: token, Settings: &Config{Repos: repos},
 		Parallel: 2, Overlap: config.Duration(2 * time.Minute), ReconcileInterval: config.Duration(24 * time.Hour)}
 	for _, f := range edit {
 		f(&cfg)

@@ -49,6 +49,7 @@ const ReconcileScope = "_reconcile"
 // Source is one configured GitHub connection.
 type Source struct {
 	src    config.Source
+	specs  []string // the configured repos: owner/repo and owner/*
 	opts   Options
 	client *github.Client
 	rate   *rateWatch
@@ -76,10 +77,11 @@ func New(src config.Source, opts Options) (*Source, error) {
 	if opts.ActivityWindow <= 0 {
 		opts.ActivityWindow = 30 * 24 * time.Hour
 	}
-	if len(src.Repos) == 0 {
+	repos := configOf(src).Repos
+	if len(repos) == 0 {
 		return nil, fmt.Errorf("source %q: no repos", src.Name)
 	}
-	for _, r := range src.Repos {
+	for _, r := range repos {
 		if o, n, ok := strings.Cut(r, "/"); !ok || o == "" || n == "" || strings.Contains(n, "/") {
 			return nil, fmt.Errorf("source %q: repo %q is not owner/name or owner/*", src.Name, r)
 		}
@@ -89,7 +91,7 @@ func New(src config.Source, opts Options) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Source{src: src, opts: opts, client: c, rate: rate, orgs: map[string]orgListing{},
+	s := &Source{src: src, specs: repos, opts: opts, client: c, rate: rate, orgs: map[string]orgListing{},
 		log: opts.Logger.With("source", src.Name)}
 	if src.URL != "" {
 		if u, err := url.Parse(src.URL); err == nil && !strings.EqualFold(u.Hostname(), "api.github.com") {

@@ -60,9 +60,9 @@ func newEnv(t *testing.T, deployment string, simOpts jirasim.Options, change fun
 	}))
 	t.Cleanup(srv.Close)
 	src := config.Source{
-		Name: "jira-main", Type: "jira", URL: srv.URL, Token: "s3cret", Deployment: deployment,
-		Email: "bot@example.com", JQL: "project in (PAY, CORE)", Parallel: 2,
-		Overlap: config.Duration(2 * time.Minute), ReconcileInterval: config.Duration(24 * time.Hour),
+		Name: "jira-main", Type: "jira", URL: srv.URL, Token: "s3cret", Parallel: 2,
+		Settings: &Config{Deployment: deployment, Email: "bot@example.com", JQL: "project in (PAY, CORE)"},
+		Overlap:  config.Duration(2 * time.Minute), ReconcileInterval: config.Duration(24 * time.Hour),
 	}
 	if change != nil {
 		change(&src)

@@ -27,13 +27,13 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 	if err != nil {
 		return fmt.Errorf("jira source %q: %w", s.src.Name, err)
 	}
-	if cur.JQL != s.src.JQL {
+	if cur.JQL != s.jql {
 		// The cursor belongs to another JQL (or predates remembering it):
 		// issues the new JQL adds may be older than it, so read them all.
 		if !cur.Updated.IsZero() {
 			s.log.Info("jira source jql changed; syncing in full", "source", s.src.Name)
 		}
-		cur = cursor{JQL: s.src.JQL}
+		cur = cursor{JQL: s.jql}
 	}
 	now := s.opts.Now()
 	interval := s.src.ReconcileInterval.D()
@@ -57,7 +57,7 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 	var keys []string // every key, on a full sync
 	listed := map[string]bool{}
 	emitted, seen := 0, 0
-	err = s.searchUpdated(ctx, s.src.JQL, from, info.zone, fields, func(page []jira.Issue) error {
+	err = s.searchUpdated(ctx, s.jql, from, info.zone, fields, func(page []jira.Issue) error {
 		seen += len(page)
 		if full {
 			for _, is := range page {
@@ -83,7 +83,7 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 	}
 	if !full {
 		var complete bool
-		if keys, complete, err = s.listKeys(ctx, s.src.JQL); err != nil || !complete {
+		if keys, complete, err = s.listKeys(ctx, s.jql); err != nil || !complete {
 			return err
 		}
 	}
