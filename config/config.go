@@ -24,8 +24,9 @@ type Config struct {
 	Rules    Rules    `yaml:"rules"`
 	Rollup   Rollup   `yaml:"rollup"`
 
-	origin *origin        // where each key was written; nil for a Config built in code
-	loc    *time.Location // Timezone, loaded by Validate
+	origin   *origin        // where each key was written; nil for a Config built in code
+	loc      *time.Location // Timezone, loaded by Validate
+	warnings []string       // see Warnings
 }
 
 // Storage says where baton keeps its data.

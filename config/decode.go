@@ -25,7 +25,18 @@ type checker struct {
 	refs refs // ${...} references hidden from the YAML parser
 	errs []error
 	seen map[*yaml.Node]bool // scalars already expanded (aliases share nodes)
+
+	// budget is how many values the walk may visit. Aliases make a small
+	// file stand for a huge tree (an "alias bomb"); past the budget the
+	// whole file is refused, naming the alias being expanded.
+	budget, visits int
+	aliasLine      int // line of the outermost alias being expanded, 0 if none
 }
+
+// aliasBudget is the number of values a file of size bytes may expand to:
+// a file without aliases has fewer values than bytes, so only aliases
+// reused thousands of times reach it.
+func aliasBudget(size int) int { return 10_000 + size }
 
 func (c *checker) errorf(line int, format string, args ...any) {
 	c.errs = append(c.errs, fmt.Errorf("%s:%d: %s", c.pos.file, line, fmt.Sprintf(format, args...)))
@@ -33,8 +44,20 @@ func (c *checker) errorf(line int, format string, args ...any) {
 
 // check checks n against t; path names n for errors and the position map.
 func (c *checker) check(n *yaml.Node, t reflect.Type, path string) {
+	if c.visits > c.budget {
+		return
+	}
 	if n.Kind == yaml.AliasNode {
+		if c.aliasLine == 0 {
+			c.aliasLine = n.Line
+			defer func() { c.aliasLine = 0 }()
+		}
 		n = n.Alias
+	}
+	if c.visits++; c.visits > c.budget {
+		c.errs = []error{fmt.Errorf("%s:%d: aliases expand the file to more than %d values; write the repeated parts out",
+			c.pos.file, c.aliasLine, c.budget)}
+		return
 	}
 	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
 		c.pos.nulls[path] = true

@@ -93,7 +93,7 @@ func TestEveryKey(t *testing.T) {
 			{Name: "ghe", Type: "github", URL: "https://ghe.acme.com/api/v3/", Token: "ghe-token",
 				Settings: &github.Config{Repos: []string{"acme/payments-api", "acme/*"}}, Interval: config.Duration(time.Minute), Parallel: 8,
 				Overlap: 0, ReconcileInterval: config.Duration(6 * time.Hour)},
-			{Name: "jira_dc", Type: "jira", URL: "http://jira.acme.internal:8080",
+			{Name: "jira_dc", Type: "jira", URL: "https://jira.acme.internal:8443",
 				Token: "jira-dc-pat", TokenFile: "secrets/jira_token", Settings: &jira.Config{Deployment: "server", JQL: "project = OPS"},
 				Interval: config.Duration(10 * time.Second), Parallel: 16, Overlap: config.Duration(10 * time.Minute), ReconcileInterval: config.Duration(day)},
 		},

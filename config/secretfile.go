@@ -47,8 +47,11 @@ func (c *Config) readSecretFile(dst *Secret, file, key, fileKey string) error {
 		return err
 	}
 	v := strings.TrimSuffix(strings.TrimSuffix(string(data), "\n"), "\r")
-	if v == "" {
+	switch {
+	case v == "":
 		return fmt.Errorf("%s%s: %s is empty", c.where(fileKey), fileKey, path)
+	case strings.TrimSpace(v) == "":
+		return fmt.Errorf("%s%s: %s holds only whitespace", c.where(fileKey), fileKey, path)
 	}
 	*dst = Secret(v)
 	return nil
@@ -89,5 +92,14 @@ func (c *Config) readFile(file, fileKey string) ([]byte, string, error) {
 		}
 		return nil, path, fmt.Errorf("%s%s: reading %s: %v", c.where(fileKey), fileKey, path, err)
 	}
+	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o044 != 0 {
+		c.warnings = append(c.warnings, fmt.Sprintf("%s%s: %s is readable by group or others (mode %04o); chmod 600 it",
+			c.where(fileKey), fileKey, path, fi.Mode().Perm()))
+	}
 	return data, path, nil
 }
+
+// Warnings returns what Load found that is allowed but unsafe: a secret
+// file other users can read. `baton config check` prints them and the
+// daemon logs them, at start and on reload.
+func (c *Config) Warnings() []string { return c.warnings }

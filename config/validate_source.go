@@ -2,8 +2,10 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -32,6 +34,9 @@ func (p *problems) sources() {
 			names[s.Name] = i
 		}
 		p.sourceTuning(s, at)
+		if s.Token != "" && strings.TrimSpace(s.Token.Reveal()) == "" {
+			p.add(at("token"), "is only whitespace")
+		}
 		settings := s.Settings
 		if settings == nil {
 			settings = newSourceConfig(s.Type)
@@ -93,16 +98,36 @@ func (c *SourceCheck) OtherTypesKeys() {
 	}
 }
 
-// sourceURL checks an API base URL. Only a parsed URL is echoed, with any
-// password redacted.
+// sourceURL checks an API base URL: https, or http to this machine only,
+// with no credentials and no query string, since either would go wherever
+// the URL goes and could carry a token (?access_token=). Only a parsed URL
+// is echoed, without its query and with any password redacted.
 func (p *problems) sourceURL(raw, path string) {
 	u, err := url.Parse(raw)
-	switch {
-	case err != nil:
+	if err != nil {
 		p.add(path, "is not a URL")
-	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
-		p.add(path, "%q is not an absolute http(s) URL", u.Redacted())
-	case u.User != nil:
-		p.add(path, "%q carries credentials; put them in token/token_file (and email for Jira Cloud), which are kept secret", u.Redacted())
+		return
 	}
+	shown := *u
+	shown.RawQuery, shown.ForceQuery = "", false
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
+		p.add(path, "%q is not an absolute http(s) URL", shown.Redacted())
+	case u.User != nil:
+		p.add(path, "%q carries credentials; put them in token/token_file (and email for Jira Cloud), which are kept secret", shown.Redacted())
+	case u.RawQuery != "" || u.ForceQuery:
+		p.add(path, "%q has a query string (not shown); leave it out: credentials go in token/token_file", shown.Redacted())
+	case u.Scheme == "http" && !loopback(u.Hostname()):
+		p.add(path, "%q is plain http to another machine, which would send the token in clear text; use https (http is for 127.0.0.1, ::1 and localhost)", shown.Redacted())
+	}
+}
+
+// loopback reports whether host names this machine: localhost, 127.0.0.0/8
+// or ::1.
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -18,6 +18,7 @@ func (d *daemon) reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	logWarnings(d.log, next)
 	cur := d.config()
 	if next.Listen != cur.Listen || next.Storage != cur.Storage {
 		d.log.Warn("listen and storage.path changes take effect on restart", "listen", cur.Listen, "storage", cur.Storage.Path)
