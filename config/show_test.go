@@ -1,11 +1,10 @@
 package config
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/batonhq/baton/internal/golden"
 )
 
 // TestDumpIsUnchanged compares what `baton config check --show` prints for
@@ -26,18 +25,7 @@ func TestDumpIsUnchanged(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if *update {
-				if err := os.WriteFile(f+".show", out, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(f + ".show")
-			if err != nil {
-				t.Fatalf("reading expected dump: %v (run go test ./config -run TestDumpIsUnchanged -update, then review it)", err)
-			}
-			if diff := cmp.Diff(string(want), string(out)); diff != "" {
-				t.Errorf("Dump(%s) (-want +got):\n%s", f, diff)
-			}
+			golden.Check(t, f+".show", out)
 		})
 	}
 }

@@ -86,14 +86,10 @@ func (g *globals) loadConfig() (*config.Config, error) {
 	if err != nil {
 		return nil, &usageError{err}
 	}
-	logWarnings(g.logger, cfg)
-	return cfg, nil
-}
-
-func logWarnings(log *slog.Logger, cfg *config.Config) {
 	for _, w := range cfg.Warnings() {
-		log.Warn(w)
+		g.logger.Warn(w)
 	}
+	return cfg, nil
 }
 
 func newVersionCmd() *cobra.Command {
