@@ -48,8 +48,8 @@ func (c *Config) Validate() error {
 	}
 	if _, port, err := net.SplitHostPort(c.Listen); err != nil {
 		p.add("listen", "%q is not host:port", c.Listen)
-	} else if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-		p.add("listen", "%q: the port must be a number between 1 and 65535", c.Listen)
+	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		p.add("listen", "%q: the port must be a number from 0 (any free port) to 65535", c.Listen)
 	}
 	loc, err := time.LoadLocation(c.Timezone)
 	if err != nil {
