@@ -75,7 +75,7 @@ func (e *Engine) round(ctx context.Context, r *runner) error {
 	}
 	cursors, err := e.Store.Cursors(ctx, name)
 	if err == nil {
-		err = r.src.Sync(ctx, cursors, func(ctx context.Context, b model.Batch) error {
+		err = e.syncRecovering(ctx, r, cursors, func(ctx context.Context, b model.Batch) error {
 			return e.commit(ctx, name, b, &st)
 		})
 	}

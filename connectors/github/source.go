@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -179,7 +180,7 @@ func (s *Source) forEachRepo(ctx context.Context, repos []repoName, f func(conte
 		}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			if err := f(ctx, r); err != nil {
+			if err := s.recovering(ctx, r, f); err != nil {
 				mu.Lock()
 				errs = append(errs, err)
 				mu.Unlock()
@@ -189,6 +190,29 @@ func (s *Source) forEachRepo(ctx context.Context, repos []repoName, f func(conte
 	wg.Wait()
 	return errs
 }
+
+// recovering runs f for r. It runs in a goroutine of its own, beyond the
+// engine's recover, so a panic there is turned into r's failure here, with
+// its stack logged: one unexpected payload must not stop the daemon.
+func (s *Source) recovering(ctx context.Context, r repoName, f func(context.Context, repoName) error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("syncing a repository panicked", "source", s.src.Name, "repo", r.String(), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			err = panicked{repo: r, value: p}
+		}
+	}()
+	return f(ctx, r)
+}
+
+// panicked is a repository whose sync panicked. It is permanent: the same
+// data would panic again, so the round is not retried at once.
+type panicked struct {
+	repo  repoName
+	value any
+}
+
+func (p panicked) Error() string   { return fmt.Sprintf("syncing %s: panic: %v", p.repo, p.value) }
+func (p panicked) Permanent() bool { return true }
 
 // reconcileDue reports whether a full listing is due, given when the last
 // one finished.
