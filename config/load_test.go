@@ -52,6 +52,7 @@ func TestEveryDefault(t *testing.T) {
 	tuning := func(s Source) Source {
 		s.Interval, s.Parallel = Duration(5*time.Minute), 4
 		s.Overlap, s.ReconcileInterval = Duration(2*time.Minute), Duration(day)
+		s.DeletionGuard = DeletionGuard{Percent: 20, Issues: 50}
 		return s
 	}
 	want := &Config{
@@ -95,10 +96,11 @@ func TestEveryKey(t *testing.T) {
 		Sources: []Source{
 			{Name: "ghe", Type: "github", URL: "https://ghe.acme.com/api/v3/", Token: "ghe-token",
 				Repos: []string{"acme/payments-api", "acme/*"}, Interval: Duration(time.Minute), Parallel: 8,
-				Overlap: 0, ReconcileInterval: Duration(6 * time.Hour)},
+				Overlap: 0, ReconcileInterval: Duration(6 * time.Hour), DeletionGuard: DeletionGuard{Percent: 0, Issues: 10}},
 			{Name: "jira_dc", Type: "jira", URL: "http://jira.acme.internal:8080", Deployment: "server",
 				Token: "jira-dc-pat", TokenFile: "secrets/jira_token", JQL: "project = OPS",
-				Interval: Duration(10 * time.Second), Parallel: 16, Overlap: Duration(10 * time.Minute), ReconcileInterval: Duration(day)},
+				Interval: Duration(10 * time.Second), Parallel: 16, Overlap: Duration(10 * time.Minute), ReconcileInterval: Duration(day),
+				DeletionGuard: DeletionGuard{Percent: 20, Issues: 50}},
 		},
 		Teams: []Team{{
 			Team: model.Team{Name: "payments", GitHubRepos: []string{"acme/payments-api"}, JiraProjects: []string{"PAY", "PAY_2"},

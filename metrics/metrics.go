@@ -23,6 +23,7 @@ type Metrics struct {
 	syncDuration    *prometheus.HistogramVec
 	syncErrors      *prometheus.CounterVec
 	syncUpserted    *prometheus.CounterVec
+	withheld        *prometheus.GaugeVec
 
 	apiRequests  *prometheus.CounterVec
 	apiRemaining *prometheus.GaugeVec
@@ -58,6 +59,10 @@ func New(reg prometheus.Registerer, version string) *Metrics {
 			Name: "baton_sync_issues_upserted_total",
 			Help: "Issues written to the store by sync rounds of a source.",
 		}, []string{"source"}),
+		withheld: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "baton_reconcile_withheld_deletions",
+			Help: "Deletions of a source's issues its last reconcile found but withholds until the next reconcile agrees (a mass deletion).",
+		}, []string{"source"}),
 		apiRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "baton_api_requests_total",
 			Help: `HTTP requests to a source's API by response status code ("error" when no response arrived).`,
@@ -87,7 +92,7 @@ func New(reg prometheus.Registerer, version string) *Metrics {
 	})
 	buildInfo.Set(1)
 	reg.MustRegister(buildInfo, m.findings,
-		m.syncLastSuccess, m.syncDuration, m.syncErrors, m.syncUpserted,
+		m.syncLastSuccess, m.syncDuration, m.syncErrors, m.syncUpserted, m.withheld,
 		m.apiRequests, m.apiRemaining,
 		m.rollupSent, m.rollupLastSent, m.rollupErrors)
 	registerRuntime(reg, collectors.NewGoCollector())
@@ -114,6 +119,7 @@ func (m *Metrics) AddSources(names ...string) {
 		m.syncDuration.WithLabelValues(s)
 		m.syncErrors.WithLabelValues(s)
 		m.syncUpserted.WithLabelValues(s)
+		m.withheld.WithLabelValues(s)
 	}
 	m.findings.addSources(names)
 }
@@ -123,7 +129,7 @@ func (m *Metrics) AddSources(names ...string) {
 // zero-filled.
 func (m *Metrics) RemoveSources(names ...string) {
 	for _, s := range names {
-		for _, v := range []interface{ DeleteLabelValues(...string) bool }{m.syncLastSuccess, m.syncDuration, m.syncErrors, m.syncUpserted, m.apiRemaining} {
+		for _, v := range []interface{ DeleteLabelValues(...string) bool }{m.syncLastSuccess, m.syncDuration, m.syncErrors, m.syncUpserted, m.withheld, m.apiRemaining} {
 			v.DeleteLabelValues(s)
 		}
 		m.apiRequests.DeletePartialMatch(prometheus.Labels{"source": s})
@@ -142,6 +148,12 @@ func (m *Metrics) SyncRound(source string, took time.Duration, upserted int, err
 		return
 	}
 	m.syncLastSuccess.WithLabelValues(source).Set(unixSeconds(m.now()))
+}
+
+// WithheldDeletions records how many deletions of source a reconcile
+// withholds (baton_reconcile_withheld_deletions).
+func (m *Metrics) WithheldDeletions(source string, n int) {
+	m.withheld.WithLabelValues(source).Set(float64(n))
 }
 
 // RollupSent records that a rollup run sent n emails at at.

@@ -17,6 +17,9 @@ import (
 // Observer is told the outcome of every source round (metrics implement it).
 type Observer interface {
 	SyncRound(source string, took time.Duration, upserted int, err error)
+	// WithheldDeletions is told, after every reconcile, how many deletions
+	// of source the DeletionGuard withholds (0 once none are).
+	WithheldDeletions(source string, n int)
 }
 
 // Engine runs the configured sources against one store.
@@ -43,8 +46,10 @@ type Engine struct {
 	runCtx  context.Context // set while Run runs
 	loops   stdsync.WaitGroup
 
-	mu     stdsync.Mutex // guards status
-	status map[string]Status
+	mu       stdsync.Mutex // guards status, guards and withheld
+	status   map[string]Status
+	guards   map[string]DeletionGuard
+	withheld map[string]map[string][]string // by source and Present prefix, the keys withheld, sorted
 }
 
 // Status is what the engine knows of one source, for /readyz and logs.
@@ -55,6 +60,9 @@ type Status struct {
 	Failing     bool
 	Permanent   bool      // the latest error cannot be fixed by retrying soon
 	ResumeAt    time.Time // set while the source waits for a rate limit to lift
+	// WithheldDeletions is how many deletions the last reconciles found but
+	// the DeletionGuard withholds until the next reconcile agrees.
+	WithheldDeletions int
 }
 
 type runner struct {
@@ -98,6 +106,8 @@ func (e *Engine) Remove(name string) {
 	e.runMu.Unlock()
 	e.mu.Lock()
 	delete(e.status, name)
+	delete(e.guards, name)
+	delete(e.withheld, name)
 	e.mu.Unlock()
 }
 
@@ -144,6 +154,7 @@ func (e *Engine) Status() map[string]Status {
 	defer e.mu.Unlock()
 	out := make(map[string]Status, len(e.status))
 	for k, v := range e.status {
+		v.WithheldDeletions = e.withheldLocked(k)
 		out[k] = v
 	}
 	return out

@@ -27,10 +27,21 @@ func (p *panickingSource) Sync(ctx context.Context, _ map[string]string, emit fu
 	return nil
 }
 
-// roundsObserver counts rounds and failed rounds by source, as the metrics do.
+// roundsObserver counts rounds and failed rounds by source, as the metrics
+// do, and keeps the last count of withheld deletions.
 type roundsObserver struct {
-	mu             stdsync.Mutex
-	rounds, failed map[string]int
+	mu                       stdsync.Mutex
+	rounds, failed, withheld map[string]int
+}
+
+func newRoundsObserver() *roundsObserver {
+	return &roundsObserver{rounds: map[string]int{}, failed: map[string]int{}, withheld: map[string]int{}}
+}
+
+func (o *roundsObserver) WithheldDeletions(source string, n int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.withheld[source] = n
 }
 
 func (o *roundsObserver) SyncRound(source string, _ time.Duration, _ int, err error) {
@@ -62,7 +73,7 @@ func TestAPanicFailsItsRoundWhileOtherSourcesKeepSyncing(t *testing.T) {
 	st := newStore(t)
 	boom := &panickingSource{}
 	good := &fakeSource{name: "good", pages: []model.Batch{{Issues: []model.Issue{issue("good", "jira:G-1", t0)}}}}
-	obs := &roundsObserver{rounds: map[string]int{}, failed: map[string]int{}}
+	obs := newRoundsObserver()
 	logs := &records{}
 	e := &Engine{Logger: slog.New(logs), Store: st, Observer: obs, Retry: Backoff{Base: time.Millisecond}}
 	e.Add(boom, time.Minute, nil)

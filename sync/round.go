@@ -107,6 +107,9 @@ func (e *Engine) commit(ctx context.Context, name string, b model.Batch, st *rou
 	}
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
+	if err := e.guardDeletions(cctx, name, &b); err != nil {
+		return fmt.Errorf("saving a page of %s: %w", name, err)
+	}
 	applied, err := e.Store.ApplyBatch(cctx, b)
 	if err != nil {
 		return fmt.Errorf("saving a page of %s: %w", name, err)

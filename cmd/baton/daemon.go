@@ -88,9 +88,13 @@ type builtSource struct {
 	src      batonsync.Source
 	interval time.Duration
 	meter    *batonsync.Meter
+	guard    batonsync.DeletionGuard
 }
 
-func (b builtSource) add(e *batonsync.Engine) { e.Add(b.src, b.interval, b.meter) }
+func (b builtSource) add(e *batonsync.Engine) {
+	e.SetDeletionGuard(b.src.Name(), b.guard)
+	e.Add(b.src, b.interval, b.meter)
+}
 
 // buildSource makes the connector of src with cfg's mappings.
 func (d *daemon) buildSource(cfg *config.Config, src config.Source) (builtSource, error) {
@@ -119,7 +123,8 @@ func (d *daemon) buildSource(cfg *config.Config, src config.Source) (builtSource
 	if err != nil {
 		return builtSource{}, fmt.Errorf("source %s: %w", src.Name, err)
 	}
-	return builtSource{src: s, interval: src.Interval.D(), meter: meter}, nil
+	guard := batonsync.DeletionGuard{Percent: src.DeletionGuard.Percent, Issues: src.DeletionGuard.Issues}
+	return builtSource{src: s, interval: src.Interval.D(), meter: meter, guard: guard}, nil
 }
 
 // analyze recomputes the findings from the store and publishes them.
@@ -192,6 +197,9 @@ func (d *daemon) readiness() (bool, string) {
 			body += fmt.Sprintf("%s: failing since its last round: %s\n", name, s.LastError)
 		default:
 			body += fmt.Sprintf("%s: ok, last success %s\n", name, s.LastSuccess.UTC().Format(time.RFC3339))
+		}
+		if s.WithheldDeletions > 0 {
+			body += fmt.Sprintf("%s: withholding %d deletions until the next reconcile agrees\n", name, s.WithheldDeletions)
 		}
 	}
 	if ready {

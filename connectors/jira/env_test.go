@@ -32,8 +32,8 @@ type env struct {
 	// answered a request and before the client has the whole answer: changes
 	// made there happen between two of the connector's requests. mu orders
 	// its calls, which the race detector cannot see through the socket.
-	mu      gosync.Mutex
-	served  func(*http.Request)
+	mu     gosync.Mutex
+	served func(*http.Request)
 	// rewrite, when set, replaces the body of every answer (shown the request).
 	rewrite func(*http.Request, []byte) []byte
 	now     time.Time // the connector's clock (only for reconciling)
