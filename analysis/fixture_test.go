@@ -133,7 +133,8 @@ const (
 	pay2  = "jira:PAY-2"
 )
 
-func keysOf(fs []Finding) string {
+// rulesAtIssues lists the findings as "rule@issue", space-separated.
+func rulesAtIssues(fs []Finding) string {
 	var ks []string
 	for _, f := range fs {
 		ks = append(ks, f.Rule+"@"+f.Issue)

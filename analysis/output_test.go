@@ -2,9 +2,7 @@ package analysis
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,10 +10,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/batonhq/baton/internal/golden"
 	"github.com/batonhq/baton/model"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
 
 // scenario is a small organisation with at least one finding of every rule.
 func scenario() *Report {
@@ -39,23 +36,6 @@ func scenario() *Report {
 	)
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading golden file (run with -update to create it): %v", err)
-	}
-	if diff := cmp.Diff(string(got), string(want)); diff != "" {
-		t.Errorf("%s differs from %s (-got +want):\n%s", name, path, diff)
-	}
-}
-
 func TestScenarioHasEveryRule(t *testing.T) {
 	seen := map[string]bool{}
 	for _, f := range scenario().Findings {
@@ -73,7 +53,7 @@ func TestFindingsTableGolden(t *testing.T) {
 	if err := WriteTable(&b, scenario().Findings); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "findings.table", b.Bytes())
+	golden.Check(t, "testdata/findings.table.golden", b.Bytes())
 }
 
 func TestFindingsJSONGolden(t *testing.T) {
@@ -81,7 +61,7 @@ func TestFindingsJSONGolden(t *testing.T) {
 	if err := WriteJSON(&b, scenario().Findings); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "findings.json", b.Bytes())
+	golden.Check(t, "testdata/findings.json.golden", b.Bytes())
 }
 
 func TestDepsGolden(t *testing.T) {
@@ -99,7 +79,7 @@ func TestDepsGolden(t *testing.T) {
 			if err := WriteDeps(&b, scenario(), c.format, c.opts); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, c.name, b.Bytes())
+			golden.Check(t, filepath.Join("testdata", c.name+".golden"), b.Bytes())
 		})
 	}
 }
@@ -136,7 +116,7 @@ func TestFilter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(keysOf(got), "status_drift@github:acme/core#3"); diff != "" {
+	if diff := cmp.Diff(rulesAtIssues(got), "status_drift@github:acme/core#3"); diff != "" {
 		t.Errorf("filtered (-got +want):\n%s", diff)
 	}
 	all, err := Filter(fs, "", "")

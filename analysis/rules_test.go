@@ -289,15 +289,15 @@ func TestADueDayEndsInTheConfiguredZone(t *testing.T) {
 	dueToday := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	at := time.Date(y, m, d+1, 3, 0, 0, 0, time.UTC) // 19:00 or 20:00 of the due day in Los Angeles
 	in := Input{Issues: []model.Issue{issue(pay1, func(is *model.Issue) { is.Due = dueToday })}, Teams: testTeams(), Rules: testRules, Now: at}
-	if got := keysOf(Analyze(in).Findings); got != "overdue@"+pay1 {
+	if got := rulesAtIssues(Analyze(in).Findings); got != "overdue@"+pay1 {
 		t.Errorf("UTC: findings %s, want overdue@%s (the UTC day is over)", got, pay1)
 	}
 	in.Location = la
 	if fs := Analyze(in).Findings; len(fs) != 0 {
-		t.Errorf("Los Angeles, the due day not over: findings %s, want none", keysOf(fs))
+		t.Errorf("Los Angeles, the due day not over: findings %s, want none", rulesAtIssues(fs))
 	}
 	in.Location, in.Now = la, time.Date(y, m, d+1, 8, 1, 0, 0, time.UTC) // 00:01 or 01:01 the next day there
-	if got := keysOf(Analyze(in).Findings); got != "overdue@"+pay1 {
+	if got := rulesAtIssues(Analyze(in).Findings); got != "overdue@"+pay1 {
 		t.Errorf("Los Angeles, the day after: findings %s, want overdue@%s", got, pay1)
 	}
 }

@@ -9,6 +9,8 @@ import (
 
 	jira "github.com/andygrunwald/go-jira"
 	"github.com/google/go-github/v60/github"
+
+	"github.com/batonhq/baton/apisim/listall"
 )
 
 func serveOrg(t *testing.T, spec Spec) (*Org, *httptest.Server, *httptest.Server) {
@@ -30,25 +32,11 @@ func TestRealGitHubClientListsEveryIssue(t *testing.T) {
 	c.BaseURL = base
 	var issues, prs int
 	for _, full := range o.Repos() {
-		owner, repo := o.Spec.Owner, full[len(o.Spec.Owner)+1:]
-		opts := &github.IssueListByRepoOptions{State: "all", Sort: "updated", Direction: "asc", ListOptions: github.ListOptions{PerPage: 100}}
-		for {
-			page, resp, err := c.Issues.ListByRepo(context.Background(), owner, repo, opts)
-			if err != nil {
-				t.Fatalf("listing %s page %d: %v", full, opts.Page, err)
-			}
-			for _, is := range page {
-				if is.IsPullRequest() {
-					prs++
-				} else {
-					issues++
-				}
-			}
-			if resp.NextPage == 0 {
-				break
-			}
-			opts.Page = resp.NextPage
+		i, p, err := listall.GitHubIssues(context.Background(), c, o.Spec.Owner, full[len(o.Spec.Owner)+1:])
+		if err != nil {
+			t.Fatal(err)
 		}
+		issues, prs = issues+i, prs+p
 	}
 	st := o.Stats()
 	if issues != st.GitHub.Issues || prs != st.GitHub.PullRequests {
@@ -56,34 +44,14 @@ func TestRealGitHubClientListsEveryIssue(t *testing.T) {
 	}
 }
 
-var jiraFields = []string{"summary", "description", "status", "priority", "assignee", "duedate", "resolution",
-	"resolutiondate", "created", "updated", "labels", "components", "comment", "issuelinks", "customfield_10020"}
-
 func TestRealJiraClientListsEveryIssueFromCloud(t *testing.T) {
 	o, _, js := serveOrg(t, DemoSpec())
 	c, err := jira.NewClient((&jira.BasicAuthTransport{Username: o.JiraEmail, Password: o.JiraToken}).Client(), js.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	seen := map[string]bool{}
-	opts := &jira.SearchOptionsV2{MaxResults: 100, Fields: jiraFields, Expand: "changelog"}
-	for {
-		page, resp, err := c.Issue.SearchV2JQL(o.JQL()+" ORDER BY updated ASC, key ASC", opts)
-		if err != nil {
-			t.Fatalf("searching after %d issues: %v", len(seen), err)
-		}
-		for _, is := range page {
-			checkJiraIssue(t, is)
-			seen[is.Key] = true
-		}
-		if resp.IsLast {
-			break
-		}
-		opts.NextPageToken = resp.NextPageToken
-	}
-	if want := o.Stats().Jira.Issues; len(seen) != want {
-		t.Errorf("go-jira listed %d distinct issues, want %d", len(seen), want)
-	}
+	issues, err := listall.JiraCloud(c, o.JQL()+" ORDER BY updated ASC, key ASC")
+	checkJiraListing(t, o, issues, err)
 }
 
 func TestRealJiraClientListsEveryIssueFromDataCenter(t *testing.T) {
@@ -94,30 +62,25 @@ func TestRealJiraClientListsEveryIssueFromDataCenter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seen := map[string]bool{}
-	opts := &jira.SearchOptions{MaxResults: 100, Fields: jiraFields, Expand: "changelog"}
-	for {
-		page, resp, err := c.Issue.Search(o.JQL()+" ORDER BY updated ASC, key ASC", opts)
-		if err != nil {
-			t.Fatalf("searching from %d: %v", opts.StartAt, err)
-		}
-		for _, is := range page {
-			checkJiraIssue(t, is)
-			seen[is.Key] = true
-		}
-		opts.StartAt += len(page)
-		if len(page) == 0 || opts.StartAt >= resp.Total {
-			break
-		}
-	}
-	if want := o.Stats().Jira.Issues; len(seen) != want {
-		t.Errorf("go-jira listed %d distinct issues, want %d", len(seen), want)
-	}
+	issues, err := listall.JiraDataCenter(c, o.JQL()+" ORDER BY updated ASC, key ASC")
+	checkJiraListing(t, o, issues, err)
 }
 
-func checkJiraIssue(t *testing.T, is jira.Issue) {
+// checkJiraListing checks that go-jira listed each of o's Jira issues once,
+// complete.
+func checkJiraListing(t *testing.T, o *Org, issues []jira.Issue, err error) {
 	t.Helper()
-	if is.Fields == nil || is.Fields.Status == nil || is.Fields.Priority == nil || time.Time(is.Fields.Updated).IsZero() {
-		t.Fatalf("%s: incomplete issue %+v", is.Key, is.Fields)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, is := range issues {
+		if is.Fields == nil || is.Fields.Status == nil || is.Fields.Priority == nil || time.Time(is.Fields.Updated).IsZero() {
+			t.Fatalf("%s: incomplete issue %+v", is.Key, is.Fields)
+		}
+		seen[is.Key] = true
+	}
+	if want := o.Stats().Jira.Issues; len(seen) != want || len(issues) != want {
+		t.Errorf("go-jira listed %d issues, %d distinct, want %d", len(issues), len(seen), want)
 	}
 }

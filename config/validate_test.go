@@ -1,17 +1,14 @@
 package config
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/batonhq/baton/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.bad.yml.err from the errors Load returns")
 
 // TestBadFiles loads each testdata/*.bad.yml and compares the whole error
 // text with the file next to it, x.bad.yml.err.
@@ -32,19 +29,7 @@ func TestBadFiles(t *testing.T) {
 			if cfg != nil {
 				t.Errorf("Load(%s) returned a config with its error", f)
 			}
-			got := err.Error() + "\n"
-			if *update {
-				if err := os.WriteFile(f+".err", []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(f + ".err")
-			if err != nil {
-				t.Fatalf("reading expected error: %v (run go test ./config -run TestBadFiles -update, then review it)", err)
-			}
-			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("Load(%s) error (-want +got):\n%s", f, diff)
-			}
+			golden.Check(t, f+".err", []byte(err.Error()+"\n"))
 		})
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/batonhq/baton/internal/testtool"
 )
 
 type dashboard struct {
@@ -137,13 +139,7 @@ func TestDashboardQueriesUseExportedMetrics(t *testing.T) {
 // promtool (deploy/check.sh installs it); elsewhere the test is skipped
 // without it.
 func TestDashboardQueriesParse(t *testing.T) {
-	promtool, err := exec.LookPath("promtool")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("promtool not on PATH in CI (deploy/check.sh installs it): %v", err)
-		}
-		t.Skip("promtool not on PATH; run deploy/check.sh to install it")
-	}
+	promtool := testtool.Find(t, "promtool", "run deploy/check.sh to install it")
 	vars := strings.NewReplacer("$__rate_interval", "5m", "$team", ".*")
 	type rule struct {
 		Record string `yaml:"record"`

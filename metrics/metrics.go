@@ -42,47 +42,29 @@ type Metrics struct {
 func New(reg prometheus.Registerer, version string) *Metrics {
 	m := &Metrics{
 		findings: newFindingsCollector(),
-		syncLastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "baton_sync_last_success_timestamp_seconds",
-			Help: "Unix time the last sync round of a source succeeded; 0 until one has.",
-		}, []string{"source"}),
+		syncLastSuccess: gaugeVec("baton_sync_last_success_timestamp_seconds",
+			"Unix time the last sync round of a source succeeded; 0 until one has.", "source"),
 		syncDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "baton_sync_duration_seconds",
 			Help:    "Duration of sync rounds of a source, failed ones included.",
 			Buckets: []float64{0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800},
 		}, []string{"source"}),
-		syncErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "baton_sync_errors_total",
-			Help: "Sync rounds of a source that ended in an error.",
-		}, []string{"source"}),
-		syncUpserted: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "baton_sync_issues_upserted_total",
-			Help: "Issues written to the store by sync rounds of a source.",
-		}, []string{"source"}),
-		withheld: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "baton_reconcile_withheld_deletions",
-			Help: "Deletions of a source's issues its last reconcile found but withholds until the next reconcile agrees (a mass deletion).",
-		}, []string{"source"}),
-		apiRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "baton_api_requests_total",
-			Help: `HTTP requests to a source's API by response status code ("error" when no response arrived).`,
-		}, []string{"source", "code"}),
-		apiRemaining: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "baton_api_rate_limit_remaining",
-			Help: "Requests left in the current rate-limit window, as a source's API last reported.",
-		}, []string{"source"}),
-		rollupSent: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "baton_rollup_emails_sent_total",
-			Help: "Rollup emails sent.",
-		}),
-		rollupLastSent: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "baton_rollup_last_sent_timestamp_seconds",
-			Help: "Unix time the last rollup was sent; 0 until one has been.",
-		}),
-		rollupErrors: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "baton_rollup_errors_total",
-			Help: "Rollup runs that failed to send.",
-		}),
+		syncErrors: counterVec("baton_sync_errors_total",
+			"Sync rounds of a source that ended in an error.", "source"),
+		syncUpserted: counterVec("baton_sync_issues_upserted_total",
+			"Issues written to the store by sync rounds of a source.", "source"),
+		withheld: gaugeVec("baton_reconcile_withheld_deletions",
+			"Deletions of a source's issues its last reconcile found but withholds until the next reconcile agrees (a mass deletion).", "source"),
+		apiRequests: counterVec("baton_api_requests_total",
+			`HTTP requests to a source's API by response status code ("error" when no response arrived).`, "source", "code"),
+		apiRemaining: gaugeVec("baton_api_rate_limit_remaining",
+			"Requests left in the current rate-limit window, as a source's API last reported.", "source"),
+		rollupSent: prometheus.NewCounter(prometheus.CounterOpts{Name: "baton_rollup_emails_sent_total",
+			Help: "Rollup emails sent."}),
+		rollupLastSent: prometheus.NewGauge(prometheus.GaugeOpts{Name: "baton_rollup_last_sent_timestamp_seconds",
+			Help: "Unix time the last rollup was sent; 0 until one has been."}),
+		rollupErrors: prometheus.NewCounter(prometheus.CounterOpts{Name: "baton_rollup_errors_total",
+			Help: "Rollup runs that failed to send."}),
 		now: time.Now,
 	}
 	buildInfo := prometheus.NewGauge(prometheus.GaugeOpts{
@@ -98,6 +80,14 @@ func New(reg prometheus.Registerer, version string) *Metrics {
 	registerRuntime(reg, collectors.NewGoCollector())
 	registerRuntime(reg, collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+func counterVec(name, help string, labels ...string) *prometheus.CounterVec {
+	return prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
+}
+
+func gaugeVec(name, help string, labels ...string) *prometheus.GaugeVec {
+	return prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: name, Help: help}, labels)
 }
 
 // registerRuntime registers a Go or process collector unless reg has one.

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 
 	"github.com/batonhq/baton/analysis"
+	"github.com/batonhq/baton/internal/testtool"
 	"github.com/batonhq/baton/model"
 )
 
@@ -197,13 +198,7 @@ func TestScrapeHasNoLintProblems(t *testing.T) {
 // CI does against a running daemon. CI must have promtool (deploy/check.sh
 // installs it); elsewhere the test is skipped when promtool is missing.
 func TestPromtoolChecksScrape(t *testing.T) {
-	promtool, err := exec.LookPath("promtool")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("promtool not on PATH in CI (deploy/check.sh installs it): %v", err)
-		}
-		t.Skip("promtool not on PATH; run deploy/check.sh to install it")
-	}
+	promtool := testtool.Find(t, "promtool", "run deploy/check.sh to install it")
 	text := scrape(t, populated(t))
 	path := filepath.Join(t.TempDir(), "scrape.txt")
 	if err := os.WriteFile(path, text, 0o600); err != nil {

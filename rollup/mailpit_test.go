@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -18,47 +17,28 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/wneessen/go-mail"
 
 	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/internal/testtool"
 )
+
+// orgMessage is the org's digest of snapshot(), from from to
+// program@example.com.
+func orgMessage(t *testing.T, from string) *mail.Msg {
+	t.Helper()
+	d := Compose(snapshot(), Group{Name: OrgGroup}, WeekOf(now, time.UTC), nil)
+	msg, err := Message(d, from, []string{"program@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return msg
+}
 
 // mailpit is a real SMTP server, started for one test.
 type mailpit struct {
 	smtpPort int
 	api      string
-}
-
-// findMailpit looks on PATH, then in GOBIN and GOPATH/bin. Without it the
-// test fails in CI and is skipped elsewhere.
-func findMailpit(t *testing.T) string {
-	t.Helper()
-	if p, err := exec.LookPath("mailpit"); err == nil {
-		return p
-	}
-	for _, v := range []string{"GOBIN", "GOPATH"} {
-		out, err := exec.Command("go", "env", v).Output()
-		dir := strings.TrimSpace(string(out))
-		if err != nil || dir == "" {
-			continue
-		}
-		if v == "GOPATH" {
-			dir = filepath.Join(filepath.SplitList(dir)[0], "bin")
-		}
-		if p := filepath.Join(dir, "mailpit"); isExecutable(p) {
-			return p
-		}
-	}
-	msg := "mailpit not found on PATH, in GOBIN or in GOPATH/bin; run rollup/install-mailpit.sh"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
-}
-
-func isExecutable(p string) bool {
-	fi, err := os.Stat(p)
-	return err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0
 }
 
 func freePort(t *testing.T) int {
@@ -76,7 +56,7 @@ func freePort(t *testing.T) int {
 // (TLS ones) it speaks plain SMTP and takes PLAIN/LOGIN AUTH over it.
 func startMailpit(t *testing.T, extra ...string) *mailpit {
 	t.Helper()
-	bin := findMailpit(t)
+	bin := testtool.Find(t, "mailpit", "run rollup/install-mailpit.sh")
 	m := &mailpit{smtpPort: freePort(t)}
 	httpAddr := net.JoinHostPort("127.0.0.1", strconv.Itoa(freePort(t)))
 	m.api = "http://" + httpAddr
@@ -309,7 +289,6 @@ func TestMailerErrorsNameTheServer(t *testing.T) {
 		{"starttls is mandatory", config.SMTP{Host: "127.0.0.1", Port: m.smtpPort, TLS: TLSStartTLS}, "STARTTLS"},
 		{"implicit tls against plain SMTP", config.SMTP{Host: "127.0.0.1", Port: m.smtpPort, TLS: TLSImplicit, Username: "u", Password: "s3cret-pass"}, fmt.Sprintf("127.0.0.1:%d", m.smtpPort)},
 	}
-	d := Compose(snapshot(), Group{Name: OrgGroup}, WeekOf(now, time.UTC), nil)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			c.smtp.Timeout = config.Duration(10 * time.Second)
@@ -317,11 +296,7 @@ func TestMailerErrorsNameTheServer(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			msg, err := Message(d, "baton@example.com", []string{"program@example.com"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			err = mailer.Send(context.Background(), msg)
+			err = mailer.Send(context.Background(), orgMessage(t, "baton@example.com"))
 			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), mailer.Addr()) {
 				t.Errorf("Send = %v; want an error naming %s and %q", err, mailer.Addr(), c.want)
 			}

@@ -77,12 +77,7 @@ func TestMailpitOverTLS(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			d := Compose(snapshot(), Group{Name: OrgGroup}, WeekOf(now, time.UTC), nil)
-			msg, err := Message(d, smtp.From, []string{"program@example.com"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := mailer.Send(context.Background(), msg); err != nil {
+			if err := mailer.Send(context.Background(), orgMessage(t, smtp.From)); err != nil {
 				t.Fatalf("sending over %s: %v", c.mode, err)
 			}
 			got := m.messages(t)
@@ -102,12 +97,7 @@ func TestMailerRefusesAnUntrustedCertificate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := Compose(snapshot(), Group{Name: OrgGroup}, WeekOf(now, time.UTC), nil)
-	msg, err := Message(d, smtp.From, []string{"program@example.com"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := mailer.Send(context.Background(), msg); err == nil {
+	if err := mailer.Send(context.Background(), orgMessage(t, smtp.From)); err == nil {
 		t.Error("sent through a server whose certificate nobody vouches for")
 	}
 	if got := len(m.messages(t)); got != 0 {

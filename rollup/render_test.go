@@ -2,10 +2,7 @@ package rollup
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,10 +10,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/batonhq/baton/analysis"
+	"github.com/batonhq/baton/internal/golden"
 	"github.com/batonhq/baton/model"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
 
 // lastWeek is what payments' rollup of 2026-W47 reported.
 var lastWeek = &Stats{Counts: Counts{Done: 0, Started: 1, Open: 4, Stalled: 1, Misaligned: 0}}
@@ -43,23 +39,6 @@ func render(t *testing.T, d *Digest, html bool) string {
 	return b.String()
 }
 
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading golden file (run with -update to create it): %v", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s differs from %s (-want +got):\n%s", name, path, diff)
-	}
-}
-
 func TestRenderMatchesGolden(t *testing.T) {
 	cases := []struct {
 		name string
@@ -72,8 +51,8 @@ func TestRenderMatchesGolden(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			d := digest(t, snapshot(), c.team, c.prev)
-			golden(t, c.name+".txt", render(t, d, false))
-			golden(t, c.name+".html", render(t, d, true))
+			golden.Check(t, "testdata/"+c.name+".txt.golden", []byte(render(t, d, false)))
+			golden.Check(t, "testdata/"+c.name+".html.golden", []byte(render(t, d, true)))
 		})
 	}
 }

@@ -31,6 +31,8 @@ const (
 	// maxSleep bounds one wait so a clock jump or a suspended machine delays a
 	// rollup by at most this much.
 	maxSleep = time.Hour
+	// minSleep is the shortest wait, so no setting or clock can make Run spin.
+	minSleep = time.Second
 )
 
 // Scheduler sends each group's rollup once per ISO week, at or after the
@@ -60,6 +62,11 @@ func NewScheduler(cfg *config.Config, sender *Sender, report func() *analysis.Re
 	sched, err := cron.ParseStandard(cfg.Rollup.Schedule)
 	if err != nil {
 		return nil, fmt.Errorf("rollup.schedule %q: %w", cfg.Rollup.Schedule, err)
+	}
+	// cron gives up after five years and returns the zero time: every wait
+	// would then be negative.
+	if sched.Next(time.Now()).IsZero() {
+		return nil, fmt.Errorf("rollup.schedule %q never fires: no time in the next five years matches it", cfg.Rollup.Schedule)
 	}
 	return &Scheduler{
 		sender: sender, schedule: sched, report: report, log: log,
@@ -123,7 +130,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-s.Clock.After(wait):
+		case <-s.Clock.After(min(max(wait, minSleep), maxSleep)):
 		}
 	}
 }

@@ -245,3 +245,30 @@ func TestSendDueStopsQuietlyOnShutdown(t *testing.T) {
 		t.Errorf("after shutdown: sent %d, failed %d, hook counted %d failures; want nothing", sent, failed, h.failed)
 	}
 }
+
+func TestNewSchedulerRefusesAScheduleThatNeverFires(t *testing.T) {
+	cfg := testConfig()
+	cfg.Rollup.Schedule = "0 0 30 2 *" // 30 February
+	sender, err := NewSender(cfg, newMemLedger(), &fakeTransport{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = NewScheduler(cfg, sender, snapshot, nil)
+	if err == nil || err.Error() != `rollup.schedule "0 0 30 2 *" never fires: no time in the next five years matches it` {
+		t.Errorf("NewScheduler with a schedule that never fires: %v, want it refused", err)
+	}
+}
+
+func TestRunNeverWaitsLessThanASecond(t *testing.T) {
+	clock := newFakeClock(now)
+	s, _ := newTestScheduler(t, newMemLedger(), &fakeTransport{}, clock, func() *analysis.Report { return nil })
+	s.ReportPoll = -time.Minute
+	run(t, s)
+	for range 3 {
+		w := clock.next(t)
+		if w.d != time.Second {
+			t.Fatalf("with a negative poll: waited %v, want the 1s floor", w.d)
+		}
+		w.fire <- clock.Now()
+	}
+}

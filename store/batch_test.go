@@ -95,18 +95,7 @@ func dump(t *testing.T, s *Store) []string {
 		`SELECT owner || '|' || seq || '|' || from_key || '|' || to_key FROM links ORDER BY owner, seq`,
 		`SELECT source || '|' || scope || '|' || value FROM cursors ORDER BY source, scope`,
 	} {
-		rows, err := s.db.Query(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var line string
-			if err := rows.Scan(&line); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, line)
-		}
-		rows.Close()
+		out = append(out, column(t, s, q)...)
 	}
 	return out
 }

@@ -13,38 +13,34 @@ import (
 
 func storedKeys(t *testing.T, s *Store) []string {
 	t.Helper()
-	rows, err := s.db.Query(`SELECT key FROM issues ORDER BY key`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var keys []string
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			t.Fatal(err)
-		}
-		keys = append(keys, k)
-	}
-	return keys
+	return column(t, s, `SELECT key FROM issues ORDER BY key`)
 }
 
 func linkOwners(t *testing.T, s *Store) []string {
 	t.Helper()
-	rows, err := s.db.Query(`SELECT DISTINCT owner FROM links ORDER BY owner`)
+	return column(t, s, `SELECT DISTINCT owner FROM links ORDER BY owner`)
+}
+
+// column returns the one text column query selects, row by row.
+func column(t *testing.T, s *Store, query string) []string {
+	t.Helper()
+	rows, err := s.db.Query(query)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	var owners []string
+	var out []string
 	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
+		var v string
+		if err := rows.Scan(&v); err != nil {
 			t.Fatal(err)
 		}
-		owners = append(owners, k)
+		out = append(out, v)
 	}
-	return owners
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 func TestApplyBatchPresentDeletesOnlyMissingKeysOfSourceAndPrefix(t *testing.T) {

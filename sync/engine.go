@@ -41,9 +41,10 @@ type Engine struct {
 
 	teams atomic.Pointer[[]model.Team]
 
-	runMu   stdsync.Mutex // guards runners and runCtx
+	runMu   stdsync.Mutex // guards runners, runCtx and stopped
 	runners []*runner
 	runCtx  context.Context // set while Run runs
+	stopped bool            // Run has begun to stop: no loop may start any more
 	loops   stdsync.WaitGroup
 
 	mu       stdsync.Mutex // guards status, guards and withheld
@@ -77,14 +78,22 @@ type runner struct {
 // of its team. It may be called while the engine runs.
 func (e *Engine) SetTeams(teams []model.Team) { e.teams.Store(&teams) }
 
+// ErrStopped is Add's answer once Run has begun to stop: a loop started then
+// would outlive the wait for loops and write to a store being closed.
+var ErrStopped = errors.New("the sync engine has stopped")
+
 // Add registers a source with its polling interval and the meter counting
 // its HTTP requests (nil if none). A source of the same name is replaced:
 // while the engine runs, its loop is stopped (a page being committed is
-// finished) before the new one starts.
-func (e *Engine) Add(src Source, interval time.Duration, meter *Meter) {
+// finished) before the new one starts. Once Run has begun to stop, Add
+// changes nothing and returns ErrStopped.
+func (e *Engine) Add(src Source, interval time.Duration, meter *Meter) error {
 	r := &runner{src: src, interval: interval, meter: meter}
 	e.runMu.Lock()
 	defer e.runMu.Unlock()
+	if e.stopped {
+		return ErrStopped
+	}
 	if i := e.indexLocked(src.Name()); i >= 0 {
 		e.runners[i].halt()
 		e.runners[i] = r
@@ -94,6 +103,7 @@ func (e *Engine) Add(src Source, interval time.Duration, meter *Meter) {
 	if e.runCtx != nil {
 		e.startLocked(r)
 	}
+	return nil
 }
 
 // Remove stops and forgets the named source.
@@ -189,7 +199,8 @@ func (e *Engine) RunOnce(ctx context.Context, parallel int) map[string]error {
 }
 
 // Run polls every source on its interval (with jitter) until ctx is done,
-// and returns once every loop has stopped.
+// and returns once every loop has stopped. An engine runs once: from the
+// moment ctx is done, Add refuses new sources.
 func (e *Engine) Run(ctx context.Context) {
 	e.runMu.Lock()
 	e.runCtx = ctx
@@ -198,9 +209,11 @@ func (e *Engine) Run(ctx context.Context) {
 	}
 	e.runMu.Unlock()
 	<-ctx.Done()
+	e.runMu.Lock()
+	e.runCtx, e.stopped = nil, true
+	e.runMu.Unlock()
 	e.loops.Wait()
 	e.runMu.Lock()
-	e.runCtx = nil
 	for _, r := range e.runners {
 		r.stop = nil
 	}

@@ -217,6 +217,28 @@ func TestRunStopsWhenContextEnds(t *testing.T) {
 	}
 }
 
+// TestAddIsRefusedOnceRunStops: a source added after Run stopped waiting for
+// loops (a reload racing shutdown) must not start a loop that outlives the
+// store.
+func TestAddIsRefusedOnceRunStops(t *testing.T) {
+	st := newStore(t)
+	e := &Engine{Logger: quiet, Store: st}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	e.Run(ctx)
+	late := &fakeSource{name: "late"}
+	if err := e.Add(late, time.Hour, nil); !errors.Is(err, ErrStopped) {
+		t.Errorf("Add after Run returned: %v, want ErrStopped", err)
+	}
+	if got := e.Sources(); len(got) != 0 {
+		t.Errorf("Sources after a refused Add = %v, want none", got)
+	}
+	e.RunOnce(context.Background(), 1) // would sync a source Add had registered
+	if late.calls != 0 {
+		t.Errorf("the refused source synced %d times, want 0", late.calls)
+	}
+}
+
 func TestSourcesCanBeReplacedAndRemovedWhileRunning(t *testing.T) {
 	st := newStore(t)
 	old := &fakeSource{name: "s"}

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/google/go-github/v60/github"
+
+	"github.com/batonhq/baton/apisim/listall"
 )
 
 // TestRealClientListsEverything lists every repository, issue, comment, event,
@@ -44,24 +46,9 @@ func TestRealClientListsEverything(t *testing.T) {
 	if err != nil || len(repos) != 2 {
 		t.Fatalf("ListByOrg = %d repos, %v; want 2", len(repos), err)
 	}
-	var issues, prs int
-	opt := &github.IssueListByRepoOptions{State: "all", Sort: "updated", Direction: "asc", ListOptions: github.ListOptions{PerPage: 100}}
-	for {
-		page, resp, err := c.Issues.ListByRepo(ctx, "acme", "core", opt)
-		if err != nil {
-			t.Fatalf("ListByRepo page %d: %v", opt.Page, err)
-		}
-		for _, is := range page {
-			if is.IsPullRequest() {
-				prs++
-			} else {
-				issues++
-			}
-		}
-		if resp.NextPage == 0 {
-			break
-		}
-		opt.Page = resp.NextPage
+	issues, prs, err := listall.GitHubIssues(ctx, c, "acme", "core")
+	if err != nil {
+		t.Fatal(err)
 	}
 	if issues != 97 || prs != 24 {
 		t.Errorf("listed %d issues and %d PRs, want 97 and 24", issues, prs)

@@ -3,9 +3,9 @@ package githubsim
 import (
 	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/batonhq/baton/apisim/fault"
 )
 
 // FaultKind is a failure the server can be told to produce.
@@ -27,6 +27,8 @@ const (
 )
 
 // Fault applies to the next Count requests whose path starts with PathPrefix.
+// It names, in GitHub's terms, a fault.Fault: the failure model both
+// simulators share.
 type Fault struct {
 	Kind       FaultKind     `json:"kind"`
 	PathPrefix string        `json:"path_prefix"`
@@ -37,60 +39,39 @@ type Fault struct {
 
 // InjectFault arms f. Faults are matched in the order they were armed.
 func (s *Server) InjectFault(f Fault) error {
+	sf := fault.Fault{Endpoint: f.PathPrefix, Count: f.Count, RetryAfter: f.RetryAfter}
 	switch f.Kind {
-	case FaultSecondaryRateLimit, FaultTooManyRequests, FaultBadGateway, FaultSlow, FaultTruncate:
+	case FaultSecondaryRateLimit:
+		sf.Status = http.StatusForbidden
+	case FaultTooManyRequests:
+		sf.Status = http.StatusTooManyRequests
+	case FaultBadGateway:
+		sf.Status = http.StatusBadGateway
+	case FaultSlow:
+		sf.Delay = f.Delay
+	case FaultTruncate:
+		sf.Truncate = true
 	default:
 		return fmt.Errorf("injecting fault: unknown kind %q", f.Kind)
 	}
-	if f.Count <= 0 {
-		f.Count = 1
-	}
-	s.ctlMu.Lock()
-	defer s.ctlMu.Unlock()
-	s.faults = append(s.faults, &f)
+	s.faults.Arm(sf)
 	return nil
 }
 
-// takeFault consumes one use of the first armed fault matching path.
-func (s *Server) takeFault(path string) *Fault {
-	s.ctlMu.Lock()
-	defer s.ctlMu.Unlock()
-	for i, f := range s.faults {
-		if !strings.HasPrefix(path, f.PathPrefix) {
-			continue
+// failAs answers a faulted request as GitHub would, with token's rate headers.
+func (s *Server) failAs(token string) func(http.ResponseWriter, int) {
+	return func(w http.ResponseWriter, status int) {
+		s.writeRate(w.Header(), token)
+		switch status {
+		case http.StatusForbidden, http.StatusTooManyRequests:
+			writeError(w, status,
+				"You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", docsSecondary)
+		case http.StatusBadGateway:
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(status)
+			_, _ = w.Write([]byte("<html><body><h1>502 Bad Gateway</h1></body></html>\n"))
+		default:
+			writeError(w, status, http.StatusText(status), "")
 		}
-		f.Count--
-		if f.Count == 0 {
-			s.faults = append(s.faults[:i], s.faults[i+1:]...)
-		}
-		out := *f
-		return &out
 	}
-	return nil
-}
-
-// applyFault answers the request with f and reports whether it should
-// nevertheless be served normally (a slow response).
-func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f *Fault, token string) bool {
-	if f.RetryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
-	}
-	switch f.Kind {
-	case FaultSlow:
-		return sleepCtx(r, f.Delay)
-	case FaultSecondaryRateLimit:
-		s.writeRate(w.Header(), token)
-		writeError(w, http.StatusForbidden,
-			"You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", docsSecondary)
-	case FaultTooManyRequests:
-		s.writeRate(w.Header(), token)
-		writeError(w, http.StatusTooManyRequests,
-			"You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", docsSecondary)
-	case FaultBadGateway:
-		s.writeRate(w.Header(), token)
-		w.Header().Set("Content-Type", "text/html")
-		w.WriteHeader(http.StatusBadGateway)
-		_, _ = w.Write([]byte("<html><body><h1>502 Bad Gateway</h1></body></html>\n"))
-	}
-	return false
 }

@@ -58,14 +58,9 @@ func (s *Server) listIssues(w http.ResponseWriter, r *http.Request) {
 	state := cmp.Or(q.Get("state"), "open")
 	sortBy := cmp.Or(q.Get("sort"), "created")
 	dir := cmp.Or(q.Get("direction"), "desc")
-	var since time.Time
-	if v := q.Get("since"); v != "" {
-		t, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			writeError(w, http.StatusUnprocessableEntity, "Validation Failed: since is not an ISO 8601 timestamp", docsIssues)
-			return
-		}
-		since = t
+	since, ok := parseSince(w, r)
+	if !ok {
+		return
 	}
 	if !slices.Contains([]string{"open", "closed", "all"}, state) ||
 		!slices.Contains([]string{"created", "updated", "comments"}, sortBy) ||
@@ -192,88 +187,97 @@ func (s *Server) issueAt(w http.ResponseWriter, r *http.Request) (*repo, *issue,
 	return rp, is, true
 }
 
-func (s *Server) getIssue(w http.ResponseWriter, r *http.Request) {
+// withIssue serves the issue in the path with serve, under s.mu, unless
+// issueAt has answered that it is not here.
+func (s *Server) withIssue(w http.ResponseWriter, r *http.Request, serve func(u urls, rp *repo, is *issue)) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	rp, is, ok := s.issueAt(w, r)
 	if !ok {
 		return
 	}
-	u := requestURLs(r, s.opts.HTMLBase)
-	writeJSON(w, s.renderIssue(u, rp, u.milestones(rp), is))
+	serve(requestURLs(r, s.opts.HTMLBase), rp, is)
+}
+
+func (s *Server) getIssue(w http.ResponseWriter, r *http.Request) {
+	s.withIssue(w, r, func(u urls, rp *repo, is *issue) {
+		writeJSON(w, s.renderIssue(u, rp, u.milestones(rp), is))
+	})
 }
 
 // listComments is GET …/issues/{n}/comments: oldest first, since filters on
 // updated_at.
 func (s *Server) listComments(w http.ResponseWriter, r *http.Request) {
-	var since time.Time
-	if v := r.URL.Query().Get("since"); v != "" {
-		t, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			writeError(w, http.StatusUnprocessableEntity, "Validation Failed: since is not an ISO 8601 timestamp", docsIssues)
-			return
-		}
-		since = t
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	rp, is, ok := s.issueAt(w, r)
+	since, ok := parseSince(w, r)
 	if !ok {
 		return
 	}
-	var cs []Comment
-	for _, c := range is.Comments {
-		if !c.UpdatedAt.Before(since) {
-			cs = append(cs, c)
+	s.withIssue(w, r, func(u urls, rp *repo, is *issue) {
+		var cs []Comment
+		for _, c := range is.Comments {
+			if !c.UpdatedAt.Before(since) {
+				cs = append(cs, c)
+			}
 		}
+		writePage(w, r, u, cs, func(c Comment) commentJSON { return u.comment(rp, is, c) })
+	})
+}
+
+// parseSince reads the since parameter, answering 422 itself when it is not
+// a timestamp; no since is the zero time.
+func parseSince(w http.ResponseWriter, r *http.Request) (time.Time, bool) {
+	v := r.URL.Query().Get("since")
+	if v == "" {
+		return time.Time{}, true
 	}
-	u := requestURLs(r, s.opts.HTMLBase)
-	writePage(w, r, u, cs, func(c Comment) commentJSON { return u.comment(rp, is, c) })
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		writeError(w, http.StatusUnprocessableEntity, "Validation Failed: since is not an ISO 8601 timestamp", docsIssues)
+		return time.Time{}, false
+	}
+	return t, true
 }
 
 // listEvents is GET …/issues/{n}/events, oldest first.
 func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	rp, is, ok := s.issueAt(w, r)
-	if !ok {
-		return
-	}
-	u := requestURLs(r, s.opts.HTMLBase)
-	writePage(w, r, u, is.Events, func(e Event) eventJSON { return u.event(rp, e) })
+	s.withIssue(w, r, func(u urls, rp *repo, is *issue) {
+		writePage(w, r, u, is.Events, func(e Event) eventJSON { return u.event(rp, e) })
+	})
 }
 
 // listTimeline is GET …/issues/{n}/timeline: the issue's comments (as
 // "commented" events) and events together, oldest first. Like GitHub's it
 // takes no since: every call lists the whole history.
 func (s *Server) listTimeline(w http.ResponseWriter, r *http.Request) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	rp, is, ok := s.issueAt(w, r)
-	if !ok {
-		return
-	}
-	type entry struct {
-		at      time.Time
-		id      int64
-		comment *Comment
-		event   *Event
-	}
-	all := make([]entry, 0, len(is.Comments)+len(is.Events))
+	s.withIssue(w, r, func(u urls, rp *repo, is *issue) {
+		writePage(w, r, u, timeline(is), func(e timelineItem) any {
+			if e.comment != nil {
+				return u.commented(rp, is, *e.comment)
+			}
+			return u.event(rp, *e.event)
+		})
+	})
+}
+
+// timelineItem is a comment or an event of an issue's timeline.
+type timelineItem struct {
+	at      time.Time
+	id      int64
+	comment *Comment
+	event   *Event
+}
+
+// timeline is the issue's comments and events, oldest first.
+func timeline(is *issue) []timelineItem {
+	all := make([]timelineItem, 0, len(is.Comments)+len(is.Events))
 	for i := range is.Comments {
-		all = append(all, entry{at: is.Comments[i].CreatedAt, id: is.Comments[i].ID, comment: &is.Comments[i]})
+		all = append(all, timelineItem{at: is.Comments[i].CreatedAt, id: is.Comments[i].ID, comment: &is.Comments[i]})
 	}
 	for i := range is.Events {
-		all = append(all, entry{at: is.Events[i].CreatedAt, id: is.Events[i].ID, event: &is.Events[i]})
+		all = append(all, timelineItem{at: is.Events[i].CreatedAt, id: is.Events[i].ID, event: &is.Events[i]})
 	}
-	slices.SortStableFunc(all, func(a, b entry) int { return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.id, b.id)) })
-	u := requestURLs(r, s.opts.HTMLBase)
-	writePage(w, r, u, all, func(e entry) any {
-		if e.comment != nil {
-			return u.commented(rp, is, *e.comment)
-		}
-		return u.event(rp, *e.event)
-	})
+	slices.SortStableFunc(all, func(a, b timelineItem) int { return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.id, b.id)) })
+	return all
 }
 
 func (s *Server) listBlockedBy(w http.ResponseWriter, r *http.Request) {
@@ -287,28 +291,23 @@ func (s *Server) listSubIssues(w http.ResponseWriter, r *http.Request) {
 // listRelated lists, as issues, the existing issues that related names for
 // the issue in the path (following transfers, which may cross repositories).
 func (s *Server) listRelated(w http.ResponseWriter, r *http.Request, related func(*issue) []IssueRef) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	_, is, ok := s.issueAt(w, r)
-	if !ok {
-		return
-	}
-	type found struct {
-		repo  *repo
-		issue *issue
-	}
-	var all []found
-	for _, ref := range related(is) {
-		if rp, ri, ok := s.live(ref); ok {
-			all = append(all, found{rp, ri})
+	s.withIssue(w, r, func(u urls, _ *repo, is *issue) {
+		type found struct {
+			repo  *repo
+			issue *issue
 		}
-	}
-	u := requestURLs(r, s.opts.HTMLBase)
-	ms := map[*repo][]*milestoneJSON{}
-	writePage(w, r, u, all, func(f found) issueJSON {
-		if _, ok := ms[f.repo]; !ok {
-			ms[f.repo] = u.milestones(f.repo)
+		var all []found
+		for _, ref := range related(is) {
+			if rp, ri, ok := s.live(ref); ok {
+				all = append(all, found{rp, ri})
+			}
 		}
-		return s.renderIssue(u, f.repo, ms[f.repo], f.issue)
+		ms := map[*repo][]*milestoneJSON{}
+		writePage(w, r, u, all, func(f found) issueJSON {
+			if _, ok := ms[f.repo]; !ok {
+				ms[f.repo] = u.milestones(f.repo)
+			}
+			return s.renderIssue(u, f.repo, ms[f.repo], f.issue)
+		})
 	})
 }

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/batonhq/baton/apisim/fault"
 )
 
 const (
@@ -102,10 +104,8 @@ func (s *Server) routes() {
 // ServeHTTP answers like api.github.com: authentication, faults, quota,
 // ETag and 304, rate-limit headers. Paths under /_sim/ are the control API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if s.opts.Latency > 0 {
-		if !sleepCtx(r, s.opts.Latency) {
-			return
-		}
+	if !fault.Wait(r, s.opts.Latency) {
+		return
 	}
 	if strings.HasPrefix(r.URL.Path, "/_sim/") {
 		s.control(w, r)
@@ -129,17 +129,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "Requires authentication", "https://docs.github.com/rest")
 		return
 	}
-	f := s.takeFault(r.URL.Path)
-	if f != nil && f.Kind != FaultTruncate {
-		if !s.applyFault(w, r, f, token) {
-			return
-		}
-	}
-	if route == "GET /rate_limit" {
-		s.serve(w, r, token, false, false)
-		return
-	}
-	s.serve(w, r, token, true, f != nil && f.Kind == FaultTruncate)
+	f := s.faults.Next(func(prefix string) bool { return strings.HasPrefix(r.URL.Path, prefix) })
+	fault.Serve(f, w, r, s.failAs(token), func(w http.ResponseWriter) {
+		s.serve(w, r, token, route != "GET /rate_limit")
+	})
 }
 
 // authenticate returns the request's token and whether it is accepted.
@@ -168,7 +161,7 @@ func (s *Server) authenticate(r *http.Request) (string, bool) {
 
 // serve renders the route into a buffer, then answers 304 for free when the
 // client already has it, or charges quota and sends it.
-func (s *Server) serve(w http.ResponseWriter, r *http.Request, token string, charge, truncate bool) {
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, token string, charge bool) {
 	s.ctlMu.Lock()
 	q := s.quota(token)
 	exhausted := charge && q.used >= s.opts.Quota
@@ -206,11 +199,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, token string, cha
 		s.ctlMu.Unlock()
 	}
 	s.writeRate(w.Header(), token)
-	if truncate {
-		body = body[:len(body)/2]
-	} else {
-		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(rec.status)
 	_, _ = w.Write(body)
 }
@@ -258,14 +247,3 @@ type recorder struct {
 func (r *recorder) Header() http.Header         { return r.header }
 func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
 func (r *recorder) WriteHeader(status int)      { r.status = status }
-
-func sleepCtx(r *http.Request, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-r.Context().Done():
-		return false
-	}
-}

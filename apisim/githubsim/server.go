@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/batonhq/baton/apisim/fault"
 )
 
 // Options configure a Server. The zero value is usable.
@@ -38,11 +40,11 @@ type Server struct {
 	lastID     int64
 	blocking   map[IssueRef]int // how many issues name the key as a blocker
 
-	ctlMu  sync.Mutex // guards quota, issued tokens, faults and stats
+	ctlMu  sync.Mutex // guards quota, issued tokens and stats
 	quotas map[string]*quota
 	issued map[string]time.Time // installation token → when it expires
-	faults []*Fault
 	stats  Stats
+	faults fault.Schedule
 
 	mux *http.ServeMux
 }

@@ -46,28 +46,28 @@ func BenchmarkHold100kIssues(b *testing.B) {
 	}
 }
 
-// BenchmarkCloudSearchPage serves one capped page of a 100,000-issue search
-// whose result is cached (the common case while paging).
-func BenchmarkCloudSearchPage(b *testing.B) {
+// serveFilled starts a Cloud site holding n issues from fill.
+func serveFilled(b *testing.B, n int) (*Server, *httptest.Server) {
+	b.Helper()
 	sim, err := New(Options{Email: "e", Token: "t"})
 	if err != nil {
 		b.Fatal(err)
 	}
-	fill(b, sim, 100_000)
+	fill(b, sim, n)
 	srv := httptest.NewServer(sim)
 	b.Cleanup(srv.Close)
-	u := srv.URL + "/rest/api/2/search/jql?" + q("project in (P1, P2) ORDER BY updated ASC, key ASC", "fields", "summary,status,updated,comment,issuelinks")
+	return sim, srv
+}
+
+// BenchmarkCloudSearchPage serves one capped page of a 100,000-issue search
+// whose result is cached (the common case while paging).
+func BenchmarkCloudSearchPage(b *testing.B) {
+	sim, srv := serveFilled(b, 100_000)
+	path := "/rest/api/2/search/jql?" + q("project in (P1, P2) ORDER BY updated ASC, key ASC", "fields", "summary,status,updated,comment,issuelinks")
 	b.ResetTimer()
 	for range b.N {
-		req, _ := http.NewRequest(http.MethodGet, u, nil)
-		req.SetBasicAuth("e", "t")
-		resp, err := srv.Client().Do(req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != 200 {
-			b.Fatalf("HTTP %d", resp.StatusCode)
+		if code := get(b, sim, srv, path, nil); code != http.StatusOK {
+			b.Fatalf("HTTP %d", code)
 		}
 	}
 }
@@ -76,28 +76,15 @@ func BenchmarkCloudSearchPage(b *testing.B) {
 // afresh from a later updated bound each time, as a sync does from each
 // page's last minute, so no cached result applies.
 func BenchmarkCloudSearchFromEachPage(b *testing.B) {
-	sim, err := New(Options{Email: "e", Token: "t"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	fill(b, sim, 100_000)
-	srv := httptest.NewServer(sim)
-	b.Cleanup(srv.Close)
+	sim, srv := serveFilled(b, 100_000)
 	page := 0
 	for b.Loop() {
 		from := t0.Add(time.Duration(page%1000) * 100 * time.Second).In(sim.zone).Format("2006/01/02 15:04")
 		page++
-		u := srv.URL + "/rest/api/2/search/jql?" + q(`updated >= "`+from+`" ORDER BY updated ASC, key ASC`,
+		path := "/rest/api/2/search/jql?" + q(`updated >= "`+from+`" ORDER BY updated ASC, key ASC`,
 			"fields", "summary,status,updated,comment,issuelinks")
-		req, _ := http.NewRequest(http.MethodGet, u, nil)
-		req.SetBasicAuth("e", "t")
-		resp, err := srv.Client().Do(req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != 200 {
-			b.Fatalf("HTTP %d", resp.StatusCode)
+		if code := get(b, sim, srv, path, nil); code != http.StatusOK {
+			b.Fatalf("HTTP %d", code)
 		}
 	}
 }

@@ -18,8 +18,21 @@ func (s *Server) lookup(keyOrID string) *record {
 	return s.byID[id]
 }
 
-func writeNoIssue(w http.ResponseWriter) {
-	writeError(w, http.StatusNotFound, "Issue does not exist or you do not have permission to see it.")
+// writeIssue answers with what render makes, under s.mu, of the issue in the
+// path, or with Jira's 404 when there is none.
+func (s *Server) writeIssue(w http.ResponseWriter, r *http.Request, render func(*record) map[string]any) {
+	s.mu.RLock()
+	rec := s.lookup(r.PathValue("key"))
+	var out map[string]any
+	if rec != nil {
+		out = render(rec)
+	}
+	s.mu.RUnlock()
+	if rec == nil {
+		writeError(w, http.StatusNotFound, "Issue does not exist or you do not have permission to see it.")
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // serveIssue is GET /rest/api/2/issue/{key}: all fields unless named;
@@ -31,18 +44,9 @@ func (s *Server) serveIssue(w http.ResponseWriter, r *http.Request) {
 	if p := (&searchParams{expand: q.Get("expand")}); p.changelog() {
 		embedded = s.opts.EmbeddedHistories
 	}
-	s.mu.RLock()
-	rec := s.lookup(r.PathValue("key"))
-	var out map[string]any
-	if rec != nil {
-		out = rd.issue(rec, parseFields(q["fields"], false), embedded)
-	}
-	s.mu.RUnlock()
-	if rec == nil {
-		writeNoIssue(w)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+	s.writeIssue(w, r, func(rec *record) map[string]any {
+		return rd.issue(rec, parseFields(q["fields"], false), embedded)
+	})
 }
 
 // serveChangelog is GET /rest/api/2/issue/{key}/changelog: the complete
@@ -55,24 +59,15 @@ func (s *Server) serveChangelog(w http.ResponseWriter, r *http.Request) {
 	if size <= 0 || size > 100 {
 		size = 100
 	}
-	s.mu.RLock()
-	rec := s.lookup(r.PathValue("key"))
-	var out map[string]any
-	if rec != nil {
+	s.writeIssue(w, r, func(rec *record) map[string]any {
 		hs := rec.Histories
 		start = min(max(start, 0), len(hs))
 		end := min(start+size, len(hs))
-		out = map[string]any{
+		return map[string]any{
 			"self": rd.base + r.URL.RequestURI(), "startAt": start, "maxResults": size, "total": len(hs),
 			"isLast": end == len(hs), "values": rd.histories(hs[start:end]),
 		}
-	}
-	s.mu.RUnlock()
-	if rec == nil {
-		writeNoIssue(w)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+	})
 }
 
 // serveBulkChangelog is Cloud's POST /rest/api/3/changelog/bulkfetch: the
@@ -96,13 +91,9 @@ func (s *Server) serveBulkChangelog(w http.ResponseWriter, r *http.Request) {
 	if size <= 0 || size > s.opts.BulkChangelogCap {
 		size = s.opts.BulkChangelogCap
 	}
-	skip := 0
-	if body.NextPageToken != "" {
-		var err error
-		if skip, err = decodeToken(body.NextPageToken); err != nil {
-			writeError(w, http.StatusBadRequest, "The provided next page token is invalid or expired.")
-			return
-		}
+	skip, ok := pageStart(w, body.NextPageToken)
+	if !ok {
+		return
 	}
 	rd := s.renderer(r)
 	s.mu.RLock()

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	jira "github.com/andygrunwald/go-jira"
+
+	"github.com/batonhq/baton/apisim/listall"
 )
 
 // fullSim is a simulator using every field the connector reads: sprints,
@@ -42,11 +44,11 @@ func fullSim(t *testing.T, deployment string) (*Server, *jira.Client) {
 	return sim, c
 }
 
-var allFields = []string{"summary", "description", "status", "priority", "assignee", "duedate", "resolution",
-	"resolutiondate", "created", "updated", "labels", "components", "comment", "issuelinks", "customfield_10020"}
-
-func checkListing(t *testing.T, issues []jira.Issue) {
+func checkListing(t *testing.T, issues []jira.Issue, err error) {
 	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(issues) != 120 {
 		t.Fatalf("got %d issues, want 120", len(issues))
 	}
@@ -65,36 +67,12 @@ func checkListing(t *testing.T, issues []jira.Issue) {
 
 func TestRealClientListsEveryIssueFromCloud(t *testing.T) {
 	_, c := fullSim(t, Cloud)
-	var all []jira.Issue
-	opts := &jira.SearchOptionsV2{MaxResults: 100, Fields: allFields, Expand: "changelog"}
-	for {
-		page, resp, err := c.Issue.SearchV2JQL("project = PAY ORDER BY updated ASC, key ASC", opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		all = append(all, page...)
-		if resp.IsLast {
-			break
-		}
-		opts.NextPageToken = resp.NextPageToken
-	}
-	checkListing(t, all)
+	issues, err := listall.JiraCloud(c, "project = PAY ORDER BY updated ASC, key ASC")
+	checkListing(t, issues, err)
 }
 
 func TestRealClientListsEveryIssueFromDataCenter(t *testing.T) {
 	_, c := fullSim(t, DataCenter)
-	var all []jira.Issue
-	opts := &jira.SearchOptions{MaxResults: 50, Fields: allFields, Expand: "changelog"}
-	for {
-		page, resp, err := c.Issue.Search("project = PAY ORDER BY updated ASC, key ASC", opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		all = append(all, page...)
-		opts.StartAt += len(page)
-		if len(page) == 0 || opts.StartAt >= resp.Total {
-			break
-		}
-	}
-	checkListing(t, all)
+	issues, err := listall.JiraDataCenter(c, "project = PAY ORDER BY updated ASC, key ASC")
+	checkListing(t, issues, err)
 }

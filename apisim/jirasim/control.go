@@ -91,7 +91,7 @@ func (s *Server) serveMutate(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"applied": len(ms), "now": s.Now().Format(time.RFC3339Nano)})
 }
 
-// serveFault queues a JSON Fault (latency as nanoseconds).
+// serveFault queues a JSON Fault (delay as nanoseconds).
 func (s *Server) serveFault(w http.ResponseWriter, r *http.Request) {
 	var f Fault
 	if err := json.NewDecoder(r.Body).Decode(&f); err != nil {

@@ -3,8 +3,8 @@ package jirasim
 import (
 	"maps"
 	"net/http"
-	"strconv"
-	"time"
+
+	"github.com/batonhq/baton/apisim/fault"
 )
 
 // Endpoint names used by request counters and faults.
@@ -19,25 +19,12 @@ const (
 )
 
 // Fault is a failure served instead of (or on top of) a normal answer for the
-// next Count requests to Endpoint ("" = any endpoint).
-type Fault struct {
-	Endpoint   string
-	Count      int           // requests affected; 0 = 1
-	Status     int           // e.g. 429, 502; 0 = answer normally
-	RetryAfter int           // seconds, sent as Retry-After when > 0
-	Latency    time.Duration // delay before answering
-	Truncate   bool          // answer normally but cut the JSON body in half
-}
+// next Count requests to Endpoint ("" = any endpoint): the failure model both
+// simulators share.
+type Fault = fault.Fault
 
 // InjectFault queues a fault; faults apply in the order injected.
-func (s *Server) InjectFault(f Fault) {
-	if f.Count <= 0 {
-		f.Count = 1
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, &f)
-}
+func (s *Server) InjectFault(f Fault) { s.faults.Arm(f) }
 
 // Requests returns how many requests each endpoint has received (faulted and
 // unauthorised ones included).
@@ -57,37 +44,16 @@ func (s *Server) ResetRequests() {
 // count records a request and returns the fault that applies to it, if any.
 func (s *Server) count(endpoint string) *Fault {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.requests[endpoint]++
-	for i, f := range s.faults {
-		if f.Endpoint != "" && f.Endpoint != endpoint {
-			continue
-		}
-		f.Count--
-		if f.Count == 0 {
-			s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
-		}
-		c := *f
-		return &c
-	}
-	return nil
+	s.mu.Unlock()
+	return s.faults.Next(func(e string) bool { return e == "" || e == endpoint })
 }
 
-// serveFault answers with the fault's status, reporting whether it did.
-func serveFault(w http.ResponseWriter, f *Fault) bool {
-	if f.Latency > 0 {
-		time.Sleep(f.Latency)
-	}
-	if f.Status == 0 {
-		return false
-	}
-	if f.RetryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
-	}
-	msg := http.StatusText(f.Status)
-	if f.Status == http.StatusTooManyRequests {
+// fail answers a faulted request in Jira's words.
+func fail(w http.ResponseWriter, status int) {
+	msg := http.StatusText(status)
+	if status == http.StatusTooManyRequests {
 		msg = "Rate limit exceeded."
 	}
-	writeError(w, f.Status, msg)
-	return true
+	writeError(w, status, msg)
 }

@@ -2,7 +2,6 @@ package jirasim
 
 import (
 	"bytes"
-	"cmp"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
@@ -10,6 +9,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/batonhq/baton/apisim/fault"
 )
 
 // ServeHTTP implements http.Handler.
@@ -47,21 +48,13 @@ func (s *Server) mux() *http.ServeMux {
 // api wraps an endpoint with counting, faults and authentication.
 func (s *Server) api(endpoint string, h func(http.ResponseWriter, *http.Request)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if f := s.count(endpoint); f != nil {
-			if serveFault(w, f) {
+		fault.Serve(s.count(endpoint), w, r, fail, func(w http.ResponseWriter) {
+			if !s.authorised(r) {
+				writeError(w, http.StatusUnauthorized, "You are not authenticated. Authentication required to perform this operation.")
 				return
 			}
-			if f.Truncate {
-				tw := &truncatingWriter{ResponseWriter: w}
-				defer tw.flush()
-				w = tw
-			}
-		}
-		if !s.authorised(r) {
-			writeError(w, http.StatusUnauthorized, "You are not authenticated. Authentication required to perform this operation.")
-			return
-		}
-		h(w, r)
+			h(w, r)
+		})
 	}
 }
 
@@ -141,7 +134,18 @@ type searchParams struct {
 	expand        string
 }
 
-func readSearchParams(r *http.Request) (*searchParams, error) {
+// readSearchParams reads the search's parameters, answering 400 itself when
+// they are not valid.
+func readSearchParams(w http.ResponseWriter, r *http.Request) (*searchParams, bool) {
+	p, err := parseSearchParams(r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return nil, false
+	}
+	return p, true
+}
+
+func parseSearchParams(r *http.Request) (*searchParams, error) {
 	p := &searchParams{}
 	if r.Method == http.MethodPost {
 		if err := json.NewDecoder(r.Body).Decode(p); err != nil {
@@ -185,9 +189,8 @@ func (s *Server) serveLegacySearch(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "null for uri: "+r.URL.String())
 		return
 	}
-	p, err := readSearchParams(r)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+	p, ok := readSearchParams(w, r)
+	if !ok {
 		return
 	}
 	hits, err := s.search(p.JQL, true, 0) // total needs them all
@@ -216,17 +219,13 @@ func (s *Server) serveSearchJQL(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "null for uri: "+r.URL.String())
 		return
 	}
-	p, err := readSearchParams(r)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+	p, ok := readSearchParams(w, r)
+	if !ok {
 		return
 	}
-	start := 0
-	if p.NextPageToken != "" {
-		if start, err = decodeToken(p.NextPageToken); err != nil {
-			writeError(w, http.StatusBadRequest, "The provided next page token is invalid or expired.")
-			return
-		}
+	start, ok := pageStart(w, p.NextPageToken)
+	if !ok {
+		return
 	}
 	fs := parseFields(p.Fields, true)
 	size, limit := p.MaxResults, s.opts.PageCap
@@ -270,6 +269,20 @@ func encodeToken(offset int) string {
 	return base64.RawURLEncoding.EncodeToString([]byte("sim:" + strconv.Itoa(offset)))
 }
 
+// pageStart is where the page a nextPageToken names starts (0 without a
+// token), answering 400 itself when the token is not one of ours.
+func pageStart(w http.ResponseWriter, token string) (int, bool) {
+	if token == "" {
+		return 0, true
+	}
+	n, err := decodeToken(token)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "The provided next page token is invalid or expired.")
+		return 0, false
+	}
+	return n, true
+}
+
 func decodeToken(tok string) (int, error) {
 	b, err := base64.RawURLEncoding.DecodeString(tok)
 	if err != nil {
@@ -306,22 +319,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
-}
-
-// truncatingWriter passes on only the first half of the body it is given.
-type truncatingWriter struct {
-	http.ResponseWriter
-	status int
-	buf    bytes.Buffer
-}
-
-func (t *truncatingWriter) WriteHeader(status int) { t.status = status }
-
-func (t *truncatingWriter) Write(b []byte) (int, error) { return t.buf.Write(b) }
-
-func (t *truncatingWriter) flush() {
-	body := t.buf.Bytes()[:t.buf.Len()/2]
-	t.ResponseWriter.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	t.ResponseWriter.WriteHeader(cmp.Or(t.status, http.StatusOK))
-	_, _ = t.ResponseWriter.Write(body)
 }

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	gosync "sync"
 	"time"
+
+	"github.com/batonhq/baton/apisim/fault"
 )
 
 // Options configure a simulated Jira. Zero values get the defaults noted.
@@ -60,8 +62,8 @@ type Server struct {
 	// byUpdated is order sorted by (updated, key) at byUpdatedVersion.
 	byUpdated        []*record
 	byUpdatedVersion uint64
-	faults           []*Fault
 	requests         map[string]int
+	faults           fault.Schedule
 
 	muxOnce gosync.Once
 	handler *http.ServeMux

@@ -40,12 +40,12 @@ func newSim(t *testing.T, deployment string, n int, opts Options) (*Server, *htt
 }
 
 // get performs an authenticated GET and decodes the JSON answer into out.
-func get(t *testing.T, sim *Server, srv *httptest.Server, path string, out any) int {
+func get(t testing.TB, sim *Server, srv *httptest.Server, path string, out any) int {
 	t.Helper()
 	return do(t, sim, srv, http.MethodGet, path, "", out)
 }
 
-func do(t *testing.T, sim *Server, srv *httptest.Server, method, path, body string, out any) int {
+func do(t testing.TB, sim *Server, srv *httptest.Server, method, path, body string, out any) int {
 	t.Helper()
 	req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
 	if err != nil {
@@ -369,7 +369,7 @@ func TestFaultsAreServedOnDemandAndCounted(t *testing.T) {
 	sim.InjectFault(Fault{Endpoint: EndpointSearchJQL, Status: 429, RetryAfter: 7})
 	sim.InjectFault(Fault{Endpoint: EndpointSearchJQL, Status: 502})
 	sim.InjectFault(Fault{Endpoint: EndpointSearchJQL, Truncate: true})
-	sim.InjectFault(Fault{Endpoint: EndpointSearchJQL, Latency: time.Millisecond}) // slow, then a normal answer
+	sim.InjectFault(Fault{Endpoint: EndpointSearchJQL, Delay: time.Millisecond}) // slow, then a normal answer
 	path := srv.URL + "/rest/api/2/search/jql?" + q("project = PAY", "fields", "key")
 	var got []string
 	for range 5 {

@@ -17,6 +17,7 @@ import (
 	"github.com/batonhq/baton/analysis"
 	"github.com/batonhq/baton/apisim"
 	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/daemon"
 	"github.com/batonhq/baton/rollup"
 )
 
@@ -90,38 +91,36 @@ func runDemo(ctx context.Context, out io.Writer, log *slog.Logger, o demoOptions
 	if err != nil {
 		return err
 	}
-	d, err := openDaemon(ctx, cfg, log)
+	d, err := daemon.Open(ctx, cfg, daemon.Options{Logger: log, Version: version})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(out, "first sync (the real GitHub and Jira connectors against the simulators):")
 	view := newProgressView(os.Stderr, log)
-	d.engine.OnProgress = view.update
-	failed := d.engine.RunOnce(ctx, 2)
+	failed := d.SyncOnce(ctx, 2, view.update)
 	view.finish()
 	for name, err := range failed {
 		fmt.Fprintf(out, "  source %s failed: %v\n", name, err)
 	}
-	r, err := d.analyze(ctx)
+	r, err := d.Analyze(ctx)
 	if err != nil {
-		d.close()
+		d.Close()
 		return err
 	}
 	files, err := renderDemoRollups(ctx, d, r, o.dataDir)
 	if err != nil {
-		d.close()
+		d.Close()
 		return err
 	}
 	if o.smtp != "" {
-		if n, err := sendRollups(ctx, cfg, d.store, r, "", time.Now(), false); err != nil {
+		if n, err := sendRollups(ctx, cfg, d.Store(), r, "", time.Now(), false); err != nil {
 			fmt.Fprintf(out, "sending rollups to %s: %v\n", o.smtp, err)
 		} else {
 			fmt.Fprintf(out, "sent %d rollup emails through %s\n", n, o.smtp)
 		}
 	}
 	printDemoSummary(ctx, out, d, r, demoPaths{config: cfgPath, listen: ln.Addr().String(), rollups: files}, time.Since(start))
-	d.engine.OnProgress = nil
-	return d.serveOn(ctx, ln)
+	return d.Serve(ctx, ln)
 }
 
 type demoSim struct {
@@ -180,16 +179,17 @@ func writeDemoConfig(sim *demoSim, o demoOptions, listen string) (*config.Config
 
 // renderDemoRollups writes the org-wide and every team's rollup as HTML and
 // text into dir and returns the org-wide files' paths first.
-func renderDemoRollups(ctx context.Context, d *daemon, r *analysis.Report, dir string) ([]string, error) {
-	sender, err := rollup.NewSender(d.config(), d.store, nil)
+func renderDemoRollups(ctx context.Context, d *daemon.Daemon, r *analysis.Report, dir string) ([]string, error) {
+	sender, err := daemon.Rollups(d.Config(), d.Store(), false)
 	if err != nil {
 		return nil, err
 	}
 	teams := []string{""}
-	for _, t := range d.config().Teams {
+	for _, t := range d.Config().Teams {
 		teams = append(teams, t.Name)
 	}
 	var files []string
+	now := time.Now()
 	for _, team := range teams {
 		name := "org"
 		if team != "" {
@@ -198,7 +198,7 @@ func renderDemoRollups(ctx context.Context, d *daemon, r *analysis.Report, dir s
 		for _, f := range []rollup.Format{rollup.FormatHTML, rollup.FormatText} {
 			ext := map[rollup.Format]string{rollup.FormatHTML: ".html", rollup.FormatText: ".txt"}[f]
 			path := filepath.Join(dir, "rollup-"+name+ext)
-			if err := writeFileWith(path, func(w io.Writer) error { return sender.Render(ctx, w, r, team, f, d.now()) }); err != nil {
+			if err := writeFileWith(path, func(w io.Writer) error { return sender.Render(ctx, w, r, team, f, now) }); err != nil {
 				return nil, fmt.Errorf("rendering rollup %s: %w", path, err)
 			}
 			files = append(files, path)
@@ -224,9 +224,9 @@ type demoPaths struct {
 	rollups        []string
 }
 
-func printDemoSummary(ctx context.Context, out io.Writer, d *daemon, r *analysis.Report, p demoPaths, took time.Duration) {
+func printDemoSummary(ctx context.Context, out io.Writer, d *daemon.Daemon, r *analysis.Report, p demoPaths, took time.Duration) {
 	fmt.Fprintf(out, "\nready in %s\n\nissues synced:\n", took.Round(100*time.Millisecond))
-	counts, err := d.store.CountBySource(ctx)
+	counts, err := d.Store().CountBySource(ctx)
 	if err == nil {
 		names := make([]string, 0, len(counts))
 		for n := range counts {
@@ -253,5 +253,5 @@ where to look next:
   config       %[2]s   (copy it, point the sources at your GitHub and Jira)
 
 baton keeps syncing every %[4]s while the simulation changes a few issues; Ctrl-C to stop.
-`, p.listen, p.config, p.rollups[0], d.config().Sources[0].Interval)
+`, p.listen, p.config, p.rollups[0], d.Config().Sources[0].Interval)
 }

@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -13,14 +11,15 @@ import (
 )
 
 // TestE2EOneFailingSourceDoesNotStopTheOther gives the GitHub source a token
-// the simulator rejects (401) and keeps Jira's good one.
+// the simulator rejects (401) and keeps Jira's good one: sync --once exits 1
+// naming it and stores Jira's issues. (What serve's /readyz and /metrics say
+// of it is daemon's TestAFailingSourceShowsInReadinessAndMetricsWithoutItsToken.)
 func TestE2EOneFailingSourceDoesNotStopTheOther(t *testing.T) {
 	t.Parallel()
 	const wrong = "ghp_wrongtoken00000000000000000000000000"
 	sim := startE2ESim(t)
 	dir := t.TempDir()
 	cfg := sim.writeConfig(t, dir, func(doc map[string]any) {
-		withInterval("10s")(doc)
 		eachSource(doc, func(src map[string]any) {
 			if src["type"] == "github" {
 				src["token"] = wrong
@@ -45,36 +44,8 @@ func TestE2EOneFailingSourceDoesNotStopTheOther(t *testing.T) {
 	if counts["jira"] != 200 || counts["github"] != 0 {
 		t.Errorf("stored issues by source: %v, want the 200 of jira and none of github", counts)
 	}
-
-	serve, base := startServe(t, cfg)
-	var ready string
-	eventually(t, time.Minute, func() string {
-		code, body := httpGet(t, base+"/readyz")
-		ready = body
-		if code != 503 || !strings.Contains(body, "github: failing") || !strings.Contains(body, "jira: ok") {
-			return fmt.Sprintf("/readyz %d %q, want 503 naming github as failing and jira ok", code, body)
-		}
-		return ""
-	})
-	var errs float64
-	var m *e2eScrape
-	eventually(t, 30*time.Second, func() string {
-		m = scrape(t, base)
-		if errs = m.value("baton_sync_errors_total", map[string]string{"source": "github"}); errs < 1 {
-			return fmt.Sprintf("baton_sync_errors_total{source=\"github\"} = %v, want > 0", errs)
-		}
-		return ""
-	})
-	if n := m.value("baton_sync_errors_total", map[string]string{"source": "jira"}); n != 0 {
-		t.Errorf("baton_sync_errors_total{source=\"jira\"} = %v, want 0", n)
-	}
-	if n := m.value("baton_api_requests_total", map[string]string{"source": "github", "code": "401"}); n < 1 {
-		t.Errorf("baton_api_requests_total{source=\"github\",code=\"401\"} = %v, want the rejected requests counted", n)
-	}
-	for what, text := range map[string]string{"sync --once stderr": stderr, "/readyz": ready, "/metrics": m.text, "serve's log": serve.output(true)} {
-		if strings.Contains(text, wrong) || strings.Contains(text, "apisim-jira-api-token") {
-			t.Errorf("%s shows a token", what)
-		}
+	if strings.Contains(stderr, wrong) || strings.Contains(stderr, "apisim-jira-api-token") {
+		t.Error("sync --once's stderr shows a token")
 	}
 }
 
@@ -118,29 +89,5 @@ func TestE2ETransientFailuresAreRetried(t *testing.T) {
 	}
 	if diff := cmp.Diff(sim.planted(false), ruleIssues(findingsJSON(t, cfg))); diff != "" {
 		t.Errorf("findings (-planted positives +found):\n%s", diff)
-	}
-}
-
-// TestE2EExhaustedGitHubQuotaPausesTheSource empties the token's hourly quota
-// before serve starts: the GitHub source stops asking until the reset,
-// /readyz says so and when, and Jira goes on.
-func TestE2EExhaustedGitHubQuotaPausesTheSource(t *testing.T) {
-	t.Parallel()
-	sim := startE2ESim(t)
-	postJSON(t, sim.githubURL+"/_sim/quota", map[string]any{"token": "ghp_apisim0000000000000000000000000000", "remaining": 0})
-	cfg := sim.writeConfig(t, t.TempDir(), withInterval("10s"))
-	_, base := startServe(t, cfg)
-	eventually(t, time.Minute, func() string {
-		code, body := httpGet(t, base+"/readyz")
-		if code != 503 || !strings.Contains(body, "github: rate-limited, resuming at ") || !strings.Contains(body, "jira: ok") {
-			return fmt.Sprintf("/readyz %d %q, want 503 with github rate-limited (and when it resumes) and jira ok", code, body)
-		}
-		return ""
-	})
-	before := scrape(t, base).value("baton_api_requests_total", map[string]string{"source": "github", "code": "403"})
-	time.Sleep(12 * time.Second) // longer than the 10s interval: a source not paused would ask again
-	after := scrape(t, base).value("baton_api_requests_total", map[string]string{"source": "github", "code": "403"})
-	if before < 1 || after != before {
-		t.Errorf("403s from GitHub: %v, then %v after an interval; want some, then no more until the reset", before, after)
 	}
 }

@@ -2,11 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"slices"
 	"strings"
 	"time"
 
@@ -14,8 +10,7 @@ import (
 
 	"github.com/batonhq/baton/analysis"
 	"github.com/batonhq/baton/config"
-	"github.com/batonhq/baton/model"
-	"github.com/batonhq/baton/store"
+	"github.com/batonhq/baton/daemon"
 )
 
 func newFindingsCmd(g *globals) *cobra.Command {
@@ -111,67 +106,10 @@ func checkTeam(cfg *config.Config, team string) error {
 }
 
 func analyseWith(ctx context.Context, cfg *config.Config, now time.Time) (*analysis.Report, error) {
-	st, err := openSynced(ctx, cfg)
+	st, err := daemon.OpenSynced(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	defer st.Close()
-	return analyseStored(ctx, st, cfg, now)
-}
-
-// openSynced opens the store of commands that only read it; a missing file
-// is an error rather than a new, empty store (a mistyped storage.path would
-// otherwise report "no findings").
-func openSynced(ctx context.Context, cfg *config.Config) (*store.Store, error) {
-	if _, err := os.Stat(cfg.Storage.Path); errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("no store at %s (storage.path): run 'baton sync --once' first", cfg.Storage.Path)
-	}
-	st, err := store.Open(ctx, cfg.Storage.Path)
-	if err != nil {
-		return nil, fmt.Errorf("opening store: %w", err)
-	}
-	return st, nil
-}
-
-// analyseStored analyses what st holds: open issues and those closed within
-// closedWindow (plus the ends of their links).
-func analyseStored(ctx context.Context, st *store.Store, cfg *config.Config, now time.Time) (*analysis.Report, error) {
-	issues, err := st.LoadIssues(ctx, now.Add(-closedWindow))
-	if err != nil {
-		return nil, fmt.Errorf("loading issues for analysis: %w", err)
-	}
-	return analysis.Analyze(analysis.Input{Issues: inScope(cfg, issues), Teams: cfg.Teams, Rules: cfg.Rules, Now: now, Location: cfg.Location()}), nil
-}
-
-// inScope keeps the issues of configured sources and, for a GitHub source
-// that names its repositories, of those repositories. What a source or
-// repository removed from the configuration left in the store is kept there
-// (adding it back needs no full sync) but is no longer analysed; links to
-// it still show as links to issues outside the synced scope.
-func inScope(cfg *config.Config, issues []model.Issue) []model.Issue {
-	prefixes := map[string][]string{} // source -> key prefixes; nil = all
-	for _, src := range cfg.Sources {
-		prefixes[src.Name] = nil
-		if src.Type != "github" {
-			continue
-		}
-		var ps []string
-		for _, r := range src.Repos {
-			owner, name, _ := strings.Cut(strings.ToLower(r), "/")
-			if name == "*" {
-				ps = append(ps, "github:"+owner+"/")
-			} else {
-				ps = append(ps, "github:"+owner+"/"+name+"#")
-			}
-		}
-		prefixes[src.Name] = ps
-	}
-	kept := issues[:0]
-	for _, is := range issues {
-		ps, ok := prefixes[is.Source]
-		if ok && (ps == nil || slices.ContainsFunc(ps, func(p string) bool { return strings.HasPrefix(is.Key, p) })) {
-			kept = append(kept, is)
-		}
-	}
-	return kept
+	return daemon.AnalyseStored(ctx, st, cfg, now)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/batonhq/baton/analysis"
 	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/daemon"
 	"github.com/batonhq/baton/rollup"
 	"github.com/batonhq/baton/store"
 )
@@ -42,13 +44,13 @@ skipping any already sent this ISO week unless --force.`,
 				return err
 			}
 			ctx := cmd.Context()
-			st, err := openSynced(ctx, cfg)
+			st, err := daemon.OpenSynced(ctx, cfg)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
 			now := time.Now()
-			r, err := analyseStored(ctx, st, cfg, now)
+			r, err := daemon.AnalyseStored(ctx, st, cfg, now)
 			if err != nil {
 				return err
 			}
@@ -68,11 +70,11 @@ skipping any already sent this ISO week unless --force.`,
 }
 
 func sendRollups(ctx context.Context, cfg *config.Config, st *store.Store, r *analysis.Report, team string, now time.Time, force bool) (int, error) {
-	mailer, err := rollup.NewMailer(cfg.Rollup.SMTP)
-	if err != nil {
+	sender, err := daemon.Rollups(cfg, st, true)
+	var smtp *daemon.SMTPError
+	if errors.As(err, &smtp) {
 		return 0, &usageError{err}
 	}
-	sender, err := rollup.NewSender(cfg, st, mailer)
 	if err != nil {
 		return 0, err
 	}
@@ -80,7 +82,7 @@ func sendRollups(ctx context.Context, cfg *config.Config, st *store.Store, r *an
 }
 
 func renderRollup(ctx context.Context, stdout io.Writer, cfg *config.Config, st *store.Store, r *analysis.Report, team, out string, f rollup.Format, now time.Time) error {
-	sender, err := rollup.NewSender(cfg, st, nil)
+	sender, err := daemon.Rollups(cfg, st, false)
 	if err != nil {
 		return err
 	}
@@ -88,39 +90,4 @@ func renderRollup(ctx context.Context, stdout io.Writer, cfg *config.Config, st 
 		return sender.Render(ctx, stdout, r, team, f, now)
 	}
 	return writeFileWith(out, func(w io.Writer) error { return sender.Render(ctx, w, r, team, f, now) })
-}
-
-// runRollups sends the weekly rollups on schedule until ctx is done; it does
-// nothing when nobody is configured to receive them.
-func (d *daemon) runRollups(ctx context.Context) {
-	cfg := d.config()
-	if len(rollup.Recipients(cfg)) == 0 {
-		d.log.Info("rollups off: no teams[].email or rollup.to configured")
-		return
-	}
-	sched, err := d.rollupScheduler(cfg)
-	if err == nil {
-		err = sched.Run(ctx)
-	}
-	if err != nil && ctx.Err() == nil {
-		d.log.Error("rollups stopped", "err", err)
-	}
-}
-
-func (d *daemon) rollupScheduler(cfg *config.Config) (*rollup.Scheduler, error) {
-	mailer, err := rollup.NewMailer(cfg.Rollup.SMTP)
-	if err != nil {
-		return nil, err
-	}
-	sender, err := rollup.NewSender(cfg, d.store, mailer)
-	if err != nil {
-		return nil, err
-	}
-	sched, err := rollup.NewScheduler(cfg, sender, d.report.Load, d.log.With("component", "rollup"))
-	if err != nil {
-		return nil, err
-	}
-	sched.OnSent = d.metrics.RollupSent
-	sched.OnFailed = d.metrics.RollupFailed
-	return sched, nil
 }

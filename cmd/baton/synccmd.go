@@ -5,6 +5,8 @@ import (
 	"sort"
 
 	"github.com/spf13/cobra"
+
+	"github.com/batonhq/baton/daemon"
 )
 
 func newSyncCmd(g *globals) *cobra.Command {
@@ -25,20 +27,19 @@ func newSyncCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			d, err := openDaemon(cmd.Context(), cfg, g.logger)
+			d, err := daemon.Open(cmd.Context(), cfg, daemon.Options{Logger: g.logger, Version: version})
 			if err != nil {
 				return err
 			}
-			defer d.close()
+			defer d.Close()
 			view := newProgressView(cmd.ErrOrStderr(), g.logger)
-			d.engine.OnProgress = view.update
-			failed := d.engine.RunOnce(cmd.Context(), parallel)
+			failed := d.SyncOnce(cmd.Context(), parallel, view.update)
 			view.finish()
 			if cmd.Context().Err() != nil {
 				fmt.Fprintln(cmd.ErrOrStderr(), "baton: sync interrupted; the pages committed so far are kept and the next sync resumes from them")
 				return &failedError{}
 			}
-			r, aerr := d.analyze(cmd.Context())
+			r, aerr := d.Analyze(cmd.Context())
 			if aerr != nil {
 				return aerr
 			}
@@ -51,7 +52,7 @@ func newSyncCmd(g *globals) *cobra.Command {
 				fmt.Fprintf(cmd.ErrOrStderr(), "baton: source %s failed: %v\n", n, failed[n])
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "synced %d sources (%d failed); %d issues analysed, %d findings\n",
-				len(d.engine.Sources()), len(failed), len(r.Issues), len(r.Findings))
+				len(d.Sources()), len(failed), len(r.Issues), len(r.Findings))
 			if len(failed) > 0 {
 				return &failedError{}
 			}

@@ -167,7 +167,7 @@ func TestIncrementalSyncReadsDatesInTheAccountZone(t *testing.T) {
 			}
 			e.mustSync()
 			got := e.emitted()
-			if diff := cmp.Diff([]string{"jira:PAY-7", "jira:PAY-8"}, keysOf(got)); diff != "" {
+			if diff := cmp.Diff([]string{"jira:PAY-7", "jira:PAY-8"}, slices.Sorted(maps.Keys(got))); diff != "" {
 				t.Fatalf("incremental sync (-want +got):\n%s", diff)
 			}
 			if got["jira:PAY-7"].Status != model.StatusInProgress || !got["jira:PAY-7"].StatusChanged.Equal(simNow.Add(time.Hour)) {
@@ -300,11 +300,11 @@ func TestMalformedPageKeepsTheOldCursor(t *testing.T) {
 				t.Fatalf("got %v, want a transient *httpapi.APIError", err)
 			}
 			if got := e.emitted(); len(got) != 0 || e.cursors[""] != before {
-				t.Fatalf("a failed page emitted %v and moved the cursor to %s", keysOf(got), e.cursors[""])
+				t.Fatalf("a failed page emitted %v and moved the cursor to %s", slices.Sorted(maps.Keys(got)), e.cursors[""])
 			}
 			e.mustSync()
 			if got := e.emitted(); len(got) != 1 {
-				t.Errorf("the next sync emitted %v, want PAY-9", keysOf(got))
+				t.Errorf("the next sync emitted %v, want PAY-9", slices.Sorted(maps.Keys(got)))
 			}
 		})
 	}
@@ -360,10 +360,6 @@ func TestCursorIsStoredAsUTC(t *testing.T) {
 	if !strings.Contains(e.cursors[""], `"updated":"`+wantUpdated+`"`) || cur.Updated.Location() != time.UTC {
 		t.Errorf("cursor %s: want updated %s in UTC", e.cursors[""], wantUpdated)
 	}
-}
-
-func keysOf(m map[string]model.Issue) []string {
-	return slices.Sorted(maps.Keys(m))
 }
 
 func TestNewRejectsSourcesItCannotRead(t *testing.T) {

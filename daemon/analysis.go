@@ -1,0 +1,122 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/batonhq/baton/analysis"
+	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/model"
+	"github.com/batonhq/baton/store"
+)
+
+// closedWindow is how far back closed issues are loaded for analysis: enough
+// for "done this week", recently closed twins and blockers.
+const closedWindow = 90 * 24 * time.Hour
+
+// analysisDebounce is how long the analysis loop lets sync rounds pile up
+// before analysing once for all of them.
+const analysisDebounce = 2 * time.Second
+
+// Analyze recomputes the findings from the store and publishes them: to
+// /metrics and as the snapshot the rollups are composed from.
+func (d *Daemon) Analyze(ctx context.Context) (*analysis.Report, error) {
+	r, err := AnalyseStored(ctx, d.store, d.Config(), d.now())
+	if err != nil {
+		return nil, err
+	}
+	d.metrics.Publish(r)
+	d.report.Store(r)
+	return r, nil
+}
+
+// requestAnalysis asks the analysis loop for a fresh report; requests that
+// arrive while one is pending are merged.
+func (d *Daemon) requestAnalysis() {
+	select {
+	case d.kick <- struct{}{}:
+	default:
+	}
+}
+
+// analysisLoop re-analyses after sync rounds, at most once per debounce.
+func (d *Daemon) analysisLoop(ctx context.Context, debounce time.Duration) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-d.kick:
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(debounce):
+		}
+		select { // a request made during the debounce is served by this analysis
+		case <-d.kick:
+		default:
+		}
+		start := time.Now()
+		r, err := d.Analyze(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				d.log.Error("analysis failed", "err", err)
+			}
+			continue
+		}
+		d.log.Info("analysis", "issues", len(r.Issues), "edges", len(r.Edges), "findings", len(r.Findings), "duration", time.Since(start).Round(time.Millisecond))
+	}
+}
+
+// OpenSynced opens the store of commands that only read it; a missing file
+// is an error rather than a new, empty store (a mistyped storage.path would
+// otherwise report "no findings").
+func OpenSynced(ctx context.Context, cfg *config.Config) (*store.Store, error) {
+	if _, err := os.Stat(cfg.Storage.Path); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("no store at %s (storage.path): run 'baton sync --once' first", cfg.Storage.Path)
+	}
+	st, err := store.Open(ctx, cfg.Storage.Path)
+	if err != nil {
+		return nil, fmt.Errorf("opening store: %w", err)
+	}
+	return st, nil
+}
+
+// AnalyseStored analyses what st holds: open issues and those closed within
+// closedWindow (plus the ends of their links).
+func AnalyseStored(ctx context.Context, st *store.Store, cfg *config.Config, now time.Time) (*analysis.Report, error) {
+	issues, err := st.LoadIssues(ctx, now.Add(-closedWindow))
+	if err != nil {
+		return nil, fmt.Errorf("loading issues for analysis: %w", err)
+	}
+	return analysis.Analyze(analysis.Input{Issues: inScope(cfg, issues), Teams: cfg.Teams, Rules: cfg.Rules, Now: now, Location: cfg.Location()}), nil
+}
+
+// inScope keeps the issues of configured sources, within each source's
+// scope (see sourceType). What a source or repository removed from the
+// configuration left in the store is kept there (adding it back needs no
+// full sync) but is no longer analysed; links to it still show as links to
+// issues outside the synced scope.
+func inScope(cfg *config.Config, issues []model.Issue) []model.Issue {
+	prefixes := map[string][]string{} // source -> key prefixes; nil = all
+	for _, src := range cfg.Sources {
+		prefixes[src.Name] = nil
+		if scope := sourceTypes[src.Type].scope; scope != nil {
+			prefixes[src.Name] = scope(src)
+		}
+	}
+	kept := issues[:0]
+	for _, is := range issues {
+		ps, ok := prefixes[is.Source]
+		if ok && (ps == nil || slices.ContainsFunc(ps, func(p string) bool { return strings.HasPrefix(is.Key, p) })) {
+			kept = append(kept, is)
+		}
+	}
+	return kept
+}

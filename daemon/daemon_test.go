@@ -1,0 +1,290 @@
+package daemon
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	stdsync "sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/model"
+	batonsync "github.com/batonhq/baton/sync"
+)
+
+// fakeSource commits one issue per round.
+type fakeSource struct {
+	name string
+	fail error // returned by every round when set
+}
+
+// refusedCommits counts the pages a fakeSource could not commit although
+// its round was not cancelled: a loop writing to a closed store.
+var refusedCommits atomic.Int32
+
+func (f *fakeSource) Name() string { return f.name }
+
+func (f *fakeSource) Sync(ctx context.Context, _ map[string]string, emit func(context.Context, model.Batch) error) error {
+	if f.fail != nil {
+		return f.fail
+	}
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	is := model.Issue{Key: "jira:F-1", Source: f.name, System: model.Jira, Title: "f", Status: model.StatusTodo, RawStatus: "To Do", Created: at, Updated: at}
+	if err := emit(ctx, model.Batch{Source: f.name, Issues: []model.Issue{is}}); err != nil && ctx.Err() == nil {
+		refusedCommits.Add(1)
+		return err
+	}
+	return nil
+}
+
+func TestMain(m *testing.M) {
+	sourceTypes["fake"] = sourceType{build: func(src config.Source, _ *config.Config, _ http.RoundTripper, _ *slog.Logger) (batonsync.Source, error) {
+		f := &fakeSource{name: src.Name}
+		if src.URL == "fail" {
+			f.fail = errors.New("boom")
+		}
+		return f, nil
+	}}
+	os.Exit(m.Run())
+}
+
+// logBuffer collects a daemon's log lines.
+type logBuffer struct {
+	mu  stdsync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// fakeConfig configures a store in dir and a fake source per name, each
+// named after itself (a prefix makes it unique across tests).
+func fakeConfig(dir string, names ...string) *config.Config {
+	cfg := &config.Config{Storage: config.Storage{Path: filepath.Join(dir, "baton.db")}}
+	for _, n := range names {
+		cfg.Sources = append(cfg.Sources, config.Source{Name: n, Type: "fake", Interval: config.Duration(time.Hour)})
+	}
+	return cfg
+}
+
+// openTest opens a daemon on cfg whose reloads load what load returns.
+func openTest(t *testing.T, cfg *config.Config, hup <-chan os.Signal, load func(string) (*config.Config, error)) (*Daemon, *logBuffer) {
+	t.Helper()
+	logs := &logBuffer{}
+	d, err := Open(context.Background(), cfg, Options{Logger: slog.New(slog.NewTextHandler(logs, nil)), Version: "test", Hangup: hup})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if load != nil {
+		d.load = load
+	}
+	return d, logs
+}
+
+// serve runs d.Serve on a free port until the returned stop is called,
+// which returns Serve's error.
+func serve(t *testing.T, d *Daemon) (stop func() error) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- d.Serve(ctx, ln) }()
+	return func() error {
+		cancel()
+		return <-done
+	}
+}
+
+func eventually(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within 30s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestAReloadInFlightWhenShutdownBeginsFinishesBeforeTheEngineStops holds a
+// reload in the middle of loading the file while shutdown begins: the
+// reload still applies to a running engine, and the loop it starts is
+// stopped before the store closes.
+func TestAReloadInFlightWhenShutdownBeginsFinishesBeforeTheEngineStops(t *testing.T) {
+	dir := t.TempDir()
+	loading, release := make(chan struct{}), make(chan struct{})
+	hup := make(chan os.Signal, 1)
+	d, logs := openTest(t, fakeConfig(dir, "inflight-a"), hup, func(string) (*config.Config, error) {
+		close(loading)
+		<-release
+		return fakeConfig(dir, "inflight-a", "inflight-b"), nil
+	})
+	stop := serve(t, d)
+	hup <- os.Interrupt
+	<-loading
+	stopped := make(chan error, 1)
+	go func() { stopped <- stop() }()
+	eventually(t, "shutdown to begin", func() bool { return strings.Contains(logs.String(), "shutting down") })
+	close(release)
+	if err := <-stopped; err != nil {
+		t.Fatalf("Serve returned %v, want nil", err)
+	}
+	if !strings.Contains(logs.String(), `msg="configuration reloaded" sources_started=[inflight-b]`) {
+		t.Errorf("the reload caught by shutdown did not apply; log:\n%s", logs)
+	}
+	if n := refusedCommits.Load(); n != 0 {
+		t.Errorf("%d pages were not committed: written after the store closed", n)
+	}
+	if err := d.engine.Add(&fakeSource{name: "late"}, time.Hour, nil); !errors.Is(err, batonsync.ErrStopped) {
+		t.Errorf("Add after Serve returned: %v, want ErrStopped", err)
+	}
+}
+
+// TestReloadsRacingShutdownNeverWriteToAClosedStore sends reloads that
+// restart a source while the daemon is being stopped, many times; run it
+// with -race.
+func TestReloadsRacingShutdownNeverWriteToAClosedStore(t *testing.T) {
+	for i := range 20 {
+		dir := t.TempDir()
+		hup := make(chan os.Signal, 1)
+		var reloads atomic.Int32
+		d, _ := openTest(t, fakeConfig(dir, "race-a"), hup, func(string) (*config.Config, error) {
+			n := reloads.Add(1)
+			cfg := fakeConfig(dir, "race-a")
+			cfg.Sources[0].Interval = config.Duration(time.Hour + time.Duration(n)*time.Minute) // a changed source: rebuilt and restarted
+			return cfg, nil
+		})
+		stop := serve(t, d)
+		sending, sent := make(chan struct{}), make(chan struct{})
+		go func() {
+			defer close(sent)
+			for {
+				select {
+				case <-sending:
+					return
+				case hup <- os.Interrupt:
+				}
+			}
+		}()
+		eventually(t, "a reload", func() bool { return reloads.Load() > int32(i%3) })
+		if err := stop(); err != nil {
+			t.Fatalf("round %d: Serve returned %v, want nil", i, err)
+		}
+		close(sending)
+		<-sent
+		if n := refusedCommits.Load(); n != 0 {
+			t.Fatalf("round %d: %d pages were not committed: written after the store closed", i, n)
+		}
+	}
+}
+
+// TestAReloadThatCannotBuildASourceChangesNothing: reloads are all or
+// nothing.
+func TestAReloadThatCannotBuildASourceChangesNothing(t *testing.T) {
+	cfg := fakeConfig(t.TempDir(), "whole-a")
+	d, _ := openTest(t, cfg, nil, func(string) (*config.Config, error) {
+		next := fakeConfig(t.TempDir(), "whole-b")
+		next.Sources = append(next.Sources, config.Source{Name: "whole-c", Type: "gitlab"})
+		return next, nil
+	})
+	t.Cleanup(func() { d.Close() })
+	err := d.reload(context.Background())
+	if err == nil || err.Error() != `applying the reloaded configuration: source whole-c: unknown type "gitlab"` {
+		t.Errorf("reload with a source that cannot be built: %v, want it refused", err)
+	}
+	if d.Config() != cfg {
+		t.Error("a refused reload replaced the configuration")
+	}
+	if got := d.Sources(); len(got) != 1 || got[0] != "whole-a" {
+		t.Errorf("sources after a refused reload: %v, want [whole-a]", got)
+	}
+}
+
+func TestReadyzListsEverySourceState(t *testing.T) {
+	cfg := fakeConfig(t.TempDir(), "ready-ok", "ready-failing", "ready-new")
+	cfg.Sources[1].URL = "fail"
+	d, _ := openTest(t, cfg, nil, nil)
+	t.Cleanup(func() { d.Close() })
+	if got := readyz(t, d); got != "503 not ready\nready-ok: waiting for first sync\nready-failing: waiting for first sync\nready-new: waiting for first sync\n" {
+		t.Errorf("/readyz before any sync: %q", got)
+	}
+	d.engine.Retry = batonsync.Backoff{Attempts: -1} // no retry of the failing source
+	d.SyncOnce(context.Background(), 3, nil)
+	d.engine.Remove("ready-new")
+	if err := d.engine.Add(&fakeSource{name: "ready-new"}, time.Hour, nil); err != nil {
+		t.Fatal(err)
+	}
+	got := lastSuccess.ReplaceAllString(readyz(t, d), "last success T")
+	if want := "503 not ready\nready-ok: ok, last success T\nready-failing: failing since its last round: boom\nready-new: waiting for first sync\n"; got != want {
+		t.Errorf("/readyz = %q, want %q", got, want)
+	}
+	d.engine.Remove("ready-failing")
+	d.engine.Remove("ready-new")
+	if got := lastSuccess.ReplaceAllString(readyz(t, d), "last success T"); got != "200 ready\nready-ok: ok, last success T\n" {
+		t.Errorf("/readyz with every source synced = %q", got)
+	}
+}
+
+var lastSuccess = regexp.MustCompile(`last success \S+`)
+
+// emptiedSource lists one issue on its first round, and then a complete
+// listing without it: a JQL that suddenly matches nothing.
+type emptiedSource struct{ rounds int }
+
+func (e *emptiedSource) Name() string { return "emptied" }
+
+func (e *emptiedSource) Sync(ctx context.Context, _ map[string]string, emit func(context.Context, model.Batch) error) error {
+	e.rounds++
+	if e.rounds > 1 {
+		return emit(ctx, model.Batch{Present: &model.KeySet{Prefix: "jira:"}})
+	}
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	return emit(ctx, model.Batch{Issues: []model.Issue{{Key: "jira:E-1", Source: "emptied", System: model.Jira,
+		Title: "e", Status: model.StatusTodo, RawStatus: "To Do", Created: at, Updated: at}}})
+}
+
+func TestReadyzSaysWhenAReconcileWithholdsDeletions(t *testing.T) {
+	d, _ := openTest(t, fakeConfig(t.TempDir()), nil, nil)
+	t.Cleanup(func() { d.Close() })
+	if err := d.engine.Add(&emptiedSource{}, time.Hour, nil); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if failed := d.engine.RunOnce(context.Background(), 1); len(failed) > 0 {
+			t.Fatal(failed)
+		}
+	}
+	got := lastSuccess.ReplaceAllString(readyz(t, d), "last success T")
+	if want := "200 ready\nemptied: ok, last success T\nemptied: withholding 1 deletions until the next reconcile agrees\n"; got != want {
+		t.Errorf("/readyz = %q, want %q", got, want)
+	}
+}
+
+// readyz is /readyz's status code and body as one string.
+func readyz(t *testing.T, d *Daemon) string {
+	t.Helper()
+	code, body := get(t, d, "/readyz")
+	return strconv.Itoa(code) + " " + body
+}

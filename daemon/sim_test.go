@@ -1,0 +1,152 @@
+package daemon
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/batonhq/baton/apisim"
+	"github.com/batonhq/baton/config"
+)
+
+// simDaemon opens a daemon on simulators of a small organisation served
+// in-process, its sources polled every interval; edit may change the
+// loaded configuration first.
+func simDaemon(t *testing.T, interval time.Duration, edit func(*config.Config)) (*Daemon, *apisim.Org, *logBuffer) {
+	t.Helper()
+	spec := apisim.DemoSpec()
+	spec.Issues, spec.Plant = 100, false
+	org, err := apisim.Generate(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gh, jira := httptest.NewServer(org.GitHubHandler()), httptest.NewServer(org.JiraHandler())
+	t.Cleanup(gh.Close)
+	t.Cleanup(jira.Close)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "baton.yaml")
+	text := org.ConfigYAML(gh.URL+"/", jira.URL) + "storage: {path: " + filepath.Join(dir, "baton.db") + "}\n"
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		t.Fatalf("loading the simulator config: %v", err)
+	}
+	for i := range cfg.Sources {
+		cfg.Sources[i].Interval = config.Duration(interval) // below the 10s a file may set
+	}
+	if edit != nil {
+		edit(cfg)
+	}
+	d, logs := openTest(t, cfg, nil, nil)
+	return d, org, logs
+}
+
+// get answers a GET of path from d's HTTP handler as its status code and
+// body.
+func get(t *testing.T, d *Daemon, path string) (int, string) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	d.httpServer().Handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	return rec.Code, rec.Body.String()
+}
+
+// metric is the value of the counter or gauge name with exactly labels, 0
+// when there is none.
+func metric(t *testing.T, d *Daemon, name string, labels map[string]string) float64 {
+	t.Helper()
+	families, err := d.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+	series:
+		for _, m := range f.GetMetric() {
+			if len(m.GetLabel()) != len(labels) {
+				continue
+			}
+			for _, l := range m.GetLabel() {
+				if labels[l.GetName()] != l.GetValue() {
+					continue series
+				}
+			}
+			if m.GetCounter() != nil {
+				return m.GetCounter().GetValue()
+			}
+			return m.GetGauge().GetValue()
+		}
+	}
+	return 0
+}
+
+// TestAFailingSourceShowsInReadinessAndMetricsWithoutItsToken gives the
+// GitHub source a token the simulator rejects (401) and keeps Jira's good
+// one: Jira syncs, /readyz and /metrics say which source fails, and no
+// token shows anywhere.
+func TestAFailingSourceShowsInReadinessAndMetricsWithoutItsToken(t *testing.T) {
+	const wrong = "ghp_wrongtoken00000000000000000000000000"
+	d, org, logs := simDaemon(t, time.Hour, func(cfg *config.Config) {
+		for i := range cfg.Sources {
+			if cfg.Sources[i].Type == "github" {
+				cfg.Sources[i].Token = wrong
+			}
+		}
+	})
+	stop := serve(t, d)
+	var ready string
+	eventually(t, "/readyz 503 naming github as failing and jira ok", func() bool {
+		code, body := get(t, d, "/readyz")
+		ready = body
+		return code == 503 && strings.Contains(body, "github: failing since its last round: ") && strings.Contains(body, "jira: ok, last success ")
+	})
+	if n := metric(t, d, "baton_sync_errors_total", map[string]string{"source": "github"}); n < 1 {
+		t.Errorf("baton_sync_errors_total{source=github} = %v, want > 0", n)
+	}
+	if n := metric(t, d, "baton_sync_errors_total", map[string]string{"source": "jira"}); n != 0 {
+		t.Errorf("baton_sync_errors_total{source=jira} = %v, want 0", n)
+	}
+	if n := metric(t, d, "baton_api_requests_total", map[string]string{"source": "github", "code": "401"}); n < 1 {
+		t.Errorf("baton_api_requests_total{source=github,code=401} = %v, want the rejected requests counted", n)
+	}
+	_, metrics := get(t, d, "/metrics")
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	for what, text := range map[string]string{"/readyz": ready, "/metrics": metrics, "the log": logs.String()} {
+		if strings.Contains(text, wrong) || strings.Contains(text, org.JiraToken) {
+			t.Errorf("%s shows a token", what)
+		}
+	}
+}
+
+// TestAnExhaustedGitHubQuotaPausesTheSource empties the token's hourly quota
+// before the daemon starts: the GitHub source stops asking until the reset,
+// /readyz says so and when, and Jira goes on.
+func TestAnExhaustedGitHubQuotaPausesTheSource(t *testing.T) {
+	const interval = time.Second
+	d, org, _ := simDaemon(t, interval, nil)
+	org.GitHub.SetRemaining(org.GitHubToken, 0)
+	stop := serve(t, d)
+	t.Cleanup(func() { stop() })
+	eventually(t, "/readyz 503 with github rate-limited (and when it resumes) and jira ok", func() bool {
+		code, body := get(t, d, "/readyz")
+		return code == 503 && strings.Contains(body, "github: rate-limited, resuming at ") && strings.Contains(body, "jira: ok")
+	})
+	forbidden := map[string]string{"source": "github", "code": "403"}
+	before := metric(t, d, "baton_api_requests_total", forbidden)
+	time.Sleep(3 * interval) // a source not paused would ask again
+	if after := metric(t, d, "baton_api_requests_total", forbidden); before < 1 || after != before {
+		t.Errorf("403s from GitHub: %v, then %v after three intervals; want some, then no more until the reset", before, after)
+	}
+	if s := d.engine.Status()["jira"]; s.Rounds < 2 || s.Failing {
+		t.Errorf("jira: %d rounds in three intervals, failing %v; want it to go on", s.Rounds, s.Failing)
+	}
+}

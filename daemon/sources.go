@@ -1,0 +1,91 @@
+package daemon
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/connectors/github"
+	"github.com/batonhq/baton/connectors/jira"
+	batonsync "github.com/batonhq/baton/sync"
+)
+
+// sourceType is what the daemon knows of one type of source.
+type sourceType struct {
+	// build makes the connector of src with cfg's mappings, over transport.
+	build func(src config.Source, cfg *config.Config, transport http.RoundTripper, log *slog.Logger) (batonsync.Source, error)
+	// scope lists the key prefixes of src's issues that are analysed; nil:
+	// all of them.
+	scope func(src config.Source) []string
+}
+
+// sourceTypes is the registry of source types by their config `type:`.
+var sourceTypes = map[string]sourceType{
+	"github": {build: newGitHub, scope: gitHubScope},
+	"jira":   {build: newJira},
+}
+
+func newGitHub(src config.Source, cfg *config.Config, transport http.RoundTripper, log *slog.Logger) (batonsync.Source, error) {
+	return github.New(src, github.Options{
+		Status:    cfg.Status.GitHub,
+		Priority:  cfg.Priority.GitHubLabels,
+		Transport: transport,
+		Logger:    log,
+	})
+}
+
+func newJira(src config.Source, cfg *config.Config, transport http.RoundTripper, log *slog.Logger) (batonsync.Source, error) {
+	return jira.New(src, jira.Options{
+		Status:    cfg.Status.Jira,
+		Priority:  cfg.Priority.JiraNames,
+		Transport: transport,
+		Logger:    log,
+	})
+}
+
+// gitHubScope keeps the issues of the repositories src names: a repository
+// removed from repos: stays in the store but is no longer analysed.
+func gitHubScope(src config.Source) []string {
+	var ps []string
+	for _, r := range src.Repos {
+		owner, name, _ := strings.Cut(strings.ToLower(r), "/")
+		if name == "*" {
+			ps = append(ps, "github:"+owner+"/")
+		} else {
+			ps = append(ps, "github:"+owner+"/"+name+"#")
+		}
+	}
+	return ps
+}
+
+// builtSource is a connector ready to be handed to the engine.
+type builtSource struct {
+	src      batonsync.Source
+	interval time.Duration
+	meter    *batonsync.Meter
+	guard    batonsync.DeletionGuard
+}
+
+func (b builtSource) add(e *batonsync.Engine) error {
+	e.SetDeletionGuard(b.src.Name(), b.guard)
+	return e.Add(b.src, b.interval, b.meter)
+}
+
+// buildSource makes the connector of src with cfg's mappings, its HTTP
+// requests metered and instrumented.
+func (d *Daemon) buildSource(cfg *config.Config, src config.Source) (builtSource, error) {
+	t, ok := sourceTypes[src.Type]
+	if !ok {
+		return builtSource{}, fmt.Errorf("source %s: unknown type %q", src.Name, src.Type)
+	}
+	meter := batonsync.NewMeter(d.metrics.InstrumentTransport(src.Name, nil))
+	s, err := t.build(src, cfg, meter, d.log.With("source", src.Name))
+	if err != nil {
+		return builtSource{}, fmt.Errorf("source %s: %w", src.Name, err)
+	}
+	guard := batonsync.DeletionGuard{Percent: src.DeletionGuard.Percent, Issues: src.DeletionGuard.Issues}
+	return builtSource{src: s, interval: src.Interval.D(), meter: meter, guard: guard}, nil
+}
