@@ -1,7 +1,9 @@
 package github
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -28,6 +30,8 @@ type env struct {
 	// afterResponse, when set, runs after each response arrives, before the
 	// client sees it: a way to change the data between two pages.
 	afterResponse func(*http.Request)
+	// rewrite, when set, replaces the body of every answer (shown the request).
+	rewrite func(*http.Request, []byte) []byte
 }
 
 func newEnv(t *testing.T, repos []string, edit ...func(*config.Source)) *env {
@@ -51,6 +55,16 @@ func connect(t *testing.T, sim *githubsim.Server, cfg config.Source) *env {
 		resp, err := http.DefaultTransport.RoundTrip(req)
 		if err == nil && e.afterResponse != nil {
 			e.afterResponse(req)
+		}
+		if err == nil && e.rewrite != nil {
+			body, rerr := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if rerr != nil {
+				return nil, rerr
+			}
+			body = e.rewrite(req, body)
+			resp.Body, resp.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+			resp.Header.Del("Content-Length")
 		}
 		return resp, err
 	})
