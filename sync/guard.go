@@ -55,7 +55,8 @@ func (e *Engine) guardDeletions(ctx context.Context, name string, b *model.Batch
 	}
 	before := e.withheld[name][prefix]
 	var fresh []string // missing now and not the last time
-	if g.withholds(len(missing), stored) {
+	mass := g.withholds(len(missing), stored)
+	if mass {
 		for _, k := range missing {
 			if _, agreed := slices.BinarySearch(before, k); !agreed {
 				fresh = append(fresh, k)
@@ -80,7 +81,7 @@ func (e *Engine) guardDeletions(ctx context.Context, name string, b *model.Batch
 		e.logger().Warn("reconcile would delete a large share of a source's issues; withholding the deletions until the next reconcile agrees",
 			"source", name, "prefix", prefix, "missing", len(missing), "stored", stored, "withheld", len(fresh))
 		b.Present = &model.KeySet{Prefix: prefix, Keys: append(slices.Clip(b.Present.Keys), fresh...)}
-	} else if len(before) > 0 && len(missing) > 0 {
+	} else if mass {
 		e.logger().Info("reconcile confirmed the withheld deletions; applying them", "source", name, "prefix", prefix, "deleted", len(missing))
 	}
 	if e.Observer != nil {
