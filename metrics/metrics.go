@@ -25,8 +25,7 @@ type Metrics struct {
 	syncUpserted    *prometheus.CounterVec
 	withheld        *prometheus.GaugeVec
 
-	apiRequests  *prometheus.CounterVec
-	apiRemaining *prometheus.GaugeVec
+	api *apiCollector
 
 	rollupSent     prometheus.Counter
 	rollupLastSent prometheus.Gauge
@@ -55,10 +54,7 @@ func New(reg prometheus.Registerer, version string) *Metrics {
 			"Issues written to the store by sync rounds of a source.", "source"),
 		withheld: gaugeVec("baton_reconcile_withheld_deletions",
 			"Deletions of a source's issues its last reconcile found but withholds until the next reconcile agrees (a mass deletion).", "source"),
-		apiRequests: counterVec("baton_api_requests_total",
-			`HTTP requests to a source's API by response status code ("error" when no response arrived).`, "source", "code"),
-		apiRemaining: gaugeVec("baton_api_rate_limit_remaining",
-			"Requests left in the current rate-limit window, as a source's API last reported.", "source"),
+		api: newAPICollector(),
 		rollupSent: prometheus.NewCounter(prometheus.CounterOpts{Name: "baton_rollup_emails_sent_total",
 			Help: "Rollup emails sent."}),
 		rollupLastSent: prometheus.NewGauge(prometheus.GaugeOpts{Name: "baton_rollup_last_sent_timestamp_seconds",
@@ -75,7 +71,7 @@ func New(reg prometheus.Registerer, version string) *Metrics {
 	buildInfo.Set(1)
 	reg.MustRegister(buildInfo, m.findings,
 		m.syncLastSuccess, m.syncDuration, m.syncErrors, m.syncUpserted, m.withheld,
-		m.apiRequests, m.apiRemaining,
+		m.api,
 		m.rollupSent, m.rollupLastSent, m.rollupErrors)
 	registerRuntime(reg, collectors.NewGoCollector())
 	registerRuntime(reg, collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -119,11 +115,11 @@ func (m *Metrics) AddSources(names ...string) {
 // zero-filled.
 func (m *Metrics) RemoveSources(names ...string) {
 	for _, s := range names {
-		for _, v := range []interface{ DeleteLabelValues(...string) bool }{m.syncLastSuccess, m.syncDuration, m.syncErrors, m.syncUpserted, m.withheld, m.apiRemaining} {
+		for _, v := range []interface{ DeleteLabelValues(...string) bool }{m.syncLastSuccess, m.syncDuration, m.syncErrors, m.syncUpserted, m.withheld} {
 			v.DeleteLabelValues(s)
 		}
-		m.apiRequests.DeletePartialMatch(prometheus.Labels{"source": s})
 	}
+	m.api.remove(names)
 	m.findings.removeSources(names)
 }
 

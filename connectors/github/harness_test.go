@@ -14,6 +14,7 @@ import (
 
 	"github.com/batonhq/baton/apisim/githubsim"
 	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/connectors/httpapi"
 	"github.com/batonhq/baton/model"
 )
 
@@ -32,6 +33,7 @@ type env struct {
 	afterResponse func(*http.Request)
 	// rewrite, when set, replaces the body of every answer (shown the request).
 	rewrite func(*http.Request, []byte) []byte
+	api     *httpapi.Meter // the connector's base transport, as the daemon wires it
 }
 
 func newEnv(t *testing.T, repos []string, edit ...func(*config.Source)) *env {
@@ -68,12 +70,13 @@ func connect(t *testing.T, sim *githubsim.Server, cfg config.Source) *env {
 		}
 		return resp, err
 	})
+	e.api = httpapi.NewMeter(base)
 	src, err := New(cfg, Options{
 		Status:    config.GitHubStatus{InProgressLabels: []string{"in progress"}, BlockedLabels: []string{"blocked"}},
 		Priority:  map[string]int{"P1": 1, "P2": 2, "P3": 3},
 		Now:       sim.Now,
 		Backoff:   time.Millisecond,
-		Transport: base,
+		Transport: e.api,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -181,3 +184,7 @@ const (
 	listRoute     = "GET /repos/{owner}/{repo}/issues"
 	timelineRoute = "GET /repos/{owner}/{repo}/issues/{number}/timeline"
 )
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

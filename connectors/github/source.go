@@ -28,7 +28,8 @@ import (
 type Options struct {
 	Status   config.GitHubStatus
 	Priority map[string]int // label → 1 (highest) … 5
-	// Transport is the base transport (nil = http.DefaultTransport).
+	// Transport is the base transport (nil = httpapi's network transport, with its timeouts), usually the
+	// source's httpapi.Meter.
 	Transport http.RoundTripper
 	Logger    *slog.Logger
 	Now       func() time.Time
@@ -52,7 +53,6 @@ type Source struct {
 	src    config.Source
 	opts   Options
 	client *github.Client
-	rate   *rateWatch
 	hosts  []string // web hosts whose issue URLs name issues here
 	log    *slog.Logger
 
@@ -85,12 +85,11 @@ func New(src config.Source, opts Options) (*Source, error) {
 			return nil, fmt.Errorf("source %q: repo %q is not owner/name or owner/*", src.Name, r)
 		}
 	}
-	rate := &rateWatch{}
-	c, err := newClient(src, opts.Transport, opts, rate)
+	c, err := newClient(src, opts.Transport, opts)
 	if err != nil {
 		return nil, err
 	}
-	s := &Source{src: src, opts: opts, client: c, rate: rate, orgs: map[string]orgListing{},
+	s := &Source{src: src, opts: opts, client: c, orgs: map[string]orgListing{},
 		log: opts.Logger.With("source", src.Name)}
 	if src.URL != "" {
 		if u, err := url.Parse(src.URL); err == nil && !strings.EqualFold(u.Hostname(), "api.github.com") {
@@ -102,9 +101,6 @@ func New(src config.Source, opts Options) (*Source, error) {
 
 // Name is the configured source name.
 func (s *Source) Name() string { return s.src.Name }
-
-// Rate is the primary rate limit as the latest response reported it.
-func (s *Source) Rate() RateLimit { return s.rate.get() }
 
 // emitError marks a failure of emit, which ends the whole Sync.
 type emitError struct{ err error }
