@@ -47,12 +47,21 @@ type Source struct {
 	Interval  Duration `yaml:"interval"` // default 5m
 
 	// Tuning; defaults are right for most installations.
-	Parallel          int      `yaml:"parallel"`           // requests in flight on this credential, default 4
-	Overlap           Duration `yaml:"overlap"`            // re-read window behind the cursor, default 2m
-	ReconcileInterval Duration `yaml:"reconcile_interval"` // full key listing to find deletions, default 24h
+	Parallel          int           `yaml:"parallel"`           // requests in flight on this credential, default 4
+	Overlap           Duration      `yaml:"overlap"`            // re-read window behind the cursor, default 2m
+	ReconcileInterval Duration      `yaml:"reconcile_interval"` // full key listing to find deletions, default 24h
+	DeletionGuard     DeletionGuard `yaml:"deletion_guard"`     // mass deletions wait for a second reconcile
 
 	// Settings are the type's own keys: a *github.Config or a *jira.Config.
 	Settings SourceConfig `yaml:"-"`
+}
+
+// DeletionGuard says which deletions a reconcile withholds until the next
+// reconcile agrees: more than Percent of the issues its listing covers and
+// more than Issues of them, or all of them.
+type DeletionGuard struct {
+	Percent int `yaml:"percent"` // 0-100, default 20
+	Issues  int `yaml:"issues"`  // default 50
 }
 
 // Team is a team, the selectors that claim issues for it, where its weekly

@@ -16,6 +16,8 @@ const (
 	defaultParallel          = 4
 	defaultOverlap           = Duration(2 * time.Minute)
 	defaultReconcileInterval = Duration(24 * time.Hour)
+	defaultDeletionPercent   = 20
+	defaultDeletionIssues    = 50
 	defaultRollupSchedule    = "0 9 * * MON"
 	defaultSMTPTLS           = "starttls"
 	defaultSMTPTimeout       = Duration(30 * time.Second)
@@ -93,6 +95,12 @@ func (c *Config) sourceDefaults(i int) {
 	}
 	if s.ReconcileInterval == 0 && !c.given(at("reconcile_interval")) {
 		s.ReconcileInterval = defaultReconcileInterval
+	}
+	if s.DeletionGuard.Percent == 0 && !c.given(at("deletion_guard.percent")) {
+		s.DeletionGuard.Percent = defaultDeletionPercent
+	}
+	if s.DeletionGuard.Issues == 0 && !c.given(at("deletion_guard.issues")) {
+		s.DeletionGuard.Issues = defaultDeletionIssues
 	}
 }
 

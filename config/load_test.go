@@ -49,6 +49,7 @@ func TestEveryDefault(t *testing.T) {
 	tuning := func(s config.Source) config.Source {
 		s.Interval, s.Parallel = config.Duration(5*time.Minute), 4
 		s.Overlap, s.ReconcileInterval = config.Duration(2*time.Minute), config.Duration(day)
+		s.DeletionGuard = config.DeletionGuard{Percent: 20, Issues: 50}
 		return s
 	}
 	want := &config.Config{
@@ -92,10 +93,11 @@ func TestEveryKey(t *testing.T) {
 		Sources: []config.Source{
 			{Name: "ghe", Type: "github", URL: "https://ghe.acme.com/api/v3/", Token: "ghe-token",
 				Settings: &github.Config{Repos: []string{"acme/payments-api", "acme/*"}}, Interval: config.Duration(time.Minute), Parallel: 8,
-				Overlap: 0, ReconcileInterval: config.Duration(6 * time.Hour)},
+				Overlap: 0, ReconcileInterval: config.Duration(6 * time.Hour), DeletionGuard: config.DeletionGuard{Percent: 0, Issues: 10}},
 			{Name: "jira_dc", Type: "jira", URL: "https://jira.acme.internal:8443",
 				Token: "jira-dc-pat", TokenFile: "secrets/jira_token", Settings: &jira.Config{Deployment: "server", JQL: "project = OPS"},
-				Interval: config.Duration(10 * time.Second), Parallel: 16, Overlap: config.Duration(10 * time.Minute), ReconcileInterval: config.Duration(day)},
+				Interval: config.Duration(10 * time.Second), Parallel: 16, Overlap: config.Duration(10 * time.Minute), ReconcileInterval: config.Duration(day),
+				DeletionGuard: config.DeletionGuard{Percent: 20, Issues: 50}},
 		},
 		Teams: []config.Team{{
 			Team: model.Team{Name: "payments", GitHubRepos: []string{"acme/payments-api"}, JiraProjects: []string{"PAY", "PAY_2"},

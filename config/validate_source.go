@@ -65,6 +65,12 @@ func (p *problems) sourceTuning(s *Source, at func(string) string) {
 	if s.ReconcileInterval <= 0 {
 		p.add(at("reconcile_interval"), "must be positive, got %v", s.ReconcileInterval)
 	}
+	if g := s.DeletionGuard; g.Percent < 0 || g.Percent > 100 {
+		p.add(at("deletion_guard.percent"), "must be between 0 and 100, got %d", g.Percent)
+	}
+	if s.DeletionGuard.Issues < 0 {
+		p.add(at("deletion_guard.issues"), "must not be negative, got %d", s.DeletionGuard.Issues)
+	}
 }
 
 // SourceCheck is what a source type's Validate reports to: each problem

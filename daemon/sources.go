@@ -9,6 +9,7 @@ import (
 
 	"github.com/batonhq/baton/config"
 	"github.com/batonhq/baton/connectors/github"
+	"github.com/batonhq/baton/connectors/httpapi"
 	"github.com/batonhq/baton/connectors/jira"
 	batonsync "github.com/batonhq/baton/sync"
 )
@@ -69,22 +70,28 @@ func gitHubScope(src config.Source) []string {
 type builtSource struct {
 	src      batonsync.Source
 	interval time.Duration
-	meter    *batonsync.Meter
+	meter    *httpapi.Meter
+	guard    batonsync.DeletionGuard
 }
 
-func (b builtSource) add(e *batonsync.Engine) error { return e.Add(b.src, b.interval, b.meter) }
+func (b builtSource) add(e *batonsync.Engine) error {
+	e.SetDeletionGuard(b.src.Name(), b.guard)
+	return e.Add(b.src, b.interval, b.meter)
+}
 
-// buildSource makes the connector of src with cfg's mappings, its HTTP
-// requests metered and instrumented.
+// buildSource makes the connector of src with cfg's mappings over its HTTP
+// layer's meter, which metrics (and, through the engine, readiness) read.
 func (d *Daemon) buildSource(cfg *config.Config, src config.Source) (builtSource, error) {
 	t, ok := sourceTypes[src.Type]
 	if !ok {
 		return builtSource{}, fmt.Errorf("source %s: unknown type %q", src.Name, src.Type)
 	}
-	meter := batonsync.NewMeter(d.metrics.InstrumentTransport(src.Name, nil))
+	meter := httpapi.NewMeter(nil)
+	d.metrics.WatchAPI(src.Name, meter)
 	s, err := t.build(src, cfg, meter, d.log.With("source", src.Name))
 	if err != nil {
 		return builtSource{}, fmt.Errorf("source %s: %w", src.Name, err)
 	}
-	return builtSource{src: s, interval: src.Interval.D(), meter: meter}, nil
+	guard := batonsync.DeletionGuard{Percent: src.DeletionGuard.Percent, Issues: src.DeletionGuard.Issues}
+	return builtSource{src: s, interval: src.Interval.D(), meter: meter, guard: guard}, nil
 }

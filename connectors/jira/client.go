@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	gosync "sync"
 	"time"
@@ -25,8 +26,9 @@ import (
 type Options struct {
 	Status   config.JiraStatus
 	Priority map[string]int // Jira priority name -> 1..5, matched case-insensitively
-	// Transport is the base transport (nil = http.DefaultTransport); the
-	// connector adds authentication, the concurrency bound and retries.
+	// Transport is the base transport (nil = httpapi's network transport, with its timeouts), usually the
+	// source's httpapi.Meter; the connector adds authentication over
+	// httpapi's guarded, bounded, retrying Transport.
 	Transport http.RoundTripper
 	Logger    *slog.Logger
 	Now       func() time.Time // default time.Now; only decides when to reconcile
@@ -94,7 +96,14 @@ func New(src config.Source, opts Options) (*Source, error) {
 	if len(opts.Status.BlockingLinkTypes) == 0 {
 		opts.Status.BlockingLinkTypes = []string{"Blocks"}
 	}
-	retry := httpapi.NewTransport(opts.Transport, src.Parallel, httpapi.DefaultPolicy)
+	base := strings.TrimRight(src.URL, "/") + "/"
+	api, err := url.Parse(base)
+	if err != nil {
+		return nil, fmt.Errorf("jira source %q: url: %w", src.Name, err)
+	}
+	// The credentials go over httpapi's transport, which refuses any request
+	// (a redirect included) to another origin than api's.
+	retry := httpapi.NewTransport(opts.Transport, api, src.Parallel, httpapi.DefaultPolicy)
 	retry.Backoff = opts.Backoff
 	var auth http.RoundTripper
 	if cloud {
@@ -102,7 +111,6 @@ func New(src config.Source, opts Options) (*Source, error) {
 	} else {
 		auth = &jira.BearerAuthTransport{Token: src.Token.Reveal(), Transport: retry}
 	}
-	base := strings.TrimRight(src.URL, "/") + "/"
 	client, err := jira.NewClient(&http.Client{Transport: auth}, base)
 	if err != nil {
 		return nil, fmt.Errorf("jira source %q: url: %w", src.Name, err)
