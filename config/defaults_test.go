@@ -7,6 +7,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+const day = 24 * time.Hour
+
 // base is a valid configuration to which tests append keys.
 const base = `
 sources:

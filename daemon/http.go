@@ -78,6 +78,9 @@ func (d *Daemon) readiness() (bool, string) {
 		default:
 			body += fmt.Sprintf("%s: ok, last success %s%s\n", name, s.LastSuccess.UTC().Format(time.RFC3339), quotaNote(s.API.Quota))
 		}
+		if s.WithheldDeletions > 0 {
+			body += fmt.Sprintf("%s: withholding %d deletions until the next reconcile agrees\n", name, s.WithheldDeletions)
+		}
 	}
 	if ready {
 		return true, "ready\n" + body

@@ -35,6 +35,9 @@ func (d *Daemon) reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	for _, w := range next.Warnings() {
+		d.log.Warn(w)
+	}
 	cur := d.Config()
 	if next.Listen != cur.Listen || next.Storage != cur.Storage {
 		d.log.Warn("listen and storage.path changes take effect on restart", "listen", cur.Listen, "storage", cur.Storage.Path)

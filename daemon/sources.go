@@ -53,11 +53,12 @@ func newJira(src config.Source, cfg *config.Config, transport http.RoundTripper,
 // owner/* for all of an owner's: a repository removed from repos: stays in
 // the store but is no longer analysed.
 func gitHubScope(src config.Source) func(model.Key) bool {
-	if len(src.Repos) == 0 {
+	gh, ok := src.Settings.(*github.Config)
+	if !ok || len(gh.Repos) == 0 {
 		return nil
 	}
-	repos := make([]string, len(src.Repos))
-	for i, r := range src.Repos {
+	repos := make([]string, len(gh.Repos))
+	for i, r := range gh.Repos {
 		repos[i] = strings.ToLower(r)
 	}
 	return func(k model.Key) bool {
@@ -73,9 +74,13 @@ type builtSource struct {
 	src      batonsync.Source
 	interval time.Duration
 	meter    *httpapi.Meter
+	guard    batonsync.DeletionGuard
 }
 
-func (b builtSource) add(e *batonsync.Engine) error { return e.Add(b.src, b.interval, b.meter) }
+func (b builtSource) add(e *batonsync.Engine) error {
+	e.SetDeletionGuard(b.src.Name(), b.guard)
+	return e.Add(b.src, b.interval, b.meter)
+}
 
 // buildSource makes the connector of src with cfg's mappings over its HTTP
 // layer's meter, which metrics (and, through the engine, readiness) read.
@@ -90,5 +95,6 @@ func (d *Daemon) buildSource(cfg *config.Config, src config.Source) (builtSource
 	if err != nil {
 		return builtSource{}, fmt.Errorf("source %s: %w", src.Name, err)
 	}
-	return builtSource{src: s, interval: src.Interval.D(), meter: meter}, nil
+	guard := batonsync.DeletionGuard{Percent: src.DeletionGuard.Percent, Issues: src.DeletionGuard.Issues}
+	return builtSource{src: s, interval: src.Interval.D(), meter: meter, guard: guard}, nil
 }

@@ -23,6 +23,7 @@ type Metrics struct {
 	syncDuration    *prometheus.HistogramVec
 	syncErrors      *prometheus.CounterVec
 	syncUpserted    *prometheus.CounterVec
+	withheld        *prometheus.GaugeVec
 
 	api *apiCollector
 
@@ -51,6 +52,8 @@ func New(reg prometheus.Registerer, version string) *Metrics {
 			"Sync rounds of a source that ended in an error.", "source"),
 		syncUpserted: counterVec("baton_sync_issues_upserted_total",
 			"Issues written to the store by sync rounds of a source.", "source"),
+		withheld: gaugeVec("baton_reconcile_withheld_deletions",
+			"Deletions of a source's issues its last reconcile found but withholds until the next reconcile agrees (a mass deletion).", "source"),
 		api: newAPICollector(),
 		rollupSent: prometheus.NewCounter(prometheus.CounterOpts{Name: "baton_rollup_emails_sent_total",
 			Help: "Rollup emails sent."}),
@@ -67,7 +70,7 @@ func New(reg prometheus.Registerer, version string) *Metrics {
 	})
 	buildInfo.Set(1)
 	reg.MustRegister(buildInfo, m.findings,
-		m.syncLastSuccess, m.syncDuration, m.syncErrors, m.syncUpserted,
+		m.syncLastSuccess, m.syncDuration, m.syncErrors, m.syncUpserted, m.withheld,
 		m.api,
 		m.rollupSent, m.rollupLastSent, m.rollupErrors)
 	registerRuntime(reg, collectors.NewGoCollector())
@@ -102,6 +105,7 @@ func (m *Metrics) AddSources(names ...string) {
 		m.syncDuration.WithLabelValues(s)
 		m.syncErrors.WithLabelValues(s)
 		m.syncUpserted.WithLabelValues(s)
+		m.withheld.WithLabelValues(s)
 	}
 	m.findings.addSources(names)
 }
@@ -111,7 +115,7 @@ func (m *Metrics) AddSources(names ...string) {
 // zero-filled.
 func (m *Metrics) RemoveSources(names ...string) {
 	for _, s := range names {
-		for _, v := range []interface{ DeleteLabelValues(...string) bool }{m.syncLastSuccess, m.syncDuration, m.syncErrors, m.syncUpserted} {
+		for _, v := range []interface{ DeleteLabelValues(...string) bool }{m.syncLastSuccess, m.syncDuration, m.syncErrors, m.syncUpserted, m.withheld} {
 			v.DeleteLabelValues(s)
 		}
 	}
@@ -130,6 +134,12 @@ func (m *Metrics) SyncRound(source string, took time.Duration, upserted int, err
 		return
 	}
 	m.syncLastSuccess.WithLabelValues(source).Set(unixSeconds(m.now()))
+}
+
+// WithheldDeletions records how many deletions of source a reconcile
+// withholds (baton_reconcile_withheld_deletions).
+func (m *Metrics) WithheldDeletions(source string, n int) {
+	m.withheld.WithLabelValues(source).Set(float64(n))
 }
 
 // RollupSent records that a rollup run sent n emails at at.

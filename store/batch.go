@@ -116,6 +116,38 @@ func (w *batchWriter) issue(ctx context.Context, source string, is *model.Issue)
 // deleteMissing deletes the issues of b.Source under b.Present.Prefix that
 // neither b.Present.Keys nor b.Issues name, and returns how many it deleted.
 func (w *batchWriter) deleteMissing(ctx context.Context, tx *sql.Tx, b model.Batch) (int, error) {
+	missing, _, err := missingKeys(ctx, tx, b)
+	if err != nil {
+		return 0, err
+	}
+	for _, k := range missing {
+		if _, err := w.deleteIssue.ExecContext(ctx, k); err != nil {
+			return 0, fmt.Errorf("deleting %s: %w", k, err)
+		}
+	}
+	return len(missing), nil
+}
+
+// Missing returns the keys ApplyBatch(b) would delete, in key order, and how
+// many issues b.Source has stored under b.Present.Prefix. Both are zero when
+// b has no Present.
+func (s *Store) Missing(ctx context.Context, b model.Batch) (missing []string, stored int, err error) {
+	if b.Present == nil {
+		return nil, 0, nil
+	}
+	missing, stored, err = missingKeys(ctx, s.db, b)
+	if err != nil {
+		return nil, 0, fmt.Errorf("listing issues of %s under %q: %w", b.Source, b.Present.Prefix, err)
+	}
+	return missing, stored, nil
+}
+
+// missingKeys lists the issues of b.Source under b.Present.Prefix that
+// neither b.Present.Keys nor b.Issues name, in key order, and counts all of
+// them.
+func missingKeys(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, b model.Batch) (missing []string, stored int, err error) {
 	prefix := b.Present.Prefix
 	present := make(map[string]struct{}, len(b.Present.Keys)+len(b.Issues))
 	for _, k := range b.Present.Keys {
@@ -133,31 +165,25 @@ func (w *batchWriter) deleteMissing(ctx context.Context, tx *sql.Tx, b model.Bat
 			query, args = query+` AND key < ?`, append(args, end)
 		}
 	}
-	rows, err := tx.QueryContext(ctx, query, args...)
+	rows, err := q.QueryContext(ctx, query+` ORDER BY key`, args...)
 	if err != nil {
-		return 0, err
+		return nil, 0, err
 	}
-	var missing []string
+	defer rows.Close()
 	for rows.Next() {
 		var k string
 		if err := rows.Scan(&k); err != nil {
-			rows.Close()
-			return 0, err
+			return nil, 0, err
 		}
-		if _, ok := present[k]; !ok && strings.HasPrefix(k, prefix) {
+		if !strings.HasPrefix(k, prefix) {
+			continue
+		}
+		stored++
+		if _, ok := present[k]; !ok {
 			missing = append(missing, k)
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
-	for _, k := range missing {
-		if _, err := w.deleteIssue.ExecContext(ctx, k); err != nil {
-			return 0, fmt.Errorf("deleting %s: %w", k, err)
-		}
-	}
-	return len(missing), nil
+	return missing, stored, rows.Err()
 }
 
 // prefixEnd is the smallest string greater than every string with the given

@@ -164,3 +164,23 @@ func TestCursorsAndCountsBySource(t *testing.T) {
 		t.Errorf("CountBySource (-want +got):\n%s", diff)
 	}
 }
+
+func TestMissingListsWhatApplyBatchWouldDeleteWithoutDeleting(t *testing.T) {
+	s := openTestStore(t)
+	apply(t, s, model.Batch{Source: "gh", Issues: []model.Issue{
+		minimalIssue("github:acme/core#1", "gh", now), minimalIssue("github:acme/core#2", "gh", now),
+		minimalIssue("github:acme/core#3", "gh", now), minimalIssue("github:acme/web#1", "gh", now),
+	}})
+	b := model.Batch{Source: "gh", Issues: []model.Issue{minimalIssue("github:acme/core#3", "gh", now)},
+		Present: &model.KeySet{Prefix: "github:acme/core#", Keys: []string{"github:acme/core#2"}}}
+	missing, stored, err := s.Missing(context.Background(), b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"github:acme/core#1"}, missing); diff != "" || stored != 3 {
+		t.Errorf("Missing: %d stored (want 3), missing (-want +got):\n%s", stored, diff)
+	}
+	if got := storedKeys(t, s); len(got) != 4 {
+		t.Errorf("after Missing, stored %v, want all four", got)
+	}
+}

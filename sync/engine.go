@@ -16,6 +16,9 @@ import (
 // Observer is told the outcome of every source round (metrics implement it).
 type Observer interface {
 	SyncRound(source string, took time.Duration, upserted int, err error)
+	// WithheldDeletions is told, after every reconcile, how many deletions
+	// of source the DeletionGuard withholds (0 once none are).
+	WithheldDeletions(source string, n int)
 }
 
 // Engine runs the configured sources against one store.
@@ -44,8 +47,10 @@ type Engine struct {
 	stopped bool            // Run has begun to stop: no loop may start any more
 	loops   stdsync.WaitGroup
 
-	mu     stdsync.Mutex // guards status
-	status map[string]Status
+	mu       stdsync.Mutex // guards status, guards and withheld
+	status   map[string]Status
+	guards   map[string]DeletionGuard
+	withheld map[string]map[string][]string // by source and Present prefix, the keys withheld, sorted
 }
 
 // Status is what the engine knows of one source, for /readyz and logs.
@@ -57,6 +62,9 @@ type Status struct {
 	Permanent   bool             // the latest error cannot be fixed by retrying soon
 	ResumeAt    time.Time        // set while the source waits for a rate limit to lift
 	API         httpapi.Snapshot // the source's requests and quota so far; zero without a Usage
+	// WithheldDeletions is how many deletions the last reconciles found but
+	// the DeletionGuard withholds until the next reconcile agrees.
+	WithheldDeletions int
 }
 
 // Usage is a source's HTTP layer as the engine reads it: an *httpapi.Meter.
@@ -108,6 +116,8 @@ func (e *Engine) Remove(name string) {
 	e.runMu.Unlock()
 	e.mu.Lock()
 	delete(e.status, name)
+	delete(e.guards, name)
+	delete(e.withheld, name)
 	e.mu.Unlock()
 }
 
@@ -154,6 +164,7 @@ func (e *Engine) Status() map[string]Status {
 	e.mu.Lock()
 	out := make(map[string]Status, len(e.status))
 	for k, v := range e.status {
+		v.WithheldDeletions = e.withheldLocked(k)
 		out[k] = v
 	}
 	e.mu.Unlock()

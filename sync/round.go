@@ -86,7 +86,7 @@ func (e *Engine) round(ctx context.Context, r *runner) error {
 	defer cancel()
 	cursors, err := e.Store.Cursors(rctx, name)
 	if err == nil {
-		err = r.src.Sync(rctx, cursors, func(ctx context.Context, b model.Batch) error {
+		err = e.syncRecovering(rctx, r, cursors, func(ctx context.Context, b model.Batch) error {
 			return e.commit(ctx, name, b, &st)
 		})
 	}
@@ -114,6 +114,9 @@ func (e *Engine) commit(ctx context.Context, name string, b model.Batch, st *rou
 	}
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
+	if err := e.guardDeletions(cctx, name, &b); err != nil {
+		return fmt.Errorf("saving a page of %s: %w", name, err)
+	}
 	applied, err := e.Store.ApplyBatch(cctx, b)
 	if err != nil {
 		return fmt.Errorf("saving a page of %s: %w", name, err)

@@ -54,17 +54,17 @@ const defaultAPI = "https://api.github.com/"
 // installation token from api and renews it before it expires), else with
 // the source's token. base refuses any request that is not for api's origin.
 func authTransport(src config.Source, api *url.URL, base http.RoundTripper) (http.RoundTripper, error) {
-	if src.AppID != 0 {
-		key := src.PrivateKey.Reveal()
+	if app := configOf(src); app.AppID != 0 {
+		key := app.PrivateKey.Reveal()
 		if key == "" {
-			return nil, fmt.Errorf("source %q: GitHub App %d has no private key", src.Name, src.AppID)
+			return nil, fmt.Errorf("source %q: GitHub App %d has no private key", src.Name, app.AppID)
 		}
-		tr, err := ghinstallation.New(base, src.AppID, src.InstallationID, []byte(key))
+		tr, err := ghinstallation.New(base, app.AppID, app.InstallationID, []byte(key))
 		if err != nil { // its text may describe the key; name the problem only
-			return nil, fmt.Errorf("source %q: GitHub App %d: the private key is not a PEM RSA private key", src.Name, src.AppID)
+			return nil, fmt.Errorf("source %q: GitHub App %d: the private key is not a PEM RSA private key", src.Name, app.AppID)
 		}
 		tr.BaseURL = strings.TrimSuffix(api.String(), "/")
-		return &appAuth{tr: tr, origin: httpapi.Origin(api), app: src.AppID, installation: src.InstallationID}, nil
+		return &appAuth{tr: tr, origin: httpapi.Origin(api), app: app.AppID, installation: app.InstallationID}, nil
 	}
 	token := src.Token.Reveal()
 	if token == "" {

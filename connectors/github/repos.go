@@ -83,7 +83,7 @@ func (s *Source) repos(ctx context.Context, cursors map[string]string) ([]repoNa
 			out = append(out, r)
 		}
 	}
-	for _, spec := range s.src.Repos {
+	for _, spec := range s.specs {
 		owner, name, _ := strings.Cut(spec, "/")
 		if name != "*" {
 			add(repoName{owner, name})

@@ -38,7 +38,7 @@ func TestCredentialsNeverFollowARedirectToAnotherHost(t *testing.T) {
 		connect func(api string) (syncer, error)
 	}{
 		{"GitHub token", "", func(api string) (syncer, error) {
-			return github.New(config.Source{Name: "gh", Type: "github", URL: api, Token: "ghp_s3cret", Repos: []string{"acme/core"}}, github.Options{})
+			return github.New(config.Source{Name: "gh", Type: "github", URL: api, Token: "ghp_s3cret", Settings: &github.Config{Repos: []string{"acme/core"}}}, github.Options{})
 		}},
 		{"GitHub App, its token exchange redirected", "", func(api string) (syncer, error) {
 			return github.New(githubApp(api, pemKey), github.Options{})
@@ -47,10 +47,10 @@ func TestCredentialsNeverFollowARedirectToAnotherHost(t *testing.T) {
 			return github.New(githubApp(api, pemKey), github.Options{})
 		}},
 		{"Jira Cloud basic", "", func(api string) (syncer, error) {
-			return jira.New(config.Source{Name: "jira", Type: "jira", URL: api, Email: "tpm@example.com", Token: "s3cret", JQL: "project = CORE"}, jira.Options{})
+			return jira.New(config.Source{Name: "jira", Type: "jira", URL: api, Token: "s3cret", Settings: &jira.Config{Email: "tpm@example.com", JQL: "project = CORE"}}, jira.Options{})
 		}},
 		{"Jira Data Center bearer", "", func(api string) (syncer, error) {
-			return jira.New(config.Source{Name: "jira", Type: "jira", Deployment: "server", URL: api, Token: "s3cret", JQL: "project = CORE"}, jira.Options{})
+			return jira.New(config.Source{Name: "jira", Type: "jira", URL: api, Token: "s3cret", Settings: &jira.Config{Deployment: "server", JQL: "project = CORE"}}, jira.Options{})
 		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -97,6 +97,6 @@ type syncer interface {
 }
 
 func githubApp(api string, pemKey []byte) config.Source {
-	return config.Source{Name: "gh", Type: "github", URL: api, AppID: 4242, InstallationID: 77,
-		PrivateKey: config.Secret(pemKey), Repos: []string{"acme/core"}}
+	return config.Source{Name: "gh", Type: "github", URL: api, Settings: &github.Config{AppID: 4242, InstallationID: 77,
+		PrivateKey: config.Secret(pemKey), Repos: []string{"acme/core"}}}
 }
