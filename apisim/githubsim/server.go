@@ -38,7 +38,8 @@ type Server struct {
 	repoOrder  []*repo
 	nextRepoID int64
 	lastID     int64
-	blocking   map[IssueRef]int // how many issues name the key as a blocker
+	blocking   map[IssueRef]int    // how many issues name the key as a blocker
+	projects   map[string]*project // boards by projectKey
 
 	ctlMu  sync.Mutex // guards quota, issued tokens and stats
 	quotas map[string]*quota

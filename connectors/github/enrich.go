@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -36,6 +37,9 @@ func (s *Source) issue(ctx context.Context, r repoName, it *item) (model.Issue, 
 		changed, activity, err := s.timeline(ctx, r, it.GetNumber())
 		if err != nil {
 			return is, err
+		}
+		if p, ok := s.placeOf(it); ok {
+			changed = p.updated // the board, not the labels, says when
 		}
 		is.StatusChanged = changed
 		is.ActivityEvents = activity
@@ -70,26 +74,32 @@ func (s *Source) nativeLinks(ctx context.Context, r repoName, it *item, is *mode
 }
 
 // pages fetches path (relative to the API base) page by page, 100 at a time,
-// up to limit pages, decoding each into a fresh page value handed to f. When
-// newest is set and there are more pages than limit, it reads the first page
-// and then the last limit-1, so a long oldest-first list keeps its recent end.
+// up to limit pages, decoding each into a fresh page value handed to f. It
+// follows the Link header's next page number or, on endpoints paged by
+// cursor, its after cursor. When newest is set and there are more numbered
+// pages than limit, it reads the first page and then the last limit-1, so a
+// long oldest-first list keeps its recent end.
 func pages[T any](ctx context.Context, s *Source, op, path string, limit int, newest bool, f func([]T)) error {
 	sep := "?"
 	if strings.Contains(path, "?") {
 		sep = "&"
 	}
-	for page, read := 1, 0; page != 0 && read < limit; read++ {
-		req, err := s.client.NewRequest(http.MethodGet, fmt.Sprintf("%s%sper_page=100&page=%d", path, sep, page), nil)
+	for page, after, read := 1, "", 0; (page != 0 || after != "") && read < limit; read++ {
+		at, n := fmt.Sprintf("page=%d", page), page
+		if after != "" {
+			at, n = "after="+url.QueryEscape(after), read+1
+		}
+		req, err := s.client.NewRequest(http.MethodGet, fmt.Sprintf("%s%sper_page=100&%s", path, sep, at), nil)
 		if err != nil {
 			return fmt.Errorf("%s: %w", op, err)
 		}
 		var got []T
 		resp, err := s.client.Do(ctx, req, &got)
 		if err != nil {
-			return s.apiError(ctx, fmt.Sprintf("%s page %d", op, page), resp, err)
+			return s.apiError(ctx, fmt.Sprintf("%s page %d", op, n), resp, err)
 		}
 		f(got)
-		page = resp.NextPage
+		page, after = resp.NextPage, resp.After
 		if page == 2 && newest && resp.LastPage > limit {
 			page = resp.LastPage - limit + 2 // keep the first page, then the newest
 		}

@@ -59,6 +59,13 @@ type Source struct {
 
 	orgMu sync.Mutex
 	orgs  map[string]orgListing // by org: the last repository listing and its ETag
+
+	boardMu    sync.Mutex
+	boards     []*board             // the configured boards, found at the first round
+	boardPages map[string]boardPage // by path: board pages as last read
+	// places are this round's board places by key, set before the
+	// repositories are listed and only read while they are.
+	places map[string]place
 }
 
 // New returns a Source for src. It makes no network calls.
@@ -92,7 +99,7 @@ func New(src config.Source, opts Options) (*Source, error) {
 		return nil, err
 	}
 	s := &Source{src: src, specs: repos, opts: opts, client: c, orgs: map[string]orgListing{},
-		log: opts.Logger.With("source", src.Name)}
+		boardPages: map[string]boardPage{}, log: opts.Logger.With("source", src.Name)}
 	if src.URL != "" {
 		if u, err := url.Parse(src.URL); err == nil && !strings.EqualFold(u.Hostname(), "api.github.com") {
 			s.hosts = []string{u.Hostname()}
@@ -119,6 +126,7 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var emitMu sync.Mutex
+	emitted := map[string]bool{}
 	safeEmit := func(ctx context.Context, b model.Batch) error {
 		emitMu.Lock()
 		defer emitMu.Unlock()
@@ -126,7 +134,15 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 			cancel()
 			return emitError{err}
 		}
+		for _, is := range b.Issues {
+			emitted[is.Key] = true
+		}
 		return nil
+	}
+	// The boards go first: the issues listed take their status from them.
+	br, err := s.readBoards(ctx, cursors[ProjectsScope])
+	if err != nil {
+		return err
 	}
 	repos, orgs, errs := s.repos(ctx, cursors)
 	if len(orgs) > 0 {
@@ -149,6 +165,11 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 		var ee emitError
 		if errors.As(err, &ee) {
 			return ee.err
+		}
+	}
+	if len(errs) == 0 && br != nil {
+		if err := s.emitMoved(ctx, br, repos, emitted, emit); err != nil {
+			return err
 		}
 	}
 	if len(errs) == 0 && reconcile {

@@ -1,0 +1,166 @@
+package github
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/connectors/httpapi"
+	"github.com/batonhq/baton/model"
+)
+
+// The REST endpoints for Projects (v2), which go-github v60 does not have:
+// https://docs.github.com/en/rest/projects/fields#list-project-fields-for-organization
+// https://docs.github.com/en/rest/projects/items#list-items-for-an-organization-owned-project
+// and their /users/{username}/… twins. Both page with before/after cursors
+// given in the Link header, at most 100 a page; a field's single-select
+// options and an item's value of it carry the option's id and its name as
+// {"raw", "html"}.
+
+// board is a configured board as found at the source's start: where it
+// lives and what each option of its status field means.
+type board struct {
+	cfg     config.GitHubProject
+	path    string // API path: orgs/{owner}/projectsV2/{n} or users/{owner}/projectsV2/{n}
+	fieldID int64
+	options map[string]string       // option id → name
+	status  map[string]model.Status // option id → the status it means; todo when absent
+}
+
+// projectField is a field as the fields listing gives it.
+type projectField struct {
+	ID       int64           `json:"id"`
+	Name     string          `json:"name"`
+	DataType string          `json:"data_type"`
+	Options  []projectOption `json:"options"`
+}
+
+// projectOption is an option of a single-select field, and an item's value
+// of such a field.
+type projectOption struct {
+	ID   string   `json:"id"`
+	Name richText `json:"name"`
+}
+
+// richText is GitHub's {"raw", "html"} pair for user-written text.
+type richText struct {
+	Raw string `json:"raw"`
+}
+
+// boardError is a board that cannot be read as configured: missing,
+// forbidden, or without the field or options named. It is permanent: the
+// configuration or the token has to change.
+type boardError struct{ msg string }
+
+func (e *boardError) Error() string   { return e.msg }
+func (e *boardError) Permanent() bool { return true }
+
+// findBoards resolves every configured board, in order: its owner (an
+// organisation, else a user), its field and the options named.
+func (s *Source) findBoards(ctx context.Context) ([]*board, error) {
+	var boards []*board
+	for _, p := range s.opts.Status.Projects {
+		b, err := s.findBoard(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		boards = append(boards, b)
+	}
+	return boards, nil
+}
+
+func (s *Source) findBoard(ctx context.Context, p config.GitHubProject) (*board, error) {
+	var fields []projectField
+	var path string
+	for _, kind := range []string{"orgs", "users"} {
+		path = fmt.Sprintf("%s/%s/projectsV2/%d", kind, p.Owner, p.Number)
+		var err error
+		fields, err = s.projectFields(ctx, p, path)
+		var ae *httpapi.APIError
+		if errors.As(err, &ae) && ae.Status == http.StatusNotFound {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return newBoard(p, path, fields)
+	}
+	return nil, &boardError{fmt.Sprintf("project %s: no such organisation or user project, or the token cannot see it (it needs Projects: read)", p)}
+}
+
+// projectFields lists the fields of the project at path.
+func (s *Source) projectFields(ctx context.Context, p config.GitHubProject, path string) ([]projectField, error) {
+	var all []projectField
+	err := pages(ctx, s, fmt.Sprintf("listing the fields of project %s", p), path+"/fields", maxRelatedPages, false,
+		func(got []projectField) { all = append(all, got...) })
+	var ae *httpapi.APIError
+	if errors.As(err, &ae) && ae.Status == http.StatusForbidden && ae.Wait == 0 {
+		return nil, &boardError{fmt.Sprintf("project %s: forbidden (%s); the token needs Projects: read", p, ae.Msg)}
+	}
+	return all, err
+}
+
+// newBoard finds the configured field among fields and maps its options.
+func newBoard(p config.GitHubProject, path string, fields []projectField) (*board, error) {
+	i := slices.IndexFunc(fields, func(f projectField) bool { return strings.EqualFold(f.Name, p.Field) })
+	if i < 0 {
+		names := make([]string, 0, len(fields))
+		for _, f := range fields {
+			names = append(names, f.Name)
+		}
+		return nil, &boardError{fmt.Sprintf("project %s: no field %q; its fields are %s", p, p.Field, quoted(names))}
+	}
+	f := fields[i]
+	if f.DataType != "single_select" {
+		return nil, &boardError{fmt.Sprintf("project %s: field %q is %s, not a single select", p, f.Name, f.DataType)}
+	}
+	b := &board{cfg: p, path: path, fieldID: f.ID, options: map[string]string{}, status: map[string]model.Status{}}
+	var names []string
+	for _, o := range f.Options {
+		b.options[o.ID] = o.Name.Raw
+		names = append(names, o.Name.Raw)
+	}
+	for _, m := range []struct {
+		names  []string
+		status model.Status
+	}{{p.InProgress, model.StatusInProgress}, {p.Blocked, model.StatusBlocked}, {p.Done, model.StatusDone}} {
+		for _, want := range m.names {
+			j := slices.IndexFunc(f.Options, func(o projectOption) bool { return strings.EqualFold(o.Name.Raw, want) })
+			if j < 0 {
+				return nil, &boardError{fmt.Sprintf("project %s: field %q has no option %q; its options are %s", p, f.Name, want, quoted(names))}
+			}
+			b.status[f.Options[j].ID] = m.status
+		}
+	}
+	return b, nil
+}
+
+func quoted(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
+}
+
+// keyOfContent is the model key of an item's issue: from repository_url
+// and number, or from its API url (…/repos/{owner}/{repo}/issues/{n}).
+func keyOfContent(c *itemContent) (string, bool) {
+	repoURL := c.RepositoryURL
+	if repoURL == "" {
+		if i := strings.LastIndex(c.URL, "/issues/"); i >= 0 {
+			repoURL = c.URL[:i]
+		}
+	}
+	return keyOf(&github.Issue{Number: &c.Number, RepositoryURL: &repoURL})
+}
