@@ -137,6 +137,21 @@ func (s *Server) RemoveItem(b Board, ref IssueRef) error {
 	return nil
 }
 
+// Item returns the option of the issue ref on board b; ok is false when it
+// is not on the board.
+func (s *Server) Item(b Board, ref IssueRef) (option string, ok bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if p, found := s.projects[b.String()]; found {
+		for _, it := range p.items {
+			if it.ref.key() == ref.key() {
+				return it.option, true
+			}
+		}
+	}
+	return "", false
+}
+
 // projectAt resolves the board in the path, answering 404 or 403 itself;
 // callers hold s.mu.
 func (s *Server) projectAt(w http.ResponseWriter, r *http.Request, user bool) (*project, bool) {
