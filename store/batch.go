@@ -4,9 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"maps"
-	"slices"
-	"strings"
 
 	"github.com/batonhq/baton/model"
 )
@@ -15,10 +12,6 @@ import (
 type Applied struct {
 	Upserted int // issues written (a stored row that was strictly newer is kept and not counted)
 	Deleted  int // issues removed because b.Present no longer lists them
-	// Unlinked are the stored issues that declared a link to a deleted issue
-	// and lost it: the tracker dropped those links without editing the
-	// issues that held them, or re-pointed them (a GitHub transfer). Sorted.
-	Unlinked []string
 }
 
 // ApplyBatch commits b in one transaction: every issue upserted by key, the
@@ -69,7 +62,7 @@ func (s *Store) ApplyBatch(ctx context.Context, b model.Batch) (Applied, error) 
 			return Applied{}, fmt.Errorf("applying batch of %s: deleting issues under %q: %w", b.Source, b.Present.Prefix, err)
 		}
 		n.Deleted = len(missing)
-		if n.Unlinked, err = unlinkDeleted(ctx, tx, missing); err != nil {
+		if err := unlinkDeleted(ctx, tx, missing); err != nil {
 			return Applied{}, fmt.Errorf("applying batch of %s: dropping links to deleted issues: %w", b.Source, err)
 		}
 	}
@@ -128,32 +121,9 @@ func (w *batchWriter) issue(ctx context.Context, source string, is *model.Issue)
 // deleteMissing deletes the issues of b.Source under b.Present.Prefix that
 // neither b.Present.Keys nor b.Issues name, and returns their keys.
 func (w *batchWriter) deleteMissing(ctx context.Context, tx *sql.Tx, b model.Batch) ([]string, error) {
-	prefix := b.Present.Prefix
-	present := make(map[string]struct{}, len(b.Present.Keys)+len(b.Issues))
-	for _, k := range b.Present.Keys {
-		present[k] = struct{}{}
-	}
-	for i := range b.Issues {
-		present[b.Issues[i].Key] = struct{}{}
-	}
-	// A key range rather than LIKE, so the (source, key) index is used and
-	// '%' or '_' in a prefix mean themselves.
-	query, args := `SELECT key FROM issues WHERE source = ?`, []any{b.Source}
-	if prefix != "" {
-		query, args = query+` AND key >= ?`, append(args, prefix)
-		if end, ok := prefixEnd(prefix); ok {
-			query, args = query+` AND key < ?`, append(args, end)
-		}
-	}
-	keys, err := queryStrings(ctx, tx, query, args...)
+	missing, err := missingKeys(ctx, tx, b)
 	if err != nil {
 		return nil, err
-	}
-	var missing []string
-	for _, k := range keys {
-		if _, ok := present[k]; !ok && strings.HasPrefix(k, prefix) {
-			missing = append(missing, k)
-		}
 	}
 	for _, k := range missing {
 		if _, err := w.deleteIssue.ExecContext(ctx, k); err != nil {
@@ -161,47 +131,6 @@ func (w *batchWriter) deleteMissing(ctx context.Context, tx *sql.Tx, b model.Bat
 		}
 	}
 	return missing, nil
-}
-
-// unlinkDeleted drops the links that other stored issues declared to the
-// deleted issues, as the tracker dropped them when it deleted those, and
-// returns the keys of the issues that held them, sorted. A text reference
-// is kept: the text that makes it is still there, and the next read of the
-// issue finds it again. A link to an issue that was never stored (another
-// project, a repository not synced) is not touched.
-func unlinkDeleted(ctx context.Context, tx *sql.Tx, deleted []string) ([]string, error) {
-	held := map[string]struct{}{}
-	for chunk := range slices.Chunk(deleted, inChunk/2) {
-		list, keys := inList(chunk)
-		args := append([]any{string(model.OriginTextReference)}, keys...)
-		owners, err := queryStrings(ctx, tx, `DELETE FROM links WHERE origin <> ? AND (from_key IN `+list+` OR to_key IN `+list+`) RETURNING owner`,
-			append(args, keys...)...)
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range owners {
-			held[o] = struct{}{}
-		}
-	}
-	return slices.Sorted(maps.Keys(held)), nil
-}
-
-// queryStrings runs a query of one text column and returns its values.
-func queryStrings(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
 
 // prefixEnd is the smallest string greater than every string with the given

@@ -193,7 +193,7 @@ func TestApplyBatchMatchesApplyingIssueByIssue(t *testing.T) {
 		n := apply(t, byOne, model.Batch{Source: "jira", Issues: []model.Issue{is}})
 		want.Upserted += n.Upserted
 	}
-	if !cmp.Equal(got, want) || want.Upserted != 252 {
+	if got != want || want.Upserted != 252 {
 		t.Errorf("Applied = %+v, want %+v (252 upserted)", got, want)
 	}
 	if diff := cmp.Diff(dump(t, byOne), dump(t, one)); diff != "" {
