@@ -94,6 +94,11 @@ func (e *Engine) commit(ctx context.Context, name string, b model.Batch, st *rou
 		return err
 	}
 	b.Source = name
+	if b.Present != nil {
+		if err := e.rereadHolders(ctx, name, &b, st); err != nil {
+			return err
+		}
+	}
 	var teams []model.Team
 	if t := e.teams.Load(); t != nil {
 		teams = *t
