@@ -66,11 +66,21 @@ func (s *Server) AddComment(ref IssueRef, user, body string) error {
 	})
 }
 
+// Edit sets the issue's title and body, as PATCH
+// /repos/{owner}/{repo}/issues/{number} with both does.
+func (s *Server) Edit(ref IssueRef, title, body string) error {
+	return s.mutate(ref, "editing", func(is *issue) error {
+		is.Title, is.Body = title, body
+		return nil
+	})
+}
+
 // AddBlockedBy records that ref is blocked by blocker (which may be in another
-// repository and need not exist).
+// repository and need not exist). Like GitHub, it refuses a blocker it has
+// already, under its current or a former (transferred) reference.
 func (s *Server) AddBlockedBy(ref, blocker IssueRef) error {
 	return s.mutate(ref, "adding a dependency to", func(is *issue) error {
-		if slices.ContainsFunc(is.BlockedBy, func(b IssueRef) bool { return b.key() == blocker.key() }) {
+		if slices.ContainsFunc(is.BlockedBy, func(b IssueRef) bool { return s.same(b, blocker) }) {
 			return fmt.Errorf("already blocked by %s", blocker)
 		}
 		is.BlockedBy = append(is.BlockedBy, blocker)
@@ -92,12 +102,44 @@ func (s *Server) RemoveBlockedBy(ref, blocker IssueRef) error {
 	})
 }
 
-// AddSubIssue makes child a sub-issue of parent.
+// AddSubIssue makes child a sub-issue of parent. An issue has one parent at
+// most: GitHub's "Add sub-issue" refuses one that has a parent unless asked
+// to replace it (replace_parent), which the simulator does not offer.
 func (s *Server) AddSubIssue(parent, child IssueRef) error {
 	return s.mutate(parent, "adding a sub-issue to", func(is *issue) error {
+		if p, ok := s.parentOf(child); ok {
+			return fmt.Errorf("%s is already a sub-issue of %s", child, p)
+		}
 		is.SubIssues = append(is.SubIssues, child)
 		return nil
 	})
+}
+
+// same reports whether a and b name the same issue, following transfers;
+// callers hold s.mu.
+func (s *Server) same(a, b IssueRef) bool {
+	if a.key() == b.key() {
+		return true
+	}
+	_, x, okA := s.live(a)
+	_, y, okB := s.live(b)
+	return okA && okB && x == y
+}
+
+// parentOf returns the live issue that has child as a sub-issue; callers
+// hold s.mu.
+func (s *Server) parentOf(child IssueRef) (IssueRef, bool) {
+	for _, r := range s.repoOrder {
+		for _, is := range r.issues {
+			if is.deleted || is.movedTo.Repo != "" {
+				continue
+			}
+			if slices.ContainsFunc(is.SubIssues, func(c IssueRef) bool { return s.same(c, child) }) {
+				return IssueRef{Repo: r.fullName(), Number: is.Number}, true
+			}
+		}
+	}
+	return IssueRef{}, false
 }
 
 // Delete deletes the issue: it disappears from listings and answers 410.

@@ -294,6 +294,37 @@ func TestTransferredIssueRedirectsAndDeletedIsGone(t *testing.T) {
 	}
 }
 
+// TestATransferredIssueIsStillTheSameBlockerAndChild adds, under its new
+// reference, a blocker and a sub-issue an issue had before they were
+// transferred: GitHub refuses both (a dependency exists once; a sub-issue
+// has one parent), and the simulator must not list either twice.
+func TestATransferredIssueIsStillTheSameBlockerAndChild(t *testing.T) {
+	s, _ := newSim(t)
+	fill(t, s, "acme/core", 3)
+	fill(t, s, "acme/web", 1)
+	dependent, blocker, child := IssueRef{"acme/core", 1}, IssueRef{"acme/core", 2}, IssueRef{"acme/core", 3}
+	if err := s.AddBlockedBy(dependent, blocker); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddSubIssue(dependent, child); err != nil {
+		t.Fatal(err)
+	}
+	movedBlocker, err := s.Transfer(blocker, "acme/web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	movedChild, err := s.Transfer(child, "acme/web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddBlockedBy(dependent, movedBlocker); err == nil {
+		t.Errorf("adding %s, which is %s transferred, as a blocker again succeeded", movedBlocker, blocker)
+	}
+	if err := s.AddSubIssue(IssueRef{"acme/web", 1}, movedChild); err == nil {
+		t.Errorf("giving %s, a sub-issue of %s, a second parent succeeded", movedChild, dependent)
+	}
+}
+
 func TestDependenciesCrossReposWithSummaries(t *testing.T) {
 	s, hs := newSim(t)
 	fill(t, s, "acme/core", 2)
