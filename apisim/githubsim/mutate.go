@@ -165,12 +165,31 @@ func (s *Server) Transfer(ref IssueRef, toRepo string) (IssueRef, error) {
 		}
 		copied := &issue{Issue: is.Issue}
 		copied.UpdatedAt = s.clock()
+		src, _, _ := s.live(ref)
+		copied.Milestone = sameMilestone(src, dst, is.Milestone)
 		s.place(dst, copied)
 		moved = IssueRef{Repo: dst.fullName(), Number: copied.Number}
 		is.movedTo = moved
 		return nil
 	})
 	return moved, err
+}
+
+// sameMilestone is the number in dst of src's milestone n, 0 when dst has
+// none with the same title and due date: a transferred issue keeps its
+// milestone only then (github/docs#20252, "Transferring an issue to another
+// repository").
+func sameMilestone(src, dst *repo, n int) int {
+	if src == nil || n < 1 || n > len(src.milestones) {
+		return 0
+	}
+	m := src.milestones[n-1]
+	for _, d := range dst.milestones {
+		if d.Title == m.Title && d.DueOn.Equal(m.DueOn) {
+			return d.Number
+		}
+	}
+	return 0
 }
 
 // mutate applies f to the live issue ref names and bumps its updated_at.
