@@ -3,7 +3,6 @@ package daemon
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -77,12 +76,11 @@ func deleteAtTracker(org *apisim.Org, k string) error {
 
 // gitHubRef is the simulator's reference for a github:owner/repo#N key.
 func gitHubRef(k string) (githubsim.IssueRef, error) {
-	repo, num, ok := strings.Cut(strings.TrimPrefix(k, "github:"), "#")
-	n, err := strconv.Atoi(num)
-	if !ok || err != nil || !strings.HasPrefix(k, "github:") {
+	key, ok := model.ParseKey(k)
+	if !ok || key.System != model.GitHub {
 		return githubsim.IssueRef{}, fmt.Errorf("%q is not a github:owner/repo#N key", k)
 	}
-	return githubsim.IssueRef{Repo: repo, Number: n}, nil
+	return githubsim.IssueRef{Repo: key.Place, Number: key.Number}, nil
 }
 
 // TestDeletedBlockerLeavesNoDanglingEdge deletes, at the trackers, a Jira

@@ -85,7 +85,7 @@ func (c *composer) inWeek(t time.Time) bool { return t.After(c.since) && !t.Afte
 func (c *composer) mine(is *model.Issue, team string, all bool) bool { return all || is.Team == team }
 
 func (c *composer) done(is *model.Issue) bool {
-	return is.Status == model.StatusDone && c.inWeek(is.Closed)
+	return is.Status == model.StatusDone && c.inWeek(is.DoneAt())
 }
 
 func (c *composer) started(is *model.Issue) bool {
@@ -140,7 +140,7 @@ func (c *composer) moved(team string) (done, started []Item) {
 			s = append(s, is)
 		}
 	}
-	slices.SortStableFunc(d, func(a, b *model.Issue) int { return b.Closed.Compare(a.Closed) })
+	slices.SortStableFunc(d, func(a, b *model.Issue) int { return b.DoneAt().Compare(a.DoneAt()) })
 	slices.SortStableFunc(s, func(a, b *model.Issue) int { return b.StatusChanged.Compare(a.StatusChanged) })
 	for _, is := range d {
 		done = append(done, itemOf(is, is.Key))
@@ -214,8 +214,8 @@ func itemOf(is *model.Issue, key string) Item {
 
 // shortKey drops the system prefix: "acme/core#12", "PAY-3".
 func shortKey(key string) string {
-	if _, rest, ok := strings.Cut(key, ":"); ok {
-		return rest
+	if k, ok := model.ParseKey(key); ok {
+		return k.Local()
 	}
 	return key
 }

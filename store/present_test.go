@@ -167,9 +167,9 @@ func TestCursorsAndCountsBySource(t *testing.T) {
 
 // TestDeletingAnIssueDropsTheLinksOthersDeclaredToIt deletes a blocker and a
 // parent through a listing: the links other issues (of any source) declared
-// to them go in the same batch, as the tracker dropped them, and the holders
-// are named by Holders beforehand; a text reference to a deleted issue stays (its text does),
-// and so does a link to an issue that was never stored.
+// to them go in the same batch, as the tracker dropped them, and Holders
+// names their holders beforehand; a text reference to a deleted issue stays
+// (its text does), and so does a link to an issue that was never stored.
 func TestDeletingAnIssueDropsTheLinksOthersDeclaredToIt(t *testing.T) {
 	s := openTestStore(t)
 	linked := func(key, source string, links ...model.Link) model.Issue {
@@ -207,5 +207,25 @@ func TestDeletingAnIssueDropsTheLinksOthersDeclaredToIt(t *testing.T) {
 	want := []string{"github:acme/core#1: jira:PAY-1 -> github:acme/core#1", "jira:PAY-3: jira:OPS-9 -> jira:PAY-3"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("links (-want +got):\n%s", diff)
+	}
+}
+
+func TestMissingListsWhatApplyBatchWouldDeleteWithoutDeleting(t *testing.T) {
+	s := openTestStore(t)
+	apply(t, s, model.Batch{Source: "gh", Issues: []model.Issue{
+		minimalIssue("github:acme/core#1", "gh", now), minimalIssue("github:acme/core#2", "gh", now),
+		minimalIssue("github:acme/core#3", "gh", now), minimalIssue("github:acme/web#1", "gh", now),
+	}})
+	b := model.Batch{Source: "gh", Issues: []model.Issue{minimalIssue("github:acme/core#3", "gh", now)},
+		Present: &model.KeySet{Prefix: "github:acme/core#", Keys: []string{"github:acme/core#2"}}}
+	missing, stored, err := s.Missing(context.Background(), b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"github:acme/core#1"}, missing); diff != "" || stored != 3 {
+		t.Errorf("Missing: %d stored (want 3), missing (-want +got):\n%s", stored, diff)
+	}
+	if got := storedKeys(t, s); len(got) != 4 {
+		t.Errorf("after Missing, stored %v, want all four", got)
 	}
 }

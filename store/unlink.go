@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/batonhq/baton/model"
 )
@@ -21,40 +20,6 @@ import (
 // querier is what a read needs of *sql.DB and *sql.Tx.
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
-// missingKeys returns the keys of b.Source's issues under b.Present.Prefix
-// that neither b.Present.Keys nor b.Issues name.
-func missingKeys(ctx context.Context, q querier, b model.Batch) ([]string, error) {
-	prefix := b.Present.Prefix
-	present := make(map[string]struct{}, len(b.Present.Keys)+len(b.Issues))
-	for _, k := range b.Present.Keys {
-		present[k] = struct{}{}
-	}
-	for i := range b.Issues {
-		present[b.Issues[i].Key] = struct{}{}
-	}
-	// A key range rather than LIKE, so the (source, key) index is used and
-	// '%' or '_' in a prefix mean themselves.
-	query, args := `SELECT key FROM issues WHERE source = ?`, []any{b.Source}
-	if prefix != "" {
-		query, args = query+` AND key >= ?`, append(args, prefix)
-		if end, ok := prefixEnd(prefix); ok {
-			query, args = query+` AND key < ?`, append(args, end)
-		}
-	}
-	var missing []string
-	err := eachRow(ctx, q, query, args, func(rows *sql.Rows) error {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			return err
-		}
-		if _, ok := present[k]; !ok && strings.HasPrefix(k, prefix) {
-			missing = append(missing, k)
-		}
-		return nil
-	})
-	return missing, err
 }
 
 // heldLinks completes from (a DELETE or SELECT up to its FROM clause) into
@@ -96,7 +61,7 @@ func (s *Store) Holders(ctx context.Context, b model.Batch) (map[string][]string
 		return nil, fmt.Errorf("finding the holders of links to deleted issues of %s: %w", b.Source, err)
 	}
 	defer tx.Rollback()
-	missing, err := missingKeys(ctx, tx, b)
+	missing, _, err := missingKeys(ctx, tx, b)
 	if err != nil {
 		return nil, fmt.Errorf("finding the issues of %s under %q to delete: %w", b.Source, b.Present.Prefix, err)
 	}

@@ -28,7 +28,7 @@ func (e *Engine) rereadHolders(ctx context.Context, name string, b *model.Batch,
 		}
 		issues, err := r.Reread(ctx, holders[src])
 		if err != nil {
-			return fmt.Errorf("reading again the issues of %s that linked to issues %s deleted: %w", src, name, err)
+			return fmt.Errorf("reading again the issues of %s that link to deleted ones: %w", src, err)
 		}
 		if src == name {
 			b.Issues = append(b.Issues, issues...)

@@ -316,9 +316,11 @@ func (s *Source) listPage(ctx context.Context, r repoName, since time.Time, page
 	if err != nil {
 		return nil, resp, s.apiError(ctx, op, resp, err)
 	}
-	items := make([]item, len(got))
+	items := make([]item, 0, len(got))
 	for i := range got {
-		items[i] = got[i].item()
+		if got[i].Number != 0 { // a null in the listing: no issue has number 0
+			items = append(items, got[i].item())
+		}
 	}
 	return items, resp, nil
 }

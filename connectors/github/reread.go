@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/batonhq/baton/model"
@@ -21,10 +20,12 @@ import (
 func (s *Source) Reread(ctx context.Context, keys []string) ([]model.Issue, error) {
 	var out []model.Issue
 	for _, k := range keys {
-		r, n, ok := repoAndNumber(k)
-		if !ok {
+		key, ok := model.ParseKey(k)
+		owner, name, _ := strings.Cut(key.Place, "/")
+		if !ok || key.System != model.GitHub {
 			continue
 		}
+		r, n := repoName{owner: owner, name: name}, key.Number
 		op := fmt.Sprintf("reading %s#%d again", r, n)
 		req, err := s.client.NewRequest(http.MethodGet, fmt.Sprintf("repos/%s/%s/issues/%d", r.owner, r.name, n), nil)
 		if err != nil {
@@ -48,15 +49,4 @@ func (s *Source) Reread(ctx context.Context, keys []string) ([]model.Issue, erro
 		out = append(out, is)
 	}
 	return out, nil
-}
-
-// repoAndNumber splits a github:owner/repo#N key.
-func repoAndNumber(key string) (repoName, int, bool) {
-	path, num, ok := strings.Cut(strings.TrimPrefix(key, "github:"), "#")
-	owner, name, ok2 := strings.Cut(path, "/")
-	n, err := strconv.Atoi(num)
-	if !ok || !ok2 || err != nil || !strings.HasPrefix(key, "github:") {
-		return repoName{}, 0, false
-	}
-	return repoName{owner: owner, name: name}, n, true
 }

@@ -366,10 +366,10 @@ func TestNewRejectsBadSources(t *testing.T) {
 		src  config.Source
 		want string
 	}{
-		{config.Source{Name: "gh", Repos: []string{"acme/core"}}, `source "gh": no token`},
-		{config.Source{Name: "gh", Token: "x", Repos: []string{"acme"}}, `source "gh": repo "acme" is not owner/name or owner/*`},
+		{config.Source{Name: "gh", Settings: &Config{Repos: []string{"acme/core"}}}, `source "gh": no token`},
+		{config.Source{Name: "gh", Token: "x", Settings: &Config{Repos: []string{"acme"}}}, `source "gh": repo "acme" is not owner/name or owner/*`},
 		{config.Source{Name: "gh", Token: "x"}, `source "gh": no repos`},
-		{config.Source{Name: "gh", Token: "x", Repos: []string{"a/b"}, URL: "::"}, `source "gh": url "::" is not an absolute URL`},
+		{config.Source{Name: "gh", Token: "x", Settings: &Config{Repos: []string{"a/b"}}, URL: "::"}, `source "gh": url "::" is not an absolute URL`},
 	} {
 		_, err := New(tt.src, Options{})
 		if err == nil || err.Error() != tt.want {
