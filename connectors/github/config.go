@@ -21,6 +21,11 @@ type Config struct {
 	InstallationID int64         `yaml:"installation_id"`
 	PrivateKeyFile string        `yaml:"private_key_file"`
 	PrivateKey     config.Secret `yaml:"-"`
+	// QuotaReserve is the part of the hourly quota left untouched for the
+	// other tools sharing the token: a percentage of the limit ("20%", the
+	// default) or a number of requests ("500"). The source pauses when the
+	// remaining quota falls to it and resumes at the reset.
+	QuotaReserve string `yaml:"quota_reserve"`
 }
 
 func init() {
@@ -37,10 +42,14 @@ func configOf(src config.Source) *Config {
 
 var repoPattern = regexp.MustCompile(`^[A-Za-z0-9-]+/([A-Za-z0-9._-]+|\*)$`)
 
-// Defaults sets url to GitHub's public API when the file leaves it out.
+// Defaults sets url to GitHub's public API and quota_reserve to 20% when
+// the file leaves them out.
 func (c *Config) Defaults(src *config.Source) {
 	if src.URL == "" {
 		src.URL = defaultAPI
+	}
+	if c.QuotaReserve == "" {
+		c.QuotaReserve = defaultQuotaReserve
 	}
 }
 
@@ -56,6 +65,9 @@ func (c *Config) Validate(src *config.Source, check *config.SourceCheck) {
 		if !repoPattern.MatchString(r) {
 			check.Add(fmt.Sprintf("repos[%d]", j), "%q is not owner/repo or owner/*", r)
 		}
+	}
+	if _, err := parseReserve(c.QuotaReserve); err != nil {
+		check.Add("quota_reserve", "%v", err)
 	}
 	check.OtherTypesKeys()
 }

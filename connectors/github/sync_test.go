@@ -208,7 +208,7 @@ func TestIncrementalSyncPicksUpExactlyTheChangedIssues(t *testing.T) {
 }
 
 func TestExhaustedQuotaEndsRoundKeepingPagesAndResumesAfterReset(t *testing.T) {
-	e := newEnv(t, []string{"acme/core"})
+	e := newEnv(t, []string{"acme/core"}, func(s *config.Source) { s.Settings.(*Config).QuotaReserve = "0" })
 	e.addRepo(t, "acme/core", 250)
 	e.sim.SetRemaining(token, 2)
 
