@@ -17,6 +17,7 @@ import (
 // places read.
 type boardRound struct {
 	moved map[string]bool
+	raw   string // the projects cursor as the round found it
 	next  placesCursor
 }
 
@@ -27,31 +28,30 @@ func (s *Source) readBoards(ctx context.Context, raw string) (*boardRound, error
 	if len(s.opts.Status.Projects) == 0 {
 		return nil, nil
 	}
-	s.boardMu.Lock()
-	boards := s.boards
-	s.boardMu.Unlock()
-	if boards == nil {
-		var err error
-		if boards, err = s.findBoards(ctx); err != nil {
-			return nil, err
-		}
-		s.boardMu.Lock()
-		s.boards = boards
-		s.boardMu.Unlock()
-	}
-	places, err := s.readPlaces(ctx, boards)
-	if err != nil {
-		return nil, err
-	}
 	var old placesCursor
 	if raw != "" {
 		if err := json.Unmarshal([]byte(raw), &old); err != nil {
 			return nil, fmt.Errorf("reading the projects cursor: %w", err)
 		}
 	}
-	s.places = places
+	if s.boards == nil {
+		boards, fields, err := s.findBoards(ctx, old.Fields)
+		if err != nil {
+			return nil, err
+		}
+		s.boards, s.fields = boards, fields
+	}
+	if s.boardPages == nil {
+		s.boardPages = old.Pages // a new process: the pages the last one read
+	}
+	places, pages, err := s.readPlaces(ctx, s.boards)
+	if err != nil {
+		return nil, err
+	}
+	s.places, s.boardPages = places, pages
 	moved, next := movedSince(old, places)
-	return &boardRound{moved: moved, next: next}, nil
+	next.Pages, next.Fields = pages, s.fields
+	return &boardRound{moved: moved, raw: raw, next: next}, nil
 }
 
 // placeOf is the board place of the issue it, if it is on a board.
@@ -97,6 +97,9 @@ func (s *Source) emitMoved(ctx context.Context, br *boardRound, repos []repoName
 		}
 	}
 	cur, _ := json.Marshal(br.next)
+	if len(issues) == 0 && string(cur) == br.raw {
+		return nil // nothing moved: no need to write the same cursor again
+	}
 	return emit(ctx, model.Batch{Source: s.src.Name, Issues: issues, Cursors: map[string]string{ProjectsScope: string(cur)}})
 }
 

@@ -57,41 +57,47 @@ type itemContent struct {
 	URL           string `json:"url"`
 }
 
-// boardEntry is an issue's item as read from one board page.
-type boardEntry struct {
-	key   string
-	place place
+// boardPage is a page of a board as last read: its ETag, the cursor of the
+// next page, and its issue items. A board page of issues with their bodies
+// is too large for the ETag cache; remembering the items instead (in
+// memory, and in the projects cursor for the next process) keeps an
+// unchanged board free to read again.
+type boardPage struct {
+	ETag  string     `json:"etag"`
+	Next  string     `json:"next,omitempty"`
+	Items []pageItem `json:"items"`
 }
 
-// boardPage is a page of a board as last read: its ETag, the cursor of the
-// next page, and its entries. A board page of issues with their bodies can
-// be too large for the ETag cache; remembering the entries instead keeps an
-// unchanged board free to re-read.
-type boardPage struct {
-	etag, next string
-	entries    []boardEntry
+// pageItem is an issue's item as a board page gives it: its key, option
+// ("" for none) and updated_at (unix seconds).
+type pageItem struct {
+	Key     string `json:"k"`
+	Option  string `json:"o,omitempty"`
+	Updated int64  `json:"u"`
 }
 
 // readPlaces lists the items of every board and returns the place of each
-// issue on one, the first configured board winning.
-func (s *Source) readPlaces(ctx context.Context, boards []*board) (map[string]place, error) {
-	places := map[string]place{}
+// issue on one, the first configured board winning, and the pages read by
+// their paths.
+func (s *Source) readPlaces(ctx context.Context, boards []*board) (map[string]place, map[string]boardPage, error) {
+	places, pages := map[string]place{}, map[string]boardPage{}
 	for i, b := range boards {
-		err := s.boardItems(ctx, i, b, func(e boardEntry) {
-			if _, ok := places[e.key]; !ok {
-				places[e.key] = e.place
+		err := s.boardItems(ctx, b, pages, func(it pageItem) {
+			if _, ok := places[it.Key]; !ok {
+				places[it.Key] = b.place(i, it)
 			}
 		})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return places, nil
+	return places, pages, nil
 }
 
-// boardItems reads board b (index i) page by page, each conditionally on
-// its ETag from the last read, and hands every issue item to f.
-func (s *Source) boardItems(ctx context.Context, i int, b *board, f func(boardEntry)) error {
+// boardItems reads board b page by page, each conditionally on its ETag
+// from the last read, hands every issue item to f and adds the pages with
+// an ETag to pages.
+func (s *Source) boardItems(ctx context.Context, b *board, pages map[string]boardPage, f func(pageItem)) error {
 	q := url.Values{"fields[]": {strconv.FormatInt(b.fieldID, 10)}, "per_page": {"100"}}
 	for page := 1; ; page++ {
 		path := b.path + "/items?" + q.Encode()
@@ -100,11 +106,9 @@ func (s *Source) boardItems(ctx context.Context, i int, b *board, f func(boardEn
 		if err != nil {
 			return fmt.Errorf("%s: %w", op, err)
 		}
-		s.boardMu.Lock()
 		last, ok := s.boardPages[path]
-		s.boardMu.Unlock()
 		if ok {
-			req.Header.Set("If-None-Match", last.etag)
+			req.Header.Set("If-None-Match", last.ETag)
 		}
 		var got []listedItem
 		resp, err := s.client.Do(ctx, req, &got)
@@ -113,27 +117,25 @@ func (s *Source) boardItems(ctx context.Context, i int, b *board, f func(boardEn
 		case err != nil:
 			return s.apiError(ctx, op, resp, err)
 		default:
-			last = boardPage{etag: resp.Header.Get("ETag"), next: resp.After, entries: b.entries(i, got)}
-			if last.etag != "" {
-				s.boardMu.Lock()
-				s.boardPages[path] = last
-				s.boardMu.Unlock()
-			}
+			last = boardPage{ETag: resp.Header.Get("ETag"), Next: resp.After, Items: b.pageItems(got)}
 		}
-		for _, e := range last.entries {
-			f(e)
+		if last.ETag != "" {
+			pages[path] = last
 		}
-		if last.next == "" {
+		for _, it := range last.Items {
+			f(it)
+		}
+		if last.Next == "" {
 			return nil
 		}
-		q.Set("after", last.next)
+		q.Set("after", last.Next)
 	}
 }
 
-// entries are the issues among a page's items with their places; pull
+// pageItems are the issues among a page's items with their options; pull
 // requests, drafts and archived items are left out.
-func (b *board) entries(i int, items []listedItem) []boardEntry {
-	var out []boardEntry
+func (b *board) pageItems(items []listedItem) []pageItem {
+	out := []pageItem{}
 	for _, it := range items {
 		if it.ContentType != "Issue" || it.Content == nil || it.ArchivedAt != nil {
 			continue
@@ -142,16 +144,25 @@ func (b *board) entries(i int, items []listedItem) []boardEntry {
 		if !ok {
 			continue
 		}
-		p := place{board: i, status: model.StatusTodo, updated: it.UpdatedAt.Time.UTC()}
+		pi := pageItem{Key: k, Updated: it.UpdatedAt.Unix()}
 		for _, f := range it.Fields {
 			var o projectOption
-			if f.ID == b.fieldID && json.Unmarshal(f.Value, &o) == nil && o.Name.Raw != "" {
-				p.option, p.status = o.Name.Raw, b.statusOf(o.Name.Raw)
+			if f.ID == b.fieldID && json.Unmarshal(f.Value, &o) == nil {
+				pi.Option = o.Name.Raw
 			}
 		}
-		out = append(out, boardEntry{key: k, place: p})
+		out = append(out, pi)
 	}
 	return out
+}
+
+// place is where the item it puts its issue, on b (index i).
+func (b *board) place(i int, it pageItem) place {
+	p := place{board: i, status: model.StatusTodo, option: it.Option, updated: time.Unix(it.Updated, 0).UTC()}
+	if it.Option != "" {
+		p.status = b.statusOf(it.Option)
+	}
+	return p
 }
 
 // statusOf is what an option means on b, by name, ignoring case: options
@@ -170,11 +181,15 @@ func (b *board) statusOf(option string) model.Status {
 	return model.StatusTodo
 }
 
-// placesCursor is the projects cursor: the latest item updated_at read
-// and the places that decide a status other than todo, by key.
+// placesCursor is the projects cursor: the latest item updated_at read,
+// the places that decide a status other than todo, by key, and the board
+// pages and fields last read, so that a new process reads an unchanged
+// board for free.
 type placesCursor struct {
-	Updated time.Time         `json:"updated,omitzero"`
-	On      map[string]string `json:"on,omitempty"`
+	Updated time.Time              `json:"updated,omitzero"`
+	On      map[string]string      `json:"on,omitempty"`
+	Pages   map[string]boardPage   `json:"pages,omitempty"`  // by path, as last read
+	Fields  map[string]knownFields `json:"fields,omitempty"` // by board (owner/number)
 }
 
 // movedSince returns the keys whose status may have changed on a board

@@ -62,49 +62,79 @@ type boardError struct{ msg string }
 func (e *boardError) Error() string   { return e.msg }
 func (e *boardError) Permanent() bool { return true }
 
-// findBoards resolves every configured board, in order: its owner (an
-// organisation, else a user), its field and the options named.
-func (s *Source) findBoards(ctx context.Context) ([]*board, error) {
-	var boards []*board
-	for _, p := range s.opts.Status.Projects {
-		b, err := s.findBoard(ctx, p)
-		if err != nil {
-			return nil, err
-		}
-		boards = append(boards, b)
-	}
-	return boards, nil
+// knownFields are a board's fields as last read, where, and the ETag of
+// that answer: the projects cursor keeps them so that a new process checks
+// an unchanged board for free.
+type knownFields struct {
+	Path   string         `json:"path"`
+	ETag   string         `json:"etag"`
+	Fields []projectField `json:"fields"`
 }
 
-func (s *Source) findBoard(ctx context.Context, p config.GitHubProject) (*board, error) {
-	var fields []projectField
-	var path string
-	for _, kind := range []string{"orgs", "users"} {
-		path = fmt.Sprintf("%s/%s/projectsV2/%d", kind, p.Owner, p.Number)
-		var err error
-		fields, err = s.projectFields(ctx, p, path)
+// findBoards resolves every configured board, in order: its owner (an
+// organisation, else a user), its field and the options named. known are
+// the fields last read, by board; it returns those read now.
+func (s *Source) findBoards(ctx context.Context, known map[string]knownFields) ([]*board, map[string]knownFields, error) {
+	var boards []*board
+	read := map[string]knownFields{}
+	for _, p := range s.opts.Status.Projects {
+		k, err := s.boardFields(ctx, p, known[p.String()])
+		if err != nil {
+			return nil, nil, err
+		}
+		b, err := newBoard(p, k.Path, k.Fields)
+		if err != nil {
+			return nil, nil, err
+		}
+		boards, read[p.String()] = append(boards, b), k
+	}
+	return boards, read, nil
+}
+
+// boardFields finds board p as an organisation's, else a user's (where it
+// was last found first) and reads its fields.
+func (s *Source) boardFields(ctx context.Context, p config.GitHubProject, known knownFields) (knownFields, error) {
+	paths := []string{fmt.Sprintf("orgs/%s/projectsV2/%d", p.Owner, p.Number), fmt.Sprintf("users/%s/projectsV2/%d", p.Owner, p.Number)}
+	if known.Path == paths[1] {
+		paths[0], paths[1] = paths[1], paths[0]
+	}
+	for _, path := range paths {
+		k, err := s.projectFields(ctx, p, path, known)
 		var ae *httpapi.APIError
 		if errors.As(err, &ae) && ae.Status == http.StatusNotFound {
 			continue
 		}
-		if err != nil {
-			return nil, err
-		}
-		return newBoard(p, path, fields)
+		return k, err
 	}
-	return nil, &boardError{fmt.Sprintf("project %s: no such organisation or user project, or the token cannot see it (it needs Projects: read)", p)}
+	return knownFields{}, &boardError{fmt.Sprintf("project %s: no such organisation or user project, or the token cannot see it (it needs Projects: read)", p)}
 }
 
-// projectFields lists the fields of the project at path.
-func (s *Source) projectFields(ctx context.Context, p config.GitHubProject, path string) ([]projectField, error) {
-	var all []projectField
-	err := pages(ctx, s, fmt.Sprintf("listing the fields of project %s", p), path+"/fields", maxRelatedPages, false,
-		func(got []projectField) { all = append(all, got...) })
-	var ae *httpapi.APIError
-	if errors.As(err, &ae) && ae.Status == http.StatusForbidden && ae.Wait == 0 {
-		return nil, &boardError{fmt.Sprintf("project %s: forbidden (%s); the token needs Projects: read", p, ae.Msg)}
+// projectFields reads the fields of the project at path, conditionally when
+// known was read there. One page holds them all: a project has at most 50.
+func (s *Source) projectFields(ctx context.Context, p config.GitHubProject, path string, known knownFields) (knownFields, error) {
+	op := fmt.Sprintf("listing the fields of project %s", p)
+	req, err := s.client.NewRequest(http.MethodGet, path+"/fields?per_page=100", nil)
+	if err != nil {
+		return knownFields{}, fmt.Errorf("%s: %w", op, err)
 	}
-	return all, err
+	cached := known.Path == path && known.ETag != ""
+	if cached {
+		req.Header.Set("If-None-Match", known.ETag)
+	}
+	var got []projectField
+	resp, err := s.client.Do(ctx, req, &got)
+	switch {
+	case notModified(resp) && cached:
+		return known, nil
+	case err != nil:
+		err = s.apiError(ctx, op, resp, err)
+		var ae *httpapi.APIError
+		if errors.As(err, &ae) && ae.Status == http.StatusForbidden && ae.Wait == 0 {
+			return knownFields{}, &boardError{fmt.Sprintf("project %s: forbidden (%s); the token needs Projects: read", p, ae.Msg)}
+		}
+		return knownFields{}, err
+	}
+	return knownFields{Path: path, ETag: resp.Header.Get("ETag"), Fields: got}, nil
 }
 
 // newBoard finds the configured field among fields and maps its options.

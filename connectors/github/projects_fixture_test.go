@@ -37,16 +37,18 @@ func TestDocumentedShapesConvert(t *testing.T) {
 	if b.fieldID != 67891 {
 		t.Errorf("field id %d, want 67891 (Status)", b.fieldID)
 	}
-	items := readFixture[[]listedItem](t, "testdata/projects/items.json")
-	got := b.entries(0, items)
-	want := []boardEntry{
-		{key: "github:github/hello-world#7", place: place{status: model.StatusInProgress, option: "In Progress",
-			updated: time.Date(2025, 8, 7, 9, 0, 0, 0, time.UTC)}},
-		{key: "github:github/hello-world#8", place: place{status: model.StatusTodo,
-			updated: time.Date(2025, 8, 2, 9, 0, 0, 0, time.UTC)}},
+	items := b.pageItems(readFixture[[]listedItem](t, "testdata/projects/items.json"))
+	want := []pageItem{
+		{Key: "github:github/hello-world#7", Option: "In Progress", Updated: time.Date(2025, 8, 7, 9, 0, 0, 0, time.UTC).Unix()},
+		{Key: "github:github/hello-world#8", Updated: time.Date(2025, 8, 2, 9, 0, 0, 0, time.UTC).Unix()},
 	}
-	if diff := cmp.Diff(want, got, cmp.AllowUnexported(boardEntry{}, place{})); diff != "" {
-		t.Errorf("entries (-want +got; the pull request is left out):\n%s", diff)
+	if diff := cmp.Diff(want, items); diff != "" {
+		t.Fatalf("items (-want +got; the pull request is left out):\n%s", diff)
+	}
+	for i, st := range []model.Status{model.StatusInProgress, model.StatusTodo} {
+		if got := b.place(0, items[i]).status; got != st {
+			t.Errorf("%s: %s, want %s", items[i].Key, got, st)
+		}
 	}
 }
 

@@ -263,3 +263,26 @@ func TestBoardReadStopsWithItsContext(t *testing.T) {
 		t.Fatal("sync with a cancelled context succeeded")
 	}
 }
+
+func TestUnchangedBoardIsFreeForANewProcessToo(t *testing.T) {
+	e := newBoardEnv(t, project7)
+	e.setItem(t, board7, 1, "In progress")
+	e.setItem(t, board7, 2, "Todo")
+	e.mustSync(t)
+	restarted := connect(t, e.sim, e.src.src)
+	restarted.store = e.store
+	restarted.src.opts.Status.Projects = []config.GitHubProject{project7}
+	e.sim.ResetStats()
+	if bs := restarted.mustSync(t); len(bs) != 0 {
+		t.Errorf("a new process emitted %d batches for an unchanged org", len(bs))
+	}
+	if st := e.sim.Stats(); st.QuotaUsed != 0 {
+		t.Errorf("a new process spent %d of the quota on an unchanged org (requests %v), want 0", st.QuotaUsed, st.Requests)
+	}
+	e.sim.Advance(time.Hour)
+	e.setItem(t, board7, 2, "Blocked")
+	restarted.mustSync(t)
+	if is := e.issue(t, 2); is.Status != model.StatusBlocked {
+		t.Errorf("#2 moved to Blocked: %s after the restart", is.Status)
+	}
+}

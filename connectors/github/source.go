@@ -60,12 +60,13 @@ type Source struct {
 	orgMu sync.Mutex
 	orgs  map[string]orgListing // by org: the last repository listing and its ETag
 
-	boardMu    sync.Mutex
-	boards     []*board             // the configured boards, found at the first round
-	boardPages map[string]boardPage // by path: board pages as last read
-	// places are this round's board places by key, set before the
-	// repositories are listed and only read while they are.
-	places map[string]place
+	// The boards, as found at the first round, their fields and pages as
+	// last read, and this round's places by key: set by Sync before the
+	// repositories are listed, only read while they are.
+	boards     []*board
+	fields     map[string]knownFields
+	boardPages map[string]boardPage
+	places     map[string]place
 }
 
 // New returns a Source for src. It makes no network calls.
@@ -99,7 +100,7 @@ func New(src config.Source, opts Options) (*Source, error) {
 		return nil, err
 	}
 	s := &Source{src: src, specs: repos, opts: opts, client: c, orgs: map[string]orgListing{},
-		boardPages: map[string]boardPage{}, log: opts.Logger.With("source", src.Name)}
+		log: opts.Logger.With("source", src.Name)}
 	if src.URL != "" {
 		if u, err := url.Parse(src.URL); err == nil && !strings.EqualFold(u.Hostname(), "api.github.com") {
 			s.hosts = []string{u.Hostname()}
