@@ -23,8 +23,9 @@ const (
 // issue converts a listed issue and fetches what it needs beyond the
 // listing, each only where it can matter: native blockers and sub-issues
 // where the summaries report some, and the timeline (the last status change,
-// comments and other edits) when the status comes from a label. Only those
-// in-progress and blocked issues get a timeline call: the analysis reads
+// comments and other edits) of in-progress and blocked issues, unless a
+// board dates the status and the issue has not changed within the activity
+// window (timelineCanMatter). Only those get a timeline call: the analysis reads
 // status change times and activity only for work in progress (stalled,
 // churning), so todo issues cost nothing beyond the listing, however much
 // they are commented on.
@@ -33,7 +34,7 @@ func (s *Source) issue(ctx context.Context, r repoName, it *item) (model.Issue, 
 	if err := s.nativeLinks(ctx, r, it, &is); err != nil {
 		return is, err
 	}
-	if st, _, _ := s.status(it); st == model.StatusInProgress || st == model.StatusBlocked {
+	if st, _, _ := s.status(it); (st == model.StatusInProgress || st == model.StatusBlocked) && s.timelineCanMatter(it) {
 		changed, activity, err := s.timeline(ctx, r, it.GetNumber())
 		if err != nil {
 			return is, err
@@ -45,6 +46,17 @@ func (s *Source) issue(ctx context.Context, r repoName, it *item) (model.Issue, 
 		is.ActivityEvents = activity
 	}
 	return is, nil
+}
+
+// timelineCanMatter reports whether the timeline of work in progress can
+// tell anything the listing and the boards do not: always when a label
+// gives the status (the label's event dates it); for an issue on a board,
+// which dates the status itself, only when it was updated within the
+// activity window, since every comment and event of an issue moves its
+// updated_at and the older ones are not activity.
+func (s *Source) timelineCanMatter(it *item) bool {
+	_, onBoard := s.placeOf(it)
+	return !onBoard || !it.GetUpdatedAt().Time.Before(s.opts.Now().Add(-s.opts.ActivityWindow))
 }
 
 // nativeLinks adds the issue's GitHub dependencies and sub-issues, asking

@@ -286,3 +286,31 @@ func TestUnchangedBoardIsFreeForANewProcessToo(t *testing.T) {
 		t.Errorf("#2 moved to Blocked: %s after the restart", is.Status)
 	}
 }
+
+func TestBoardIssueQuietForLongerThanTheActivityWindowCostsNoTimeline(t *testing.T) {
+	e := newEnv(t, []string{"acme/core"})
+	if err := e.sim.AddRepo("acme", "core"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.sim.AddProject(githubsim.Project{Owner: "acme", Number: 7, Options: options}); err != nil {
+		t.Fatal(err)
+	}
+	e.src.opts.Status.Projects = []config.GitHubProject{project7}
+	for _, ago := range []time.Duration{40 * 24 * time.Hour, 2 * 24 * time.Hour} { // #1 quiet, #2 recent
+		at := t0.Add(-ago)
+		n, err := e.sim.AddIssue("acme/core", githubsim.Issue{Title: "work", CreatedAt: at, UpdatedAt: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.sim.SetItemAt(board7, githubsim.IssueRef{Repo: "acme/core", Number: n}, "In progress", at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.mustSync(t)
+	if n := e.sim.Stats().Requests[timelineRoute]; n != 1 {
+		t.Errorf("%d timeline calls, want 1 (#2's; #1 has had no activity within the window)", n)
+	}
+	if is := e.issue(t, 1); is.Status != model.StatusInProgress || !is.StatusChanged.Equal(t0.Add(-40*24*time.Hour)) {
+		t.Errorf("#1: %s since %v, want in progress since its move 40 days ago", is.Status, is.StatusChanged)
+	}
+}
