@@ -1,6 +1,7 @@
 package githubsim
 
 import (
+	"cmp"
 	"encoding/base64"
 	"fmt"
 	"net/http"
@@ -233,7 +234,8 @@ func (s *Server) withProject(w http.ResponseWriter, r *http.Request, user bool, 
 
 func (s *Server) listProjectFields(w http.ResponseWriter, r *http.Request, user bool) {
 	s.withProject(w, r, user, func(u urls, p *project) {
-		writeCursorPage(w, r, u, p.fields(u), func(f fieldJSON) int64 { return f.ID }, func(f fieldJSON) fieldJSON { return f })
+		writeCursorPage(w, r, u, p.fields(u), func(f fieldJSON) int64 { return f.ID }, func(fieldJSON) bool { return true },
+			func(f fieldJSON) fieldJSON { return f })
 	})
 }
 
@@ -280,24 +282,29 @@ func (s *Server) listProjectItems(w http.ResponseWriter, r *http.Request, user b
 }
 
 // writeItems answers with a page of p's items and the fields in want.
+// Items whose issue is gone, and archived ones, are skipped.
 func (s *Server) writeItems(w http.ResponseWriter, r *http.Request, u urls, p *project, want map[int64]bool) {
 	type live struct {
-		it *projectItem
 		rp *repo
 		is *issue
 	}
-	var items []live
-	for _, it := range p.items {
-		if rp, is, ok := s.live(it.ref); ok && !it.archived {
-			items = append(items, live{it, rp, is})
-		}
+	found := map[*projectItem]live{}
+	keep := func(it *projectItem) bool {
+		rp, is, ok := s.live(it.ref)
+		found[it] = live{rp, is}
+		return ok && !it.archived
 	}
 	fields := p.fields(u)
-	writeCursorPage(w, r, u, items, func(l live) int64 { return l.it.id }, func(l live) itemJSON {
-		content := s.renderIssue(u, l.rp, u.milestones(l.rp), l.is)
-		out := itemJSON{ID: l.it.id, NodeID: fmt.Sprintf("PVTI_%d", l.it.id), ProjectURL: p.url(u), Content: content,
-			ContentType: "Issue", Creator: u.user(l.is.User), CreatedAt: ts(l.it.created), UpdatedAt: ts(l.it.updated),
-			ItemURL: fmt.Sprintf("%s/items/%d", p.url(u), l.it.id), Fields: []itemFieldJSON{}}
+	ms := map[*repo][]*milestoneJSON{} // rendered once per repository and page
+	writeCursorPage(w, r, u, p.items, func(it *projectItem) int64 { return it.id }, keep, func(it *projectItem) itemJSON {
+		l := found[it]
+		if _, ok := ms[l.rp]; !ok {
+			ms[l.rp] = u.milestones(l.rp)
+		}
+		content := s.renderIssue(u, l.rp, ms[l.rp], l.is)
+		out := itemJSON{ID: it.id, NodeID: fmt.Sprintf("PVTI_%d", it.id), ProjectURL: p.url(u), Content: content,
+			ContentType: "Issue", Creator: u.user(l.is.User), CreatedAt: ts(it.created), UpdatedAt: ts(it.updated),
+			ItemURL: fmt.Sprintf("%s/items/%d", p.url(u), it.id), Fields: []itemFieldJSON{}}
 		if l.is.PullRequest {
 			out.ContentType = "PullRequest"
 		}
@@ -310,8 +317,8 @@ func (s *Server) writeItems(w http.ResponseWriter, r *http.Request, u urls, p *p
 			case titleFieldID:
 				v.Value = map[string]any{"raw": l.is.Title, "html": l.is.Title, "number": l.is.Number, "url": content.HTMLURL}
 			case statusFieldID:
-				if l.it.option != "" {
-					v.Value = optionJSON{ID: optionID(l.it.option), Name: rich(l.it.option), Color: "GRAY", Description: rich("")}
+				if it.option != "" {
+					v.Value = optionJSON{ID: optionID(it.option), Name: rich(it.option), Color: "GRAY", Description: rich("")}
 				}
 			}
 			out.Fields = append(out.Fields, v)
@@ -320,19 +327,41 @@ func (s *Server) writeItems(w http.ResponseWriter, r *http.Request, u urls, p *p
 	})
 }
 
-// writeCursorPage answers with the page of items that before or after (an
-// opaque cursor naming an item's id) select, per_page at most 100 (default
-// 30), and a Link header with next and prev cursors as GitHub gives them.
-func writeCursorPage[T, J any](w http.ResponseWriter, r *http.Request, u urls, items []T, id func(T) int64, render func(T) J) {
+// writeCursorPage answers with the page of the items to keep among all
+// (in id order) that before or after (an opaque cursor naming an item's id)
+// select, per_page at most 100 (default 30), and a Link header with next and
+// prev cursors as GitHub gives them. It looks at the items near the page only.
+func writeCursorPage[T, J any](w http.ResponseWriter, r *http.Request, u urls, all []T, id func(T) int64, keep func(T) bool, render func(T) J) {
 	q := r.URL.Query()
 	per := min(max(intParam(q, "per_page", 30), 1), 100)
-	lo, hi := 0, min(per, len(items))
-	if c := q.Get("after"); c != "" {
-		at := cursorIndex(items, id, c)
-		lo, hi = at+1, min(at+1+per, len(items))
-	} else if c := q.Get("before"); c != "" {
-		at := cursorIndex(items, id, c)
-		lo, hi = max(at-per, 0), max(at, 0)
+	var page []T
+	var before, after bool // kept items before and after the page
+	if c := q.Get("before"); c != "" {
+		i := cursorIndex(all, id, c)
+		after = i < len(all)
+		for i--; i >= 0 && len(page) < per; i-- {
+			if keep(all[i]) {
+				page = append(page, all[i])
+			}
+		}
+		slices.Reverse(page)
+		for ; i >= 0 && !before; i-- {
+			before = keep(all[i])
+		}
+	} else {
+		i := 0
+		if c := q.Get("after"); c != "" {
+			i = cursorIndex(all, id, c) + 1
+		}
+		before = i > 0
+		for ; i < len(all) && len(page) < per; i++ {
+			if keep(all[i]) {
+				page = append(page, all[i])
+			}
+		}
+		for ; i < len(all) && !after; i++ {
+			after = keep(all[i])
+		}
 	}
 	var links []string
 	link := func(key string, it T, rel string) {
@@ -341,17 +370,17 @@ func writeCursorPage[T, J any](w http.ResponseWriter, r *http.Request, u urls, i
 		q.Set(key, itemCursor(id(it)))
 		links = append(links, "<"+u.api+r.URL.Path+"?"+q.Encode()+`>; rel="`+rel+`"`)
 	}
-	if hi < len(items) && hi > lo {
-		link("after", items[hi-1], "next")
+	if after && len(page) > 0 {
+		link("after", page[len(page)-1], "next")
 	}
-	if lo > 0 && lo < len(items) {
-		link("before", items[lo], "prev")
+	if before && len(page) > 0 {
+		link("before", page[0], "prev")
 	}
 	if len(links) > 0 {
 		w.Header().Set("Link", strings.Join(links, ", "))
 	}
-	out := make([]J, 0, max(hi-lo, 0))
-	for _, it := range items[lo:max(hi, lo)] {
+	out := make([]J, 0, len(page))
+	for _, it := range page {
 		out = append(out, render(it))
 	}
 	writeJSON(w, out)
@@ -361,18 +390,14 @@ func itemCursor(id int64) string {
 	return base64.StdEncoding.EncodeToString([]byte("cursor:v2:" + strconv.FormatInt(id, 10)))
 }
 
-// cursorIndex is the index of the item a cursor names; an item removed since
-// is placed by its id, which grows with insertion order.
+// cursorIndex is the index of the item a cursor names among items in id
+// order; for an item removed since, that of the last item before it.
 func cursorIndex[T any](items []T, id func(T) int64, cursor string) int {
 	raw, _ := base64.StdEncoding.DecodeString(cursor)
 	n, _ := strconv.ParseInt(strings.TrimPrefix(string(raw), "cursor:v2:"), 10, 64)
-	for i, it := range items {
-		if id(it) >= n {
-			if id(it) == n {
-				return i
-			}
-			return i - 1
-		}
+	i, found := slices.BinarySearchFunc(items, n, func(it T, n int64) int { return cmp.Compare(id(it), n) })
+	if found {
+		return i
 	}
-	return len(items) - 1
+	return i - 1
 }
