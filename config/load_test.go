@@ -77,6 +77,7 @@ func TestEveryDefault(t *testing.T) {
 		},
 		Rules:  rules,
 		Rollup: Rollup{Schedule: "0 9 * * MON", SMTP: SMTP{Port: 587, TLS: "starttls", Timeout: Duration(30 * time.Second)}},
+		Web:    Web{Enabled: true},
 	}
 	cfg := mustLoad(t, "testdata/minimal.good.yml")
 	diffConfig(t, want, cfg)
@@ -116,6 +117,7 @@ func TestEveryKey(t *testing.T) {
 		Rollup: Rollup{Schedule: "30 8 * * FRI", To: []string{"tpm@acme.com"}, SMTP: SMTP{Host: "mail.acme.com", Port: 2525,
 			Username: "baton", Password: "smtp-pass", PasswordFile: "secrets/smtp_password", From: "baton@acme.com",
 			TLS: "tls", Timeout: Duration(time.Minute)}},
+		Web: Web{Enabled: false},
 	}
 	cfg := mustLoad(t, "testdata/full.good.yml")
 	diffConfig(t, want, cfg)
