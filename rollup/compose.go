@@ -176,7 +176,7 @@ func (c *composer) stalled(team string) []StalledGroup {
 		slices.SortStableFunc(fs, func(a, b *analysis.Finding) int { return compareSince(a.Since, b.Since) })
 		g := StalledGroup{Rule: rule}
 		for _, f := range fs {
-			g.Items = append(g.Items, StalledItem{Item: c.item(f.Issue), Age: age(c.r.Now, f.Since), Summary: f.Summary})
+			g.Items = append(g.Items, StalledItem{Item: c.item(f.Issue), Age: Age(c.r.Now, f.Since), Summary: f.Summary})
 		}
 		g.Items, g.More = cut(g.Items)
 		gs = append(gs, g)
@@ -200,7 +200,7 @@ func (c *composer) item(key string) Item { return itemOf(c.issues[key], key) }
 
 // itemOf describes an issue; is is nil for a link end outside the snapshot.
 func itemOf(is *model.Issue, key string) Item {
-	it := Item{Key: shortKey(key)}
+	it := Item{Key: ShortKey(key), Issue: key}
 	if is == nil {
 		return it
 	}
@@ -212,16 +212,16 @@ func itemOf(is *model.Issue, key string) Item {
 	return it
 }
 
-// shortKey drops the system prefix: "acme/core#12", "PAY-3".
-func shortKey(key string) string {
+// ShortKey drops the system prefix: "acme/core#12", "PAY-3".
+func ShortKey(key string) string {
 	if _, rest, ok := strings.Cut(key, ":"); ok {
 		return rest
 	}
 	return key
 }
 
-// age says how long ago since was, in days (hours under a day).
-func age(now, since time.Time) string {
+// Age says how long before now since was, in days (hours under a day).
+func Age(now, since time.Time) string {
 	if since.IsZero() {
 		return "unknown"
 	}

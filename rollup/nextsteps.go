@@ -45,7 +45,7 @@ func (c *composer) nextSteps(keep func(*analysis.Finding) bool) []Step {
 			continue
 		}
 		seen[text] = true
-		steps = append(steps, Step{Severity: f.Severity, Text: text, Issue: c.item(f.Issue), Age: age(c.r.Now, f.Since)})
+		steps = append(steps, Step{Severity: f.Severity, Text: text, Issue: c.item(f.Issue), Age: Age(c.r.Now, f.Since)})
 		if len(steps) == maxSteps {
 			break
 		}
