@@ -1,8 +1,8 @@
 //go:build !unix
 
-package analysis
+package testtool
 
 import "time"
 
-// cpuTime is not measured here; the benchmark then reports only the clock.
-func cpuTime() (time.Duration, bool) { return 0, false }
+// CPUTime is not measured here; the benchmark then reports only the clock.
+func CPUTime() (time.Duration, bool) { return 0, false }
