@@ -23,6 +23,7 @@ const (
 	colStalled  = "#fff3cd"
 	colDone     = "#eaeef2"
 	colOutScope = "#ffffff"
+	colClosed   = "#c4ccd4"
 )
 
 // dot writes the selection for Graphviz: a cluster per team linking to its
@@ -32,7 +33,7 @@ func (sel *selection) dot(v *view) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "digraph baton {\n  rankdir=LR; nodesep=0.25; ranksep=0.6; bgcolor=\"transparent\"; fontname=\"Helvetica\";\n")
 	fmt.Fprintf(&b, "  node [shape=box, style=\"rounded,filled\", fillcolor=%q, color=%q, fontcolor=%q, fontname=\"Helvetica\", fontsize=10, margin=\"0.12,0.05\"];\n", colOutScope, colBorder, colText)
-	fmt.Fprintf(&b, "  edge [color=%q, fontname=\"Helvetica\", fontsize=9, arrowsize=0.7];\n", colMuted)
+	fmt.Fprintf(&b, "  edge [color=%q, fontname=\"Helvetica\", fontsize=9, arrowsize=0.7];\n", colBorder)
 	teams := slices.Concat(v.r.Teams, []string{""})
 	for _, t := range teams {
 		indent := "  "
@@ -99,10 +100,14 @@ func (v *view) nodeAttrs(key string) string {
 func edgeAttrs(e *analysis.Edge, rules []string) string {
 	attrs := []string{"tooltip=" + dotID(rollup.ShortKey(e.From)+" blocks "+rollup.ShortKey(e.To))}
 	if !e.Open {
-		attrs = append(attrs, "style=dashed", `color="#afb8c1"`)
+		attrs = append(attrs, "style=dashed", "color="+dotID(colClosed))
 	}
 	if len(rules) > 0 {
-		attrs = append(attrs, "color="+dotID(colFinding), "fontcolor="+dotID(colFinding), "penwidth=2",
+		width := "1.6"
+		if slices.Contains(rules, analysis.RuleCycle) {
+			width = "3" // cycles stand out from the other findings
+		}
+		attrs = append(attrs, "color="+dotID(colFinding), "fontcolor="+dotID(colFinding), "penwidth="+width,
 			"label="+dotID(strings.Join(rules, "\n")), "class="+dotID("finding "+strings.Join(rules, " ")))
 	}
 	return strings.Join(attrs, ", ")
