@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"cmp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -40,9 +39,7 @@ func Analyze(in Input) *Report {
 	for v := range a.stalledBy {
 		a.stalledBy[v] = -1
 	}
-	a.stalled()
-	a.misaligned()
-	a.cycles()
+	a.applyRules()
 	r.Issues, r.Edges, r.Findings = a.g.issues, a.g.edges, a.findings.sorted(a.g.index, r.Teams)
 	return r
 }
@@ -75,10 +72,6 @@ func (a *analysis) add(f Finding) int32 {
 	}
 	if f.RelatedTeams == nil {
 		f.RelatedTeams = []string{}
-	}
-	f.Kind = KindStalled
-	if slices.Contains(MisalignedRules, f.Rule) {
-		f.Kind = KindMisaligned
 	}
 	return a.findings.add(f)
 }

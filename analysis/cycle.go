@@ -11,7 +11,7 @@ import (
 // spans at least two teams: once, on its smallest key, the other keys in
 // Related. Since is when the last of its issues was created, the earliest
 // the cycle can have existed.
-func (a *analysis) cycles() {
+func (a *analysis) cycles(_ int, emit func(Finding)) {
 	for _, scc := range a.openSCCs() {
 		keys := make([]string, len(scc))
 		var teams []string
@@ -33,9 +33,8 @@ func (a *analysis) cycles() {
 		first := a.g.index[keys[0]]
 		team := a.g.teams[first]
 		others := slices.DeleteFunc(slices.Clone(teams), func(t string) bool { return t == team })
-		a.add(Finding{
-			Rule: RuleCycle, Issue: keys[0], Team: team, Related: keys[1:], RelatedTeams: others,
-			Severity: SeverityCritical, Since: since,
+		emit(Finding{
+			Issue: keys[0], Team: team, Related: keys[1:], RelatedTeams: others, Since: since,
 			Summary: fmt.Sprintf("%d issues of %d teams (%s) block each other: %s.",
 				len(keys), len(teams), strings.Join(teams, ", "), strings.Join(keys, ", ")),
 			NextStep: fmt.Sprintf("Ask %s to agree which of these goes first and remove one blocking link.",

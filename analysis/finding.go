@@ -11,30 +11,6 @@ const (
 	KindMisaligned = "misaligned"
 )
 
-// Rules, by kind.
-const (
-	RuleIdle             = "idle"
-	RuleChurning         = "churning"
-	RuleUnowned          = "unowned"
-	RuleOverdue          = "overdue"
-	RuleBlockerResolved  = "blocker_resolved"
-	RuleBlockedByStalled = "blocked_by_stalled"
-
-	RulePriorityInversion  = "priority_inversion"
-	RuleScheduleConflict   = "schedule_conflict"
-	RuleUnscheduledBlocker = "unscheduled_blocker"
-	RuleStatusDrift        = "status_drift"
-	RuleDeadDependency     = "dead_dependency"
-	RuleCycle              = "cycle"
-)
-
-// StalledRules and MisalignedRules list every rule of each kind, in the order
-// reports show them.
-var (
-	StalledRules    = []string{RuleIdle, RuleChurning, RuleUnowned, RuleOverdue, RuleBlockerResolved, RuleBlockedByStalled}
-	MisalignedRules = []string{RulePriorityInversion, RuleScheduleConflict, RuleUnscheduledBlocker, RuleStatusDrift, RuleDeadDependency, RuleCycle}
-)
-
 // Severities, most urgent first.
 const (
 	SeverityCritical = "critical"

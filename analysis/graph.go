@@ -109,13 +109,8 @@ func (g *graph) node(key string, teams []model.Team) int32 {
 }
 
 func systemOf(key string) model.System {
-	switch {
-	case strings.HasPrefix(key, "github:"):
-		return model.GitHub
-	case strings.HasPrefix(key, "jira:"):
-		return model.Jira
-	}
-	return ""
+	k, _ := model.ParseKey(key)
+	return k.System
 }
 
 // mergeMirrors unites mirrored twins (declared on either side) and picks

@@ -2,101 +2,105 @@ package analysis
 
 import (
 	"strconv"
-	"time"
 
 	"github.com/batonhq/baton/model"
 )
 
-// misaligned applies the edge rules to every cross-team edge whose dependent
-// is open, with the rules of the dependent's (waiting) team, then status_drift
-// to every mirror group. Since, per rule, as well as it can be known:
+// The checks of the misaligned rules: each edge by the first three and
+// dead_dependency, the mirror groups by status_drift (cycle.go has cycle).
+// Since, per rule, as well as it can be known:
 //   - priority_inversion, schedule_conflict: when the later of the two issues
 //     was created (neither system dates a link or a priority change);
-//   - unscheduled_blocker: when the dependent's target came within
-//     schedule_horizon, not before both issues existed;
+//   - unscheduled_blocker: when the dependent's target day (its first moment
+//     in the configured zone) came within schedule_horizon, not before both
+//     issues existed;
 //   - dead_dependency: when the blocker was closed;
 //   - status_drift: when the done twin was closed.
-func (a *analysis) misaligned() {
-	for e := range a.g.edges {
-		ed := &a.g.edges[e]
-		dep, blk := a.g.issue(a.g.to[e]), a.g.issue(a.g.from[e])
-		if !ed.CrossTeam() || dep == nil || blk == nil || !dep.Open() {
-			continue
-		}
-		switch {
-		case blk.Open():
-			a.inversion(ed, dep, blk)
-			a.scheduleConflict(ed, dep, blk)
-			a.unscheduledBlocker(ed, dep, blk)
-		case blk.Resolution == model.ResolutionDropped:
-			a.deadDependency(ed, dep, blk)
-		}
-	}
-	a.drift()
+
+// waiting returns edge e, its dependent and its blocker; ok when the edge
+// rules look at it: it is cross-team, both ends are synced and the
+// dependent is open. They apply the rules of the dependent's (waiting) team.
+func (a *analysis) waiting(e int) (ed *Edge, dep, blk *model.Issue, ok bool) {
+	ed = &a.g.edges[e]
+	dep, blk = a.g.issue(a.g.to[e]), a.g.issue(a.g.from[e])
+	return ed, dep, blk, ed.CrossTeam() && dep != nil && blk != nil && dep.Open()
 }
 
 // edgeFinding is a misalignment on the dependent of ed, waiting on its blocker.
-func edgeFinding(rule string, ed *Edge, severity string) Finding {
-	return Finding{
-		Rule: rule, Issue: ed.To, Team: ed.ToTeam, Related: []string{ed.From},
-		RelatedTeams: []string{ed.FromTeam}, Severity: severity,
-	}
+func edgeFinding(ed *Edge) Finding {
+	return Finding{Issue: ed.To, Team: ed.ToTeam, Related: []string{ed.From}, RelatedTeams: []string{ed.FromTeam}}
 }
 
-func (a *analysis) inversion(ed *Edge, dep, blk *model.Issue) {
+func (a *analysis) inversion(e int) (Finding, bool) {
+	ed, dep, blk, ok := a.waiting(e)
+	if !ok || !blk.Open() {
+		return Finding{}, false
+	}
 	gap := a.rulesOf(ed.ToTeam).PriorityGap
 	if dep.Priority == 0 || blk.Priority == 0 || gap <= 0 || blk.Priority-dep.Priority < gap {
-		return
+		return Finding{}, false
 	}
-	sev := SeverityWarning
+	f := edgeFinding(ed)
 	if dep.Priority == 1 {
-		sev = SeverityCritical
+		f.Severity = SeverityCritical
 	}
-	f := edgeFinding(RulePriorityInversion, ed, sev)
 	f.Since = latest(dep.Created, blk.Created)
 	f.Summary = dep.Key + " (" + ed.ToTeam + ", " + prio(dep) + ") waits on " + blk.Key + " (" + ed.FromTeam + ", " + prio(blk) + ")."
 	f.NextStep = "Ask " + who(blk, ed.FromTeam) + " to raise " + blk.Key + " to " + prio(dep) +
 		", or agree with " + ed.ToTeam + " that " + dep.Key + " can wait."
-	a.add(f)
+	return f, true
 }
 
-func (a *analysis) scheduleConflict(ed *Edge, dep, blk *model.Issue) {
-	dd, bd := a.deadline(dep), a.deadline(blk)
-	if dd.IsZero() || bd.IsZero() || !bd.After(dd) {
-		return
+func (a *analysis) scheduleConflict(e int) (Finding, bool) {
+	ed, dep, blk, ok := a.waiting(e)
+	if !ok || !blk.Open() {
+		return Finding{}, false
 	}
-	f := edgeFinding(RuleScheduleConflict, ed, SeverityWarning)
+	dd, dok := dep.Deadline(a.loc)
+	bd, bok := blk.Deadline(a.loc)
+	if !dok || !bok || !bd.End.After(dd.End) {
+		return Finding{}, false
+	}
+	f := edgeFinding(ed)
 	f.Since = latest(dep.Created, blk.Created)
 	f.Summary = ofTeam(blk.Key, ed.FromTeam) + " is " + targetText(blk) + ", after " + ofTeam(dep.Key, ed.ToTeam) +
 		", which waits on it and is " + targetText(dep) + "."
 	f.NextStep = "Ask " + who(blk, ed.FromTeam) + " to deliver " + blk.Key + " by " + day(dep.Target()) + ", or " +
 		teamOrOwners(ed.ToTeam, dep) + " to move the date of " + dep.Key + "."
-	a.add(f)
+	return f, true
 }
 
-func (a *analysis) unscheduledBlocker(ed *Edge, dep, blk *model.Issue) {
+func (a *analysis) unscheduledBlocker(e int) (Finding, bool) {
+	ed, dep, blk, ok := a.waiting(e)
+	if !ok || !blk.Open() {
+		return Finding{}, false
+	}
 	horizon := a.rulesOf(ed.ToTeam).ScheduleHorizon.D()
-	target := dep.Target()
-	if target.IsZero() || target.After(a.now.Add(horizon)) ||
+	dl, ok := dep.Deadline(a.loc)
+	if !ok || dl.Start.After(a.now.Add(horizon)) ||
 		!blk.Due.IsZero() || blk.Iteration != nil || blk.Status != model.StatusTodo {
-		return
+		return Finding{}, false
 	}
 	plan := "sprint"
 	if blk.System == model.GitHub {
 		plan = "milestone"
 	}
-	f := edgeFinding(RuleUnscheduledBlocker, ed, SeverityWarning)
-	f.Since = latest(target.Add(-horizon), dep.Created, blk.Created)
+	f := edgeFinding(ed)
+	f.Since = latest(dl.Start.Add(-horizon), dep.Created, blk.Created)
 	f.Summary = ofTeam(dep.Key, ed.ToTeam) + " is " + targetText(dep) + " and waits on " + ofTeam(blk.Key, ed.FromTeam) +
 		", which has no date, no " + plan + " and is not started."
 	f.NextStep = "Ask " + who(blk, ed.FromTeam) + " to schedule " + blk.Key + ": it blocks " + dep.Key +
-		", due " + day(target) + ", and has no " + plan + "."
-	a.add(f)
+		", due " + day(dep.Target()) + ", and has no " + plan + "."
+	return f, true
 }
 
-func (a *analysis) deadDependency(ed *Edge, dep, blk *model.Issue) {
-	f := edgeFinding(RuleDeadDependency, ed, SeverityCritical)
-	f.Since = closedAt(blk)
+func (a *analysis) deadDependency(e int) (Finding, bool) {
+	ed, dep, blk, ok := a.waiting(e)
+	if !ok || blk.Open() || blk.Resolution != model.ResolutionDropped {
+		return Finding{}, false
+	}
+	f := edgeFinding(ed)
+	f.Since = blk.DoneAt()
 	how := "dropped"
 	if blk.RawResolution != "" {
 		how += " (" + blk.RawResolution + ")"
@@ -105,12 +109,12 @@ func (a *analysis) deadDependency(ed *Edge, dep, blk *model.Issue) {
 		", which was " + how + " on " + day(f.Since) + "."
 	f.NextStep = "Ask " + who(dep, ed.ToTeam) + " to remove the dependency of " + dep.Key + " on " + blk.Key +
 		" and plan that work another way."
-	a.add(f)
+	return f, true
 }
 
 // drift reports, for every done twin closed at least drift_after ago, each of
 // its twins still open; the finding is on the open twin, which needs the update.
-func (a *analysis) drift() {
+func (a *analysis) drift(_ int, emit func(Finding)) {
 	for _, group := range a.g.twins {
 		for _, x := range group {
 			done := a.g.issue(x)
@@ -118,41 +122,31 @@ func (a *analysis) drift() {
 				continue
 			}
 			for _, y := range group {
-				a.driftPair(done, a.g.issue(y))
+				if f, ok := a.driftPair(done, a.g.issue(y)); ok {
+					emit(f)
+				}
 			}
 		}
 	}
 }
 
-func (a *analysis) driftPair(done, open *model.Issue) {
+func (a *analysis) driftPair(done, open *model.Issue) (Finding, bool) {
 	if open == nil || !open.Open() {
-		return
+		return Finding{}, false
 	}
-	closed := closedAt(done)
+	closed := done.DoneAt()
 	if a.now.Sub(closed) < a.rulesOf(open.Team).DriftAfter.D() {
-		return
+		return Finding{}, false
 	}
 	f := Finding{
-		Rule: RuleStatusDrift, Issue: open.Key, Team: open.Team, Related: []string{done.Key},
-		Severity: SeverityWarning, Since: closed,
+		Issue: open.Key, Team: open.Team, Related: []string{done.Key}, Since: closed,
 		Summary:  done.Key + " was done on " + day(closed) + " but its twin " + open.Key + " is still " + statusText(open.Status) + ".",
 		NextStep: "Ask " + who(open, open.Team) + " to close " + open.Key + " too, or reopen " + done.Key + " if the work is not finished.",
 	}
 	if done.Team != "" {
 		f.RelatedTeams = []string{done.Team}
 	}
-	a.add(f)
-}
-
-// closedAt is when a done issue was closed, as well as it is known.
-func closedAt(is *model.Issue) time.Time {
-	switch {
-	case !is.Closed.IsZero():
-		return is.Closed
-	case !is.StatusChanged.IsZero():
-		return is.StatusChanged
-	}
-	return is.Updated
+	return f, true
 }
 
 // targetText describes an issue's target date: "due 2026-12-01" or "planned

@@ -5,16 +5,7 @@ import (
 	"slices"
 )
 
-var (
-	severityOrder = map[string]int{SeverityCritical: 0, SeverityWarning: 1, SeverityInfo: 2}
-	ruleOrder     = func() map[string]int {
-		m := make(map[string]int)
-		for i, r := range slices.Concat(StalledRules, MisalignedRules) {
-			m[r] = i
-		}
-		return m
-	}()
-)
+var severityOrder = map[string]int{SeverityCritical: 0, SeverityWarning: 1, SeverityInfo: 2}
 
 // findingList collects findings in fixed-size chunks, so that a large
 // analysis never copies what it has found while it grows.
@@ -46,7 +37,7 @@ type findingKey struct {
 }
 
 // compareFindings orders findings most severe first, then by team, rule (in
-// the order StalledRules and MisalignedRules list them), issue and related keys.
+// the order of the rules table), issue and related keys.
 func compareFindings(a, b findingKey) int {
 	if c := cmp.Compare(a.rank, b.rank); c != 0 {
 		return c

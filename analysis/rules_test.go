@@ -301,3 +301,54 @@ func TestADueDayEndsInTheConfiguredZone(t *testing.T) {
 		t.Errorf("Los Angeles, the day after: findings %s, want overdue@%s", got, pay1)
 	}
 }
+
+// The dependent is due 2026-12-27 and the horizon is 30 days: the target day
+// comes within the horizon at the first moment of 2026-11-27 where the
+// organisation is, 08:00 UTC in Los Angeles and 15:00 UTC the day before in
+// Tokyo.
+func TestUnscheduledBlockerReadsTheDueDayInTheConfiguredZone(t *testing.T) {
+	load := func(name string) *time.Location {
+		t.Helper()
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return loc
+	}
+	la, tokyo := load("America/Los_Angeles"), load("Asia/Tokyo")
+	at := func(s string) time.Time {
+		t.Helper()
+		v, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for _, c := range []struct {
+		name string
+		loc  *time.Location
+		now  time.Time
+		want time.Time // since; zero for no finding
+	}{
+		{"UTC, the day within the horizon", time.UTC, at("2026-11-27T00:00:00Z"), at("2026-11-27T00:00:00Z")},
+		{"near miss: UTC, a minute before", time.UTC, at("2026-11-26T23:59:00Z"), time.Time{}},
+		{"Los Angeles, the day within the horizon", la, at("2026-11-27T08:00:00Z"), at("2026-11-27T08:00:00Z")},
+		{"near miss: Los Angeles, past midnight UTC but not yet there", la, at("2026-11-27T03:00:00Z"), time.Time{}},
+		{"Tokyo, the day within the horizon before it is in UTC", tokyo, at("2026-11-26T20:00:00Z"), at("2026-11-26T15:00:00Z")},
+		{"near miss: Tokyo, an hour before midnight there", tokyo, at("2026-11-26T14:00:00Z"), time.Time{}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			in := Input{Issues: []model.Issue{
+				issue(pay1, due("2026-12-27"), blockedBy(tr, core1), created(daysAgo(60))), issue(core1, created(daysAgo(60))),
+			}, Teams: testTeams(), Rules: testRules, Now: c.now, Location: c.loc}
+			var want []hit
+			if !c.want.IsZero() {
+				want = []hit{{pay1, "payments", []string{core1}, []string{"core"}, SeverityWarning, c.want}}
+			}
+			got := hitsOf(Analyze(in).Findings, RuleUnscheduledBlocker)
+			if diff := cmp.Diff(got, want, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("unscheduled_blocker findings (-got +want):\n%s", diff)
+			}
+		})
+	}
+}

@@ -11,49 +11,20 @@ import (
 // overdueCritical is how late work must be before overdue is critical.
 const overdueCritical = 7 * 24 * time.Hour
 
-// stalled applies the stalled rules to every open analysed issue, then
-// blocked_by_stalled to every open cross-team edge. Since, per rule:
+// The checks of the stalled rules: each open analysed issue by the first
+// five, then each open cross-team edge by blocked_by_stalled. Since, per rule:
 //   - idle: the last update plus idle_after, when it became idle;
 //   - churning: when both held, the status unchanged for churn_window and
 //     the churn_events-th event of the window;
 //   - unowned: the last status change (when it went in progress), else the
 //     last update;
-//   - overdue: the end of the due day (midnight UTC after it), else the
-//     iteration's end;
+//   - overdue: the end of the due day (the midnight after it in the
+//     configured zone), else the iteration's end;
 //   - blocker_resolved: when the last blocker was closed;
 //   - blocked_by_stalled: when the blocker's own stalled finding began.
-func (a *analysis) stalled() {
-	local := []func(*model.Issue) (Finding, bool){a.idle, a.churning, a.unowned, a.overdue}
-	for i := range a.g.issues {
-		is := &a.g.issues[i]
-		if !is.Open() {
-			continue
-		}
-		for _, rule := range local {
-			if f, ok := rule(is); ok {
-				a.addStalled(int32(i), f)
-			}
-		}
-		if f, ok := a.blockerResolved(int32(i)); ok {
-			a.addStalled(int32(i), f)
-		}
-	}
-	for e := range a.g.edges {
-		if f, ok := a.blockedByStalled(e); ok {
-			a.add(f)
-		}
-	}
-}
 
-// addStalled records a stalled finding on issue v and marks v's twin group.
-func (a *analysis) addStalled(v int32, f Finding) {
-	k := a.add(f)
-	if c := a.g.canon[v]; a.stalledBy[c] < 0 {
-		a.stalledBy[c] = k
-	}
-}
-
-func (a *analysis) idle(is *model.Issue) (Finding, bool) {
+func (a *analysis) idle(v int) (Finding, bool) {
+	is := &a.g.issues[v]
 	after := a.rulesOf(is.Team).IdleAfter.D()
 	if is.Status != model.StatusInProgress && is.Status != model.StatusBlocked || is.Updated.IsZero() {
 		return Finding{}, false
@@ -63,13 +34,14 @@ func (a *analysis) idle(is *model.Issue) (Finding, bool) {
 		return Finding{}, false
 	}
 	return Finding{
-		Rule: RuleIdle, Issue: is.Key, Team: is.Team, Severity: SeverityWarning, Since: is.Updated.Add(after),
+		Issue: is.Key, Team: is.Team, Since: is.Updated.Add(after),
 		Summary:  is.Key + " is " + statusText(is.Status) + " and has not been updated for " + days(quiet) + ".",
 		NextStep: "Ask " + who(is, is.Team) + " to update " + is.Key + " or hand it over.",
 	}, true
 }
 
-func (a *analysis) churning(is *model.Issue) (Finding, bool) {
+func (a *analysis) churning(v int) (Finding, bool) {
+	is := &a.g.issues[v]
 	r := a.rulesOf(is.Team)
 	window, need := r.ChurnWindow.D(), r.ChurnEvents
 	changed := is.StatusChanged
@@ -90,15 +62,15 @@ func (a *analysis) churning(is *model.Issue) (Finding, bool) {
 	}
 	slices.SortFunc(recent, time.Time.Compare)
 	return Finding{
-		Rule: RuleChurning, Issue: is.Key, Team: is.Team, Severity: SeverityWarning,
-		Since: latest(changed.Add(window), recent[need-1]),
+		Issue: is.Key, Team: is.Team, Since: latest(changed.Add(window), recent[need-1]),
 		Summary: is.Key + " had " + strconv.Itoa(len(recent)) + " comments or edits in the last " + days(window) +
 			" but has been in progress since " + day(changed) + ".",
 		NextStep: "Ask " + who(is, is.Team) + " what keeps " + is.Key + " from moving: it changes but does not progress.",
 	}, true
 }
 
-func (a *analysis) unowned(is *model.Issue) (Finding, bool) {
+func (a *analysis) unowned(v int) (Finding, bool) {
+	is := &a.g.issues[v]
 	if is.Status != model.StatusInProgress || len(is.Assignees) > 0 {
 		return Finding{}, false
 	}
@@ -107,30 +79,21 @@ func (a *analysis) unowned(is *model.Issue) (Finding, bool) {
 		since = is.Updated
 	}
 	return Finding{
-		Rule: RuleUnowned, Issue: is.Key, Team: is.Team, Severity: SeverityInfo, Since: since,
+		Issue: is.Key, Team: is.Team, Since: since,
 		Summary:  is.Key + " is in progress with no assignee.",
 		NextStep: "Ask " + who(is, is.Team) + " to assign " + is.Key + " or move it back to the backlog.",
 	}, true
 }
 
-// deadline is when an issue's target date has passed: the end of its due
-// day in the organisation's time zone, else its iteration's end; zero when
-// it has neither.
-func (a *analysis) deadline(is *model.Issue) time.Time {
-	if !is.Due.IsZero() {
-		y, m, d := is.Due.Date()
-		return time.Date(y, m, d+1, 0, 0, 0, 0, a.loc)
-	}
-	return is.Target()
-}
-
-func (a *analysis) overdue(is *model.Issue) (Finding, bool) {
-	end := a.deadline(is)
-	if end.IsZero() || a.now.Before(end) {
+func (a *analysis) overdue(v int) (Finding, bool) {
+	is := &a.g.issues[v]
+	dl, ok := is.Deadline(a.loc)
+	if !ok || a.now.Before(dl.End) {
 		return Finding{}, false
 	}
+	end := dl.End
 	late := a.now.Sub(end)
-	sev := SeverityWarning
+	var sev string // the rule's
 	if late > overdueCritical {
 		sev = SeverityCritical
 	}
@@ -139,7 +102,7 @@ func (a *analysis) overdue(is *model.Issue) (Finding, bool) {
 		what = "planned for " + is.Iteration.Name + ", which ended " + day(end)
 	}
 	return Finding{
-		Rule: RuleOverdue, Issue: is.Key, Team: is.Team, Severity: sev, Since: end,
+		Issue: is.Key, Team: is.Team, Severity: sev, Since: end,
 		Summary:  is.Key + " was " + what + " and is still " + statusText(is.Status) + ", " + days(late) + " late.",
 		NextStep: "Ask " + who(is, is.Team) + " to finish " + is.Key + " or agree a new date with those waiting on it.",
 	}, true
@@ -147,8 +110,8 @@ func (a *analysis) overdue(is *model.Issue) (Finding, bool) {
 
 // blockerResolved fires on an issue marked blocked whose twin group has
 // blockers, every one of them done.
-func (a *analysis) blockerResolved(v int32) (Finding, bool) {
-	is := a.g.issue(v)
+func (a *analysis) blockerResolved(v int) (Finding, bool) {
+	is := &a.g.issues[v]
 	c := a.g.canon[v]
 	in := a.g.inEdge[a.g.inAt[c]:a.g.inAt[c+1]]
 	if is.Status != model.StatusBlocked || len(in) == 0 {
@@ -169,8 +132,7 @@ func (a *analysis) blockerResolved(v int32) (Finding, bool) {
 		blockers = "all " + strconv.Itoa(len(related)) + " of its blockers are"
 	}
 	return Finding{
-		Rule: RuleBlockerResolved, Issue: is.Key, Team: is.Team, Related: related,
-		RelatedTeams: a.teamsOf(a.g.from, in), Severity: SeverityWarning, Since: since,
+		Issue: is.Key, Team: is.Team, Related: related, RelatedTeams: a.teamsOf(a.g.from, in), Since: since,
 		Summary:  is.Key + " is marked blocked but " + blockers + " done.",
 		NextStep: "Ask " + who(is, is.Team) + " to unblock " + is.Key + " and pick it up: nothing it waits on is open.",
 	}, true
@@ -188,8 +150,7 @@ func (a *analysis) blockedByStalled(e int) (Finding, bool) {
 	s := a.findings.at(k)
 	blocker := a.g.issue(a.g.from[e])
 	return Finding{
-		Rule: RuleBlockedByStalled, Issue: dep.Key, Team: ed.ToTeam, Related: []string{ed.From},
-		RelatedTeams: []string{ed.FromTeam}, Severity: SeverityWarning, Since: s.Since,
+		Issue: dep.Key, Team: ed.ToTeam, Related: []string{ed.From}, RelatedTeams: []string{ed.FromTeam}, Since: s.Since,
 		Summary: dep.Key + " waits on " + ofTeam(ed.From, ed.FromTeam) + ", which is stalled (" + s.Rule + ": " + s.Issue + ").",
 		NextStep: "Ask " + who(blocker, ed.FromTeam) + " to restart or hand over " + ed.From + ": " +
 			ofTeam(dep.Key, ed.ToTeam) + " waits on it.",

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -189,7 +188,8 @@ func (g *generator) jiraHistories(d *draft) []jirasim.History {
 // githubModelKey and jiraModelKey are the model keys the connectors give the
 // issues written above.
 func githubModelKey(ref githubsim.IssueRef) string {
-	return "github:" + strings.ToLower(ref.Repo) + "#" + strconv.Itoa(ref.Number)
+	owner, repo, _ := strings.Cut(ref.Repo, "/")
+	return model.GitHubKey(owner, repo, ref.Number)
 }
 
 func jiraModelKey(key string) string { return model.JiraKey(key) }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton/apisim/githubsim"
+	"github.com/batonhq/baton/model"
 )
 
 // Mutate applies n realistic changes to background issues at time now — a
@@ -83,19 +84,14 @@ func (o *Org) mutateJira(rng *rand.Rand, ref issueRef) (string, error) {
 // would. Tests use it to change a planted case between two syncs.
 func (o *Org) Close(key string, now time.Time) error {
 	o.setNow(now)
-	switch {
-	case strings.HasPrefix(key, "github:"):
-		s := strings.TrimPrefix(key, "github:")
-		i := strings.LastIndexByte(s, '#')
-		var n int
-		if _, err := fmt.Sscanf(s[i+1:], "%d", &n); i < 0 || err != nil {
-			return fmt.Errorf("closing %q: not a github:owner/repo#N key", key)
-		}
-		return o.GitHub.Close(githubsim.IssueRef{Repo: s[:i], Number: n}, "completed")
-	case strings.HasPrefix(key, "jira:"):
-		return o.Jira.Resolve(strings.TrimPrefix(key, "jira:"), "Done", "Done")
+	k, _ := model.ParseKey(key)
+	switch k.System {
+	case model.GitHub:
+		return o.GitHub.Close(githubsim.IssueRef{Repo: k.Place, Number: k.Number}, "completed")
+	case model.Jira:
+		return o.Jira.Resolve(k.Local(), "Done", "Done")
 	}
-	return fmt.Errorf("closing %q: not a github: or jira: key", key)
+	return fmt.Errorf("closing %q: not a github:owner/repo#N or jira:KEY-N key", key)
 }
 
 func (o *Org) setNow(now time.Time) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/batonhq/baton/apisim/githubsim"
 	"github.com/batonhq/baton/config"
+	jiraconn "github.com/batonhq/baton/connectors/jira"
 )
 
 func TestConfigYAMLLoadsWithTheGeneratedTeams(t *testing.T) {
@@ -24,8 +25,8 @@ func TestConfigYAMLLoadsWithTheGeneratedTeams(t *testing.T) {
 	if err != nil {
 		t.Fatalf("parsing the generated config: %v\n%s", err, text)
 	}
-	if len(cfg.Sources) != 2 || cfg.Sources[0].Token.Reveal() != GitHubToken || cfg.Sources[1].Email != JiraEmail ||
-		cfg.Sources[1].Token.Reveal() != JiraToken || cfg.Sources[1].JQL != "project in (PAY, CORE, PLAT, MOB)" {
+	if len(cfg.Sources) != 2 || cfg.Sources[0].Token.Reveal() != GitHubToken || cfg.Sources[1].Settings.(*jiraconn.Config).Email != JiraEmail ||
+		cfg.Sources[1].Token.Reveal() != JiraToken || cfg.Sources[1].Settings.(*jiraconn.Config).JQL != "project in (PAY, CORE, PLAT, MOB)" {
 		t.Errorf("sources %+v: want the simulators' credentials and JQL", cfg.Sources)
 	}
 	for i, tm := range o.Teams() {

@@ -25,8 +25,9 @@ type Config struct {
 	Rollup   Rollup   `yaml:"rollup"`
 	Web      Web      `yaml:"web"`
 
-	origin *origin        // where each key was written; nil for a Config built in code
-	loc    *time.Location // Timezone, loaded by Validate
+	origin   *origin        // where each key was written; nil for a Config built in code
+	loc      *time.Location // Timezone, loaded by Validate
+	warnings []string       // see Warnings
 }
 
 // Storage says where baton keeps its data.
@@ -34,34 +35,34 @@ type Storage struct {
 	Path string `yaml:"path"` // SQLite file, default baton.db
 }
 
-// Source is one GitHub or Jira connection.
+// Source is one connection to an issue tracker: the keys every type has.
+// A type's own keys (repos for github, jql for jira, ...) sit beside them in
+// the file and are decoded into Settings by the connector registered for the
+// type (see RegisterSourceType).
 type Source struct {
 	Name      string   `yaml:"name"`
-	Type      string   `yaml:"type"` // github | jira
-	URL       string   `yaml:"url"`  // API base; default https://api.github.com/ for github
+	Type      string   `yaml:"type"` // a registered type: github | jira
+	URL       string   `yaml:"url"`  // API base; the type may give a default
 	Token     Secret   `yaml:"token"`
 	TokenFile string   `yaml:"token_file"`
 	Interval  Duration `yaml:"interval"` // default 5m
 
-	// GitHub
-	Repos []string `yaml:"repos"` // owner/repo, or owner/* for every repo of an org
-	// A GitHub App installation instead of a token: the app's id, the id of
-	// its installation on the org, and the app's private key (PEM), which
-	// Load reads from PrivateKeyFile into PrivateKey.
-	AppID          int64  `yaml:"app_id"`
-	InstallationID int64  `yaml:"installation_id"`
-	PrivateKeyFile string `yaml:"private_key_file"`
-	PrivateKey     Secret `yaml:"-"`
-
-	// Jira
-	Deployment string `yaml:"deployment"` // cloud | server (Data Center); default cloud
-	Email      string `yaml:"email"`      // cloud: the account the API token belongs to
-	JQL        string `yaml:"jql"`
-
 	// Tuning; defaults are right for most installations.
-	Parallel          int      `yaml:"parallel"`           // requests in flight on this credential, default 4
-	Overlap           Duration `yaml:"overlap"`            // re-read window behind the cursor, default 2m
-	ReconcileInterval Duration `yaml:"reconcile_interval"` // full key listing to find deletions, default 24h
+	Parallel          int           `yaml:"parallel"`           // requests in flight on this credential, default 4
+	Overlap           Duration      `yaml:"overlap"`            // re-read window behind the cursor, default 2m
+	ReconcileInterval Duration      `yaml:"reconcile_interval"` // full key listing to find deletions, default 24h
+	DeletionGuard     DeletionGuard `yaml:"deletion_guard"`     // mass deletions wait for a second reconcile
+
+	// Settings are the type's own keys: a *github.Config or a *jira.Config.
+	Settings SourceConfig `yaml:"-"`
+}
+
+// DeletionGuard says which deletions a reconcile withholds until the next
+// reconcile agrees: more than Percent of the issues its listing covers and
+// more than Issues of them, or all of them.
+type DeletionGuard struct {
+	Percent int `yaml:"percent"` // 0-100, default 20
+	Issues  int `yaml:"issues"`  // default 50
 }
 
 // Team is a team, the selectors that claim issues for it, where its weekly

@@ -9,7 +9,10 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-var durationType = reflect.TypeFor[Duration]()
+var (
+	durationType = reflect.TypeFor[Duration]()
+	sourceType   = reflect.TypeFor[Source]()
+)
 
 // checker walks a YAML tree against the type it will be decoded into before
 // yaml.v3 decodes it. On the way it expands ${ENV} references in place,
@@ -22,7 +25,18 @@ type checker struct {
 	refs refs // ${...} references hidden from the YAML parser
 	errs []error
 	seen map[*yaml.Node]bool // scalars already expanded (aliases share nodes)
+
+	// budget is how many values the walk may visit. Aliases make a small
+	// file stand for a huge tree (an "alias bomb"); past the budget the
+	// whole file is refused, naming the alias being expanded.
+	budget, visits int
+	aliasLine      int // line of the outermost alias being expanded, 0 if none
 }
+
+// aliasBudget is the number of values a file of size bytes may expand to:
+// a file without aliases has fewer values than bytes, so only aliases
+// reused thousands of times reach it.
+func aliasBudget(size int) int { return 10_000 + size }
 
 func (c *checker) errorf(line int, format string, args ...any) {
 	c.errs = append(c.errs, fmt.Errorf("%s:%d: %s", c.pos.file, line, fmt.Sprintf(format, args...)))
@@ -30,8 +44,20 @@ func (c *checker) errorf(line int, format string, args ...any) {
 
 // check checks n against t; path names n for errors and the position map.
 func (c *checker) check(n *yaml.Node, t reflect.Type, path string) {
+	if c.visits > c.budget {
+		return
+	}
 	if n.Kind == yaml.AliasNode {
+		if c.aliasLine == 0 {
+			c.aliasLine = n.Line
+			defer func() { c.aliasLine = 0 }()
+		}
 		n = n.Alias
+	}
+	if c.visits++; c.visits > c.budget {
+		c.errs = []error{fmt.Errorf("%s:%d: aliases expand the file to more than %d values; write the repeated parts out",
+			c.pos.file, c.aliasLine, c.budget)}
+		return
 	}
 	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
 		c.pos.nulls[path] = true
@@ -67,12 +93,89 @@ func (c *checker) check(n *yaml.Node, t reflect.Type, path string) {
 		}
 	case t.Kind() == reflect.Map:
 		c.mapping(n, path, func(string) (reflect.Type, bool) { return t.Elem(), true })
+	case t == sourceType:
+		c.source(n, path)
 	case t.Kind() == reflect.Struct:
 		fields := yamlFields(t)
 		c.mapping(n, path, func(k string) (reflect.Type, bool) { ft, ok := fields[k]; return ft, ok })
 	default:
 		panic("config: no check for " + t.String())
 	}
+}
+
+// source checks a source mapping: the keys of Source and those of its type.
+// A key of another registered type is checked as that type has it and, when
+// set to something, remembered for SourceCheck.OtherTypesKeys.
+func (c *checker) source(n *yaml.Node, path string) {
+	typ := c.sourceTypeOf(n)
+	common := yamlFields(sourceType)
+	type other struct {
+		key, owner string
+		t          reflect.Type
+	}
+	var others []other
+	c.mapping(n, path, func(k string) (reflect.Type, bool) {
+		if ft, ok := common[k]; ok {
+			return ft, true
+		}
+		ft, owner, ok := typeField(typ, k)
+		if ok && owner != typ && newSourceConfig(typ) != nil {
+			others = append(others, other{k, owner, ft})
+		}
+		return ft, ok
+	})
+	for _, o := range others {
+		if set(valueOf(n, o.key), o.t) {
+			c.pos.foreign[path] = append(c.pos.foreign[path], foreignKey{o.key, o.owner})
+		}
+	}
+}
+
+// sourceTypeOf returns the expanded value of the type key of source mapping
+// n, or "" if it has none that expands.
+func (c *checker) sourceTypeOf(n *yaml.Node) string {
+	v := valueOf(n, "type")
+	if v == nil || v.Kind != yaml.ScalarNode {
+		return ""
+	}
+	if c.seen[v] {
+		return v.Value
+	}
+	typ, err := expand(c.refs.restore(v.Value))
+	if err != nil {
+		return ""
+	}
+	return typ
+}
+
+// valueOf returns the value of key in mapping n, or nil.
+func valueOf(n *yaml.Node, key string) *yaml.Node {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// set reports whether v, decoded as a t, is more than the zero value or an
+// empty list: what a dumped configuration writes for another type's keys.
+func set(v *yaml.Node, t reflect.Type) bool {
+	x := reflect.New(t)
+	if v == nil || v.Decode(x.Interface()) != nil {
+		return v != nil
+	}
+	e := x.Elem()
+	if e.Kind() == reflect.Slice || e.Kind() == reflect.Map {
+		return e.Len() > 0
+	}
+	return !e.IsZero()
 }
 
 // scalar expands a scalar value in place and checks it with valid, if given.

@@ -12,12 +12,12 @@ const (
 	defaultStoragePath       = "baton.db"
 	defaultListen            = "127.0.0.1:9464"
 	defaultTimezone          = "UTC"
-	defaultGitHubURL         = "https://api.github.com/"
-	defaultDeployment        = "cloud"
 	defaultInterval          = Duration(5 * time.Minute)
 	defaultParallel          = 4
 	defaultOverlap           = Duration(2 * time.Minute)
 	defaultReconcileInterval = Duration(24 * time.Hour)
+	defaultDeletionPercent   = 20
+	defaultDeletionIssues    = 50
 	defaultRollupSchedule    = "0 9 * * MON"
 	defaultSMTPTLS           = "starttls"
 	defaultSMTPTimeout       = Duration(30 * time.Second)
@@ -81,11 +81,11 @@ func (c *Config) applyDefaults() {
 func (c *Config) sourceDefaults(i int) {
 	s := &c.Sources[i]
 	at := func(key string) string { return fmt.Sprintf("sources[%d].%s", i, key) }
-	switch s.Type {
-	case "github":
-		orString(&s.URL, defaultGitHubURL)
-	case "jira":
-		orString(&s.Deployment, defaultDeployment)
+	if s.Settings == nil {
+		s.Settings = newSourceConfig(s.Type)
+	}
+	if s.Settings != nil {
+		s.Settings.Defaults(s)
 	}
 	if s.Interval == 0 && !c.given(at("interval")) {
 		s.Interval = defaultInterval
@@ -98,6 +98,12 @@ func (c *Config) sourceDefaults(i int) {
 	}
 	if s.ReconcileInterval == 0 && !c.given(at("reconcile_interval")) {
 		s.ReconcileInterval = defaultReconcileInterval
+	}
+	if s.DeletionGuard.Percent == 0 && !c.given(at("deletion_guard.percent")) {
+		s.DeletionGuard.Percent = defaultDeletionPercent
+	}
+	if s.DeletionGuard.Issues == 0 && !c.given(at("deletion_guard.issues")) {
+		s.DeletionGuard.Issues = defaultDeletionIssues
 	}
 }
 

@@ -5,9 +5,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/batonhq/baton/model"
 )
+
+const day = 24 * time.Hour
 
 // base is a valid configuration to which tests append keys.
 const base = `
@@ -73,14 +73,6 @@ teams:
 	}
 	if diff := cmp.Diff(pay, cfg.Teams[0].Rules); diff != "" {
 		t.Errorf("Teams[0].Rules (-want +got):\n%s", diff)
-	}
-}
-
-func TestModelTeamsKeepOrderAndSelectors(t *testing.T) {
-	cfg := mustParse(t, base)
-	want := []model.Team{{Name: "payments", Labels: []string{"pay"}}, {Name: "core", Labels: []string{"core"}}}
-	if diff := cmp.Diff(want, cfg.ModelTeams()); diff != "" {
-		t.Errorf("ModelTeams (-want +got):\n%s", diff)
 	}
 }
 

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -23,14 +24,21 @@ func (d Duration) String() string {
 	return t.String()
 }
 
+// maxDays is the longest day count a Duration holds (about 292 years).
+const maxDays = math.MaxInt64 / int64(24*time.Hour)
+
 // ParseDuration parses a Go duration with an optional leading day count.
 func ParseDuration(s string) (Duration, error) {
 	s = strings.TrimSpace(s)
+	written := s
 	var days time.Duration
 	if i := strings.IndexByte(s, 'd'); i > 0 {
-		n, err := strconv.Atoi(s[:i])
+		n, err := strconv.ParseInt(s[:i], 10, 64)
 		if err != nil || n < 0 {
 			return 0, fmt.Errorf("invalid duration %q", s)
+		}
+		if n > maxDays {
+			return 0, fmt.Errorf("invalid duration %q: longer than %dd", written, maxDays)
 		}
 		days, s = time.Duration(n)*24*time.Hour, s[i+1:]
 		if s == "" {
@@ -40,6 +48,9 @@ func ParseDuration(s string) (Duration, error) {
 	t, err := time.ParseDuration(s)
 	if err != nil {
 		return 0, fmt.Errorf("invalid duration %q (use e.g. 90s, 5m, 12h, 7d)", s)
+	}
+	if t > math.MaxInt64-days {
+		return 0, fmt.Errorf("invalid duration %q: longer than %dd", written, maxDays)
 	}
 	return Duration(days + t), nil
 }

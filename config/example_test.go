@@ -1,4 +1,4 @@
-package config
+package config_test
 
 import (
 	"os"
@@ -7,6 +7,10 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/connectors/github"
+	"github.com/batonhq/baton/connectors/jira"
 )
 
 // setExampleEnv sets what example.yaml refers to and returns the path of the
@@ -31,7 +35,7 @@ func setExampleEnv(t *testing.T) string {
 
 func TestExampleLoads(t *testing.T) {
 	dcFile := setExampleEnv(t)
-	cfg, err := Load("example.yaml")
+	cfg, err := config.Load("example.yaml")
 	if err != nil {
 		t.Fatalf("Load(example.yaml): %v", err)
 	}
@@ -39,9 +43,11 @@ func TestExampleLoads(t *testing.T) {
 		t.Fatalf("got %d sources, want %d", got, want)
 	}
 	gh, app, cloud, dc := cfg.Sources[0], cfg.Sources[1], cfg.Sources[2], cfg.Sources[3]
-	if app.AppID != 123456 || app.InstallationID != 7890123 || app.PrivateKey == "" || app.Token != "" {
+	ghc, appc := gh.Settings.(*github.Config), app.Settings.(*github.Config)
+	cloudc, dcc := cloud.Settings.(*jira.Config), dc.Settings.(*jira.Config)
+	if appc.AppID != 123456 || appc.InstallationID != 7890123 || appc.PrivateKey == "" || app.Token != "" {
 		t.Errorf("github-app source: app %d, installation %d, key read %v, token %q; want 123456, 7890123, true, none",
-			app.AppID, app.InstallationID, app.PrivateKey != "", app.Token.Reveal())
+			appc.AppID, appc.InstallationID, appc.PrivateKey != "", app.Token.Reveal())
 	}
 	if gh.Token.Reveal() != "ghp_exampletoken" || cloud.Token.Reveal() != "jira-cloud-token" {
 		t.Errorf("tokens not expanded from the environment: %q, %q", gh.Token.Reveal(), cloud.Token.Reveal())
@@ -49,11 +55,11 @@ func TestExampleLoads(t *testing.T) {
 	if got := dc.Token.Reveal(); got != "dc-pat-value" {
 		t.Errorf("jira-dc token from %s = %q, want dc-pat-value", dcFile, got)
 	}
-	if diff := cmp.Diff([]string{"acme/payments-api", "acme/core", "acme-platform/*"}, gh.Repos); diff != "" {
+	if diff := cmp.Diff([]string{"acme/payments-api", "acme/core", "acme-platform/*"}, ghc.Repos); diff != "" {
 		t.Errorf("github repos (-want +got):\n%s", diff)
 	}
-	if dc.Deployment != "server" || cloud.Deployment != "cloud" || cloud.Email != "bot@acme.com" {
-		t.Errorf("jira deployments/email = %q, %q, %q", dc.Deployment, cloud.Deployment, cloud.Email)
+	if dcc.Deployment != "server" || cloudc.Deployment != "cloud" || cloudc.Email != "bot@acme.com" {
+		t.Errorf("jira deployments/email = %q, %q, %q", dcc.Deployment, cloudc.Deployment, cloudc.Email)
 	}
 	if got := cfg.RulesFor("payments").IdleAfter.D(); got != 5*24*time.Hour {
 		t.Errorf("payments idle_after = %v, want 120h (team override)", got)
@@ -87,7 +93,7 @@ func BenchmarkParseExample(b *testing.B) {
 	b.Setenv("JIRA_TOKEN", "t")
 	b.Setenv("JIRA_DC_TOKEN_FILE", dcFile)
 	for b.Loop() {
-		if _, err := Parse("example.yaml", data); err != nil {
+		if _, err := config.Parse("example.yaml", data); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,8 +1,10 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"reflect"
 	"regexp"
@@ -17,7 +19,13 @@ type origin struct {
 	file  string
 	lines map[string]int  // path ("sources[1].repos[0]") -> line of its key or element
 	nulls map[string]bool // paths written with no value (null or empty after expansion)
+	// foreign lists, per source ("sources[2]"), the keys of other types the
+	// file set on it, in the order written.
+	foreign map[string][]foreignKey
 }
+
+// foreignKey is a key of type owner written on a source of another type.
+type foreignKey struct{ key, owner string }
 
 // Load reads, expands, decodes, completes and validates the configuration
 // file at path. See Parse.
@@ -41,14 +49,15 @@ func Load(path string) (*Config, error) {
 //  4. token_file / password_file reading;
 //  5. Validate.
 func Parse(name string, data []byte) (*Config, error) {
-	var root yaml.Node
+	size := len(data)
 	data, refs := protect(data)
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, syntaxError(name, err)
+	root, err := document(name, data)
+	if err != nil {
+		return nil, err
 	}
-	cfg := &Config{origin: &origin{file: name, lines: map[string]int{}, nulls: map[string]bool{}}}
+	cfg := &Config{origin: &origin{file: name, lines: map[string]int{}, nulls: map[string]bool{}, foreign: map[string][]foreignKey{}}}
 	if root.Kind == yaml.DocumentNode {
-		ch := checker{pos: cfg.origin, refs: refs, seen: map[*yaml.Node]bool{}}
+		ch := checker{pos: cfg.origin, refs: refs, seen: map[*yaml.Node]bool{}, budget: aliasBudget(size)}
 		ch.check(root.Content[0], reflect.TypeFor[Config](), "")
 		if len(ch.errs) > 0 {
 			return nil, errors.Join(ch.errs...)
@@ -63,6 +72,23 @@ func Parse(name string, data []byte) (*Config, error) {
 		return nil, err
 	}
 	return cfg, nil
+}
+
+// document parses the one YAML document of data; a second one is refused,
+// since it would be silently ignored.
+func document(name string, data []byte) (yaml.Node, error) {
+	var root, next yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); err != nil && err != io.EOF {
+		return root, syntaxError(name, err)
+	}
+	switch err := dec.Decode(&next); {
+	case err == io.EOF:
+		return root, nil
+	case err != nil:
+		return root, syntaxError(name, err)
+	}
+	return root, fmt.Errorf("%s:%d: a second YAML document; baton reads one, so remove the \"---\" and what follows or merge it", name, next.Line)
 }
 
 var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -48,14 +49,20 @@ rollup:
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
 	}
-	if cfg.Sources[2].PrivateKey.Reveal() != string(key) {
-		t.Fatalf("private key not loaded from app.pem: %d bytes", len(cfg.Sources[2].PrivateKey.Reveal()))
+	if privateKey(cfg.Sources[2]).Reveal() != string(key) {
+		t.Fatalf("private key not loaded from app.pem: %d bytes", len(privateKey(cfg.Sources[2]).Reveal()))
 	}
 	if cfg.Sources[0].Token.Reveal() != inlineToken || cfg.Sources[1].Token.Reveal() != fileToken ||
 		cfg.Rollup.SMTP.Password.Reveal() != smtpPassword {
 		t.Fatalf("secrets not loaded: %q %q %q", cfg.Sources[0].Token.Reveal(), cfg.Sources[1].Token.Reveal(), cfg.Rollup.SMTP.Password.Reveal())
 	}
 	return cfg
+}
+
+// privateKey returns the PrivateKey of a github source's settings, which this
+// package cannot name.
+func privateKey(s Source) Secret {
+	return reflect.ValueOf(s.Settings).Elem().FieldByName("PrivateKey").Interface().(Secret)
 }
 
 // keyLine is a line from the body of testdata/secrets/github_app.pem.
@@ -133,7 +140,7 @@ func TestDumpRoundTripsTheEffectiveConfig(t *testing.T) {
 		t.Errorf("tokens parsed back from Dump = %q, %q; want the placeholder <secret> and the file's token again",
 			back.Sources[0].Token.Reveal(), back.Sources[1].Token.Reveal())
 	}
-	if back.Sources[2].PrivateKey != cfg.Sources[2].PrivateKey {
+	if privateKey(back.Sources[2]) != privateKey(cfg.Sources[2]) {
 		t.Errorf("private key parsed back from Dump differs from the one read from app.pem")
 	}
 	if cfg.Sources[1].Token.Reveal() != fileToken {

@@ -1,9 +1,6 @@
 package config
 
 import (
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"os"
@@ -12,7 +9,7 @@ import (
 )
 
 // readSecretFiles fills each Secret from its *_file companion: sources[].token
-// from token_file, a github source's private_key from private_key_file, and
+// from token_file, a source type's own files (SourceFileReader), and
 // rollup.smtp.password from password_file. A relative path is taken from the
 // directory of the configuration file. A token's or password's file content
 // is the secret, less its trailing newline. Errors name the line of the *_file
@@ -25,8 +22,8 @@ func (c *Config) readSecretFiles() []error {
 		if err := c.readSecretFile(&s.Token, s.TokenFile, p+".token", p+".token_file"); err != nil {
 			errs = append(errs, err)
 		}
-		if s.Type == "github" {
-			if err := c.readPrivateKey(s, p+".private_key_file"); err != nil {
+		if r, ok := s.Settings.(SourceFileReader); ok {
+			if err := r.ReadFiles(SourceFiles{c: c, at: p}); err != nil {
 				errs = append(errs, err)
 			}
 		}
@@ -50,41 +47,34 @@ func (c *Config) readSecretFile(dst *Secret, file, key, fileKey string) error {
 		return err
 	}
 	v := strings.TrimSuffix(strings.TrimSuffix(string(data), "\n"), "\r")
-	if v == "" {
+	switch {
+	case v == "":
 		return fmt.Errorf("%s%s: %s is empty", c.where(fileKey), fileKey, path)
+	case strings.TrimSpace(v) == "":
+		return fmt.Errorf("%s%s: %s holds only whitespace", c.where(fileKey), fileKey, path)
 	}
 	*dst = Secret(v)
 	return nil
 }
 
-// readPrivateKey fills s.PrivateKey from s.PrivateKeyFile, which must hold a
-// PEM RSA private key (PKCS #1, as GitHub issues them, or PKCS #8).
-func (c *Config) readPrivateKey(s *Source, fileKey string) error {
-	if s.PrivateKeyFile == "" {
-		return nil
-	}
-	data, path, err := c.readFile(s.PrivateKeyFile, fileKey)
-	if err != nil {
-		return err
-	}
-	if !isRSAPrivateKey(data) {
-		return fmt.Errorf("%s%s: %s is not a PEM RSA private key", c.where(fileKey), fileKey, path)
-	}
-	s.PrivateKey = Secret(data)
-	return nil
+// SourceFiles reads the files a source type's own *_file keys name.
+type SourceFiles struct {
+	c  *Config
+	at string // sources[i]
 }
 
-func isRSAPrivateKey(data []byte) bool {
-	block, _ := pem.Decode(data)
-	if block == nil {
-		return false
-	}
-	if _, err := x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
-		return true
-	}
-	key, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	_, rsaKey := key.(*rsa.PrivateKey)
-	return err == nil && rsaKey
+// Read returns the content of file, named by key, and the path it was read
+// from: relative to the configuration file's directory. Its error says
+// "file:line: sources[i].key: reading path: reason".
+func (f SourceFiles) Read(key, file string) ([]byte, string, error) {
+	return f.c.readFile(file, f.at+"."+key)
+}
+
+// Errorf returns "file:line: sources[i].key: message", for a file whose
+// content is wrong. The message must not quote the content.
+func (f SourceFiles) Errorf(key, format string, args ...any) error {
+	path := f.at + "." + key
+	return fmt.Errorf("%s%s: %s", f.c.where(path), path, fmt.Sprintf(format, args...))
 }
 
 // readFile reads the file a *_file key names, returning its content and the
@@ -102,5 +92,14 @@ func (c *Config) readFile(file, fileKey string) ([]byte, string, error) {
 		}
 		return nil, path, fmt.Errorf("%s%s: reading %s: %v", c.where(fileKey), fileKey, path, err)
 	}
+	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o044 != 0 {
+		c.warnings = append(c.warnings, fmt.Sprintf("%s%s: %s is readable by group or others (mode %04o); chmod 600 it",
+			c.where(fileKey), fileKey, path, fi.Mode().Perm()))
+	}
 	return data, path, nil
 }
+
+// Warnings returns what Load found that is allowed but unsafe: a secret
+// file other users can read. `baton config check` prints them and the
+// daemon logs them, at start and on reload.
+func (c *Config) Warnings() []string { return c.warnings }

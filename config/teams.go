@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
-
-	"github.com/batonhq/baton/model"
 )
 
 // RulesFor returns the thresholds for the named team: the global rules with
@@ -20,16 +18,6 @@ func (c *Config) RulesFor(team string) Rules {
 		}
 	}
 	return c.Rules
-}
-
-// ModelTeams returns the teams in configured order, as model.TeamOf wants
-// them.
-func (c *Config) ModelTeams() []model.Team {
-	teams := make([]model.Team, len(c.Teams))
-	for i, t := range c.Teams {
-		teams[i] = t.Team
-	}
-	return teams
 }
 
 // Location returns the configured time zone, loaded by Validate; UTC if

@@ -7,6 +7,7 @@ import (
 	"net/mail"
 	"regexp"
 	"slices"
+	"strconv"
 	"time"
 	_ "time/tzdata" // timezone must load on images without /usr/share/zoneinfo
 
@@ -45,8 +46,10 @@ func (c *Config) Validate() error {
 	if c.Storage.Path == "" {
 		p.add("storage.path", "is required")
 	}
-	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+	if _, port, err := net.SplitHostPort(c.Listen); err != nil {
 		p.add("listen", "%q is not host:port", c.Listen)
+	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		p.add("listen", "%q: the port must be a number from 0 (any free port) to 65535", c.Listen)
 	}
 	loc, err := time.LoadLocation(c.Timezone)
 	if err != nil {
@@ -143,8 +146,10 @@ func (p *problems) rules(path string, r, global Rules, team bool) {
 
 func (p *problems) rollup() {
 	r := &p.c.Rollup
-	if _, err := cron.ParseStandard(r.Schedule); err != nil {
+	if sched, err := cron.ParseStandard(r.Schedule); err != nil {
 		p.add("rollup.schedule", "%q is not a cron schedule (minute hour day-of-month month day-of-week, or @weekly): %v", r.Schedule, err)
+	} else if sched.Next(time.Now().In(p.c.Location())).IsZero() {
+		p.add("rollup.schedule", "%q never fires: no date matches it", r.Schedule)
 	}
 	mailing := len(r.To) > 0
 	for j, e := range r.To {
@@ -165,6 +170,9 @@ func (p *problems) rollup() {
 	}
 	if !slices.Contains(smtpModes, s.TLS) {
 		p.add("rollup.smtp.tls", "%q is not none, starttls or tls", s.TLS)
+	}
+	if s.TLS == "none" && s.Password != "" {
+		p.add("rollup.smtp.tls", "none would send the SMTP password in clear text; use starttls or tls")
 	}
 	if s.Port < 1 || s.Port > 65535 {
 		p.add("rollup.smtp.port", "must be between 1 and 65535, got %d", s.Port)

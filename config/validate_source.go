@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"regexp"
 	"strings"
@@ -10,7 +11,6 @@ import (
 
 var (
 	sourceName  = regexp.MustCompile(`^[a-z0-9_-]+$`)
-	repoPattern = regexp.MustCompile(`^[A-Za-z0-9-]+/([A-Za-z0-9._-]+|\*)$`)
 	minInterval = Duration(10 * time.Second)
 	maxParallel = 16
 )
@@ -34,15 +34,20 @@ func (p *problems) sources() {
 			names[s.Name] = i
 		}
 		p.sourceTuning(s, at)
-		switch s.Type {
-		case "github":
-			p.githubSource(s, at)
-		case "jira":
-			p.jiraSource(s, at)
-		case "":
-			p.add(at("type"), "is required (github or jira)")
+		if s.Token != "" && strings.TrimSpace(s.Token.Reveal()) == "" {
+			p.add(at("token"), "is only whitespace")
+		}
+		settings := s.Settings
+		if settings == nil {
+			settings = newSourceConfig(s.Type)
+		}
+		switch {
+		case s.Type == "":
+			p.add(at("type"), "is required (%s)", typeList())
+		case settings == nil:
+			p.add(at("type"), "%q is not %s", s.Type, typeList())
 		default:
-			p.add(at("type"), "%q is not github or jira", s.Type)
+			settings.Validate(s, &SourceCheck{p: p, src: s, at: fmt.Sprintf("sources[%d]", i)})
 		}
 	}
 }
@@ -60,113 +65,75 @@ func (p *problems) sourceTuning(s *Source, at func(string) string) {
 	if s.ReconcileInterval <= 0 {
 		p.add(at("reconcile_interval"), "must be positive, got %v", s.ReconcileInterval)
 	}
-}
-
-func (p *problems) githubSource(s *Source, at func(string) string) {
-	p.sourceURL(s.URL, at("url"))
-	p.githubAuth(s, at)
-	if len(s.Repos) == 0 {
-		p.add(at("repos"), "must list at least one owner/repo or owner/*")
+	if g := s.DeletionGuard; g.Percent < 0 || g.Percent > 100 {
+		p.add(at("deletion_guard.percent"), "must be between 0 and 100, got %d", g.Percent)
 	}
-	for j, r := range s.Repos {
-		if !repoPattern.MatchString(r) {
-			p.add(fmt.Sprintf("%s[%d]", at("repos"), j), "%q is not owner/repo or owner/*", r)
-		}
-	}
-	for _, f := range []struct{ key, value string }{{"jql", s.JQL}, {"email", s.Email}, {"deployment", s.Deployment}} {
-		if f.value != "" {
-			p.add(at(f.key), "applies only to jira sources")
-		}
+	if s.DeletionGuard.Issues < 0 {
+		p.add(at("deletion_guard.issues"), "must not be negative, got %d", s.DeletionGuard.Issues)
 	}
 }
 
-func (p *problems) jiraSource(s *Source, at func(string) string) {
-	if s.URL == "" {
-		p.add(at("url"), "is required for jira sources")
-	} else {
-		p.sourceURL(s.URL, at("url"))
-	}
-	if s.JQL == "" {
-		p.add(at("jql"), "is required for jira sources")
-	} else if strings.Contains(strings.ToUpper(s.JQL), "ORDER BY") {
-		p.add(at("jql"), "must not have an ORDER BY: baton orders by updated and key to page safely")
-	}
-	if len(s.Repos) > 0 {
-		p.add(at("repos"), "applies only to github sources")
-	}
-	for _, f := range []struct {
-		key string
-		set bool
-	}{{"app_id", s.AppID != 0}, {"installation_id", s.InstallationID != 0}, {"private_key_file", s.PrivateKeyFile != ""}} {
-		if f.set {
-			p.add(at(f.key), "applies only to github sources")
-		}
-	}
-	p.token(s, at)
-	switch s.Deployment {
-	case "cloud":
-		if s.Email == "" {
-			p.add(at("email"), "is required for Jira Cloud (the account the API token belongs to)")
-		} else {
-			p.email(at("email"), s.Email)
-		}
-	case "server":
-		if s.Email != "" {
-			p.add(at("email"), "applies only to deployment: cloud (Jira Server and Data Center use a personal access token)")
-		}
-	default:
-		p.add(at("deployment"), "%q is not cloud or server", s.Deployment)
-	}
+// SourceCheck is what a source type's Validate reports to: each problem
+// becomes "file:line: sources[i].key message", in the order reported.
+type SourceCheck struct {
+	p   *problems
+	src *Source
+	at  string // sources[i]
 }
 
-// githubAuth checks that a github source has exactly one credential: a
-// token (or token_file), or a GitHub App (app_id, installation_id and
-// private_key_file, all three).
-func (p *problems) githubAuth(s *Source, at func(string) string) {
-	token := s.Token != "" || s.TokenFile != ""
-	app := s.AppID != 0 || s.InstallationID != 0 || s.PrivateKeyFile != ""
-	switch {
-	case token && app:
-		p.add(at("token"), "and a GitHub App (app_id, installation_id, private_key_file) are both set; keep one")
-		return
-	case !app:
-		if !token {
-			p.add(at("token"), "is required (or token_file, or a GitHub App: app_id, installation_id and private_key_file)")
-		}
+// Add reports a problem with key, a key of the source ("repos") or an
+// element of one ("repos[2]").
+func (c *SourceCheck) Add(key, format string, args ...any) {
+	c.p.add(c.at+"."+key, format, args...)
+}
+
+// Email reports addr under key unless it is an email address.
+func (c *SourceCheck) Email(key, addr string) { c.p.email(c.at+"."+key, addr) }
+
+// URL checks the source's url, which must be set, as an API base URL.
+func (c *SourceCheck) URL() { c.p.sourceURL(c.src.URL, c.at+".url") }
+
+// OtherTypesKeys reports each key of another type that the file set on this
+// source, in the order written: "sources[2].jql applies only to jira sources".
+func (c *SourceCheck) OtherTypesKeys() {
+	if c.p.c.origin == nil {
 		return
 	}
-	for _, id := range []struct {
-		key string
-		v   int64
-	}{{"app_id", s.AppID}, {"installation_id", s.InstallationID}} {
-		switch {
-		case id.v == 0:
-			p.add(at(id.key), "is required for a GitHub App (app_id, installation_id and private_key_file go together)")
-		case id.v < 0:
-			p.add(at(id.key), "must be positive, got %d", id.v)
-		}
-	}
-	if s.PrivateKeyFile == "" {
-		p.add(at("private_key_file"), "is required for a GitHub App (app_id, installation_id and private_key_file go together)")
+	for _, k := range c.p.c.origin.foreign[c.at] {
+		c.Add(k.key, "applies only to %s sources", k.owner)
 	}
 }
 
-func (p *problems) token(s *Source, at func(string) string) {
-	if s.Token == "" && s.TokenFile == "" {
-		p.add(at("token"), "is required (or token_file)")
-	}
-}
-
-// sourceURL checks an API base URL. Only a parsed URL is echoed, with any
-// password redacted.
+// sourceURL checks an API base URL: https, or http to this machine only,
+// with no credentials and no query string, since either would go wherever
+// the URL goes and could carry a token (?access_token=). Only a parsed URL
+// is echoed, without its query and with any password redacted.
 func (p *problems) sourceURL(raw, path string) {
 	u, err := url.Parse(raw)
-	switch {
-	case err != nil:
+	if err != nil {
 		p.add(path, "is not a URL")
-	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
-		p.add(path, "%q is not an absolute http(s) URL", u.Redacted())
-	case u.User != nil:
-		p.add(path, "%q carries credentials; put them in token/token_file (and email for Jira Cloud), which are kept secret", u.Redacted())
+		return
 	}
+	shown := *u
+	shown.RawQuery, shown.ForceQuery = "", false
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
+		p.add(path, "%q is not an absolute http(s) URL", shown.Redacted())
+	case u.User != nil:
+		p.add(path, "%q carries credentials; put them in token/token_file (and email for Jira Cloud), which are kept secret", shown.Redacted())
+	case u.RawQuery != "" || u.ForceQuery:
+		p.add(path, "%q has a query string (not shown); leave it out: credentials go in token/token_file", shown.Redacted())
+	case u.Scheme == "http" && !loopback(u.Hostname()):
+		p.add(path, "%q is plain http to another machine, which would send the token in clear text; use https (http is for 127.0.0.1, ::1 and localhost)", shown.Redacted())
+	}
+}
+
+// loopback reports whether host names this machine: localhost, 127.0.0.0/8
+// or ::1.
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/batonhq/baton/internal/golden"
 )
 
@@ -35,20 +37,27 @@ func TestBadFiles(t *testing.T) {
 }
 
 // codeConfig is a valid Config built in code rather than read from a file.
-func codeConfig() *Config {
+// The github source's own keys are decoded into the registered type, which
+// this package cannot name.
+func codeConfig(t *testing.T) *Config {
+	t.Helper()
+	gh := newSourceConfig("github")
+	if err := yaml.Unmarshal([]byte("repos: [acme/core]"), gh); err != nil {
+		t.Fatal(err)
+	}
 	return &Config{
 		Storage:  Storage{Path: "baton.db"},
 		Listen:   "127.0.0.1:9464",
 		Timezone: "Asia/Tokyo",
 		Sources: []Source{{Name: "gh", Type: "github", URL: "https://api.github.com/", Token: "t",
-			Repos: []string{"acme/core"}, Interval: Duration(time.Minute), Parallel: 1, ReconcileInterval: Duration(time.Hour)}},
+			Settings: gh, Interval: Duration(time.Minute), Parallel: 1, ReconcileInterval: Duration(time.Hour)}},
 		Rules:  defaultRules,
 		Rollup: Rollup{Schedule: "@weekly", SMTP: SMTP{TLS: "none", Port: 25, Timeout: Duration(time.Second)}},
 	}
 }
 
 func TestValidateConfigBuiltInCode(t *testing.T) {
-	c := codeConfig()
+	c := codeConfig(t)
 	if got := c.Location(); got != time.UTC {
 		t.Errorf("Location() before Validate = %v, want UTC", got)
 	}
@@ -61,7 +70,7 @@ func TestValidateConfigBuiltInCode(t *testing.T) {
 }
 
 func TestValidateWithoutFileHasNoPosition(t *testing.T) {
-	c := codeConfig()
+	c := codeConfig(t)
 	c.Storage.Path = ""
 	c.Sources[0].Parallel = 0
 	want := "storage.path is required\nsources[0].parallel must be between 1 and 16, got 0"

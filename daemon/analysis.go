@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/batonhq/baton/analysis"
@@ -104,17 +102,20 @@ func AnalyseStored(ctx context.Context, st *store.Store, cfg *config.Config, now
 // full sync) but is no longer analysed; links to it still show as links to
 // issues outside the synced scope.
 func inScope(cfg *config.Config, issues []model.Issue) []model.Issue {
-	prefixes := map[string][]string{} // source -> key prefixes; nil = all
+	scopes := map[string]func(model.Key) bool{} // by source; nil = all
 	for _, src := range cfg.Sources {
-		prefixes[src.Name] = nil
+		scopes[src.Name] = nil
 		if scope := sourceTypes[src.Type].scope; scope != nil {
-			prefixes[src.Name] = scope(src)
+			scopes[src.Name] = scope(src)
 		}
 	}
 	kept := issues[:0]
 	for _, is := range issues {
-		ps, ok := prefixes[is.Source]
-		if ok && (ps == nil || slices.ContainsFunc(ps, func(p string) bool { return strings.HasPrefix(is.Key, p) })) {
+		in, ok := scopes[is.Source]
+		if !ok {
+			continue
+		}
+		if k, parsed := model.ParseKey(is.Key); in == nil || parsed && in(k) {
 			kept = append(kept, is)
 		}
 	}

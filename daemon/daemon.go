@@ -78,7 +78,6 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Daemon, error
 		Observer: d.metrics,
 		OnRound:  func(string, error) { d.requestAnalysis() },
 	}
-	d.engine.SetTeams(cfg.ModelTeams())
 	for _, src := range cfg.Sources {
 		b, err := d.buildSource(cfg, src)
 		if err == nil {

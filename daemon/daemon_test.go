@@ -249,6 +249,39 @@ func TestReadyzListsEverySourceState(t *testing.T) {
 
 var lastSuccess = regexp.MustCompile(`last success \S+`)
 
+// emptiedSource lists one issue on its first round, and then a complete
+// listing without it: a JQL that suddenly matches nothing.
+type emptiedSource struct{ rounds int }
+
+func (e *emptiedSource) Name() string { return "emptied" }
+
+func (e *emptiedSource) Sync(ctx context.Context, _ map[string]string, emit func(context.Context, model.Batch) error) error {
+	e.rounds++
+	if e.rounds > 1 {
+		return emit(ctx, model.Batch{Present: &model.KeySet{Prefix: "jira:"}})
+	}
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	return emit(ctx, model.Batch{Issues: []model.Issue{{Key: "jira:E-1", Source: "emptied", System: model.Jira,
+		Title: "e", Status: model.StatusTodo, RawStatus: "To Do", Created: at, Updated: at}}})
+}
+
+func TestReadyzSaysWhenAReconcileWithholdsDeletions(t *testing.T) {
+	d, _ := openTest(t, fakeConfig(t.TempDir()), nil, nil)
+	t.Cleanup(func() { d.Close() })
+	if err := d.engine.Add(&emptiedSource{}, time.Hour, nil); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if failed := d.engine.RunOnce(context.Background(), 1); len(failed) > 0 {
+			t.Fatal(failed)
+		}
+	}
+	got := lastSuccess.ReplaceAllString(readyz(t, d), "last success T")
+	if want := "200 ready\nemptied: ok, last success T\nemptied: withholding 1 deletions until the next reconcile agrees\n"; got != want {
+		t.Errorf("/readyz = %q, want %q", got, want)
+	}
+}
+
 // readyz is /readyz's status code and body as one string.
 func readyz(t *testing.T, d *Daemon) string {
 	t.Helper()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/batonhq/baton/connectors/httpapi"
 	"github.com/batonhq/baton/web"
 )
 
@@ -87,18 +88,33 @@ func (d *Daemon) readiness() (bool, string) {
 			body += fmt.Sprintf("%s: waiting for first sync\n", name)
 		case s.Failing && !s.ResumeAt.IsZero():
 			ready = false
-			body += fmt.Sprintf("%s: rate-limited, resuming at %s: %s\n", name, s.ResumeAt.UTC().Format(time.RFC3339), s.LastError)
+			body += fmt.Sprintf("%s: rate-limited, resuming at %s: %s%s\n", name, s.ResumeAt.UTC().Format(time.RFC3339), s.LastError, quotaNote(s.API.Quota))
 		case s.Failing:
 			ready = false
-			body += fmt.Sprintf("%s: failing since its last round: %s\n", name, s.LastError)
+			body += fmt.Sprintf("%s: failing since its last round: %s%s\n", name, s.LastError, quotaNote(s.API.Quota))
 		default:
-			body += fmt.Sprintf("%s: ok, last success %s\n", name, s.LastSuccess.UTC().Format(time.RFC3339))
+			body += fmt.Sprintf("%s: ok, last success %s%s\n", name, s.LastSuccess.UTC().Format(time.RFC3339), quotaNote(s.API.Quota))
+		}
+		if s.WithheldDeletions > 0 {
+			body += fmt.Sprintf("%s: withholding %d deletions until the next reconcile agrees\n", name, s.WithheldDeletions)
 		}
 	}
 	if ready {
 		return true, "ready\n" + body
 	}
 	return false, "not ready\n" + body
+}
+
+// quotaNote is the API quota as readiness ends a source's line with it, ""
+// when the API has not said.
+func quotaNote(q httpapi.Quota) string {
+	switch {
+	case !q.Known:
+		return ""
+	case q.Reset.IsZero():
+		return fmt.Sprintf("; API quota left %d", q.Remaining)
+	}
+	return fmt.Sprintf("; API quota left %d, resets %s", q.Remaining, q.Reset.Format(time.RFC3339))
 }
 
 func (d *Daemon) readyz(w http.ResponseWriter, _ *http.Request) {

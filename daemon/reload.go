@@ -35,6 +35,9 @@ func (d *Daemon) reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	for _, w := range next.Warnings() {
+		d.log.Warn(w)
+	}
 	cur := d.Config()
 	if next.Listen != cur.Listen || next.Storage != cur.Storage {
 		d.log.Warn("listen and storage.path changes take effect on restart", "listen", cur.Listen, "storage", cur.Storage.Path)
@@ -46,7 +49,6 @@ func (d *Daemon) reload(ctx context.Context) error {
 	}
 	gone := removed(cur, next)
 	d.conf.Store(next)
-	d.engine.SetTeams(next.ModelTeams())
 	for _, b := range changed {
 		if err := b.add(d.engine); err != nil {
 			return err // not while serving: shutdown stops reloads before the engine

@@ -6,12 +6,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/connectors/github"
 	"github.com/batonhq/baton/model"
 )
 
 func TestInScopeDropsWhatTheConfigurationNoLongerNames(t *testing.T) {
 	cfg := &config.Config{Sources: []config.Source{
-		{Name: "gh", Type: "github", Repos: []string{"Acme/Core", "tools/*"}},
+		{Name: "gh", Type: "github", Settings: &github.Config{Repos: []string{"Acme/Core", "tools/*"}}},
 		{Name: "jira", Type: "jira"},
 	}}
 	issues := []model.Issue{

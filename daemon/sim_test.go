@@ -140,9 +140,10 @@ func TestAnExhaustedGitHubQuotaPausesTheSource(t *testing.T) {
 	org.GitHub.SetRemaining(org.GitHubToken, 0)
 	stop := serve(t, d)
 	t.Cleanup(func() { stop() })
-	eventually(t, "/readyz 503 with github rate-limited (and when it resumes) and jira ok", func() bool {
+	eventually(t, "/readyz 503 with github rate-limited (when it resumes, its quota) and jira ok", func() bool {
 		code, body := get(t, d, "/readyz")
-		return code == 503 && strings.Contains(body, "github: rate-limited, resuming at ") && strings.Contains(body, "jira: ok")
+		return code == 503 && strings.Contains(body, "github: rate-limited, resuming at ") &&
+			strings.Contains(body, "; API quota left 0, resets ") && strings.Contains(body, "jira: ok")
 	})
 	forbidden := map[string]string{"source": "github", "code": "403"}
 	before := metric(t, d, "baton_api_requests_total", forbidden)

@@ -4,12 +4,15 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/batonhq/baton/config"
 	"github.com/batonhq/baton/connectors/github"
+	"github.com/batonhq/baton/connectors/httpapi"
 	"github.com/batonhq/baton/connectors/jira"
+	"github.com/batonhq/baton/model"
 	batonsync "github.com/batonhq/baton/sync"
 )
 
@@ -17,9 +20,9 @@ import (
 type sourceType struct {
 	// build makes the connector of src with cfg's mappings, over transport.
 	build func(src config.Source, cfg *config.Config, transport http.RoundTripper, log *slog.Logger) (batonsync.Source, error)
-	// scope lists the key prefixes of src's issues that are analysed; nil:
-	// all of them.
-	scope func(src config.Source) []string
+	// scope says which of src's issues are analysed, by key; nil (or a
+	// nil answer): all of them.
+	scope func(src config.Source) func(model.Key) bool
 }
 
 // sourceTypes is the registry of source types by their config `type:`.
@@ -46,41 +49,52 @@ func newJira(src config.Source, cfg *config.Config, transport http.RoundTripper,
 	})
 }
 
-// gitHubScope keeps the issues of the repositories src names: a repository
-// removed from repos: stays in the store but is no longer analysed.
-func gitHubScope(src config.Source) []string {
-	var ps []string
-	for _, r := range src.Repos {
-		owner, name, _ := strings.Cut(strings.ToLower(r), "/")
-		if name == "*" {
-			ps = append(ps, "github:"+owner+"/")
-		} else {
-			ps = append(ps, "github:"+owner+"/"+name+"#")
-		}
+// gitHubScope keeps the issues of the repositories src names, owner/repo or
+// owner/* for all of an owner's: a repository removed from repos: stays in
+// the store but is no longer analysed.
+func gitHubScope(src config.Source) func(model.Key) bool {
+	gh, ok := src.Settings.(*github.Config)
+	if !ok || len(gh.Repos) == 0 {
+		return nil
 	}
-	return ps
+	repos := make([]string, len(gh.Repos))
+	for i, r := range gh.Repos {
+		repos[i] = strings.ToLower(r)
+	}
+	return func(k model.Key) bool {
+		owner, _, _ := strings.Cut(k.Place, "/")
+		return k.System == model.GitHub && slices.ContainsFunc(repos, func(r string) bool {
+			return r == k.Place || r == owner+"/*"
+		})
+	}
 }
 
 // builtSource is a connector ready to be handed to the engine.
 type builtSource struct {
 	src      batonsync.Source
 	interval time.Duration
-	meter    *batonsync.Meter
+	meter    *httpapi.Meter
+	guard    batonsync.DeletionGuard
 }
 
-func (b builtSource) add(e *batonsync.Engine) error { return e.Add(b.src, b.interval, b.meter) }
+func (b builtSource) add(e *batonsync.Engine) error {
+	e.SetDeletionGuard(b.src.Name(), b.guard)
+	return e.Add(b.src, b.interval, b.meter)
+}
 
-// buildSource makes the connector of src with cfg's mappings, its HTTP
-// requests metered and instrumented.
+// buildSource makes the connector of src with cfg's mappings over its HTTP
+// layer's meter, which metrics (and, through the engine, readiness) read.
 func (d *Daemon) buildSource(cfg *config.Config, src config.Source) (builtSource, error) {
 	t, ok := sourceTypes[src.Type]
 	if !ok {
 		return builtSource{}, fmt.Errorf("source %s: unknown type %q", src.Name, src.Type)
 	}
-	meter := batonsync.NewMeter(d.metrics.InstrumentTransport(src.Name, nil))
+	meter := httpapi.NewMeter(nil)
+	d.metrics.WatchAPI(src.Name, meter)
 	s, err := t.build(src, cfg, meter, d.log.With("source", src.Name))
 	if err != nil {
 		return builtSource{}, fmt.Errorf("source %s: %w", src.Name, err)
 	}
-	return builtSource{src: s, interval: src.Interval.D(), meter: meter}, nil
+	guard := batonsync.DeletionGuard{Percent: src.DeletionGuard.Percent, Issues: src.DeletionGuard.Issues}
+	return builtSource{src: s, interval: src.Interval.D(), meter: meter, guard: guard}, nil
 }

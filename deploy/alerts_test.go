@@ -70,7 +70,7 @@ func TestAlertRulesAreActionable(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"BatonSyncFailing", "BatonDataStale", "BatonAPIQuotaLow", "BatonStalledIssuesHigh",
-		"BatonPriorityInversion", "BatonScheduleConflict", "BatonDependencyCycle", "BatonDown"} {
+		"BatonPriorityInversion", "BatonScheduleConflict", "BatonDependencyCycle", "BatonDown", "BatonReconcileWithholdingDeletions"} {
 		if !slices.Contains(alerts, want) {
 			t.Errorf("no alert %s in %v", want, alerts)
 		}

@@ -8,12 +8,15 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/batonhq/baton/config"
+	_ "github.com/batonhq/baton/connectors/github" // registers type: github
+	_ "github.com/batonhq/baton/connectors/jira"   // registers type: jira
 )
 
 // object is the part of a Kubernetes object these tests read.
@@ -49,7 +52,8 @@ type podTemplate struct {
 		Annotations map[string]string `yaml:"annotations"`
 	} `yaml:"metadata"`
 	Spec struct {
-		SecurityContext struct {
+		AutomountServiceAccountToken *bool `yaml:"automountServiceAccountToken"`
+		SecurityContext              struct {
 			RunAsNonRoot *bool `yaml:"runAsNonRoot"`
 		} `yaml:"securityContext"`
 		Containers []container `yaml:"containers"`
@@ -59,6 +63,10 @@ type podTemplate struct {
 			PersistentVolumeClaim *struct {
 				ClaimName string `yaml:"claimName"`
 			} `yaml:"persistentVolumeClaim"`
+			Secret *struct {
+				SecretName  string `yaml:"secretName"`
+				DefaultMode *int   `yaml:"defaultMode"`
+			} `yaml:"secret"`
 		} `yaml:"volumes"`
 	} `yaml:"spec"`
 }
@@ -85,7 +93,13 @@ type container struct {
 	VolumeMounts []struct {
 		Name      string `yaml:"name"`
 		MountPath string `yaml:"mountPath"`
+		SubPath   string `yaml:"subPath"`
+		ReadOnly  bool   `yaml:"readOnly"`
 	} `yaml:"volumeMounts"`
+	Resources struct {
+		Requests map[string]string `yaml:"requests"`
+		Limits   map[string]string `yaml:"limits"`
+	} `yaml:"resources"`
 }
 
 type probe struct {
@@ -159,6 +173,9 @@ func TestDeploymentRunsLockedDown(t *testing.T) {
 	if p := pod.SecurityContext.RunAsNonRoot; p == nil || !*p {
 		t.Error("pod does not set runAsNonRoot: true")
 	}
+	if p := pod.AutomountServiceAccountToken; p == nil || *p {
+		t.Error("pod does not set automountServiceAccountToken: false (baton never calls the Kubernetes API)")
+	}
 	if len(pod.Containers) != 1 {
 		t.Fatalf("got %d containers, want 1", len(pod.Containers))
 	}
@@ -198,18 +215,29 @@ func TestDeploymentWiresConfigSecretsAndStorage(t *testing.T) {
 	mounts := map[string]string{}
 	for _, m := range c.VolumeMounts {
 		mounts[m.Name] = m.MountPath
+		if m.SubPath != "" {
+			t.Errorf("volume %s is mounted with subPath %s, which never sees updates", m.Name, m.SubPath)
+		}
 	}
-	var configDir, dataDir string
+	var configDir, dataDir, secretDir string
 	for _, v := range pod.Volumes {
 		switch {
 		case v.ConfigMap != nil && v.ConfigMap.Name == cm.Metadata.Name:
 			configDir = mounts[v.Name]
 		case v.PersistentVolumeClaim != nil && v.PersistentVolumeClaim.ClaimName == pvc.Metadata.Name:
 			dataDir = mounts[v.Name]
+		case v.Secret != nil && v.Secret.SecretName == secret.Metadata.Name:
+			secretDir = mounts[v.Name]
+			switch m := v.Secret.DefaultMode; {
+			case m == nil:
+				t.Error("Secret volume has no defaultMode; Kubernetes' default 0644 lets others read the tokens")
+			case *m&0o007 != 0:
+				t.Errorf("Secret volume defaultMode %#o, want one that others cannot read", *m)
+			}
 		}
 	}
-	if configDir == "" || dataDir == "" {
-		t.Fatalf("config mounted at %q, data at %q: want the ConfigMap and the PVC mounted", configDir, dataDir)
+	if configDir == "" || dataDir == "" || secretDir == "" {
+		t.Fatalf("config mounted at %q, data at %q, tokens at %q: want the ConfigMap, the PVC and the Secret mounted", configDir, dataDir, secretDir)
 	}
 	args := strings.Join(c.Args, " ")
 	for file := range cm.Data {
@@ -217,42 +245,31 @@ func TestDeploymentWiresConfigSecretsAndStorage(t *testing.T) {
 			t.Errorf("args %q do not point --config at the ConfigMap's %s", args, file)
 		}
 	}
-
-	env := map[string]bool{}
 	for _, e := range c.Env {
-		if e.Value != "" {
-			t.Errorf("env %s has a literal value; credentials come from the Secret", e.Name)
-		}
-		ref := e.ValueFrom
-		if ref == nil || ref.SecretKeyRef == nil || ref.SecretKeyRef.Name != secret.Metadata.Name {
-			t.Errorf("env %s does not come from Secret %s", e.Name, secret.Metadata.Name)
-			continue
-		}
-		if _, ok := secret.StringData[ref.SecretKeyRef.Key]; !ok {
-			t.Errorf("env %s reads key %s, which the example Secret lacks", e.Name, ref.SecretKeyRef.Key)
-		}
-		env[e.Name] = true
-	}
-	for _, data := range cm.Data {
-		for _, m := range regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)`).FindAllStringSubmatch(data, -1) {
-			if !env[m[1]] {
-				t.Errorf("config uses ${%s}, which the Deployment does not set", m[1])
-			}
+		if e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil {
+			t.Errorf("env %s comes from a Secret: tokens are mounted as files, so that a rotated one is re-read", e.Name)
 		}
 	}
-	checkConfig(t, cm, env, dataDir)
+	checkConfig(t, cm, secret, secretDir, dataDir)
 }
 
 // checkConfig loads the ConfigMap's baton configuration with baton's own
-// loader and checks it listens where the probes and Prometheus look and keeps
-// its data on the volume.
-func checkConfig(t *testing.T, cm *object, env map[string]bool, dataDir string) {
+// loader, with the example Secret's keys as the files of the mounted Secret,
+// and checks it listens where the probes and Prometheus look, keeps its data
+// on the volume and reads every credential from a file of the Secret.
+func checkConfig(t *testing.T, cm, secret *object, secretDir, dataDir string) {
 	t.Helper()
-	for name := range env {
-		t.Setenv(name, "test-"+strings.ToLower(name))
+	files := t.TempDir()
+	for key := range secret.StringData {
+		if err := os.WriteFile(filepath.Join(files, key), []byte("test-"+key+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for file, data := range cm.Data {
-		cfg, err := config.Parse(file, []byte(data))
+		if strings.Contains(data, "${") {
+			t.Errorf("%s expands the environment; credentials come from token_file and password_file", file)
+		}
+		cfg, err := config.Parse(file, []byte(strings.ReplaceAll(data, secretDir+"/", files+"/")))
 		if err != nil {
 			t.Errorf("ConfigMap %s: %v", file, err)
 			continue
@@ -264,7 +281,70 @@ func checkConfig(t *testing.T, cm *object, env map[string]bool, dataDir string) 
 		if filepath.Dir(cfg.Storage.Path) != dataDir {
 			t.Errorf("%s: storage.path %q, want a file in the data volume %s", file, cfg.Storage.Path, dataDir)
 		}
+		for _, s := range cfg.Sources {
+			if filepath.Dir(s.TokenFile) != files || s.Token.Reveal() != "test-"+filepath.Base(s.TokenFile) {
+				t.Errorf("%s: source %s reads its token from %q, want a file of the Secret under %s", file, s.Name, s.TokenFile, secretDir)
+			}
+		}
+		if p := cfg.Rollup.SMTP; p.Username != "" && (filepath.Dir(p.PasswordFile) != files || p.Password.Reveal() != "test-"+filepath.Base(p.PasswordFile)) {
+			t.Errorf("%s: the SMTP password comes from %q, want a file of the Secret under %s", file, p.PasswordFile, secretDir)
+		}
 	}
+}
+
+// TestMemoryMatchesTheDocumentedPeak checks the memory request covers the
+// highest peak RSS docs/benchmarks.md gives, the limit leaves half as much
+// again, and GOMEMLIMIT lies between them.
+func TestMemoryMatchesTheDocumentedPeak(t *testing.T) {
+	doc, err := os.ReadFile("../docs/benchmarks.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	peak := 0.0
+	mb := regexp.MustCompile(`(\d+) MB`)
+	for _, line := range strings.Split(string(doc), "\n") {
+		if !strings.Contains(line, "peak RSS") {
+			continue
+		}
+		for _, m := range mb.FindAllStringSubmatch(line, -1) {
+			n, _ := strconv.ParseFloat(m[1], 64)
+			peak = max(peak, n*1e6)
+		}
+	}
+	if peak == 0 {
+		t.Fatal("docs/benchmarks.md gives no peak RSS")
+	}
+	c := one(t, manifests(t), "Deployment").Spec.Template.Spec.Containers[0]
+	request, limit := bytes(t, c.Resources.Requests["memory"]), bytes(t, c.Resources.Limits["memory"])
+	if request < peak || limit < 1.5*peak {
+		t.Errorf("memory request %.0f MB, limit %.0f MB; the documented peak RSS is %.0f MB: want a request of at least that and a limit of 1.5 times it",
+			request/1e6, limit/1e6, peak/1e6)
+	}
+	goMemLimit := 0.0
+	for _, e := range c.Env {
+		if e.Name == "GOMEMLIMIT" {
+			goMemLimit = bytes(t, strings.TrimSuffix(e.Value, "B"))
+		}
+	}
+	if goMemLimit <= peak || goMemLimit >= limit {
+		t.Errorf("GOMEMLIMIT %.0f MB, want it between the peak %.0f MB and the limit %.0f MB", goMemLimit/1e6, peak/1e6, limit/1e6)
+	}
+}
+
+// bytes reads a Kubernetes memory quantity in Mi or Gi (or GOMEMLIMIT's MiB
+// and GiB, less their B).
+func bytes(t *testing.T, q string) float64 {
+	t.Helper()
+	for suffix, unit := range map[string]float64{"Mi": 1 << 20, "Gi": 1 << 30} {
+		if n, ok := strings.CutSuffix(q, suffix); ok {
+			v, err := strconv.ParseFloat(n, 64)
+			if err == nil {
+				return v * unit
+			}
+		}
+	}
+	t.Errorf("memory quantity %q: want a number of Mi or Gi", q)
+	return 0
 }
 
 func TestServiceExposesMetricsPort(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/batonhq/baton/analysis"
+	"github.com/batonhq/baton/connectors/httpapi"
 	"github.com/batonhq/baton/metrics"
 )
 
@@ -38,7 +39,9 @@ func exported(t *testing.T) (families, series map[string]bool) {
 		w.Header().Set("X-RateLimit-Remaining", "10")
 	}))
 	t.Cleanup(api.Close)
-	client := &http.Client{Transport: m.InstrumentTransport("gh", nil), Timeout: 10 * time.Second}
+	meter := httpapi.NewMeter(nil)
+	m.WatchAPI("gh", meter)
+	client := &http.Client{Transport: meter, Timeout: 10 * time.Second}
 	resp, err := client.Get(api.URL)
 	if err != nil {
 		t.Fatal(err)

@@ -49,7 +49,7 @@ func aggregate(r *analysis.Report) *aggregates {
 	cutoff := r.Now.Add(-recentlyDone)
 	for i := range r.Issues {
 		is := &r.Issues[i]
-		if !is.Open() && doneAt(is).Before(cutoff) {
+		if !is.Open() && is.DoneAt().Before(cutoff) {
 			continue
 		}
 		a.issues[issueLabels{teamLabel(is.Team), is.Source, string(is.Status)}]++
@@ -90,14 +90,6 @@ func (a *aggregates) addFindings(r *analysis.Report) {
 	for team, since := range oldest {
 		a.oldest[team] = max(r.Now.Sub(since).Seconds(), 0)
 	}
-}
-
-// doneAt is when a done issue was closed, or last updated if that is unknown.
-func doneAt(is *model.Issue) time.Time {
-	if !is.Closed.IsZero() {
-		return is.Closed
-	}
-	return is.Updated
 }
 
 func teamLabel(team string) string {

@@ -23,9 +23,9 @@ type Metrics struct {
 	syncDuration    *prometheus.HistogramVec
 	syncErrors      *prometheus.CounterVec
 	syncUpserted    *prometheus.CounterVec
+	withheld        *prometheus.GaugeVec
 
-	apiRequests  *prometheus.CounterVec
-	apiRemaining *prometheus.GaugeVec
+	api *apiCollector
 
 	rollupSent     prometheus.Counter
 	rollupLastSent prometheus.Gauge
@@ -52,10 +52,9 @@ func New(reg prometheus.Registerer, version string) *Metrics {
 			"Sync rounds of a source that ended in an error.", "source"),
 		syncUpserted: counterVec("baton_sync_issues_upserted_total",
 			"Issues written to the store by sync rounds of a source.", "source"),
-		apiRequests: counterVec("baton_api_requests_total",
-			`HTTP requests to a source's API by response status code ("error" when no response arrived).`, "source", "code"),
-		apiRemaining: gaugeVec("baton_api_rate_limit_remaining",
-			"Requests left in the current rate-limit window, as a source's API last reported.", "source"),
+		withheld: gaugeVec("baton_reconcile_withheld_deletions",
+			"Deletions of a source's issues its last reconcile found but withholds until the next reconcile agrees (a mass deletion).", "source"),
+		api: newAPICollector(),
 		rollupSent: prometheus.NewCounter(prometheus.CounterOpts{Name: "baton_rollup_emails_sent_total",
 			Help: "Rollup emails sent."}),
 		rollupLastSent: prometheus.NewGauge(prometheus.GaugeOpts{Name: "baton_rollup_last_sent_timestamp_seconds",
@@ -71,8 +70,8 @@ func New(reg prometheus.Registerer, version string) *Metrics {
 	})
 	buildInfo.Set(1)
 	reg.MustRegister(buildInfo, m.findings,
-		m.syncLastSuccess, m.syncDuration, m.syncErrors, m.syncUpserted,
-		m.apiRequests, m.apiRemaining,
+		m.syncLastSuccess, m.syncDuration, m.syncErrors, m.syncUpserted, m.withheld,
+		m.api,
 		m.rollupSent, m.rollupLastSent, m.rollupErrors)
 	registerRuntime(reg, collectors.NewGoCollector())
 	registerRuntime(reg, collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -106,6 +105,7 @@ func (m *Metrics) AddSources(names ...string) {
 		m.syncDuration.WithLabelValues(s)
 		m.syncErrors.WithLabelValues(s)
 		m.syncUpserted.WithLabelValues(s)
+		m.withheld.WithLabelValues(s)
 	}
 	m.findings.addSources(names)
 }
@@ -115,11 +115,11 @@ func (m *Metrics) AddSources(names ...string) {
 // zero-filled.
 func (m *Metrics) RemoveSources(names ...string) {
 	for _, s := range names {
-		for _, v := range []interface{ DeleteLabelValues(...string) bool }{m.syncLastSuccess, m.syncDuration, m.syncErrors, m.syncUpserted, m.apiRemaining} {
+		for _, v := range []interface{ DeleteLabelValues(...string) bool }{m.syncLastSuccess, m.syncDuration, m.syncErrors, m.syncUpserted, m.withheld} {
 			v.DeleteLabelValues(s)
 		}
-		m.apiRequests.DeletePartialMatch(prometheus.Labels{"source": s})
 	}
+	m.api.remove(names)
 	m.findings.removeSources(names)
 }
 
@@ -134,6 +134,12 @@ func (m *Metrics) SyncRound(source string, took time.Duration, upserted int, err
 		return
 	}
 	m.syncLastSuccess.WithLabelValues(source).Set(unixSeconds(m.now()))
+}
+
+// WithheldDeletions records how many deletions of source a reconcile
+// withholds (baton_reconcile_withheld_deletions).
+func (m *Metrics) WithheldDeletions(source string, n int) {
+	m.withheld.WithLabelValues(source).Set(float64(n))
 }
 
 // RollupSent records that a rollup run sent n emails at at.

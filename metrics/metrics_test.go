@@ -70,6 +70,9 @@ func TestRemovedSourcesLeaveNoSeries(t *testing.T) {
 	m.AddSources("gh", "jira")
 	m.SyncRound("gh", time.Second, 1, nil)
 	m.SyncRound("jira", time.Second, 1, nil)
+	if _, err := watch(m, "jira", roundTripFunc(okWithRemaining("7"))).RoundTrip(newRequest(t, "https://jira.test/rest/api/2/myself")); err != nil {
+		t.Fatal(err)
+	}
 	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 	m.Publish(&analysis.Report{Now: now, Teams: []string{"core"}, Issues: []model.Issue{
 		issue("github:acme/core#1", "gh", "core", model.StatusTodo, time.Time{}),
@@ -179,7 +182,7 @@ func populated(t *testing.T) *prometheus.Registry {
 	m.SyncRound("jira", time.Second, 0, errors.New("boom"))
 	m.RollupSent(1, now)
 	m.RollupFailed()
-	tr := m.InstrumentTransport("gh", roundTripFunc(okWithRemaining("4999")))
+	tr := watch(m, "gh", roundTripFunc(okWithRemaining("4999")))
 	tr.RoundTrip(newRequest(t, "https://api.github.test/repos"))
 	return reg
 }

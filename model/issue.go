@@ -88,15 +88,3 @@ type Issue struct {
 
 // Open reports whether the issue is not done.
 func (i *Issue) Open() bool { return i.Status.Open() }
-
-// Target is the date the issue is expected to be finished by: its due date, else
-// the end of its iteration. The zero time means none.
-func (i *Issue) Target() time.Time {
-	if !i.Due.IsZero() {
-		return i.Due
-	}
-	if i.Iteration != nil {
-		return i.Iteration.End
-	}
-	return time.Time{}
-}

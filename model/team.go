@@ -36,36 +36,19 @@ func TeamOf(teams []Team, is *Issue) string {
 }
 
 func (t *Team) claimsByPlace(is *Issue) bool {
+	k, _ := ParseKey(is.Key)
 	switch is.System {
 	case GitHub:
-		return containsFold(t.GitHubRepos, githubRepo(is.Key))
+		return containsFold(t.GitHubRepos, k.Place)
 	case Jira:
 		for _, c := range is.Components {
 			if containsFold(t.JiraComponents, c) {
 				return true
 			}
 		}
-		return containsFold(t.JiraProjects, jiraProject(is.Key))
+		return containsFold(t.JiraProjects, k.Place)
 	}
 	return false
-}
-
-// githubRepo returns "owner/repo" of a github:owner/repo#N key.
-func githubRepo(key string) string {
-	s := strings.TrimPrefix(key, "github:")
-	if i := strings.LastIndexByte(s, '#'); i >= 0 {
-		return s[:i]
-	}
-	return s
-}
-
-// jiraProject returns the project key of a jira:KEY-N key.
-func jiraProject(key string) string {
-	s := strings.TrimPrefix(key, "jira:")
-	if i := strings.LastIndexByte(s, '-'); i >= 0 {
-		return s[:i]
-	}
-	return s
 }
 
 func containsFold(list []string, s string) bool {

@@ -79,7 +79,7 @@ func newComposer(r *analysis.Report) *composer {
 func (c *composer) inWeek(t time.Time) bool { return t.After(c.since) && !t.After(c.r.Now) }
 
 func (c *composer) done(is *model.Issue) bool {
-	return is.Status == model.StatusDone && c.inWeek(is.Closed)
+	return is.Status == model.StatusDone && c.inWeek(is.DoneAt())
 }
 
 func (c *composer) started(is *model.Issue) bool {
@@ -148,7 +148,7 @@ func (c *composer) moved(team string) (done, started []Item) {
 			s = append(s, is)
 		}
 	}
-	slices.SortStableFunc(d, func(a, b *model.Issue) int { return b.Closed.Compare(a.Closed) })
+	slices.SortStableFunc(d, func(a, b *model.Issue) int { return b.DoneAt().Compare(a.DoneAt()) })
 	slices.SortStableFunc(s, func(a, b *model.Issue) int { return b.StatusChanged.Compare(a.StatusChanged) })
 	for _, is := range d {
 		done = append(done, itemOf(is, is.Key))
@@ -229,8 +229,8 @@ func itemOf(is *model.Issue, key string) Item {
 
 // ShortKey drops the system prefix: "acme/core#12", "PAY-3".
 func ShortKey(key string) string {
-	if _, rest, ok := strings.Cut(key, ":"); ok {
-		return rest
+	if k, ok := model.ParseKey(key); ok {
+		return k.Local()
 	}
 	return key
 }

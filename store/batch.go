@@ -18,7 +18,8 @@ type Applied struct {
 // ApplyBatch commits b in one transaction: every issue upserted by key, the
 // links each written issue declares replacing the ones it declared before, the
 // issues of b.Source under b.Present.Prefix that the listing no longer has
-// deleted (with their links), and b.Cursors saved. Issues written in the same
+// deleted (with their links, and the links other issues declared to them
+// unless found in text), and b.Cursors saved. Issues written in the same
 // batch count as present. A stored issue whose Updated is strictly newer than
 // the incoming one is kept, links included. If anything fails nothing of the
 // batch is kept, so a cursor never gets ahead of its data.
@@ -57,8 +58,13 @@ func (s *Store) ApplyBatch(ctx context.Context, b model.Batch) (Applied, error) 
 		}
 	}
 	if b.Present != nil {
-		if n.Deleted, err = w.deleteMissing(ctx, tx, b); err != nil {
+		missing, err := w.deleteMissing(ctx, tx, b)
+		if err != nil {
 			return Applied{}, fmt.Errorf("applying batch of %s: deleting issues under %q: %w", b.Source, b.Present.Prefix, err)
+		}
+		n.Deleted = len(missing)
+		if err := unlinkDeleted(ctx, tx, missing); err != nil {
+			return Applied{}, fmt.Errorf("applying batch of %s: dropping links to deleted issues: %w", b.Source, err)
 		}
 	}
 	for scope, value := range b.Cursors {
@@ -114,8 +120,38 @@ func (w *batchWriter) issue(ctx context.Context, source string, is *model.Issue)
 }
 
 // deleteMissing deletes the issues of b.Source under b.Present.Prefix that
-// neither b.Present.Keys nor b.Issues name, and returns how many it deleted.
-func (w *batchWriter) deleteMissing(ctx context.Context, tx *sql.Tx, b model.Batch) (int, error) {
+// neither b.Present.Keys nor b.Issues name, and returns their keys.
+func (w *batchWriter) deleteMissing(ctx context.Context, tx *sql.Tx, b model.Batch) ([]string, error) {
+	missing, _, err := missingKeys(ctx, tx, b)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range missing {
+		if _, err := w.deleteIssue.ExecContext(ctx, k); err != nil {
+			return nil, fmt.Errorf("deleting %s: %w", k, err)
+		}
+	}
+	return missing, nil
+}
+
+// Missing returns the keys ApplyBatch(b) would delete, in key order, and how
+// many issues b.Source has stored under b.Present.Prefix. Both are zero when
+// b has no Present.
+func (s *Store) Missing(ctx context.Context, b model.Batch) (missing []string, stored int, err error) {
+	if b.Present == nil {
+		return nil, 0, nil
+	}
+	missing, stored, err = missingKeys(ctx, s.db, b)
+	if err != nil {
+		return nil, 0, fmt.Errorf("listing issues of %s under %q: %w", b.Source, b.Present.Prefix, err)
+	}
+	return missing, stored, nil
+}
+
+// missingKeys lists the issues of b.Source under b.Present.Prefix that
+// neither b.Present.Keys nor b.Issues name, in key order, and counts all of
+// them.
+func missingKeys(ctx context.Context, q querier, b model.Batch) (missing []string, stored int, err error) {
 	prefix := b.Present.Prefix
 	present := make(map[string]struct{}, len(b.Present.Keys)+len(b.Issues))
 	for _, k := range b.Present.Keys {
@@ -133,31 +169,25 @@ func (w *batchWriter) deleteMissing(ctx context.Context, tx *sql.Tx, b model.Bat
 			query, args = query+` AND key < ?`, append(args, end)
 		}
 	}
-	rows, err := tx.QueryContext(ctx, query, args...)
+	rows, err := q.QueryContext(ctx, query+` ORDER BY key`, args...)
 	if err != nil {
-		return 0, err
+		return nil, 0, err
 	}
-	var missing []string
+	defer rows.Close()
 	for rows.Next() {
 		var k string
 		if err := rows.Scan(&k); err != nil {
-			rows.Close()
-			return 0, err
+			return nil, 0, err
 		}
-		if _, ok := present[k]; !ok && strings.HasPrefix(k, prefix) {
+		if !strings.HasPrefix(k, prefix) {
+			continue
+		}
+		stored++
+		if _, ok := present[k]; !ok {
 			missing = append(missing, k)
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
-	for _, k := range missing {
-		if _, err := w.deleteIssue.ExecContext(ctx, k); err != nil {
-			return 0, fmt.Errorf("deleting %s: %w", k, err)
-		}
-	}
-	return len(missing), nil
+	return missing, stored, rows.Err()
 }
 
 // prefixEnd is the smallest string greater than every string with the given

@@ -7,16 +7,18 @@ import (
 	"math/rand/v2"
 	"slices"
 	stdsync "sync"
-	"sync/atomic"
 	"time"
 
-	"github.com/batonhq/baton/model"
+	"github.com/batonhq/baton/connectors/httpapi"
 	"github.com/batonhq/baton/store"
 )
 
 // Observer is told the outcome of every source round (metrics implement it).
 type Observer interface {
 	SyncRound(source string, took time.Duration, upserted int, err error)
+	// WithheldDeletions is told, after every reconcile, how many deletions
+	// of source the DeletionGuard withholds (0 once none are).
+	WithheldDeletions(source string, n int)
 }
 
 // Engine runs the configured sources against one store.
@@ -35,8 +37,9 @@ type Engine struct {
 	// CommitTimeout bounds how long an in-flight page may take to commit after
 	// shutdown has begun.
 	CommitTimeout time.Duration
-
-	teams atomic.Pointer[[]model.Team]
+	// RoundTimeout bounds one round of a source, retries within it
+	// included; default DefaultRoundTimeout.
+	RoundTimeout time.Duration
 
 	runMu   stdsync.Mutex // guards runners, runCtx and stopped
 	runners []*runner
@@ -44,8 +47,10 @@ type Engine struct {
 	stopped bool            // Run has begun to stop: no loop may start any more
 	loops   stdsync.WaitGroup
 
-	mu     stdsync.Mutex // guards status
-	status map[string]Status
+	mu       stdsync.Mutex // guards status, guards and withheld
+	status   map[string]Status
+	guards   map[string]DeletionGuard
+	withheld map[string]map[string][]string // by source and Present prefix, the keys withheld, sorted
 }
 
 // Status is what the engine knows of one source, for /readyz and logs.
@@ -54,33 +59,36 @@ type Status struct {
 	LastSuccess time.Time
 	LastError   string // of the latest round; "" when it succeeded
 	Failing     bool
-	Permanent   bool      // the latest error cannot be fixed by retrying soon
-	ResumeAt    time.Time // set while the source waits for a rate limit to lift
+	Permanent   bool             // the latest error cannot be fixed by retrying soon
+	ResumeAt    time.Time        // set while the source waits for a rate limit to lift
+	API         httpapi.Snapshot // the source's requests and quota so far; zero without a Usage
+	// WithheldDeletions is how many deletions the last reconciles found but
+	// the DeletionGuard withholds until the next reconcile agrees.
+	WithheldDeletions int
 }
+
+// Usage is a source's HTTP layer as the engine reads it: an *httpapi.Meter.
+type Usage interface{ Snapshot() httpapi.Snapshot }
 
 type runner struct {
 	src      Source
 	interval time.Duration
-	meter    *Meter
+	api      Usage              // nil if none
 	stop     context.CancelFunc // set while its loop runs
 	done     chan struct{}      // closed when its loop has returned
 }
-
-// SetTeams sets the teams that claim issues: each stored issue gets the name
-// of its team. It may be called while the engine runs.
-func (e *Engine) SetTeams(teams []model.Team) { e.teams.Store(&teams) }
 
 // ErrStopped is Add's answer once Run has begun to stop: a loop started then
 // would outlive the wait for loops and write to a store being closed.
 var ErrStopped = errors.New("the sync engine has stopped")
 
-// Add registers a source with its polling interval and the meter counting
-// its HTTP requests (nil if none). A source of the same name is replaced:
-// while the engine runs, its loop is stopped (a page being committed is
-// finished) before the new one starts. Once Run has begun to stop, Add
-// changes nothing and returns ErrStopped.
-func (e *Engine) Add(src Source, interval time.Duration, meter *Meter) error {
-	r := &runner{src: src, interval: interval, meter: meter}
+// Add registers a source with its polling interval and its HTTP layer's
+// usage (nil if none). A source of the same name is replaced: while the
+// engine runs, its loop is stopped (a page being committed is finished)
+// before the new one starts. Once Run has begun to stop, Add changes nothing
+// and returns ErrStopped.
+func (e *Engine) Add(src Source, interval time.Duration, api Usage) error {
+	r := &runner{src: src, interval: interval, api: api}
 	e.runMu.Lock()
 	defer e.runMu.Unlock()
 	if e.stopped {
@@ -108,6 +116,8 @@ func (e *Engine) Remove(name string) {
 	e.runMu.Unlock()
 	e.mu.Lock()
 	delete(e.status, name)
+	delete(e.guards, name)
+	delete(e.withheld, name)
 	e.mu.Unlock()
 }
 
@@ -148,13 +158,23 @@ func (e *Engine) Sources() []string {
 	return names
 }
 
-// Status returns a copy of every source's status.
+// Status returns a copy of the status of every source that has finished a
+// round, with its API usage.
 func (e *Engine) Status() map[string]Status {
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	out := make(map[string]Status, len(e.status))
 	for k, v := range e.status {
+		v.WithheldDeletions = e.withheldLocked(k)
 		out[k] = v
+	}
+	e.mu.Unlock()
+	e.runMu.Lock()
+	defer e.runMu.Unlock()
+	for _, r := range e.runners {
+		if s, ok := out[r.src.Name()]; ok && r.api != nil {
+			s.API = r.api.Snapshot()
+			out[r.src.Name()] = s
+		}
 	}
 	return out
 }

@@ -111,30 +111,6 @@ func TestNextRoundStartsFromCommittedCursors(t *testing.T) {
 	}
 }
 
-func TestStoredIssuesGetTheirTeam(t *testing.T) {
-	st := newStore(t)
-	src := &fakeSource{name: "s", pages: []model.Batch{{Issues: []model.Issue{
-		issue("s", "jira:PAY-1", t0), issue("s", "jira:OPS-1", t0),
-	}}}}
-	e := &Engine{Logger: quiet, Store: st}
-	e.SetTeams([]model.Team{{Name: "payments", JiraProjects: []string{"PAY"}}})
-	e.Add(src, time.Minute, nil)
-	if failed := e.RunOnce(context.Background(), 1); len(failed) > 0 {
-		t.Fatal(failed)
-	}
-	issues, err := st.LoadIssues(context.Background(), time.Time{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]string{}
-	for _, is := range issues {
-		got[is.Key] = is.Team
-	}
-	if got["jira:PAY-1"] != "payments" || got["jira:OPS-1"] != "" {
-		t.Errorf("teams = %v, want PAY-1 payments and OPS-1 none", got)
-	}
-}
-
 func TestOneFailingSourceDoesNotStopOthers(t *testing.T) {
 	st := newStore(t)
 	bad := &fakeSource{name: "bad", errs: []error{&httpapi.APIError{Op: "listing", Status: 401}}}

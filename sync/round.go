@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -64,23 +65,36 @@ func (e *Engine) setResume(name string, at time.Time) {
 	e.status[name] = s
 }
 
-// round runs one source round: the connector streams batches, each committed
-// with its cursors before the next is read.
+// DefaultRoundTimeout bounds a round when the Engine does not say: long
+// enough for a first sync of a large Jira site page after page (a round cut
+// short keeps its committed pages and the next resumes from them), short
+// enough that a source stuck in a slow server reports failing within the
+// hour BatonDataStale allows.
+const DefaultRoundTimeout = 30 * time.Minute
+
+// round runs one source round within its deadline: the connector streams
+// batches, each committed with its cursors before the next is read.
 func (e *Engine) round(ctx context.Context, r *runner) error {
 	name := r.src.Name()
 	start := time.Now()
-	st := roundStats{started: start, meter: r.meter}
-	if r.meter != nil {
-		st.requests0 = r.meter.Requests()
+	st := roundStats{started: start, api: r.api}
+	if r.api != nil {
+		st.requests0 = r.api.Snapshot().Total()
 	}
-	cursors, err := e.Store.Cursors(ctx, name)
+	timeout := cmp.Or(e.RoundTimeout, DefaultRoundTimeout)
+	rctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cursors, err := e.Store.Cursors(rctx, name)
 	if err == nil {
-		err = r.src.Sync(ctx, cursors, func(ctx context.Context, b model.Batch) error {
+		err = e.syncRecovering(rctx, r, cursors, func(ctx context.Context, b model.Batch) error {
 			return e.commit(ctx, name, b, &st)
 		})
 	}
-	if err != nil && ctx.Err() != nil {
+	switch {
+	case err != nil && ctx.Err() != nil:
 		err = fmt.Errorf("interrupted: %w", ctx.Err())
+	case err != nil && rctx.Err() != nil:
+		err = fmt.Errorf("round stopped at its %s deadline: %w", timeout, err)
 	}
 	took := time.Since(start)
 	e.finish(ctx, r, start, took, &st, err)
@@ -94,19 +108,20 @@ func (e *Engine) commit(ctx context.Context, name string, b model.Batch, st *rou
 		return err
 	}
 	b.Source = name
-	var teams []model.Team
-	if t := e.teams.Load(); t != nil {
-		teams = *t
-	}
-	for i := range b.Issues {
-		b.Issues[i].Team = model.TeamOf(teams, &b.Issues[i])
-	}
 	timeout := e.CommitTimeout
 	if timeout <= 0 {
 		timeout = 10 * time.Second
 	}
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
+	if err := e.guardDeletions(cctx, name, &b); err != nil {
+		return fmt.Errorf("saving a page of %s: %w", name, err)
+	}
+	if b.Present != nil {
+		if err := e.rereadHolders(ctx, name, &b, st); err != nil {
+			return fmt.Errorf("saving a page of %s: %w", name, err)
+		}
+	}
 	applied, err := e.Store.ApplyBatch(cctx, b)
 	if err != nil {
 		return fmt.Errorf("saving a page of %s: %w", name, err)
@@ -116,13 +131,8 @@ func (e *Engine) commit(ctx context.Context, name string, b model.Batch, st *rou
 	st.upserted += applied.Upserted
 	st.deleted += applied.Deleted
 	if e.OnProgress != nil {
-		p := Progress{Source: name, Pages: st.pages, Issues: st.fetched, Started: st.started, QuotaLeft: -1}
-		if st.meter != nil {
-			p.Requests = st.meter.Requests() - st.requests0
-			if q, ok := st.meter.QuotaLeft(); ok {
-				p.QuotaLeft = q
-			}
-		}
+		p := Progress{Source: name, Pages: st.pages, Issues: st.fetched, Started: st.started}
+		p.Requests, p.QuotaLeft = st.usage()
 		e.OnProgress(p)
 	}
 	return nil
@@ -144,8 +154,22 @@ type Progress struct {
 type roundStats struct {
 	pages, fetched, upserted, deleted int
 	started                           time.Time
-	meter                             *Meter
-	requests0                         int64
+	api                               Usage // nil if none
+	requests0                         int64 // requests sent before the round
+}
+
+// usage is how many requests the round has sent and the quota left (-1 when
+// the API has not said).
+func (st *roundStats) usage() (requests, quotaLeft int64) {
+	if st.api == nil {
+		return 0, -1
+	}
+	snap := st.api.Snapshot()
+	quotaLeft = -1
+	if snap.Quota.Known {
+		quotaLeft = snap.Quota.Remaining
+	}
+	return snap.Total() - st.requests0, quotaLeft
 }
 
 func (e *Engine) finish(ctx context.Context, r *runner, start time.Time, took time.Duration, st *roundStats, err error) {
@@ -166,10 +190,11 @@ func (e *Engine) finish(ctx context.Context, r *runner, start time.Time, took ti
 
 	attrs := []any{"source", name, "pages", st.pages, "fetched", st.fetched, "upserted", st.upserted,
 		"deleted", st.deleted, "duration", took.Round(time.Millisecond)}
-	if r.meter != nil {
-		attrs = append(attrs, "requests", r.meter.Requests()-st.requests0)
-		if q, ok := r.meter.QuotaLeft(); ok {
-			attrs = append(attrs, "quota_left", q)
+	if st.api != nil {
+		requests, quotaLeft := st.usage()
+		attrs = append(attrs, "requests", requests)
+		if quotaLeft >= 0 {
+			attrs = append(attrs, "quota_left", quotaLeft)
 		}
 	}
 	errMsg := ""

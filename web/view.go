@@ -9,6 +9,7 @@ import (
 
 	"github.com/batonhq/baton/analysis"
 	"github.com/batonhq/baton/model"
+	"github.com/batonhq/baton/report"
 	"github.com/batonhq/baton/rollup"
 )
 
@@ -35,7 +36,7 @@ func newView(r *analysis.Report, loc *time.Location) *view {
 		r: r, loc: loc, rules: map[int32][]string{}, findings: map[string][]int32{}, stalled: map[string]bool{},
 		progress: map[string]int{}, digests: map[string]*rollup.Digest{}, graphs: map[graphQuery]*graphData{},
 	}
-	onEdge := analysis.EdgeRules(r.Findings)
+	onEdge := report.EdgeRules(r.Findings)
 	for i, e := range r.Edges {
 		if rules := onEdge.Of(e); len(rules) > 0 {
 			v.rules[int32(i)] = rules

@@ -18,6 +18,7 @@ import (
 	"github.com/batonhq/baton/apisim"
 	"github.com/batonhq/baton/config"
 	"github.com/batonhq/baton/daemon"
+	"github.com/batonhq/baton/report"
 	"github.com/batonhq/baton/rollup"
 )
 
@@ -243,7 +244,7 @@ func printDemoSummary(ctx context.Context, out io.Writer, d *daemon.Daemon, r *a
 	}
 	fmt.Fprintf(out, "\n%d findings: %d stalled, %d misaligned. The most urgent:\n\n", len(r.Findings), byKind[analysis.KindStalled], byKind[analysis.KindMisaligned])
 	top := r.Findings[:min(8, len(r.Findings))]
-	_ = analysis.WriteTable(out, top)
+	_ = report.WriteTable(out, top)
 	fmt.Fprintf(out, `
 where to look next:
   dashboard    http://%[1]s/   (teams, the blocking graph, findings, issues)

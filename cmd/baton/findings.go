@@ -11,6 +11,7 @@ import (
 	"github.com/batonhq/baton/analysis"
 	"github.com/batonhq/baton/config"
 	"github.com/batonhq/baton/daemon"
+	"github.com/batonhq/baton/report"
 )
 
 func newFindingsCmd(g *globals) *cobra.Command {
@@ -41,9 +42,9 @@ next_step).`,
 				return &usageError{fmt.Errorf("--rule: %w", err)}
 			}
 			if asJSON {
-				return analysis.WriteJSON(cmd.OutOrStdout(), fs)
+				return report.WriteJSON(cmd.OutOrStdout(), fs)
 			}
-			return analysis.WriteTable(cmd.OutOrStdout(), fs)
+			return report.WriteTable(cmd.OutOrStdout(), fs)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
@@ -53,7 +54,7 @@ next_step).`,
 }
 
 func newDepsCmd(g *globals) *cobra.Command {
-	var opts analysis.DepsOptions
+	var opts report.DepsOptions
 	var format string
 	cmd := &cobra.Command{
 		Use:   "deps",
@@ -80,7 +81,7 @@ output in any Mermaid renderer.`,
 			if err != nil {
 				return err
 			}
-			return analysis.WriteDeps(cmd.OutOrStdout(), r, format, opts)
+			return report.WriteDeps(cmd.OutOrStdout(), r, format, opts)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "dot", "dot, mermaid or json")

@@ -79,11 +79,15 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 	return nil, usagef("--log-format: %q is not text or json", format)
 }
 
-// loadConfig loads --config; a bad file is a usage error (exit 2).
+// loadConfig loads --config; a bad file is a usage error (exit 2). What
+// is allowed but unsafe (a token file others can read) is logged.
 func (g *globals) loadConfig() (*config.Config, error) {
 	cfg, err := config.Load(g.configPath)
 	if err != nil {
 		return nil, &usageError{err}
+	}
+	for _, w := range cfg.Warnings() {
+		g.logger.Warn(w)
 	}
 	return cfg, nil
 }

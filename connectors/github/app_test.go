@@ -133,12 +133,13 @@ func TestAppAuthWrongKeyFailsPermanently(t *testing.T) {
 }
 
 func TestAppAuthNeedsItsKey(t *testing.T) {
-	src := config.Source{Name: "gh", Type: "github", AppID: 1, InstallationID: 2, Repos: []string{"acme/core"}, Parallel: 1}
+	app := &Config{AppID: 1, InstallationID: 2, Repos: []string{"acme/core"}}
+	src := config.Source{Name: "gh", Type: "github", Parallel: 1, Settings: app}
 	_, err := New(src, Options{})
 	if got, want := fmt.Sprint(err), `source "gh": GitHub App 1 has no private key`; got != want {
 		t.Errorf("New without a key = %q, want %q", got, want)
 	}
-	src.PrivateKey = "-----BEGIN RSA PRIVATE KEY-----\nbm90IGEga2V5\n-----END RSA PRIVATE KEY-----\n"
+	app.PrivateKey = "-----BEGIN RSA PRIVATE KEY-----\nbm90IGEga2V5\n-----END RSA PRIVATE KEY-----\n"
 	_, err = New(src, Options{})
 	if got, want := fmt.Sprint(err), `source "gh": GitHub App 1: the private key is not a PEM RSA private key`; got != want {
 		t.Errorf("New with a bad key = %q, want %q", got, want)

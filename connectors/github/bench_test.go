@@ -37,7 +37,7 @@ func BenchmarkFirstAndUnchangedSync(b *testing.B) {
 			}
 		}
 	}
-	cfg := config.Source{Name: "gh", URL: hs.URL + "/", Token: "t", Repos: repos, Parallel: 4,
+	cfg := config.Source{Name: "gh", URL: hs.URL + "/", Token: "t", Settings: &Config{Repos: repos}, Parallel: 4,
 		Overlap: config.Duration(2 * time.Minute), ReconcileInterval: config.Duration(24 * time.Hour)}
 	var first, second int
 	for b.Loop() {

@@ -17,15 +17,21 @@ import (
 // costs no quota — back into the remembered 200, headers included (GitHub's
 // 304 need not repeat Link) and updated with those the 304 sends (its rate
 // limit). Listings are not cached here: their ETags live in the cursors.
-// It keeps at most max entries, dropping the least recently used.
+// It keeps at most max bytes of answers, dropping the least recently used.
 type etagCache struct {
 	base http.RoundTripper
-	max  int
+	max  int64
 
 	mu      sync.Mutex
+	size    int64      // bytes of the entries kept
 	order   *list.List // of *cached, most recently used first
 	entries map[string]*list.Element
 }
+
+// cacheBytes bounds each source's cache: 32 MiB keeps a few thousand issues'
+// sub-resources (GitHub's are mostly small) well inside the 512Mi pod budget
+// with room for several sources.
+const cacheBytes = 32 << 20
 
 // maxCachedBody is the largest body remembered.
 const maxCachedBody = 256 << 10
@@ -37,7 +43,18 @@ type cached struct {
 	body   []byte
 }
 
-func newETagCache(base http.RoundTripper, max int) *etagCache {
+// size is what an entry costs: its body, URL, ETag and headers.
+func (e *cached) size() int64 {
+	n := len(e.url) + len(e.etag) + len(e.body)
+	for k, vs := range e.header {
+		for _, v := range vs {
+			n += len(k) + len(v)
+		}
+	}
+	return int64(n)
+}
+
+func newETagCache(base http.RoundTripper, max int64) *etagCache {
 	return &etagCache{base: base, max: max, order: list.New(), entries: map[string]*list.Element{}}
 }
 
@@ -113,14 +130,17 @@ func (c *etagCache) put(e *cached) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.entries[e.url]; ok {
+		c.size -= el.Value.(*cached).size()
 		el.Value = e
 		c.order.MoveToFront(el)
-		return
+	} else {
+		c.entries[e.url] = c.order.PushFront(e)
 	}
-	c.entries[e.url] = c.order.PushFront(e)
-	for c.order.Len() > c.max {
+	c.size += e.size()
+	for c.size > c.max {
 		oldest := c.order.Back()
 		c.order.Remove(oldest)
+		c.size -= oldest.Value.(*cached).size()
 		delete(c.entries, oldest.Value.(*cached).url)
 	}
 }

@@ -2,9 +2,12 @@ package github
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -31,7 +34,7 @@ func TestCachedAnswerKeepsItsLinkAndTheLiveRateLimit(t *testing.T) {
 	}))
 	t.Cleanup(hs.Close)
 
-	client := github.NewClient(&http.Client{Transport: newETagCache(http.DefaultTransport, 10)})
+	client := github.NewClient(&http.Client{Transport: newETagCache(http.DefaultTransport, cacheBytes)})
 	base, err := url.Parse(hs.URL + "/")
 	must(t, err)
 	client.BaseURL = base
@@ -58,5 +61,42 @@ func TestCachedAnswerKeepsItsLinkAndTheLiveRateLimit(t *testing.T) {
 	}
 	if resp.Rate.Remaining != 41 {
 		t.Errorf("cached answer reports %d requests remaining, want the 304's 41", resp.Rate.Remaining)
+	}
+}
+
+// The cache is bounded by bytes, not entries: filling it past its budget
+// drops the least recently used answers until what is kept fits.
+func TestCacheEvictsByBytes(t *testing.T) {
+	const body = 10 << 10
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		etag := `"` + r.URL.Path + `"`
+		w.Header().Set("ETag", etag)
+		if r.Header.Get("If-None-Match") == etag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		_, _ = w.Write([]byte(`"` + strings.Repeat("x", body-2) + `"`))
+	}))
+	t.Cleanup(hs.Close)
+	c := newETagCache(http.DefaultTransport, 3*body+body/2) // room for three answers, not four
+	timeline := func(n int) string { return fmt.Sprintf("%s/repos/acme/core/issues/%d/timeline", hs.URL, n) }
+	for n := 1; n <= 4; n++ {
+		req, err := http.NewRequest(http.MethodGet, timeline(n), nil)
+		must(t, err)
+		resp, err := c.RoundTrip(req)
+		must(t, err)
+		resp.Body.Close()
+	}
+	if c.size > c.max {
+		t.Errorf("cache holds %d bytes, over its %d", c.size, c.max)
+	}
+	var kept []string
+	for n := 1; n <= 4; n++ {
+		if c.get(timeline(n)) != nil {
+			kept = append(kept, strconv.Itoa(n))
+		}
+	}
+	if diff := cmp.Diff([]string{"2", "3", "4"}, kept); diff != "" {
+		t.Errorf("answers kept (-want +got):\n%s", diff)
 	}
 }

@@ -10,9 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/bradleyfalzon/ghinstallation/v2"
@@ -23,24 +21,11 @@ import (
 	"github.com/batonhq/baton/connectors/httpapi"
 )
 
-// RateLimit is the primary rate limit as the last response reported it.
-type RateLimit struct {
-	Limit     int
-	Remaining int
-	Used      int
-	Reset     time.Time
-	Resource  string
-}
-
-// cacheEntries bounds the conditional-request cache of issue sub-resources.
-const cacheEntries = 2000
-
 // newClient builds the go-github client: the source's credential (a token,
 // or a GitHub App installation token), over the conditional-request cache of
-// issue sub-resources, over httpapi's bounded, retrying transport with
-// GitHub's rate-limit policy, over a transport that records rate-limit
-// headers, over base.
-func newClient(src config.Source, base http.RoundTripper, opts Options, rate *rateWatch) (*github.Client, error) {
+// issue sub-resources, over httpapi's guarded, bounded, retrying transport
+// with GitHub's rate-limit policy, over base (see package httpapi).
+func newClient(src config.Source, base http.RoundTripper, opts Options) (*github.Client, error) {
 	api := cmp.Or(src.URL, defaultAPI)
 	if !strings.HasSuffix(api, "/") {
 		api += "/"
@@ -49,11 +34,11 @@ func newClient(src config.Source, base http.RoundTripper, opts Options, rate *ra
 	if err != nil || apiURL.Host == "" {
 		return nil, fmt.Errorf("source %q: url %q is not an absolute URL", src.Name, src.URL)
 	}
-	retry := httpapi.NewTransport(rate.wrap(base), src.Parallel, githubPolicy(opts.Now, opts.MaxWait))
+	retry := httpapi.NewTransport(base, apiURL, src.Parallel, githubPolicy(opts.Now, opts.MaxWait))
 	retry.Backoff = opts.Backoff
 	retry.MaxBackoff = 4 * opts.Backoff
 	retry.MaxWait = opts.MaxWait
-	auth, err := authTransport(src, strings.TrimSuffix(api, "/"), newETagCache(retry, cacheEntries))
+	auth, err := authTransport(src, apiURL, newETagCache(retry, cacheBytes))
 	if err != nil {
 		return nil, err
 	}
@@ -66,20 +51,20 @@ const defaultAPI = "https://api.github.com/"
 
 // authTransport authenticates each request over base: as a GitHub App
 // installation when the source names an app (ghinstallation fetches the
-// installation token from api, the API base URL without its trailing slash,
-// and renews it before it expires), else with the source's token.
-func authTransport(src config.Source, api string, base http.RoundTripper) (http.RoundTripper, error) {
-	if src.AppID != 0 {
-		key := src.PrivateKey.Reveal()
+// installation token from api and renews it before it expires), else with
+// the source's token. base refuses any request that is not for api's origin.
+func authTransport(src config.Source, api *url.URL, base http.RoundTripper) (http.RoundTripper, error) {
+	if app := configOf(src); app.AppID != 0 {
+		key := app.PrivateKey.Reveal()
 		if key == "" {
-			return nil, fmt.Errorf("source %q: GitHub App %d has no private key", src.Name, src.AppID)
+			return nil, fmt.Errorf("source %q: GitHub App %d has no private key", src.Name, app.AppID)
 		}
-		tr, err := ghinstallation.New(base, src.AppID, src.InstallationID, []byte(key))
+		tr, err := ghinstallation.New(base, app.AppID, app.InstallationID, []byte(key))
 		if err != nil { // its text may describe the key; name the problem only
-			return nil, fmt.Errorf("source %q: GitHub App %d: the private key is not a PEM RSA private key", src.Name, src.AppID)
+			return nil, fmt.Errorf("source %q: GitHub App %d: the private key is not a PEM RSA private key", src.Name, app.AppID)
 		}
-		tr.BaseURL = api
-		return &appAuth{tr: tr, app: src.AppID, installation: src.InstallationID}, nil
+		tr.BaseURL = strings.TrimSuffix(api.String(), "/")
+		return &appAuth{tr: tr, origin: httpapi.Origin(api), app: app.AppID, installation: app.InstallationID}, nil
 	}
 	token := src.Token.Reveal()
 	if token == "" {
@@ -90,9 +75,12 @@ func authTransport(src config.Source, api string, base http.RoundTripper) (http.
 
 // appAuth is ghinstallation's transport with its failures made plain: a
 // refused installation token request becomes an *appAuthError carrying the
-// status and GitHub's message, its response body read and closed.
+// status and GitHub's message, its response body read and closed, and one
+// redirected to another origin (which ghinstallation does not follow) an
+// *httpapi.OriginError naming both.
 type appAuth struct {
 	tr                *ghinstallation.Transport
+	origin            string // the API's
 	app, installation int64
 }
 
@@ -103,6 +91,9 @@ func (a *appAuth) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, err
 	}
 	defer he.Response.Body.Close()
+	if loc, err := he.Response.Location(); err == nil && httpapi.Origin(loc) != a.origin {
+		return nil, &httpapi.OriginError{Allowed: a.origin, From: a.origin, To: httpapi.Origin(loc)}
+	}
 	var body struct {
 		Message string `json:"message"`
 	}
@@ -137,7 +128,7 @@ func githubPolicy(now func() time.Time, maxWait time.Duration) httpapi.Policy {
 			return httpapi.Decision{Retry: true, Wait: httpapi.ParseRetryAfter(resp.Header, now())}
 		case resp.StatusCode != http.StatusForbidden:
 			return httpapi.Decision{}
-		case resp.Header.Get("X-Ratelimit-Remaining") == "0":
+		case exhausted(resp.Header):
 			wait := untilReset(resp.Header, now())
 			return httpapi.Decision{Retry: wait > 0 && wait <= maxWait, Wait: wait}
 		case secondaryLimit(resp):
@@ -164,54 +155,21 @@ func secondaryLimit(resp *http.Response) bool {
 		strings.HasSuffix(e.DocumentationURL, "#abuse-rate-limits")
 }
 
-// untilReset is how long until x-ratelimit-reset, at least a second.
+// exhausted reports whether the primary rate limit is used up.
+func exhausted(h http.Header) bool {
+	q, ok := httpapi.QuotaOf(h)
+	return ok && q.Remaining == 0
+}
+
+// untilReset is how long until the rate limit resets, at least a second; 0
+// when the response does not say.
 func untilReset(h http.Header, now time.Time) time.Duration {
-	secs, err := strconv.ParseInt(h.Get("X-Ratelimit-Reset"), 10, 64)
-	if err != nil {
+	q, _ := httpapi.QuotaOf(h)
+	if q.Reset.IsZero() {
 		return 0
 	}
-	return max(time.Unix(secs, 0).Sub(now), time.Second)
+	return max(q.Reset.Sub(now), time.Second)
 }
-
-// rateWatch remembers the rate-limit headers of the latest response.
-type rateWatch struct {
-	mu   sync.Mutex
-	last RateLimit
-}
-
-func (w *rateWatch) wrap(base http.RoundTripper) http.RoundTripper {
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
-		resp, err := base.RoundTrip(req)
-		if err == nil && resp.Header.Get("X-Ratelimit-Limit") != "" {
-			w.observe(resp.Header)
-		}
-		return resp, err
-	})
-}
-
-func (w *rateWatch) observe(h http.Header) {
-	atoi := func(k string) int { n, _ := strconv.Atoi(h.Get(k)); return n }
-	reset, _ := strconv.ParseInt(h.Get("X-Ratelimit-Reset"), 10, 64)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.last = RateLimit{
-		Limit: atoi("X-Ratelimit-Limit"), Remaining: atoi("X-Ratelimit-Remaining"), Used: atoi("X-Ratelimit-Used"),
-		Reset: time.Unix(reset, 0).UTC(), Resource: h.Get("X-Ratelimit-Resource"),
-	}
-}
-
-func (w *rateWatch) get() RateLimit {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.last
-}
-
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // apiError turns what go-github returned into an *httpapi.APIError the sync
 // engine can classify (rate limits carry their wait), or the context's error.

@@ -41,13 +41,13 @@ func TestPolicyWaitsForAShortPrimaryResetOnly(t *testing.T) {
 	}
 }
 
-func TestRateReportsTheLatestHeaders(t *testing.T) {
+func TestTheSourcesMeterSeesGitHubsRateLimit(t *testing.T) {
 	e := newEnv(t, []string{"acme/core"})
 	e.addRepo(t, "acme/core", 5)
 	e.mustSync(t)
-	want := RateLimit{Limit: 5000, Remaining: 4999, Used: 1, Reset: t0.Add(time.Hour), Resource: "core"}
-	if diff := cmp.Diff(want, e.src.Rate()); diff != "" {
-		t.Errorf("Rate (-want +got):\n%s", diff)
+	want := httpapi.Quota{Known: true, Limit: 5000, Remaining: 4999, Reset: t0.Add(time.Hour)}
+	if diff := cmp.Diff(want, e.api.Snapshot().Quota); diff != "" {
+		t.Errorf("quota (-want +got):\n%s", diff)
 	}
 }
 

@@ -120,24 +120,36 @@ func (s *Source) related(ctx context.Context, r repoName, n int, what string) ([
 // whole history; the ETag cache makes an unchanged one free.
 func (s *Source) timeline(ctx context.Context, r repoName, n int) (changed time.Time, activity []time.Time, err error) {
 	op := fmt.Sprintf("listing the timeline of %s#%d", r, n)
-	from := s.opts.Now().Add(-s.opts.ActivityWindow)
+	f := timelineFold{from: s.opts.Now().Add(-s.opts.ActivityWindow)}
 	err = pages(ctx, s, op, fmt.Sprintf("repos/%s/%s/issues/%d/timeline", r.owner, r.name, n), maxTimelinePages, true,
-		func(got []listedTimeline) {
-			for i := range got {
-				e := &got[i]
-				at := e.CreatedAt.Time.UTC()
-				switch {
-				case s.statusEvent(e):
-					changed = maxTime(changed, at)
-				case at.Before(from) || e.Event == "cross-referenced":
-					// Outside the window, or a mention from elsewhere rather than an edit of this issue.
-				default:
-					activity = append(activity, at)
-				}
-			}
-		})
-	slices.SortFunc(activity, time.Time.Compare)
-	return changed, activity, err
+		func(got []listedTimeline) { s.foldTimeline(&f, got) })
+	slices.SortFunc(f.activity, time.Time.Compare)
+	return f.changed, f.activity, err
+}
+
+// timelineFold is what timeline keeps of the pages read so far.
+type timelineFold struct {
+	from     time.Time   // activity before it is outside the window
+	changed  time.Time   // the last status change
+	activity []time.Time // comments and other edits, unsorted
+}
+
+// foldTimeline adds one page of timeline items to f.
+func (s *Source) foldTimeline(f *timelineFold, got []listedTimeline) {
+	for i := range got {
+		e := &got[i]
+		at := e.CreatedAt.Time.UTC()
+		switch {
+		case e.Event == "":
+			// A null item, or one that says nothing.
+		case s.statusEvent(e):
+			f.changed = maxTime(f.changed, at)
+		case at.Before(f.from) || e.Event == "cross-referenced":
+			// Outside the window, or a mention from elsewhere rather than an edit of this issue.
+		default:
+			f.activity = append(f.activity, at)
+		}
+	}
 }
 
 // statusEvent reports whether e changed the issue's status: closing,

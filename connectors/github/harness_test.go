@@ -1,7 +1,9 @@
 package github
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/batonhq/baton/apisim/githubsim"
 	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/connectors/httpapi"
 	"github.com/batonhq/baton/model"
 )
 
@@ -28,6 +31,9 @@ type env struct {
 	// afterResponse, when set, runs after each response arrives, before the
 	// client sees it: a way to change the data between two pages.
 	afterResponse func(*http.Request)
+	// rewrite, when set, replaces the body of every answer (shown the request).
+	rewrite func(*http.Request, []byte) []byte
+	api     *httpapi.Meter // the connector's base transport, as the daemon wires it
 }
 
 func newEnv(t *testing.T, repos []string, edit ...func(*config.Source)) *env {
@@ -35,7 +41,7 @@ func newEnv(t *testing.T, repos []string, edit ...func(*config.Source)) *env {
 	sim := githubsim.New(githubsim.Options{Now: func() time.Time { return t0 }, Tokens: []string{token}})
 	hs := httptest.NewServer(sim)
 	t.Cleanup(hs.Close)
-	cfg := config.Source{Name: "gh", Type: "github", URL: hs.URL + "/", Token: token, Repos: repos,
+	cfg := config.Source{Name: "gh", Type: "github", URL: hs.URL + "/", Token: token, Settings: &Config{Repos: repos},
 		Parallel: 2, Overlap: config.Duration(2 * time.Minute), ReconcileInterval: config.Duration(24 * time.Hour)}
 	for _, f := range edit {
 		f(&cfg)
@@ -52,14 +58,25 @@ func connect(t *testing.T, sim *githubsim.Server, cfg config.Source) *env {
 		if err == nil && e.afterResponse != nil {
 			e.afterResponse(req)
 		}
+		if err == nil && e.rewrite != nil {
+			body, rerr := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if rerr != nil {
+				return nil, rerr
+			}
+			body = e.rewrite(req, body)
+			resp.Body, resp.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+			resp.Header.Del("Content-Length")
+		}
 		return resp, err
 	})
+	e.api = httpapi.NewMeter(base)
 	src, err := New(cfg, Options{
 		Status:    config.GitHubStatus{InProgressLabels: []string{"in progress"}, BlockedLabels: []string{"blocked"}},
 		Priority:  map[string]int{"P1": 1, "P2": 2, "P3": 3},
 		Now:       sim.Now,
 		Backoff:   time.Millisecond,
-		Transport: base,
+		Transport: e.api,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -167,3 +184,7 @@ const (
 	listRoute     = "GET /repos/{owner}/{repo}/issues"
 	timelineRoute = "GET /repos/{owner}/{repo}/issues/{number}/timeline"
 )
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

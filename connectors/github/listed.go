@@ -46,16 +46,15 @@ func (l *listed) item() item {
 		HTMLURL: &l.HTMLURL, RepositoryURL: &l.RepositoryURL, Comments: &l.Comments,
 		CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt, ClosedAt: l.ClosedAt,
 	}, Deps: l.Deps, Subs: l.Subs}
-	if len(l.Labels) > 0 {
-		it.Labels = make([]*github.Label, len(l.Labels))
-		for i := range l.Labels {
-			it.Labels[i] = &github.Label{Name: &l.Labels[i].Name}
+	// A null in either list decodes as a nameless entry, which is skipped.
+	for i := range l.Labels {
+		if l.Labels[i].Name != "" {
+			it.Labels = append(it.Labels, &github.Label{Name: &l.Labels[i].Name})
 		}
 	}
-	if len(l.Assignees) > 0 {
-		it.Assignees = make([]*github.User, len(l.Assignees))
-		for i := range l.Assignees {
-			it.Assignees[i] = &github.User{Login: &l.Assignees[i].Login}
+	for i := range l.Assignees {
+		if l.Assignees[i].Login != "" {
+			it.Assignees = append(it.Assignees, &github.User{Login: &l.Assignees[i].Login})
 		}
 	}
 	if m := l.Milestone; m != nil {

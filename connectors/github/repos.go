@@ -22,7 +22,7 @@ func (r repoName) scope() string { return strings.ToLower(r.String()) }
 
 // prefix is the key prefix of the repository's issues.
 func (r repoName) prefix() string {
-	return strings.TrimSuffix(model.GitHubKey(r.owner, r.name, 0), "0")
+	return model.KeyPrefix(model.GitHub, r.scope())
 }
 
 // orgListing is an organisation's repositories as last listed, with the ETag
@@ -83,7 +83,7 @@ func (s *Source) repos(ctx context.Context, cursors map[string]string) ([]repoNa
 			out = append(out, r)
 		}
 	}
-	for _, spec := range s.src.Repos {
+	for _, spec := range s.specs {
 		owner, name, _ := strings.Cut(spec, "/")
 		if name != "*" {
 			add(repoName{owner, name})

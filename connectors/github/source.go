@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -27,7 +28,8 @@ import (
 type Options struct {
 	Status   config.GitHubStatus
 	Priority map[string]int // label → 1 (highest) … 5
-	// Transport is the base transport (nil = http.DefaultTransport).
+	// Transport is the base transport (nil = httpapi's network transport, with its timeouts), usually the
+	// source's httpapi.Meter.
 	Transport http.RoundTripper
 	Logger    *slog.Logger
 	Now       func() time.Time
@@ -49,9 +51,9 @@ const ReconcileScope = "_reconcile"
 // Source is one configured GitHub connection.
 type Source struct {
 	src    config.Source
+	specs  []string // the configured repos: owner/repo and owner/*
 	opts   Options
 	client *github.Client
-	rate   *rateWatch
 	hosts  []string // web hosts whose issue URLs name issues here
 	log    *slog.Logger
 
@@ -76,20 +78,20 @@ func New(src config.Source, opts Options) (*Source, error) {
 	if opts.ActivityWindow <= 0 {
 		opts.ActivityWindow = 30 * 24 * time.Hour
 	}
-	if len(src.Repos) == 0 {
+	repos := configOf(src).Repos
+	if len(repos) == 0 {
 		return nil, fmt.Errorf("source %q: no repos", src.Name)
 	}
-	for _, r := range src.Repos {
+	for _, r := range repos {
 		if o, n, ok := strings.Cut(r, "/"); !ok || o == "" || n == "" || strings.Contains(n, "/") {
 			return nil, fmt.Errorf("source %q: repo %q is not owner/name or owner/*", src.Name, r)
 		}
 	}
-	rate := &rateWatch{}
-	c, err := newClient(src, opts.Transport, opts, rate)
+	c, err := newClient(src, opts.Transport, opts)
 	if err != nil {
 		return nil, err
 	}
-	s := &Source{src: src, opts: opts, client: c, rate: rate, orgs: map[string]orgListing{},
+	s := &Source{src: src, specs: repos, opts: opts, client: c, orgs: map[string]orgListing{},
 		log: opts.Logger.With("source", src.Name)}
 	if src.URL != "" {
 		if u, err := url.Parse(src.URL); err == nil && !strings.EqualFold(u.Hostname(), "api.github.com") {
@@ -101,9 +103,6 @@ func New(src config.Source, opts Options) (*Source, error) {
 
 // Name is the configured source name.
 func (s *Source) Name() string { return s.src.Name }
-
-// Rate is the primary rate limit as the latest response reported it.
-func (s *Source) Rate() RateLimit { return s.rate.get() }
 
 // emitError marks a failure of emit, which ends the whole Sync.
 type emitError struct{ err error }
@@ -179,7 +178,7 @@ func (s *Source) forEachRepo(ctx context.Context, repos []repoName, f func(conte
 		}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			if err := f(ctx, r); err != nil {
+			if err := s.recovering(ctx, r, f); err != nil {
 				mu.Lock()
 				errs = append(errs, err)
 				mu.Unlock()
@@ -189,6 +188,29 @@ func (s *Source) forEachRepo(ctx context.Context, repos []repoName, f func(conte
 	wg.Wait()
 	return errs
 }
+
+// recovering runs f for r. It runs in a goroutine of its own, beyond the
+// engine's recover, so a panic there is turned into r's failure here, with
+// its stack logged: one unexpected payload must not stop the daemon.
+func (s *Source) recovering(ctx context.Context, r repoName, f func(context.Context, repoName) error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("syncing a repository panicked", "source", s.src.Name, "repo", r.String(), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			err = panicked{repo: r, value: p}
+		}
+	}()
+	return f(ctx, r)
+}
+
+// panicked is a repository whose sync panicked. It is permanent: the same
+// data would panic again, so the round is not retried at once.
+type panicked struct {
+	repo  repoName
+	value any
+}
+
+func (p panicked) Error() string   { return fmt.Sprintf("syncing %s: panic: %v", p.repo, p.value) }
+func (p panicked) Permanent() bool { return true }
 
 // reconcileDue reports whether a full listing is due, given when the last
 // one finished.

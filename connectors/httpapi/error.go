@@ -1,9 +1,7 @@
-// Package httpapi holds what the GitHub and Jira connectors share about talking
-// to a rate-limited REST API: a typed error the sync engine can classify, and a
-// transport that bounds concurrency and retries what is worth retrying.
 package httpapi
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -40,11 +38,16 @@ func (e *APIError) Error() string {
 func (e *APIError) Unwrap() error { return e.Err }
 
 // Permanent reports whether retrying soon cannot help: bad credentials, no
-// permission, a missing resource, a removed endpoint, a malformed request.
+// permission, a missing resource, a removed endpoint, a malformed request, or
+// an underlying error that says so (a refused origin, an oversize body).
 // Rate limits (which carry a Wait) are never permanent.
 func (e *APIError) Permanent() bool {
 	if e.Wait > 0 {
 		return false
+	}
+	var p interface{ Permanent() bool }
+	if errors.As(e.Err, &p) && p.Permanent() {
+		return true
 	}
 	switch e.Status {
 	case http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden,

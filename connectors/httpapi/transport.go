@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"time"
 )
 
@@ -32,49 +33,60 @@ func DefaultPolicy(resp *http.Response) Decision {
 	return Decision{}
 }
 
-// Transport bounds the number of requests in flight on one credential and
-// retries responses its Policy says are worth retrying, with capped
-// exponential backoff. When the wait asked for exceeds MaxWait, or retries run
-// out, it returns the last response unchanged so the client library reports it.
+// Transport sends a source's requests: only to the configured API origin,
+// at most parallel at once, each attempt bounded in time and size, retrying
+// responses its Policy says are worth retrying with capped exponential
+// backoff. When the wait asked for exceeds MaxWait, or retries run out, it
+// returns the last response unchanged so the client library reports it.
 type Transport struct {
-	Base       http.RoundTripper // nil = http.DefaultTransport
-	Policy     Policy
-	MaxRetries int           // default 3
-	Backoff    time.Duration // first backoff, default 1s; doubles each time
-	MaxBackoff time.Duration // cap, default 60s
-	MaxWait    time.Duration // longest wait it sleeps through, default 2m
-	sem        chan struct{}
+	Base           http.RoundTripper // nil = the shared network transport
+	Policy         Policy
+	MaxRetries     int           // default 3
+	Backoff        time.Duration // first backoff, default 1s; doubles each time
+	MaxBackoff     time.Duration // cap, default 60s
+	MaxWait        time.Duration // longest wait it sleeps through, default 2m
+	RequestTimeout time.Duration // per attempt, body included; default RequestTimeout
+	MaxBody        int64         // largest response body; default MaxBody
+	origin         string
+	sem            chan struct{}
 }
 
-// NewTransport returns a Transport allowing at most parallel requests at once.
-func NewTransport(base http.RoundTripper, parallel int, policy Policy) *Transport {
+// NewTransport returns a Transport for the API at api allowing at most
+// parallel requests at once. Every request through it carries the source's
+// credentials (added above it), so it refuses any whose origin is not api's.
+func NewTransport(base http.RoundTripper, api *url.URL, parallel int, policy Policy) *Transport {
 	if parallel < 1 {
 		parallel = 1
 	}
-	return &Transport{Base: base, Policy: policy, sem: make(chan struct{}, parallel)}
+	return &Transport{Base: base, Policy: policy, origin: Origin(api), sem: make(chan struct{}, parallel)}
 }
 
 // RoundTrip implements http.RoundTripper.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	ctx := req.Context()
-	if t.sem != nil {
-		select {
-		case t.sem <- struct{}{}:
-			defer func() { <-t.sem }()
-		case <-ctx.Done():
-			return nil, ctx.Err()
+	if err := t.guard(req); err != nil {
+		if req.Body != nil {
+			req.Body.Close()
 		}
+		return nil, err
 	}
-	base, policy := t.Base, t.Policy
-	if base == nil {
-		base = http.DefaultTransport
+	ctx := req.Context()
+	select {
+	case t.sem <- struct{}{}:
+		defer func() { <-t.sem }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
+	base, policy := orNetwork(t.Base), t.Policy
 	if policy == nil {
 		policy = DefaultPolicy
 	}
-	for attempt := 0; ; attempt++ {
+	timeout, limit := orDefault(t.RequestTimeout, RequestTimeout), t.MaxBody
+	if limit <= 0 {
+		limit = MaxBody
+	}
+	for try := 0; ; try++ {
 		r := req
-		if attempt > 0 && req.Body != nil {
+		if try > 0 && req.Body != nil {
 			if req.GetBody == nil {
 				return nil, fmt.Errorf("retrying %s %s: request body cannot be replayed", req.Method, req.URL.Path)
 			}
@@ -85,18 +97,18 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			r = req.Clone(ctx)
 			r.Body = body
 		}
-		resp, err := base.RoundTrip(r)
+		resp, err := attempt(base, r, timeout, limit)
 		if err != nil {
 			return nil, err
 		}
 		d := policy(resp)
-		if !d.Retry || attempt >= orDefaultInt(t.MaxRetries, 3) {
+		if !d.Retry || try >= orDefaultInt(t.MaxRetries, 3) {
 			return resp, nil
 		}
 		wait := d.Wait
 		if wait == 0 {
 			first := orDefault(d.Backoff, orDefault(t.Backoff, time.Second))
-			wait = min(first<<min(attempt, 16), orDefault(t.MaxBackoff, time.Minute))
+			wait = min(first<<min(try, 16), orDefault(t.MaxBackoff, time.Minute))
 		}
 		if wait > orDefault(t.MaxWait, 2*time.Minute) {
 			return resp, nil
@@ -106,6 +118,20 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 	}
+}
+
+// guard refuses a request to any origin but the API's, naming where a
+// redirect came from.
+func (t *Transport) guard(req *http.Request) error {
+	to := Origin(req.URL)
+	if to == t.origin {
+		return nil
+	}
+	e := &OriginError{Allowed: t.origin, To: to}
+	if req.Response != nil && req.Response.Request != nil {
+		e.From = Origin(req.Response.Request.URL)
+	}
+	return e
 }
 
 // drain reads a little of a discarded response so its connection can be reused.

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -18,7 +19,7 @@ func TestTransportBacksOffPerDecisionAndGivesUp(t *testing.T) {
 		w.WriteHeader(http.StatusOK)
 	}))
 	t.Cleanup(srv.Close)
-	tr := NewTransport(nil, 1, func(resp *http.Response) Decision {
+	tr := NewTransport(nil, mustParse(t, srv.URL), 1, func(resp *http.Response) Decision {
 		if resp.StatusCode >= 500 {
 			return Decision{Retry: true, Backoff: time.Millisecond}
 		}
@@ -43,7 +44,7 @@ func TestTransportReturnsTheResponseWhenTheWaitIsTooLong(t *testing.T) {
 		w.WriteHeader(http.StatusTooManyRequests)
 	}))
 	t.Cleanup(srv.Close)
-	tr := NewTransport(nil, 1, nil)
+	tr := NewTransport(nil, mustParse(t, srv.URL), 1, nil)
 	tr.MaxWait = time.Minute
 	resp, err := (&http.Client{Transport: tr}).Get(srv.URL)
 	if err != nil {
@@ -76,4 +77,13 @@ func TestAPIErrorClassifies(t *testing.T) {
 			t.Errorf("%v: Permanent() = %v, want %v", tt.err, got, tt.permanent)
 		}
 	}
+}
+
+func mustParse(t *testing.T, raw string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

@@ -31,8 +31,8 @@ func BenchmarkFullSync5k(b *testing.B) {
 			}
 			srv := httptest.NewServer(sim)
 			b.Cleanup(srv.Close)
-			src, err := New(config.Source{Name: "j", Type: "jira", URL: srv.URL, Token: "t", Email: "e@x", Deployment: dep,
-				JQL: "project = PAY", Parallel: 4}, Options{})
+			src, err := New(config.Source{Name: "j", Type: "jira", URL: srv.URL, Token: "t", Parallel: 4,
+				Settings: &Config{Email: "e@x", Deployment: dep, JQL: "project = PAY"}}, Options{})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	gosync "sync"
 	"time"
@@ -25,8 +26,9 @@ import (
 type Options struct {
 	Status   config.JiraStatus
 	Priority map[string]int // Jira priority name -> 1..5, matched case-insensitively
-	// Transport is the base transport (nil = http.DefaultTransport); the
-	// connector adds authentication, the concurrency bound and retries.
+	// Transport is the base transport (nil = httpapi's network transport, with its timeouts), usually the
+	// source's httpapi.Meter; the connector adds authentication over
+	// httpapi's guarded, bounded, retrying Transport.
 	Transport http.RoundTripper
 	Logger    *slog.Logger
 	Now       func() time.Time // default time.Now; only decides when to reconcile
@@ -39,6 +41,7 @@ type Options struct {
 // Source reads one configured Jira source. It satisfies sync.Source.
 type Source struct {
 	src    config.Source
+	jql    string // the configured query, without ORDER BY
 	opts   Options
 	client *jira.Client
 	base   string // site URL with a trailing slash
@@ -64,20 +67,21 @@ func New(src config.Source, opts Options) (*Source, error) {
 	if src.URL == "" {
 		return nil, fmt.Errorf("jira source %q: url is empty", src.Name)
 	}
-	if strings.TrimSpace(src.JQL) == "" {
+	cfg := configOf(src)
+	if strings.TrimSpace(cfg.JQL) == "" {
 		return nil, fmt.Errorf("jira source %q: jql is empty", src.Name)
 	}
-	if strings.Contains(strings.ToUpper(src.JQL), "ORDER BY") {
+	if strings.Contains(strings.ToUpper(cfg.JQL), "ORDER BY") {
 		return nil, fmt.Errorf("jira source %q: jql has an ORDER BY: leave it out, baton orders by updated and key to page safely", src.Name)
 	}
-	cloud := src.Deployment == "" || src.Deployment == "cloud"
-	if !cloud && src.Deployment != "server" {
-		return nil, fmt.Errorf("jira source %q: deployment %q: want cloud or server", src.Name, src.Deployment)
+	cloud := cfg.Deployment == "" || cfg.Deployment == "cloud"
+	if !cloud && cfg.Deployment != "server" {
+		return nil, fmt.Errorf("jira source %q: deployment %q: want cloud or server", src.Name, cfg.Deployment)
 	}
 	if src.Token.Reveal() == "" {
 		return nil, fmt.Errorf("jira source %q: token is empty", src.Name)
 	}
-	if cloud && src.Email == "" {
+	if cloud && cfg.Email == "" {
 		return nil, fmt.Errorf("jira source %q: deployment cloud needs email (the account of the API token)", src.Name)
 	}
 	if opts.Logger == nil {
@@ -92,21 +96,27 @@ func New(src config.Source, opts Options) (*Source, error) {
 	if len(opts.Status.BlockingLinkTypes) == 0 {
 		opts.Status.BlockingLinkTypes = []string{"Blocks"}
 	}
-	retry := httpapi.NewTransport(opts.Transport, src.Parallel, httpapi.DefaultPolicy)
+	base := strings.TrimRight(src.URL, "/") + "/"
+	api, err := url.Parse(base)
+	if err != nil {
+		return nil, fmt.Errorf("jira source %q: url: %w", src.Name, err)
+	}
+	// The credentials go over httpapi's transport, which refuses any request
+	// (a redirect included) to another origin than api's.
+	retry := httpapi.NewTransport(opts.Transport, api, src.Parallel, httpapi.DefaultPolicy)
 	retry.Backoff = opts.Backoff
 	var auth http.RoundTripper
 	if cloud {
-		auth = &jira.BasicAuthTransport{Username: src.Email, Password: src.Token.Reveal(), Transport: retry}
+		auth = &jira.BasicAuthTransport{Username: cfg.Email, Password: src.Token.Reveal(), Transport: retry}
 	} else {
 		auth = &jira.BearerAuthTransport{Token: src.Token.Reveal(), Transport: retry}
 	}
-	base := strings.TrimRight(src.URL, "/") + "/"
 	client, err := jira.NewClient(&http.Client{Transport: auth}, base)
 	if err != nil {
 		return nil, fmt.Errorf("jira source %q: url: %w", src.Name, err)
 	}
 	return &Source{
-		src: src, opts: opts, client: client, base: base, cloud: cloud,
+		src: src, jql: cfg.JQL, opts: opts, client: client, base: base, cloud: cloud,
 		log: opts.Logger.With("source", src.Name),
 	}, nil
 }

@@ -25,7 +25,7 @@ func (s *Source) convert(is *jira.Issue, histories []jira.ChangelogHistory, spri
 		Key: key, Source: s.src.Name, System: model.Jira,
 		URL:   s.base + "browse/" + is.Key,
 		Title: f.Summary, Body: f.Description,
-		Labels:  slices.Clone(f.Labels),
+		Labels:  slices.DeleteFunc(slices.Clone(f.Labels), func(l string) bool { return l == "" }), // a null decodes as ""
 		Created: time.Time(f.Created).UTC(), Updated: time.Time(f.Updated).UTC(),
 	}
 	if f.Status != nil {
@@ -50,7 +50,9 @@ func (s *Source) convert(is *jira.Issue, histories []jira.ChangelogHistory, spri
 		out.Assignees = []string{firstNonEmpty(a.DisplayName, a.AccountID, a.Name, a.EmailAddress)}
 	}
 	for _, c := range f.Components {
-		out.Components = append(out.Components, c.Name)
+		if c != nil { // a null in a list is skipped, here and below: no payload may crash a round
+			out.Components = append(out.Components, c.Name)
+		}
 	}
 	if d := time.Time(f.Duedate); !d.IsZero() {
 		out.Due = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
@@ -107,6 +109,9 @@ func (s *Source) priority(name string) int {
 func (s *Source) links(self string, ls []*jira.IssueLink) []model.Link {
 	var out []model.Link
 	for _, l := range ls {
+		if l == nil {
+			continue
+		}
 		typ := model.Relates
 		switch {
 		case containsFold(s.opts.Status.BlockingLinkTypes, l.Type.Name) || slices.Contains(s.opts.Status.BlockingLinkTypes, l.Type.ID):
@@ -115,10 +120,10 @@ func (s *Source) links(self string, ls []*jira.IssueLink) []model.Link {
 		default:
 			continue
 		}
-		switch {
-		case l.InwardIssue != nil:
+		switch { // an end without a key names no issue
+		case l.InwardIssue != nil && l.InwardIssue.Key != "":
 			out = append(out, model.Link{From: model.JiraKey(l.InwardIssue.Key), To: self, Type: typ, Origin: model.OriginJiraLink, RawType: l.Type.Inward})
-		case l.OutwardIssue != nil:
+		case l.OutwardIssue != nil && l.OutwardIssue.Key != "":
 			out = append(out, model.Link{From: self, To: model.JiraKey(l.OutwardIssue.Key), Type: typ, Origin: model.OriginJiraLink, RawType: l.Type.Outward})
 		}
 	}
@@ -146,6 +151,9 @@ func activity(histories []jira.ChangelogHistory, comments *jira.Comments) (time.
 	}
 	if comments != nil {
 		for _, c := range comments.Comments {
+			if c == nil {
+				continue
+			}
 			if at, err := time.Parse(jiraTime, c.Created); err == nil {
 				events = append(events, at.UTC())
 			}
@@ -177,6 +185,8 @@ func iteration(v any) *model.Iteration {
 	for _, item := range list {
 		var sp cloudSprint
 		switch x := item.(type) {
+		case nil:
+			continue
 		case string:
 			sp = parseLegacySprint(x)
 		default:

@@ -32,8 +32,10 @@ type env struct {
 	// answered a request and before the client has the whole answer: changes
 	// made there happen between two of the connector's requests. mu orders
 	// its calls, which the race detector cannot see through the socket.
-	mu      gosync.Mutex
-	served  func(*http.Request)
+	mu     gosync.Mutex
+	served func(*http.Request)
+	// rewrite, when set, replaces the body of every answer (shown the request).
+	rewrite func(*http.Request, []byte) []byte
 	now     time.Time // the connector's clock (only for reconciling)
 	cursors map[string]string
 	batches []model.Batch
@@ -51,7 +53,19 @@ func newEnv(t *testing.T, deployment string, simOpts jirasim.Options, change fun
 	fixture(t, sim)
 	e := &env{t: t, sim: sim, now: simNow, cursors: map[string]string{}}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sim.ServeHTTP(w, r)
+		e.mu.Lock()
+		rewrite := e.rewrite
+		e.mu.Unlock()
+		if rewrite == nil {
+			sim.ServeHTTP(w, r)
+		} else {
+			rec := httptest.NewRecorder()
+			sim.ServeHTTP(rec, r)
+			maps.Copy(w.Header(), rec.Header())
+			w.Header().Del("Content-Length")
+			w.WriteHeader(rec.Code)
+			w.Write(rewrite(r, rec.Body.Bytes()))
+		}
 		e.mu.Lock()
 		defer e.mu.Unlock()
 		if e.served != nil {
@@ -60,9 +74,9 @@ func newEnv(t *testing.T, deployment string, simOpts jirasim.Options, change fun
 	}))
 	t.Cleanup(srv.Close)
 	src := config.Source{
-		Name: "jira-main", Type: "jira", URL: srv.URL, Token: "s3cret", Deployment: deployment,
-		Email: "bot@example.com", JQL: "project in (PAY, CORE)", Parallel: 2,
-		Overlap: config.Duration(2 * time.Minute), ReconcileInterval: config.Duration(24 * time.Hour),
+		Name: "jira-main", Type: "jira", URL: srv.URL, Token: "s3cret", Parallel: 2,
+		Settings: &Config{Deployment: deployment, Email: "bot@example.com", JQL: "project in (PAY, CORE)"},
+		Overlap:  config.Duration(2 * time.Minute), ReconcileInterval: config.Duration(24 * time.Hour),
 	}
 	if change != nil {
 		change(&src)

@@ -159,13 +159,14 @@ func TestReconcileWithheldWhenTheListShifts(t *testing.T) {
 func TestWidenedJQLImportsOlderIssues(t *testing.T) {
 	for _, dep := range deployments {
 		t.Run(dep, func(t *testing.T) {
-			e := newEnv(t, dep, jirasim.Options{}, func(s *config.Source) { s.JQL = "project = PAY" })
+			e := newEnv(t, dep, jirasim.Options{}, func(s *config.Source) { configOf(*s).JQL = "project = PAY" })
 			e.mustSync()
 			if got := e.emitted(); len(got) != 120 {
 				t.Fatalf("project = PAY: got %d issues, want 120", len(got))
 			}
-			wider := e.cfg
-			wider.JQL = "project in (PAY, CORE)"
+			wider, jc := e.cfg, *configOf(e.cfg)
+			jc.JQL = "project in (PAY, CORE)"
+			wider.Settings = &jc
 			var err error
 			if e.src, err = New(wider, e.opts); err != nil {
 				t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"time"
 
 	jira "github.com/andygrunwald/go-jira"
@@ -27,13 +28,13 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 	if err != nil {
 		return fmt.Errorf("jira source %q: %w", s.src.Name, err)
 	}
-	if cur.JQL != s.src.JQL {
+	if cur.JQL != s.jql {
 		// The cursor belongs to another JQL (or predates remembering it):
 		// issues the new JQL adds may be older than it, so read them all.
 		if !cur.Updated.IsZero() {
 			s.log.Info("jira source jql changed; syncing in full", "source", s.src.Name)
 		}
-		cur = cursor{JQL: s.src.JQL}
+		cur = cursor{JQL: s.jql}
 	}
 	now := s.opts.Now()
 	interval := s.src.ReconcileInterval.D()
@@ -57,7 +58,7 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 	var keys []string // every key, on a full sync
 	listed := map[string]bool{}
 	emitted, seen := 0, 0
-	err = s.searchUpdated(ctx, s.src.JQL, from, info.zone, fields, func(page []jira.Issue) error {
+	err = s.searchUpdated(ctx, s.jql, from, info.zone, fields, func(page []jira.Issue) error {
 		seen += len(page)
 		if full {
 			for _, is := range page {
@@ -83,7 +84,7 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 	}
 	if !full {
 		var complete bool
-		if keys, complete, err = s.listKeys(ctx, s.src.JQL); err != nil || !complete {
+		if keys, complete, err = s.listKeys(ctx, s.jql); err != nil || !complete {
 			return err
 		}
 	}
@@ -91,7 +92,7 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 	return emit(ctx, model.Batch{
 		Source:  s.src.Name,
 		Cursors: map[string]string{"": cur.encode()},
-		Present: &model.KeySet{Prefix: "jira:", Keys: keys},
+		Present: &model.KeySet{Prefix: model.KeyPrefix(model.Jira, ""), Keys: keys},
 	})
 }
 
@@ -142,7 +143,7 @@ var errShifted = errors.New("the search result shifted between pages")
 // at most one page waits ahead. On Data Center it fails with errShifted when
 // the result moved under the pager.
 func (s *Source) search(ctx context.Context, jql string, fields []string, changelog bool, f func([]jira.Issue) error) error {
-	return prefetch(ctx, func(ctx context.Context, yield func([]jira.Issue) error) error {
+	return s.prefetch(ctx, func(ctx context.Context, yield func([]jira.Issue) error) error {
 		return s.pageThrough(ctx, jql, fields, changelog, func(issues []jira.Issue, _ bool) (bool, error) {
 			return true, yield(issues)
 		})
@@ -151,7 +152,7 @@ func (s *Source) search(ctx context.Context, jql string, fields []string, change
 
 // prefetch runs fetch in its own goroutine, handing the pages it yields to f
 // in order, with at most one page waiting.
-func prefetch(ctx context.Context, fetch func(context.Context, func([]jira.Issue) error) error, f func([]jira.Issue) error) error {
+func (s *Source) prefetch(ctx context.Context, fetch func(context.Context, func([]jira.Issue) error) error, f func([]jira.Issue) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	type page struct {
 		issues []jira.Issue
@@ -160,7 +161,7 @@ func prefetch(ctx context.Context, fetch func(context.Context, func([]jira.Issue
 	pages := make(chan page, 1)
 	go func() {
 		defer close(pages)
-		err := fetch(ctx, func(issues []jira.Issue) error {
+		err := s.fetchRecovering(ctx, fetch, func(issues []jira.Issue) error {
 			select {
 			case pages <- page{issues: issues}:
 				return nil
@@ -188,6 +189,19 @@ func prefetch(ctx context.Context, fetch func(context.Context, func([]jira.Issue
 	return ctx.Err()
 }
 
+// fetchRecovering runs fetch, which runs in a goroutine of its own, beyond
+// the engine's recover: a panic there (decoding a page) is turned into the
+// round's failure, with its stack logged.
+func (s *Source) fetchRecovering(ctx context.Context, fetch func(context.Context, func([]jira.Issue) error) error, yield func([]jira.Issue) error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("reading search pages panicked", "source", s.src.Name, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			err = fmt.Errorf("reading search pages: panic: %v", p)
+		}
+	}()
+	return fetch(ctx, yield)
+}
+
 // searchUpdated reads the issues of the configured JQL updated since from
 // (all of them when from is zero) in (updated, key) order, handing pages to
 // f; an issue may come more than once, with the same updated time, and f
@@ -210,7 +224,7 @@ func prefetch(ctx context.Context, fetch func(context.Context, func([]jira.Issue
 // edit during the paging of more than a page of issues updated in one minute
 // as the one way an issue can be stepped over there.
 func (s *Source) searchUpdated(ctx context.Context, configured string, from time.Time, zone *time.Location, fields []string, f func([]jira.Issue) error) error {
-	return prefetch(ctx, func(ctx context.Context, yield func([]jira.Issue) error) error {
+	return s.prefetch(ctx, func(ctx context.Context, yield func([]jira.Issue) error) error {
 		shifts := 0 // in a row, from the same minute
 		for {
 			next := from

@@ -178,7 +178,7 @@ func TestIncrementalSyncReadsDatesInTheAccountZone(t *testing.T) {
 			// Angeles and finds neither change: the trap is real.
 			hits := func(zone *time.Location) int {
 				n := 0
-				err := e.src.search(context.Background(), searchJQL(e.src.src.JQL, since(before.Updated, 2*time.Minute), zone),
+				err := e.src.search(context.Background(), searchJQL(e.src.jql, since(before.Updated, 2*time.Minute), zone),
 					[]string{"key"}, false, func(p []jira.Issue) error { n += len(p); return nil })
 				if err != nil {
 					t.Fatal(err)
@@ -233,7 +233,7 @@ func TestWrongDeploymentSettingIsNamedInTheError(t *testing.T) {
 		t.Run(tc.configured, func(t *testing.T) {
 			// Both sites take either credential here, so that the search is
 			// what fails, not the authentication before it.
-			e := newEnv(t, tc.sim, jirasim.Options{AcceptBearer: true}, func(s *config.Source) { s.Deployment = tc.configured })
+			e := newEnv(t, tc.sim, jirasim.Options{AcceptBearer: true}, func(s *config.Source) { configOf(*s).Deployment = tc.configured })
 			err := e.sync()
 			var apiErr *httpapi.APIError
 			if !errors.As(err, &apiErr) {
@@ -363,22 +363,23 @@ func TestCursorIsStoredAsUTC(t *testing.T) {
 }
 
 func TestNewRejectsSourcesItCannotRead(t *testing.T) {
-	good := config.Source{Name: "j", Type: "jira", URL: "https://x.example", Token: "t", Email: "e@x", JQL: "project = PAY"}
-	for want, change := range map[string]func(*config.Source){
-		"type is \"github\"":  func(s *config.Source) { s.Type = "github" },
-		"jql is empty":        func(s *config.Source) { s.JQL = " " },
-		"jql has an ORDER BY": func(s *config.Source) { s.JQL = "project = PAY order by created" },
-		"deployment \"dc\"":   func(s *config.Source) { s.Deployment = "dc" },
-		"needs email":         func(s *config.Source) { s.Email = "" },
-		"token is empty":      func(s *config.Source) { s.Token = "" },
+	for want, change := range map[string]func(*config.Source, *Config){
+		"type is \"github\"":  func(s *config.Source, _ *Config) { s.Type = "github" },
+		"jql is empty":        func(_ *config.Source, c *Config) { c.JQL = " " },
+		"jql has an ORDER BY": func(_ *config.Source, c *Config) { c.JQL = "project = PAY order by created" },
+		"deployment \"dc\"":   func(_ *config.Source, c *Config) { c.Deployment = "dc" },
+		"needs email":         func(_ *config.Source, c *Config) { c.Email = "" },
+		"token is empty":      func(s *config.Source, _ *Config) { s.Token = "" },
 	} {
-		src := good
-		change(&src)
+		jc := &Config{Email: "e@x", JQL: "project = PAY"}
+		src := config.Source{Name: "j", Type: "jira", URL: "https://x.example", Token: "t", Settings: jc}
+		change(&src, jc)
 		_, err := New(src, Options{})
 		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), `"j"`) {
 			t.Errorf("got %v, want an error naming source \"j\" and saying %s", err, want)
 		}
 	}
+	good := config.Source{Name: "j", Type: "jira", URL: "https://x.example", Token: "t", Settings: &Config{Email: "e@x", JQL: "project = PAY"}}
 	if _, err := New(good, Options{}); err != nil {
 		t.Errorf("good source: %v", err)
 	}

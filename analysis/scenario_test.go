@@ -1,9 +1,8 @@
 package analysis
 
 import (
-	"bytes"
+	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -48,66 +47,15 @@ func TestScenarioHasEveryRule(t *testing.T) {
 	}
 }
 
-func TestFindingsTableGolden(t *testing.T) {
-	var b bytes.Buffer
-	if err := WriteTable(&b, scenario().Findings); err != nil {
+// The report package renders this scenario, read from the file this test
+// keeps: so its golden files show what analysis finds, and a change to
+// analysis shows here first.
+func TestScenarioReportGolden(t *testing.T) {
+	b, err := json.MarshalIndent(scenario(), "", "  ")
+	if err != nil {
 		t.Fatal(err)
 	}
-	golden.Check(t, "testdata/findings.table.golden", b.Bytes())
-}
-
-func TestFindingsJSONGolden(t *testing.T) {
-	var b bytes.Buffer
-	if err := WriteJSON(&b, scenario().Findings); err != nil {
-		t.Fatal(err)
-	}
-	golden.Check(t, "testdata/findings.json.golden", b.Bytes())
-}
-
-func TestDepsGolden(t *testing.T) {
-	for _, c := range []struct {
-		name, format string
-		opts         DepsOptions
-	}{
-		{"deps.dot", "dot", DepsOptions{}},
-		{"deps.mermaid", "mermaid", DepsOptions{}},
-		{"deps.json", "json", DepsOptions{}},
-		{"deps.core.crossteam.dot", "dot", DepsOptions{Team: "core", CrossTeamOnly: true}},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			var b bytes.Buffer
-			if err := WriteDeps(&b, scenario(), c.format, c.opts); err != nil {
-				t.Fatal(err)
-			}
-			golden.Check(t, filepath.Join("testdata", c.name+".golden"), b.Bytes())
-		})
-	}
-}
-
-func TestWriteDepsRejectsUnknownFormatAndTeam(t *testing.T) {
-	var b bytes.Buffer
-	err := WriteDeps(&b, scenario(), "svg", DepsOptions{})
-	if err == nil || !strings.Contains(err.Error(), `"svg"`) || !strings.Contains(err.Error(), "dot, mermaid, json") {
-		t.Errorf("format svg: err = %v, want one naming svg and the valid formats", err)
-	}
-	err = WriteDeps(&b, scenario(), "dot", DepsOptions{Team: "nobody"})
-	if err == nil || !strings.Contains(err.Error(), "slow, core, payments") {
-		t.Errorf("team nobody: err = %v, want one listing the configured teams", err)
-	}
-}
-
-func TestWriteJSONOfNoFindingsIsAnEmptyArray(t *testing.T) {
-	var b bytes.Buffer
-	if err := WriteJSON(&b, nil); err != nil {
-		t.Fatal(err)
-	}
-	if got := b.String(); got != "[]\n" {
-		t.Errorf("WriteJSON(nil) = %q, want %q", got, "[]\n")
-	}
-	b.Reset()
-	if err := WriteTable(&b, nil); err != nil || b.String() != "No findings.\n" {
-		t.Errorf("WriteTable(nil) = %q, %v; want %q", b.String(), err, "No findings.\n")
-	}
+	golden.Check(t, "testdata/scenario.report.json.golden", append(b, '\n'))
 }
 
 func TestFilter(t *testing.T) {

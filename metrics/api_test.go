@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/batonhq/baton/connectors/httpapi"
 )
 
 type roundTripFunc func(*http.Request) (*http.Response, error)
@@ -28,6 +30,14 @@ func respond(code int, header http.Header) *http.Response {
 	return &http.Response{StatusCode: code, Header: header, Body: io.NopCloser(strings.NewReader(""))}
 }
 
+// watch puts an httpapi.Meter over base, as the daemon does for each source,
+// and has m watch it.
+func watch(m *Metrics, source string, base http.RoundTripper) *httpapi.Meter {
+	meter := httpapi.NewMeter(base)
+	m.WatchAPI(source, meter)
+	return meter
+}
+
 // okWithRemaining answers 200 with an X-RateLimit-Remaining header.
 func okWithRemaining(v string) func(*http.Request) (*http.Response, error) {
 	return func(*http.Request) (*http.Response, error) {
@@ -37,7 +47,7 @@ func okWithRemaining(v string) func(*http.Request) (*http.Response, error) {
 	}
 }
 
-func TestInstrumentTransportCountsCodesAndReadsQuota(t *testing.T) {
+func TestAPIUsageCountsCodesAndReadsQuota(t *testing.T) {
 	m, reg := newTestMetrics(t)
 	answers := []func(*http.Request) (*http.Response, error){
 		okWithRemaining("4999"),
@@ -47,14 +57,14 @@ func TestInstrumentTransportCountsCodesAndReadsQuota(t *testing.T) {
 		okWithRemaining("4998"),
 		func(*http.Request) (*http.Response, error) { return nil, errors.New("dial tcp: connection refused") },
 	}
-	gh := m.InstrumentTransport("gh", roundTripFunc(func(r *http.Request) (*http.Response, error) {
+	gh := watch(m, "gh", roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		next := answers[0]
 		answers = answers[1:]
 		return next(r)
 	}))
 	jiraHeader := http.Header{}
 	jiraHeader.Set("X-RateLimit-Remaining", "12")
-	jira := m.InstrumentTransport("jira", roundTripFunc(func(*http.Request) (*http.Response, error) {
+	jira := watch(m, "jira", roundTripFunc(func(*http.Request) (*http.Response, error) {
 		return respond(http.StatusTooManyRequests, jiraHeader), nil
 	}))
 	for range 4 {
@@ -84,14 +94,14 @@ baton_api_requests_total{code="429",source="jira"} 1
 	}
 }
 
-func TestInstrumentTransportReadsGitHubsLowercaseHeader(t *testing.T) {
+func TestAPIUsageReadsGitHubsLowercaseHeader(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header()["x-ratelimit-remaining"] = []string{"4321"} // GitHub's spelling, sent as is
 		w.WriteHeader(http.StatusOK)
 	}))
 	t.Cleanup(srv.Close)
 	m, reg := newTestMetrics(t)
-	client := &http.Client{Transport: m.InstrumentTransport("gh", nil)}
+	client := &http.Client{Transport: watch(m, "gh", nil)}
 	resp, err := client.Get(srv.URL)
 	if err != nil {
 		t.Fatal(err)
@@ -107,9 +117,9 @@ baton_api_rate_limit_remaining{source="gh"} 4321
 	}
 }
 
-func TestInstrumentTransportIgnoresMalformedQuota(t *testing.T) {
+func TestAPIUsageIgnoresMalformedQuota(t *testing.T) {
 	m, reg := newTestMetrics(t)
-	tr := m.InstrumentTransport("gh", roundTripFunc(okWithRemaining("lots")))
+	tr := watch(m, "gh", roundTripFunc(okWithRemaining("lots")))
 	if _, err := tr.RoundTrip(newRequest(t, "https://api.github.test/")); err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +131,7 @@ func TestInstrumentTransportIgnoresMalformedQuota(t *testing.T) {
 func TestSecretsNeverReachTheScrape(t *testing.T) {
 	const token = "ghp_s3cr3tT0k3n"
 	m, reg := newTestMetrics(t)
-	tr := m.InstrumentTransport("gh", roundTripFunc(func(*http.Request) (*http.Response, error) {
+	tr := watch(m, "gh", roundTripFunc(func(*http.Request) (*http.Response, error) {
 		return nil, errors.New("request with token " + token + " failed")
 	}))
 	req := newRequest(t, "https://api.github.test/user?access_token="+token)
@@ -136,5 +146,32 @@ func TestSecretsNeverReachTheScrape(t *testing.T) {
 	}
 	if !strings.Contains(string(text), `baton_api_requests_total{code="error",source="gh"} 1`) {
 		t.Errorf("scrape lacks the failed request:\n%s", text)
+	}
+}
+
+// A reload rebuilds a changed source's connector with a new HTTP layer: its
+// request counter must go on, not fall back to zero, and its quota is the
+// newest reported.
+func TestAPIUsageOfAReloadedSourceGoesOn(t *testing.T) {
+	m, reg := newTestMetrics(t)
+	for _, remaining := range []string{"4999", "4000"} {
+		tr := watch(m, "gh", roundTripFunc(okWithRemaining(remaining)))
+		for range 2 {
+			if _, err := tr.RoundTrip(newRequest(t, "https://api.github.test/")); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	want := `
+# HELP baton_api_rate_limit_remaining Requests left in the current rate-limit window, as a source's API last reported.
+# TYPE baton_api_rate_limit_remaining gauge
+baton_api_rate_limit_remaining{source="gh"} 4000
+# HELP baton_api_requests_total HTTP requests to a source's API by response status code ("error" when no response arrived).
+# TYPE baton_api_requests_total counter
+baton_api_requests_total{code="200",source="gh"} 4
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want),
+		"baton_api_rate_limit_remaining", "baton_api_requests_total"); err != nil {
+		t.Error(err)
 	}
 }

@@ -1,35 +1,25 @@
-package analysis
+// Package report writes what an analysis found for people and tools:
+// findings as a table or JSON, the dependency graph as Graphviz DOT, Mermaid
+// or JSON. The formats are contracts (golden files pin them); what is found
+// is analysis' business.
+package report
 
 import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
+
+	"github.com/batonhq/baton/analysis"
 )
 
-// Filter keeps the findings of team (all teams when empty) and rule (all
-// rules when empty). An unknown rule name is an error listing the valid ones.
-func Filter(fs []Finding, team, rule string) ([]Finding, error) {
-	all := slices.Concat(StalledRules, MisalignedRules)
-	if rule != "" && !slices.Contains(all, rule) {
-		return nil, fmt.Errorf("unknown rule %q: valid rules are %s", rule, strings.Join(all, ", "))
-	}
-	out := []Finding{}
-	for _, f := range fs {
-		if (team == "" || f.Team == team) && (rule == "" || f.Rule == rule) {
-			out = append(out, f)
-		}
-	}
-	return out, nil
-}
-
 // WriteJSON writes the findings as an indented JSON array, [] when there are
-// none: the stable contract described by findings.schema.json.
-func WriteJSON(w io.Writer, fs []Finding) error {
+// none: the stable contract described by analysis/findings.schema.json.
+func WriteJSON(w io.Writer, fs []analysis.Finding) error {
 	if fs == nil {
-		fs = []Finding{}
+		fs = []analysis.Finding{}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -41,7 +31,7 @@ func WriteJSON(w io.Writer, fs []Finding) error {
 
 // WriteTable writes the findings as an aligned table, each followed by its
 // next step on a line of its own.
-func WriteTable(w io.Writer, fs []Finding) error {
+func WriteTable(w io.Writer, fs []analysis.Finding) error {
 	if len(fs) == 0 {
 		_, err := fmt.Fprintln(w, "No findings.")
 		return err
@@ -51,7 +41,7 @@ func WriteTable(w io.Writer, fs []Finding) error {
 	for _, f := range fs {
 		since := "-"
 		if !f.Since.IsZero() {
-			since = day(f.Since)
+			since = f.Since.UTC().Format(time.DateOnly)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n",
 			f.Severity, orDash(f.Team), f.Rule, f.Issue, since, oneLine(f.Summary))

@@ -1,4 +1,4 @@
-package analysis
+package report
 
 import (
 	"encoding/json"
@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/batonhq/baton/analysis"
 	"github.com/batonhq/baton/model"
 )
 
@@ -22,7 +23,7 @@ var DepsFormats = []string{"dot", "mermaid", "json"}
 // WriteDeps writes the dependency graph of r in format (dot, mermaid or json):
 // the edges opts selects and their ends, teams as clusters, blocked and
 // stalled issues marked, and the rules of findings about an edge on it.
-func WriteDeps(w io.Writer, r *Report, format string, opts DepsOptions) error {
+func WriteDeps(w io.Writer, r *analysis.Report, format string, opts DepsOptions) error {
 	if !slices.Contains(DepsFormats, format) {
 		return fmt.Errorf("unknown deps format %q: valid formats are %s", format, strings.Join(DepsFormats, ", "))
 	}
@@ -65,11 +66,11 @@ type depsNode struct {
 }
 
 type depsEdge struct {
-	Edge
+	analysis.Edge
 	Rules []string `json:"rules"` // rules of the findings about this edge
 }
 
-func selectDeps(r *Report, opts DepsOptions) *deps {
+func selectDeps(r *analysis.Report, opts DepsOptions) *deps {
 	d := &deps{Teams: []string{}, Nodes: []depsNode{}, Edges: []depsEdge{}}
 	onEdge := EdgeRules(r.Findings)
 	teamOf := make(map[string]string)
@@ -109,11 +110,12 @@ func findIssue(issues []model.Issue, key string) *model.Issue {
 	return &issues[i]
 }
 
-// stalledKeys returns the keys with a stalled finding, and their twins.
-func stalledKeys(r *Report) map[string]bool {
+// stalledKeys returns the keys with a stalled finding on the issue itself
+// (not blocked_by_stalled, which is about an edge), and their twins.
+func stalledKeys(r *analysis.Report) map[string]bool {
 	s := make(map[string]bool)
 	for _, f := range r.Findings {
-		if f.Kind != KindStalled || f.Rule == RuleBlockedByStalled {
+		if f.Kind != analysis.KindStalled || !hasScope(f.Rule, analysis.ScopeIssue) {
 			continue
 		}
 		s[f.Issue] = true
@@ -126,25 +128,26 @@ func stalledKeys(r *Report) map[string]bool {
 	return s
 }
 
-// EdgeFindings holds the rules of the findings about each edge: those on a
-// dependent naming its blocker, and cycles on every open edge inside them.
-// `baton deps` and the dashboard's graph mark edges with them.
+// EdgeFindings holds the rules of the findings about each edge: those of
+// edge rules, on a dependent naming its blocker, and cycles on every open
+// edge inside them. `baton deps` and the dashboard's graph mark edges with
+// them.
 type EdgeFindings struct {
 	pair  map[[2]string][]string // by (from, to)
 	cycle map[string]int         // cycle number of every key in a cycle
 }
 
 // EdgeRules indexes the findings fs by the edges they are about.
-func EdgeRules(fs []Finding) *EdgeFindings {
+func EdgeRules(fs []analysis.Finding) *EdgeFindings {
 	o := &EdgeFindings{pair: make(map[[2]string][]string), cycle: make(map[string]int)}
 	for i, f := range fs {
-		switch f.Rule {
-		case RuleCycle:
+		switch {
+		case f.Rule == analysis.RuleCycle:
 			o.cycle[f.Issue] = i
 			for _, k := range f.Related {
 				o.cycle[k] = i
 			}
-		case RuleBlockedByStalled, RulePriorityInversion, RuleScheduleConflict, RuleUnscheduledBlocker, RuleDeadDependency:
+		case hasScope(f.Rule, analysis.ScopeEdge):
 			p := [2]string{f.Related[0], f.Issue}
 			o.pair[p] = append(o.pair[p], f.Rule)
 		}
@@ -154,16 +157,22 @@ func EdgeRules(fs []Finding) *EdgeFindings {
 
 // Of returns the rules of the findings about e, in rule order; empty, not
 // nil, when there are none.
-func (o *EdgeFindings) Of(e Edge) []string {
+func (o *EdgeFindings) Of(e analysis.Edge) []string {
 	rules := slices.Clone(o.pair[[2]string{e.From, e.To}])
 	if c, ok := o.cycle[e.From]; ok && e.Open {
 		if d, ok := o.cycle[e.To]; ok && c == d {
-			rules = append(rules, RuleCycle)
+			rules = append(rules, analysis.RuleCycle)
 		}
 	}
 	if rules == nil {
 		rules = []string{}
 	}
-	slices.SortFunc(rules, func(a, b string) int { return ruleOrder[a] - ruleOrder[b] })
+	slices.SortFunc(rules, func(a, b string) int { return analysis.RuleIndex(a) - analysis.RuleIndex(b) })
 	return slices.Compact(rules)
+}
+
+// hasScope reports whether the rules table has the named rule in scope s.
+func hasScope(rule string, s analysis.Scope) bool {
+	i := analysis.RuleIndex(rule)
+	return i >= 0 && analysis.Rules[i].Scope == s
 }

@@ -1,0 +1,173 @@
+package analysis
+
+import (
+	"cmp"
+	"fmt"
+	"strings"
+)
+
+// Rules, by kind.
+const (
+	RuleIdle             = "idle"
+	RuleChurning         = "churning"
+	RuleUnowned          = "unowned"
+	RuleOverdue          = "overdue"
+	RuleBlockerResolved  = "blocker_resolved"
+	RuleBlockedByStalled = "blocked_by_stalled"
+
+	RulePriorityInversion  = "priority_inversion"
+	RuleScheduleConflict   = "schedule_conflict"
+	RuleUnscheduledBlocker = "unscheduled_blocker"
+	RuleStatusDrift        = "status_drift"
+	RuleDeadDependency     = "dead_dependency"
+	RuleCycle              = "cycle"
+)
+
+// Scope is what a rule looks at, one at a time.
+type Scope int
+
+// The scopes, in the order Analyze applies them: blocked_by_stalled, on
+// edges, reads what the rules on issues found stalled.
+const (
+	// ScopeIssue rules look at each open analysed issue; their findings
+	// are on that issue and mark it (and its twins) stalled.
+	ScopeIssue Scope = iota
+	// ScopeEdge rules look at each blocking edge; their findings are on the
+	// dependent and name the blocker first in Related.
+	ScopeEdge
+	// ScopeGraph rules look at the whole graph: mirror groups, cycles.
+	ScopeGraph
+)
+
+// Rule is one row of the rules table.
+type Rule struct {
+	Name     string
+	Kind     string
+	Severity string // of its findings, unless its check raises it
+	Scope    Scope
+	check    check
+}
+
+// check applies a rule at one place of its scope (an issue's node or an
+// edge; nothing for ScopeGraph) and emits what it finds. Rule, Kind and,
+// when left empty, Severity are filled in from the rule's row.
+type check func(a *analysis, at int, emit func(Finding))
+
+// Rules is the table of every rule, in the order reports, the docs, the
+// findings schema and the metrics list them: the stalled rules, then the
+// misaligned ones. The checks live in stalled.go, misaligned.go and cycle.go.
+var Rules = []Rule{
+	{RuleIdle, KindStalled, SeverityWarning, ScopeIssue, one((*analysis).idle)},
+	{RuleChurning, KindStalled, SeverityWarning, ScopeIssue, one((*analysis).churning)},
+	{RuleUnowned, KindStalled, SeverityInfo, ScopeIssue, one((*analysis).unowned)},
+	{RuleOverdue, KindStalled, SeverityWarning, ScopeIssue, one((*analysis).overdue)},
+	{RuleBlockerResolved, KindStalled, SeverityWarning, ScopeIssue, one((*analysis).blockerResolved)},
+	{RuleBlockedByStalled, KindStalled, SeverityWarning, ScopeEdge, one((*analysis).blockedByStalled)},
+
+	{RulePriorityInversion, KindMisaligned, SeverityWarning, ScopeEdge, one((*analysis).inversion)},
+	{RuleScheduleConflict, KindMisaligned, SeverityWarning, ScopeEdge, one((*analysis).scheduleConflict)},
+	{RuleUnscheduledBlocker, KindMisaligned, SeverityWarning, ScopeEdge, one((*analysis).unscheduledBlocker)},
+	{RuleStatusDrift, KindMisaligned, SeverityWarning, ScopeGraph, (*analysis).drift},
+	{RuleDeadDependency, KindMisaligned, SeverityCritical, ScopeEdge, one((*analysis).deadDependency)},
+	{RuleCycle, KindMisaligned, SeverityCritical, ScopeGraph, (*analysis).cycles},
+}
+
+// StalledRules and MisalignedRules list the rules of each kind, in table
+// order.
+var (
+	StalledRules    = ruleNames(KindStalled)
+	MisalignedRules = ruleNames(KindMisaligned)
+)
+
+// ruleOrder is every rule's row in the table.
+var ruleOrder = func() map[string]int {
+	m := make(map[string]int, len(Rules))
+	for i, r := range Rules {
+		m[r.Name] = i
+	}
+	return m
+}()
+
+func ruleNames(kind string) []string {
+	var names []string
+	for _, r := range Rules {
+		if r.Kind == kind {
+			names = append(names, r.Name)
+		}
+	}
+	return names
+}
+
+// RuleIndex returns the row of the named rule in Rules, -1 for none.
+func RuleIndex(name string) int {
+	if i, ok := ruleOrder[name]; ok {
+		return i
+	}
+	return -1
+}
+
+// one adapts a check that finds at most one finding at a place.
+func one(c func(a *analysis, at int) (Finding, bool)) check {
+	return func(a *analysis, at int, emit func(Finding)) {
+		if f, ok := c(a, at); ok {
+			emit(f)
+		}
+	}
+}
+
+// applyRules applies every rule of the table: those on issues to each open
+// analysed issue in key order, then those on edges to each edge, then those
+// on the graph; within a scope, in table order.
+func (a *analysis) applyRules() {
+	var at int
+	emits := make([]func(Finding), len(Rules))
+	for i := range Rules {
+		r := &Rules[i]
+		emits[i] = func(f Finding) {
+			f.Rule, f.Kind, f.Severity = r.Name, r.Kind, cmp.Or(f.Severity, r.Severity)
+			k := a.add(f)
+			if r.Scope != ScopeIssue {
+				return
+			}
+			if c := a.g.canon[at]; a.stalledBy[c] < 0 {
+				a.stalledBy[c] = k
+			}
+		}
+	}
+	apply := func(s Scope) {
+		for i := range Rules {
+			if Rules[i].Scope == s {
+				Rules[i].check(a, at, emits[i])
+			}
+		}
+	}
+	for at = range a.g.issues {
+		if a.g.issues[at].Open() {
+			apply(ScopeIssue)
+		}
+	}
+	for at = range a.g.edges {
+		apply(ScopeEdge)
+	}
+	at = 0
+	apply(ScopeGraph)
+}
+
+// Filter keeps the findings of team (all teams when empty) and rule (all
+// rules when empty). An unknown rule name is an error listing the valid ones.
+func Filter(fs []Finding, team, rule string) ([]Finding, error) {
+	if rule != "" && RuleIndex(rule) < 0 {
+		names := make([]string, len(Rules))
+		for i, r := range Rules {
+			names[i] = r.Name
+		}
+		return nil, fmt.Errorf("unknown rule %q: valid rules are %s", rule, strings.Join(names, ", "))
+	}
+	out := []Finding{}
+	for _, f := range fs {
+		if (team == "" || f.Team == team) && (rule == "" || f.Rule == rule) {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}

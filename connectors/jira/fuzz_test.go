@@ -1,0 +1,74 @@
+package jira
+
+import (
+	"encoding/json"
+	"testing"
+
+	jira "github.com/andygrunwald/go-jira"
+
+	"github.com/batonhq/baton/config"
+)
+
+// fuzzSprintField is the sprint field of the seed issues (Cloud's usual id).
+const fuzzSprintField = "customfield_10020"
+
+// issueSeeds are issues shaped like those of GET /rest/api/2/search and
+// /rest/api/2/issue/{key} in Atlassian's documentation: Cloud with sprint
+// objects and an embedded changelog, Data Center with legacy sprint strings,
+// and one with a null in every list a page may carry.
+var issueSeeds = []string{
+	`{"expand":"renderedFields,names,schema,operations,editmeta,changelog","id":"10002","self":"https://your-domain.atlassian.net/rest/api/2/issue/10002","key":"ED-1",
+	  "fields":{"summary":"Charge cards","description":"Blocked by CORE-2.\nGitHub twin: https://github.com/acme/pay/issues/5",
+	    "status":{"self":"https://your-domain.atlassian.net/rest/api/2/status/3","name":"In Progress","id":"3","statusCategory":{"id":4,"key":"indeterminate","name":"In Progress"}},
+	    "priority":{"name":"High","id":"2"},"assignee":{"accountId":"5b10a2844c20165700ede21g","displayName":"Mia Krystof","active":true},
+	    "labels":["q4","payments"],"components":[{"self":"https://your-domain.atlassian.net/rest/api/2/component/10000","id":"10000","name":"Billing"}],
+	    "duedate":"2026-12-01","created":"2026-11-20T10:00:00.000-0800","updated":"2026-11-22T09:30:00.000-0800","resolutiondate":null,"resolution":null,
+	    "issuelinks":[{"id":"10001","type":{"id":"10000","name":"Blocks","inward":"is blocked by","outward":"blocks"},"inwardIssue":{"id":"10004","key":"PR-2"}},
+	                  {"id":"10002","type":{"id":"10003","name":"Relates","inward":"relates to","outward":"relates to"},"outwardIssue":{"id":"10004L","key":"PR-3"}}],
+	    "comment":{"comments":[{"id":"10000","body":"on it","created":"2026-11-21T10:00:00.000-0800","updated":"2026-11-21T10:00:00.000-0800"}],"maxResults":1,"total":1,"startAt":0},
+	    "customfield_10020":[{"id":4,"name":"PAY Sprint 4","state":"active","boardId":1,"startDate":"2026-11-16T09:00:00.000Z","endDate":"2026-11-30T17:00:00.000Z"},
+	                         {"id":3,"name":"PAY Sprint 3","state":"closed","boardId":1,"startDate":"2026-11-02T09:00:00.000Z","endDate":"2026-11-16T09:00:00.000Z"}]},
+	  "changelog":{"startAt":0,"maxResults":2,"total":2,"histories":[
+	    {"id":"10001","author":{"accountId":"5b10a2844c20165700ede21g"},"created":"2026-11-21T08:00:00.000-0800","items":[{"field":"status","fieldtype":"jira","from":"10000","fromString":"To Do","to":"3","toString":"In Progress"}]},
+	    {"id":"10002","created":"2026-11-21T09:00:00.000-0800","items":[{"field":"summary","fieldtype":"jira","toString":"Charge cards"}]}]}}`,
+	`{"id":"20001","key":"CORE-7","fields":{"summary":"Tokens","status":{"name":"Done","statusCategory":{"key":"done"}},
+	    "resolution":{"name":"Won't Do"},"resolutiondate":"2026-11-23T12:00:00.000+0000","created":"2026-11-01T12:00:00.000+0000","updated":"2026-11-23T12:00:00.000+0000",
+	    "customfield_10020":["com.atlassian.greenhopper.service.sprint.Sprint@1f39e7a[id=12,rapidViewId=3,state=ACTIVE,name=CORE 12,startDate=2026-11-16T09:00:00.000Z,endDate=<null>,completeDate=<null>,sequence=12]"]}}`,
+	`{"id":"30001","key":"PAY-9","fields":{"summary":"Nulls","status":{"name":"Blocked","statusCategory":{"key":"new"}},"created":"2026-11-01T12:00:00.000+0000","updated":"2026-11-02T12:00:00.000+0000",
+	    "issuelinks":[null,{"type":{"name":"Blocks"},"inwardIssue":null,"outwardIssue":{}}],"components":[null],"fixVersions":[null],"labels":[null],
+	    "comment":{"comments":[null]},"customfield_10020":[null,"",7]},
+	  "changelog":{"histories":[null,{"created":"2026-11-02T12:00:00.000+0000","items":[null]}]}}`,
+}
+
+// FuzzConvert feeds convert any issue go-jira decodes: it must not panic,
+// and every link it makes must join two issues.
+func FuzzConvert(f *testing.F) {
+	for _, seed := range issueSeeds {
+		f.Add([]byte(seed))
+	}
+	s := &Source{
+		src:  config.Source{Name: "jira-main"},
+		base: "https://your-domain.atlassian.net/",
+		opts: Options{
+			Status:   config.JiraStatus{BlockedStatuses: []string{"Blocked"}, DroppedResolutions: []string{"Won't Do"}, BlockingLinkTypes: []string{"Blocks", "10000"}},
+			Priority: priorities,
+		},
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var is jira.Issue
+		if json.Unmarshal(data, &is) != nil || is.Fields == nil {
+			return // page refuses an issue without fields before converting
+		}
+		var histories []jira.ChangelogHistory
+		if is.Changelog != nil {
+			histories = is.Changelog.Histories
+		}
+		got := s.convert(&is, histories, fuzzSprintField)
+		for _, l := range got.Links {
+			joins := l.From == got.Key || l.To == got.Key
+			if !joins || l.From == "" || l.To == "" || (is.Key != "" && (l.From == "jira:" || l.To == "jira:")) {
+				t.Errorf("%s: link %+v does not join this issue to another", got.Key, l)
+			}
+		}
+	})
+}
