@@ -19,6 +19,7 @@ import (
 
 	"github.com/batonhq/baton/apisim"
 	"github.com/batonhq/baton/apisim/githubsim"
+	"github.com/batonhq/baton/apisim/jirasim"
 	"github.com/batonhq/baton/config"
 	"github.com/batonhq/baton/model"
 )
@@ -48,7 +49,9 @@ type modelSize struct{ issues, batches, edits int }
 
 func checkIncrementalEqualsFull(t *testing.T, seed uint64, size modelSize) {
 	start := time.Now().UTC().Truncate(time.Second)
-	org, err := apisim.Generate(apisim.Spec{Seed: int64(seed), Issues: size.issues, Teams: 2, Repos: 1, Projects: 2, Now: start})
+	deployment := []string{jirasim.Cloud, jirasim.DataCenter}[seed%2] // Jira Cloud and Data Center page differently
+	org, err := apisim.Generate(apisim.Spec{Seed: int64(seed), Issues: size.issues, Teams: 2, Repos: 1, Projects: 2, Now: start,
+		JiraDeployment: deployment})
 	if err != nil {
 		t.Fatal(err)
 	}
