@@ -16,10 +16,9 @@ import (
 	"github.com/batonhq/baton/model"
 )
 
-// withNulls puts a null first in every list of every issue of a search page
-// (links, components, labels, sprints, fix versions…), in its comments and
-// embedded histories: "issuelinks": [null] where an issue has none.
-func withNulls(t *testing.T, r *http.Request, body []byte) []byte {
+// editSearchPage hands the issues of a search page to edit, which changes
+// them in place, and returns the page again; other answers pass unchanged.
+func editSearchPage(t *testing.T, r *http.Request, body []byte, edit func(issues []any)) []byte {
 	if !strings.Contains(r.URL.Path, "/search") {
 		return body
 	}
@@ -29,6 +28,18 @@ func withNulls(t *testing.T, r *http.Request, body []byte) []byte {
 		return body
 	}
 	issues, _ := page["issues"].([]any)
+	edit(issues)
+	out, err := json.Marshal(page)
+	if err != nil {
+		t.Error(err)
+	}
+	return out
+}
+
+// withNulls puts a null first in every list of every issue of a search page
+// (links, components, labels, sprints, fix versions…), in its comments and
+// embedded histories: "issuelinks": [null] where an issue has none.
+func withNulls(issues []any) {
 	for _, is := range issues {
 		is := is.(map[string]any)
 		fields := is["fields"].(map[string]any)
@@ -49,11 +60,6 @@ func withNulls(t *testing.T, r *http.Request, body []byte) []byte {
 			cl["histories"] = prependNull(cl["histories"])
 		}
 	}
-	out, err := json.Marshal(page)
-	if err != nil {
-		t.Error(err)
-	}
-	return out
 }
 
 // prependNull returns list with a null first, unless it has one already.
@@ -65,18 +71,23 @@ func prependNull(v any) []any {
 	return append([]any{nil}, list...)
 }
 
+// plainSync returns what a full sync of the fixture emits, answers untouched.
+func plainSync(t *testing.T, dep string) map[string]model.Issue {
+	t.Helper()
+	plain := newEnv(t, dep, jirasim.Options{}, nil)
+	plain.mustSync()
+	return plain.emitted()
+}
+
 // TestNullsInASearchPageAreSkipped: a page with "issuelinks": [null],
 // "components": [null], "comment": {"comments": [null]} and the like, read
 // by the real go-jira client, syncs to the same issues as without the nulls.
 func TestNullsInASearchPageAreSkipped(t *testing.T) {
 	for _, dep := range deployments {
 		t.Run(dep, func(t *testing.T) {
-			plain := newEnv(t, dep, jirasim.Options{}, nil)
-			plain.mustSync()
-			want := plain.emitted()
-
+			want := plainSync(t, dep)
 			e := newEnv(t, dep, jirasim.Options{}, nil)
-			e.rewrite = func(r *http.Request, body []byte) []byte { return withNulls(t, r, body) }
+			e.rewrite = func(r *http.Request, body []byte) []byte { return editSearchPage(t, r, body, withNulls) }
 			e.mustSync()
 			got := e.emitted()
 			if len(got) != 122 {
@@ -92,16 +103,7 @@ func TestNullsInASearchPageAreSkipped(t *testing.T) {
 // nullIssues replaces each issue of a search page whose key is in keys with a
 // null, in place, so that Data Center's positions stay those of the server.
 // With keys empty it first picks the first and last issues of this page.
-func nullIssues(t *testing.T, r *http.Request, body []byte, keys map[string]bool) []byte {
-	if !strings.Contains(r.URL.Path, "/search") {
-		return body
-	}
-	var page map[string]any
-	if err := json.Unmarshal(body, &page); err != nil {
-		t.Errorf("search page: %v", err)
-		return body
-	}
-	issues, _ := page["issues"].([]any)
+func nullIssues(issues []any, keys map[string]bool) {
 	if len(keys) == 0 && len(issues) > 2 {
 		keys[issues[0].(map[string]any)["key"].(string)] = true
 		keys[issues[len(issues)-1].(map[string]any)["key"].(string)] = true
@@ -111,11 +113,6 @@ func nullIssues(t *testing.T, r *http.Request, body []byte, keys map[string]bool
 			issues[i] = nil
 		}
 	}
-	out, err := json.Marshal(page)
-	if err != nil {
-		t.Error(err)
-	}
-	return out
 }
 
 // TestNullIssueInASearchPageIsSkippedWithAWarning: "issues": [null] elements
@@ -126,10 +123,7 @@ func nullIssues(t *testing.T, r *http.Request, body []byte, keys map[string]bool
 func TestNullIssueInASearchPageIsSkippedWithAWarning(t *testing.T) {
 	for _, dep := range deployments {
 		t.Run(dep, func(t *testing.T) {
-			plain := newEnv(t, dep, jirasim.Options{}, nil)
-			plain.mustSync()
-			want := plain.emitted()
-
+			want := plainSync(t, dep)
 			e := newEnv(t, dep, jirasim.Options{}, nil)
 			var logs strings.Builder
 			e.opts.Logger = slog.New(slog.NewTextHandler(&logs, nil))
@@ -138,7 +132,9 @@ func TestNullIssueInASearchPageIsSkippedWithAWarning(t *testing.T) {
 				t.Fatal(err)
 			}
 			nulled := map[string]bool{}
-			e.rewrite = func(r *http.Request, body []byte) []byte { return nullIssues(t, r, body, nulled) }
+			e.rewrite = func(r *http.Request, body []byte) []byte {
+				return editSearchPage(t, r, body, func(issues []any) { nullIssues(issues, nulled) })
+			}
 			e.mustSync()
 			full := e.batches[len(e.batches)-1].Present
 			got := e.emitted()
