@@ -5,6 +5,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/KimMachineGun/automemlimit/memlimit"
 	"github.com/spf13/cobra"
 
 	"github.com/batonhq/baton/daemon"
@@ -33,6 +34,7 @@ and baton exits 0.`,
 			if err != nil {
 				return err
 			}
+			limitMemory(g.logger, memlimit.FromCgroup)
 			if listen != "" {
 				cfg.Listen = listen
 			}
