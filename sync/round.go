@@ -133,6 +133,19 @@ func (e *Engine) commit(ctx context.Context, name string, b model.Batch, st *rou
 	return nil
 }
 
+// Round is how one source round ended: what its committed pages wrote
+// (a failed round keeps the pages it committed) and its error.
+type Round struct {
+	Source   string
+	Upserted int // issues written
+	Deleted  int // issues deleted by reconciles
+	Err      error
+}
+
+// Wrote reports whether the round changed any stored issue, and with it,
+// possibly, a finding.
+func (r Round) Wrote() bool { return r.Upserted > 0 || r.Deleted > 0 }
+
 // Progress is the state of a round under way, after a committed page.
 type Progress struct {
 	Source    string
@@ -208,6 +221,6 @@ func (e *Engine) finish(ctx context.Context, r *runner, start time.Time, took ti
 		e.Observer.SyncRound(name, took, st.upserted, err)
 	}
 	if e.OnRound != nil {
-		e.OnRound(name, err)
+		e.OnRound(Round{Source: name, Upserted: st.upserted, Deleted: st.deleted, Err: err})
 	}
 }
