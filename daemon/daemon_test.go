@@ -22,10 +22,12 @@ import (
 	batonsync "github.com/batonhq/baton/sync"
 )
 
-// fakeSource commits one issue per round.
+// fakeSource commits one issue per round, or only in its first round.
 type fakeSource struct {
-	name string
-	fail error // returned by every round when set
+	name   string
+	fail   error // returned by every round when set
+	once   bool  // later rounds find nothing new
+	rounds atomic.Int32
 }
 
 // refusedCommits counts the pages a fakeSource could not commit although
@@ -37,6 +39,9 @@ func (f *fakeSource) Name() string { return f.name }
 func (f *fakeSource) Sync(ctx context.Context, _ map[string]string, emit func(context.Context, model.Batch) error) error {
 	if f.fail != nil {
 		return f.fail
+	}
+	if f.rounds.Add(1) > 1 && f.once {
+		return nil
 	}
 	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	is := model.Issue{Key: "jira:F-1", Source: f.name, System: model.Jira, Title: "f", Status: model.StatusTodo, RawStatus: "To Do", Created: at, Updated: at}
@@ -50,8 +55,11 @@ func (f *fakeSource) Sync(ctx context.Context, _ map[string]string, emit func(co
 func TestMain(m *testing.M) {
 	sourceTypes["fake"] = sourceType{build: func(src config.Source, _ *config.Config, _ http.RoundTripper, _ *slog.Logger) (batonsync.Source, error) {
 		f := &fakeSource{name: src.Name}
-		if src.URL == "fail" {
+		switch src.URL {
+		case "fail":
 			f.fail = errors.New("boom")
+		case "once":
+			f.once = true
 		}
 		return f, nil
 	}}

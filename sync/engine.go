@@ -27,8 +27,8 @@ type Engine struct {
 	Logger   *slog.Logger
 	Observer Observer // may be nil
 	// OnRound is called after every source round, successful or not (the
-	// daemon uses it to schedule a debounced re-analysis). May be nil.
-	OnRound func(source string, err error)
+	// daemon re-analyses after a round that wrote). May be nil.
+	OnRound func(Round)
 	// OnProgress, if set, is called after every committed page of a round,
 	// and with WaitingUntil set when a source starts waiting to retry.
 	OnProgress func(Progress)

@@ -132,6 +132,11 @@ func (e *Engine) commit(ctx context.Context, name string, b model.Batch, st *rou
 	if err := e.guardDeletions(cctx, name, &b); err != nil {
 		return fmt.Errorf("saving a page of %s: %w", name, err)
 	}
+	if b.Present != nil {
+		if err := e.rereadHolders(ctx, name, &b, st); err != nil {
+			return fmt.Errorf("saving a page of %s: %w", name, err)
+		}
+	}
 	applied, err := e.Store.ApplyBatch(cctx, b)
 	if err != nil {
 		return fmt.Errorf("saving a page of %s: %w", name, err)
@@ -147,6 +152,19 @@ func (e *Engine) commit(ctx context.Context, name string, b model.Batch, st *rou
 	}
 	return nil
 }
+
+// Round is how one source round ended: what its committed pages wrote
+// (a failed round keeps the pages it committed) and its error.
+type Round struct {
+	Source   string
+	Upserted int // issues written
+	Deleted  int // issues deleted by reconciles
+	Err      error
+}
+
+// Wrote reports whether the round changed any stored issue, and with it,
+// possibly, a finding.
+func (r Round) Wrote() bool { return r.Upserted > 0 || r.Deleted > 0 }
 
 // Progress is the state of a round under way, after a committed page.
 type Progress struct {
@@ -223,6 +241,6 @@ func (e *Engine) finish(ctx context.Context, r *runner, start time.Time, took ti
 		e.Observer.SyncRound(name, took, st.upserted, err)
 	}
 	if e.OnRound != nil {
-		e.OnRound(name, err)
+		e.OnRound(Round{Source: name, Upserted: st.upserted, Deleted: st.deleted, Err: err})
 	}
 }
