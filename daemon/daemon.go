@@ -45,6 +45,10 @@ type Daemon struct {
 	engine  *batonsync.Engine
 	web     *web.Site
 	now     func() time.Time
+	// after and debounce pace the analysis loop (time.After and
+	// analysisDebounce; tests replace them).
+	after    func(time.Duration) <-chan time.Time
+	debounce time.Duration
 
 	report      atomic.Pointer[analysis.Report]
 	kick        chan struct{} // asks for an analysis
@@ -62,6 +66,8 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Daemon, error
 		opts: opts, load: config.Load, log: opts.Logger, store: st, reg: reg,
 		metrics:     metrics.New(reg, opts.Version),
 		now:         time.Now,
+		after:       time.After,
+		debounce:    analysisDebounce,
 		kick:        make(chan struct{}, 1),
 		rescheduled: make(chan struct{}, 1),
 	}
@@ -76,7 +82,11 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Daemon, error
 		Store:    st,
 		Logger:   d.log,
 		Observer: d.metrics,
-		OnRound:  func(string, error) { d.requestAnalysis() },
+		OnRound: func(r batonsync.Round) {
+			if r.Wrote() {
+				d.requestAnalysis()
+			}
+		},
 	}
 	for _, src := range cfg.Sources {
 		b, err := d.buildSource(cfg, src)
