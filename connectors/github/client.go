@@ -39,12 +39,13 @@ func newClient(src config.Source, base http.RoundTripper, opts Options) (*github
 	retry.Backoff = opts.Backoff
 	retry.MaxBackoff = 4 * opts.Backoff
 	retry.MaxWait = opts.MaxWait
+	retry.MaxBody = src.MaxResponseBytes
 	keep, err := parseReserve(configOf(src).QuotaReserve)
 	if err != nil {
 		return nil, fmt.Errorf("source %q: quota_reserve %w", src.Name, err)
 	}
 	guard := &reserveGuard{base: retry, reserve: keep, now: opts.Now}
-	auth, err := authTransport(src, apiURL, newETagCache(guard, cacheBytes))
+	auth, err := authTransport(src, apiURL, newETagCache(guard, cmp.Or(configOf(src).CacheBytes, cacheBytes)))
 	if err != nil {
 		return nil, err
 	}
