@@ -107,6 +107,9 @@ type Rules struct {
 	PriorityGap     int      `yaml:"priority_gap"`     // default 2
 	ScheduleHorizon Duration `yaml:"schedule_horizon"` // default 30d
 	DriftAfter      Duration `yaml:"drift_after"`      // default 2d
+	// ExemptLabels mark issues that get no finding of their own (matched
+	// without regard to case, on either tracker); default [baton:ignore].
+	ExemptLabels []string `yaml:"exempt_labels"`
 }
 
 // Rollup configures the weekly emails.

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	_ "time/tzdata" // timezone must load on images without /usr/share/zoneinfo
 
@@ -141,6 +142,11 @@ func (p *problems) rules(path string, r, global Rules, team bool) {
 	}
 	if (r.PriorityGap < 1 || r.PriorityGap > 4) && own(r.PriorityGap, global.PriorityGap) {
 		p.add(path+".priority_gap", "must be between 1 and 4, got %d", r.PriorityGap)
+	}
+	for i, l := range r.ExemptLabels {
+		if strings.TrimSpace(l) == "" && (!team || !slices.Equal(r.ExemptLabels, global.ExemptLabels)) {
+			p.add(fmt.Sprintf("%s.exempt_labels[%d]", path, i), "must not be empty")
+		}
 	}
 }
 
