@@ -12,6 +12,7 @@ type Input struct {
 	Issues []model.Issue // open issues, recently closed ones, and the ends of their links
 	Teams  []config.Team // in configured order; each with its effective Rules
 	Rules  config.Rules  // for issues no team claims
+	Acks   []model.Ack   // acknowledgements; expired ones are ignored
 	Now    time.Time
 	// Location is where a due day ends (the configured timezone); nil = UTC.
 	Location *time.Location
@@ -20,11 +21,16 @@ type Input struct {
 // Report is the result of one analysis: the snapshot metrics export and
 // rollups summarise.
 type Report struct {
-	Now      time.Time
-	Teams    []string      // configured team names, in order
-	Issues   []model.Issue // the analysed issues, Team set, sorted by key
-	Edges    []Edge        // blocking edges merged across origins and mirrors, sorted
-	Findings []Finding     // most severe first, then by team, rule, issue
+	Now    time.Time
+	Teams  []string      // configured team names, in order
+	Issues []model.Issue // the analysed issues, Team set, sorted by key
+	Edges  []Edge        // blocking edges merged across origins and mirrors, sorted
+	// Findings are what needs attention: most severe first, then by team,
+	// rule, issue. Issues with an exempt label have none of their own.
+	Findings []Finding
+	// Acknowledged are the findings an ack applies to, in the same order:
+	// kept out of Findings, so out of alerts, counts and next steps.
+	Acknowledged []Finding `json:",omitempty"`
 }
 
 // Edge is a blocking dependency: From blocks To (To's team waits on From's).

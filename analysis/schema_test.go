@@ -108,7 +108,8 @@ func loadSchema(t *testing.T) *schema {
 
 func TestFindingsJSONMatchesSchema(t *testing.T) {
 	s := loadSchema(t)
-	for name, fs := range map[string][]Finding{"scenario": scenario().Findings, "none": {}} {
+	acked := analyzeAcked(inversionAt(2), inversionAck).All()
+	for name, fs := range map[string][]Finding{"scenario": scenario().Findings, "none": {}, "acknowledged": acked} {
 		b, err := json.Marshal(fs)
 		if err != nil {
 			t.Fatal(err)
@@ -146,6 +147,10 @@ func TestSchemaEnumsAndValidatorAgreeWithTheCode(t *testing.T) {
 		"bad since":       func(m map[string]any) { m["since"] = "yesterday" },
 		"bad issue key":   func(m map[string]any) { m["issue"] = "PAY-1" },
 		"empty next step": func(m map[string]any) { m["next_step"] = "" },
+		"ack sans reason": func(m map[string]any) { m["acknowledged"] = map[string]any{"until": "2026-12-01T00:00:00Z", "by": "x"} },
+		"ack extra field": func(m map[string]any) {
+			m["acknowledged"] = map[string]any{"until": "2026-12-01T00:00:00Z", "reason": "r", "by": "x", "id": "1"}
+		},
 	} {
 		b, _ := json.Marshal([]Finding{good})
 		var v []any
