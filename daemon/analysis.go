@@ -87,13 +87,18 @@ func OpenSynced(ctx context.Context, cfg *config.Config) (*store.Store, error) {
 }
 
 // AnalyseStored analyses what st holds: open issues and those closed within
-// closedWindow (plus the ends of their links).
+// closedWindow (plus the ends of their links), with the acks not yet expired.
 func AnalyseStored(ctx context.Context, st *store.Store, cfg *config.Config, now time.Time) (*analysis.Report, error) {
 	issues, err := st.LoadIssues(ctx, now.Add(-closedWindow))
 	if err != nil {
 		return nil, fmt.Errorf("loading issues for analysis: %w", err)
 	}
-	return analysis.Analyze(analysis.Input{Issues: inScope(cfg, issues), Teams: cfg.Teams, Rules: cfg.Rules, Now: now, Location: cfg.Location()}), nil
+	acks, err := st.Acks(ctx, now)
+	if err != nil {
+		return nil, fmt.Errorf("loading acks for analysis: %w", err)
+	}
+	return analysis.Analyze(analysis.Input{Issues: inScope(cfg, issues), Teams: cfg.Teams, Rules: cfg.Rules, Acks: acks,
+		Now: now, Location: cfg.Location()}), nil
 }
 
 // inScope keeps the issues of configured sources, within each source's
