@@ -43,14 +43,7 @@ func acknowledge(fs []Finding, acks []model.Ack, now time.Time) (open, acked []F
 		if !ack.Active(now) {
 			continue
 		}
-		var covered []int
-		lapsed := false
-		for j := range fs {
-			if covers(ack, &fs[j]) {
-				covered = append(covered, j)
-				lapsed = lapsed || worse(&fs[j], ack)
-			}
-		}
+		covered, lapsed := coverage(fs, ack)
 		for _, j := range covered {
 			if prev, ok := by[j]; !lapsed && (!ok || ack.Until.After(prev.Until)) {
 				by[j] = ack
@@ -69,6 +62,37 @@ func acknowledge(fs []Finding, acks []model.Ack, now time.Time) (open, acked []F
 		acked = append(acked, f)
 	}
 	return open, acked
+}
+
+// coverage returns the indexes in fs of the findings ack covers, and whether
+// one of them is worse than when it was taken.
+func coverage(fs []Finding, ack *model.Ack) (covered []int, lapsed bool) {
+	for j := range fs {
+		if covers(ack, &fs[j]) {
+			covered = append(covered, j)
+			lapsed = lapsed || worse(&fs[j], ack)
+		}
+	}
+	return covered, lapsed
+}
+
+// Ack states, as `baton ack list` shows them.
+const (
+	AckActive  = "active"  // applies to the findings it covers
+	AckLapsed  = "lapsed"  // a finding it covers got worse: it applies to none
+	AckExpired = "expired" // past its until
+)
+
+// AckState says whether ack applies at now to the findings fs, which are
+// every finding of an analysis (Report.All).
+func AckState(fs []Finding, ack *model.Ack, now time.Time) string {
+	if !ack.Active(now) {
+		return AckExpired
+	}
+	if _, lapsed := coverage(fs, ack); lapsed {
+		return AckLapsed
+	}
+	return AckActive
 }
 
 func covers(ack *model.Ack, f *Finding) bool {

@@ -180,3 +180,21 @@ func TestAnExemptIssueStillBlocksOthers(t *testing.T) {
 		t.Errorf("edges = %+v, want core1 -> pay1", r.Edges)
 	}
 }
+
+func TestAckStateSaysWhyAnAckNoLongerApplies(t *testing.T) {
+	expired := inversionAck
+	expired.Until = now
+	for _, tc := range []struct {
+		issues []model.Issue
+		ack    model.Ack
+		want   string
+	}{
+		{inversionAt(2), inversionAck, AckActive},
+		{inversionAt(1), inversionAck, AckLapsed},
+		{inversionAt(1), expired, AckExpired},
+	} {
+		if got := AckState(analyze(tc.issues...).Findings, &tc.ack, now); got != tc.want {
+			t.Errorf("AckState(until %v, P%d) = %s, want %s", tc.ack.Until, tc.issues[0].Priority, got, tc.want)
+		}
+	}
+}
