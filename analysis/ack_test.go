@@ -198,3 +198,15 @@ func TestAckStateSaysWhyAnAckNoLongerApplies(t *testing.T) {
 		}
 	}
 }
+
+func TestAnAcksExpiryIsANextChange(t *testing.T) {
+	ack := inversionAck
+	ack.Until = now.Add(time.Hour)
+	without := analyze(inversionAt(2)...).NextChange
+	if !without.IsZero() && !without.After(ack.Until) {
+		t.Fatalf("fixture's NextChange %v is not after %v: pick a sooner expiry", without, ack.Until)
+	}
+	if got := analyzeAcked(inversionAt(2), ack).NextChange; !got.Equal(ack.Until) {
+		t.Errorf("NextChange = %v, want the ack's expiry %v", got, ack.Until)
+	}
+}

@@ -49,6 +49,10 @@ func Analyze(in Input) *Report {
 	r.Issues, r.Edges = a.g.issues, a.g.edges
 	found := slices.DeleteFunc(a.findings.sorted(a.g.index, r.Teams), func(f Finding) bool { return a.exempt(f.Issue) })
 	r.Findings, r.Acknowledged = acknowledge(found, in.Acks, in.Now)
+	r.NextChange = a.next
+	for i := range in.Acks { // an expiring ack brings its findings back
+		r.NextChange = earliestAfter(in.Now, r.NextChange, in.Acks[i].Until)
+	}
 	return r
 }
 
@@ -63,6 +67,9 @@ type analysis struct {
 	// stalledBy is, for every canonical node, the index in findings of the
 	// first stalled finding on it or one of its twins, or -1.
 	stalledBy []int32
+	// next is the earliest instant after now at which a finding changes
+	// with time alone, or zero.
+	next time.Time
 }
 
 // rulesOf returns the rules that apply to issues of team.
@@ -133,6 +140,17 @@ func statusText(s model.Status) string {
 		return "not started"
 	}
 	return string(s)
+}
+
+// earliestAfter returns the earliest of ts after now, zero when none is.
+func earliestAfter(now time.Time, ts ...time.Time) time.Time {
+	var m time.Time
+	for _, t := range ts {
+		if t.After(now) && (m.IsZero() || t.Before(m)) {
+			m = t
+		}
+	}
+	return m
 }
 
 func latest(ts ...time.Time) time.Time {

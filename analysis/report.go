@@ -31,6 +31,13 @@ type Report struct {
 	// Acknowledged are the findings an ack applies to, in the same order:
 	// kept out of Findings, so out of alerts, counts and next steps.
 	Acknowledged []Finding `json:",omitempty"`
+	// NextChange is the earliest instant after Now at which a time-based
+	// rule (idle, churning, overdue, unscheduled_blocker, status_drift, and
+	// blocked_by_stalled through them) would add, remove or change the
+	// severity of a finding with no issue changing, or an ack expires; zero
+	// when none would. Summaries that count days ("idle for 12 days") change
+	// more often.
+	NextChange time.Time
 }
 
 // Edge is a blocking dependency: From blocks To (To's team waits on From's).

@@ -51,6 +51,8 @@ type Source struct {
 	Overlap           Duration      `yaml:"overlap"`            // re-read window behind the cursor, default 2m
 	ReconcileInterval Duration      `yaml:"reconcile_interval"` // full key listing to find deletions, default 24h
 	DeletionGuard     DeletionGuard `yaml:"deletion_guard"`     // mass deletions wait for a second reconcile
+	RoundTimeout      Duration      `yaml:"round_timeout"`      // one sync round, its retries included, default 30m
+	MaxResponseBytes  int64         `yaml:"max_response_bytes"` // largest API response body read, default 32 MiB
 
 	// Settings are the type's own keys: a *github.Config or a *jira.Config.
 	Settings SourceConfig `yaml:"-"`

@@ -43,6 +43,10 @@ type Daemon struct {
 	metrics *metrics.Metrics
 	engine  *batonsync.Engine
 	now     func() time.Time
+	// after and debounce pace the analysis loop (time.After and
+	// analysisDebounce; tests replace them).
+	after    func(time.Duration) <-chan time.Time
+	debounce time.Duration
 
 	report      atomic.Pointer[analysis.Report]
 	kick        chan struct{} // asks for an analysis
@@ -60,6 +64,8 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Daemon, error
 		opts: opts, load: config.Load, log: opts.Logger, store: st, reg: reg,
 		metrics:     metrics.New(reg, opts.Version),
 		now:         time.Now,
+		after:       time.After,
+		debounce:    analysisDebounce,
 		kick:        make(chan struct{}, 1),
 		rescheduled: make(chan struct{}, 1),
 	}
@@ -68,7 +74,11 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Daemon, error
 		Store:    st,
 		Logger:   d.log,
 		Observer: d.metrics,
-		OnRound:  func(string, error) { d.requestAnalysis() },
+		OnRound: func(r batonsync.Round) {
+			if r.Wrote() {
+				d.requestAnalysis()
+			}
+		},
 	}
 	for _, src := range cfg.Sources {
 		b, err := d.buildSource(cfg, src)

@@ -29,7 +29,7 @@ func configOf(src config.Source) *Config {
 const defaultDeployment = "cloud"
 
 // Defaults sets deployment to cloud when the file leaves it out.
-func (c *Config) Defaults(*config.Source) {
+func (c *Config) Defaults(*config.Source, func(string) bool) {
 	if c.Deployment == "" {
 		c.Deployment = defaultDeployment
 	}
