@@ -51,7 +51,7 @@ longer cycle). It takes effect at the daemon's next analysis.`,
 				return err
 			}
 			now := time.Now()
-			a, err := o.ack(args[0], cfg.Location(), now)
+			a, err := o.ack(args[0], cfg.Location(), now) // bad flags are usage errors, store or not
 			if err != nil {
 				return err
 			}
@@ -187,37 +187,54 @@ it covers got worse, so it applies to none) or expired (listed for 30 days
 after its until).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := g.loadConfig()
-			if err != nil {
-				return err
-			}
-			st, err := daemon.OpenSynced(cmd.Context(), cfg)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			now := time.Now()
-			acks, err := st.Acks(cmd.Context(), now.Add(-expiredListed))
-			if err != nil {
-				return err
-			}
-			r, err := daemon.AnalyseStored(cmd.Context(), st, cfg, now)
-			if err != nil {
-				return err
-			}
-			all := r.All()
-			out := make([]report.Ack, len(acks))
-			for i := range acks {
-				out[i] = report.NewAck(acks[i], analysis.AckState(all, &acks[i], now))
-			}
-			if asJSON {
-				return report.WriteAcksJSON(cmd.OutOrStdout(), out)
-			}
-			return report.WriteAcksTable(cmd.OutOrStdout(), out, cfg.Location())
+			return g.withStore(cmd.Context(), func(cfg *config.Config, st *store.Store) error {
+				out, err := listAcks(cmd.Context(), st, cfg, time.Now())
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return report.WriteAcksJSON(cmd.OutOrStdout(), out)
+				}
+				return report.WriteAcksTable(cmd.OutOrStdout(), out, cfg.Location())
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
+}
+
+// listAcks returns the acks not expired for longer than expiredListed, each
+// with its state in an analysis at now.
+func listAcks(ctx context.Context, st *store.Store, cfg *config.Config, now time.Time) ([]report.Ack, error) {
+	acks, err := st.Acks(ctx, now.Add(-expiredListed))
+	if err != nil {
+		return nil, err
+	}
+	r, err := daemon.AnalyseStored(ctx, st, cfg, now)
+	if err != nil {
+		return nil, err
+	}
+	all := r.All()
+	out := make([]report.Ack, len(acks))
+	for i := range acks {
+		out[i] = report.NewAck(acks[i], analysis.AckState(all, &acks[i], now))
+	}
+	return out, nil
+}
+
+// withStore loads the configuration, opens the synced store, runs run and
+// closes the store.
+func (g *globals) withStore(ctx context.Context, run func(*config.Config, *store.Store) error) error {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	st, err := daemon.OpenSynced(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return run(cfg, st)
 }
 
 func newAckRmCmd(g *globals) *cobra.Command {
@@ -235,22 +252,15 @@ func newAckRmCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return usagef("ack rm %q: want an ack ID (see 'baton ack list')", args[0])
 			}
-			cfg, err := g.loadConfig()
-			if err != nil {
-				return err
-			}
-			st, err := daemon.OpenSynced(cmd.Context(), cfg)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			if ok, err := st.RemoveAck(cmd.Context(), id); err != nil {
-				return err
-			} else if !ok {
-				return usagef("no ack %d (see 'baton ack list')", id)
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "removed ack %d\n", id)
-			return nil
+			return g.withStore(cmd.Context(), func(_ *config.Config, st *store.Store) error {
+				if ok, err := st.RemoveAck(cmd.Context(), id); err != nil {
+					return err
+				} else if !ok {
+					return usagef("no ack %d (see 'baton ack list')", id)
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "removed ack %d\n", id)
+				return nil
+			})
 		},
 	}
 }
