@@ -38,7 +38,7 @@ func TestRenderAcknowledgedMatchesGolden(t *testing.T) {
 
 func TestAcknowledgedFindingsLeaveCountsAndNextStepsForTheirSection(t *testing.T) {
 	const inversionStep = "core: raise acme/core#12 to P1 or agree a date with payments"
-	want := []Acked{{Issue: Item{Key: "PAY-3", Title: "Settle in EUR & GBP", URL: "https://jira.example.com/browse/PAY-3",
+	want := []Acked{{Issue: Item{Key: "PAY-3", Issue: "jira:PAY-3", Title: "Settle in EUR & GBP", URL: "https://jira.example.com/browse/PAY-3",
 		Status: "blocked", Owner: "carol, alice"}, Rule: analysis.RulePriorityInversion,
 		Reason: "core ships the API after the freeze", By: "tpm", Until: "2026-12-10"}}
 	for _, team := range []string{"payments", "core", ""} {

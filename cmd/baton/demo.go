@@ -61,7 +61,7 @@ the simulation changes a few issues each interval, until Ctrl-C.`,
 	f.Int64Var(&o.seed, "seed", 1, "organisation generator seed")
 	f.IntVar(&o.size, "size", 400, "number of issues in the simulated organisation")
 	f.StringVar(&o.dataDir, "data-dir", "", "where the config, SQLite file and rollups go (default: a new temporary directory)")
-	f.StringVar(&o.listen, "listen", "127.0.0.1:9464", "address for /metrics, /healthz, /readyz")
+	f.StringVar(&o.listen, "listen", "127.0.0.1:9464", "address for the dashboard, /metrics, /healthz, /readyz")
 	f.DurationVar(&o.interval, "interval", 30*time.Second, "how often to re-sync (the simulation changes a few issues as often)")
 	f.StringVar(&o.smtp, "smtp", "", "host:port of an SMTP server (no TLS, no auth) to send the rollups to")
 	return cmd
@@ -247,9 +247,10 @@ func printDemoSummary(ctx context.Context, out io.Writer, d *daemon.Daemon, r *a
 	_ = report.WriteTable(out, top)
 	fmt.Fprintf(out, `
 where to look next:
+  dashboard    http://%[1]s/   (teams, the blocking graph, findings, issues)
   metrics      http://%[1]s/metrics   (also /healthz, /readyz)
   findings     go run ./cmd/baton findings --config %[2]s   (add --json, --team, --rule)
-  graph        go run ./cmd/baton deps --config %[2]s --cross-team-only | dot -Tsvg > deps.svg
+  graph        go run ./cmd/baton deps --config %[2]s --cross-team-only   (DOT; also on the dashboard)
   rollups      %[3]s
   config       %[2]s   (copy it, point the sources at your GitHub and Jira)
 
