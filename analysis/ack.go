@@ -18,17 +18,31 @@ type Acknowledgement struct {
 }
 
 // exempt reports whether the analysed issue key carries one of the exempt
-// labels of its team's rules (compared without regard to case).
+// labels of its team's rules.
 func (a *analysis) exempt(key string) bool {
 	at, ok := a.g.index[key]
-	if !ok {
-		return false
-	}
-	is := &a.g.issues[at]
+	return ok && a.exemptIssue(&a.g.issues[at])
+}
+
+// exemptIssue reports whether is carries one of the exempt labels of its
+// team's rules (compared without regard to case).
+func (a *analysis) exemptIssue(is *model.Issue) bool {
 	labels := a.rulesOf(is.Team).ExemptLabels
 	return slices.ContainsFunc(is.Labels, func(l string) bool {
 		return slices.ContainsFunc(labels, func(e string) bool { return strings.EqualFold(l, e) })
 	})
+}
+
+// exemptKeys returns the keys of the analysed issues with an exempt label,
+// in key order; nil when none.
+func (a *analysis) exemptKeys() []string {
+	var keys []string
+	for i := range a.g.issues {
+		if is := &a.g.issues[i]; len(is.Labels) > 0 && a.exemptIssue(is) {
+			keys = append(keys, is.Key)
+		}
+	}
+	return keys
 }
 
 // acknowledge splits fs, keeping its order, into the findings no ack applies

@@ -163,6 +163,9 @@ func TestExemptLabelsDropAnIssuesOwnFindingsOnBothTrackersAndPerTeam(t *testing.
 			if got := rulesAtIssues(r.Findings); got != tc.want {
 				t.Errorf("findings = %q, want %q", got, tc.want)
 			}
+			if exempt := tc.want == ""; exempt != slices.Equal(r.Exempt, []string{tc.issue.Key}) || !exempt && r.Exempt != nil {
+				t.Errorf("Exempt = %v, want [%s] only if exempt (%v)", r.Exempt, tc.issue.Key, exempt)
+			}
 		})
 	}
 }

@@ -49,6 +49,7 @@ func Analyze(in Input) *Report {
 	r.Issues, r.Edges = a.g.issues, a.g.edges
 	found := slices.DeleteFunc(a.findings.sorted(a.g.index, r.Teams), func(f Finding) bool { return a.exempt(f.Issue) })
 	r.Findings, r.Acknowledged = acknowledge(found, in.Acks, in.Now)
+	r.Exempt = a.exemptKeys()
 	r.NextChange = a.next
 	for i := range in.Acks { // an expiring ack brings its findings back
 		r.NextChange = earliestAfter(in.Now, r.NextChange, in.Acks[i].Until)

@@ -31,6 +31,10 @@ type Report struct {
 	// Acknowledged are the findings an ack applies to, in the same order:
 	// kept out of Findings, so out of alerts, counts and next steps.
 	Acknowledged []Finding `json:",omitempty"`
+	// Exempt are the keys of the analysed issues with an exempt label of
+	// their team (rules.exempt_labels), sorted: they have no findings of
+	// their own.
+	Exempt []string `json:",omitempty"`
 	// NextChange is the earliest instant after Now at which a time-based
 	// rule (idle, churning, overdue, unscheduled_blocker, status_drift, and
 	// blocked_by_stalled through them) would add, remove or change the
