@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -90,20 +89,12 @@ output in any Mermaid renderer.`,
 	return cmd
 }
 
-// checkTeam makes a --team naming no configured team a usage error (exit 2),
-// so a typo is not mistaken for a team with nothing to report.
+// checkTeam makes a --team naming no configured team a usage error (exit 2).
 func checkTeam(cfg *config.Config, team string) error {
-	if team == "" {
-		return nil
+	if err := cfg.CheckTeam(team); err != nil {
+		return &usageError{fmt.Errorf("--team: %w", err)}
 	}
-	names := make([]string, 0, len(cfg.Teams))
-	for _, t := range cfg.Teams {
-		if t.Name == team {
-			return nil
-		}
-		names = append(names, t.Name)
-	}
-	return usagef("--team: no team %q in the configuration (teams: %s)", team, strings.Join(names, ", "))
+	return nil
 }
 
 func analyseWith(ctx context.Context, cfg *config.Config, now time.Time) (*analysis.Report, error) {

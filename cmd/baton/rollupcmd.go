@@ -89,5 +89,5 @@ func renderRollup(ctx context.Context, stdout io.Writer, cfg *config.Config, st 
 	if out == "" || out == "-" {
 		return sender.Render(ctx, stdout, r, team, f, now)
 	}
-	return writeFileWith(out, func(w io.Writer) error { return sender.Render(ctx, w, r, team, f, now) })
+	return sender.RenderFile(ctx, out, r, team, f, now)
 }

@@ -33,8 +33,8 @@ func newSyncCmd(g *globals) *cobra.Command {
 			}
 			defer d.Close()
 			view := newProgressView(cmd.ErrOrStderr(), g.logger)
-			failed := d.SyncOnce(cmd.Context(), parallel, view.update)
-			view.finish()
+			failed := d.SyncOnce(cmd.Context(), parallel, view.Update)
+			view.Finish()
 			if cmd.Context().Err() != nil {
 				fmt.Fprintln(cmd.ErrOrStderr(), "baton: sync interrupted; the pages committed so far are kept and the next sync resumes from them")
 				return &failedError{}
