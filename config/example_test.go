@@ -15,7 +15,7 @@ import (
 
 // setExampleEnv sets what example.yaml refers to and returns the path of the
 // Jira Data Center token file.
-func setExampleEnv(t *testing.T) string {
+func setExampleEnv(t testing.TB) string {
 	t.Helper()
 	dcFile := filepath.Join(t.TempDir(), "jira_dc_token")
 	if err := os.WriteFile(dcFile, []byte("dc-pat-value\n"), 0o600); err != nil {
@@ -80,18 +80,7 @@ func BenchmarkParseExample(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	dcFile := filepath.Join(b.TempDir(), "jira_dc_token")
-	if err := os.WriteFile(dcFile, []byte("dc-pat-value\n"), 0o600); err != nil {
-		b.Fatal(err)
-	}
-	key, err := filepath.Abs("testdata/secrets/github_app.pem")
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Setenv("GITHUB_APP_KEY_FILE", key)
-	b.Setenv("GITHUB_TOKEN", "t")
-	b.Setenv("JIRA_TOKEN", "t")
-	b.Setenv("JIRA_DC_TOKEN_FILE", dcFile)
+	setExampleEnv(b)
 	for b.Loop() {
 		if _, err := config.Parse("example.yaml", data); err != nil {
 			b.Fatal(err)
