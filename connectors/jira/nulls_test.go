@@ -68,9 +68,7 @@ func prependNull(v any) []any {
 func TestNullsInASearchPageAreSkipped(t *testing.T) {
 	for _, dep := range deployments {
 		t.Run(dep, func(t *testing.T) {
-			plain := newEnv(t, dep, jirasim.Options{}, nil)
-			plain.mustSync()
-			want := plain.emitted()
+			_, want := synced(t, dep)
 
 			e := newEnv(t, dep, jirasim.Options{}, nil)
 			e.rewrite = func(r *http.Request, body []byte) []byte { return withNulls(t, r, body) }

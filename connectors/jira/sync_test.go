@@ -25,9 +25,7 @@ func at(h int) time.Time { return simNow.Add(time.Duration(h-100) * time.Hour) }
 func TestFullSyncMapsEveryField(t *testing.T) {
 	for _, dep := range deployments {
 		t.Run(dep, func(t *testing.T) {
-			e := newEnv(t, dep, jirasim.Options{}, nil)
-			e.mustSync()
-			got := e.emitted()
+			e, got := synced(t, dep)
 			if len(got) != 122 {
 				t.Fatalf("got %d issues, want 122", len(got))
 			}
@@ -119,9 +117,7 @@ func TestUnchangedResyncIsOneSearchRequest(t *testing.T) {
 	search := map[string]string{jirasim.Cloud: jirasim.EndpointSearchJQL, jirasim.DataCenter: jirasim.EndpointSearch}
 	for _, dep := range deployments {
 		t.Run(dep, func(t *testing.T) {
-			e := newEnv(t, dep, jirasim.Options{}, nil)
-			e.mustSync()
-			e.emitted()
+			e, _ := synced(t, dep)
 			before := e.cursors[""]
 			e.sim.ResetRequests()
 			e.now = e.now.Add(5 * time.Minute)
@@ -281,9 +277,7 @@ func TestPersistentFailureKeepsItsStatusCode(t *testing.T) {
 func TestMalformedPageKeepsTheOldCursor(t *testing.T) {
 	for _, dep := range deployments {
 		t.Run(dep, func(t *testing.T) {
-			e := newEnv(t, dep, jirasim.Options{}, nil)
-			e.mustSync()
-			e.emitted()
+			e, _ := synced(t, dep)
 			before := e.cursors[""]
 			e.sim.Advance(time.Hour)
 			if err := e.sim.Touch("PAY-9"); err != nil {
