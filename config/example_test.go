@@ -43,8 +43,14 @@ func TestExampleLoads(t *testing.T) {
 		t.Fatalf("got %d sources, want %d", got, want)
 	}
 	gh, app, cloud, dc := cfg.Sources[0], cfg.Sources[1], cfg.Sources[2], cfg.Sources[3]
-	ghc, appc := gh.Settings.(*github.Config), app.Settings.(*github.Config)
-	cloudc, dcc := cloud.Settings.(*jira.Config), dc.Settings.(*jira.Config)
+	ghc, appc := config.SettingsOf[github.Config](gh), config.SettingsOf[github.Config](app)
+	cloudc, dcc := config.SettingsOf[jira.Config](cloud), config.SettingsOf[jira.Config](dc)
+	if ghc != gh.Settings || dcc != dc.Settings {
+		t.Error("SettingsOf does not return the source's own settings")
+	}
+	if other := config.SettingsOf[jira.Config](gh); *other != (jira.Config{}) {
+		t.Errorf("jira settings of a github source = %+v, want none", *other)
+	}
 	if appc.AppID != 123456 || appc.InstallationID != 7890123 || appc.PrivateKey == "" || app.Token != "" {
 		t.Errorf("github-app source: app %d, installation %d, key read %v, token %q; want 123456, 7890123, true, none",
 			appc.AppID, appc.InstallationID, appc.PrivateKey != "", app.Token.Reveal())

@@ -45,8 +45,8 @@ var sourceTypes = map[string]sourceType{
 // owner/* for all of an owner's: a repository removed from repos: stays in
 // the store but is no longer analysed.
 func gitHubScope(src config.Source) func(model.Key) bool {
-	gh, ok := src.Settings.(*github.Config)
-	if !ok || len(gh.Repos) == 0 {
+	gh := config.SettingsOf[github.Config](src)
+	if len(gh.Repos) == 0 {
 		return nil
 	}
 	repos := make([]string, len(gh.Repos))

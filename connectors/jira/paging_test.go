@@ -144,12 +144,12 @@ func TestReconcileWithheldWhenTheListShifts(t *testing.T) {
 func TestWidenedJQLImportsOlderIssues(t *testing.T) {
 	for _, dep := range deployments {
 		t.Run(dep, func(t *testing.T) {
-			e := newEnv(t, dep, jirasim.Options{}, func(s *config.Source) { configOf(*s).JQL = "project = PAY" })
+			e := newEnv(t, dep, jirasim.Options{}, func(s *config.Source) { config.SettingsOf[Config](*s).JQL = "project = PAY" })
 			e.mustSync()
 			if got := e.emitted(); len(got) != 120 {
 				t.Fatalf("project = PAY: got %d issues, want 120", len(got))
 			}
-			wider, jc := e.cfg, *configOf(e.cfg)
+			wider, jc := e.cfg, *config.SettingsOf[Config](e.cfg)
 			jc.JQL = "project in (PAY, CORE)"
 			wider.Settings = &jc
 			var err error

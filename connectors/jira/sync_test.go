@@ -229,7 +229,7 @@ func TestWrongDeploymentSettingIsNamedInTheError(t *testing.T) {
 		t.Run(tc.configured, func(t *testing.T) {
 			// Both sites take either credential here, so that the search is
 			// what fails, not the authentication before it.
-			e := newEnv(t, tc.sim, jirasim.Options{AcceptBearer: true}, func(s *config.Source) { configOf(*s).Deployment = tc.configured })
+			e := newEnv(t, tc.sim, jirasim.Options{AcceptBearer: true}, func(s *config.Source) { config.SettingsOf[Config](*s).Deployment = tc.configured })
 			err := e.sync()
 			var apiErr *httpapi.APIError
 			if !errors.As(err, &apiErr) {
