@@ -18,7 +18,8 @@ type Applied struct {
 // ApplyBatch commits b in one transaction: every issue upserted by key, the
 // links each written issue declares replacing the ones it declared before, the
 // issues of b.Source under b.Present.Prefix that the listing no longer has
-// deleted (with their links), and b.Cursors saved. Issues written in the same
+// deleted (with their links, and the links other issues declared to them
+// unless found in text), and b.Cursors saved. Issues written in the same
 // batch count as present. A stored issue whose Updated is strictly newer than
 // the incoming one is kept, links included. If anything fails nothing of the
 // batch is kept, so a cursor never gets ahead of its data.
@@ -57,8 +58,13 @@ func (s *Store) ApplyBatch(ctx context.Context, b model.Batch) (Applied, error) 
 		}
 	}
 	if b.Present != nil {
-		if n.Deleted, err = w.deleteMissing(ctx, tx, b); err != nil {
+		missing, err := w.deleteMissing(ctx, tx, b)
+		if err != nil {
 			return Applied{}, fmt.Errorf("applying batch of %s: deleting issues under %q: %w", b.Source, b.Present.Prefix, err)
+		}
+		n.Deleted = len(missing)
+		if err := unlinkDeleted(ctx, tx, missing); err != nil {
+			return Applied{}, fmt.Errorf("applying batch of %s: dropping links to deleted issues: %w", b.Source, err)
 		}
 	}
 	for scope, value := range b.Cursors {
@@ -114,18 +120,18 @@ func (w *batchWriter) issue(ctx context.Context, source string, is *model.Issue)
 }
 
 // deleteMissing deletes the issues of b.Source under b.Present.Prefix that
-// neither b.Present.Keys nor b.Issues name, and returns how many it deleted.
-func (w *batchWriter) deleteMissing(ctx context.Context, tx *sql.Tx, b model.Batch) (int, error) {
+// neither b.Present.Keys nor b.Issues name, and returns their keys.
+func (w *batchWriter) deleteMissing(ctx context.Context, tx *sql.Tx, b model.Batch) ([]string, error) {
 	missing, _, err := missingKeys(ctx, tx, b)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	for _, k := range missing {
 		if _, err := w.deleteIssue.ExecContext(ctx, k); err != nil {
-			return 0, fmt.Errorf("deleting %s: %w", k, err)
+			return nil, fmt.Errorf("deleting %s: %w", k, err)
 		}
 	}
-	return len(missing), nil
+	return missing, nil
 }
 
 // Missing returns the keys ApplyBatch(b) would delete, in key order, and how
@@ -145,9 +151,7 @@ func (s *Store) Missing(ctx context.Context, b model.Batch) (missing []string, s
 // missingKeys lists the issues of b.Source under b.Present.Prefix that
 // neither b.Present.Keys nor b.Issues name, in key order, and counts all of
 // them.
-func missingKeys(ctx context.Context, q interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, b model.Batch) (missing []string, stored int, err error) {
+func missingKeys(ctx context.Context, q querier, b model.Batch) (missing []string, stored int, err error) {
 	prefix := b.Present.Prefix
 	present := make(map[string]struct{}, len(b.Present.Keys)+len(b.Issues))
 	for _, k := range b.Present.Keys {

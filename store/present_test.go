@@ -165,6 +165,51 @@ func TestCursorsAndCountsBySource(t *testing.T) {
 	}
 }
 
+// TestDeletingAnIssueDropsTheLinksOthersDeclaredToIt deletes a blocker and a
+// parent through a listing: the links other issues (of any source) declared
+// to them go in the same batch, as the tracker dropped them, and Holders
+// names their holders beforehand; a text reference to a deleted issue stays
+// (its text does), and so does a link to an issue that was never stored.
+func TestDeletingAnIssueDropsTheLinksOthersDeclaredToIt(t *testing.T) {
+	s := openTestStore(t)
+	linked := func(key, source string, links ...model.Link) model.Issue {
+		is := minimalIssue(key, source, now)
+		is.Links = links
+		return is
+	}
+	blocker, parent := "jira:PAY-1", "jira:PAY-2"
+	apply(t, s, model.Batch{Source: "jira", Issues: []model.Issue{
+		minimalIssue(blocker, "jira", now), minimalIssue(parent, "jira", now),
+		linked("jira:PAY-3", "jira",
+			model.Link{From: blocker, To: "jira:PAY-3", Type: model.Blocks, Origin: model.OriginJiraLink},
+			model.Link{From: "jira:OPS-9", To: "jira:PAY-3", Type: model.Blocks, Origin: model.OriginJiraLink},
+			model.Link{From: parent, To: "jira:PAY-3", Type: model.Parent, Origin: model.OriginJiraLink}),
+	}})
+	apply(t, s, model.Batch{Source: "gh", Issues: []model.Issue{
+		linked("github:acme/core#1", "gh",
+			model.Link{From: blocker, To: "github:acme/core#1", Type: model.Blocks, Origin: model.OriginTextReference}),
+		linked("github:acme/core#2", "gh",
+			model.Link{From: "github:acme/core#2", To: parent, Type: model.Relates, Origin: model.OriginGitHubDependency}),
+	}})
+
+	listing := model.Batch{Source: "jira", Present: &model.KeySet{Prefix: "jira:", Keys: []string{"jira:PAY-3"}}}
+	holders, err := s.Holders(context.Background(), listing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string][]string{"gh": {"github:acme/core#2"}, "jira": {"jira:PAY-3"}}, holders); diff != "" {
+		t.Errorf("Holders (-want +got):\n%s", diff)
+	}
+	if n := apply(t, s, listing); n.Deleted != 2 {
+		t.Errorf("Deleted = %d, want 2", n.Deleted)
+	}
+	got := column(t, s, `SELECT owner || ': ' || from_key || ' -> ' || to_key FROM links ORDER BY owner, seq`)
+	want := []string{"github:acme/core#1: jira:PAY-1 -> github:acme/core#1", "jira:PAY-3: jira:OPS-9 -> jira:PAY-3"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("links (-want +got):\n%s", diff)
+	}
+}
+
 func TestMissingListsWhatApplyBatchWouldDeleteWithoutDeleting(t *testing.T) {
 	s := openTestStore(t)
 	apply(t, s, model.Batch{Source: "gh", Issues: []model.Issue{

@@ -117,6 +117,11 @@ func (e *Engine) commit(ctx context.Context, name string, b model.Batch, st *rou
 	if err := e.guardDeletions(cctx, name, &b); err != nil {
 		return fmt.Errorf("saving a page of %s: %w", name, err)
 	}
+	if b.Present != nil {
+		if err := e.rereadHolders(ctx, name, &b, st); err != nil {
+			return fmt.Errorf("saving a page of %s: %w", name, err)
+		}
+	}
 	applied, err := e.Store.ApplyBatch(cctx, b)
 	if err != nil {
 		return fmt.Errorf("saving a page of %s: %w", name, err)

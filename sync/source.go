@@ -20,6 +20,16 @@ type Source interface {
 	Sync(ctx context.Context, cursors map[string]string, emit func(context.Context, model.Batch) error) error
 }
 
+// Rereader is a Source that can read given issues of its own again, by key.
+// Before a listing deletes issues, the engine rereads the stored issues
+// that declared links to them: the tracker dropped those links (a deletion)
+// or re-pointed them to a new key (a GitHub transfer) without editing the
+// issues that hold them, so no incremental listing would. An issue that is
+// gone itself is left out of the result, not an error.
+type Rereader interface {
+	Reread(ctx context.Context, keys []string) ([]model.Issue, error)
+}
+
 // A connector's errors tell the engine how to react by implementing these
 // methods; errors without them are treated as transient.
 type (

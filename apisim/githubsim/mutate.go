@@ -66,11 +66,21 @@ func (s *Server) AddComment(ref IssueRef, user, body string) error {
 	})
 }
 
+// Edit sets the issue's title and body, as PATCH
+// /repos/{owner}/{repo}/issues/{number} with both does.
+func (s *Server) Edit(ref IssueRef, title, body string) error {
+	return s.mutate(ref, "editing", func(is *issue) error {
+		is.Title, is.Body = title, body
+		return nil
+	})
+}
+
 // AddBlockedBy records that ref is blocked by blocker (which may be in another
-// repository and need not exist).
+// repository and need not exist). Like GitHub, it refuses a blocker it has
+// already, under its current or a former (transferred) reference.
 func (s *Server) AddBlockedBy(ref, blocker IssueRef) error {
 	return s.mutate(ref, "adding a dependency to", func(is *issue) error {
-		if slices.ContainsFunc(is.BlockedBy, func(b IssueRef) bool { return b.key() == blocker.key() }) {
+		if slices.ContainsFunc(is.BlockedBy, func(b IssueRef) bool { return s.same(b, blocker) }) {
 			return fmt.Errorf("already blocked by %s", blocker)
 		}
 		is.BlockedBy = append(is.BlockedBy, blocker)
@@ -92,12 +102,44 @@ func (s *Server) RemoveBlockedBy(ref, blocker IssueRef) error {
 	})
 }
 
-// AddSubIssue makes child a sub-issue of parent.
+// AddSubIssue makes child a sub-issue of parent. An issue has one parent at
+// most: GitHub's "Add sub-issue" refuses one that has a parent unless asked
+// to replace it (replace_parent), which the simulator does not offer.
 func (s *Server) AddSubIssue(parent, child IssueRef) error {
 	return s.mutate(parent, "adding a sub-issue to", func(is *issue) error {
+		if p, ok := s.parentOf(child); ok {
+			return fmt.Errorf("%s is already a sub-issue of %s", child, p)
+		}
 		is.SubIssues = append(is.SubIssues, child)
 		return nil
 	})
+}
+
+// same reports whether a and b name the same issue, following transfers;
+// callers hold s.mu.
+func (s *Server) same(a, b IssueRef) bool {
+	if a.key() == b.key() {
+		return true
+	}
+	_, x, okA := s.live(a)
+	_, y, okB := s.live(b)
+	return okA && okB && x == y
+}
+
+// parentOf returns the live issue that has child as a sub-issue; callers
+// hold s.mu.
+func (s *Server) parentOf(child IssueRef) (IssueRef, bool) {
+	for _, r := range s.repoOrder {
+		for _, is := range r.issues {
+			if is.deleted || is.movedTo.Repo != "" {
+				continue
+			}
+			if slices.ContainsFunc(is.SubIssues, func(c IssueRef) bool { return s.same(c, child) }) {
+				return IssueRef{Repo: r.fullName(), Number: is.Number}, true
+			}
+		}
+	}
+	return IssueRef{}, false
 }
 
 // Delete deletes the issue: it disappears from listings and answers 410.
@@ -123,12 +165,31 @@ func (s *Server) Transfer(ref IssueRef, toRepo string) (IssueRef, error) {
 		}
 		copied := &issue{Issue: is.Issue}
 		copied.UpdatedAt = s.clock()
+		src, _, _ := s.live(ref)
+		copied.Milestone = sameMilestone(src, dst, is.Milestone)
 		s.place(dst, copied)
 		moved = IssueRef{Repo: dst.fullName(), Number: copied.Number}
 		is.movedTo = moved
 		return nil
 	})
 	return moved, err
+}
+
+// sameMilestone is the number in dst of src's milestone n, 0 when dst has
+// none with the same title and due date: a transferred issue keeps its
+// milestone only then (github/docs#20252, "Transferring an issue to another
+// repository").
+func sameMilestone(src, dst *repo, n int) int {
+	if src == nil || n < 1 || n > len(src.milestones) {
+		return 0
+	}
+	m := src.milestones[n-1]
+	for _, d := range dst.milestones {
+		if d.Title == m.Title && d.DueOn.Equal(m.DueOn) {
+			return d.Number
+		}
+	}
+	return 0
 }
 
 // mutate applies f to the live issue ref names and bumps its updated_at.

@@ -294,6 +294,82 @@ func TestTransferredIssueRedirectsAndDeletedIsGone(t *testing.T) {
 	}
 }
 
+// TestATransferredIssueIsStillTheSameBlockerAndChild adds, under its new
+// reference, a blocker and a sub-issue an issue had before they were
+// transferred: GitHub refuses both (a dependency exists once; a sub-issue
+// has one parent), and the simulator must not list either twice.
+func TestATransferredIssueIsStillTheSameBlockerAndChild(t *testing.T) {
+	s, _ := newSim(t)
+	fill(t, s, "acme/core", 3)
+	fill(t, s, "acme/web", 1)
+	dependent, blocker, child := IssueRef{"acme/core", 1}, IssueRef{"acme/core", 2}, IssueRef{"acme/core", 3}
+	if err := s.AddBlockedBy(dependent, blocker); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddSubIssue(dependent, child); err != nil {
+		t.Fatal(err)
+	}
+	movedBlocker, err := s.Transfer(blocker, "acme/web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	movedChild, err := s.Transfer(child, "acme/web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddBlockedBy(dependent, movedBlocker); err == nil {
+		t.Errorf("adding %s, which is %s transferred, as a blocker again succeeded", movedBlocker, blocker)
+	}
+	if err := s.AddSubIssue(IssueRef{"acme/web", 1}, movedChild); err == nil {
+		t.Errorf("giving %s, a sub-issue of %s, a second parent succeeded", movedChild, dependent)
+	}
+}
+
+// TestATransferredIssueKeepsItsMilestoneOnlyWhereOneMatches transfers two
+// issues of a milestone: to a repository with the same milestone (title and
+// due date) it stays on it; to one without, it has none, and that
+// repository still lists.
+func TestATransferredIssueKeepsItsMilestoneOnlyWhereOneMatches(t *testing.T) {
+	s, hs := newSim(t)
+	for _, r := range []string{"acme/core", "acme/web", "acme/ops"} {
+		fill(t, s, r, 0)
+	}
+	due := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	ms, err := s.AddMilestone("acme/core", Milestone{Title: "v1", DueOn: due})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddMilestone("acme/web", Milestone{Title: "v0", DueOn: due}); err != nil {
+		t.Fatal(err)
+	}
+	webV1, err := s.AddMilestone("acme/web", Milestone{Title: "v1", DueOn: due})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := s.AddIssue("acme/core", Issue{Title: "planned", Milestone: ms}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	toWeb, err := s.Transfer(IssueRef{"acme/core", 1}, "acme/web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	toOps, err := s.Transfer(IssueRef{"acme/core", 2}, "acme/ops")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if is, _ := s.Get(toWeb); is.Milestone != webV1 {
+		t.Errorf("moved to acme/web: milestone %d, want its v1 (%d)", is.Milestone, webV1)
+	}
+	if is, _ := s.Get(toOps); is.Milestone != 0 {
+		t.Errorf("moved to acme/ops: milestone %d, want none", is.Milestone)
+	}
+	if r := get(t, hs, "/repos/acme/ops/issues?state=all"); r.status != http.StatusOK {
+		t.Errorf("listing acme/ops: %d, want 200", r.status)
+	}
+}
+
 func TestDependenciesCrossReposWithSummaries(t *testing.T) {
 	s, hs := newSim(t)
 	fill(t, s, "acme/core", 2)

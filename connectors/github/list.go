@@ -252,7 +252,7 @@ func settledBefore(resp *http.Response) time.Time {
 func (s *Source) settleETag(ctx context.Context, r repoName, l *listing) {
 	since := l.next.Updated.Add(-s.src.Overlap.D())
 	items, resp, err := s.listPage(ctx, r, since, 1, "")
-	if err != nil || resp.NextPage != 0 || resp.Header.Get("ETag") == "" {
+	if err != nil || resp.NextPage != 0 || len(items) >= perPage || resp.Header.Get("ETag") == "" {
 		return
 	}
 	for _, it := range items {
@@ -263,13 +263,17 @@ func (s *Source) settleETag(ctx context.Context, r repoName, l *listing) {
 	l.next.ETag, l.next.ETagSince = resp.Header.Get("ETag"), since
 }
 
+// perPage is the page size of listings, GitHub's largest.
+const perPage = 100
+
 // reusableETag returns the ETag of the last page listed and the since for
 // which it is also the ETag of page 1 — the latest since no later than
 // limit that selects exactly the items of that page — or "" when there is
 // none. etag is the page's ETag, since the listing's, prevLast the
-// updated_at of the previous page's last item.
+// updated_at of the previous page's last item. A full page has none: an
+// issue edited later would go to page 2, and page 1 would still answer 304.
 func reusableETag(etag string, items []item, page int, since, prevLast, limit time.Time) (string, time.Time) {
-	if etag == "" {
+	if etag == "" || len(items) >= perPage {
 		return "", time.Time{}
 	}
 	if len(items) == 0 {
@@ -296,7 +300,7 @@ func reusableETag(etag string, items []item, page int, since, prevLast, limit ti
 
 // listPage fetches one page of r's issues, all states, oldest update first.
 func (s *Source) listPage(ctx context.Context, r repoName, since time.Time, page int, etag string) ([]item, *github.Response, error) {
-	q := url.Values{"state": {"all"}, "sort": {"updated"}, "direction": {"asc"}, "per_page": {"100"}}
+	q := url.Values{"state": {"all"}, "sort": {"updated"}, "direction": {"asc"}, "per_page": {strconv.Itoa(perPage)}}
 	if !since.IsZero() {
 		q.Set("since", since.UTC().Format(time.RFC3339))
 	}

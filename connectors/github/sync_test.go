@@ -156,6 +156,23 @@ func TestQuotaFirstSyncThenUnchangedSyncIsFree(t *testing.T) {
 	t.Logf("280 items in 2 repos: first sync used %d quota, unchanged re-poll %d", firstQuota, st.QuotaUsed)
 }
 
+// TestAFullPageKeepsNoETagSoTheIssueAfterItIsSeen lists a repository of
+// exactly one page of 100 items, then adds an issue: it lands on page 2,
+// and page 1, unchanged, would answer 304 to the ETag of a full page
+// forever. The model-based test in daemon found it (seed 25 of 1,000
+// issues).
+func TestAFullPageKeepsNoETagSoTheIssueAfterItIsSeen(t *testing.T) {
+	e := newEnv(t, []string{"acme/core"})
+	e.addRepo(t, "acme/core", perPage)
+	e.mustSync(t)
+	e.sim.Advance(time.Hour)
+	n := add(t, e, "acme/core", githubsim.Issue{Title: "filed after the first sync"})
+	e.mustSync(t)
+	if _, ok := e.store.issues[model.GitHubKey("acme", "core", n)]; !ok {
+		t.Errorf("core#%d, filed after a full page was listed, is not stored", n)
+	}
+}
+
 func TestIncrementalSyncPicksUpExactlyTheChangedIssues(t *testing.T) {
 	e := newEnv(t, []string{"acme/core", "acme/web"}, func(s *config.Source) { s.Overlap = 0 })
 	e.addRepo(t, "acme/core", 250)
