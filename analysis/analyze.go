@@ -41,6 +41,7 @@ func Analyze(in Input) *Report {
 	}
 	a.applyRules()
 	r.Issues, r.Edges, r.Findings = a.g.issues, a.g.edges, a.findings.sorted(a.g.index, r.Teams)
+	r.NextChange = a.next
 	return r
 }
 
@@ -55,6 +56,9 @@ type analysis struct {
 	// stalledBy is, for every canonical node, the index in findings of the
 	// first stalled finding on it or one of its twins, or -1.
 	stalledBy []int32
+	// next is the earliest instant after now at which a finding changes
+	// with time alone, or zero.
+	next time.Time
 }
 
 // rulesOf returns the rules that apply to issues of team.
@@ -125,6 +129,17 @@ func statusText(s model.Status) string {
 		return "not started"
 	}
 	return string(s)
+}
+
+// earliestAfter returns the earliest of ts after now, zero when none is.
+func earliestAfter(now time.Time, ts ...time.Time) time.Time {
+	var m time.Time
+	for _, t := range ts {
+		if t.After(now) && (m.IsZero() || t.Before(m)) {
+			m = t
+		}
+	}
+	return m
 }
 
 func latest(ts ...time.Time) time.Time {

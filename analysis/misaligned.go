@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/batonhq/baton/model"
 )
@@ -70,15 +71,22 @@ func (a *analysis) scheduleConflict(e int) (Finding, bool) {
 	return f, true
 }
 
-func (a *analysis) unscheduledBlocker(e int) (Finding, bool) {
-	ed, dep, blk, ok := a.waiting(e)
-	if !ok || !blk.Open() {
-		return Finding{}, false
+// unscheduled returns, for an edge whose blocker is open, not started and
+// has no date and no iteration, the dependent's deadline and the instant it
+// comes within the waiting team's schedule_horizon; ok is false for other
+// edges and for dependents without a date.
+func (a *analysis) unscheduled(e int) (ed *Edge, dep, blk *model.Issue, within time.Time, ok bool) {
+	ed, dep, blk, ok = a.waiting(e)
+	if !ok || !blk.Open() || !blk.Due.IsZero() || blk.Iteration != nil || blk.Status != model.StatusTodo {
+		return nil, nil, nil, time.Time{}, false
 	}
-	horizon := a.rulesOf(ed.ToTeam).ScheduleHorizon.D()
 	dl, ok := dep.Deadline(a.loc)
-	if !ok || dl.Start.After(a.now.Add(horizon)) ||
-		!blk.Due.IsZero() || blk.Iteration != nil || blk.Status != model.StatusTodo {
+	return ed, dep, blk, dl.Start.Add(-a.rulesOf(ed.ToTeam).ScheduleHorizon.D()), ok
+}
+
+func (a *analysis) unscheduledBlocker(e int) (Finding, bool) {
+	ed, dep, blk, within, ok := a.unscheduled(e)
+	if !ok || a.now.Before(within) {
 		return Finding{}, false
 	}
 	plan := "sprint"
@@ -86,12 +94,22 @@ func (a *analysis) unscheduledBlocker(e int) (Finding, bool) {
 		plan = "milestone"
 	}
 	f := edgeFinding(ed)
-	f.Since = latest(dl.Start.Add(-horizon), dep.Created, blk.Created)
+	f.Since = latest(within, dep.Created, blk.Created)
 	f.Summary = ofTeam(dep.Key, ed.ToTeam) + " is " + targetText(dep) + " and waits on " + ofTeam(blk.Key, ed.FromTeam) +
 		", which has no date, no " + plan + " and is not started."
 	f.NextStep = "Ask " + who(blk, ed.FromTeam) + " to schedule " + blk.Key + ": it blocks " + dep.Key +
 		", due " + day(dep.Target()) + ", and has no " + plan + "."
 	return f, true
+}
+
+// unscheduledBlockerChanges is when the dependent's target day comes
+// within the schedule horizon.
+func (a *analysis) unscheduledBlockerChanges(e int) time.Time {
+	_, _, _, within, ok := a.unscheduled(e)
+	if !ok {
+		return time.Time{}
+	}
+	return within
 }
 
 func (a *analysis) deadDependency(e int) (Finding, bool) {
@@ -115,6 +133,25 @@ func (a *analysis) deadDependency(e int) (Finding, bool) {
 // drift reports, for every done twin closed at least drift_after ago, each of
 // its twins still open; the finding is on the open twin, which needs the update.
 func (a *analysis) drift(_ int, emit func(Finding)) {
+	a.driftPairs(func(done, open *model.Issue) {
+		if f, ok := a.driftPair(done, open); ok {
+			emit(f)
+		}
+	})
+}
+
+// driftChanges is when the first done twin still open elsewhere has been
+// done for drift_after.
+func (a *analysis) driftChanges(int) time.Time {
+	var next time.Time
+	a.driftPairs(func(done, open *model.Issue) {
+		next = earliestAfter(a.now, next, a.driftFrom(done, open))
+	})
+	return next
+}
+
+// driftPairs calls f with every done twin and each open twin of its group.
+func (a *analysis) driftPairs(f func(done, open *model.Issue)) {
 	for _, group := range a.g.twins {
 		for _, x := range group {
 			done := a.g.issue(x)
@@ -122,20 +159,23 @@ func (a *analysis) drift(_ int, emit func(Finding)) {
 				continue
 			}
 			for _, y := range group {
-				if f, ok := a.driftPair(done, a.g.issue(y)); ok {
-					emit(f)
+				if open := a.g.issue(y); open != nil && open.Open() {
+					f(done, open)
 				}
 			}
 		}
 	}
 }
 
+// driftFrom is when open drifts from its done twin: drift_after (of open's
+// team) after done was finished.
+func (a *analysis) driftFrom(done, open *model.Issue) time.Time {
+	return done.DoneAt().Add(a.rulesOf(open.Team).DriftAfter.D())
+}
+
 func (a *analysis) driftPair(done, open *model.Issue) (Finding, bool) {
-	if open == nil || !open.Open() {
-		return Finding{}, false
-	}
 	closed := done.DoneAt()
-	if a.now.Sub(closed) < a.rulesOf(open.Team).DriftAfter.D() {
+	if a.now.Before(a.driftFrom(done, open)) {
 		return Finding{}, false
 	}
 	f := Finding{

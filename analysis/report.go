@@ -25,6 +25,12 @@ type Report struct {
 	Issues   []model.Issue // the analysed issues, Team set, sorted by key
 	Edges    []Edge        // blocking edges merged across origins and mirrors, sorted
 	Findings []Finding     // most severe first, then by team, rule, issue
+	// NextChange is the earliest instant after Now at which a time-based
+	// rule (idle, churning, overdue, unscheduled_blocker, status_drift, and
+	// blocked_by_stalled through them) would add, remove or change the
+	// severity of a finding with no issue changing; zero when none would.
+	// Summaries that count days ("idle for 12 days") change more often.
+	NextChange time.Time
 }
 
 // Edge is a blocking dependency: From blocks To (To's team waits on From's).

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Rules, by kind.
@@ -46,6 +47,7 @@ type Rule struct {
 	Severity string // of its findings, unless its check raises it
 	Scope    Scope
 	check    check
+	changes  changes // nil for a rule that time alone never changes
 }
 
 // check applies a rule at one place of its scope (an issue's node or an
@@ -53,23 +55,29 @@ type Rule struct {
 // when left empty, Severity are filled in from the rule's row.
 type check func(a *analysis, at int, emit func(Finding))
 
+// changes returns the earliest instant after now at which, time passing and
+// nothing else changing, a time-based rule's finding at one place of its
+// scope would appear, vanish or change severity; the zero time, or one not
+// after now, when it never would.
+type changes func(a *analysis, at int) time.Time
+
 // Rules is the table of every rule, in the order reports, the docs, the
 // findings schema and the metrics list them: the stalled rules, then the
 // misaligned ones. The checks live in stalled.go, misaligned.go and cycle.go.
 var Rules = []Rule{
-	{RuleIdle, KindStalled, SeverityWarning, ScopeIssue, one((*analysis).idle)},
-	{RuleChurning, KindStalled, SeverityWarning, ScopeIssue, one((*analysis).churning)},
-	{RuleUnowned, KindStalled, SeverityInfo, ScopeIssue, one((*analysis).unowned)},
-	{RuleOverdue, KindStalled, SeverityWarning, ScopeIssue, one((*analysis).overdue)},
-	{RuleBlockerResolved, KindStalled, SeverityWarning, ScopeIssue, one((*analysis).blockerResolved)},
-	{RuleBlockedByStalled, KindStalled, SeverityWarning, ScopeEdge, one((*analysis).blockedByStalled)},
+	{RuleIdle, KindStalled, SeverityWarning, ScopeIssue, one((*analysis).idle), (*analysis).idleChanges},
+	{RuleChurning, KindStalled, SeverityWarning, ScopeIssue, one((*analysis).churning), (*analysis).churningChanges},
+	{RuleUnowned, KindStalled, SeverityInfo, ScopeIssue, one((*analysis).unowned), nil},
+	{RuleOverdue, KindStalled, SeverityWarning, ScopeIssue, one((*analysis).overdue), (*analysis).overdueChanges},
+	{RuleBlockerResolved, KindStalled, SeverityWarning, ScopeIssue, one((*analysis).blockerResolved), nil},
+	{RuleBlockedByStalled, KindStalled, SeverityWarning, ScopeEdge, one((*analysis).blockedByStalled), nil}, // changes with the blocker's own
 
-	{RulePriorityInversion, KindMisaligned, SeverityWarning, ScopeEdge, one((*analysis).inversion)},
-	{RuleScheduleConflict, KindMisaligned, SeverityWarning, ScopeEdge, one((*analysis).scheduleConflict)},
-	{RuleUnscheduledBlocker, KindMisaligned, SeverityWarning, ScopeEdge, one((*analysis).unscheduledBlocker)},
-	{RuleStatusDrift, KindMisaligned, SeverityWarning, ScopeGraph, (*analysis).drift},
-	{RuleDeadDependency, KindMisaligned, SeverityCritical, ScopeEdge, one((*analysis).deadDependency)},
-	{RuleCycle, KindMisaligned, SeverityCritical, ScopeGraph, (*analysis).cycles},
+	{RulePriorityInversion, KindMisaligned, SeverityWarning, ScopeEdge, one((*analysis).inversion), nil},
+	{RuleScheduleConflict, KindMisaligned, SeverityWarning, ScopeEdge, one((*analysis).scheduleConflict), nil},
+	{RuleUnscheduledBlocker, KindMisaligned, SeverityWarning, ScopeEdge, one((*analysis).unscheduledBlocker), (*analysis).unscheduledBlockerChanges},
+	{RuleStatusDrift, KindMisaligned, SeverityWarning, ScopeGraph, (*analysis).drift, (*analysis).driftChanges},
+	{RuleDeadDependency, KindMisaligned, SeverityCritical, ScopeEdge, one((*analysis).deadDependency), nil},
+	{RuleCycle, KindMisaligned, SeverityCritical, ScopeGraph, (*analysis).cycles, nil},
 }
 
 // StalledRules and MisalignedRules list the rules of each kind, in table
@@ -136,8 +144,11 @@ func (a *analysis) applyRules() {
 	}
 	apply := func(s Scope) {
 		for i := range Rules {
-			if Rules[i].Scope == s {
-				Rules[i].check(a, at, emits[i])
+			if r := &Rules[i]; r.Scope == s {
+				r.check(a, at, emits[i])
+				if r.changes != nil {
+					a.next = earliestAfter(a.now, a.next, r.changes(a, at))
+				}
 			}
 		}
 	}

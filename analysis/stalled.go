@@ -40,26 +40,24 @@ func (a *analysis) idle(v int) (Finding, bool) {
 	}, true
 }
 
+// idleChanges is when an issue in progress or blocked becomes idle.
+func (a *analysis) idleChanges(v int) time.Time {
+	is := &a.g.issues[v]
+	if is.Status != model.StatusInProgress && is.Status != model.StatusBlocked || is.Updated.IsZero() {
+		return time.Time{}
+	}
+	return is.Updated.Add(a.rulesOf(is.Team).IdleAfter.D())
+}
+
 func (a *analysis) churning(v int) (Finding, bool) {
 	is := &a.g.issues[v]
 	r := a.rulesOf(is.Team)
 	window, need := r.ChurnWindow.D(), r.ChurnEvents
-	changed := is.StatusChanged
-	if changed.IsZero() {
-		changed = is.Created
-	}
-	if is.Status != model.StatusInProgress || need <= 0 || a.now.Sub(changed) < window {
+	if !churnsAt(is, window, need, a.now) {
 		return Finding{}, false
 	}
-	var recent []time.Time
-	for _, t := range is.ActivityEvents {
-		if t.After(a.now.Add(-window)) && !t.After(a.now) {
-			recent = append(recent, t)
-		}
-	}
-	if len(recent) < need {
-		return Finding{}, false
-	}
+	changed := inStatusSince(is)
+	recent := slices.DeleteFunc(slices.Clone(is.ActivityEvents), func(t time.Time) bool { return !inWindow(t, a.now, window) })
 	slices.SortFunc(recent, time.Time.Compare)
 	return Finding{
 		Issue: is.Key, Team: is.Team, Since: latest(changed.Add(window), recent[need-1]),
@@ -67,6 +65,59 @@ func (a *analysis) churning(v int) (Finding, bool) {
 			" but has been in progress since " + day(changed) + ".",
 		NextStep: "Ask " + who(is, is.Team) + " what keeps " + is.Key + " from moving: it changes but does not progress.",
 	}, true
+}
+
+// churnsAt reports whether is churns at t: in progress for at least window
+// with need or more events in the window that ends at t.
+func churnsAt(is *model.Issue, window time.Duration, need int, t time.Time) bool {
+	if is.Status != model.StatusInProgress || need <= 0 || t.Sub(inStatusSince(is)) < window {
+		return false
+	}
+	n := 0
+	for _, e := range is.ActivityEvents {
+		if inWindow(e, t, window) {
+			n++
+		}
+	}
+	return n >= need
+}
+
+// inWindow reports whether event e lies in the window that ends at t.
+func inWindow(e, t time.Time, window time.Duration) bool {
+	return e.After(t.Add(-window)) && !e.After(t)
+}
+
+// inStatusSince is when the issue entered its status, as well as is known.
+func inStatusSince(is *model.Issue) time.Time {
+	if is.StatusChanged.IsZero() {
+		return is.Created
+	}
+	return is.StatusChanged
+}
+
+// churningChanges: whether an issue churns changes only when its time in
+// progress reaches the window, an event enters the window or one leaves it;
+// the first of those instants at which the answer differs from now's.
+func (a *analysis) churningChanges(v int) time.Time {
+	is := &a.g.issues[v]
+	r := a.rulesOf(is.Team)
+	window, need := r.ChurnWindow.D(), r.ChurnEvents
+	if is.Status != model.StatusInProgress || need <= 0 {
+		return time.Time{}
+	}
+	churns := churnsAt(is, window, need, a.now)
+	var next time.Time
+	try := func(t time.Time) {
+		if t.After(a.now) && (next.IsZero() || t.Before(next)) && churnsAt(is, window, need, t) != churns {
+			next = t
+		}
+	}
+	try(inStatusSince(is).Add(window))
+	for _, e := range is.ActivityEvents {
+		try(e)
+		try(e.Add(window))
+	}
+	return next
 }
 
 func (a *analysis) unowned(v int) (Finding, bool) {
@@ -106,6 +157,16 @@ func (a *analysis) overdue(v int) (Finding, bool) {
 		Summary:  is.Key + " was " + what + " and is still " + statusText(is.Status) + ", " + days(late) + " late.",
 		NextStep: "Ask " + who(is, is.Team) + " to finish " + is.Key + " or agree a new date with those waiting on it.",
 	}, true
+}
+
+// overdueChanges is when an issue's deadline passes, or else when it is
+// late by more than overdueCritical.
+func (a *analysis) overdueChanges(v int) time.Time {
+	dl, ok := a.g.issues[v].Deadline(a.loc)
+	if !ok {
+		return time.Time{}
+	}
+	return earliestAfter(a.now, dl.End, dl.End.Add(overdueCritical+time.Nanosecond))
 }
 
 // blockerResolved fires on an issue marked blocked whose twin group has

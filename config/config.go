@@ -23,6 +23,7 @@ type Config struct {
 	Priority Priority `yaml:"priority"`
 	Rules    Rules    `yaml:"rules"`
 	Rollup   Rollup   `yaml:"rollup"`
+	Web      Web      `yaml:"web"`
 
 	origin   *origin        // where each key was written; nil for a Config built in code
 	loc      *time.Location // Timezone, loaded by Validate
@@ -51,6 +52,8 @@ type Source struct {
 	Overlap           Duration      `yaml:"overlap"`            // re-read window behind the cursor, default 2m
 	ReconcileInterval Duration      `yaml:"reconcile_interval"` // full key listing to find deletions, default 24h
 	DeletionGuard     DeletionGuard `yaml:"deletion_guard"`     // mass deletions wait for a second reconcile
+	RoundTimeout      Duration      `yaml:"round_timeout"`      // one sync round, its retries included, default 30m
+	MaxResponseBytes  int64         `yaml:"max_response_bytes"` // largest API response body read, default 32 MiB
 
 	// Settings are the type's own keys: a *github.Config or a *jira.Config.
 	Settings SourceConfig `yaml:"-"`
@@ -114,6 +117,11 @@ type Rollup struct {
 	Schedule string   `yaml:"schedule"` // cron, in Config.Timezone; default "0 9 * * MON"
 	To       []string `yaml:"to"`       // recipients of the org-wide rollup
 	SMTP     SMTP     `yaml:"smtp"`
+}
+
+// Web configures the dashboard served on Listen.
+type Web struct {
+	Enabled bool `yaml:"enabled"` // default true
 }
 
 // SMTP is the mail server rollups are sent through.

@@ -50,6 +50,7 @@ func TestEveryDefault(t *testing.T) {
 		s.Interval, s.Parallel = config.Duration(5*time.Minute), 4
 		s.Overlap, s.ReconcileInterval = config.Duration(2*time.Minute), config.Duration(day)
 		s.DeletionGuard = config.DeletionGuard{Percent: 20, Issues: 50}
+		s.RoundTimeout, s.MaxResponseBytes = config.Duration(30*time.Minute), 32<<20
 		return s
 	}
 	want := &config.Config{
@@ -57,7 +58,7 @@ func TestEveryDefault(t *testing.T) {
 		Listen:   "127.0.0.1:9464",
 		Timezone: "UTC",
 		Sources: []config.Source{
-			tuning(config.Source{Name: "gh", Type: "github", URL: "https://api.github.com/", Token: "t0ken", Settings: &github.Config{Repos: []string{"acme/core"}}}),
+			tuning(config.Source{Name: "gh", Type: "github", URL: "https://api.github.com/", Token: "t0ken", Settings: &github.Config{Repos: []string{"acme/core"}, CacheBytes: 32 << 20}}),
 			tuning(config.Source{Name: "jira", Type: "jira", URL: "https://acme.atlassian.net",
 				Token: "jira-t0ken", Settings: &jira.Config{Deployment: "cloud", Email: "bot@acme.com", JQL: "project = PAY"}}),
 		},
@@ -75,6 +76,7 @@ func TestEveryDefault(t *testing.T) {
 		},
 		Rules:  rules,
 		Rollup: config.Rollup{Schedule: "0 9 * * MON", SMTP: config.SMTP{Port: 587, TLS: "starttls", Timeout: config.Duration(30 * time.Second)}},
+		Web:    config.Web{Enabled: true},
 	}
 	cfg := mustLoad(t, "testdata/minimal.good.yml")
 	diffConfig(t, want, cfg)
@@ -92,12 +94,13 @@ func TestEveryKey(t *testing.T) {
 		Timezone: "America/New_York",
 		Sources: []config.Source{
 			{Name: "ghe", Type: "github", URL: "https://ghe.acme.com/api/v3/", Token: "ghe-token",
-				Settings: &github.Config{Repos: []string{"acme/payments-api", "acme/*"}}, Interval: config.Duration(time.Minute), Parallel: 8,
-				Overlap: 0, ReconcileInterval: config.Duration(6 * time.Hour), DeletionGuard: config.DeletionGuard{Percent: 0, Issues: 10}},
+				Settings: &github.Config{Repos: []string{"acme/payments-api", "acme/*"}, CacheBytes: 4 << 20}, Interval: config.Duration(time.Minute), Parallel: 8,
+				Overlap: 0, ReconcileInterval: config.Duration(6 * time.Hour), DeletionGuard: config.DeletionGuard{Percent: 0, Issues: 10},
+				RoundTimeout: config.Duration(10 * time.Minute), MaxResponseBytes: 8 << 20},
 			{Name: "jira_dc", Type: "jira", URL: "https://jira.acme.internal:8443",
 				Token: "jira-dc-pat", TokenFile: "secrets/jira_token", Settings: &jira.Config{Deployment: "server", JQL: "project = OPS"},
 				Interval: config.Duration(10 * time.Second), Parallel: 16, Overlap: config.Duration(10 * time.Minute), ReconcileInterval: config.Duration(day),
-				DeletionGuard: config.DeletionGuard{Percent: 20, Issues: 50}},
+				DeletionGuard: config.DeletionGuard{Percent: 20, Issues: 50}, RoundTimeout: config.Duration(30 * time.Minute), MaxResponseBytes: 32 << 20},
 		},
 		Teams: []config.Team{{
 			Team: model.Team{Name: "payments", GitHubRepos: []string{"acme/payments-api"}, JiraProjects: []string{"PAY", "PAY_2"},
@@ -115,6 +118,7 @@ func TestEveryKey(t *testing.T) {
 		Rollup: config.Rollup{Schedule: "30 8 * * FRI", To: []string{"tpm@acme.com"}, SMTP: config.SMTP{Host: "mail.acme.com", Port: 2525,
 			Username: "baton", Password: "smtp-pass", PasswordFile: "secrets/smtp_password", From: "baton@acme.com",
 			TLS: "tls", Timeout: config.Duration(time.Minute)}},
+		Web: config.Web{Enabled: false},
 	}
 	cfg := mustLoad(t, "testdata/full.good.yml")
 	diffConfig(t, want, cfg)

@@ -49,7 +49,7 @@ func eachFile(t *testing.T, pattern string, test func(t *testing.T, file string)
 func codeConfig(t *testing.T) *Config {
 	t.Helper()
 	gh := newSourceConfig("github")
-	if err := yaml.Unmarshal([]byte("repos: [acme/core]"), gh); err != nil {
+	if err := yaml.Unmarshal([]byte("{repos: [acme/core], cache_bytes: 1048576}"), gh); err != nil {
 		t.Fatal(err)
 	}
 	return &Config{
@@ -57,7 +57,8 @@ func codeConfig(t *testing.T) *Config {
 		Listen:   "127.0.0.1:9464",
 		Timezone: "Asia/Tokyo",
 		Sources: []Source{{Name: "gh", Type: "github", URL: "https://api.github.com/", Token: "t",
-			Settings: gh, Interval: Duration(time.Minute), Parallel: 1, ReconcileInterval: Duration(time.Hour)}},
+			Settings: gh, Interval: Duration(time.Minute), Parallel: 1, ReconcileInterval: Duration(time.Hour),
+			RoundTimeout: Duration(time.Minute), MaxResponseBytes: MinBytes}},
 		Rules:  defaultRules,
 		Rollup: Rollup{Schedule: "@weekly", SMTP: SMTP{TLS: "none", Port: 25, Timeout: Duration(time.Second)}},
 	}

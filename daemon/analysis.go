@@ -18,9 +18,17 @@ import (
 // for "done this week", recently closed twins and blockers.
 const closedWindow = 90 * 24 * time.Hour
 
-// analysisDebounce is how long the analysis loop lets sync rounds pile up
-// before analysing once for all of them.
+// analysisDebounce is how long the analysis loop lets sync rounds that
+// wrote pile up before analysing once for all of them.
 const analysisDebounce = 2 * time.Second
+
+// analysisCeiling is the longest the daemon goes without analysing when
+// nothing is written and no finding is due to change: ages and day counts
+// ("idle for 12 days") are at most this stale.
+const analysisCeiling = time.Hour
+
+// analysisRetry is how soon a failed analysis is tried again.
+const analysisRetry = time.Minute
 
 // Analyze recomputes the findings from the store and publishes them: to
 // /metrics and as the snapshot the rollups are composed from.
@@ -43,33 +51,54 @@ func (d *Daemon) requestAnalysis() {
 	}
 }
 
-// analysisLoop re-analyses after sync rounds, at most once per debounce.
-func (d *Daemon) analysisLoop(ctx context.Context, debounce time.Duration) {
+// analysisLoop analyses when asked (after a sync round that wrote, after a
+// reload), at most once per debounce, and otherwise when the published
+// report's findings are next due to change with time, or at the ceiling.
+// A round that wrote nothing costs no analysis.
+func (d *Daemon) analysisLoop(ctx context.Context) {
+	due := d.after(d.untilDue(d.report.Load()))
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-due:
 		case <-d.kick:
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(debounce):
-		}
-		select { // a request made during the debounce is served by this analysis
-		case <-d.kick:
-		default:
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(d.debounce):
+			}
+			select { // a request made during the debounce is served by this analysis
+			case <-d.kick:
+			default:
+			}
 		}
 		start := time.Now()
 		r, err := d.Analyze(ctx)
+		if err != nil && ctx.Err() != nil {
+			return
+		}
 		if err != nil {
-			if ctx.Err() == nil {
-				d.log.Error("analysis failed", "err", err)
-			}
+			d.log.Error("analysis failed", "err", err, "retry_in", analysisRetry)
+			due = d.after(analysisRetry)
 			continue
 		}
-		d.log.Info("analysis", "issues", len(r.Issues), "edges", len(r.Edges), "findings", len(r.Findings), "duration", time.Since(start).Round(time.Millisecond))
+		wait := d.untilDue(r)
+		d.log.Info("analysis", "issues", len(r.Issues), "edges", len(r.Edges), "findings", len(r.Findings),
+			"duration", time.Since(start).Round(time.Millisecond), "next_in", wait.Round(time.Second))
+		due = d.after(wait)
 	}
+}
+
+// untilDue is how long after now r needs analysing again with nothing
+// written: until its findings next change with time, at most
+// analysisCeiling; analysisCeiling without a report.
+func (d *Daemon) untilDue(r *analysis.Report) time.Duration {
+	now := d.now()
+	if r == nil || r.NextChange.IsZero() || r.NextChange.Sub(now) > analysisCeiling {
+		return analysisCeiling
+	}
+	return max(r.NextChange.Sub(now), 0)
 }
 
 // OpenSynced opens the store of commands that only read it; a missing file
@@ -94,6 +123,17 @@ func AnalyseStored(ctx context.Context, st *store.Store, cfg *config.Config, now
 		return nil, fmt.Errorf("loading issues for analysis: %w", err)
 	}
 	return analysis.Analyze(analysis.Input{Issues: inScope(cfg, issues), Teams: cfg.Teams, Rules: cfg.Rules, Now: now, Location: cfg.Location()}), nil
+}
+
+// AnalyseSynced is AnalyseStored on cfg's store, opened (as OpenSynced)
+// only for it.
+func AnalyseSynced(ctx context.Context, cfg *config.Config, now time.Time) (*analysis.Report, error) {
+	st, err := OpenSynced(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	return AnalyseStored(ctx, st, cfg, now)
 }
 
 // inScope keeps the issues of configured sources, within each source's

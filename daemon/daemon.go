@@ -19,6 +19,7 @@ import (
 	"github.com/batonhq/baton/metrics"
 	"github.com/batonhq/baton/store"
 	batonsync "github.com/batonhq/baton/sync"
+	"github.com/batonhq/baton/web"
 )
 
 // Options are what Open needs besides the configuration.
@@ -42,7 +43,12 @@ type Daemon struct {
 	reg     *prometheus.Registry
 	metrics *metrics.Metrics
 	engine  *batonsync.Engine
+	web     *web.Site
 	now     func() time.Time
+	// after and debounce pace the analysis loop (time.After and
+	// analysisDebounce; tests replace them).
+	after    func(time.Duration) <-chan time.Time
+	debounce time.Duration
 
 	report      atomic.Pointer[analysis.Report]
 	kick        chan struct{} // asks for an analysis
@@ -60,15 +66,27 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Daemon, error
 		opts: opts, load: config.Load, log: opts.Logger, store: st, reg: reg,
 		metrics:     metrics.New(reg, opts.Version),
 		now:         time.Now,
+		after:       time.After,
+		debounce:    analysisDebounce,
 		kick:        make(chan struct{}, 1),
 		rescheduled: make(chan struct{}, 1),
 	}
 	d.conf.Store(cfg)
+	d.web = web.New(web.Options{
+		Report:   d.report.Load,
+		Sources:  d.sourceStates,
+		Location: func() *time.Location { return d.Config().Location() },
+		Logger:   d.log.With("component", "web"),
+	})
 	d.engine = &batonsync.Engine{
 		Store:    st,
 		Logger:   d.log,
 		Observer: d.metrics,
-		OnRound:  func(string, error) { d.requestAnalysis() },
+		OnRound: func(r batonsync.Round) {
+			if r.Wrote() {
+				d.requestAnalysis()
+			}
+		},
 	}
 	for _, src := range cfg.Sources {
 		b, err := d.buildSource(cfg, src)

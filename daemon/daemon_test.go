@@ -22,10 +22,12 @@ import (
 	batonsync "github.com/batonhq/baton/sync"
 )
 
-// fakeSource commits one issue per round.
+// fakeSource commits one issue per round, or only in its first round.
 type fakeSource struct {
-	name string
-	fail error // returned by every round when set
+	name   string
+	fail   error // returned by every round when set
+	once   bool  // later rounds find nothing new
+	rounds atomic.Int32
 }
 
 // refusedCommits counts the pages a fakeSource could not commit although
@@ -37,6 +39,9 @@ func (f *fakeSource) Name() string { return f.name }
 func (f *fakeSource) Sync(ctx context.Context, _ map[string]string, emit func(context.Context, model.Batch) error) error {
 	if f.fail != nil {
 		return f.fail
+	}
+	if f.rounds.Add(1) > 1 && f.once {
+		return nil
 	}
 	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	is := model.Issue{Key: "jira:F-1", Source: f.name, System: model.Jira, Title: "f", Status: model.StatusTodo, RawStatus: "To Do", Created: at, Updated: at}
@@ -50,8 +55,11 @@ func (f *fakeSource) Sync(ctx context.Context, _ map[string]string, emit func(co
 func TestMain(m *testing.M) {
 	sourceTypes["fake"] = sourceType{build: func(src config.Source, _ *config.Config, _ http.RoundTripper, _ *slog.Logger) (batonsync.Source, error) {
 		f := &fakeSource{name: src.Name}
-		if src.URL == "fail" {
+		switch src.URL {
+		case "fail":
 			f.fail = errors.New("boom")
+		case "once":
+			f.once = true
 		}
 		return f, nil
 	}}
@@ -265,7 +273,7 @@ func (e *emptiedSource) Sync(ctx context.Context, _ map[string]string, emit func
 		Title: "e", Status: model.StatusTodo, RawStatus: "To Do", Created: at, Updated: at}}})
 }
 
-func TestReadyzSaysWhenAReconcileWithholdsDeletions(t *testing.T) {
+func TestReadyzAndTheMetricSayWhenAReconcileWithholdsDeletions(t *testing.T) {
 	d, _ := openTest(t, fakeConfig(t.TempDir()), nil, nil)
 	t.Cleanup(func() { d.Close() })
 	if err := d.engine.Add(&emptiedSource{}, time.Hour, nil); err != nil {
@@ -280,6 +288,9 @@ func TestReadyzSaysWhenAReconcileWithholdsDeletions(t *testing.T) {
 	if want := "200 ready\nemptied: ok, last success T\nemptied: withholding 1 deletions until the next reconcile agrees\n"; got != want {
 		t.Errorf("/readyz = %q, want %q", got, want)
 	}
+	if n := metric(t, d, "baton_reconcile_withheld_deletions", map[string]string{"source": "emptied"}); n != 1 {
+		t.Errorf("baton_reconcile_withheld_deletions{source=emptied} = %v, want 1 (what the alert fires on)", n)
+	}
 }
 
 // readyz is /readyz's status code and body as one string.
@@ -287,4 +298,21 @@ func readyz(t *testing.T, d *Daemon) string {
 	t.Helper()
 	code, body := get(t, d, "/readyz")
 	return strconv.Itoa(code) + " " + body
+}
+
+// TestAReloadOfAnAliasBombIsRefusedAndChangesNothing: a SIGHUP after the
+// file became an alias bomb goes through config.Load's alias budget, as a
+// start does, and the running configuration stays.
+func TestAReloadOfAnAliasBombIsRefusedAndChangesNothing(t *testing.T) {
+	cfg := fakeConfig(t.TempDir(), "bombed")
+	d, _ := openTest(t, cfg, nil, nil)
+	t.Cleanup(func() { d.Close() })
+	d.opts.ConfigPath = "../config/testdata/alias_bomb.bad.yml"
+	err := d.reload(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "alias_bomb.bad.yml:19: aliases expand the file to more than") {
+		t.Errorf("reload of an alias bomb: %v, want it refused by the alias budget", err)
+	}
+	if d.Config() != cfg {
+		t.Error("a refused reload replaced the configuration")
+	}
 }

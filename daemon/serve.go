@@ -54,7 +54,7 @@ func (d *Daemon) Serve(ctx context.Context, ln net.Listener) error {
 	actors := []*actor{ // in the order they stop
 		start(ctx, "reload", d.reloadOnHangup),
 		start(ctx, "engine", d.engine.Run),
-		start(ctx, "analysis", func(ctx context.Context) { d.analysisLoop(ctx, analysisDebounce) }),
+		start(ctx, "analysis", d.analysisLoop),
 		start(ctx, "rollups", d.scheduleRollups),
 		start(ctx, "http", func(ctx context.Context) { d.serveHTTP(ctx, ln) }),
 	}

@@ -67,10 +67,12 @@ type builtSource struct {
 	interval time.Duration
 	meter    *httpapi.Meter
 	guard    batonsync.DeletionGuard
+	timeout  time.Duration // of a round
 }
 
 func (b builtSource) add(e *batonsync.Engine) error {
 	e.SetDeletionGuard(b.src.Name(), b.guard)
+	e.SetRoundTimeout(b.src.Name(), b.timeout)
 	return e.Add(b.src, b.interval, b.meter)
 }
 
@@ -88,5 +90,5 @@ func (d *Daemon) buildSource(cfg *config.Config, src config.Source) (builtSource
 		return builtSource{}, fmt.Errorf("source %s: %w", src.Name, err)
 	}
 	guard := batonsync.DeletionGuard{Percent: src.DeletionGuard.Percent, Issues: src.DeletionGuard.Issues}
-	return builtSource{src: s, interval: src.Interval.D(), meter: meter, guard: guard}, nil
+	return builtSource{src: s, interval: src.Interval.D(), meter: meter, guard: guard, timeout: src.RoundTimeout.D()}, nil
 }

@@ -86,9 +86,10 @@ func printSummary(ctx context.Context, out io.Writer, d *daemon.Daemon, r *analy
 	_ = report.WriteTable(out, top)
 	fmt.Fprintf(out, `
 where to look next:
+  dashboard    http://%[1]s/   (teams, the blocking graph, findings, issues)
   metrics      http://%[1]s/metrics   (also /healthz, /readyz)
   findings     go run ./cmd/baton findings --config %[2]s   (add --json, --team, --rule)
-  graph        go run ./cmd/baton deps --config %[2]s --cross-team-only | dot -Tsvg > deps.svg
+  graph        go run ./cmd/baton deps --config %[2]s --cross-team-only   (DOT; also on the dashboard)
   rollups      %[3]s
   config       %[2]s   (copy it, point the sources at your GitHub and Jira)
 

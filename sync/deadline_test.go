@@ -52,7 +52,8 @@ func TestHungServerEndsTheRoundAtItsDeadline(t *testing.T) {
 	meter := httpapi.NewMeter(nil)
 	src := &hungSource{client: &http.Client{Transport: httpapi.NewTransport(meter, api, 1, nil)}, url: srv.URL}
 	st := newStore(t)
-	e := &Engine{Logger: quiet, Store: st, Retry: Backoff{Attempts: -1}, RoundTimeout: 100 * time.Millisecond}
+	e := &Engine{Logger: quiet, Store: st, Retry: Backoff{Attempts: -1}}
+	e.SetRoundTimeout(src.Name(), 100*time.Millisecond)
 	e.Add(src, time.Minute, meter)
 
 	err = e.RunOnce(context.Background(), 1)["hung"]

@@ -27,8 +27,8 @@ type Engine struct {
 	Logger   *slog.Logger
 	Observer Observer // may be nil
 	// OnRound is called after every source round, successful or not (the
-	// daemon uses it to schedule a debounced re-analysis). May be nil.
-	OnRound func(source string, err error)
+	// daemon re-analyses after a round that wrote). May be nil.
+	OnRound func(Round)
 	// OnProgress, if set, is called after every committed page of a round,
 	// and with WaitingUntil set when a source starts waiting to retry.
 	OnProgress func(Progress)
@@ -37,9 +37,6 @@ type Engine struct {
 	// CommitTimeout bounds how long an in-flight page may take to commit after
 	// shutdown has begun.
 	CommitTimeout time.Duration
-	// RoundTimeout bounds one round of a source, retries within it
-	// included; default DefaultRoundTimeout.
-	RoundTimeout time.Duration
 
 	runMu   stdsync.Mutex // guards runners, runCtx and stopped
 	runners []*runner
@@ -47,9 +44,10 @@ type Engine struct {
 	stopped bool            // Run has begun to stop: no loop may start any more
 	loops   stdsync.WaitGroup
 
-	mu       stdsync.Mutex // guards status, guards and withheld
+	mu       stdsync.Mutex // guards status, guards, timeouts and withheld
 	status   map[string]Status
 	guards   map[string]DeletionGuard
+	timeouts map[string]time.Duration       // of a round, by source
 	withheld map[string]map[string][]string // by source and Present prefix, the keys withheld, sorted
 }
 

@@ -137,7 +137,7 @@ func TestTransientFailureIsRetried(t *testing.T) {
 	}}
 	var rounds []error
 	e := &Engine{Logger: quiet, Store: st, Retry: Backoff{Base: time.Millisecond},
-		OnRound: func(_ string, err error) { rounds = append(rounds, err) }}
+		OnRound: func(r Round) { rounds = append(rounds, r.Err) }}
 	e.Add(src, time.Minute, nil)
 	if failed := e.RunOnce(context.Background(), 1); len(failed) != 0 {
 		t.Fatalf("failed = %v, want success on the third try", failed)
@@ -303,5 +303,34 @@ func TestALongRateLimitPausesTheSourceUntilItLifts(t *testing.T) {
 	defer mu.Unlock()
 	if len(waits) != 1 || !waits[0].WaitingUntil.Equal(s.ResumeAt) {
 		t.Errorf("progress = %+v, want one wait until %s", waits, s.ResumeAt)
+	}
+}
+
+// TestARoundSaysWhetherItWrote: the daemon re-analyses only after rounds
+// that wrote, so a round that only re-read what is stored must say so, and
+// a failed round must still count the pages it committed.
+func TestARoundSaysWhetherItWrote(t *testing.T) {
+	st := newStore(t)
+	var rounds []Round
+	e := &Engine{Logger: quiet, Store: st, Retry: Backoff{Attempts: -1}, OnRound: func(r Round) { rounds = append(rounds, r) }}
+	for _, src := range []*fakeSource{
+		{name: "s", pages: []model.Batch{{Issues: []model.Issue{issue("s", "jira:A-1", t0)}}}},
+		{name: "s", pages: []model.Batch{{Issues: []model.Issue{issue("s", "jira:A-1", t0.Add(-time.Minute))}}}}, // older than stored: kept
+		{name: "s", pages: []model.Batch{{Issues: []model.Issue{issue("s", "jira:A-2", t0)}}}, errs: []error{errors.New("boom")}},
+	} {
+		e.Add(src, time.Minute, nil)
+		e.RunOnce(context.Background(), 1)
+	}
+	want := []struct {
+		wrote  bool
+		failed bool
+	}{{true, false}, {false, false}, {true, true}}
+	if len(rounds) != len(want) {
+		t.Fatalf("%d rounds reported, want %d", len(rounds), len(want))
+	}
+	for i, r := range rounds {
+		if r.Source != "s" || r.Wrote() != want[i].wrote || (r.Err != nil) != want[i].failed {
+			t.Errorf("round %d: %+v, wrote %v; want wrote %v, failed %v", i+1, r, r.Wrote(), want[i].wrote, want[i].failed)
+		}
 	}
 }

@@ -51,7 +51,7 @@ the simulation changes a few issues each interval, until Ctrl-C.`,
 	f.Int64Var(&o.Seed, "seed", 1, "organisation generator seed")
 	f.IntVar(&o.Size, "size", 400, "number of issues in the simulated organisation")
 	f.StringVar(&o.DataDir, "data-dir", "", "where the config, SQLite file and rollups go (default: a new temporary directory)")
-	f.StringVar(&listen, "listen", "127.0.0.1:9464", "address for /metrics, /healthz, /readyz")
+	f.StringVar(&listen, "listen", "127.0.0.1:9464", "address for the dashboard, /metrics, /healthz, /readyz")
 	f.DurationVar(&o.Interval, "interval", 30*time.Second, "how often to re-sync (the simulation changes a few issues as often)")
 	f.StringVar(&o.SMTP, "smtp", "", "host:port of an SMTP server (no TLS, no auth) to send the rollups to")
 	return cmd

@@ -61,7 +61,7 @@ func TestE2EServeExportsTheFindingsAndFollowsAMutation(t *testing.T) {
 		before = findingsJSON(t, cfg)
 		wantStalled, wantMisaligned := findingCounts(before)
 		var m *e2eScrape
-		// The analysis follows the sync rounds after a short debounce.
+		// The analysis follows the sync rounds that wrote after a short debounce.
 		eventually(t, 30*time.Second, func() string {
 			m = scrape(t, base)
 			if diff := cmp.Diff(wantStalled, m.nonZero("baton_stalled_issues", "team", "rule")); diff != "" {

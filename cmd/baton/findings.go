@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -32,7 +31,7 @@ next_step).`,
 			if err := checkTeam(cfg, team); err != nil {
 				return err
 			}
-			r, err := analyseWith(cmd.Context(), cfg, time.Now())
+			r, err := daemon.AnalyseSynced(cmd.Context(), cfg, time.Now())
 			if err != nil {
 				return err
 			}
@@ -76,7 +75,7 @@ output in any Mermaid renderer.`,
 			if err := checkTeam(cfg, opts.Team); err != nil {
 				return err
 			}
-			r, err := analyseWith(cmd.Context(), cfg, time.Now())
+			r, err := daemon.AnalyseSynced(cmd.Context(), cfg, time.Now())
 			if err != nil {
 				return err
 			}
@@ -95,13 +94,4 @@ func checkTeam(cfg *config.Config, team string) error {
 		return &usageError{fmt.Errorf("--team: %w", err)}
 	}
 	return nil
-}
-
-func analyseWith(ctx context.Context, cfg *config.Config, now time.Time) (*analysis.Report, error) {
-	st, err := daemon.OpenSynced(ctx, cfg)
-	if err != nil {
-		return nil, err
-	}
-	defer st.Close()
-	return daemon.AnalyseStored(ctx, st, cfg, now)
 }

@@ -5,6 +5,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/KimMachineGun/automemlimit/memlimit"
 	"github.com/spf13/cobra"
 
 	"github.com/batonhq/baton/daemon"
@@ -17,8 +18,10 @@ func newServeCmd(g *globals) *cobra.Command {
 		Short: "Run the daemon: sync every source on its interval, analyse, serve /metrics, send rollups",
 		Long: `Run baton as a daemon. Every source is synced on its interval (with jitter),
 each page committed together with its cursor, so a restart after a crash
-resumes where the last committed page left off. After each round the
-findings are recomputed and exported on /metrics. /healthz answers while the
+resumes where the last committed page left off. After a round that wrote,
+when a finding is due to change with time, and at least hourly, the
+findings are recomputed and exported on /metrics. The Go memory limit
+follows the container's (GOMEMLIMIT, when set, wins). /healthz answers while the
 process is alive; /readyz once every source has synced and none is failing.
 SIGTERM or SIGINT: the page being written is committed, the store closed,
 and baton exits 0.`,
@@ -33,6 +36,7 @@ and baton exits 0.`,
 			if err != nil {
 				return err
 			}
+			limitMemory(g.logger, memlimit.FromCgroup)
 			if listen != "" {
 				cfg.Listen = listen
 			}

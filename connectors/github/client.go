@@ -38,7 +38,8 @@ func newClient(src config.Source, base http.RoundTripper, opts Options) (*github
 	retry.Backoff = opts.Backoff
 	retry.MaxBackoff = 4 * opts.Backoff
 	retry.MaxWait = opts.MaxWait
-	auth, err := authTransport(src, apiURL, newETagCache(retry, cacheBytes))
+	retry.MaxBody = src.MaxResponseBytes
+	auth, err := authTransport(src, apiURL, newETagCache(retry, cmp.Or(config.SettingsOf[Config](src).CacheBytes, cacheBytes)))
 	if err != nil {
 		return nil, err
 	}

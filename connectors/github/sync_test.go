@@ -1,6 +1,7 @@
 package github
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -445,5 +446,31 @@ func TestUnchangedDependenciesOfAChangedIssueCostNoQuota(t *testing.T) {
 	}
 	if st := e.sim.Stats(); st.QuotaUsed != 1 || st.NotModified != 2 {
 		t.Errorf("quota %d with %d not modified, want 1 (the listing) and 2 (blockers, sub-issues)", st.QuotaUsed, st.NotModified)
+	}
+}
+
+// TestRereadLeavesOutDeletedAndTransferredIssues reads three issues again,
+// one of them blocked by another repository's issue: the live one comes
+// back converted with its blocker, the deleted one (410) and the
+// transferred one (a 301 to another key) are left out without an error.
+func TestRereadLeavesOutDeletedAndTransferredIssues(t *testing.T) {
+	e := newEnv(t, []string{"acme/core"})
+	e.addRepo(t, "acme/core", 4)
+	e.addRepo(t, "acme/web", 1)
+	must(t, e.sim.AddBlockedBy(ref("acme/core", 1), ref("acme/web", 1)))
+	must(t, e.sim.Delete(ref("acme/core", 2)))
+	if _, err := e.sim.Transfer(ref("acme/core", 3), "acme/web"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.src.Reread(context.Background(), []string{"github:acme/core#1", "github:acme/core#2", "github:acme/core#3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Key != "github:acme/core#1" {
+		t.Fatalf("Reread returned %d issues (%+v), want only core#1", len(got), got)
+	}
+	want := []model.Link{{From: "github:acme/web#1", To: "github:acme/core#1", Type: model.Blocks, Origin: model.OriginGitHubDependency, RawType: "blocked by"}}
+	if diff := cmp.Diff(want, got[0].Links); diff != "" {
+		t.Errorf("links of core#1 (-want +got):\n%s", diff)
 	}
 }

@@ -21,7 +21,7 @@ func init() {
 const defaultDeployment = "cloud"
 
 // Defaults sets deployment to cloud when the file leaves it out.
-func (c *Config) Defaults(*config.Source) {
+func (c *Config) Defaults(*config.Source, func(string) bool) {
 	if c.Deployment == "" {
 		c.Deployment = defaultDeployment
 	}

@@ -378,3 +378,17 @@ func TestNewRejectsSourcesItCannotRead(t *testing.T) {
 		t.Errorf("good source: %v", err)
 	}
 }
+
+// TestMaxResponseBytesBoundsEveryAnswer: a source's max_response_bytes
+// reaches its transport, and a larger answer fails the round naming it.
+func TestMaxResponseBytesBoundsEveryAnswer(t *testing.T) {
+	for _, dep := range deployments {
+		t.Run(dep, func(t *testing.T) {
+			e := newEnv(t, dep, jirasim.Options{}, func(s *config.Source) { s.MaxResponseBytes = 512 })
+			err := e.sync()
+			if le := (*httpapi.BodyLimitError)(nil); !errors.As(err, &le) || le.Limit != 512 {
+				t.Errorf("sync error %v, want a *httpapi.BodyLimitError at max_response_bytes' 512", err)
+			}
+		})
+	}
+}
