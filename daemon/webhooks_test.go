@@ -155,7 +155,9 @@ func TestEachEventReFetchesExactlyTheIssueThatHoldsTheChange(t *testing.T) {
 			for k, v := range c.routes {
 				want[k] = v
 			}
-			eventually(t, "the whole re-fetch", func() bool { return diff(before, org.GitHub.Stats().Requests)[anyKey(c.routes)] >= c.routes[anyKey(c.routes)] })
+			eventually(t, "the whole re-fetch", func() bool {
+				return diff(before, org.GitHub.Stats().Requests)[anyKey(c.routes)] >= c.routes[anyKey(c.routes)]
+			})
 			got := diff(before, org.GitHub.Stats().Requests)
 			delete(got, "GET /repos/{owner}/{repo}/issues/{number}/timeline") // in-progress issues read their timeline
 			if len(got) != len(want) {

@@ -44,20 +44,10 @@ var githubEvents = map[string]func(body []byte) ([]string, error){
 	// issues: any action (opened, edited, closed, labeled, deleted,
 	// transferred, ...) changes the issue itself; a deleted one answers 410
 	// when read again, and only then is it deleted.
-	"issues": func(body []byte) ([]string, error) {
-		var p struct {
-			Issue *ghIssue `json:"issue"`
-		}
-		return ghKeys(body, &p, func() []*ghIssue { return []*ghIssue{p.Issue} })
-	},
+	"issues": theIssue,
 	// issue_comment: a comment is activity on its issue (pull requests
 	// excluded: their issue object carries pull_request).
-	"issue_comment": func(body []byte) ([]string, error) {
-		var p struct {
-			Issue *ghIssue `json:"issue"`
-		}
-		return ghKeys(body, &p, func() []*ghIssue { return []*ghIssue{p.Issue} })
-	},
+	"issue_comment": theIssue,
 	// sub_issues (sub_issue_added|removed, parent_issue_added|removed):
 	// baton stores the link on the parent, so only the parent is read.
 	"sub_issues": func(body []byte) ([]string, error) {
@@ -74,6 +64,14 @@ var githubEvents = map[string]func(body []byte) ([]string, error){
 		}
 		return ghKeys(body, &p, func() []*ghIssue { return []*ghIssue{p.Blocked} })
 	},
+}
+
+// theIssue names the payload's issue.
+func theIssue(body []byte) ([]string, error) {
+	var p struct {
+		Issue *ghIssue `json:"issue"`
+	}
+	return ghKeys(body, &p, func() []*ghIssue { return []*ghIssue{p.Issue} })
 }
 
 // ghKeys decodes body into p and returns the keys of the issues named.
