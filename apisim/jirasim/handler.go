@@ -38,7 +38,7 @@ func (s *Server) mux() *http.ServeMux {
 		m.HandleFunc("POST /_sim/fault", s.serveFault)
 		m.HandleFunc("GET /_sim/requests", s.serveRequests)
 		m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-			writeError(w, http.StatusNotFound, "null for uri: "+r.URL.String())
+			writeNoResource(w, r)
 		})
 		s.handler = m
 	})
@@ -186,7 +186,7 @@ func (s *Server) serveLegacySearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if strings.HasPrefix(r.URL.Path, "/rest/api/3/") {
-		writeError(w, http.StatusNotFound, "null for uri: "+r.URL.String())
+		writeNoResource(w, r)
 		return
 	}
 	p, ok := readSearchParams(w, r)
@@ -216,7 +216,7 @@ func (s *Server) serveLegacySearch(w http.ResponseWriter, r *http.Request) {
 // (at PageCap, or KeyPageCap when only ids and keys are asked for).
 func (s *Server) serveSearchJQL(w http.ResponseWriter, r *http.Request) {
 	if s.opts.Deployment != Cloud {
-		writeError(w, http.StatusNotFound, "null for uri: "+r.URL.String())
+		writeNoResource(w, r)
 		return
 	}
 	p, ok := readSearchParams(w, r)
@@ -319,4 +319,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
+}
+
+// writeNoResource is Jira's (Jersey's) answer to a path it has no resource
+// for, shaped as Data Center sends it (atlassian-python-api#1396):
+// {"message":"null for uri: <the request URL>","status-code":404}.
+func writeNoResource(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusNotFound, map[string]any{"message": "null for uri: " + r.URL.String(), "status-code": http.StatusNotFound})
 }

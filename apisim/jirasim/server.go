@@ -2,6 +2,7 @@ package jirasim
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	gosync "sync"
 	"time"
@@ -29,7 +30,9 @@ type Options struct {
 	// Default 5000.
 	KeyPageCap int
 	// EmbeddedHistories is how many of the newest histories expand=changelog
-	// embeds. Default 40.
+	// embeds. Default 40 on Cloud; all of them on Data Center, which caps
+	// nothing (JRASERVER-60107: it builds the whole changelog) and has no
+	// paged changelog resource to complete a capped one.
 	EmbeddedHistories int
 	// BulkChangelogCap bounds histories per bulkfetch page. Default 1000.
 	BulkChangelogCap int
@@ -101,6 +104,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.EmbeddedHistories <= 0 {
 		opts.EmbeddedHistories = 40
+		if opts.Deployment == DataCenter {
+			opts.EmbeddedHistories = math.MaxInt
+		}
 	}
 	if opts.BulkChangelogCap <= 0 {
 		opts.BulkChangelogCap = 1000

@@ -248,6 +248,30 @@ func historiesOf(t *testing.T, sim *Server, key string, n int) {
 	}
 }
 
+func TestDataCenterEmbedsTheWholeChangelogAndHasNoPagedOne(t *testing.T) {
+	sim, srv := newSim(t, DataCenter, 1, Options{})
+	historiesOf(t, sim, "PAY-1", 45)
+	var p struct {
+		Issues []struct {
+			Changelog struct {
+				Total     int
+				Histories []struct{ ID string }
+			}
+		}
+	}
+	get(t, sim, srv, "/rest/api/2/search?jql=key%20%3D%20PAY-1&fields=summary&expand=changelog", &p)
+	if len(p.Issues) != 1 || len(p.Issues[0].Changelog.Histories) != 45 || p.Issues[0].Changelog.Total != 45 {
+		t.Fatalf("embedded: got %+v, want one issue with all 45 histories", p.Issues)
+	}
+	var e struct{ Message string }
+	if code := get(t, sim, srv, "/rest/api/2/issue/PAY-1/changelog?startAt=0", &e); code != http.StatusNotFound {
+		t.Errorf("per-issue changelog on Data Center: got HTTP %d, want 404", code)
+	}
+	if !strings.HasPrefix(e.Message, "null for uri: ") {
+		t.Errorf("got message %q, want Jersey's \"null for uri: …\"", e.Message)
+	}
+}
+
 func TestEmbeddedChangelogIsSilentlyTruncatedButEndpointsAreComplete(t *testing.T) {
 	sim, srv := newSim(t, Cloud, 2, Options{BulkChangelogCap: 30})
 	historiesOf(t, sim, "PAY-1", 45)

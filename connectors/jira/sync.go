@@ -299,7 +299,7 @@ func (s *Source) pageThrough(ctx context.Context, jql string, fields []string, c
 	}
 	opts := &jira.SearchOptions{MaxResults: size, Fields: fields}
 	if changelog {
-		opts.Expand = "changelog" // complete unless it reached embeddedLimit
+		opts.Expand = "changelog" // Data Center embeds the whole changelog
 	}
 	var anchor *jira.Issue // the last issue read, asked for again
 	for page := 1; ; page++ {
