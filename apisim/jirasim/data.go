@@ -94,7 +94,14 @@ type Issue struct {
 	Components  []string
 	Comments    []Comment
 	Sprints     []int // sprint ids
-	Histories   []History
+	// Parent is the key of a sub-task's parent, rendered as the parent field
+	// on both deployments.
+	Parent string
+	// Epic is the key of the issue's epic: Cloud renders it as the parent
+	// field (which replaced Epic Link there), Data Center as the Epic Link
+	// custom field's value.
+	Epic      string
+	Histories []History
 }
 
 // Link is an issue link: From blocks To for Blocks; From relates to To otherwise.

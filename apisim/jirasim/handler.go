@@ -111,7 +111,7 @@ func (s *Server) serveFields(w http.ResponseWriter, r *http.Request) {
 	if decoy == s.opts.SprintField {
 		decoy = "customfield_10098"
 	}
-	writeJSON(w, http.StatusOK, []any{
+	fields := []any{
 		sys("summary", "Summary", "string"), sys("status", "Status", "status"), sys("priority", "Priority", "priority"),
 		sys("assignee", "Assignee", "user"), sys("duedate", "Due date", "date"), sys("resolution", "Resolution", "resolution"),
 		sys("resolutiondate", "Resolved", "datetime"), sys("created", "Created", "datetime"), sys("updated", "Updated", "datetime"),
@@ -120,7 +120,12 @@ func (s *Server) serveFields(w http.ResponseWriter, r *http.Request) {
 		custom(decoy, "Sprint", "string", "", "com.atlassian.jira.plugin.system.customfieldtypes:textfield"),
 		custom("customfield_10016", "Story point estimate", "number", "", "com.pyxis.greenhopper.jira:jsw-story-points"),
 		custom(s.opts.SprintField, "Sprint", "array", "json", "com.pyxis.greenhopper.jira:gh-sprint"),
-	})
+		sys("parent", "Parent", "issuelink"),
+	}
+	if s.opts.Deployment == DataCenter {
+		fields = append(fields, custom(s.opts.EpicLinkField, "Epic Link", "any", "", "com.pyxis.greenhopper.jira:gh-epic-link"))
+	}
+	writeJSON(w, http.StatusOK, fields)
 }
 
 // searchParams are the parameters of either search, from the query or a POST body.

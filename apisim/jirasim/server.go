@@ -38,6 +38,9 @@ type Options struct {
 	BulkChangelogCap int
 	// SprintField is the id of the sprint custom field. Default customfield_10020.
 	SprintField string
+	// EpicLinkField is the id of Data Center's Epic Link custom field (Cloud
+	// has none: epics are parents there). Default customfield_10008.
+	EpicLinkField string
 	// Now is the initial simulated clock. Default 2026-11-27T00:00:00Z.
 	Now time.Time
 }
@@ -113,6 +116,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.SprintField == "" {
 		opts.SprintField = "customfield_10020"
+	}
+	if opts.EpicLinkField == "" {
+		opts.EpicLinkField = "customfield_10008"
 	}
 	if opts.Now.IsZero() {
 		opts.Now = time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)

@@ -5,6 +5,7 @@
 package jira
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -54,9 +55,28 @@ type Source struct {
 
 // siteInfo is what the connector learns about the site before searching.
 type siteInfo struct {
-	zone        *time.Location
-	sprintField string // "" when the site has no sprint field
-	learned     time.Time
+	zone    *time.Location
+	fields  customFields
+	learned time.Time
+}
+
+// customFields are the ids of the custom fields the connector reads, found
+// by their schema since sites name and number them freely; "" when the site
+// has none.
+type customFields struct {
+	sprint   string
+	epicLink string // Data Center's Epic Link (Cloud uses parent for epics)
+}
+
+// ids returns the fields found, to ask the search for.
+func (c customFields) ids() []string {
+	var out []string
+	for _, id := range []string{c.sprint, c.epicLink} {
+		if id != "" {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // New returns a connector for src, which must be a jira source.
@@ -145,21 +165,27 @@ func (s *Source) learn(ctx context.Context, refresh bool) (*siteInfo, error) {
 	}
 	fields, resp, err := s.client.Field.GetListWithContext(ctx)
 	if err != nil {
-		return nil, apiError("discovering the sprint field (/rest/api/2/field)", resp, err)
+		return nil, apiError("discovering the sprint and Epic Link fields (/rest/api/2/field)", resp, err)
 	}
 	info := &siteInfo{zone: zone, learned: s.opts.Now()}
 	for _, f := range fields {
-		if f.Schema.Custom == sprintSchema {
-			info.sprintField = f.ID
-			break
+		switch f.Schema.Custom {
+		case sprintSchema:
+			info.fields.sprint = cmp.Or(info.fields.sprint, f.ID)
+		case epicLinkSchema:
+			info.fields.epicLink = cmp.Or(info.fields.epicLink, f.ID)
 		}
 	}
 	s.site = info
 	return info, nil
 }
 
-// sprintSchema identifies the sprint custom field whatever its id or name.
-const sprintSchema = "com.pyxis.greenhopper.jira:gh-sprint"
+// The schemas that identify the sprint and Epic Link custom fields whatever
+// their ids or names.
+const (
+	sprintSchema   = "com.pyxis.greenhopper.jira:gh-sprint"
+	epicLinkSchema = "com.pyxis.greenhopper.jira:gh-epic-link"
+)
 
 // apiError turns a go-jira failure into an *httpapi.APIError that keeps the
 // HTTP status and Retry-After, which go-jira's own error hides.

@@ -18,7 +18,7 @@ const jiraTime = "2006-01-02T15:04:05.999-0700"
 
 // convert maps one Jira issue and its complete changelog onto the model.
 // It keeps the raw status, resolution and priority next to the normalised ones.
-func (s *Source) convert(is *jira.Issue, histories []jira.ChangelogHistory, sprintField string) model.Issue {
+func (s *Source) convert(is *jira.Issue, histories []jira.ChangelogHistory, custom customFields) model.Issue {
 	f := is.Fields
 	key := model.JiraKey(is.Key)
 	out := model.Issue{
@@ -57,14 +57,14 @@ func (s *Source) convert(is *jira.Issue, histories []jira.ChangelogHistory, spri
 	if d := time.Time(f.Duedate); !d.IsZero() {
 		out.Due = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
 	}
-	if sprintField != "" {
-		out.Iteration = iteration(f.Unknowns[sprintField])
+	if custom.sprint != "" {
+		out.Iteration = iteration(f.Unknowns[custom.sprint])
 	}
 	out.StatusChanged, out.ActivityEvents = activity(histories, f.Comments)
 	if out.Closed.IsZero() && out.Status == model.StatusDone {
 		out.Closed = out.StatusChanged
 	}
-	out.Links = s.links(key, f.IssueLinks)
+	out.Links = append(s.links(key, f.IssueLinks), parents(key, f, custom)...)
 	refs := textref.Blockers(f.Description, "", "")
 	blockers := map[string]bool{}
 	for _, r := range refs {
@@ -75,6 +75,23 @@ func (s *Source) convert(is *jira.Issue, histories []jira.ChangelogHistory, spri
 		if !blockers[k] {
 			out.Mirrors = append(out.Mirrors, k)
 		}
+	}
+	return out
+}
+
+// parents reads the issue's place in the hierarchy as Parent links to it:
+// parent (a sub-task's parent; on Cloud and in team-managed projects also an
+// epic) and Data Center's Epic Link, whose value is the epic's key.
+func parents(self string, f *jira.IssueFields, custom customFields) []model.Link {
+	var out []model.Link
+	if f.Parent != nil && f.Parent.Key != "" {
+		out = append(out, model.Link{From: model.JiraKey(f.Parent.Key), To: self, Type: model.Parent, Origin: model.OriginJiraParent, RawType: "parent"})
+	}
+	if custom.epicLink == "" {
+		return out
+	}
+	if epic, ok := f.Unknowns[custom.epicLink].(string); ok && epic != "" {
+		out = append(out, model.Link{From: model.JiraKey(epic), To: self, Type: model.Parent, Origin: model.OriginJiraParent, RawType: "Epic Link"})
 	}
 	return out
 }
