@@ -97,7 +97,7 @@ func TestEveryKey(t *testing.T) {
 				Overlap: 0, ReconcileInterval: config.Duration(6 * time.Hour), DeletionGuard: config.DeletionGuard{Percent: 0, Issues: 10},
 				RoundTimeout: config.Duration(10 * time.Minute), MaxResponseBytes: 8 << 20},
 			{Name: "jira_dc", Type: "jira", URL: "https://jira.acme.internal:8443",
-				Token: "jira-dc-pat", TokenFile: "secrets/jira_token", Settings: &jira.Config{Deployment: "server", JQL: "project = OPS"},
+				Token: "jira-dc-pat", TokenFile: "secrets/jira_token", Settings: &jira.Config{Deployment: "server", Username: "svc-baton", JQL: "project = OPS"},
 				Interval: config.Duration(10 * time.Second), Parallel: 16, Overlap: config.Duration(10 * time.Minute), ReconcileInterval: config.Duration(day),
 				DeletionGuard: config.DeletionGuard{Percent: 20, Issues: 50}, RoundTimeout: config.Duration(30 * time.Minute), MaxResponseBytes: 32 << 20},
 		},

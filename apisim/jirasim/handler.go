@@ -64,7 +64,11 @@ func (s *Server) authorised(r *http.Request) bool {
 	}
 	eq := func(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
 	if u, p, ok := r.BasicAuth(); ok {
-		return eq(p, s.opts.Token) && (s.opts.Deployment == DataCenter || eq(u, s.opts.Email))
+		login := s.opts.Email
+		if s.opts.Deployment == DataCenter {
+			login = s.opts.Username
+		}
+		return eq(u, login) && eq(p, s.opts.Token)
 	}
 	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	return ok && (s.opts.Deployment == DataCenter || s.opts.AcceptBearer) && eq(tok, s.opts.Token)

@@ -13,12 +13,13 @@ import (
 // Options configure a simulated Jira. Zero values get the defaults noted.
 type Options struct {
 	Deployment string // Cloud (default) or DataCenter
-	// Cloud: Basic auth with Email and Token. Data Center: Bearer Token (a PAT).
-	Email string
-	Token string
+	// Cloud: Basic auth with Email and Token. Data Center: Bearer Token (a
+	// PAT), or Basic auth with Username and Token as its password.
+	Email    string
+	Username string // Data Center's basic-auth login; default "svc-baton"
+	Token    string
 	// AcceptBearer makes a Cloud site also take "Bearer <Token>" (as an OAuth
-	// 2.0 access token). Data Center always takes Basic with Token as the
-	// password too, as a username/password login.
+	// 2.0 access token).
 	AcceptBearer bool
 	// TimeZone is the account's zone from /myself; JQL dates are read in it.
 	// Default America/Los_Angeles.
@@ -88,6 +89,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.Deployment != Cloud && opts.Deployment != DataCenter {
 		return nil, fmt.Errorf("jirasim: deployment %q: want %q or %q", opts.Deployment, Cloud, DataCenter)
+	}
+	if opts.Username == "" {
+		opts.Username = "svc-baton"
 	}
 	if opts.TimeZone == "" {
 		opts.TimeZone = "America/Los_Angeles"

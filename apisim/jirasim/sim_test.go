@@ -213,6 +213,8 @@ func TestUnauthenticatedRequestsGet401(t *testing.T) {
 		cases := maps.Clone(rejected)
 		if dep == Cloud { // Cloud takes an API token only as Basic auth.
 			cases["token as bearer"] = func(r *http.Request) { r.Header.Set("Authorization", "Bearer secret-token") }
+		} else { // Data Center's basic auth is a login: the username must match.
+			cases["token as another user's password"] = func(r *http.Request) { r.SetBasicAuth("someone-else", "secret-token") }
 		}
 		for name, set := range cases {
 			req, _ := http.NewRequest(http.MethodGet, srv.URL+"/rest/api/2/myself", nil)

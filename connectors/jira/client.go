@@ -127,9 +127,12 @@ func New(src config.Source, opts Options) (*Source, error) {
 	retry.Backoff = opts.Backoff
 	retry.MaxBody = src.MaxResponseBytes
 	var auth http.RoundTripper
-	if cloud {
+	switch {
+	case cloud:
 		auth = &jira.BasicAuthTransport{Username: cfg.Email, Password: src.Token.Reveal(), Transport: retry}
-	} else {
+	case cfg.Username != "":
+		auth = &jira.BasicAuthTransport{Username: cfg.Username, Password: src.Token.Reveal(), Transport: retry}
+	default:
 		auth = &jira.BearerAuthTransport{Token: src.Token.Reveal(), Transport: retry}
 	}
 	client, err := jira.NewClient(&http.Client{Transport: auth}, base)

@@ -399,3 +399,23 @@ func TestMaxResponseBytesBoundsEveryAnswer(t *testing.T) {
 		})
 	}
 }
+
+func TestDataCenterLogsInWithUsernameAndToken(t *testing.T) {
+	for user, wantErr := range map[string]bool{"svc-baton": false, "someone-else": true} {
+		t.Run(user, func(t *testing.T) {
+			e := newEnv(t, jirasim.DataCenter, jirasim.Options{Username: "svc-baton"}, func(src *config.Source) {
+				src.Settings.(*Config).Username = user
+			})
+			err := e.sync()
+			var apiErr *httpapi.APIError
+			switch {
+			case !wantErr && err != nil:
+				t.Fatalf("basic auth as %s: %v", user, err)
+			case !wantErr && len(e.emitted()) != 122:
+				t.Errorf("basic auth as %s: want all 122 issues", user)
+			case wantErr && (!errors.As(err, &apiErr) || apiErr.Status != 401):
+				t.Errorf("basic auth as %s: got %v, want a 401", user, err)
+			}
+		})
+	}
+}
