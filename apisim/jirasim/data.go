@@ -43,8 +43,9 @@ type User struct {
 // Sprint is a board sprint. State is active, closed or future.
 type Sprint struct {
 	ID    int
-	Name  string
+	Name  string // may hold commas: Data Center writes it unquoted
 	State string
+	Goal  string
 	Start time.Time
 	End   time.Time
 }

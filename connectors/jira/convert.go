@@ -231,14 +231,16 @@ func better(a *model.Iteration, aID int, b *model.Iteration, bID int) bool {
 	return aID > bID
 }
 
+// parseLegacySprint reads Data Center's sprint string. Its values are not
+// quoted, so a comma in a name or goal looks like a separator: the body is
+// split only before the keys GreenHopper writes.
 func parseLegacySprint(s string) cloudSprint {
 	var sp cloudSprint
 	open, end := strings.IndexByte(s, '['), strings.LastIndexByte(s, ']')
 	if open < 0 || end < open {
 		return sp
 	}
-	for _, kv := range strings.Split(s[open+1:end], ",") {
-		k, v, _ := strings.Cut(kv, "=")
+	for k, v := range legacySprintFields(s[open+1 : end]) {
 		if v == "<null>" {
 			v = ""
 		}
@@ -256,6 +258,44 @@ func parseLegacySprint(s string) cloudSprint {
 		}
 	}
 	return sp
+}
+
+// legacySprintKeys are the keys of Sprint.toString() in Jira Software's
+// GreenHopper (com.atlassian.greenhopper.service.sprint.Sprint).
+var legacySprintKeys = []string{"id", "rapidViewId", "state", "name", "startDate", "endDate", "completeDate",
+	"activatedDate", "sequence", "goal", "autoStartStop", "synced", "incompleteIssuesDestinationId"}
+
+// legacySprintFields splits "id=1,name=a, b,goal=…" at each comma followed
+// by a known key and "=", so commas elsewhere stay in their value. The first
+// of a key wins: Jira writes the free-text goal after id, state, name and
+// dates, so "k=" inside a goal cannot replace them.
+func legacySprintFields(body string) map[string]string {
+	keyAt := func(i int) string {
+		for _, k := range legacySprintKeys {
+			if strings.HasPrefix(body[i:], k+"=") {
+				return k
+			}
+		}
+		return ""
+	}
+	var starts []int
+	for i := range len(body) {
+		if (i == 0 || body[i-1] == ',') && keyAt(i) != "" {
+			starts = append(starts, i)
+		}
+	}
+	out := make(map[string]string, len(starts))
+	for j, at := range starts {
+		end := len(body)
+		if j+1 < len(starts) {
+			end = starts[j+1] - 1
+		}
+		k := keyAt(at)
+		if _, seen := out[k]; !seen {
+			out[k] = body[at+len(k)+1 : end]
+		}
+	}
+	return out
 }
 
 func parseSprintTime(v string) time.Time {

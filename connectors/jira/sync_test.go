@@ -232,9 +232,10 @@ func TestWrongDeploymentSettingIsNamedInTheError(t *testing.T) {
 		{jirasim.DataCenter, jirasim.Cloud, 404, "set deployment: server"},
 	} {
 		t.Run(tc.configured, func(t *testing.T) {
-			// Both sites take either credential here, so that the search is
-			// what fails, not the authentication before it.
-			e := newEnv(t, tc.sim, jirasim.Options{AcceptBearer: true}, func(s *config.Source) { configOf(*s).Deployment = tc.configured })
+			// Both sites take either credential here (the Data Center login
+			// is the email), so that the search is what fails, not the
+			// authentication before it.
+			e := newEnv(t, tc.sim, jirasim.Options{AcceptBearer: true, Username: "bot@example.com"}, func(s *config.Source) { configOf(*s).Deployment = tc.configured })
 			err := e.sync()
 			var apiErr *httpapi.APIError
 			if !errors.As(err, &apiErr) {
@@ -415,6 +416,21 @@ func TestDataCenterLogsInWithUsernameAndToken(t *testing.T) {
 				t.Errorf("basic auth as %s: want all 122 issues", user)
 			case wantErr && (!errors.As(err, &apiErr) || apiErr.Status != 401):
 				t.Errorf("basic auth as %s: got %v, want a 401", user, err)
+			}
+		})
+	}
+}
+
+func TestSprintNamesWithCommasAreReadWhole(t *testing.T) {
+	for _, dep := range deployments {
+		t.Run(dep, func(t *testing.T) {
+			e := newEnv(t, dep, jirasim.Options{}, nil)
+			e.sim.AddSprint(jirasim.Sprint{ID: 4, Name: "PAY Sprint 4, hardening", State: "active",
+				Goal: "ship refunds, then state=done,name=x", Start: at(-64), End: at(272)})
+			e.mustSync()
+			want := &model.Iteration{Name: "PAY Sprint 4, hardening", State: "active", Start: at(-64), End: at(272)}
+			if diff := cmp.Diff(want, e.emitted()["jira:PAY-1"].Iteration); diff != "" {
+				t.Errorf("PAY-1 iteration (-want +got):\n%s", diff)
 			}
 		})
 	}
