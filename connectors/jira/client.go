@@ -170,17 +170,23 @@ func (s *Source) learn(ctx context.Context, refresh bool) (*siteInfo, error) {
 	if err != nil {
 		return nil, apiError("discovering the sprint and Epic Link fields (/rest/api/2/field)", resp, err)
 	}
-	info := &siteInfo{zone: zone, learned: s.opts.Now()}
+	s.site = &siteInfo{zone: zone, fields: customFieldsOf(fields), learned: s.opts.Now()}
+	return s.site, nil
+}
+
+// customFieldsOf finds the sprint and Epic Link fields among the site's
+// fields by schema; the first of each wins.
+func customFieldsOf(fields []jira.Field) customFields {
+	var c customFields
 	for _, f := range fields {
 		switch f.Schema.Custom {
 		case sprintSchema:
-			info.fields.sprint = cmp.Or(info.fields.sprint, f.ID)
+			c.sprint = cmp.Or(c.sprint, f.ID)
 		case epicLinkSchema:
-			info.fields.epicLink = cmp.Or(info.fields.epicLink, f.ID)
+			c.epicLink = cmp.Or(c.epicLink, f.ID)
 		}
 	}
-	s.site = info
-	return info, nil
+	return c
 }
 
 // The schemas that identify the sprint and Epic Link custom fields whatever
