@@ -64,7 +64,7 @@ func TestEveryDefault(t *testing.T) {
 		},
 		Teams: []config.Team{{Team: model.Team{Name: "payments", Labels: []string{"team:payments"}}, Rules: rules}},
 		Status: config.Status{
-			GitHub: config.GitHubStatus{InProgressLabels: []string{"in progress", "doing"}, BlockedLabels: []string{"blocked"}},
+			GitHub: config.GitHubStatus{InProgressLabels: []string{"in progress", "doing"}, BlockedLabels: []string{"blocked"}, DroppedReasons: []string{"not_planned", "duplicate"}},
 			Jira: config.JiraStatus{BlockedStatuses: []string{"Blocked"},
 				DroppedResolutions: []string{"Won't Do", "Won't Fix", "Duplicate", "Cannot Reproduce", "Declined", "Obsolete"},
 				BlockingLinkTypes:  []string{"Blocks"}},
@@ -109,7 +109,7 @@ func TestEveryKey(t *testing.T) {
 				PriorityGap: 1, ScheduleHorizon: config.Duration(60 * day), DriftAfter: config.Duration(day)},
 		}},
 		Status: config.Status{
-			GitHub: config.GitHubStatus{InProgressLabels: []string{"wip"}, BlockedLabels: []string{"stuck", "waiting"}},
+			GitHub: config.GitHubStatus{InProgressLabels: []string{"wip"}, BlockedLabels: []string{"stuck", "waiting"}, DroppedReasons: []string{"not_planned"}},
 			Jira:   config.JiraStatus{BlockedStatuses: []string{"Impeded"}, DroppedResolutions: []string{"Abandoned"}, BlockingLinkTypes: []string{"Blocks", "Depends"}},
 		},
 		Priority: config.Priority{GitHubLabels: map[string]int{"urgent": 1, "later": 5}, JiraNames: map[string]int{"Must": 1, "Could": 4}},

@@ -72,7 +72,7 @@ func connect(t *testing.T, sim *githubsim.Server, cfg config.Source) *env {
 	})
 	e.api = httpapi.NewMeter(base)
 	src, err := New(cfg, Options{
-		Status:    config.GitHubStatus{InProgressLabels: []string{"in progress"}, BlockedLabels: []string{"blocked"}},
+		Status:    config.GitHubStatus{InProgressLabels: []string{"in progress"}, BlockedLabels: []string{"blocked"}, DroppedReasons: []string{"not_planned", "duplicate"}},
 		Priority:  map[string]int{"P1": 1, "P2": 2, "P3": 3},
 		Now:       sim.Now,
 		Backoff:   time.Millisecond,
