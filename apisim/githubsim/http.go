@@ -2,6 +2,7 @@ package githubsim
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -168,7 +169,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, token string, cha
 	s.ctlMu.Unlock()
 	if exhausted {
 		s.writeRate(w.Header(), token)
-		writeError(w, http.StatusForbidden,
+		writeError(w, cmp.Or(s.opts.PrimaryLimitStatus, http.StatusForbidden),
 			"API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID.",
 			docsRateLimits+"#about-the-primary-rate-limit")
 		return

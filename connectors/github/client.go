@@ -119,15 +119,17 @@ const serverErrorBackoff = time.Second
 
 // githubPolicy says which responses the transport retries: 429 and secondary
 // rate limits (Retry-After, else exponential backoff), 5xx, and an exhausted
-// primary limit when its reset is no further than maxWait away.
+// primary limit when its reset is no further than maxWait away. GitHub
+// answers an exhausted primary limit with 403 or 429, either way with
+// x-ratelimit-remaining: 0 and the reset time.
 func githubPolicy(now func() time.Time, maxWait time.Duration) httpapi.Policy {
 	return func(resp *http.Response) httpapi.Decision {
 		switch {
 		case resp.StatusCode >= 500:
 			return httpapi.Decision{Retry: true, Wait: httpapi.ParseRetryAfter(resp.Header, now()), Backoff: serverErrorBackoff}
-		case resp.StatusCode == http.StatusTooManyRequests:
+		case resp.StatusCode == http.StatusTooManyRequests && !exhausted(resp.Header):
 			return httpapi.Decision{Retry: true, Wait: httpapi.ParseRetryAfter(resp.Header, now())}
-		case resp.StatusCode != http.StatusForbidden:
+		case resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusTooManyRequests:
 			return httpapi.Decision{}
 		case exhausted(resp.Header):
 			wait := untilReset(resp.Header, now())
@@ -201,7 +203,12 @@ func (s *Source) apiError(ctx context.Context, op string, resp *github.Response,
 		}
 	case errors.As(err, &er):
 		e.Msg, e.Err = er.Message, nil
-		if e.Status == http.StatusTooManyRequests {
+		switch {
+		case e.Status == http.StatusTooManyRequests && exhausted(er.Response.Header):
+			// go-github makes a RateLimitError of a 403 only; a 429 over
+			// the primary limit waits for its reset all the same.
+			e.Wait = untilReset(er.Response.Header, s.opts.Now())
+		case e.Status == http.StatusTooManyRequests:
 			e.Wait = max(httpapi.ParseRetryAfter(er.Response.Header, s.opts.Now()), s.opts.Backoff)
 		}
 	}
