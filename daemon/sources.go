@@ -41,11 +41,18 @@ func newGitHub(src config.Source, cfg *config.Config, transport http.RoundTrippe
 }
 
 func newJira(src config.Source, cfg *config.Config, transport http.RoundTripper, log *slog.Logger) (batonsync.Source, error) {
+	var hosts []string // GitHub Enterprise issue URLs in descriptions are mirrors and references too
+	for _, gh := range cfg.Sources {
+		if h, ok := github.WebHost(gh); ok && !slices.Contains(hosts, h) {
+			hosts = append(hosts, h)
+		}
+	}
 	return jira.New(src, jira.Options{
-		Status:    cfg.Status.Jira,
-		Priority:  cfg.Priority.JiraNames,
-		Transport: transport,
-		Logger:    log,
+		Status:      cfg.Status.Jira,
+		Priority:    cfg.Priority.JiraNames,
+		Transport:   transport,
+		Logger:      log,
+		GitHubHosts: hosts,
 	})
 }
 

@@ -3,6 +3,7 @@ package githubsim
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -112,6 +113,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.control(w, r)
 		return
 	}
+	r = underEnterprisePrefix(r)
 	_, route := s.mux.Handler(r)
 	if route == "" {
 		route = r.Method + " (unknown)"
@@ -203,6 +205,27 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, token string, cha
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(rec.status)
 	_, _ = w.Write(body)
+}
+
+// enterprisePrefix is where GitHub Enterprise Server serves its REST API
+// (https://HOST/api/v3/); the simulator serves it there as well as at the
+// root, as api.github.com does, and links back under the prefix asked for.
+const enterprisePrefix = "/api/v3"
+
+type prefixKey struct{}
+
+// underEnterprisePrefix returns r with the enterprise prefix taken off its
+// path and remembered for the links rendered.
+func underEnterprisePrefix(r *http.Request) *http.Request {
+	rest, ok := strings.CutPrefix(r.URL.Path, enterprisePrefix+"/")
+	if !ok {
+		return r
+	}
+	r = r.WithContext(context.WithValue(r.Context(), prefixKey{}, enterprisePrefix))
+	u := *r.URL
+	u.Path, u.RawPath = "/"+rest, ""
+	r.URL = &u
+	return r
 }
 
 func matchesETag(ifNoneMatch, etag string) bool {

@@ -37,6 +37,9 @@ type Options struct {
 	PageSize int
 	// Backoff is the first wait before retrying a 5xx; default 1s.
 	Backoff time.Duration
+	// GitHubHosts are the web hosts of GitHub Enterprise servers whose issue
+	// URLs in descriptions are recognised like github.com's.
+	GitHubHosts []string
 }
 
 // Source reads one configured Jira source. It satisfies sync.Source.

@@ -65,13 +65,13 @@ func (s *Source) convert(is *jira.Issue, histories []jira.ChangelogHistory, cust
 		out.Closed = out.StatusChanged
 	}
 	out.Links = append(s.links(key, f.IssueLinks), parents(key, f, custom)...)
-	refs := textref.Blockers(f.Description, "", "")
+	refs := textref.Blockers(f.Description, "", "", s.opts.GitHubHosts...)
 	blockers := map[string]bool{}
 	for _, r := range refs {
 		blockers[r.Key] = true
 		out.Links = append(out.Links, model.Link{From: r.Key, To: key, Type: model.Blocks, Origin: model.OriginTextReference, RawType: r.Raw})
 	}
-	for _, k := range textref.GitHubIssueURLs(f.Description) {
+	for _, k := range textref.GitHubIssueURLs(f.Description, s.opts.GitHubHosts...) {
 		if !blockers[k] {
 			out.Mirrors = append(out.Mirrors, k)
 		}

@@ -435,3 +435,28 @@ func TestSprintNamesWithCommasAreReadWhole(t *testing.T) {
 		})
 	}
 }
+
+func TestEnterpriseIssueURLsInDescriptionsAreRecognised(t *testing.T) {
+	for name, hosts := range map[string][]string{"github.com only": nil, "ghe.example.com": {"ghe.example.com"}} {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, jirasim.DataCenter, jirasim.Options{}, nil)
+			var want []string
+			if hosts != nil {
+				want = []string{"github:acme/pay#7"}
+				e.opts.GitHubHosts = hosts
+				var err error
+				if e.src, err = New(e.cfg, e.opts); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := e.sim.AddIssue(jirasim.Issue{Key: "PAY-121", Summary: "mirrored", Status: "To Do",
+				Description: "GHES twin: https://ghe.example.com/acme/pay/issues/7", Created: at(0), Updated: at(8)}); err != nil {
+				t.Fatal(err)
+			}
+			e.mustSync()
+			if diff := cmp.Diff(want, e.emitted()["jira:PAY-121"].Mirrors); diff != "" {
+				t.Errorf("mirrors (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
