@@ -23,6 +23,7 @@ type Config struct {
 	Priority Priority `yaml:"priority"`
 	Rules    Rules    `yaml:"rules"`
 	Rollup   Rollup   `yaml:"rollup"`
+	Web      Web      `yaml:"web"`
 
 	origin   *origin        // where each key was written; nil for a Config built in code
 	loc      *time.Location // Timezone, loaded by Validate
@@ -123,6 +124,11 @@ type Rollup struct {
 	Schedule string   `yaml:"schedule"` // cron, in Config.Timezone; default "0 9 * * MON"
 	To       []string `yaml:"to"`       // recipients of the org-wide rollup
 	SMTP     SMTP     `yaml:"smtp"`
+}
+
+// Web configures the dashboard served on Listen.
+type Web struct {
+	Enabled bool `yaml:"enabled"` // default true
 }
 
 // SMTP is the mail server rollups are sent through.

@@ -67,6 +67,9 @@ func (c *Config) applyDefaults() {
 	for i := range c.Teams {
 		c.fillRules(&c.Teams[i].Rules, c.Rules, fmt.Sprintf("teams[%d].rules", i))
 	}
+	if !c.given("web.enabled") {
+		c.Web.Enabled = true
+	}
 	orString(&c.Rollup.Schedule, defaultRollupSchedule)
 	s := &c.Rollup.SMTP
 	orString(&s.TLS, defaultSMTPTLS)

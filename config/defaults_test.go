@@ -138,3 +138,22 @@ func errText(err error) string {
 	}
 	return err.Error()
 }
+
+func TestCheckTeamRefusesAnUnknownTeamNamingTheKnownOnes(t *testing.T) {
+	cfg := mustParse(t, `
+sources:
+  - {name: gh, type: github, token: t, repos: [acme/core]}
+teams:
+  - {name: payments, labels: [pay]}
+  - {name: core, labels: [core]}
+`)
+	for _, team := range []string{"", "payments", "core"} {
+		if err := cfg.CheckTeam(team); err != nil {
+			t.Errorf("CheckTeam(%q) = %v, want nil", team, err)
+		}
+	}
+	err := cfg.CheckTeam("Payments")
+	if want := `no team "Payments" in the configuration (teams: payments, core)`; err == nil || err.Error() != want {
+		t.Errorf("CheckTeam(%q) = %v, want %q", "Payments", err, want)
+	}
+}

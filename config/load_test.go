@@ -76,6 +76,7 @@ func TestEveryDefault(t *testing.T) {
 		},
 		Rules:  rules,
 		Rollup: config.Rollup{Schedule: "0 9 * * MON", SMTP: config.SMTP{Port: 587, TLS: "starttls", Timeout: config.Duration(30 * time.Second)}},
+		Web:    config.Web{Enabled: true},
 	}
 	cfg := mustLoad(t, "testdata/minimal.good.yml")
 	diffConfig(t, want, cfg)
@@ -117,6 +118,7 @@ func TestEveryKey(t *testing.T) {
 		Rollup: config.Rollup{Schedule: "30 8 * * FRI", To: []string{"tpm@acme.com"}, SMTP: config.SMTP{Host: "mail.acme.com", Port: 2525,
 			Username: "baton", Password: "smtp-pass", PasswordFile: "secrets/smtp_password", From: "baton@acme.com",
 			TLS: "tls", Timeout: config.Duration(time.Minute)}},
+		Web: config.Web{Enabled: false},
 	}
 	cfg := mustLoad(t, "testdata/full.good.yml")
 	diffConfig(t, want, cfg)

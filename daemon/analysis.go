@@ -125,6 +125,17 @@ func AnalyseStored(ctx context.Context, st *store.Store, cfg *config.Config, now
 	return analysis.Analyze(analysis.Input{Issues: inScope(cfg, issues), Teams: cfg.Teams, Rules: cfg.Rules, Now: now, Location: cfg.Location()}), nil
 }
 
+// AnalyseSynced is AnalyseStored on cfg's store, opened (as OpenSynced)
+// only for it.
+func AnalyseSynced(ctx context.Context, cfg *config.Config, now time.Time) (*analysis.Report, error) {
+	st, err := OpenSynced(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	return AnalyseStored(ctx, st, cfg, now)
+}
+
 // inScope keeps the issues of configured sources, within each source's
 // scope (see sourceType). What a source or repository removed from the
 // configuration left in the store is kept there (adding it back needs no

@@ -19,6 +19,7 @@ import (
 	"github.com/batonhq/baton/metrics"
 	"github.com/batonhq/baton/store"
 	batonsync "github.com/batonhq/baton/sync"
+	"github.com/batonhq/baton/web"
 )
 
 // Options are what Open needs besides the configuration.
@@ -42,6 +43,7 @@ type Daemon struct {
 	reg     *prometheus.Registry
 	metrics *metrics.Metrics
 	engine  *batonsync.Engine
+	web     *web.Site
 	now     func() time.Time
 	// after and debounce pace the analysis loop (time.After and
 	// analysisDebounce; tests replace them).
@@ -70,6 +72,12 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Daemon, error
 		rescheduled: make(chan struct{}, 1),
 	}
 	d.conf.Store(cfg)
+	d.web = web.New(web.Options{
+		Report:   d.report.Load,
+		Sources:  d.sourceStates,
+		Location: func() *time.Location { return d.Config().Location() },
+		Logger:   d.log.With("component", "web"),
+	})
 	d.engine = &batonsync.Engine{
 		Store:    st,
 		Logger:   d.log,

@@ -45,6 +45,7 @@ type Digest struct {
 // Item is an issue as a rollup shows it.
 type Item struct {
 	Key    string // short form: owner/repo#N or KEY-N
+	Issue  string // the model key: github:owner/repo#N or jira:KEY-N
 	Title  string
 	URL    string
 	Status string

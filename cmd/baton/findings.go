@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -33,7 +31,7 @@ next_step).`,
 			if err := checkTeam(cfg, team); err != nil {
 				return err
 			}
-			r, err := analyseWith(cmd.Context(), cfg, time.Now())
+			r, err := daemon.AnalyseSynced(cmd.Context(), cfg, time.Now())
 			if err != nil {
 				return err
 			}
@@ -77,7 +75,7 @@ output in any Mermaid renderer.`,
 			if err := checkTeam(cfg, opts.Team); err != nil {
 				return err
 			}
-			r, err := analyseWith(cmd.Context(), cfg, time.Now())
+			r, err := daemon.AnalyseSynced(cmd.Context(), cfg, time.Now())
 			if err != nil {
 				return err
 			}
@@ -90,27 +88,10 @@ output in any Mermaid renderer.`,
 	return cmd
 }
 
-// checkTeam makes a --team naming no configured team a usage error (exit 2),
-// so a typo is not mistaken for a team with nothing to report.
+// checkTeam makes a --team naming no configured team a usage error (exit 2).
 func checkTeam(cfg *config.Config, team string) error {
-	if team == "" {
-		return nil
+	if err := cfg.CheckTeam(team); err != nil {
+		return &usageError{fmt.Errorf("--team: %w", err)}
 	}
-	names := make([]string, 0, len(cfg.Teams))
-	for _, t := range cfg.Teams {
-		if t.Name == team {
-			return nil
-		}
-		names = append(names, t.Name)
-	}
-	return usagef("--team: no team %q in the configuration (teams: %s)", team, strings.Join(names, ", "))
-}
-
-func analyseWith(ctx context.Context, cfg *config.Config, now time.Time) (*analysis.Report, error) {
-	st, err := daemon.OpenSynced(ctx, cfg)
-	if err != nil {
-		return nil, err
-	}
-	defer st.Close()
-	return daemon.AnalyseStored(ctx, st, cfg, now)
+	return nil
 }

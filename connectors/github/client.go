@@ -35,7 +35,7 @@ func newClient(src config.Source, base http.RoundTripper, opts Options) (*github
 	retry.MaxBackoff = 4 * opts.Backoff
 	retry.MaxWait = opts.MaxWait
 	retry.MaxBody = src.MaxResponseBytes
-	auth, err := authTransport(src, apiURL, newETagCache(retry, cmp.Or(configOf(src).CacheBytes, cacheBytes)))
+	auth, err := authTransport(src, apiURL, newETagCache(retry, cmp.Or(config.SettingsOf[Config](src).CacheBytes, cacheBytes)))
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +74,7 @@ func apiBase(raw string) (*url.URL, error) {
 // installation token from api and renews it before it expires), else with
 // the source's token. base refuses any request that is not for api's origin.
 func authTransport(src config.Source, api *url.URL, base http.RoundTripper) (http.RoundTripper, error) {
-	if app := configOf(src); app.AppID != 0 {
+	if app := config.SettingsOf[Config](src); app.AppID != 0 {
 		key := app.PrivateKey.Reveal()
 		if key == "" {
 			return nil, fmt.Errorf("source %q: GitHub App %d has no private key", src.Name, app.AppID)

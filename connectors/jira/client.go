@@ -90,7 +90,7 @@ func New(src config.Source, opts Options) (*Source, error) {
 	if src.URL == "" {
 		return nil, fmt.Errorf("jira source %q: url is empty", src.Name)
 	}
-	cfg := configOf(src)
+	cfg := config.SettingsOf[Config](src)
 	if strings.TrimSpace(cfg.JQL) == "" {
 		return nil, fmt.Errorf("jira source %q: jql is empty", src.Name)
 	}

@@ -22,14 +22,6 @@ func init() {
 	config.RegisterSourceType("jira", func() config.SourceConfig { return &Config{} })
 }
 
-// configOf returns src's jira keys; none if src is not a jira source.
-func configOf(src config.Source) *Config {
-	if c, ok := src.Settings.(*Config); ok {
-		return c
-	}
-	return &Config{}
-}
-
 const defaultDeployment = "cloud"
 
 // Defaults sets deployment to cloud when the file leaves it out.

@@ -25,9 +25,7 @@ func at(h int) time.Time { return simNow.Add(time.Duration(h-100) * time.Hour) }
 func TestFullSyncMapsEveryField(t *testing.T) {
 	for _, dep := range deployments {
 		t.Run(dep, func(t *testing.T) {
-			e := newEnv(t, dep, jirasim.Options{}, nil)
-			e.mustSync()
-			got := e.emitted()
+			e, got := synced(t, dep)
 			if len(got) != 122 {
 				t.Fatalf("got %d issues, want 122", len(got))
 			}
@@ -120,9 +118,7 @@ func TestUnchangedResyncIsOneSearchRequest(t *testing.T) {
 	search := map[string]string{jirasim.Cloud: jirasim.EndpointSearchJQL, jirasim.DataCenter: jirasim.EndpointSearch}
 	for _, dep := range deployments {
 		t.Run(dep, func(t *testing.T) {
-			e := newEnv(t, dep, jirasim.Options{}, nil)
-			e.mustSync()
-			e.emitted()
+			e, _ := synced(t, dep)
 			before := e.cursors[""]
 			e.sim.ResetRequests()
 			e.now = e.now.Add(5 * time.Minute)
@@ -235,7 +231,7 @@ func TestWrongDeploymentSettingIsNamedInTheError(t *testing.T) {
 			// Both sites take either credential here (the Data Center login
 			// is the email), so that the search is what fails, not the
 			// authentication before it.
-			e := newEnv(t, tc.sim, jirasim.Options{AcceptBearer: true, Username: "bot@example.com"}, func(s *config.Source) { configOf(*s).Deployment = tc.configured })
+			e := newEnv(t, tc.sim, jirasim.Options{AcceptBearer: true, Username: "bot@example.com"}, func(s *config.Source) { config.SettingsOf[Config](*s).Deployment = tc.configured })
 			err := e.sync()
 			var apiErr *httpapi.APIError
 			if !errors.As(err, &apiErr) {
@@ -283,9 +279,7 @@ func TestPersistentFailureKeepsItsStatusCode(t *testing.T) {
 func TestMalformedPageKeepsTheOldCursor(t *testing.T) {
 	for _, dep := range deployments {
 		t.Run(dep, func(t *testing.T) {
-			e := newEnv(t, dep, jirasim.Options{}, nil)
-			e.mustSync()
-			e.emitted()
+			e, _ := synced(t, dep)
 			before := e.cursors[""]
 			e.sim.Advance(time.Hour)
 			if err := e.sim.Touch("PAY-9"); err != nil {
