@@ -183,8 +183,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, token string, cha
 	}
 	body := rec.body.Bytes()
 	if rec.status == http.StatusOK {
-		sum := sha256.Sum256(body)
-		etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+		etag := tokenETag(token, body)
 		w.Header().Set("ETag", etag)
 		if matchesETag(r.Header.Get("If-None-Match"), etag) {
 			s.ctlMu.Lock()
@@ -226,6 +225,18 @@ func underEnterprisePrefix(r *http.Request) *http.Request {
 	u.Path, u.RawPath = "/"+rest, ""
 	r.URL = &u
 	return r
+}
+
+// tokenETag is the ETag of body as served to token. GitHub's ETags are
+// bound to the credential (an ETag another token was given does not match:
+// otterdog#201, github/docs#34689), so a GitHub App's new installation token
+// pays in full for what the old one had cached.
+func tokenETag(token string, body []byte) string {
+	h := sha256.New()
+	h.Write([]byte(token))
+	h.Write([]byte{0})
+	h.Write(body)
+	return `"` + hex.EncodeToString(h.Sum(nil)[:16]) + `"`
 }
 
 func matchesETag(ifNoneMatch, etag string) bool {
