@@ -33,6 +33,7 @@ var defaultRules = Rules{
 	PriorityGap:     2,
 	ScheduleHorizon: Duration(30 * 24 * time.Hour),
 	DriftAfter:      Duration(2 * 24 * time.Hour),
+	ExemptLabels:    []string{"baton:ignore"},
 }
 
 // smtpPorts is the default port for each smtp.tls mode.

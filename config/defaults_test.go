@@ -55,14 +55,14 @@ rules: {idle_after: 10d, churn_events: 9}
 teams:
   - name: payments
     labels: [pay]
-    rules: {idle_after: 3d, priority_gap: 1}
+    rules: {idle_after: 3d, priority_gap: 1, exempt_labels: []}
   - name: core
     labels: [core]
 `)
 	global := Rules{IdleAfter: Duration(10 * day), ChurnWindow: Duration(14 * day), ChurnEvents: 9,
-		PriorityGap: 2, ScheduleHorizon: Duration(30 * day), DriftAfter: Duration(2 * day)}
+		PriorityGap: 2, ScheduleHorizon: Duration(30 * day), DriftAfter: Duration(2 * day), ExemptLabels: []string{"baton:ignore"}}
 	pay := global
-	pay.IdleAfter, pay.PriorityGap = Duration(3*day), 1
+	pay.IdleAfter, pay.PriorityGap, pay.ExemptLabels = Duration(3*day), 1, []string{}
 	for _, tc := range []struct {
 		team string
 		want Rules

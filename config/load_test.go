@@ -45,7 +45,7 @@ func TestGoodFilesLoad(t *testing.T) {
 
 func TestEveryDefault(t *testing.T) {
 	rules := config.Rules{IdleAfter: config.Duration(7 * day), ChurnWindow: config.Duration(14 * day), ChurnEvents: 5,
-		PriorityGap: 2, ScheduleHorizon: config.Duration(30 * day), DriftAfter: config.Duration(2 * day)}
+		PriorityGap: 2, ScheduleHorizon: config.Duration(30 * day), DriftAfter: config.Duration(2 * day), ExemptLabels: []string{"baton:ignore"}}
 	tuning := func(s config.Source) config.Source {
 		s.Interval, s.Parallel = config.Duration(5*time.Minute), 4
 		s.Overlap, s.ReconcileInterval = config.Duration(2*time.Minute), config.Duration(day)
@@ -87,7 +87,8 @@ func TestEveryDefault(t *testing.T) {
 
 func TestEveryKey(t *testing.T) {
 	global := config.Rules{IdleAfter: config.Duration(10 * day), ChurnWindow: config.Duration(21 * day), ChurnEvents: 8,
-		PriorityGap: 3, ScheduleHorizon: config.Duration(45 * day), DriftAfter: config.Duration(12 * time.Hour)}
+		PriorityGap: 3, ScheduleHorizon: config.Duration(45 * day), DriftAfter: config.Duration(12 * time.Hour),
+		ExemptLabels: []string{"baton:ignore", "wontfix"}}
 	want := &config.Config{
 		Storage:  config.Storage{Path: "/var/lib/baton/data.db"},
 		Listen:   "0.0.0.0:9000",
@@ -107,7 +108,7 @@ func TestEveryKey(t *testing.T) {
 				JiraComponents: []string{"Billing"}, Labels: []string{"team:payments"}},
 			Email: []string{"pay-leads@acme.com", "Pay Oncall <pay-oncall@acme.com>"},
 			Rules: config.Rules{IdleAfter: config.Duration(3 * day), ChurnWindow: config.Duration(7 * day), ChurnEvents: 3,
-				PriorityGap: 1, ScheduleHorizon: config.Duration(60 * day), DriftAfter: config.Duration(day)},
+				PriorityGap: 1, ScheduleHorizon: config.Duration(60 * day), DriftAfter: config.Duration(day), ExemptLabels: []string{"Pay:Later"}},
 		}},
 		Status: config.Status{
 			GitHub: config.GitHubStatus{InProgressLabels: []string{"wip"}, BlockedLabels: []string{"stuck", "waiting"}, DroppedReasons: []string{"not_planned"}},

@@ -57,6 +57,9 @@ func (c *Config) Dump() ([]byte, error) {
 		if d.Sources[i].TokenFile != "" {
 			d.Sources[i].Token = ""
 		}
+		if d.Sources[i].WebhookSecretFile != "" {
+			d.Sources[i].WebhookSecret = ""
+		}
 	}
 	if d.Rollup.SMTP.PasswordFile != "" {
 		d.Rollup.SMTP.Password = ""
