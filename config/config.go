@@ -98,11 +98,18 @@ type Status struct {
 	Jira   JiraStatus   `yaml:"jira"`
 }
 
-// GitHubStatus maps labels of open GitHub issues to statuses.
+// GitHubStatus maps labels of open GitHub issues to statuses, and close
+// reasons of closed ones to resolutions.
 type GitHubStatus struct {
 	InProgressLabels []string `yaml:"in_progress_labels"` // default [in progress, doing]
 	BlockedLabels    []string `yaml:"blocked_labels"`     // default [blocked]
+	// DroppedReasons are the state_reason values meaning "dropped" rather than
+	// "completed", like Jira's dropped_resolutions. Default [not_planned, duplicate].
+	DroppedReasons []string `yaml:"dropped_reasons"`
 }
+
+// GitHubCloseReasons are the state_reason values GitHub gives a closed issue.
+var GitHubCloseReasons = []string{"completed", "not_planned", "duplicate"}
 
 // JiraStatus maps Jira statuses, resolutions and link types.
 type JiraStatus struct {

@@ -64,7 +64,7 @@ func TestEveryDefault(t *testing.T) {
 		},
 		Teams: []config.Team{{Team: model.Team{Name: "payments", Labels: []string{"team:payments"}}, Rules: rules}},
 		Status: config.Status{
-			GitHub: config.GitHubStatus{InProgressLabels: []string{"in progress", "doing"}, BlockedLabels: []string{"blocked"}},
+			GitHub: config.GitHubStatus{InProgressLabels: []string{"in progress", "doing"}, BlockedLabels: []string{"blocked"}, DroppedReasons: []string{"not_planned", "duplicate"}},
 			Jira: config.JiraStatus{BlockedStatuses: []string{"Blocked"},
 				DroppedResolutions: []string{"Won't Do", "Won't Fix", "Duplicate", "Cannot Reproduce", "Declined", "Obsolete"},
 				BlockingLinkTypes:  []string{"Blocks"}},
@@ -99,7 +99,7 @@ func TestEveryKey(t *testing.T) {
 				Overlap: 0, ReconcileInterval: config.Duration(6 * time.Hour), DeletionGuard: config.DeletionGuard{Percent: 0, Issues: 10},
 				RoundTimeout: config.Duration(10 * time.Minute), MaxResponseBytes: 8 << 20},
 			{Name: "jira_dc", Type: "jira", URL: "https://jira.acme.internal:8443",
-				Token: "jira-dc-pat", TokenFile: "secrets/jira_token", Settings: &jira.Config{Deployment: "server", JQL: "project = OPS"},
+				Token: "jira-dc-pat", TokenFile: "secrets/jira_token", Settings: &jira.Config{Deployment: "server", Username: "svc-baton", JQL: "project = OPS"},
 				Interval: config.Duration(10 * time.Second), Parallel: 16, Overlap: config.Duration(10 * time.Minute), ReconcileInterval: config.Duration(day),
 				DeletionGuard: config.DeletionGuard{Percent: 20, Issues: 50}, RoundTimeout: config.Duration(30 * time.Minute), MaxResponseBytes: 32 << 20},
 		},
@@ -111,7 +111,7 @@ func TestEveryKey(t *testing.T) {
 				PriorityGap: 1, ScheduleHorizon: config.Duration(60 * day), DriftAfter: config.Duration(day), ExemptLabels: []string{"Pay:Later"}},
 		}},
 		Status: config.Status{
-			GitHub: config.GitHubStatus{InProgressLabels: []string{"wip"}, BlockedLabels: []string{"stuck", "waiting"}},
+			GitHub: config.GitHubStatus{InProgressLabels: []string{"wip"}, BlockedLabels: []string{"stuck", "waiting"}, DroppedReasons: []string{"not_planned"}},
 			Jira:   config.JiraStatus{BlockedStatuses: []string{"Impeded"}, DroppedResolutions: []string{"Abandoned"}, BlockingLinkTypes: []string{"Blocks", "Depends"}},
 		},
 		Priority: config.Priority{GitHubLabels: map[string]int{"urgent": 1, "later": 5}, JiraNames: map[string]int{"Must": 1, "Could": 4}},

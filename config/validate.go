@@ -57,6 +57,11 @@ func (c *Config) Validate() error {
 	}
 	c.loc = loc
 	p.sources()
+	for i, r := range c.Status.GitHub.DroppedReasons {
+		if !slices.Contains(GitHubCloseReasons, r) {
+			p.add(fmt.Sprintf("status.github.dropped_reasons[%d]", i), "%q is not a GitHub close reason (%s)", r, strings.Join(GitHubCloseReasons, ", "))
+		}
+	}
 	p.priorities("priority.github_labels", c.Priority.GitHubLabels)
 	p.priorities("priority.jira_names", c.Priority.JiraNames)
 	p.rules("rules", c.Rules, c.Rules, false)

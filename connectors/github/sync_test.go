@@ -204,14 +204,22 @@ func TestIncrementalSyncPicksUpExactlyTheChangedIssues(t *testing.T) {
 }
 
 func TestExhaustedQuotaEndsRoundKeepingPagesAndResumesAfterReset(t *testing.T) {
-	e := newEnv(t, []string{"acme/core"})
+	// GitHub answers an exhausted primary limit with 403 or 429; both wait
+	// for x-ratelimit-reset, not a secondary limit's minute.
+	for _, status := range []int{http.StatusForbidden, http.StatusTooManyRequests} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) { testExhaustedQuota(t, status) })
+	}
+}
+
+func testExhaustedQuota(t *testing.T, status int) {
+	e := newEnvWith(t, githubsim.Options{PrimaryLimitStatus: status}, []string{"acme/core"})
 	e.addRepo(t, "acme/core", 250)
 	e.sim.SetRemaining(token, 2)
 
 	bs, err := e.sync(t)
 	var apiErr *httpapi.APIError
-	if !errors.As(err, &apiErr) || apiErr.Status != 403 || apiErr.RetryAfter() != time.Hour || apiErr.Permanent() {
-		t.Fatalf("sync error = %v, want a 403 APIError retrying after 1h", err)
+	if !errors.As(err, &apiErr) || apiErr.Status != 403 && apiErr.Status != status || apiErr.RetryAfter() != time.Hour || apiErr.Permanent() {
+		t.Fatalf("sync error = %v, want a %d APIError retrying after 1h", err, status)
 	}
 	if strings.Contains(err.Error(), token) {
 		t.Errorf("error %q reveals the token", err)
