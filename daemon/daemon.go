@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"sync/atomic"
 	"time"
@@ -30,6 +31,9 @@ type Options struct {
 	// Serve runs; a nil Hangup means no reloads.
 	ConfigPath string
 	Hangup     <-chan os.Signal
+	// WebhookListener, when set, serves the webhooks in place of a listener
+	// on webhooks.listen (tests).
+	WebhookListener net.Listener
 }
 
 // Daemon is the store, the sources, the engine, analysis and metrics of one
@@ -52,6 +56,8 @@ type Daemon struct {
 
 	report      atomic.Pointer[analysis.Report]
 	kick        chan struct{} // asks for an analysis
+	soon        chan struct{} // shortens the pending analysis's debounce to webhookDebounce
+	hooked      hookedReceipts
 	rescheduled chan struct{} // tells the rollup scheduler the configuration changed
 }
 
@@ -69,6 +75,7 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Daemon, error
 		after:       time.After,
 		debounce:    analysisDebounce,
 		kick:        make(chan struct{}, 1),
+		soon:        make(chan struct{}, 1),
 		rescheduled: make(chan struct{}, 1),
 	}
 	d.conf.Store(cfg)

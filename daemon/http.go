@@ -41,10 +41,9 @@ func (d *Daemon) httpServer() *http.Server {
 	}
 }
 
-// serveHTTP serves on ln until ctx is done, then gives in-flight requests
-// shutdownGrace to finish.
-func (d *Daemon) serveHTTP(ctx context.Context, ln net.Listener) {
-	srv := d.httpServer()
+// serveHTTP serves srv on ln until ctx is done, then gives in-flight
+// requests shutdownGrace to finish.
+func (d *Daemon) serveHTTP(ctx context.Context, srv *http.Server, ln net.Listener) {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
