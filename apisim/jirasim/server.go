@@ -54,6 +54,7 @@ type Server struct {
 	issues   map[string]*record
 	byID     map[int]*record
 	order    []*record // insertion order, deleted ones removed lazily
+	hooks    hooks
 	nextNum  map[string]int
 	nextID   int
 	nextHist int

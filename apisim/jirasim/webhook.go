@@ -1,0 +1,97 @@
+package jirasim
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	gosync "sync"
+	"time"
+)
+
+// Webhook is where the server delivers the events of its mutations, shaped
+// as Jira Cloud's admin webhooks
+// (https://developer.atlassian.com/cloud/jira/platform/webhooks/): a JSON
+// body naming its webhookEvent, signed when Secret is set with
+// X-Hub-Signature: sha256=<hex HMAC-SHA256 of the body>, and a unique
+// X-Atlassian-Webhook-Identifier. APIBase is the server's own address, which
+// the payload's self links name.
+type Webhook struct {
+	URL, Secret, APIBase string
+}
+
+type hooks struct {
+	mu       gosync.Mutex
+	target   Webhook
+	delivery int
+	wg       gosync.WaitGroup
+}
+
+// SetWebhook makes every later mutation deliver its event to w (a zero w:
+// none).
+func (s *Server) SetWebhook(w Webhook) {
+	s.hooks.mu.Lock()
+	defer s.hooks.mu.Unlock()
+	s.hooks.target = w
+}
+
+// WaitDeliveries waits for the deliveries under way.
+func (s *Server) WaitDeliveries() { s.hooks.wg.Wait() }
+
+// issueEvent delivers event (jira:issue_updated, comment_created, ...) with
+// r as its issue; callers hold s.mu.
+func (s *Server) issueEvent(event string, r *record) {
+	s.deliver(func(base string) map[string]any {
+		return map[string]any{"webhookEvent": event, "issue": renderer{s: s, base: base}.issue(r, parseFields(nil, false), 0)}
+	})
+}
+
+// linkEvent delivers issuelink_created or issuelink_deleted for l, which
+// names both ends by id only, as Jira's does; callers hold s.mu.
+func (s *Server) linkEvent(event string, l *Link, from, to *record) {
+	s.deliver(func(string) map[string]any {
+		return map[string]any{"webhookEvent": event, "issueLink": map[string]any{
+			"id": l.ID, "sourceIssueId": from.ID, "destinationIssueId": to.ID,
+			"issueLinkType": map[string]any{"name": l.Type, "outwardName": linkTypes[l.Type].outward, "inwardName": linkTypes[l.Type].inward},
+			"systemLink":    false,
+		}}
+	})
+}
+
+// deliver renders the payload now and posts it in the background.
+func (s *Server) deliver(payload func(base string) map[string]any) {
+	s.hooks.mu.Lock()
+	target := s.hooks.target
+	s.hooks.delivery++
+	id := s.hooks.delivery
+	s.hooks.mu.Unlock()
+	if target.URL == "" {
+		return
+	}
+	p := payload(target.APIBase)
+	p["timestamp"] = s.now.UnixMilli()
+	body, err := json.Marshal(p)
+	if err != nil {
+		return
+	}
+	req, err := http.NewRequest(http.MethodPost, target.URL, bytes.NewReader(body))
+	if err != nil {
+		return
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Atlassian-Webhook-Identifier", fmt.Sprintf("jirasim-%d-%d", s.now.Unix(), id))
+	if target.Secret != "" {
+		mac := hmac.New(sha256.New, []byte(target.Secret))
+		mac.Write(body)
+		req.Header.Set("X-Hub-Signature", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+	}
+	s.hooks.wg.Go(func() {
+		resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+	})
+}
