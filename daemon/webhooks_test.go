@@ -18,7 +18,7 @@ const hookSecret = "hook-secret"
 // hookedDaemon serves a daemon on the simulators with its sources polled
 // hourly (no poll between the first round and the end of a test) and the
 // GitHub simulator delivering its webhooks to the daemon's listener.
-func hookedDaemon(t *testing.T) (*Daemon, *apisim.Org) {
+func hookedDaemon(t testing.TB) (*Daemon, *apisim.Org) {
 	t.Helper()
 	d, org, logs := simDaemon(t, time.Hour, func(cfg *config.Config) {
 		for i := range cfg.Sources {
@@ -57,7 +57,7 @@ func hookedDaemon(t *testing.T) (*Daemon, *apisim.Org) {
 
 // openIssues returns n open issues (not pull requests) of the simulated
 // GitHub's first repository.
-func openIssues(t *testing.T, org *apisim.Org, n int) []githubsim.IssueRef {
+func openIssues(t testing.TB, org *apisim.Org, n int) []githubsim.IssueRef {
 	t.Helper()
 	repo := org.GitHub.Repos()[0]
 	var refs []githubsim.IssueRef
