@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton/apisim/fault"
+	"github.com/batonhq/baton/apisim/hook"
 )
 
 // Options configure a Server. The zero value is usable.
@@ -40,7 +41,7 @@ type Server struct {
 	lastID     int64
 	blocking   map[IssueRef]int // how many issues name the key as a blocker
 
-	hooks hooks
+	hooks hook.Sender
 
 	ctlMu  sync.Mutex // guards quota, issued tokens and stats
 	quotas map[string]*quota

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton/apisim/fault"
+	"github.com/batonhq/baton/apisim/hook"
 )
 
 // Options configure a simulated Jira. Zero values get the defaults noted.
@@ -54,7 +55,7 @@ type Server struct {
 	issues   map[string]*record
 	byID     map[int]*record
 	order    []*record // insertion order, deleted ones removed lazily
-	hooks    hooks
+	hooks    hook.Sender
 	nextNum  map[string]int
 	nextID   int
 	nextHist int

@@ -1,15 +1,11 @@
 package jirasim
 
 import (
-	"bytes"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	gosync "sync"
-	"time"
+
+	"github.com/batonhq/baton/apisim/hook"
 )
 
 // Webhook is where the server delivers the events of its mutations, shaped
@@ -19,27 +15,14 @@ import (
 // X-Hub-Signature: sha256=<hex HMAC-SHA256 of the body>, and a unique
 // X-Atlassian-Webhook-Identifier. APIBase is the server's own address, which
 // the payload's self links name.
-type Webhook struct {
-	URL, Secret, APIBase string
-}
-
-type hooks struct {
-	mu       gosync.Mutex
-	target   Webhook
-	delivery int
-	wg       gosync.WaitGroup
-}
+type Webhook = hook.Target
 
 // SetWebhook makes every later mutation deliver its event to w (a zero w:
 // none).
-func (s *Server) SetWebhook(w Webhook) {
-	s.hooks.mu.Lock()
-	defer s.hooks.mu.Unlock()
-	s.hooks.target = w
-}
+func (s *Server) SetWebhook(w Webhook) { s.hooks.Set(w) }
 
 // WaitDeliveries waits for the deliveries under way.
-func (s *Server) WaitDeliveries() { s.hooks.wg.Wait() }
+func (s *Server) WaitDeliveries() { s.hooks.Wait() }
 
 // issueEvent delivers event (jira:issue_updated, comment_created, ...) with
 // r as its issue; callers hold s.mu.
@@ -63,12 +46,8 @@ func (s *Server) linkEvent(event string, l *Link, from, to *record) {
 
 // deliver renders the payload now and posts it in the background.
 func (s *Server) deliver(payload func(base string) map[string]any) {
-	s.hooks.mu.Lock()
-	target := s.hooks.target
-	s.hooks.delivery++
-	id := s.hooks.delivery
-	s.hooks.mu.Unlock()
-	if target.URL == "" {
+	target, id, ok := s.hooks.Next()
+	if !ok {
 		return
 	}
 	p := payload(target.APIBase)
@@ -77,21 +56,7 @@ func (s *Server) deliver(payload func(base string) map[string]any) {
 	if err != nil {
 		return
 	}
-	req, err := http.NewRequest(http.MethodPost, target.URL, bytes.NewReader(body))
-	if err != nil {
-		return
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Atlassian-Webhook-Identifier", fmt.Sprintf("jirasim-%d-%d", s.now.Unix(), id))
-	if target.Secret != "" {
-		mac := hmac.New(sha256.New, []byte(target.Secret))
-		mac.Write(body)
-		req.Header.Set("X-Hub-Signature", "sha256="+hex.EncodeToString(mac.Sum(nil)))
-	}
-	s.hooks.wg.Go(func() {
-		resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
-		if err == nil {
-			resp.Body.Close()
-		}
-	})
+	h := http.Header{}
+	h.Set("X-Atlassian-Webhook-Identifier", fmt.Sprintf("jirasim-%d-%d", s.now.Unix(), id))
+	s.hooks.Send(target, body, h, "X-Hub-Signature")
 }
