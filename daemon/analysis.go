@@ -11,6 +11,7 @@ import (
 	"github.com/batonhq/baton/analysis"
 	"github.com/batonhq/baton/config"
 	"github.com/batonhq/baton/model"
+	"github.com/batonhq/baton/rollup"
 	"github.com/batonhq/baton/store"
 )
 
@@ -38,8 +39,40 @@ func (d *Daemon) Analyze(ctx context.Context) (*analysis.Report, error) {
 		return nil, err
 	}
 	d.metrics.Publish(r)
+	if d.Config().Web.Enabled {
+		last := d.readLastRollups(ctx, r.Now)
+		d.lastRollups.Store(&last)
+	}
 	d.report.Store(r)
 	return r, nil
+}
+
+// readLastRollups reads what the latest rollup of the org and of each team
+// reported, so that the dashboard shows the change since then: once per
+// analysis, not per page view. A ledger that cannot be read shows no change.
+func (d *Daemon) readLastRollups(ctx context.Context, now time.Time) map[string]*rollup.Stats {
+	cfg := d.Config()
+	sender, err := Rollups(cfg, d.store, false)
+	if err != nil {
+		d.log.Warn("reading the last rollups for the dashboard", "err", err)
+		return nil
+	}
+	groups := []string{rollup.OrgGroup}
+	for _, t := range cfg.Teams {
+		groups = append(groups, rollup.TeamGroup(t.Name))
+	}
+	last := map[string]*rollup.Stats{}
+	for _, g := range groups {
+		st, err := sender.LastReported(ctx, g, now)
+		if err != nil {
+			d.log.Warn("reading the last rollups for the dashboard", "err", err)
+			return nil
+		}
+		if st != nil {
+			last[g] = st
+		}
+	}
+	return last
 }
 
 // requestAnalysis asks the analysis loop for a fresh report; requests that

@@ -84,7 +84,7 @@ func BenchmarkSnapshot200k(b *testing.B) {
 	b.ReportAllocs()
 	cpu0, _ := testtool.CPUTime()
 	for b.Loop() {
-		newView(r, nil)
+		newView(r, nil, nil)
 	}
 	reportCPU(b, cpu0)
 	b.ReportMetric(float64(len(r.Issues)), "issues")

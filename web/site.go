@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton/analysis"
+	"github.com/batonhq/baton/rollup"
 )
 
 //go:embed templates/*.html
@@ -29,6 +30,10 @@ type Options struct {
 	Report func() *analysis.Report
 	// Sources is each configured source's sync state, from memory.
 	Sources func() []SourceState
+	// LastRollups is what the latest rollup of each group reported (by
+	// rollup.OrgGroup and rollup.TeamGroup), for the change since then;
+	// read once per snapshot. Nil, or a group left out, shows no change.
+	LastRollups func() map[string]*rollup.Stats
 	// Location is the zone times are shown in; nil means UTC.
 	Location func() *time.Location
 	Logger   *slog.Logger
@@ -79,7 +84,11 @@ func (s *Site) view() *view {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cur == nil || s.cur.r != r {
-		s.cur = newView(r, s.location())
+		var last map[string]*rollup.Stats
+		if s.opts.LastRollups != nil {
+			last = s.opts.LastRollups()
+		}
+		s.cur = newView(r, last, s.location())
 	}
 	return s.cur
 }
