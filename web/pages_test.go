@@ -118,3 +118,14 @@ func cardOf(body, team string) string {
 	card, _, _ = strings.Cut(card, "</a>")
 	return card
 }
+
+func TestPagesForbidScriptsAndFraming(t *testing.T) {
+	rec := httptest.NewRecorder()
+	fixtureSite(fixtureReport()).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/issues/jira:PAY-2", nil))
+	csp := rec.Header().Get("Content-Security-Policy")
+	for _, want := range []string{"script-src 'none'", "frame-ancestors 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("Content-Security-Policy %q has no %s", csp, want)
+		}
+	}
+}
