@@ -32,18 +32,23 @@ const analysisCeiling = time.Hour
 const analysisRetry = time.Minute
 
 // Analyze recomputes the findings from the store and publishes them: to
-// /metrics and as the snapshot the rollups are composed from.
+// /metrics, as the snapshot the rollups are composed from, and to the
+// dashboard, which indexes it here rather than on a page view.
 func (d *Daemon) Analyze(ctx context.Context) (*analysis.Report, error) {
 	r, err := AnalyseStored(ctx, d.store, d.Config(), d.now())
 	if err != nil {
 		return nil, err
 	}
 	d.metrics.Publish(r)
-	if d.Config().Web.Enabled {
+	web := d.Config().Web.Enabled
+	if web {
 		last := d.readLastRollups(ctx, r.Now)
 		d.lastRollups.Store(&last)
 	}
 	d.report.Store(r)
+	if web {
+		d.web.Index()
+	}
 	return r, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/batonhq/baton/analysis"
 	"github.com/batonhq/baton/internal/golden"
 	"github.com/batonhq/baton/rollup"
 )
@@ -127,5 +128,14 @@ func TestPagesForbidScriptsAndFraming(t *testing.T) {
 		if !strings.Contains(csp, want) {
 			t.Errorf("Content-Security-Policy %q has no %s", csp, want)
 		}
+	}
+}
+
+func TestIndexIndexesTheSnapshotBeforeAnyPageView(t *testing.T) {
+	r := fixtureReport()
+	s := New(Options{Report: func() *analysis.Report { return r }})
+	s.Index()
+	if s.cur == nil || s.cur.r != r {
+		t.Error("Index left the published snapshot to the first page view")
 	}
 }

@@ -74,6 +74,10 @@ func (s *Site) Register(mux *http.ServeMux) {
 	mux.Handle("GET /static/", http.FileServerFS(staticFS))
 }
 
+// Index indexes the latest published analysis now, so that no page view
+// pays for it: the daemon calls it after publishing each one.
+func (s *Site) Index() { s.view() }
+
 // view returns the indexed snapshot, building it when a new one was
 // published; nil before the first analysis.
 func (s *Site) view() *view {
