@@ -5,6 +5,7 @@
 package config
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/batonhq/baton/model"
@@ -24,6 +25,7 @@ type Config struct {
 	Rules    Rules    `yaml:"rules"`
 	Rollup   Rollup   `yaml:"rollup"`
 	Web      Web      `yaml:"web"`
+	Webhooks Webhooks `yaml:"webhooks,omitempty"`
 
 	origin   *origin        // where each key was written; nil for a Config built in code
 	loc      *time.Location // Timezone, loaded by Validate
@@ -47,6 +49,12 @@ type Source struct {
 	TokenFile string   `yaml:"token_file"`
 	Interval  Duration `yaml:"interval"` // default 5m
 
+	// WebhookSecret verifies the webhooks this source's tracker delivers
+	// (see Webhooks): the HMAC key of GitHub's X-Hub-Signature-256 and
+	// Jira's X-Hub-Signature, or a Jira Data Center webhook's ?token=.
+	WebhookSecret     Secret `yaml:"webhook_secret,omitempty"`
+	WebhookSecretFile string `yaml:"webhook_secret_file,omitempty"`
+
 	// Tuning; defaults are right for most installations.
 	Parallel          int           `yaml:"parallel"`           // requests in flight on this credential, default 4
 	Overlap           Duration      `yaml:"overlap"`            // re-read window behind the cursor, default 2m
@@ -57,6 +65,14 @@ type Source struct {
 
 	// Settings are the type's own keys: a *github.Config or a *jira.Config.
 	Settings SourceConfig `yaml:"-"`
+}
+
+// Webhooks configures the listener for GitHub's and Jira's webhooks, off
+// while Listen is empty. It serves POST /hooks/github/{source} and
+// /hooks/jira/{source} only, apart from the metrics listener, so that it can
+// face the trackers while /metrics stays on loopback.
+type Webhooks struct {
+	Listen string `yaml:"listen,omitempty"` // host:port, e.g. 0.0.0.0:9465; default off
 }
 
 // DeletionGuard says which deletions a reconcile withholds until the next
@@ -83,11 +99,38 @@ type Status struct {
 	Jira   JiraStatus   `yaml:"jira"`
 }
 
-// GitHubStatus maps labels of open GitHub issues to statuses.
+// GitHubStatus maps labels of open GitHub issues, or the column of a
+// Projects board, to statuses, and close reasons of closed ones to
+// resolutions.
 type GitHubStatus struct {
 	InProgressLabels []string `yaml:"in_progress_labels"` // default [in progress, doing]
 	BlockedLabels    []string `yaml:"blocked_labels"`     // default [blocked]
+	// DroppedReasons are the state_reason values meaning "dropped" rather than
+	// "completed", like Jira's dropped_resolutions. Default [not_planned, duplicate].
+	DroppedReasons []string `yaml:"dropped_reasons"`
+	// Projects are boards whose single-select field gives the status of the
+	// issues on them, the first listed winning; labels stay the fallback
+	// for issues on none.
+	Projects []GitHubProject `yaml:"projects,omitempty"`
 }
+
+// GitHubCloseReasons are the state_reason values GitHub gives a closed issue.
+var GitHubCloseReasons = []string{"completed", "not_planned", "duplicate"}
+
+// GitHubProject is a Projects (v2) board read for status: the option names
+// of its field (matched ignoring case) that mean in progress, blocked and
+// done; any other option, or none, is todo, and closed is always done.
+type GitHubProject struct {
+	Owner      string   `yaml:"owner"`  // an organisation or a user
+	Number     int      `yaml:"number"` // as in github.com/orgs/{owner}/projects/{number}
+	Field      string   `yaml:"field"`  // default Status
+	InProgress []string `yaml:"in_progress"`
+	Blocked    []string `yaml:"blocked"`
+	Done       []string `yaml:"done"`
+}
+
+// String names the board as owner/number.
+func (p GitHubProject) String() string { return fmt.Sprintf("%s/%d", p.Owner, p.Number) }
 
 // JiraStatus maps Jira statuses, resolutions and link types.
 type JiraStatus struct {
@@ -110,6 +153,9 @@ type Rules struct {
 	PriorityGap     int      `yaml:"priority_gap"`     // default 2
 	ScheduleHorizon Duration `yaml:"schedule_horizon"` // default 30d
 	DriftAfter      Duration `yaml:"drift_after"`      // default 2d
+	// ExemptLabels mark issues that get no finding of their own (matched
+	// without regard to case, on either tracker); default [baton:ignore].
+	ExemptLabels []string `yaml:"exempt_labels"`
 }
 
 // Rollup configures the weekly emails.

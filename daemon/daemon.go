@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"sync/atomic"
 	"time"
@@ -31,6 +32,9 @@ type Options struct {
 	// Serve runs; a nil Hangup means no reloads.
 	ConfigPath string
 	Hangup     <-chan os.Signal
+	// WebhookListener, when set, serves the webhooks in place of a listener
+	// on webhooks.listen (tests).
+	WebhookListener net.Listener
 }
 
 // Daemon is the store, the sources, the engine, analysis and metrics of one
@@ -54,7 +58,9 @@ type Daemon struct {
 	report      atomic.Pointer[analysis.Report]
 	lastRollups atomic.Pointer[map[string]*rollup.Stats] // stored before the report it goes with
 	kick        chan struct{}                            // asks for an analysis
-	rescheduled chan struct{}                            // tells the rollup scheduler the configuration changed
+	soon        chan struct{}                            // shortens the pending analysis's debounce to webhookDebounce
+	hooked      hookedReceipts
+	rescheduled chan struct{} // tells the rollup scheduler the configuration changed
 }
 
 // Open opens cfg's store and builds every configured source.
@@ -71,6 +77,7 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Daemon, error
 		after:       time.After,
 		debounce:    analysisDebounce,
 		kick:        make(chan struct{}, 1),
+		soon:        make(chan struct{}, 1),
 		rescheduled: make(chan struct{}, 1),
 	}
 	d.conf.Store(cfg)

@@ -41,10 +41,9 @@ func (d *Daemon) httpServer() *http.Server {
 	}
 }
 
-// serveHTTP serves on ln until ctx is done, then gives in-flight requests
-// shutdownGrace to finish.
-func (d *Daemon) serveHTTP(ctx context.Context, ln net.Listener) {
-	srv := d.httpServer()
+// serveHTTP serves srv on ln until ctx is done, then gives in-flight
+// requests shutdownGrace to finish.
+func (d *Daemon) serveHTTP(ctx context.Context, srv *http.Server, ln net.Listener) {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
@@ -86,6 +85,9 @@ func (d *Daemon) readiness() (bool, string) {
 		case !ok:
 			ready = false
 			body += fmt.Sprintf("%s: waiting for first sync\n", name)
+		case s.Failing && !s.ResumeAt.IsZero() && s.WaitReason != "":
+			ready = false
+			body += fmt.Sprintf("%s: paused, %s, resuming at %s: %s%s\n", name, s.WaitReason, s.ResumeAt.UTC().Format(time.RFC3339), s.LastError, quotaNote(s.API.Quota))
 		case s.Failing && !s.ResumeAt.IsZero():
 			ready = false
 			body += fmt.Sprintf("%s: rate-limited, resuming at %s: %s%s\n", name, s.ResumeAt.UTC().Format(time.RFC3339), s.LastError, quotaNote(s.API.Quota))

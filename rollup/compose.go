@@ -18,6 +18,7 @@ func Compose(r *analysis.Report, g Group, week Week, prev *Stats) *Digest {
 	if d.Org {
 		d.Name = OrgGroup
 		c.composeOrg(d, prev)
+		d.Acknowledged, d.AcknowledgedMore = cut(c.acknowledged(week.Start.Location(), func(*analysis.Finding) bool { return true }))
 		return d
 	}
 	d.Stats.Counts, _ = c.tally(func(t string) bool { return t == g.Team })
@@ -28,10 +29,24 @@ func Compose(r *analysis.Report, g Group, week Week, prev *Stats) *Digest {
 	d.Blocked = blockedBy(waitsOn)
 	d.WaitsOn, d.WaitsOnMore = c.listed(waitsOn, func(e *analysis.Edge) string { return e.FromTeam })
 	d.WaitedOnBy, d.WaitedOnByMore = c.listed(waitedOnBy, func(e *analysis.Edge) string { return e.ToTeam })
-	d.NextSteps = c.nextSteps(func(f *analysis.Finding) bool {
-		return f.Team == g.Team || slices.Contains(f.RelatedTeams, g.Team)
-	})
+	concerns := func(f *analysis.Finding) bool { return f.Team == g.Team || slices.Contains(f.RelatedTeams, g.Team) }
+	d.NextSteps = c.nextSteps(concerns)
+	d.Acknowledged, d.AcknowledgedMore = cut(c.acknowledged(week.Start.Location(), concerns))
 	return d
+}
+
+// acknowledged lists the acknowledged findings keep selects, in the
+// analysis' order, with their expiry as a date in loc.
+func (c *composer) acknowledged(loc *time.Location, keep func(*analysis.Finding) bool) []Acked {
+	var out []Acked
+	for i := range c.r.Acknowledged {
+		f := &c.r.Acknowledged[i]
+		if a := f.Acknowledged; a != nil && keep(f) {
+			out = append(out, Acked{Issue: c.item(f.Issue), Rule: f.Rule, Reason: a.Reason, By: a.By,
+				Until: a.Until.In(loc).Format(time.DateOnly)})
+		}
+	}
+	return out
 }
 
 func (c *composer) composeOrg(d *Digest, prev *Stats) {

@@ -1,11 +1,13 @@
 package sync
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	stdsync "sync"
 	"testing"
 	"time"
@@ -75,11 +77,7 @@ func TestCursorDoesNotAdvanceWhenPageFails(t *testing.T) {
 	if failed["s"] == nil {
 		t.Fatalf("RunOnce failed = %v, want an error for source s", failed)
 	}
-	cur, err := st.Cursors(context.Background(), "s")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := cur[""]; got != "c1" {
+	if got := committedCursor(t, st, "s"); got != "c1" {
 		t.Errorf("cursor = %q, want c1 (the last committed page's)", got)
 	}
 	issues, err := st.LoadIssues(context.Background(), time.Time{})
@@ -128,12 +126,8 @@ func TestOneFailingSourceDoesNotStopOthers(t *testing.T) {
 	if s := e.Status()["bad"]; !s.Permanent {
 		t.Errorf("status of bad = %+v, want permanent", s)
 	}
-	counts, err := st.CountBySource(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if counts["good"] != 1 {
-		t.Errorf("good has %d stored issues, want 1", counts["good"])
+	if n := storedCount(t, st, "good"); n != 1 {
+		t.Errorf("good has %d stored issues, want 1", n)
 	}
 }
 
@@ -177,13 +171,7 @@ func TestBackoffHonoursRetryAfterAndCaps(t *testing.T) {
 }
 
 func TestRunStopsWhenContextEnds(t *testing.T) {
-	st := newStore(t)
-	src := &fakeSource{name: "s"}
-	e := &Engine{Logger: quiet, Store: st}
-	e.Add(src, time.Hour, nil)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { e.Run(ctx); close(done) }()
+	e, cancel, done := runHourly(t, &fakeSource{name: "s"})
 	waitRounds(t, e, "s", 1)
 	cancel()
 	select {
@@ -216,13 +204,8 @@ func TestAddIsRefusedOnceRunStops(t *testing.T) {
 }
 
 func TestSourcesCanBeReplacedAndRemovedWhileRunning(t *testing.T) {
-	st := newStore(t)
 	old := &fakeSource{name: "s"}
-	e := &Engine{Logger: quiet, Store: st}
-	e.Add(old, time.Hour, nil)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { e.Run(ctx); close(done) }()
+	e, cancel, done := runHourly(t, old)
 	t.Cleanup(func() { cancel(); <-done })
 	waitRounds(t, e, "s", 1)
 
@@ -250,6 +233,42 @@ func TestSourcesCanBeReplacedAndRemovedWhileRunning(t *testing.T) {
 	}
 }
 
+// start runs e until cancel; done closes when Run has returned.
+func start(e *Engine) (cancel context.CancelFunc, done <-chan struct{}) {
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() { e.Run(ctx); close(stopped) }()
+	return cancel, stopped
+}
+
+// runHourly runs an engine over src, polled hourly, until cancel.
+func runHourly(t *testing.T, src *fakeSource) (e *Engine, cancel context.CancelFunc, done <-chan struct{}) {
+	e = &Engine{Logger: quiet, Store: newStore(t)}
+	e.Add(src, time.Hour, nil)
+	cancel, done = start(e)
+	return e, cancel, done
+}
+
+// storedCount is how many issues of source st holds.
+func storedCount(t *testing.T, st *store.Store, source string) int {
+	t.Helper()
+	counts, err := st.CountBySource(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return counts[source]
+}
+
+// committedCursor is the cursor stored for the whole of source.
+func committedCursor(t *testing.T, st *store.Store, source string) string {
+	t.Helper()
+	cur, err := st.Cursors(context.Background(), source)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cur[""]
+}
+
 func waitRounds(t *testing.T, e *Engine, name string, n int) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
@@ -269,9 +288,7 @@ func TestALongRateLimitPausesTheSourceUntilItLifts(t *testing.T) {
 	e := &Engine{Logger: quiet, Store: st, Retry: Backoff{Base: time.Millisecond, Max: time.Minute},
 		OnProgress: func(p Progress) { mu.Lock(); waits = append(waits, p); mu.Unlock() }}
 	e.Add(limited, 10*time.Millisecond, nil)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { e.Run(ctx); close(done) }()
+	cancel, done := start(e)
 	waitRounds(t, e, "s", 1)
 	time.Sleep(200 * time.Millisecond) // twenty intervals: without the pause it would poll again
 	cancel()
@@ -288,6 +305,42 @@ func TestALongRateLimitPausesTheSourceUntilItLifts(t *testing.T) {
 	defer mu.Unlock()
 	if len(waits) != 1 || !waits[0].WaitingUntil.Equal(s.ResumeAt) {
 		t.Errorf("progress = %+v, want one wait until %s", waits, s.ResumeAt)
+	}
+}
+
+// reserveKept is a connector's error for a quota reserve it keeps.
+type reserveKept struct{}
+
+func (reserveKept) Error() string      { return "keeping the quota reserve" }
+func (reserveKept) WaitReason() string { return "keeping the quota reserve (1000 of 5000 left)" }
+
+func TestAPauseForAQuotaReserveSaysWhyInTheLogStatusAndProgress(t *testing.T) {
+	st := newStore(t)
+	src := &fakeSource{name: "s", errs: []error{&httpapi.APIError{Op: "listing", Err: reserveKept{}, Wait: time.Hour}}}
+	var logs bytes.Buffer
+	var waits []Progress
+	var mu stdsync.Mutex
+	e := &Engine{Logger: slog.New(slog.NewTextHandler(&logs, nil)), Store: st, Retry: Backoff{Base: time.Millisecond, Max: time.Minute},
+		OnProgress: func(p Progress) { mu.Lock(); waits = append(waits, p); mu.Unlock() }}
+	e.Add(src, time.Hour, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { e.Run(ctx); close(done) }()
+	waitRounds(t, e, "s", 1)
+	cancel()
+	<-done
+
+	const why = "keeping the quota reserve (1000 of 5000 left)"
+	if s := e.Status()["s"]; s.WaitReason != why || s.ResumeAt.IsZero() {
+		t.Errorf("status: waits for %q until %v, want %q until the reset", s.WaitReason, s.ResumeAt, why)
+	}
+	if !strings.Contains(logs.String(), `msg="source paused until its quota resets" source=s reason="`+why+`"`) {
+		t.Errorf("log does not say why the source waits:\n%s", logs.String())
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(waits) != 1 || waits[0].WaitReason != why {
+		t.Errorf("progress = %+v, want one wait saying %q", waits, why)
 	}
 }
 

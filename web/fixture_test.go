@@ -59,7 +59,10 @@ func blockedBy(blocker string) func(*model.Issue) {
 // platform → payments, an idle issue, a blocked one waiting on an issue
 // outside the synced scope, a twin, a done blocker, and a title that tries
 // to run a script.
-func fixtureReport() *analysis.Report {
+func fixtureReport() *analysis.Report { return analysis.Analyze(fixtureInput()) }
+
+// fixtureInput is what fixtureReport analyses.
+func fixtureInput() analysis.Input {
 	issues := []model.Issue{
 		fixtureIssue("jira:PAY-1", "Settlement file v2", blockedBy("github:acme/platform#7")),
 		fixtureIssue("github:acme/core#3", "Settlement events", blockedBy("jira:PAY-1")),
@@ -79,7 +82,7 @@ func fixtureReport() *analysis.Report {
 			is.Status, is.StatusChanged, is.Assignees = model.StatusInProgress, daysAgo(3), nil
 		}, blockedBy("github:acme/core#10")),
 	}
-	return analysis.Analyze(analysis.Input{Issues: issues, Teams: fixtureTeams(), Rules: rules, Now: now, Location: time.UTC})
+	return analysis.Input{Issues: issues, Teams: fixtureTeams(), Rules: rules, Now: now, Location: time.UTC}
 }
 
 // fixtureSources are two sources, one of them failing.

@@ -23,6 +23,7 @@ type progressView struct {
 	order    []string
 	state    map[string]batonsync.Progress
 	waiting  map[string]time.Time // sources waiting to retry, until when
+	reason   map[string]string    // why they wait, when their connector says
 	drawn    int
 	lastDraw time.Time
 	lastLog  map[string]time.Time
@@ -33,11 +34,11 @@ func newProgressView(w io.Writer, log *slog.Logger) *progressView {
 	if f, ok := w.(*os.File); ok {
 		tty = term.IsTerminal(int(f.Fd()))
 	}
-	return &progressView{w: w, tty: tty, log: log, state: map[string]batonsync.Progress{}, waiting: map[string]time.Time{}, lastLog: map[string]time.Time{}}
+	return &progressView{w: w, tty: tty, log: log, state: map[string]batonsync.Progress{}, waiting: map[string]time.Time{}, reason: map[string]string{}, lastLog: map[string]time.Time{}}
 }
 
-// update records a committed page; it is safe for concurrent use.
-func (v *progressView) update(p batonsync.Progress) {
+// Update records a committed page; it is safe for concurrent use.
+func (v *progressView) Update(p batonsync.Progress) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if _, ok := v.state[p.Source]; !ok {
@@ -45,6 +46,7 @@ func (v *progressView) update(p batonsync.Progress) {
 		v.state[p.Source] = batonsync.Progress{Source: p.Source, QuotaLeft: -1, Started: time.Now()}
 	}
 	v.waiting[p.Source] = p.WaitingUntil
+	v.reason[p.Source] = p.WaitReason
 	if p.WaitingUntil.IsZero() {
 		v.state[p.Source] = p
 	}
@@ -67,8 +69,8 @@ func (v *progressView) update(p batonsync.Progress) {
 	v.draw(now)
 }
 
-// finish draws the final state once more and leaves the cursor below it.
-func (v *progressView) finish() {
+// Finish draws the final state once more and leaves the cursor below it.
+func (v *progressView) Finish() {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if v.tty && len(v.order) > 0 {
@@ -94,6 +96,9 @@ func (v *progressView) draw(now time.Time) {
 		wait := ""
 		if w := v.waiting[name]; !w.IsZero() {
 			wait = "  waiting for the API until " + w.Local().Format("15:04:05")
+			if why := v.reason[name]; why != "" {
+				wait += " (" + why + ")"
+			}
 		}
 		fmt.Fprintf(v.w, "\x1b[2K  %-16s %5d pages %8d issues %6d requests  %s  %6.0f issues/s  %s%s\n",
 			name, p.Pages, p.Issues, p.Requests, quota, rate, elapsed.Round(time.Second), wait)

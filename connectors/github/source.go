@@ -59,6 +59,14 @@ type Source struct {
 
 	orgMu sync.Mutex
 	orgs  map[string]orgListing // by org: the last repository listing and its ETag
+
+	// The boards, as found at the first round, their fields and pages as
+	// last read, and this round's places by key: set by Sync before the
+	// repositories are listed, only read while they are.
+	boards     []*board
+	fields     map[string]knownFields
+	boardPages map[string]boardPage
+	places     map[string]place
 }
 
 // New returns a Source for src. It makes no network calls.
@@ -78,7 +86,7 @@ func New(src config.Source, opts Options) (*Source, error) {
 	if opts.ActivityWindow <= 0 {
 		opts.ActivityWindow = 30 * 24 * time.Hour
 	}
-	repos := configOf(src).Repos
+	repos := config.SettingsOf[Config](src).Repos
 	if len(repos) == 0 {
 		return nil, fmt.Errorf("source %q: no repos", src.Name)
 	}
@@ -93,12 +101,24 @@ func New(src config.Source, opts Options) (*Source, error) {
 	}
 	s := &Source{src: src, specs: repos, opts: opts, client: c, orgs: map[string]orgListing{},
 		log: opts.Logger.With("source", src.Name)}
-	if src.URL != "" {
-		if u, err := url.Parse(src.URL); err == nil && !strings.EqualFold(u.Hostname(), "api.github.com") {
-			s.hosts = []string{u.Hostname()}
-		}
+	if h, ok := WebHost(src); ok {
+		s.hosts = []string{h}
 	}
 	return s, nil
+}
+
+// WebHost returns the web host of a GitHub Enterprise source (the host of its
+// url, whose issues are at https://HOST/owner/repo/issues/N), so that issue
+// URLs on it are recognised like github.com's; false for github.com.
+func WebHost(src config.Source) (string, bool) {
+	if src.Type != "github" || src.URL == "" {
+		return "", false
+	}
+	u, err := url.Parse(src.URL)
+	if err != nil || u.Hostname() == "" || strings.EqualFold(u.Hostname(), "api.github.com") {
+		return "", false
+	}
+	return u.Hostname(), true
 }
 
 // Name is the configured source name.
@@ -119,6 +139,7 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var emitMu sync.Mutex
+	emitted := map[string]bool{}
 	safeEmit := func(ctx context.Context, b model.Batch) error {
 		emitMu.Lock()
 		defer emitMu.Unlock()
@@ -126,7 +147,15 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 			cancel()
 			return emitError{err}
 		}
+		for _, is := range b.Issues {
+			emitted[is.Key] = true
+		}
 		return nil
+	}
+	// The boards go first: the issues listed take their status from them.
+	br, err := s.readBoards(ctx, cursors[ProjectsScope])
+	if err != nil {
+		return err
 	}
 	repos, orgs, errs := s.repos(ctx, cursors)
 	if len(orgs) > 0 {
@@ -149,6 +178,11 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 		var ee emitError
 		if errors.As(err, &ee) {
 			return ee.err
+		}
+	}
+	if len(errs) == 0 && br != nil {
+		if err := s.emitMoved(ctx, br, repos, emitted, emit); err != nil {
+			return err
 		}
 	}
 	if len(errs) == 0 && reconcile {

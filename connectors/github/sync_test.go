@@ -124,9 +124,7 @@ func TestFirstSyncMapsIssuesAndEveryDependencyKind(t *testing.T) {
 // sync lists ⌈items/100⌉ pages per repository plus one dependency call per
 // issue with dependencies; the second, with nothing changed, costs nothing.
 func TestQuotaFirstSyncThenUnchangedSyncIsFree(t *testing.T) {
-	e := newEnv(t, []string{"acme/core", "acme/web"})
-	e.addRepo(t, "acme/core", 250)
-	e.addRepo(t, "acme/web", 30)
+	e := coreAndWeb(t, 250, 30)
 	withDeps := []int{1, 2, 3, 4, 6, 7, 8, 9, 11, 12}
 	for _, n := range withDeps {
 		must(t, e.sim.AddBlockedBy(ref("acme/core", n), ref("acme/web", 1)))
@@ -202,21 +200,26 @@ func TestIncrementalSyncPicksUpExactlyTheChangedIssues(t *testing.T) {
 		t.Errorf("core#21 status changed %v, want %v", got, t0.Add(time.Hour))
 	}
 
-	e.sim.ResetStats()
-	if bs := e.mustSync(t); len(bs) != 0 || e.sim.Stats().QuotaUsed != 0 {
-		t.Errorf("re-poll after the incremental sync: %d batches, %d quota; want none", len(bs), e.sim.Stats().QuotaUsed)
-	}
+	e.checkRepollIsFree(t, "the incremental sync")
 }
 
 func TestExhaustedQuotaEndsRoundKeepingPagesAndResumesAfterReset(t *testing.T) {
-	e := newEnv(t, []string{"acme/core"})
+	// GitHub answers an exhausted primary limit with 403 or 429; both wait
+	// for x-ratelimit-reset, not a secondary limit's minute.
+	for _, status := range []int{http.StatusForbidden, http.StatusTooManyRequests} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) { testExhaustedQuota(t, status) })
+	}
+}
+
+func testExhaustedQuota(t *testing.T, status int) {
+	e := newEnvWith(t, githubsim.Options{PrimaryLimitStatus: status}, []string{"acme/core"}, func(s *config.Source) { s.Settings.(*Config).QuotaReserve = "0" })
 	e.addRepo(t, "acme/core", 250)
 	e.sim.SetRemaining(token, 2)
 
 	bs, err := e.sync(t)
 	var apiErr *httpapi.APIError
-	if !errors.As(err, &apiErr) || apiErr.Status != 403 || apiErr.RetryAfter() != time.Hour || apiErr.Permanent() {
-		t.Fatalf("sync error = %v, want a 403 APIError retrying after 1h", err)
+	if !errors.As(err, &apiErr) || apiErr.Status != 403 && apiErr.Status != status || apiErr.RetryAfter() != time.Hour || apiErr.Permanent() {
+		t.Fatalf("sync error = %v, want a %d APIError retrying after 1h", err, status)
 	}
 	if strings.Contains(err.Error(), token) {
 		t.Errorf("error %q reveals the token", err)
@@ -236,9 +239,7 @@ func TestExhaustedQuotaEndsRoundKeepingPagesAndResumesAfterReset(t *testing.T) {
 }
 
 func TestSecondaryRateLimitsAreRetriedWithoutLosingData(t *testing.T) {
-	e := newEnv(t, []string{"acme/core", "acme/web"})
-	e.addRepo(t, "acme/core", 30)
-	e.addRepo(t, "acme/web", 30)
+	e := coreAndWeb(t, 30, 30)
 	must(t, e.sim.InjectFault(githubsim.Fault{Kind: githubsim.FaultSecondaryRateLimit, PathPrefix: "/repos/acme/core/issues", Count: 2}))
 	must(t, e.sim.InjectFault(githubsim.Fault{Kind: githubsim.FaultTooManyRequests, PathPrefix: "/repos/acme/web/issues"}))
 	e.mustSync(t)
@@ -251,9 +252,7 @@ func TestSecondaryRateLimitsAreRetriedWithoutLosingData(t *testing.T) {
 }
 
 func TestPersistentSecondaryLimitFailsOnlyThatRepository(t *testing.T) {
-	e := newEnv(t, []string{"acme/core", "acme/web"})
-	e.addRepo(t, "acme/core", 30)
-	e.addRepo(t, "acme/web", 30)
+	e := coreAndWeb(t, 30, 30)
 	must(t, e.sim.InjectFault(githubsim.Fault{Kind: githubsim.FaultSecondaryRateLimit, PathPrefix: "/repos/acme/core/", Count: 100}))
 	_, err := e.sync(t)
 	var apiErr *httpapi.APIError
@@ -272,9 +271,7 @@ func TestPersistentSecondaryLimitFailsOnlyThatRepository(t *testing.T) {
 }
 
 func TestReconcileRemovesDeletedAndTransferredIssues(t *testing.T) {
-	e := newEnv(t, []string{"acme/core", "acme/web"})
-	e.addRepo(t, "acme/core", 10)
-	e.addRepo(t, "acme/web", 3)
+	e := coreAndWeb(t, 10, 3)
 	e.mustSync(t)
 	e.sim.Advance(time.Hour)
 	must(t, e.sim.Delete(ref("acme/core", 3)))
@@ -352,9 +349,7 @@ func TestOrgWildcardSyncsEveryRepositoryOfTheOrg(t *testing.T) {
 }
 
 func TestEmitFailureStopsSync(t *testing.T) {
-	e := newEnv(t, []string{"acme/core", "acme/web"})
-	e.addRepo(t, "acme/core", 5)
-	e.addRepo(t, "acme/web", 5)
+	e := coreAndWeb(t, 5, 5)
 	boom := errors.New("disk full")
 	e.store.fail = boom
 	if _, err := e.sync(t); !errors.Is(err, boom) {
