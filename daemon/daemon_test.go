@@ -293,6 +293,35 @@ func TestReadyzAndTheMetricSayWhenAReconcileWithholdsDeletions(t *testing.T) {
 	}
 }
 
+// partlyFailingSource syncs, but one of its repositories fails on its own.
+type partlyFailingSource struct{ fakeSource }
+
+func (p *partlyFailingSource) Sync(context.Context, map[string]string, func(context.Context, model.Batch) error) error {
+	return nil
+}
+
+func (p *partlyFailingSource) FailingScopes() []model.ScopeFailure {
+	return []model.ScopeFailure{{Scope: "acme/gone", Failures: 3, RetryAt: time.Date(2026, 11, 20, 11, 0, 0, 0, time.UTC), Err: "listing issues of acme/gone page 1: HTTP 404: Not Found"}}
+}
+
+func TestReadyzAndTheMetricNameARepositoryFailingOnItsOwn(t *testing.T) {
+	d, _ := openTest(t, fakeConfig(t.TempDir()), nil, nil)
+	t.Cleanup(func() { d.Close() })
+	if err := d.engine.Add(&partlyFailingSource{fakeSource{name: "gh"}}, time.Hour, nil); err != nil {
+		t.Fatal(err)
+	}
+	if failed := d.engine.RunOnce(context.Background(), 1); len(failed) > 0 {
+		t.Fatal(failed)
+	}
+	got := lastSuccess.ReplaceAllString(readyz(t, d), "last success T")
+	if want := "200 ready\ngh: ok, last success T\ngh: acme/gone failing on its own (3 tries), retried at 2026-11-20T11:00:00Z while the rest syncs: listing issues of acme/gone page 1: HTTP 404: Not Found\n"; got != want {
+		t.Errorf("/readyz = %q, want %q", got, want)
+	}
+	if n := metric(t, d, "baton_sync_failing_scopes", map[string]string{"source": "gh"}); n != 1 {
+		t.Errorf("baton_sync_failing_scopes{source=gh} = %v, want 1", n)
+	}
+}
+
 // readyz is /readyz's status code and body as one string.
 func readyz(t *testing.T, d *Daemon) string {
 	t.Helper()
