@@ -85,6 +85,9 @@ func (d *Daemon) readiness() (bool, string) {
 		case !ok:
 			ready = false
 			body += fmt.Sprintf("%s: waiting for first sync\n", name)
+		case s.Failing && !s.ResumeAt.IsZero() && s.WaitReason != "":
+			ready = false
+			body += fmt.Sprintf("%s: paused, %s, resuming at %s: %s%s\n", name, s.WaitReason, s.ResumeAt.UTC().Format(time.RFC3339), s.LastError, quotaNote(s.API.Quota))
 		case s.Failing && !s.ResumeAt.IsZero():
 			ready = false
 			body += fmt.Sprintf("%s: rate-limited, resuming at %s: %s%s\n", name, s.ResumeAt.UTC().Format(time.RFC3339), s.LastError, quotaNote(s.API.Quota))

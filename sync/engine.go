@@ -63,6 +63,7 @@ type Status struct {
 	Failing     bool
 	Permanent   bool             // the latest error cannot be fixed by retrying soon
 	ResumeAt    time.Time        // set while the source waits for a rate limit to lift
+	WaitReason  string           // why it waits, when its connector says (keeping a quota reserve)
 	API         httpapi.Snapshot // the source's requests and quota so far; zero without a Usage
 	// WithheldDeletions is how many deletions the last reconciles found but
 	// the DeletionGuard withholds until the next reconcile agrees.

@@ -38,8 +38,11 @@ type ScopeReporter interface {
 }
 
 // A connector's errors tell the engine how to react by implementing these
-// methods; errors without them are treated as transient.
+// methods; errors without them are treated as transient. WaitReason says,
+// in a few words for the log and the progress display, why a source that
+// waits does (keeping a quota reserve, say); a plain rate limit needs none.
 type (
 	permanent  interface{ Permanent() bool }
 	retryAfter interface{ RetryAfter() time.Duration }
+	waitReason interface{ WaitReason() string }
 )

@@ -43,7 +43,8 @@ type Server struct {
 	repoOrder  []*repo
 	nextRepoID int64
 	lastID     int64
-	blocking   map[IssueRef]int // how many issues name the key as a blocker
+	blocking   map[IssueRef]int    // how many issues name the key as a blocker
+	projects   map[string]*project // boards by projectKey
 
 	hooks hooks
 

@@ -69,6 +69,14 @@ type Source struct {
 
 	orgMu sync.Mutex
 	orgs  map[string]orgListing // by org: the last repository listing and its ETag
+
+	// The boards, as found at the first round, their fields and pages as
+	// last read, and this round's places by key: set by Sync before the
+	// repositories are listed, only read while they are.
+	boards     []*board
+	fields     map[string]knownFields
+	boardPages map[string]boardPage
+	places     map[string]place
 }
 
 // New returns a Source for src. It makes no network calls.
@@ -141,6 +149,7 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var emitMu sync.Mutex
+	emitted := map[string]bool{}
 	safeEmit := func(ctx context.Context, b model.Batch) error {
 		emitMu.Lock()
 		defer emitMu.Unlock()
@@ -148,7 +157,15 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 			cancel()
 			return emitError{err}
 		}
+		for _, is := range b.Issues {
+			emitted[is.Key] = true
+		}
 		return nil
+	}
+	// The boards go first: the issues listed take their status from them.
+	br, err := s.readBoards(ctx, cursors[ProjectsScope])
+	if err != nil {
+		return err
 	}
 	repos, orgs, errs := s.repos(ctx, cursors)
 	if len(orgs) > 0 {
@@ -167,6 +184,11 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 		var ee emitError
 		if errors.As(err, &ee) {
 			return ee.err
+		}
+	}
+	if len(errs) == 0 && br != nil {
+		if err := s.emitMoved(ctx, br, repos, emitted, emit); err != nil {
+			return err
 		}
 	}
 	return errors.Join(errs...)

@@ -212,7 +212,7 @@ func TestExhaustedQuotaEndsRoundKeepingPagesAndResumesAfterReset(t *testing.T) {
 }
 
 func testExhaustedQuota(t *testing.T, status int) {
-	e := newEnvWith(t, githubsim.Options{PrimaryLimitStatus: status}, []string{"acme/core"})
+	e := newEnvWith(t, githubsim.Options{PrimaryLimitStatus: status}, []string{"acme/core"}, func(s *config.Source) { s.Settings.(*Config).QuotaReserve = "0" })
 	e.addRepo(t, "acme/core", 250)
 	e.sim.SetRemaining(token, 2)
 
