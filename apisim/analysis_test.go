@@ -87,3 +87,31 @@ func syncAll(t *testing.T, cfg *config.Config) []model.Issue {
 	}
 	return out
 }
+
+// TestBoardTeamsFindTheSameAsLabelTeams generates the same organisation
+// twice, once with the core and mobile teams moving issues across a
+// Projects board and once with every team labelling, and expects the very
+// same findings, whole: a board is as good a source of status and status
+// change times as labels.
+func TestBoardTeamsFindTheSameAsLabelTeams(t *testing.T) {
+	findings := func(labelsOnly bool) []analysis.Finding {
+		spec := DemoSpec()
+		spec.Issues, spec.LabelsOnly = 2000, labelsOnly
+		o, gh, js := serveOrg(t, spec)
+		cfg, err := config.Parse("sim.yaml", []byte(o.ConfigYAML(gh.URL+"/", js.URL)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(cfg.Status.GitHub.Projects); got != map[bool]int{false: 2, true: 0}[labelsOnly] {
+			t.Fatalf("labels only %v: %d boards configured", labelsOnly, got)
+		}
+		return analysis.Analyze(analysis.Input{Issues: syncAll(t, cfg), Teams: cfg.Teams, Rules: cfg.Rules, Now: t0}).Findings
+	}
+	boards, labels := findings(false), findings(true)
+	if len(boards) == 0 {
+		t.Fatal("no findings")
+	}
+	if diff := cmp.Diff(labels, boards); diff != "" {
+		t.Errorf("findings (-labels everywhere +boards for core and mobile):\n%s", diff)
+	}
+}

@@ -8,8 +8,9 @@ import (
 
 // ConfigYAML is a baton configuration for the organisation served at the given
 // simulator URLs: one GitHub and one Jira source with the simulators'
-// credentials, and the generated teams. Storage, listen address, rules and
-// rollup are left to their defaults (the planted cases assume the default
+// credentials, the generated teams, and the boards of the teams that use one
+// (status.github.projects). Storage, listen address, rules and rollup are
+// left to their defaults (the planted cases assume the default
 // rules), and teams have no email (which would require an SMTP server), so a
 // caller can add its own storage:, listen: and rollup: keys.
 func (o *Org) ConfigYAML(githubURL, jiraURL string) string {
@@ -36,13 +37,33 @@ func (o *Org) ConfigYAML(githubURL, jiraURL string) string {
 	type webhooks struct {
 		Listen string `yaml:"listen"`
 	}
+	type board struct {
+		Owner      string   `yaml:"owner"`
+		Number     int      `yaml:"number"`
+		Field      string   `yaml:"field"`
+		InProgress []string `yaml:"in_progress,flow"`
+		Blocked    []string `yaml:"blocked,flow"`
+		Done       []string `yaml:"done,flow"`
+	}
+	type status struct {
+		GitHub struct {
+			Projects []board `yaml:"projects"`
+		} `yaml:"github"`
+	}
 	doc := struct {
 		Sources  []source  `yaml:"sources"`
 		Teams    []team    `yaml:"teams"`
+		Status   *status   `yaml:"status,omitempty"`
 		Webhooks *webhooks `yaml:"webhooks,omitempty"`
 	}{Sources: []source{{Name: "github", Type: "github", URL: githubURL, Token: o.GitHubToken, Repos: []string{o.Spec.Owner + "/*"}, Secret: o.webhooks.Secret}, jira}}
 	if o.webhookListen != "" {
 		doc.Webhooks = &webhooks{Listen: o.webhookListen}
+	}
+	if boards := o.l.boards(); len(boards) > 0 {
+		doc.Status = &status{}
+		for _, b := range boards {
+			doc.Status.GitHub.Projects = append(doc.Status.GitHub.Projects, board(b))
+		}
 	}
 	for _, t := range o.Teams() {
 		doc.Teams = append(doc.Teams, team{Name: t.Name, GitHubRepos: t.GitHubRepos, JiraProjects: t.JiraProjects})

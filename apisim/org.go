@@ -142,6 +142,11 @@ func (g *generator) structure() error {
 			}
 		}
 	}
+	for _, b := range g.l.boards() {
+		if err := g.gh.AddProject(githubsim.Project{Owner: b.Owner, Number: b.Number, Options: boardOptions}); err != nil {
+			return err
+		}
+	}
 	for p, key := range g.l.projects {
 		g.jiraNext[p] = 1
 		for k, sp := range g.standardSprints(p) {

@@ -70,8 +70,8 @@ func TestExampleLoads(t *testing.T) {
 	if got := cfg.RulesFor("payments").IdleAfter.D(); got != 5*24*time.Hour {
 		t.Errorf("payments idle_after = %v, want 120h (team override)", got)
 	}
-	if got := cfg.RulesFor("core"); got != cfg.Rules {
-		t.Errorf("core rules = %+v, want the global %+v", got, cfg.Rules)
+	if diff := cmp.Diff(cfg.Rules, cfg.RulesFor("core")); diff != "" {
+		t.Errorf("core rules differ from the global ones (-global +core):\n%s", diff)
 	}
 	if got := cfg.Location().String(); got != "Europe/Berlin" {
 		t.Errorf("Location() = %s, want Europe/Berlin", got)

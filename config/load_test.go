@@ -45,7 +45,7 @@ func TestGoodFilesLoad(t *testing.T) {
 
 func TestEveryDefault(t *testing.T) {
 	rules := config.Rules{IdleAfter: config.Duration(7 * day), ChurnWindow: config.Duration(14 * day), ChurnEvents: 5,
-		PriorityGap: 2, ScheduleHorizon: config.Duration(30 * day), DriftAfter: config.Duration(2 * day)}
+		PriorityGap: 2, ScheduleHorizon: config.Duration(30 * day), DriftAfter: config.Duration(2 * day), ExemptLabels: []string{"baton:ignore"}}
 	tuning := func(s config.Source) config.Source {
 		s.Interval, s.Parallel = config.Duration(5*time.Minute), 4
 		s.Overlap, s.ReconcileInterval = config.Duration(2*time.Minute), config.Duration(day)
@@ -58,13 +58,13 @@ func TestEveryDefault(t *testing.T) {
 		Listen:   "127.0.0.1:9464",
 		Timezone: "UTC",
 		Sources: []config.Source{
-			tuning(config.Source{Name: "gh", Type: "github", URL: "https://api.github.com/", Token: "t0ken", Settings: &github.Config{Repos: []string{"acme/core"}, CacheBytes: 32 << 20}}),
+			tuning(config.Source{Name: "gh", Type: "github", URL: "https://api.github.com/", Token: "t0ken", Settings: &github.Config{Repos: []string{"acme/core"}, CacheBytes: 32 << 20, QuotaReserve: "20%"}}),
 			tuning(config.Source{Name: "jira", Type: "jira", URL: "https://acme.atlassian.net",
 				Token: "jira-t0ken", Settings: &jira.Config{Deployment: "cloud", Email: "bot@acme.com", JQL: "project = PAY"}}),
 		},
 		Teams: []config.Team{{Team: model.Team{Name: "payments", Labels: []string{"team:payments"}}, Rules: rules}},
 		Status: config.Status{
-			GitHub: config.GitHubStatus{InProgressLabels: []string{"in progress", "doing"}, BlockedLabels: []string{"blocked"}},
+			GitHub: config.GitHubStatus{InProgressLabels: []string{"in progress", "doing"}, BlockedLabels: []string{"blocked"}, DroppedReasons: []string{"not_planned", "duplicate"}},
 			Jira: config.JiraStatus{BlockedStatuses: []string{"Blocked"},
 				DroppedResolutions: []string{"Won't Do", "Won't Fix", "Duplicate", "Cannot Reproduce", "Declined", "Obsolete"},
 				BlockingLinkTypes:  []string{"Blocks"}},
@@ -87,18 +87,19 @@ func TestEveryDefault(t *testing.T) {
 
 func TestEveryKey(t *testing.T) {
 	global := config.Rules{IdleAfter: config.Duration(10 * day), ChurnWindow: config.Duration(21 * day), ChurnEvents: 8,
-		PriorityGap: 3, ScheduleHorizon: config.Duration(45 * day), DriftAfter: config.Duration(12 * time.Hour)}
+		PriorityGap: 3, ScheduleHorizon: config.Duration(45 * day), DriftAfter: config.Duration(12 * time.Hour),
+		ExemptLabels: []string{"baton:ignore", "wontfix"}}
 	want := &config.Config{
 		Storage:  config.Storage{Path: "/var/lib/baton/data.db"},
 		Listen:   "0.0.0.0:9000",
 		Timezone: "America/New_York",
 		Sources: []config.Source{
 			{Name: "ghe", Type: "github", URL: "https://ghe.acme.com/api/v3/", Token: "ghe-token",
-				Settings: &github.Config{Repos: []string{"acme/payments-api", "acme/*"}, CacheBytes: 4 << 20}, Interval: config.Duration(time.Minute), Parallel: 8,
+				Settings: &github.Config{Repos: []string{"acme/payments-api", "acme/*"}, CacheBytes: 4 << 20, QuotaReserve: "500"}, Interval: config.Duration(time.Minute), Parallel: 8,
 				Overlap: 0, ReconcileInterval: config.Duration(6 * time.Hour), DeletionGuard: config.DeletionGuard{Percent: 0, Issues: 10},
 				RoundTimeout: config.Duration(10 * time.Minute), MaxResponseBytes: 8 << 20},
 			{Name: "jira_dc", Type: "jira", URL: "https://jira.acme.internal:8443",
-				Token: "jira-dc-pat", TokenFile: "secrets/jira_token", Settings: &jira.Config{Deployment: "server", JQL: "project = OPS"},
+				Token: "jira-dc-pat", TokenFile: "secrets/jira_token", Settings: &jira.Config{Deployment: "server", Username: "svc-baton", JQL: "project = OPS"},
 				Interval: config.Duration(10 * time.Second), Parallel: 16, Overlap: config.Duration(10 * time.Minute), ReconcileInterval: config.Duration(day),
 				DeletionGuard: config.DeletionGuard{Percent: 20, Issues: 50}, RoundTimeout: config.Duration(30 * time.Minute), MaxResponseBytes: 32 << 20},
 		},
@@ -107,11 +108,13 @@ func TestEveryKey(t *testing.T) {
 				JiraComponents: []string{"Billing"}, Labels: []string{"team:payments"}},
 			Email: []string{"pay-leads@acme.com", "Pay Oncall <pay-oncall@acme.com>"},
 			Rules: config.Rules{IdleAfter: config.Duration(3 * day), ChurnWindow: config.Duration(7 * day), ChurnEvents: 3,
-				PriorityGap: 1, ScheduleHorizon: config.Duration(60 * day), DriftAfter: config.Duration(day)},
+				PriorityGap: 1, ScheduleHorizon: config.Duration(60 * day), DriftAfter: config.Duration(day), ExemptLabels: []string{"Pay:Later"}},
 		}},
 		Status: config.Status{
-			GitHub: config.GitHubStatus{InProgressLabels: []string{"wip"}, BlockedLabels: []string{"stuck", "waiting"}},
-			Jira:   config.JiraStatus{BlockedStatuses: []string{"Impeded"}, DroppedResolutions: []string{"Abandoned"}, BlockingLinkTypes: []string{"Blocks", "Depends"}},
+			GitHub: config.GitHubStatus{InProgressLabels: []string{"wip"}, BlockedLabels: []string{"stuck", "waiting"}, DroppedReasons: []string{"not_planned"},
+				Projects: []config.GitHubProject{{Owner: "acme", Number: 7, Field: "Stage", InProgress: []string{"Doing"},
+					Blocked: []string{"Stuck"}, Done: []string{"Shipped"}}}},
+			Jira: config.JiraStatus{BlockedStatuses: []string{"Impeded"}, DroppedResolutions: []string{"Abandoned"}, BlockingLinkTypes: []string{"Blocks", "Depends"}},
 		},
 		Priority: config.Priority{GitHubLabels: map[string]int{"urgent": 1, "later": 5}, JiraNames: map[string]int{"Must": 1, "Could": 4}},
 		Rules:    global,

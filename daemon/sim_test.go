@@ -155,3 +155,22 @@ func TestAnExhaustedGitHubQuotaPausesTheSource(t *testing.T) {
 		t.Errorf("jira: %d rounds in three intervals, failing %v; want it to go on", s.Rounds, s.Failing)
 	}
 }
+
+// TestAGitHubQuotaReservePausesTheSource leaves the token one request above
+// the default reserve (20% of 5,000): the GitHub source spends that one,
+// then pauses until the reset with the reserve untouched, and /readyz says
+// why; Jira goes on.
+func TestAGitHubQuotaReservePausesTheSource(t *testing.T) {
+	d, org, _ := simDaemon(t, time.Second, nil)
+	org.GitHub.SetRemaining(org.GitHubToken, 1001)
+	stop := serve(t, d)
+	t.Cleanup(func() { stop() })
+	eventually(t, "/readyz 503 with github paused for its reserve and jira ok", func() bool {
+		code, body := get(t, d, "/readyz")
+		return code == 503 && strings.Contains(body, "github: paused, keeping the quota reserve (1000 of 5000 left), resuming at ") &&
+			strings.Contains(body, "jira: ok")
+	})
+	if left, _ := org.GitHub.Remaining(org.GitHubToken); left != 1000 {
+		t.Errorf("%d requests left of the token's quota, want the reserve, 1000, untouched", left)
+	}
+}

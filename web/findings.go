@@ -18,6 +18,8 @@ type findingsPage struct {
 	Rows       []findingRow
 	Matched    int // findings the filter keeps; Rows holds the first maxRows
 	Total      int
+	Acked      []findingRow // acknowledged findings the filter keeps, the first maxRows
+	Exempt     int          // issues with an exempt label: they have no findings
 }
 
 // findingFilter is the query of /findings; "" matches anything.
@@ -47,6 +49,7 @@ func (s *Site) findingsPage(v *view, f frame, r *http.Request) (any, error) {
 		Rules:      slices.Concat(analysis.StalledRules, analysis.MisalignedRules),
 		Severities: []string{analysis.SeverityCritical, analysis.SeverityWarning, analysis.SeverityInfo},
 		Kinds:      []string{analysis.KindStalled, analysis.KindMisaligned},
+		Exempt:     len(v.r.Exempt),
 	}
 	for i := range v.r.Findings {
 		fd := &v.r.Findings[i]
@@ -56,6 +59,11 @@ func (s *Site) findingsPage(v *view, f frame, r *http.Request) (any, error) {
 		p.Matched++
 		if len(p.Rows) < maxRows {
 			p.Rows = append(p.Rows, rowOf(v, fd))
+		}
+	}
+	for i := range v.r.Acknowledged {
+		if fd := &v.r.Acknowledged[i]; p.Filter.keeps(fd) && len(p.Acked) < maxRows {
+			p.Acked = append(p.Acked, rowOf(v, fd))
 		}
 	}
 	return p, nil

@@ -11,6 +11,7 @@ import (
 	"github.com/batonhq/baton/analysis"
 	"github.com/batonhq/baton/config"
 	"github.com/batonhq/baton/model"
+	"github.com/batonhq/baton/rollup"
 )
 
 // now is the fixed time the fixture org is analysed at.
@@ -58,7 +59,10 @@ func blockedBy(blocker string) func(*model.Issue) {
 // platform → payments, an idle issue, a blocked one waiting on an issue
 // outside the synced scope, a twin, a done blocker, and a title that tries
 // to run a script.
-func fixtureReport() *analysis.Report {
+func fixtureReport() *analysis.Report { return analysis.Analyze(fixtureInput()) }
+
+// fixtureInput is what fixtureReport analyses.
+func fixtureInput() analysis.Input {
 	issues := []model.Issue{
 		fixtureIssue("jira:PAY-1", "Settlement file v2", blockedBy("github:acme/platform#7")),
 		fixtureIssue("github:acme/core#3", "Settlement events", blockedBy("jira:PAY-1")),
@@ -78,7 +82,7 @@ func fixtureReport() *analysis.Report {
 			is.Status, is.StatusChanged, is.Assignees = model.StatusInProgress, daysAgo(3), nil
 		}, blockedBy("github:acme/core#10")),
 	}
-	return analysis.Analyze(analysis.Input{Issues: issues, Teams: fixtureTeams(), Rules: rules, Now: now, Location: time.UTC})
+	return analysis.Input{Issues: issues, Teams: fixtureTeams(), Rules: rules, Now: now, Location: time.UTC}
 }
 
 // fixtureSources are two sources, one of them failing.
@@ -89,12 +93,17 @@ func fixtureSources() []SourceState {
 	}
 }
 
-// fixtureSite serves the dashboard of r.
-func fixtureSite(r *analysis.Report) http.Handler {
+// fixtureSite serves the dashboard of r, as if no rollup was sent yet.
+func fixtureSite(r *analysis.Report) http.Handler { return fixtureSiteSince(r, nil) }
+
+// fixtureSiteSince serves the dashboard of r after rollups that reported
+// last.
+func fixtureSiteSince(r *analysis.Report, last map[string]*rollup.Stats) http.Handler {
 	s := New(Options{
-		Report:  func() *analysis.Report { return r },
-		Sources: fixtureSources,
-		Logger:  slog.New(slog.DiscardHandler),
+		Report:      func() *analysis.Report { return r },
+		Sources:     fixtureSources,
+		LastRollups: func() map[string]*rollup.Stats { return last },
+		Logger:      slog.New(slog.DiscardHandler),
 	})
 	mux := http.NewServeMux()
 	s.Register(mux)

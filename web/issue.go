@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/batonhq/baton/model"
 )
@@ -16,6 +17,8 @@ type issuePage struct {
 	Blockers   []neighbour  // issues this one waits on
 	Dependents []neighbour  // issues waiting on this one
 	Findings   []findingRow
+	Acked      []findingRow // acknowledged findings on the issue
+	Exempt     bool         // it has an exempt label, so no findings of its own
 	Twins      []neighbour
 }
 
@@ -56,6 +59,12 @@ func (s *Site) issuePage(v *view, f frame, r *http.Request) (any, error) {
 	for _, i := range v.findings[key] {
 		p.Findings = append(p.Findings, rowOf(v, &v.r.Findings[i]))
 	}
+	for i := range v.r.Acknowledged {
+		if f := &v.r.Acknowledged[i]; f.Issue == key {
+			p.Acked = append(p.Acked, rowOf(v, f))
+		}
+	}
+	_, p.Exempt = slices.BinarySearch(v.r.Exempt, key)
 	return p, nil
 }
 

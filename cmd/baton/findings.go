@@ -13,7 +13,7 @@ import (
 )
 
 func newFindingsCmd(g *globals) *cobra.Command {
-	var asJSON bool
+	var asJSON, all bool
 	var team, rule string
 	cmd := &cobra.Command{
 		Use:   "findings",
@@ -21,7 +21,8 @@ func newFindingsCmd(g *globals) *cobra.Command {
 		Long: `Analyse the issues in the store (no network calls) and print the findings:
 a table by default, or with --json the array of findings (the stable contract:
 kind, rule, issue, team, related, related_teams, severity, since, summary,
-next_step).`,
+next_step). Findings acknowledged with 'baton ack' are left out unless --all,
+which shows them with "acknowledged": {until, reason, by}.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := g.loadConfig()
@@ -35,7 +36,11 @@ next_step).`,
 			if err != nil {
 				return err
 			}
-			fs, err := analysis.Filter(r.Findings, team, rule)
+			fs := r.Findings
+			if all {
+				fs = r.All()
+			}
+			fs, err = analysis.Filter(fs, team, rule)
 			if err != nil {
 				return &usageError{fmt.Errorf("--rule: %w", err)}
 			}
@@ -46,6 +51,7 @@ next_step).`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().BoolVar(&all, "all", false, "include acknowledged findings")
 	cmd.Flags().StringVar(&team, "team", "", "only findings of this team")
 	cmd.Flags().StringVar(&rule, "rule", "", "only findings of this rule")
 	return cmd

@@ -28,10 +28,7 @@ func (s *Source) Refetch(ctx context.Context, keys []string, emit func(context.C
 	if err != nil {
 		return err
 	}
-	fields := searchFields
-	if info.sprintField != "" {
-		fields = append(fields[:len(fields):len(fields)], info.sprintField)
-	}
+	fields := append(searchFields[:len(searchFields):len(searchFields)], info.fields.ids()...)
 	b := model.Batch{Source: s.src.Name}
 	var read []*jira.Issue
 	for _, k := range keys {
@@ -54,7 +51,7 @@ func (s *Source) Refetch(ctx context.Context, keys []string, emit func(context.C
 		return err
 	}
 	for _, is := range read {
-		b.Issues = append(b.Issues, s.convert(is, histories[is.ID], info.sprintField))
+		b.Issues = append(b.Issues, s.convert(is, histories[is.ID], info.fields))
 	}
 	if len(b.Issues) == 0 && len(b.Gone) == 0 {
 		return nil
