@@ -97,6 +97,10 @@ func (d *Daemon) readiness() (bool, string) {
 		default:
 			body += fmt.Sprintf("%s: ok, last success %s%s\n", name, s.LastSuccess.UTC().Format(time.RFC3339), quotaNote(s.API.Quota))
 		}
+		for _, f := range s.FailingScopes {
+			body += fmt.Sprintf("%s: %s failing on its own (%d tries), retried at %s while the rest syncs: %s\n",
+				name, f.Scope, f.Failures, f.RetryAt.UTC().Format(time.RFC3339), f.Err)
+		}
 		if s.WithheldDeletions > 0 {
 			body += fmt.Sprintf("%s: withholding %d deletions until the next reconcile agrees\n", name, s.WithheldDeletions)
 		}

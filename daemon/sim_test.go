@@ -16,7 +16,7 @@ import (
 // simDaemon opens a daemon on simulators of a small organisation served
 // in-process, its sources polled every interval; edit may change the
 // loaded configuration first.
-func simDaemon(t *testing.T, interval time.Duration, edit func(*config.Config)) (*Daemon, *apisim.Org, *logBuffer) {
+func simDaemon(t testing.TB, interval time.Duration, edit func(*config.Config)) (*Daemon, *apisim.Org, *logBuffer) {
 	t.Helper()
 	spec := apisim.DemoSpec()
 	spec.Issues, spec.Plant = 100, false
@@ -49,7 +49,7 @@ func simDaemon(t *testing.T, interval time.Duration, edit func(*config.Config)) 
 
 // get answers a GET of path from d's HTTP handler as its status code and
 // body.
-func get(t *testing.T, d *Daemon, path string) (int, string) {
+func get(t testing.TB, d *Daemon, path string) (int, string) {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	d.httpServer().Handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))

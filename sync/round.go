@@ -245,6 +245,9 @@ func (e *Engine) finish(ctx context.Context, r *runner, start time.Time, took ti
 	}
 	if e.Observer != nil {
 		e.Observer.SyncRound(name, took, st.upserted, err)
+		if sr, ok := r.src.(ScopeReporter); ok {
+			e.Observer.FailingScopes(name, len(sr.FailingScopes()))
+		}
 	}
 	if e.OnRound != nil {
 		e.OnRound(Round{Source: name, Upserted: st.upserted, Deleted: st.deleted, Err: err})
