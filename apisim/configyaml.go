@@ -26,15 +26,19 @@ func (o *Org) ConfigYAML(githubURL, jiraURL string) string {
 		Deployment string   `yaml:"deployment,omitempty"`
 		Email      string   `yaml:"email,omitempty"`
 		JQL        string   `yaml:"jql,omitempty"`
+		Secret     string   `yaml:"webhook_secret,omitempty"`
 	}
 	type team struct {
 		Name         string   `yaml:"name"`
 		GitHubRepos  []string `yaml:"github_repos,flow"`
 		JiraProjects []string `yaml:"jira_projects,flow"`
 	}
-	jira := source{Name: "jira", Type: "jira", URL: jiraURL, Token: o.JiraToken, Deployment: o.Spec.JiraDeployment, JQL: o.JQL()}
+	jira := source{Name: "jira", Type: "jira", URL: jiraURL, Token: o.JiraToken, Deployment: o.Spec.JiraDeployment, JQL: o.JQL(), Secret: o.webhooks.Secret}
 	if o.Spec.JiraDeployment == "cloud" {
 		jira.Email = o.JiraEmail
+	}
+	type webhooks struct {
+		Listen string `yaml:"listen"`
 	}
 	type board struct {
 		Owner      string   `yaml:"owner"`
@@ -50,10 +54,14 @@ func (o *Org) ConfigYAML(githubURL, jiraURL string) string {
 		} `yaml:"github"`
 	}
 	doc := struct {
-		Sources []source `yaml:"sources"`
-		Teams   []team   `yaml:"teams"`
-		Status  *status  `yaml:"status,omitempty"`
-	}{Sources: []source{{Name: "github", Type: "github", URL: githubURL, Token: o.GitHubToken, Repos: []string{o.Spec.Owner + "/*"}}, jira}}
+		Sources  []source  `yaml:"sources"`
+		Teams    []team    `yaml:"teams"`
+		Status   *status   `yaml:"status,omitempty"`
+		Webhooks *webhooks `yaml:"webhooks,omitempty"`
+	}{Sources: []source{{Name: "github", Type: "github", URL: githubURL, Token: o.GitHubToken, Repos: []string{o.Spec.Owner + "/*"}, Secret: o.webhooks.Secret}, jira}}
+	if o.webhookListen != "" {
+		doc.Webhooks = &webhooks{Listen: o.webhookListen}
+	}
 	if boards := o.l.boards(); len(boards) > 0 {
 		doc.Status = &status{}
 		for _, b := range boards {

@@ -14,7 +14,7 @@ import (
 // simDaemon opens a daemon on simulators of a small organisation served
 // in-process, its sources polled every interval; edit may change the
 // loaded configuration first.
-func simDaemon(t *testing.T, interval time.Duration, edit func(*config.Config)) (*Daemon, *apisim.Org, *logBuffer) {
+func simDaemon(t testing.TB, interval time.Duration, edit func(*config.Config)) (*Daemon, *apisim.Org, *logBuffer) {
 	t.Helper()
 	spec := apisim.DemoSpec()
 	spec.Issues, spec.Plant = 100, false
@@ -53,7 +53,7 @@ func simConfig(t *testing.T, org *apisim.Org, gitHubURL, jiraURL string) *config
 
 // get answers a GET of path from d's HTTP handler as its status code and
 // body.
-func get(t *testing.T, d *Daemon, path string) (int, string) {
+func get(t testing.TB, d *Daemon, path string) (int, string) {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	d.httpServer().Handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
