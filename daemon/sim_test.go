@@ -38,7 +38,7 @@ func simDaemon(t testing.TB, interval time.Duration, edit func(*config.Config)) 
 
 // simConfig loads the configuration of org's simulators served at the given
 // URLs, its store in a new directory.
-func simConfig(t *testing.T, org *apisim.Org, gitHubURL, jiraURL string) *config.Config {
+func simConfig(t testing.TB, org *apisim.Org, gitHubURL, jiraURL string) *config.Config {
 	t.Helper()
 	path, err := org.WriteConfig(t.TempDir(), gitHubURL+"/", jiraURL)
 	if err != nil {
