@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,23 +11,16 @@ import (
 
 func TestRollupLedgerSurvivesReopen(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "baton.db")
-	s, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, ok, err := s.RollupSent(ctx, "team:payments", "2026-W48"); ok || err != nil {
-		t.Fatalf("RollupSent before marking = %v, %v; want not sent", ok, err)
-	}
 	sent := now.Add(123 * time.Millisecond)
-	if err := s.MarkRollupSent(ctx, "team:payments", "2026-W48", sent); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
+	s := reopened(t, func(s *Store) {
+		if _, ok, err := s.RollupSent(ctx, "team:payments", "2026-W48"); ok || err != nil {
+			t.Fatalf("RollupSent before marking = %v, %v; want not sent", ok, err)
+		}
+		if err := s.MarkRollupSent(ctx, "team:payments", "2026-W48", sent); err != nil {
+			t.Fatal(err)
+		}
+	})
 
-	s = openAt(t, path)
 	at, ok, err := s.RollupSent(ctx, "team:payments", "2026-W48")
 	if err != nil || !ok || !at.Equal(sent) {
 		t.Errorf("RollupSent after reopen = %v, %v, %v; want %v, true", at, ok, err, sent)
