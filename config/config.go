@@ -23,6 +23,7 @@ type Config struct {
 	Priority Priority `yaml:"priority"`
 	Rules    Rules    `yaml:"rules"`
 	Rollup   Rollup   `yaml:"rollup"`
+	Web      Web      `yaml:"web"`
 
 	origin   *origin        // where each key was written; nil for a Config built in code
 	loc      *time.Location // Timezone, loaded by Validate
@@ -69,8 +70,10 @@ type DeletionGuard struct {
 // Team is a team, the selectors that claim issues for it, where its weekly
 // rollup goes, and rule thresholds that differ from the global ones.
 type Team struct {
-	model.Team `yaml:",inline"`
-	Email      []string `yaml:"email"`
+	model.Team       `yaml:",inline"`
+	Email            []string `yaml:"email"`
+	SlackWebhook     Secret   `yaml:"slack_webhook"` // Slack incoming-webhook URL of the team's channel
+	SlackWebhookFile string   `yaml:"slack_webhook_file"`
 	// Rules are the effective thresholds for this team: after Load, the global
 	// rules with this team's overrides applied.
 	Rules Rules `yaml:"rules"`
@@ -111,11 +114,20 @@ type Rules struct {
 	DriftAfter      Duration `yaml:"drift_after"`      // default 2d
 }
 
-// Rollup configures the weekly emails.
+// Rollup configures the weekly rollups, by email and in Slack.
 type Rollup struct {
-	Schedule string   `yaml:"schedule"` // cron, in Config.Timezone; default "0 9 * * MON"
-	To       []string `yaml:"to"`       // recipients of the org-wide rollup
-	SMTP     SMTP     `yaml:"smtp"`
+	Schedule         string   `yaml:"schedule"`      // cron, in Config.Timezone; default "0 9 * * MON"
+	To               []string `yaml:"to"`            // recipients of the org-wide rollup
+	SlackWebhook     Secret   `yaml:"slack_webhook"` // Slack incoming-webhook URL for the org-wide rollup
+	SlackWebhookFile string   `yaml:"slack_webhook_file"`
+	SMTP             SMTP     `yaml:"smtp"`
+}
+
+// Web says how the web dashboard is reached.
+type Web struct {
+	// ExternalURL is where people reach the dashboard (behind a proxy, say),
+	// for links from the rollups; "" for none.
+	ExternalURL string `yaml:"external_url"`
 }
 
 // SMTP is the mail server rollups are sent through.
