@@ -114,7 +114,7 @@ func runDemo(ctx context.Context, out io.Writer, log *slog.Logger, o demoOptions
 		return err
 	}
 	if o.smtp != "" {
-		if n, err := sendRollups(ctx, cfg, d.Store(), r, "", time.Now(), false); err != nil {
+		if n, err := sendRollups(ctx, cfg, d.Store(), r, "", rollup.ChannelEmail, time.Now(), false); err != nil {
 			fmt.Fprintf(out, "sending rollups to %s: %v\n", o.smtp, err)
 		} else {
 			fmt.Fprintf(out, "sent %d rollup emails through %s\n", n, o.smtp)
