@@ -52,12 +52,21 @@ func SlackMessage(d *Digest, dashboard string) *slack.WebhookMessage {
 	steps, more := stepLines(d.NextSteps)
 	blocks = append(blocks,
 		section("*Next steps*", steps, more, links.findings("")),
-		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType,
-			escape("baton · data as of "+d.Snapshot()), false, false)))
+		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, footer(d, links.page()), false, false)))
 	return &slack.WebhookMessage{
 		Text:   d.Subject(), // the notification's text; Slack shows the blocks
 		Blocks: &slack.Blocks{BlockSet: blocks[:min(len(blocks), slackMaxBlocks)]},
 	}
+}
+
+// footer says when the data was current, linking to the dashboard page
+// when there is one.
+func footer(d *Digest, page string) string {
+	text := escape("baton · data as of " + d.Snapshot())
+	if page != "" {
+		text += " · <" + slackURL(page) + "|dashboard>"
+	}
+	return text
 }
 
 func headlineFields(fs []Figure) []*slack.TextBlockObject {
