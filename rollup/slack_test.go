@@ -159,7 +159,7 @@ func TestSlackPayloadEscapesTrackerText(t *testing.T) {
 		t.Errorf("tracker text reached Slack unescaped:\n%s", all)
 	}
 	for _, want := range []string{
-		"&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;", // the title, inert
+		"&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;",         // the title, inert
 		"<https://jira.example.com/browse/PAY-100?a=1&amp;b=2%7Cx|PAY-100>", // the issue link, its | encoded
 		"Settle in EUR &amp; GBP",
 	} {
