@@ -48,6 +48,19 @@ func (c *fakeClock) After(d time.Duration) <-chan time.Time {
 	return w.fire
 }
 
+// pass lets n of the scheduler's waits end at once and returns how long
+// each was.
+func (c *fakeClock) pass(t *testing.T, n int) []time.Duration {
+	t.Helper()
+	var waits []time.Duration
+	for range n {
+		w := c.next(t)
+		waits = append(waits, w.d)
+		w.fire <- c.Now()
+	}
+	return waits
+}
+
 // next returns the scheduler's next wait: its pass before it is over.
 func (c *fakeClock) next(t *testing.T) wait {
 	t.Helper()
@@ -173,12 +186,7 @@ func TestRunRetriesFailedSendsWithBackoff(t *testing.T) {
 	s, h := newTestScheduler(t, newMemLedger(), tr, clock, snapshot)
 	run(t, s)
 
-	var waits []time.Duration
-	for range 4 {
-		w := clock.next(t)
-		waits = append(waits, w.d)
-		w.fire <- clock.Now()
-	}
+	waits := clock.pass(t, 4)
 	tr.setFailing(false)
 	w := clock.next(t)
 	waits = append(waits, w.d)

@@ -246,12 +246,7 @@ func TestSlackServerErrorsRetryWithBackoffWhileEmailIsDone(t *testing.T) {
 	s, h, _ := newSlackScheduler(t, slackConfig(slack), newMemLedger(), tr, clock)
 	run(t, s)
 
-	var waits []time.Duration
-	for range 3 {
-		w := clock.next(t)
-		waits = append(waits, w.d)
-		w.fire <- clock.Now()
-	}
+	waits := clock.pass(t, 3)
 	clock.next(t) // the pass after the third has run
 	if diff := cmp.Diff([]time.Duration{time.Second, 2 * time.Second, time.Hour}, waits); diff != "" {
 		t.Errorf("waits (-want +got):\n%s", diff)
