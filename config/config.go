@@ -24,6 +24,7 @@ type Config struct {
 	Rules    Rules    `yaml:"rules"`
 	Rollup   Rollup   `yaml:"rollup"`
 	Web      Web      `yaml:"web"`
+	Webhooks Webhooks `yaml:"webhooks,omitempty"`
 
 	origin   *origin        // where each key was written; nil for a Config built in code
 	loc      *time.Location // Timezone, loaded by Validate
@@ -47,6 +48,12 @@ type Source struct {
 	TokenFile string   `yaml:"token_file"`
 	Interval  Duration `yaml:"interval"` // default 5m
 
+	// WebhookSecret verifies the webhooks this source's tracker delivers
+	// (see Webhooks): the HMAC key of GitHub's X-Hub-Signature-256 and
+	// Jira's X-Hub-Signature, or a Jira Data Center webhook's ?token=.
+	WebhookSecret     Secret `yaml:"webhook_secret,omitempty"`
+	WebhookSecretFile string `yaml:"webhook_secret_file,omitempty"`
+
 	// Tuning; defaults are right for most installations.
 	Parallel          int           `yaml:"parallel"`           // requests in flight on this credential, default 4
 	Overlap           Duration      `yaml:"overlap"`            // re-read window behind the cursor, default 2m
@@ -57,6 +64,14 @@ type Source struct {
 
 	// Settings are the type's own keys: a *github.Config or a *jira.Config.
 	Settings SourceConfig `yaml:"-"`
+}
+
+// Webhooks configures the listener for GitHub's and Jira's webhooks, off
+// while Listen is empty. It serves POST /hooks/github/{source} and
+// /hooks/jira/{source} only, apart from the metrics listener, so that it can
+// face the trackers while /metrics stays on loopback.
+type Webhooks struct {
+	Listen string `yaml:"listen,omitempty"` // host:port, e.g. 0.0.0.0:9465; default off
 }
 
 // DeletionGuard says which deletions a reconcile withholds until the next
@@ -85,11 +100,18 @@ type Status struct {
 	Jira   JiraStatus   `yaml:"jira"`
 }
 
-// GitHubStatus maps labels of open GitHub issues to statuses.
+// GitHubStatus maps labels of open GitHub issues to statuses, and close
+// reasons of closed ones to resolutions.
 type GitHubStatus struct {
 	InProgressLabels []string `yaml:"in_progress_labels"` // default [in progress, doing]
 	BlockedLabels    []string `yaml:"blocked_labels"`     // default [blocked]
+	// DroppedReasons are the state_reason values meaning "dropped" rather than
+	// "completed", like Jira's dropped_resolutions. Default [not_planned, duplicate].
+	DroppedReasons []string `yaml:"dropped_reasons"`
 }
+
+// GitHubCloseReasons are the state_reason values GitHub gives a closed issue.
+var GitHubCloseReasons = []string{"completed", "not_planned", "duplicate"}
 
 // JiraStatus maps Jira statuses, resolutions and link types.
 type JiraStatus struct {
@@ -112,6 +134,9 @@ type Rules struct {
 	PriorityGap     int      `yaml:"priority_gap"`     // default 2
 	ScheduleHorizon Duration `yaml:"schedule_horizon"` // default 30d
 	DriftAfter      Duration `yaml:"drift_after"`      // default 2d
+	// ExemptLabels mark issues that get no finding of their own (matched
+	// without regard to case, on either tracker); default [baton:ignore].
+	ExemptLabels []string `yaml:"exempt_labels"`
 }
 
 // Rollup configures the weekly rollups, by email and in Slack.
@@ -123,8 +148,9 @@ type Rollup struct {
 	SMTP             SMTP     `yaml:"smtp"`
 }
 
-// Web says how the web dashboard is reached.
+// Web configures the dashboard served on Listen.
 type Web struct {
+	Enabled bool `yaml:"enabled"` // default true
 	// ExternalURL is where people reach the dashboard (behind a proxy, say),
 	// for links from the rollups; "" for none.
 	ExternalURL string `yaml:"external_url"`

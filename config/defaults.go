@@ -33,6 +33,7 @@ var defaultRules = Rules{
 	PriorityGap:     2,
 	ScheduleHorizon: Duration(30 * 24 * time.Hour),
 	DriftAfter:      Duration(2 * 24 * time.Hour),
+	ExemptLabels:    []string{"baton:ignore"},
 }
 
 // smtpPorts is the default port for each smtp.tls mode.
@@ -52,6 +53,7 @@ func (c *Config) applyDefaults() {
 	}
 	orList(&c.Status.GitHub.InProgressLabels, "in progress", "doing")
 	orList(&c.Status.GitHub.BlockedLabels, "blocked")
+	orList(&c.Status.GitHub.DroppedReasons, "not_planned", "duplicate")
 	orList(&c.Status.Jira.BlockedStatuses, "Blocked")
 	orList(&c.Status.Jira.DroppedResolutions, "Won't Do", "Won't Fix", "Duplicate", "Cannot Reproduce", "Declined", "Obsolete")
 	orList(&c.Status.Jira.BlockingLinkTypes, "Blocks")
@@ -65,6 +67,9 @@ func (c *Config) applyDefaults() {
 	c.fillRules(&c.Rules, defaultRules, "rules")
 	for i := range c.Teams {
 		c.fillRules(&c.Teams[i].Rules, c.Rules, fmt.Sprintf("teams[%d].rules", i))
+	}
+	if !c.given("web.enabled") {
+		c.Web.Enabled = true
 	}
 	orString(&c.Rollup.Schedule, defaultRollupSchedule)
 	s := &c.Rollup.SMTP

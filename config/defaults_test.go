@@ -55,14 +55,14 @@ rules: {idle_after: 10d, churn_events: 9}
 teams:
   - name: payments
     labels: [pay]
-    rules: {idle_after: 3d, priority_gap: 1}
+    rules: {idle_after: 3d, priority_gap: 1, exempt_labels: []}
   - name: core
     labels: [core]
 `)
 	global := Rules{IdleAfter: Duration(10 * day), ChurnWindow: Duration(14 * day), ChurnEvents: 9,
-		PriorityGap: 2, ScheduleHorizon: Duration(30 * day), DriftAfter: Duration(2 * day)}
+		PriorityGap: 2, ScheduleHorizon: Duration(30 * day), DriftAfter: Duration(2 * day), ExemptLabels: []string{"baton:ignore"}}
 	pay := global
-	pay.IdleAfter, pay.PriorityGap = Duration(3*day), 1
+	pay.IdleAfter, pay.PriorityGap, pay.ExemptLabels = Duration(3*day), 1, []string{}
 	for _, tc := range []struct {
 		team string
 		want Rules
@@ -104,12 +104,12 @@ rollup: {smtp: {port: "${BATON_TEST_UNSET:-}"}}
 func TestEmptyListsStayEmpty(t *testing.T) {
 	cfg := mustParse(t, base+`
 status:
-  github: {in_progress_labels: [], blocked_labels: []}
+  github: {in_progress_labels: [], blocked_labels: [], dropped_reasons: []}
   jira: {blocked_statuses: [], dropped_resolutions: [], blocking_link_types: []}
 priority: {github_labels: {}, jira_names: {}}
 `)
 	st, pr := cfg.Status, cfg.Priority
-	if n := len(st.GitHub.InProgressLabels) + len(st.GitHub.BlockedLabels) + len(st.Jira.BlockedStatuses) +
+	if n := len(st.GitHub.InProgressLabels) + len(st.GitHub.BlockedLabels) + len(st.GitHub.DroppedReasons) + len(st.Jira.BlockedStatuses) +
 		len(st.Jira.DroppedResolutions) + len(st.Jira.BlockingLinkTypes) + len(pr.GitHubLabels) + len(pr.JiraNames); n != 0 {
 		t.Errorf("[] and {} replaced by defaults: status %+v priority %+v", st, pr)
 	}
@@ -137,4 +137,23 @@ func errText(err error) string {
 		return "<nil>"
 	}
 	return err.Error()
+}
+
+func TestCheckTeamRefusesAnUnknownTeamNamingTheKnownOnes(t *testing.T) {
+	cfg := mustParse(t, `
+sources:
+  - {name: gh, type: github, token: t, repos: [acme/core]}
+teams:
+  - {name: payments, labels: [pay]}
+  - {name: core, labels: [core]}
+`)
+	for _, team := range []string{"", "payments", "core"} {
+		if err := cfg.CheckTeam(team); err != nil {
+			t.Errorf("CheckTeam(%q) = %v, want nil", team, err)
+		}
+	}
+	err := cfg.CheckTeam("Payments")
+	if want := `no team "Payments" in the configuration (teams: payments, core)`; err == nil || err.Error() != want {
+		t.Errorf("CheckTeam(%q) = %v, want %q", "Payments", err, want)
+	}
 }

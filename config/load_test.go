@@ -45,7 +45,7 @@ func TestGoodFilesLoad(t *testing.T) {
 
 func TestEveryDefault(t *testing.T) {
 	rules := config.Rules{IdleAfter: config.Duration(7 * day), ChurnWindow: config.Duration(14 * day), ChurnEvents: 5,
-		PriorityGap: 2, ScheduleHorizon: config.Duration(30 * day), DriftAfter: config.Duration(2 * day)}
+		PriorityGap: 2, ScheduleHorizon: config.Duration(30 * day), DriftAfter: config.Duration(2 * day), ExemptLabels: []string{"baton:ignore"}}
 	tuning := func(s config.Source) config.Source {
 		s.Interval, s.Parallel = config.Duration(5*time.Minute), 4
 		s.Overlap, s.ReconcileInterval = config.Duration(2*time.Minute), config.Duration(day)
@@ -64,7 +64,7 @@ func TestEveryDefault(t *testing.T) {
 		},
 		Teams: []config.Team{{Team: model.Team{Name: "payments", Labels: []string{"team:payments"}}, Rules: rules}},
 		Status: config.Status{
-			GitHub: config.GitHubStatus{InProgressLabels: []string{"in progress", "doing"}, BlockedLabels: []string{"blocked"}},
+			GitHub: config.GitHubStatus{InProgressLabels: []string{"in progress", "doing"}, BlockedLabels: []string{"blocked"}, DroppedReasons: []string{"not_planned", "duplicate"}},
 			Jira: config.JiraStatus{BlockedStatuses: []string{"Blocked"},
 				DroppedResolutions: []string{"Won't Do", "Won't Fix", "Duplicate", "Cannot Reproduce", "Declined", "Obsolete"},
 				BlockingLinkTypes:  []string{"Blocks"}},
@@ -76,6 +76,7 @@ func TestEveryDefault(t *testing.T) {
 		},
 		Rules:  rules,
 		Rollup: config.Rollup{Schedule: "0 9 * * MON", SMTP: config.SMTP{Port: 587, TLS: "starttls", Timeout: config.Duration(30 * time.Second)}},
+		Web:    config.Web{Enabled: true},
 	}
 	cfg := mustLoad(t, "testdata/minimal.good.yml")
 	diffConfig(t, want, cfg)
@@ -86,7 +87,8 @@ func TestEveryDefault(t *testing.T) {
 
 func TestEveryKey(t *testing.T) {
 	global := config.Rules{IdleAfter: config.Duration(10 * day), ChurnWindow: config.Duration(21 * day), ChurnEvents: 8,
-		PriorityGap: 3, ScheduleHorizon: config.Duration(45 * day), DriftAfter: config.Duration(12 * time.Hour)}
+		PriorityGap: 3, ScheduleHorizon: config.Duration(45 * day), DriftAfter: config.Duration(12 * time.Hour),
+		ExemptLabels: []string{"baton:ignore", "wontfix"}}
 	want := &config.Config{
 		Storage:  config.Storage{Path: "/var/lib/baton/data.db"},
 		Listen:   "0.0.0.0:9000",
@@ -97,7 +99,7 @@ func TestEveryKey(t *testing.T) {
 				Overlap: 0, ReconcileInterval: config.Duration(6 * time.Hour), DeletionGuard: config.DeletionGuard{Percent: 0, Issues: 10},
 				RoundTimeout: config.Duration(10 * time.Minute), MaxResponseBytes: 8 << 20},
 			{Name: "jira_dc", Type: "jira", URL: "https://jira.acme.internal:8443",
-				Token: "jira-dc-pat", TokenFile: "secrets/jira_token", Settings: &jira.Config{Deployment: "server", JQL: "project = OPS"},
+				Token: "jira-dc-pat", TokenFile: "secrets/jira_token", Settings: &jira.Config{Deployment: "server", Username: "svc-baton", JQL: "project = OPS"},
 				Interval: config.Duration(10 * time.Second), Parallel: 16, Overlap: config.Duration(10 * time.Minute), ReconcileInterval: config.Duration(day),
 				DeletionGuard: config.DeletionGuard{Percent: 20, Issues: 50}, RoundTimeout: config.Duration(30 * time.Minute), MaxResponseBytes: 32 << 20},
 		},
@@ -107,10 +109,10 @@ func TestEveryKey(t *testing.T) {
 			Email:        []string{"pay-leads@acme.com", "Pay Oncall <pay-oncall@acme.com>"},
 			SlackWebhook: "https://hooks.slack.com/services/T000/B000/XXXXSECRETXXXX", SlackWebhookFile: "secrets/slack_webhook",
 			Rules: config.Rules{IdleAfter: config.Duration(3 * day), ChurnWindow: config.Duration(7 * day), ChurnEvents: 3,
-				PriorityGap: 1, ScheduleHorizon: config.Duration(60 * day), DriftAfter: config.Duration(day)},
+				PriorityGap: 1, ScheduleHorizon: config.Duration(60 * day), DriftAfter: config.Duration(day), ExemptLabels: []string{"Pay:Later"}},
 		}},
 		Status: config.Status{
-			GitHub: config.GitHubStatus{InProgressLabels: []string{"wip"}, BlockedLabels: []string{"stuck", "waiting"}},
+			GitHub: config.GitHubStatus{InProgressLabels: []string{"wip"}, BlockedLabels: []string{"stuck", "waiting"}, DroppedReasons: []string{"not_planned"}},
 			Jira:   config.JiraStatus{BlockedStatuses: []string{"Impeded"}, DroppedResolutions: []string{"Abandoned"}, BlockingLinkTypes: []string{"Blocks", "Depends"}},
 		},
 		Priority: config.Priority{GitHubLabels: map[string]int{"urgent": 1, "later": 5}, JiraNames: map[string]int{"Must": 1, "Could": 4}},
@@ -120,7 +122,7 @@ func TestEveryKey(t *testing.T) {
 			SMTP: config.SMTP{Host: "mail.acme.com", Port: 2525,
 				Username: "baton", Password: "smtp-pass", PasswordFile: "secrets/smtp_password", From: "baton@acme.com",
 				TLS: "tls", Timeout: config.Duration(time.Minute)}},
-		Web: config.Web{ExternalURL: "https://baton.acme.com/dash/"},
+		Web: config.Web{Enabled: false, ExternalURL: "https://baton.acme.com/dash/"},
 	}
 	cfg := mustLoad(t, "testdata/full.good.yml")
 	diffConfig(t, want, cfg)

@@ -11,10 +11,10 @@ import (
 )
 
 // readSecretFiles fills each Secret from its *_file companion: sources[].token
-// from token_file, a source type's own files (SourceFileReader), and
-// rollup.smtp.password from password_file, the Slack webhooks from
-// slack_webhook_file. A relative path is taken from the
-// directory of the configuration file. A token's or password's file content
+// from token_file, sources[].webhook_secret from webhook_secret_file, a
+// source type's own files (SourceFileReader), rollup.smtp.password from
+// password_file, and the Slack webhooks from slack_webhook_file. A relative
+// path is taken from the directory of the configuration file. A token's or password's file content
 // is the secret, less its trailing newline. Errors name the line of the *_file
 // key and the file path, never the content.
 func (c *Config) readSecretFiles() []error {
@@ -23,6 +23,9 @@ func (c *Config) readSecretFiles() []error {
 		s := &c.Sources[i]
 		p := fmt.Sprintf("sources[%d]", i)
 		if err := c.readSecretFile(&s.Token, s.TokenFile, p+".token", p+".token_file"); err != nil {
+			errs = append(errs, err)
+		}
+		if err := c.readSecretFile(&s.WebhookSecret, s.WebhookSecretFile, p+".webhook_secret", p+".webhook_secret_file"); err != nil {
 			errs = append(errs, err)
 		}
 		if r, ok := s.Settings.(SourceFileReader); ok {

@@ -49,6 +49,15 @@ func RegisterSourceType(name string, newConfig func() SourceConfig) {
 	sourceTypes.make[name] = newConfig
 }
 
+// SettingsOf returns src's own keys as its connector's type T, or a zero T
+// when src is of another type.
+func SettingsOf[T any](src Source) *T {
+	if c, ok := any(src.Settings).(*T); ok {
+		return c
+	}
+	return new(T)
+}
+
 // typeNames returns the registered source types in order.
 func typeNames() []string {
 	sourceTypes.RLock()

@@ -18,21 +18,28 @@ func TestBadFiles(t *testing.T) {
 	if v, ok := os.LookupEnv("BATON_TEST_NEVER_SET"); ok {
 		t.Fatalf("BATON_TEST_NEVER_SET is set (%q); env.bad.yml needs it unset", v)
 	}
-	files, err := filepath.Glob("testdata/*.bad.yml")
+	eachFile(t, "testdata/*.bad.yml", func(t *testing.T, f string) {
+		cfg, err := Load(f)
+		if err == nil {
+			t.Fatalf("Load(%s) = %+v, want an error", f, cfg)
+		}
+		if cfg != nil {
+			t.Errorf("Load(%s) returned a config with its error", f)
+		}
+		golden.Check(t, f+".err", []byte(err.Error()+"\n"))
+	})
+}
+
+// eachFile runs test on every file matching pattern, each as a subtest named
+// after the file; a pattern matching no file fails.
+func eachFile(t *testing.T, pattern string, test func(t *testing.T, file string)) {
+	t.Helper()
+	files, err := filepath.Glob(pattern)
 	if err != nil || len(files) == 0 {
-		t.Fatalf("no bad files: %v", err)
+		t.Fatalf("no files %s: %v", pattern, err)
 	}
 	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			cfg, err := Load(f)
-			if err == nil {
-				t.Fatalf("Load(%s) = %+v, want an error", f, cfg)
-			}
-			if cfg != nil {
-				t.Errorf("Load(%s) returned a config with its error", f)
-			}
-			golden.Check(t, f+".err", []byte(err.Error()+"\n"))
-		})
+		t.Run(filepath.Base(f), func(t *testing.T) { test(t, f) })
 	}
 }
 

@@ -51,6 +51,33 @@ func (d *Daemon) requestAnalysis() {
 	}
 }
 
+// requestAnalysisSoon asks for an analysis after webhookDebounce rather
+// than the usual debounce: a webhook's re-fetch wrote.
+func (d *Daemon) requestAnalysisSoon() {
+	select {
+	case d.soon <- struct{}{}:
+	default:
+	}
+	d.requestAnalysis()
+}
+
+// debounced waits out the debounce of a requested analysis, cut to
+// webhookDebounce once a webhook's re-fetch has written; false when ctx is
+// done first.
+func (d *Daemon) debounced(ctx context.Context) bool {
+	wait := d.after(d.debounce)
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-wait:
+			return true
+		case <-d.soon:
+			wait = d.after(min(webhookDebounce, d.debounce))
+		}
+	}
+}
+
 // analysisLoop analyses when asked (after a sync round that wrote, after a
 // reload), at most once per debounce, and otherwise when the published
 // report's findings are next due to change with time, or at the ceiling.
@@ -63,10 +90,8 @@ func (d *Daemon) analysisLoop(ctx context.Context) {
 			return
 		case <-due:
 		case <-d.kick:
-			select {
-			case <-ctx.Done():
+			if !d.debounced(ctx) {
 				return
-			case <-time.After(d.debounce):
 			}
 			select { // a request made during the debounce is served by this analysis
 			case <-d.kick:
@@ -74,6 +99,7 @@ func (d *Daemon) analysisLoop(ctx context.Context) {
 			}
 		}
 		start := time.Now()
+		hooked := d.hooked.take()
 		r, err := d.Analyze(ctx)
 		if err != nil && ctx.Err() != nil {
 			return
@@ -83,6 +109,7 @@ func (d *Daemon) analysisLoop(ctx context.Context) {
 			due = d.after(analysisRetry)
 			continue
 		}
+		d.observeHooked(hooked)
 		wait := d.untilDue(r)
 		d.log.Info("analysis", "issues", len(r.Issues), "edges", len(r.Edges), "findings", len(r.Findings),
 			"duration", time.Since(start).Round(time.Millisecond), "next_in", wait.Round(time.Second))
@@ -116,13 +143,29 @@ func OpenSynced(ctx context.Context, cfg *config.Config) (*store.Store, error) {
 }
 
 // AnalyseStored analyses what st holds: open issues and those closed within
-// closedWindow (plus the ends of their links).
+// closedWindow (plus the ends of their links), with the acks not yet expired.
 func AnalyseStored(ctx context.Context, st *store.Store, cfg *config.Config, now time.Time) (*analysis.Report, error) {
 	issues, err := st.LoadIssues(ctx, now.Add(-closedWindow))
 	if err != nil {
 		return nil, fmt.Errorf("loading issues for analysis: %w", err)
 	}
-	return analysis.Analyze(analysis.Input{Issues: inScope(cfg, issues), Teams: cfg.Teams, Rules: cfg.Rules, Now: now, Location: cfg.Location()}), nil
+	acks, err := st.Acks(ctx, now)
+	if err != nil {
+		return nil, fmt.Errorf("loading acks for analysis: %w", err)
+	}
+	return analysis.Analyze(analysis.Input{Issues: inScope(cfg, issues), Teams: cfg.Teams, Rules: cfg.Rules, Acks: acks,
+		Now: now, Location: cfg.Location()}), nil
+}
+
+// AnalyseSynced is AnalyseStored on cfg's store, opened (as OpenSynced)
+// only for it.
+func AnalyseSynced(ctx context.Context, cfg *config.Config, now time.Time) (*analysis.Report, error) {
+	st, err := OpenSynced(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	return AnalyseStored(ctx, st, cfg, now)
 }
 
 // inScope keeps the issues of configured sources, within each source's

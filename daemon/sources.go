@@ -25,36 +25,41 @@ type sourceType struct {
 	scope func(src config.Source) func(model.Key) bool
 }
 
-// sourceTypes is the registry of source types by their config `type:`.
+// sourceTypes is the registry of source types by their config `type:`: the
+// connector's constructor, given the mappings of the configuration.
 var sourceTypes = map[string]sourceType{
-	"github": {build: newGitHub, scope: gitHubScope},
-	"jira":   {build: newJira},
+	"github": {
+		build: func(src config.Source, cfg *config.Config, transport http.RoundTripper, log *slog.Logger) (batonsync.Source, error) {
+			return github.New(src, github.Options{Status: cfg.Status.GitHub, Priority: cfg.Priority.GitHubLabels, Transport: transport, Logger: log})
+		},
+		scope: gitHubScope,
+	},
+	"jira": {
+		build: func(src config.Source, cfg *config.Config, transport http.RoundTripper, log *slog.Logger) (batonsync.Source, error) {
+			return jira.New(src, jira.Options{Status: cfg.Status.Jira, Priority: cfg.Priority.JiraNames, Transport: transport, Logger: log,
+				GitHubHosts: gitHubHosts(cfg)})
+		},
+	},
 }
 
-func newGitHub(src config.Source, cfg *config.Config, transport http.RoundTripper, log *slog.Logger) (batonsync.Source, error) {
-	return github.New(src, github.Options{
-		Status:    cfg.Status.GitHub,
-		Priority:  cfg.Priority.GitHubLabels,
-		Transport: transport,
-		Logger:    log,
-	})
-}
-
-func newJira(src config.Source, cfg *config.Config, transport http.RoundTripper, log *slog.Logger) (batonsync.Source, error) {
-	return jira.New(src, jira.Options{
-		Status:    cfg.Status.Jira,
-		Priority:  cfg.Priority.JiraNames,
-		Transport: transport,
-		Logger:    log,
-	})
+// gitHubHosts are the web hosts of cfg's GitHub Enterprise sources: issue
+// URLs on them in Jira descriptions are mirrors and references too.
+func gitHubHosts(cfg *config.Config) []string {
+	var hosts []string
+	for _, gh := range cfg.Sources {
+		if h, ok := github.WebHost(gh); ok && !slices.Contains(hosts, h) {
+			hosts = append(hosts, h)
+		}
+	}
+	return hosts
 }
 
 // gitHubScope keeps the issues of the repositories src names, owner/repo or
 // owner/* for all of an owner's: a repository removed from repos: stays in
 // the store but is no longer analysed.
 func gitHubScope(src config.Source) func(model.Key) bool {
-	gh, ok := src.Settings.(*github.Config)
-	if !ok || len(gh.Repos) == 0 {
+	gh := config.SettingsOf[github.Config](src)
+	if len(gh.Repos) == 0 {
 		return nil
 	}
 	repos := make([]string, len(gh.Repos))

@@ -114,7 +114,7 @@ func stalledLines(gs []StalledGroup) (lines []string, more int) {
 				continue
 			}
 			lines = append(lines, fmt.Sprintf("• %s %s — %s, %s (%s)", issueLink(it.Item), escape(clip(it.Title, maxTitle)),
-				escape(clip(it.Owner, maxTitle)), escape(it.Age), escape(ruleTitle(g.Rule))))
+				escape(clip(it.Owner, maxTitle)), escape(it.Age), escape(RuleTitle(g.Rule))))
 		}
 		more += g.More
 	}

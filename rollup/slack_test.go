@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/batonhq/baton/analysis"
 	"github.com/batonhq/baton/internal/golden"
+	"github.com/batonhq/baton/model"
 )
 
 // payload is a posted webhook body as Slack reads it.
@@ -96,6 +98,7 @@ func crowded(t *testing.T, n, titleLen int) *Digest {
 			Team: "payments", Severity: analysis.SeverityWarning, Since: day(11, 1), Summary: "idle",
 			NextStep: fmt.Sprintf("%s: chase %s", hostile, key)})
 	}
+	slices.SortFunc(r.Issues, func(a, b model.Issue) int { return strings.Compare(a.Key, b.Key) }) // as a Report keeps them
 	return digest(t, r, "payments", lastWeek)
 }
 

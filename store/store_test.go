@@ -120,6 +120,10 @@ func TestOpenMigratesVersion1FileKeepingItsData(t *testing.T) {
 	if got := schemaVersion(t, s.db); got != len(ms) {
 		t.Errorf("schema version after Open = %d, want %d", got, len(ms))
 	}
+	var teamColumns int
+	if err := s.db.QueryRow(`SELECT COUNT(*) FROM pragma_table_info('issues') WHERE name = 'team'`).Scan(&teamColumns); err != nil || teamColumns != 0 {
+		t.Errorf("issues.team columns after Open = %d, %v; want the column dropped", teamColumns, err)
+	}
 	ctx := context.Background()
 	is, ok, err := s.Issue(ctx, "jira:PAY-1")
 	if err != nil || !ok || is.Title != "Old row" {

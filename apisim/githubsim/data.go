@@ -26,7 +26,7 @@ type Issue struct {
 	User        string // author login
 	PullRequest bool
 	State       string // open | closed
-	StateReason string // completed | not_planned | reopened | ""
+	StateReason string // completed | not_planned | duplicate | reopened | ""
 	Labels      []string
 	Assignees   []string
 	Milestone   int // number of a milestone of the repo, 0 for none

@@ -2,6 +2,8 @@ package githubsim
 
 import (
 	"bytes"
+	"cmp"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -111,6 +113,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.control(w, r)
 		return
 	}
+	r = underEnterprisePrefix(r)
 	_, route := s.mux.Handler(r)
 	if route == "" {
 		route = r.Method + " (unknown)"
@@ -168,7 +171,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, token string, cha
 	s.ctlMu.Unlock()
 	if exhausted {
 		s.writeRate(w.Header(), token)
-		writeError(w, http.StatusForbidden,
+		writeError(w, cmp.Or(s.opts.PrimaryLimitStatus, http.StatusForbidden),
 			"API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID.",
 			docsRateLimits+"#about-the-primary-rate-limit")
 		return
@@ -180,8 +183,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, token string, cha
 	}
 	body := rec.body.Bytes()
 	if rec.status == http.StatusOK {
-		sum := sha256.Sum256(body)
-		etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+		etag := tokenETag(token, body)
 		w.Header().Set("ETag", etag)
 		if matchesETag(r.Header.Get("If-None-Match"), etag) {
 			s.ctlMu.Lock()
@@ -202,6 +204,39 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, token string, cha
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(rec.status)
 	_, _ = w.Write(body)
+}
+
+// enterprisePrefix is where GitHub Enterprise Server serves its REST API
+// (https://HOST/api/v3/); the simulator serves it there as well as at the
+// root, as api.github.com does, and links back under the prefix asked for.
+const enterprisePrefix = "/api/v3"
+
+type prefixKey struct{}
+
+// underEnterprisePrefix returns r with the enterprise prefix taken off its
+// path and remembered for the links rendered.
+func underEnterprisePrefix(r *http.Request) *http.Request {
+	rest, ok := strings.CutPrefix(r.URL.Path, enterprisePrefix+"/")
+	if !ok {
+		return r
+	}
+	r = r.WithContext(context.WithValue(r.Context(), prefixKey{}, enterprisePrefix))
+	u := *r.URL
+	u.Path, u.RawPath = "/"+rest, ""
+	r.URL = &u
+	return r
+}
+
+// tokenETag is the ETag of body as served to token. GitHub's ETags are
+// bound to the credential (an ETag another token was given does not match:
+// otterdog#201, github/docs#34689), so a GitHub App's new installation token
+// pays in full for what the old one had cached.
+func tokenETag(token string, body []byte) string {
+	h := sha256.New()
+	h.Write([]byte(token))
+	h.Write([]byte{0})
+	h.Write(body)
+	return `"` + hex.EncodeToString(h.Sum(nil)[:16]) + `"`
 }
 
 func matchesETag(ifNoneMatch, etag string) bool {

@@ -164,7 +164,8 @@ func requestURLs(r *http.Request, htmlBase string) urls {
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	return urls{api: scheme + "://" + r.Host, html: htmlBase}
+	prefix, _ := r.Context().Value(prefixKey{}).(string)
+	return urls{api: scheme + "://" + r.Host + prefix, html: htmlBase}
 }
 
 func ts(t time.Time) string { return t.UTC().Format(time.RFC3339) }

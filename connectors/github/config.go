@@ -30,14 +30,6 @@ func init() {
 	config.RegisterSourceType("github", func() config.SourceConfig { return &Config{} })
 }
 
-// configOf returns src's github keys; none if src is not a github source.
-func configOf(src config.Source) *Config {
-	if c, ok := src.Settings.(*Config); ok {
-		return c
-	}
-	return &Config{}
-}
-
 var repoPattern = regexp.MustCompile(`^[A-Za-z0-9-]+/([A-Za-z0-9._-]+|\*)$`)
 
 // Defaults sets url to GitHub's public API and cache_bytes to cacheBytes

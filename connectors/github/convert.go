@@ -1,6 +1,7 @@
 package github
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -34,7 +35,7 @@ func (s *Source) convert(r repoName, it *item) model.Issue {
 	if is.Status == model.StatusDone {
 		is.RawResolution = it.GetStateReason()
 		is.Resolution = model.ResolutionCompleted
-		if is.RawResolution == "not_planned" {
+		if slices.Contains(s.opts.Status.DroppedReasons, is.RawResolution) {
 			is.Resolution = model.ResolutionDropped
 		}
 		is.StatusChanged = is.Closed

@@ -78,7 +78,7 @@ func New(src config.Source, opts Options) (*Source, error) {
 	if opts.ActivityWindow <= 0 {
 		opts.ActivityWindow = 30 * 24 * time.Hour
 	}
-	repos := configOf(src).Repos
+	repos := config.SettingsOf[Config](src).Repos
 	if len(repos) == 0 {
 		return nil, fmt.Errorf("source %q: no repos", src.Name)
 	}
@@ -93,12 +93,24 @@ func New(src config.Source, opts Options) (*Source, error) {
 	}
 	s := &Source{src: src, specs: repos, opts: opts, client: c, orgs: map[string]orgListing{},
 		log: opts.Logger.With("source", src.Name)}
-	if src.URL != "" {
-		if u, err := url.Parse(src.URL); err == nil && !strings.EqualFold(u.Hostname(), "api.github.com") {
-			s.hosts = []string{u.Hostname()}
-		}
+	if h, ok := WebHost(src); ok {
+		s.hosts = []string{h}
 	}
 	return s, nil
+}
+
+// WebHost returns the web host of a GitHub Enterprise source (the host of its
+// url, whose issues are at https://HOST/owner/repo/issues/N), so that issue
+// URLs on it are recognised like github.com's; false for github.com.
+func WebHost(src config.Source) (string, bool) {
+	if src.Type != "github" || src.URL == "" {
+		return "", false
+	}
+	u, err := url.Parse(src.URL)
+	if err != nil || u.Hostname() == "" || strings.EqualFold(u.Hostname(), "api.github.com") {
+		return "", false
+	}
+	return u.Hostname(), true
 }
 
 // Name is the configured source name.

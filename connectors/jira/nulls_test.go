@@ -71,21 +71,13 @@ func prependNull(v any) []any {
 	return append([]any{nil}, list...)
 }
 
-// plainSync returns what a full sync of the fixture emits, answers untouched.
-func plainSync(t *testing.T, dep string) map[string]model.Issue {
-	t.Helper()
-	plain := newEnv(t, dep, jirasim.Options{}, nil)
-	plain.mustSync()
-	return plain.emitted()
-}
-
 // TestNullsInASearchPageAreSkipped: a page with "issuelinks": [null],
 // "components": [null], "comment": {"comments": [null]} and the like, read
 // by the real go-jira client, syncs to the same issues as without the nulls.
 func TestNullsInASearchPageAreSkipped(t *testing.T) {
 	for _, dep := range deployments {
 		t.Run(dep, func(t *testing.T) {
-			want := plainSync(t, dep)
+			_, want := synced(t, dep)
 			e := newEnv(t, dep, jirasim.Options{}, nil)
 			e.rewrite = func(r *http.Request, body []byte) []byte { return editSearchPage(t, r, body, withNulls) }
 			e.mustSync()
@@ -123,7 +115,7 @@ func nullIssues(issues []any, keys map[string]bool) {
 func TestNullIssueInASearchPageIsSkippedWithAWarning(t *testing.T) {
 	for _, dep := range deployments {
 		t.Run(dep, func(t *testing.T) {
-			want := plainSync(t, dep)
+			_, want := synced(t, dep)
 			e := newEnv(t, dep, jirasim.Options{}, nil)
 			var logs strings.Builder
 			e.opts.Logger = slog.New(slog.NewTextHandler(&logs, nil))
