@@ -5,6 +5,7 @@
 package config
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/batonhq/baton/model"
@@ -100,18 +101,38 @@ type Status struct {
 	Jira   JiraStatus   `yaml:"jira"`
 }
 
-// GitHubStatus maps labels of open GitHub issues to statuses, and close
-// reasons of closed ones to resolutions.
+// GitHubStatus maps labels of open GitHub issues, or the column of a
+// Projects board, to statuses, and close reasons of closed ones to
+// resolutions.
 type GitHubStatus struct {
 	InProgressLabels []string `yaml:"in_progress_labels"` // default [in progress, doing]
 	BlockedLabels    []string `yaml:"blocked_labels"`     // default [blocked]
 	// DroppedReasons are the state_reason values meaning "dropped" rather than
 	// "completed", like Jira's dropped_resolutions. Default [not_planned, duplicate].
 	DroppedReasons []string `yaml:"dropped_reasons"`
+	// Projects are boards whose single-select field gives the status of the
+	// issues on them, the first listed winning; labels stay the fallback
+	// for issues on none.
+	Projects []GitHubProject `yaml:"projects,omitempty"`
 }
 
 // GitHubCloseReasons are the state_reason values GitHub gives a closed issue.
 var GitHubCloseReasons = []string{"completed", "not_planned", "duplicate"}
+
+// GitHubProject is a Projects (v2) board read for status: the option names
+// of its field (matched ignoring case) that mean in progress, blocked and
+// done; any other option, or none, is todo, and closed is always done.
+type GitHubProject struct {
+	Owner      string   `yaml:"owner"`  // an organisation or a user
+	Number     int      `yaml:"number"` // as in github.com/orgs/{owner}/projects/{number}
+	Field      string   `yaml:"field"`  // default Status
+	InProgress []string `yaml:"in_progress"`
+	Blocked    []string `yaml:"blocked"`
+	Done       []string `yaml:"done"`
+}
+
+// String names the board as owner/number.
+func (p GitHubProject) String() string { return fmt.Sprintf("%s/%d", p.Owner, p.Number) }
 
 // JiraStatus maps Jira statuses, resolutions and link types.
 type JiraStatus struct {

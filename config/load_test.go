@@ -58,7 +58,7 @@ func TestEveryDefault(t *testing.T) {
 		Listen:   "127.0.0.1:9464",
 		Timezone: "UTC",
 		Sources: []config.Source{
-			tuning(config.Source{Name: "gh", Type: "github", URL: "https://api.github.com/", Token: "t0ken", Settings: &github.Config{Repos: []string{"acme/core"}, CacheBytes: 32 << 20}}),
+			tuning(config.Source{Name: "gh", Type: "github", URL: "https://api.github.com/", Token: "t0ken", Settings: &github.Config{Repos: []string{"acme/core"}, CacheBytes: 32 << 20, QuotaReserve: "20%"}}),
 			tuning(config.Source{Name: "jira", Type: "jira", URL: "https://acme.atlassian.net",
 				Token: "jira-t0ken", Settings: &jira.Config{Deployment: "cloud", Email: "bot@acme.com", JQL: "project = PAY"}}),
 		},
@@ -95,7 +95,7 @@ func TestEveryKey(t *testing.T) {
 		Timezone: "America/New_York",
 		Sources: []config.Source{
 			{Name: "ghe", Type: "github", URL: "https://ghe.acme.com/api/v3/", Token: "ghe-token",
-				Settings: &github.Config{Repos: []string{"acme/payments-api", "acme/*"}, CacheBytes: 4 << 20}, Interval: config.Duration(time.Minute), Parallel: 8,
+				Settings: &github.Config{Repos: []string{"acme/payments-api", "acme/*"}, CacheBytes: 4 << 20, QuotaReserve: "500"}, Interval: config.Duration(time.Minute), Parallel: 8,
 				Overlap: 0, ReconcileInterval: config.Duration(6 * time.Hour), DeletionGuard: config.DeletionGuard{Percent: 0, Issues: 10},
 				RoundTimeout: config.Duration(10 * time.Minute), MaxResponseBytes: 8 << 20},
 			{Name: "jira_dc", Type: "jira", URL: "https://jira.acme.internal:8443",
@@ -112,8 +112,10 @@ func TestEveryKey(t *testing.T) {
 				PriorityGap: 1, ScheduleHorizon: config.Duration(60 * day), DriftAfter: config.Duration(day), ExemptLabels: []string{"Pay:Later"}},
 		}},
 		Status: config.Status{
-			GitHub: config.GitHubStatus{InProgressLabels: []string{"wip"}, BlockedLabels: []string{"stuck", "waiting"}, DroppedReasons: []string{"not_planned"}},
-			Jira:   config.JiraStatus{BlockedStatuses: []string{"Impeded"}, DroppedResolutions: []string{"Abandoned"}, BlockingLinkTypes: []string{"Blocks", "Depends"}},
+			GitHub: config.GitHubStatus{InProgressLabels: []string{"wip"}, BlockedLabels: []string{"stuck", "waiting"}, DroppedReasons: []string{"not_planned"},
+				Projects: []config.GitHubProject{{Owner: "acme", Number: 7, Field: "Stage", InProgress: []string{"Doing"},
+					Blocked: []string{"Stuck"}, Done: []string{"Shipped"}}}},
+			Jira: config.JiraStatus{BlockedStatuses: []string{"Impeded"}, DroppedResolutions: []string{"Abandoned"}, BlockingLinkTypes: []string{"Blocks", "Depends"}},
 		},
 		Priority: config.Priority{GitHubLabels: map[string]int{"urgent": 1, "later": 5}, JiraNames: map[string]int{"Must": 1, "Could": 4}},
 		Rules:    global,

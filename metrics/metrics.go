@@ -24,6 +24,7 @@ type Metrics struct {
 	syncErrors      *prometheus.CounterVec
 	syncUpserted    *prometheus.CounterVec
 	withheld        *prometheus.GaugeVec
+	failingScopes   *prometheus.GaugeVec
 
 	api *apiCollector
 
@@ -56,6 +57,8 @@ func New(reg prometheus.Registerer, version string) *Metrics {
 			"Issues written to the store by sync rounds of a source.", "source"),
 		withheld: gaugeVec("baton_reconcile_withheld_deletions",
 			"Deletions of a source's issues its last reconcile found but withholds until the next reconcile agrees (a mass deletion).", "source"),
+		failingScopes: gaugeVec("baton_sync_failing_scopes",
+			"Parts of a source (GitHub repositories) failing on their own (gone, out of reach, issues off), retried on their own schedule while the rest syncs; 0 when none.", "source"),
 		api: newAPICollector(),
 		rollupSent: counterVec("baton_rollup_emails_sent_total",
 			"Rollups sent, by channel: email or slack.", "channel"),
@@ -79,7 +82,7 @@ func New(reg prometheus.Registerer, version string) *Metrics {
 		m.rollupErrors.WithLabelValues(c)
 	}
 	reg.MustRegister(buildInfo, m.findings,
-		m.syncLastSuccess, m.syncDuration, m.syncErrors, m.syncUpserted, m.withheld,
+		m.syncLastSuccess, m.syncDuration, m.syncErrors, m.syncUpserted, m.withheld, m.failingScopes,
 		m.api,
 		m.rollupSent, m.rollupLastSent, m.rollupErrors,
 		m.webhooks.requests, m.webhooks.toPublish)
@@ -116,6 +119,7 @@ func (m *Metrics) AddSources(names ...string) {
 		m.syncErrors.WithLabelValues(s)
 		m.syncUpserted.WithLabelValues(s)
 		m.withheld.WithLabelValues(s)
+		m.failingScopes.WithLabelValues(s)
 	}
 	m.findings.addSources(names)
 }
@@ -125,7 +129,7 @@ func (m *Metrics) AddSources(names ...string) {
 // zero-filled.
 func (m *Metrics) RemoveSources(names ...string) {
 	for _, s := range names {
-		for _, v := range []interface{ DeleteLabelValues(...string) bool }{m.syncLastSuccess, m.syncDuration, m.syncErrors, m.syncUpserted, m.withheld} {
+		for _, v := range []interface{ DeleteLabelValues(...string) bool }{m.syncLastSuccess, m.syncDuration, m.syncErrors, m.syncUpserted, m.withheld, m.failingScopes} {
 			v.DeleteLabelValues(s)
 		}
 	}
@@ -150,6 +154,12 @@ func (m *Metrics) SyncRound(source string, took time.Duration, upserted int, err
 // withholds (baton_reconcile_withheld_deletions).
 func (m *Metrics) WithheldDeletions(source string, n int) {
 	m.withheld.WithLabelValues(source).Set(float64(n))
+}
+
+// FailingScopes records how many parts of source fail on their own
+// (baton_sync_failing_scopes).
+func (m *Metrics) FailingScopes(source string, n int) {
+	m.failingScopes.WithLabelValues(source).Set(float64(n))
 }
 
 // rollupChannels are the values of the rollup metrics' channel label.

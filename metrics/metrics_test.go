@@ -46,21 +46,12 @@ baton_sync_last_success_timestamp_seconds{source="jira"} 0
 	if got := testutil.CollectAndCount(m.syncDuration); got != 2 {
 		t.Errorf("got %d duration histograms, want one per source (2)", got)
 	}
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, mf := range mfs {
-		if mf.GetName() != "baton_sync_duration_seconds" {
+	for _, mt := range family(t, reg, "baton_sync_duration_seconds") {
+		if mt.GetLabel()[0].GetValue() != "gh" {
 			continue
 		}
-		for _, mt := range mf.GetMetric() {
-			if mt.GetLabel()[0].GetValue() != "gh" {
-				continue
-			}
-			if h := mt.GetHistogram(); h.GetSampleCount() != 2 || h.GetSampleSum() != 3.7 {
-				t.Errorf("gh duration: got count %d sum %v, want 2 and 3.7", h.GetSampleCount(), h.GetSampleSum())
-			}
+		if h := mt.GetHistogram(); h.GetSampleCount() != 2 || h.GetSampleSum() != 3.7 {
+			t.Errorf("gh duration: got count %d sum %v, want 2 and 3.7", h.GetSampleCount(), h.GetSampleSum())
 		}
 	}
 }

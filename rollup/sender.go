@@ -96,6 +96,19 @@ func (s *Sender) Compose(ctx context.Context, r *analysis.Report, g Group, at ti
 	return Compose(r, g, week, prev), nil
 }
 
+// LastReported is what the latest rollup of group up to the week of at
+// reported: that week's, else the week before's; nil when neither was sent.
+// The dashboard shows the change since it.
+func (s *Sender) LastReported(ctx context.Context, group string, at time.Time) (*Stats, error) {
+	week := s.Week(at)
+	for _, w := range []Week{week, week.Prev()} {
+		if st, err := s.previous(ctx, group, w.String()); err != nil || st != nil {
+			return st, err
+		}
+	}
+	return nil, nil
+}
+
 func (s *Sender) previous(ctx context.Context, group, week string) (*Stats, error) {
 	data, ok, err := s.ledger.WeekStats(ctx, group, week)
 	if err != nil {

@@ -13,25 +13,17 @@ import (
 
 func TestRollupLedgerSurvivesReopenPerChannel(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "baton.db")
-	s, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if done, err := s.RollupDone(ctx, "team:payments", ChannelEmail, "2026-W48"); done || err != nil {
-		t.Fatalf("RollupDone before marking = %v, %v; want not done", done, err)
-	}
-	if err := s.MarkRollupSent(ctx, "team:payments", ChannelEmail, "2026-W48", now); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.MarkRollupRefused(ctx, "org", ChannelSlack, "2026-W48", now, "channel_not_found"); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	s = openAt(t, path)
+	s := reopened(t, func(s *Store) {
+		if done, err := s.RollupDone(ctx, "team:payments", ChannelEmail, "2026-W48"); done || err != nil {
+			t.Fatalf("RollupDone before marking = %v, %v; want not done", done, err)
+		}
+		if err := s.MarkRollupSent(ctx, "team:payments", ChannelEmail, "2026-W48", now); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.MarkRollupRefused(ctx, "org", ChannelSlack, "2026-W48", now, "channel_not_found"); err != nil {
+			t.Fatal(err)
+		}
+	})
 	for _, tc := range []struct {
 		group, channel, week string
 		want                 bool

@@ -101,6 +101,11 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}/timeline", s.listTimeline)
 	s.mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}/dependencies/blocked_by", s.listBlockedBy)
 	s.mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}/sub_issues", s.listSubIssues)
+	for _, owner := range []string{"orgs/{org}", "users/{username}"} {
+		user := owner != "orgs/{org}"
+		s.mux.HandleFunc("GET /"+owner+"/projectsV2/{number}/fields", func(w http.ResponseWriter, r *http.Request) { s.listProjectFields(w, r, user) })
+		s.mux.HandleFunc("GET /"+owner+"/projectsV2/{number}/items", func(w http.ResponseWriter, r *http.Request) { s.listProjectItems(w, r, user) })
+	}
 }
 
 // ServeHTTP answers like api.github.com: authentication, faults, quota,

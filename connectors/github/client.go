@@ -23,8 +23,9 @@ import (
 
 // newClient builds the go-github client: the source's credential (a token,
 // or a GitHub App installation token), over the conditional-request cache of
-// issue sub-resources, over httpapi's guarded, bounded, retrying transport
-// with GitHub's rate-limit policy, over base (see package httpapi).
+// issue sub-resources, over the guard of the quota reserve, over httpapi's
+// guarded, bounded, retrying transport with GitHub's rate-limit policy, over
+// base (see package httpapi).
 func newClient(src config.Source, base http.RoundTripper, opts Options) (*github.Client, error) {
 	apiURL, err := apiBase(cmp.Or(src.URL, defaultAPI))
 	if err != nil || apiURL.Host == "" {
@@ -35,7 +36,12 @@ func newClient(src config.Source, base http.RoundTripper, opts Options) (*github
 	retry.MaxBackoff = 4 * opts.Backoff
 	retry.MaxWait = opts.MaxWait
 	retry.MaxBody = src.MaxResponseBytes
-	auth, err := authTransport(src, apiURL, newETagCache(retry, cmp.Or(config.SettingsOf[Config](src).CacheBytes, cacheBytes)))
+	keep, err := parseReserve(config.SettingsOf[Config](src).QuotaReserve)
+	if err != nil {
+		return nil, fmt.Errorf("source %q: quota_reserve %w", src.Name, err)
+	}
+	guard := &reserveGuard{base: retry, reserve: keep, now: opts.Now}
+	auth, err := authTransport(src, apiURL, newETagCache(guard, cmp.Or(config.SettingsOf[Config](src).CacheBytes, cacheBytes)))
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +213,10 @@ func (s *Source) apiError(ctx context.Context, op string, resp *github.Response,
 	var abuse *github.AbuseRateLimitError
 	var er *github.ErrorResponse
 	var app *appAuthError
+	var keep *reserveError
 	switch {
+	case errors.As(err, &keep):
+		e.Err, e.Wait = keep, max(keep.reset.Sub(s.opts.Now()), time.Second)
 	case errors.As(err, &app):
 		e.Status, e.Msg, e.Err = app.status, fmt.Sprintf("GitHub App authentication failed (app %d, installation %d): %s",
 			app.app, app.installation, app.msg), nil

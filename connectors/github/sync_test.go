@@ -212,7 +212,7 @@ func TestExhaustedQuotaEndsRoundKeepingPagesAndResumesAfterReset(t *testing.T) {
 }
 
 func testExhaustedQuota(t *testing.T, status int) {
-	e := newEnvWith(t, githubsim.Options{PrimaryLimitStatus: status}, []string{"acme/core"})
+	e := newEnvWith(t, githubsim.Options{PrimaryLimitStatus: status}, []string{"acme/core"}, func(s *config.Source) { s.Settings.(*Config).QuotaReserve = "0" })
 	e.addRepo(t, "acme/core", 250)
 	e.sim.SetRemaining(token, 2)
 
@@ -296,8 +296,10 @@ func TestReconcileRemovesDeletedAndTransferredIssues(t *testing.T) {
 	if got, want := len(e.store.issues), (8-2)+(3+1); got != want {
 		t.Errorf("stored %d issues, want %d", got, want)
 	}
-	if got, want := e.store.cursors[ReconcileScope], t0.Add(25*time.Hour).Format(time.RFC3339); got != want {
-		t.Errorf("reconcile cursor %q, want %q", got, want)
+	for _, repo := range []string{"acme/core", "acme/web"} {
+		if got, want := e.store.cursors[ReconcileScope+":"+repo], t0.Add(25*time.Hour).Format(time.RFC3339); got != want {
+			t.Errorf("%s reconcile cursor %q, want %q", repo, got, want)
+		}
 	}
 }
 
