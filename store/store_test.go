@@ -148,8 +148,8 @@ func TestOpenMigratesVersion1FileKeepingItsData(t *testing.T) {
 	if c, err := s.Cursors(ctx, "jira"); err != nil || c[""] != "c1" {
 		t.Errorf("Cursors(jira) = %v, %v; want the v1 cursor c1", c, err)
 	}
-	if err := s.MarkRollupSent(ctx, "org", "2026-W48", now); err != nil {
-		t.Errorf("version 2 table unusable after migration: %v", err)
+	if err := s.MarkRollupSent(ctx, "org", ChannelSlack, "2026-W48", now); err != nil {
+		t.Errorf("rollup ledger unusable after migration: %v", err)
 	}
 }
 
