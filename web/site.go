@@ -139,7 +139,7 @@ func (s *Site) serve(page string, b build) http.HandlerFunc {
 				page, status, data = "notfound", http.StatusNotFound, &notFound{frame: f, What: err.Error()}
 				if _, ok := err.(errNotFound); !ok {
 					s.opts.Logger.Error("dashboard page", "page", f.Page, "err", err)
-					status = http.StatusInternalServerError
+					status, data = http.StatusInternalServerError, &notFound{frame: f, What: err.Error(), Failed: true}
 				}
 			}
 		}
@@ -157,9 +157,12 @@ func (s *Site) serve(page string, b build) http.HandlerFunc {
 	}
 }
 
+// notFound says what the snapshot does not have, or (Failed) why a page
+// could not be made.
 type notFound struct {
 	frame
-	What string
+	What   string
+	Failed bool
 }
 
 // pageNames are the templates under templates/ besides the layout.
