@@ -2,6 +2,9 @@ package apisim
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
 
 	"gopkg.in/yaml.v3"
 )
@@ -23,15 +26,19 @@ func (o *Org) ConfigYAML(githubURL, jiraURL string) string {
 		Deployment string   `yaml:"deployment,omitempty"`
 		Email      string   `yaml:"email,omitempty"`
 		JQL        string   `yaml:"jql,omitempty"`
+		Secret     string   `yaml:"webhook_secret,omitempty"`
 	}
 	type team struct {
 		Name         string   `yaml:"name"`
 		GitHubRepos  []string `yaml:"github_repos,flow"`
 		JiraProjects []string `yaml:"jira_projects,flow"`
 	}
-	jira := source{Name: "jira", Type: "jira", URL: jiraURL, Token: o.JiraToken, Deployment: o.Spec.JiraDeployment, JQL: o.JQL()}
+	jira := source{Name: "jira", Type: "jira", URL: jiraURL, Token: o.JiraToken, Deployment: o.Spec.JiraDeployment, JQL: o.JQL(), Secret: o.webhooks.Secret}
 	if o.Spec.JiraDeployment == "cloud" {
 		jira.Email = o.JiraEmail
+	}
+	type webhooks struct {
+		Listen string `yaml:"listen"`
 	}
 	type board struct {
 		Owner      string   `yaml:"owner"`
@@ -47,10 +54,14 @@ func (o *Org) ConfigYAML(githubURL, jiraURL string) string {
 		} `yaml:"github"`
 	}
 	doc := struct {
-		Sources []source `yaml:"sources"`
-		Teams   []team   `yaml:"teams"`
-		Status  *status  `yaml:"status,omitempty"`
-	}{Sources: []source{{Name: "github", Type: "github", URL: githubURL, Token: o.GitHubToken, Repos: []string{o.Spec.Owner + "/*"}}, jira}}
+		Sources  []source  `yaml:"sources"`
+		Teams    []team    `yaml:"teams"`
+		Status   *status   `yaml:"status,omitempty"`
+		Webhooks *webhooks `yaml:"webhooks,omitempty"`
+	}{Sources: []source{{Name: "github", Type: "github", URL: githubURL, Token: o.GitHubToken, Repos: []string{o.Spec.Owner + "/*"}, Secret: o.webhooks.Secret}, jira}}
+	if o.webhookListen != "" {
+		doc.Webhooks = &webhooks{Listen: o.webhookListen}
+	}
 	if boards := o.l.boards(); len(boards) > 0 {
 		doc.Status = &status{}
 		for _, b := range boards {
@@ -66,4 +77,15 @@ func (o *Org) ConfigYAML(githubURL, jiraURL string) string {
 	}
 	return fmt.Sprintf("# baton configuration for an apisim organisation (seed %d, %d issues).\n# The credentials are the simulators' own; they open nothing real.\n%s",
 		o.Spec.Seed, o.Spec.Issues, out)
+}
+
+// WriteConfig writes ConfigYAML, with the store in dir, to dir/baton.yaml and
+// returns that file's path: a configuration to load the way the daemon does.
+func (o *Org) WriteConfig(dir, githubURL, jiraURL string) (string, error) {
+	path := filepath.Join(dir, "baton.yaml")
+	text := o.ConfigYAML(githubURL, jiraURL) + "storage: {path: " + strconv.Quote(filepath.Join(dir, "baton.db")) + "}\n"
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		return "", fmt.Errorf("writing the simulator config: %w", err)
+	}
+	return path, nil
 }

@@ -34,7 +34,10 @@ type Org struct {
 	planted    []Case
 	stats      Stats
 	background []issueRef // issues Mutate may change
-	holding    map[issueRef]bool
+
+	webhooks      WebhookTarget // set by DeliverWebhooks
+	webhookListen string        // its host:port
+	holding       map[issueRef]bool
 }
 
 // issueRef names a generated issue compactly: a GitHub repository or Jira

@@ -95,7 +95,7 @@ func fakeConfig(dir string, names ...string) *config.Config {
 }
 
 // openTest opens a daemon on cfg whose reloads load what load returns.
-func openTest(t *testing.T, cfg *config.Config, hup <-chan os.Signal, load func(string) (*config.Config, error)) (*Daemon, *logBuffer) {
+func openTest(t testing.TB, cfg *config.Config, hup <-chan os.Signal, load func(string) (*config.Config, error)) (*Daemon, *logBuffer) {
 	t.Helper()
 	logs := &logBuffer{}
 	d, err := Open(context.Background(), cfg, Options{Logger: slog.New(slog.NewTextHandler(logs, nil)), Version: "test", Hangup: hup})
@@ -110,7 +110,7 @@ func openTest(t *testing.T, cfg *config.Config, hup <-chan os.Signal, load func(
 
 // serve runs d.Serve on a free port until the returned stop is called,
 // which returns Serve's error.
-func serve(t *testing.T, d *Daemon) (stop func() error) {
+func serve(t testing.TB, d *Daemon) (stop func() error) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -125,7 +125,7 @@ func serve(t *testing.T, d *Daemon) (stop func() error) {
 	}
 }
 
-func eventually(t *testing.T, what string, ok func() bool) {
+func eventually(t testing.TB, what string, ok func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for !ok() {

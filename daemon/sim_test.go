@@ -3,8 +3,6 @@ package daemon
 import (
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +14,7 @@ import (
 // simDaemon opens a daemon on simulators of a small organisation served
 // in-process, its sources polled every interval; edit may change the
 // loaded configuration first.
-func simDaemon(t *testing.T, interval time.Duration, edit func(*config.Config)) (*Daemon, *apisim.Org, *logBuffer) {
+func simDaemon(t testing.TB, interval time.Duration, edit func(*config.Config)) (*Daemon, *apisim.Org, *logBuffer) {
 	t.Helper()
 	spec := apisim.DemoSpec()
 	spec.Issues, spec.Plant = 100, false
@@ -27,16 +25,7 @@ func simDaemon(t *testing.T, interval time.Duration, edit func(*config.Config)) 
 	gh, jira := httptest.NewServer(org.GitHubHandler()), httptest.NewServer(org.JiraHandler())
 	t.Cleanup(gh.Close)
 	t.Cleanup(jira.Close)
-	dir := t.TempDir()
-	path := filepath.Join(dir, "baton.yaml")
-	text := org.ConfigYAML(gh.URL+"/", jira.URL) + "storage: {path: " + filepath.Join(dir, "baton.db") + "}\n"
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(path)
-	if err != nil {
-		t.Fatalf("loading the simulator config: %v", err)
-	}
+	cfg := simConfig(t, org, gh.URL, jira.URL)
 	for i := range cfg.Sources {
 		cfg.Sources[i].Interval = config.Duration(interval) // below the 10s a file may set
 	}
@@ -47,9 +36,24 @@ func simDaemon(t *testing.T, interval time.Duration, edit func(*config.Config)) 
 	return d, org, logs
 }
 
+// simConfig loads the configuration of org's simulators served at the given
+// URLs, its store in a new directory.
+func simConfig(t testing.TB, org *apisim.Org, gitHubURL, jiraURL string) *config.Config {
+	t.Helper()
+	path, err := org.WriteConfig(t.TempDir(), gitHubURL+"/", jiraURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		t.Fatalf("loading the simulator config: %v", err)
+	}
+	return cfg
+}
+
 // get answers a GET of path from d's HTTP handler as its status code and
 // body.
-func get(t *testing.T, d *Daemon, path string) (int, string) {
+func get(t testing.TB, d *Daemon, path string) (int, string) {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	d.httpServer().Handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))

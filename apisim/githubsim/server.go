@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton/apisim/fault"
+	"github.com/batonhq/baton/apisim/hook"
 )
 
 // Options configure a Server. The zero value is usable.
@@ -46,7 +47,7 @@ type Server struct {
 	blocking   map[IssueRef]int    // how many issues name the key as a blocker
 	projects   map[string]*project // boards by projectKey
 
-	hooks hooks
+	hooks hook.Sender
 
 	ctlMu  sync.Mutex // guards quota, issued tokens and stats
 	quotas map[string]*quota

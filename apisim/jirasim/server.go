@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton/apisim/fault"
+	"github.com/batonhq/baton/apisim/hook"
 )
 
 // Options configure a simulated Jira. Zero values get the defaults noted.
@@ -61,6 +62,7 @@ type Server struct {
 	issues   map[string]*record
 	byID     map[int]*record
 	order    []*record // insertion order, deleted ones removed lazily
+	hooks    hook.Sender
 	nextNum  map[string]int
 	nextID   int
 	nextHist int
