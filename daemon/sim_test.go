@@ -20,23 +20,7 @@ func simDaemon(t *testing.T, interval time.Duration, edit func(*config.Config)) 
 	t.Helper()
 	spec := apisim.DemoSpec()
 	spec.Issues, spec.Plant = 100, false
-	org, err := apisim.Generate(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gh, jira := httptest.NewServer(org.GitHubHandler()), httptest.NewServer(org.JiraHandler())
-	t.Cleanup(gh.Close)
-	t.Cleanup(jira.Close)
-	dir := t.TempDir()
-	path := filepath.Join(dir, "baton.yaml")
-	text := org.ConfigYAML(gh.URL+"/", jira.URL) + "storage: {path: " + filepath.Join(dir, "baton.db") + "}\n"
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(path)
-	if err != nil {
-		t.Fatalf("loading the simulator config: %v", err)
-	}
+	org, cfg := simConfig(t, spec)
 	for i := range cfg.Sources {
 		cfg.Sources[i].Interval = config.Duration(interval) // below the 10s a file may set
 	}
@@ -45,6 +29,31 @@ func simDaemon(t *testing.T, interval time.Duration, edit func(*config.Config)) 
 	}
 	d, logs := openTest(t, cfg, nil, nil)
 	return d, org, logs
+}
+
+// simConfig serves the simulators of an organisation of spec in-process
+// until the test ends, and loads the configuration that syncs it into a
+// store of its own.
+func simConfig(tb testing.TB, spec apisim.Spec) (*apisim.Org, *config.Config) {
+	tb.Helper()
+	org, err := apisim.Generate(spec)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	gh, jira := httptest.NewServer(org.GitHubHandler()), httptest.NewServer(org.JiraHandler())
+	tb.Cleanup(gh.Close)
+	tb.Cleanup(jira.Close)
+	dir := tb.TempDir()
+	path := filepath.Join(dir, "baton.yaml")
+	text := org.ConfigYAML(gh.URL+"/", jira.URL) + "storage: {path: " + filepath.Join(dir, "baton.db") + "}\n"
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		tb.Fatalf("loading the simulator config: %v", err)
+	}
+	return org, cfg
 }
 
 // get answers a GET of path from d's HTTP handler as its status code and
