@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"cmp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,6 +26,11 @@ import (
 // Jira one, else the smallest key stands for the pair, and its status and
 // team decide whether an edge is open or cross-team. Findings name real keys.
 //
+// Findings on an issue with one of its team's exempt labels are dropped
+// (after the rules ran, so the issue still counts as stalled for those
+// waiting on it); those an active ack in in.Acks applies to go to
+// Report.Acknowledged.
+//
 // Severities: critical for a cycle, a dead dependency, a priority inversion
 // that keeps a P1 waiting and work overdue by more than a week; info for
 // unowned work; warning for everything else.
@@ -45,8 +51,14 @@ func Analyze(in Input) *Report {
 		a.stalledBy[v] = -1
 	}
 	a.applyRules()
-	r.Issues, r.Edges, r.Findings = a.g.issues, a.g.edges, a.findings.sorted(a.g.index, r.Teams)
+	r.Issues, r.Edges = a.g.issues, a.g.edges
+	found := slices.DeleteFunc(a.findings.sorted(a.g.index, r.Teams), func(f Finding) bool { return a.exempt(f.Issue) })
+	r.Findings, r.Acknowledged = acknowledge(found, in.Acks, in.Now)
+	r.Exempt = a.exemptKeys()
 	r.NextChange = a.next
+	for i := range in.Acks { // an expiring ack brings its findings back
+		r.NextChange = earliestAfter(in.Now, r.NextChange, in.Acks[i].Until)
+	}
 	return r
 }
 

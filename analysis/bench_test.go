@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/internal/testtool"
 	"github.com/batonhq/baton/model"
 )
 
@@ -121,11 +122,11 @@ func BenchmarkAnalyze200k(b *testing.B) {
 			runtime.GC()
 			runtime.ReadMemStats(&before)
 			var r *Report
-			cpu0, _ := cpuTime()
+			cpu0, _ := testtool.CPUTime()
 			for b.Loop() {
 				r = Analyze(in)
 			}
-			if cpu1, ok := cpuTime(); ok {
+			if cpu1, ok := testtool.CPUTime(); ok {
 				b.ReportMetric(float64((cpu1-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
 			}
 			runtime.GC()

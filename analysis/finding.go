@@ -31,4 +31,7 @@ type Finding struct {
 	Since        time.Time `json:"since"` // when the condition began, as well as can be known
 	Summary      string    `json:"summary"`
 	NextStep     string    `json:"next_step"` // who should do what
+	// Acknowledged is set on the findings an ack applies to (see
+	// Report.Acknowledged); absent from the JSON otherwise.
+	Acknowledged *Acknowledgement `json:"acknowledged,omitempty"`
 }

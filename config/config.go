@@ -23,6 +23,8 @@ type Config struct {
 	Priority Priority `yaml:"priority"`
 	Rules    Rules    `yaml:"rules"`
 	Rollup   Rollup   `yaml:"rollup"`
+	Web      Web      `yaml:"web"`
+	Webhooks Webhooks `yaml:"webhooks,omitempty"`
 
 	origin   *origin        // where each key was written; nil for a Config built in code
 	loc      *time.Location // Timezone, loaded by Validate
@@ -46,14 +48,30 @@ type Source struct {
 	TokenFile string   `yaml:"token_file"`
 	Interval  Duration `yaml:"interval"` // default 5m
 
+	// WebhookSecret verifies the webhooks this source's tracker delivers
+	// (see Webhooks): the HMAC key of GitHub's X-Hub-Signature-256 and
+	// Jira's X-Hub-Signature, or a Jira Data Center webhook's ?token=.
+	WebhookSecret     Secret `yaml:"webhook_secret,omitempty"`
+	WebhookSecretFile string `yaml:"webhook_secret_file,omitempty"`
+
 	// Tuning; defaults are right for most installations.
 	Parallel          int           `yaml:"parallel"`           // requests in flight on this credential, default 4
 	Overlap           Duration      `yaml:"overlap"`            // re-read window behind the cursor, default 2m
 	ReconcileInterval Duration      `yaml:"reconcile_interval"` // full key listing to find deletions, default 24h
 	DeletionGuard     DeletionGuard `yaml:"deletion_guard"`     // mass deletions wait for a second reconcile
+	RoundTimeout      Duration      `yaml:"round_timeout"`      // one sync round, its retries included, default 30m
+	MaxResponseBytes  int64         `yaml:"max_response_bytes"` // largest API response body read, default 32 MiB
 
 	// Settings are the type's own keys: a *github.Config or a *jira.Config.
 	Settings SourceConfig `yaml:"-"`
+}
+
+// Webhooks configures the listener for GitHub's and Jira's webhooks, off
+// while Listen is empty. It serves POST /hooks/github/{source} and
+// /hooks/jira/{source} only, apart from the metrics listener, so that it can
+// face the trackers while /metrics stays on loopback.
+type Webhooks struct {
+	Listen string `yaml:"listen,omitempty"` // host:port, e.g. 0.0.0.0:9465; default off
 }
 
 // DeletionGuard says which deletions a reconcile withholds until the next
@@ -107,6 +125,9 @@ type Rules struct {
 	PriorityGap     int      `yaml:"priority_gap"`     // default 2
 	ScheduleHorizon Duration `yaml:"schedule_horizon"` // default 30d
 	DriftAfter      Duration `yaml:"drift_after"`      // default 2d
+	// ExemptLabels mark issues that get no finding of their own (matched
+	// without regard to case, on either tracker); default [baton:ignore].
+	ExemptLabels []string `yaml:"exempt_labels"`
 }
 
 // Rollup configures the weekly emails.
@@ -114,6 +135,11 @@ type Rollup struct {
 	Schedule string   `yaml:"schedule"` // cron, in Config.Timezone; default "0 9 * * MON"
 	To       []string `yaml:"to"`       // recipients of the org-wide rollup
 	SMTP     SMTP     `yaml:"smtp"`
+}
+
+// Web configures the dashboard served on Listen.
+type Web struct {
+	Enabled bool `yaml:"enabled"` // default true
 }
 
 // SMTP is the mail server rollups are sent through.

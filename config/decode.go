@@ -75,6 +75,14 @@ func (c *checker) check(n *yaml.Node, t reflect.Type, path string) {
 			}
 			return nil
 		})
+	case t.Kind() == reflect.Bool:
+		c.scalar(n, path, func(v string) error {
+			switch v {
+			case "true", "True", "TRUE", "false", "False", "FALSE":
+				return nil
+			}
+			return fmt.Errorf("want true or false, got %q", v)
+		})
 	case t.Kind() == reflect.Slice:
 		if c.want(n, yaml.SequenceNode, path) {
 			for i, e := range n.Content {

@@ -18,6 +18,8 @@ const (
 	defaultReconcileInterval = Duration(24 * time.Hour)
 	defaultDeletionPercent   = 20
 	defaultDeletionIssues    = 50
+	defaultRoundTimeout      = Duration(30 * time.Minute)
+	defaultMaxResponseBytes  = 32 << 20
 	defaultRollupSchedule    = "0 9 * * MON"
 	defaultSMTPTLS           = "starttls"
 	defaultSMTPTimeout       = Duration(30 * time.Second)
@@ -31,6 +33,7 @@ var defaultRules = Rules{
 	PriorityGap:     2,
 	ScheduleHorizon: Duration(30 * 24 * time.Hour),
 	DriftAfter:      Duration(2 * 24 * time.Hour),
+	ExemptLabels:    []string{"baton:ignore"},
 }
 
 // smtpPorts is the default port for each smtp.tls mode.
@@ -64,6 +67,9 @@ func (c *Config) applyDefaults() {
 	for i := range c.Teams {
 		c.fillRules(&c.Teams[i].Rules, c.Rules, fmt.Sprintf("teams[%d].rules", i))
 	}
+	if !c.given("web.enabled") {
+		c.Web.Enabled = true
+	}
 	orString(&c.Rollup.Schedule, defaultRollupSchedule)
 	s := &c.Rollup.SMTP
 	orString(&s.TLS, defaultSMTPTLS)
@@ -82,7 +88,7 @@ func (c *Config) sourceDefaults(i int) {
 		s.Settings = newSourceConfig(s.Type)
 	}
 	if s.Settings != nil {
-		s.Settings.Defaults(s)
+		s.Settings.Defaults(s, func(key string) bool { return c.given(at(key)) })
 	}
 	if s.Interval == 0 && !c.given(at("interval")) {
 		s.Interval = defaultInterval
@@ -101,6 +107,12 @@ func (c *Config) sourceDefaults(i int) {
 	}
 	if s.DeletionGuard.Issues == 0 && !c.given(at("deletion_guard.issues")) {
 		s.DeletionGuard.Issues = defaultDeletionIssues
+	}
+	if s.RoundTimeout == 0 && !c.given(at("round_timeout")) {
+		s.RoundTimeout = defaultRoundTimeout
+	}
+	if s.MaxResponseBytes == 0 && !c.given(at("max_response_bytes")) {
+		s.MaxResponseBytes = defaultMaxResponseBytes
 	}
 }
 

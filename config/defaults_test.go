@@ -55,14 +55,14 @@ rules: {idle_after: 10d, churn_events: 9}
 teams:
   - name: payments
     labels: [pay]
-    rules: {idle_after: 3d, priority_gap: 1}
+    rules: {idle_after: 3d, priority_gap: 1, exempt_labels: []}
   - name: core
     labels: [core]
 `)
 	global := Rules{IdleAfter: Duration(10 * day), ChurnWindow: Duration(14 * day), ChurnEvents: 9,
-		PriorityGap: 2, ScheduleHorizon: Duration(30 * day), DriftAfter: Duration(2 * day)}
+		PriorityGap: 2, ScheduleHorizon: Duration(30 * day), DriftAfter: Duration(2 * day), ExemptLabels: []string{"baton:ignore"}}
 	pay := global
-	pay.IdleAfter, pay.PriorityGap = Duration(3*day), 1
+	pay.IdleAfter, pay.PriorityGap, pay.ExemptLabels = Duration(3*day), 1, []string{}
 	for _, tc := range []struct {
 		team string
 		want Rules
@@ -137,4 +137,23 @@ func errText(err error) string {
 		return "<nil>"
 	}
 	return err.Error()
+}
+
+func TestCheckTeamRefusesAnUnknownTeamNamingTheKnownOnes(t *testing.T) {
+	cfg := mustParse(t, `
+sources:
+  - {name: gh, type: github, token: t, repos: [acme/core]}
+teams:
+  - {name: payments, labels: [pay]}
+  - {name: core, labels: [core]}
+`)
+	for _, team := range []string{"", "payments", "core"} {
+		if err := cfg.CheckTeam(team); err != nil {
+			t.Errorf("CheckTeam(%q) = %v, want nil", team, err)
+		}
+	}
+	err := cfg.CheckTeam("Payments")
+	if want := `no team "Payments" in the configuration (teams: payments, core)`; err == nil || err.Error() != want {
+		t.Errorf("CheckTeam(%q) = %v, want %q", "Payments", err, want)
+	}
 }

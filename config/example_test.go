@@ -15,7 +15,7 @@ import (
 
 // setExampleEnv sets what example.yaml refers to and returns the path of the
 // Jira Data Center token file.
-func setExampleEnv(t *testing.T) string {
+func setExampleEnv(t testing.TB) string {
 	t.Helper()
 	dcFile := filepath.Join(t.TempDir(), "jira_dc_token")
 	if err := os.WriteFile(dcFile, []byte("dc-pat-value\n"), 0o600); err != nil {
@@ -43,8 +43,14 @@ func TestExampleLoads(t *testing.T) {
 		t.Fatalf("got %d sources, want %d", got, want)
 	}
 	gh, app, cloud, dc := cfg.Sources[0], cfg.Sources[1], cfg.Sources[2], cfg.Sources[3]
-	ghc, appc := gh.Settings.(*github.Config), app.Settings.(*github.Config)
-	cloudc, dcc := cloud.Settings.(*jira.Config), dc.Settings.(*jira.Config)
+	ghc, appc := config.SettingsOf[github.Config](gh), config.SettingsOf[github.Config](app)
+	cloudc, dcc := config.SettingsOf[jira.Config](cloud), config.SettingsOf[jira.Config](dc)
+	if ghc != gh.Settings || dcc != dc.Settings {
+		t.Error("SettingsOf does not return the source's own settings")
+	}
+	if other := config.SettingsOf[jira.Config](gh); *other != (jira.Config{}) {
+		t.Errorf("jira settings of a github source = %+v, want none", *other)
+	}
 	if appc.AppID != 123456 || appc.InstallationID != 7890123 || appc.PrivateKey == "" || app.Token != "" {
 		t.Errorf("github-app source: app %d, installation %d, key read %v, token %q; want 123456, 7890123, true, none",
 			appc.AppID, appc.InstallationID, appc.PrivateKey != "", app.Token.Reveal())
@@ -64,8 +70,8 @@ func TestExampleLoads(t *testing.T) {
 	if got := cfg.RulesFor("payments").IdleAfter.D(); got != 5*24*time.Hour {
 		t.Errorf("payments idle_after = %v, want 120h (team override)", got)
 	}
-	if got := cfg.RulesFor("core"); got != cfg.Rules {
-		t.Errorf("core rules = %+v, want the global %+v", got, cfg.Rules)
+	if diff := cmp.Diff(cfg.Rules, cfg.RulesFor("core")); diff != "" {
+		t.Errorf("core rules differ from the global ones (-global +core):\n%s", diff)
 	}
 	if got := cfg.Location().String(); got != "Europe/Berlin" {
 		t.Errorf("Location() = %s, want Europe/Berlin", got)
@@ -80,18 +86,7 @@ func BenchmarkParseExample(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	dcFile := filepath.Join(b.TempDir(), "jira_dc_token")
-	if err := os.WriteFile(dcFile, []byte("dc-pat-value\n"), 0o600); err != nil {
-		b.Fatal(err)
-	}
-	key, err := filepath.Abs("testdata/secrets/github_app.pem")
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Setenv("GITHUB_APP_KEY_FILE", key)
-	b.Setenv("GITHUB_TOKEN", "t")
-	b.Setenv("JIRA_TOKEN", "t")
-	b.Setenv("JIRA_DC_TOKEN_FILE", dcFile)
+	setExampleEnv(b)
 	for b.Loop() {
 		if _, err := config.Parse("example.yaml", data); err != nil {
 			b.Fatal(err)

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -98,6 +99,54 @@ sources:
 		}
 		if err := os.Chmod(file, 0o600); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// TestSecretFileOverTheLimitIsRefused: a token file of 64 KiB loads, one
+// byte more is refused naming the key's line and the file, not its content.
+func TestSecretFileOverTheLimitIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		size int
+		want string
+	}{
+		{maxSecretFile, "<nil>"},
+		{maxSecretFile + 1, fmt.Sprintf("%s:3: sources[0].token_file: %s is larger than 64 KiB, too large for a secret",
+			filepath.Join(dir, "baton.yaml"), filepath.Join(dir, "token"))},
+	} {
+		if err := os.WriteFile(filepath.Join(dir, "token"), bytes.Repeat([]byte("t"), tc.size), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Parse(filepath.Join(dir, "baton.yaml"), []byte(`
+sources:
+  - {name: gh, type: github, token_file: token, repos: [acme/core]}
+`))
+		if got := errText(err); got != tc.want {
+			t.Errorf("%d bytes: error %q, want %q", tc.size, got, tc.want)
+		}
+	}
+}
+
+// TestGroupReadableSecretSharedByThePlatformDoesNotWarn: Kubernetes mounts a
+// Secret's files owned by root, group fsGroup, group-readable; for a process
+// of that group that owns nothing there, the group is the platform's way of
+// giving it the file. A group-readable file of its own (chmod 600 it) or of a
+// group it is not in still warns.
+func TestGroupReadableSecretSharedByThePlatformDoesNotWarn(t *testing.T) {
+	for _, tc := range []struct {
+		name              string
+		owner, group, uid int
+		groups            []int
+		shared            bool
+	}{
+		{"kubernetes fsGroup", 0, 65532, 65532, []int{65532}, true},
+		{"supplementary group", 0, 2000, 1000, []int{1000, 2000}, true},
+		{"its own file", 1000, 1000, 1000, []int{1000}, false},
+		{"another group", 0, 2000, 1000, []int{1000}, false},
+	} {
+		if got := sharedWithProcess(tc.owner, tc.group, tc.uid, tc.groups); got != tc.shared {
+			t.Errorf("%s: shared %v, want %v", tc.name, got, tc.shared)
 		}
 	}
 }

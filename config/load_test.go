@@ -45,11 +45,12 @@ func TestGoodFilesLoad(t *testing.T) {
 
 func TestEveryDefault(t *testing.T) {
 	rules := config.Rules{IdleAfter: config.Duration(7 * day), ChurnWindow: config.Duration(14 * day), ChurnEvents: 5,
-		PriorityGap: 2, ScheduleHorizon: config.Duration(30 * day), DriftAfter: config.Duration(2 * day)}
+		PriorityGap: 2, ScheduleHorizon: config.Duration(30 * day), DriftAfter: config.Duration(2 * day), ExemptLabels: []string{"baton:ignore"}}
 	tuning := func(s config.Source) config.Source {
 		s.Interval, s.Parallel = config.Duration(5*time.Minute), 4
 		s.Overlap, s.ReconcileInterval = config.Duration(2*time.Minute), config.Duration(day)
 		s.DeletionGuard = config.DeletionGuard{Percent: 20, Issues: 50}
+		s.RoundTimeout, s.MaxResponseBytes = config.Duration(30*time.Minute), 32<<20
 		return s
 	}
 	want := &config.Config{
@@ -57,7 +58,7 @@ func TestEveryDefault(t *testing.T) {
 		Listen:   "127.0.0.1:9464",
 		Timezone: "UTC",
 		Sources: []config.Source{
-			tuning(config.Source{Name: "gh", Type: "github", URL: "https://api.github.com/", Token: "t0ken", Settings: &github.Config{Repos: []string{"acme/core"}}}),
+			tuning(config.Source{Name: "gh", Type: "github", URL: "https://api.github.com/", Token: "t0ken", Settings: &github.Config{Repos: []string{"acme/core"}, CacheBytes: 32 << 20}}),
 			tuning(config.Source{Name: "jira", Type: "jira", URL: "https://acme.atlassian.net",
 				Token: "jira-t0ken", Settings: &jira.Config{Deployment: "cloud", Email: "bot@acme.com", JQL: "project = PAY"}}),
 		},
@@ -75,6 +76,7 @@ func TestEveryDefault(t *testing.T) {
 		},
 		Rules:  rules,
 		Rollup: config.Rollup{Schedule: "0 9 * * MON", SMTP: config.SMTP{Port: 587, TLS: "starttls", Timeout: config.Duration(30 * time.Second)}},
+		Web:    config.Web{Enabled: true},
 	}
 	cfg := mustLoad(t, "testdata/minimal.good.yml")
 	diffConfig(t, want, cfg)
@@ -85,26 +87,28 @@ func TestEveryDefault(t *testing.T) {
 
 func TestEveryKey(t *testing.T) {
 	global := config.Rules{IdleAfter: config.Duration(10 * day), ChurnWindow: config.Duration(21 * day), ChurnEvents: 8,
-		PriorityGap: 3, ScheduleHorizon: config.Duration(45 * day), DriftAfter: config.Duration(12 * time.Hour)}
+		PriorityGap: 3, ScheduleHorizon: config.Duration(45 * day), DriftAfter: config.Duration(12 * time.Hour),
+		ExemptLabels: []string{"baton:ignore", "wontfix"}}
 	want := &config.Config{
 		Storage:  config.Storage{Path: "/var/lib/baton/data.db"},
 		Listen:   "0.0.0.0:9000",
 		Timezone: "America/New_York",
 		Sources: []config.Source{
 			{Name: "ghe", Type: "github", URL: "https://ghe.acme.com/api/v3/", Token: "ghe-token",
-				Settings: &github.Config{Repos: []string{"acme/payments-api", "acme/*"}}, Interval: config.Duration(time.Minute), Parallel: 8,
-				Overlap: 0, ReconcileInterval: config.Duration(6 * time.Hour), DeletionGuard: config.DeletionGuard{Percent: 0, Issues: 10}},
+				Settings: &github.Config{Repos: []string{"acme/payments-api", "acme/*"}, CacheBytes: 4 << 20}, Interval: config.Duration(time.Minute), Parallel: 8,
+				Overlap: 0, ReconcileInterval: config.Duration(6 * time.Hour), DeletionGuard: config.DeletionGuard{Percent: 0, Issues: 10},
+				RoundTimeout: config.Duration(10 * time.Minute), MaxResponseBytes: 8 << 20},
 			{Name: "jira_dc", Type: "jira", URL: "https://jira.acme.internal:8443",
 				Token: "jira-dc-pat", TokenFile: "secrets/jira_token", Settings: &jira.Config{Deployment: "server", JQL: "project = OPS"},
 				Interval: config.Duration(10 * time.Second), Parallel: 16, Overlap: config.Duration(10 * time.Minute), ReconcileInterval: config.Duration(day),
-				DeletionGuard: config.DeletionGuard{Percent: 20, Issues: 50}},
+				DeletionGuard: config.DeletionGuard{Percent: 20, Issues: 50}, RoundTimeout: config.Duration(30 * time.Minute), MaxResponseBytes: 32 << 20},
 		},
 		Teams: []config.Team{{
 			Team: model.Team{Name: "payments", GitHubRepos: []string{"acme/payments-api"}, JiraProjects: []string{"PAY", "PAY_2"},
 				JiraComponents: []string{"Billing"}, Labels: []string{"team:payments"}},
 			Email: []string{"pay-leads@acme.com", "Pay Oncall <pay-oncall@acme.com>"},
 			Rules: config.Rules{IdleAfter: config.Duration(3 * day), ChurnWindow: config.Duration(7 * day), ChurnEvents: 3,
-				PriorityGap: 1, ScheduleHorizon: config.Duration(60 * day), DriftAfter: config.Duration(day)},
+				PriorityGap: 1, ScheduleHorizon: config.Duration(60 * day), DriftAfter: config.Duration(day), ExemptLabels: []string{"Pay:Later"}},
 		}},
 		Status: config.Status{
 			GitHub: config.GitHubStatus{InProgressLabels: []string{"wip"}, BlockedLabels: []string{"stuck", "waiting"}},
@@ -115,6 +119,7 @@ func TestEveryKey(t *testing.T) {
 		Rollup: config.Rollup{Schedule: "30 8 * * FRI", To: []string{"tpm@acme.com"}, SMTP: config.SMTP{Host: "mail.acme.com", Port: 2525,
 			Username: "baton", Password: "smtp-pass", PasswordFile: "secrets/smtp_password", From: "baton@acme.com",
 			TLS: "tls", Timeout: config.Duration(time.Minute)}},
+		Web: config.Web{Enabled: false},
 	}
 	cfg := mustLoad(t, "testdata/full.good.yml")
 	diffConfig(t, want, cfg)

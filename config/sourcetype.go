@@ -19,7 +19,9 @@ import (
 // lists of them.
 type SourceConfig interface {
 	// Defaults fills in what the file left out, src included (a default url).
-	Defaults(src *Source)
+	// given reports whether the file wrote one of the source's keys, so that
+	// a number written as 0 is kept for Validate to check.
+	Defaults(src *Source, given func(key string) bool)
 	// Validate reports every problem of src and its own keys to check.
 	Validate(src *Source, check *SourceCheck)
 }
@@ -45,6 +47,15 @@ func RegisterSourceType(name string, newConfig func() SourceConfig) {
 		panic("config: source type " + name + " registered twice")
 	}
 	sourceTypes.make[name] = newConfig
+}
+
+// SettingsOf returns src's own keys as its connector's type T, or a zero T
+// when src is of another type.
+func SettingsOf[T any](src Source) *T {
+	if c, ok := any(src.Settings).(*T); ok {
+		return c
+	}
+	return new(T)
 }
 
 // typeNames returns the registered source types in order.

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -18,6 +19,23 @@ func (c *Config) RulesFor(team string) Rules {
 		}
 	}
 	return c.Rules
+}
+
+// CheckTeam refuses a team name that no configured team has, naming those
+// that are, so that a typo is not mistaken for a team with nothing to report.
+// "" (no team) is fine.
+func (c *Config) CheckTeam(team string) error {
+	if team == "" {
+		return nil
+	}
+	names := make([]string, 0, len(c.Teams))
+	for _, t := range c.Teams {
+		if t.Name == team {
+			return nil
+		}
+		names = append(names, t.Name)
+	}
+	return fmt.Errorf("no team %q in the configuration (teams: %s)", team, strings.Join(names, ", "))
 }
 
 // Location returns the configured time zone, loaded by Validate; UTC if
@@ -38,6 +56,9 @@ func (c *Config) Dump() ([]byte, error) {
 	for i := range d.Sources {
 		if d.Sources[i].TokenFile != "" {
 			d.Sources[i].Token = ""
+		}
+		if d.Sources[i].WebhookSecretFile != "" {
+			d.Sources[i].WebhookSecret = ""
 		}
 	}
 	if d.Rollup.SMTP.PasswordFile != "" {

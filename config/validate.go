@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	_ "time/tzdata" // timezone must load on images without /usr/share/zoneinfo
 
@@ -46,10 +47,9 @@ func (c *Config) Validate() error {
 	if c.Storage.Path == "" {
 		p.add("storage.path", "is required")
 	}
-	if _, port, err := net.SplitHostPort(c.Listen); err != nil {
-		p.add("listen", "%q is not host:port", c.Listen)
-	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-		p.add("listen", "%q: the port must be a number from 0 (any free port) to 65535", c.Listen)
+	p.address("listen", c.Listen)
+	if c.Webhooks.Listen != "" {
+		p.address("webhooks.listen", c.Webhooks.Listen)
 	}
 	loc, err := time.LoadLocation(c.Timezone)
 	if err != nil {
@@ -142,6 +142,11 @@ func (p *problems) rules(path string, r, global Rules, team bool) {
 	if (r.PriorityGap < 1 || r.PriorityGap > 4) && own(r.PriorityGap, global.PriorityGap) {
 		p.add(path+".priority_gap", "must be between 1 and 4, got %d", r.PriorityGap)
 	}
+	for i, l := range r.ExemptLabels {
+		if strings.TrimSpace(l) == "" && (!team || !slices.Equal(r.ExemptLabels, global.ExemptLabels)) {
+			p.add(fmt.Sprintf("%s.exempt_labels[%d]", path, i), "must not be empty")
+		}
+	}
 }
 
 func (p *problems) rollup() {
@@ -179,5 +184,14 @@ func (p *problems) rollup() {
 	}
 	if s.Timeout <= 0 {
 		p.add("rollup.smtp.timeout", "must be positive, got %v", s.Timeout)
+	}
+}
+
+// address checks that the value at path is a host:port to listen on.
+func (p *problems) address(path, v string) {
+	if _, port, err := net.SplitHostPort(v); err != nil {
+		p.add(path, "%q is not host:port", v)
+	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		p.add(path, "%q: the port must be a number from 0 (any free port) to 65535", v)
 	}
 }

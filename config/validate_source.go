@@ -10,10 +10,15 @@ import (
 )
 
 var (
-	sourceName  = regexp.MustCompile(`^[a-z0-9_-]+$`)
-	minInterval = Duration(10 * time.Second)
-	maxParallel = 16
+	sourceName      = regexp.MustCompile(`^[a-z0-9_-]+$`)
+	minInterval     = Duration(10 * time.Second)
+	maxParallel     = 16
+	minRoundTimeout = Duration(time.Minute)
 )
+
+// MinBytes is the least a byte limit of a source may be (max_response_bytes,
+// a connector's cache): 1 MiB, well under one full page of either API.
+const MinBytes = 1 << 20
 
 func (p *problems) sources() {
 	if len(p.c.Sources) == 0 {
@@ -70,6 +75,12 @@ func (p *problems) sourceTuning(s *Source, at func(string) string) {
 	}
 	if s.DeletionGuard.Issues < 0 {
 		p.add(at("deletion_guard.issues"), "must not be negative, got %d", s.DeletionGuard.Issues)
+	}
+	if s.RoundTimeout < minRoundTimeout {
+		p.add(at("round_timeout"), "must be at least %v, got %v", minRoundTimeout, s.RoundTimeout)
+	}
+	if s.MaxResponseBytes < MinBytes {
+		p.add(at("max_response_bytes"), "must be at least %d (1 MiB), got %d", MinBytes, s.MaxResponseBytes)
 	}
 }
 

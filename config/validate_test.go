@@ -18,21 +18,28 @@ func TestBadFiles(t *testing.T) {
 	if v, ok := os.LookupEnv("BATON_TEST_NEVER_SET"); ok {
 		t.Fatalf("BATON_TEST_NEVER_SET is set (%q); env.bad.yml needs it unset", v)
 	}
-	files, err := filepath.Glob("testdata/*.bad.yml")
+	eachFile(t, "testdata/*.bad.yml", func(t *testing.T, f string) {
+		cfg, err := Load(f)
+		if err == nil {
+			t.Fatalf("Load(%s) = %+v, want an error", f, cfg)
+		}
+		if cfg != nil {
+			t.Errorf("Load(%s) returned a config with its error", f)
+		}
+		golden.Check(t, f+".err", []byte(err.Error()+"\n"))
+	})
+}
+
+// eachFile runs test on every file matching pattern, each as a subtest named
+// after the file; a pattern matching no file fails.
+func eachFile(t *testing.T, pattern string, test func(t *testing.T, file string)) {
+	t.Helper()
+	files, err := filepath.Glob(pattern)
 	if err != nil || len(files) == 0 {
-		t.Fatalf("no bad files: %v", err)
+		t.Fatalf("no files %s: %v", pattern, err)
 	}
 	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			cfg, err := Load(f)
-			if err == nil {
-				t.Fatalf("Load(%s) = %+v, want an error", f, cfg)
-			}
-			if cfg != nil {
-				t.Errorf("Load(%s) returned a config with its error", f)
-			}
-			golden.Check(t, f+".err", []byte(err.Error()+"\n"))
-		})
+		t.Run(filepath.Base(f), func(t *testing.T) { test(t, f) })
 	}
 }
 
@@ -42,7 +49,7 @@ func TestBadFiles(t *testing.T) {
 func codeConfig(t *testing.T) *Config {
 	t.Helper()
 	gh := newSourceConfig("github")
-	if err := yaml.Unmarshal([]byte("repos: [acme/core]"), gh); err != nil {
+	if err := yaml.Unmarshal([]byte("{repos: [acme/core], cache_bytes: 1048576}"), gh); err != nil {
 		t.Fatal(err)
 	}
 	return &Config{
@@ -50,7 +57,8 @@ func codeConfig(t *testing.T) *Config {
 		Listen:   "127.0.0.1:9464",
 		Timezone: "Asia/Tokyo",
 		Sources: []Source{{Name: "gh", Type: "github", URL: "https://api.github.com/", Token: "t",
-			Settings: gh, Interval: Duration(time.Minute), Parallel: 1, ReconcileInterval: Duration(time.Hour)}},
+			Settings: gh, Interval: Duration(time.Minute), Parallel: 1, ReconcileInterval: Duration(time.Hour),
+			RoundTimeout: Duration(time.Minute), MaxResponseBytes: MinBytes}},
 		Rules:  defaultRules,
 		Rollup: Rollup{Schedule: "@weekly", SMTP: SMTP{TLS: "none", Port: 25, Timeout: Duration(time.Second)}},
 	}

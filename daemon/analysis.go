@@ -40,13 +40,16 @@ func (d *Daemon) Analyze(ctx context.Context) (*analysis.Report, error) {
 	}
 	d.metrics.Publish(r)
 	d.report.Store(r)
-	// The analysis is a burst: the store's issues loaded and the graph
-	// built, a few hundred MB at 200,000 issues, garbage once the report is
-	// published. Hand it back to the system now rather than over minutes,
-	// so that the resident size between analyses is what the report keeps.
-	debug.FreeOSMemory()
 	return r, nil
 }
+
+// releaseAnalysis hands the garbage of an analysis just published back to
+// the system. An analysis is a burst: the store's issues loaded and the
+// graph built, a few hundred MB at 200,000 issues, garbage once the report
+// is published. The runtime would return it over minutes, keeping the
+// resident size near the burst's peak; between analyses it should be what
+// the report keeps.
+func releaseAnalysis() { debug.FreeOSMemory() }
 
 // requestAnalysis asks the analysis loop for a fresh report; requests that
 // arrive while one is pending are merged.
@@ -54,6 +57,33 @@ func (d *Daemon) requestAnalysis() {
 	select {
 	case d.kick <- struct{}{}:
 	default:
+	}
+}
+
+// requestAnalysisSoon asks for an analysis after webhookDebounce rather
+// than the usual debounce: a webhook's re-fetch wrote.
+func (d *Daemon) requestAnalysisSoon() {
+	select {
+	case d.soon <- struct{}{}:
+	default:
+	}
+	d.requestAnalysis()
+}
+
+// debounced waits out the debounce of a requested analysis, cut to
+// webhookDebounce once a webhook's re-fetch has written; false when ctx is
+// done first.
+func (d *Daemon) debounced(ctx context.Context) bool {
+	wait := d.after(d.debounce)
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-wait:
+			return true
+		case <-d.soon:
+			wait = d.after(min(webhookDebounce, d.debounce))
+		}
 	}
 }
 
@@ -69,10 +99,8 @@ func (d *Daemon) analysisLoop(ctx context.Context) {
 			return
 		case <-due:
 		case <-d.kick:
-			select {
-			case <-ctx.Done():
+			if !d.debounced(ctx) {
 				return
-			case <-time.After(d.debounce):
 			}
 			select { // a request made during the debounce is served by this analysis
 			case <-d.kick:
@@ -80,6 +108,7 @@ func (d *Daemon) analysisLoop(ctx context.Context) {
 			}
 		}
 		start := time.Now()
+		hooked := d.hooked.take()
 		r, err := d.Analyze(ctx)
 		if err != nil && ctx.Err() != nil {
 			return
@@ -89,9 +118,11 @@ func (d *Daemon) analysisLoop(ctx context.Context) {
 			due = d.after(analysisRetry)
 			continue
 		}
+		d.observeHooked(hooked)
 		wait := d.untilDue(r)
 		d.log.Info("analysis", "issues", len(r.Issues), "edges", len(r.Edges), "findings", len(r.Findings),
 			"duration", time.Since(start).Round(time.Millisecond), "next_in", wait.Round(time.Second))
+		releaseAnalysis()
 		due = d.after(wait)
 	}
 }
@@ -122,13 +153,18 @@ func OpenSynced(ctx context.Context, cfg *config.Config) (*store.Store, error) {
 }
 
 // AnalyseStored analyses what st holds: open issues and those closed within
-// closedWindow (plus the ends of their links).
+// closedWindow (plus the ends of their links), with the acks not yet expired.
 func AnalyseStored(ctx context.Context, st *store.Store, cfg *config.Config, now time.Time) (*analysis.Report, error) {
 	issues, err := st.LoadIssues(ctx, now.Add(-closedWindow))
 	if err != nil {
 		return nil, fmt.Errorf("loading issues for analysis: %w", err)
 	}
-	r := analysis.Analyze(analysis.Input{Issues: inScope(cfg, issues), Teams: cfg.Teams, Rules: cfg.Rules, Now: now, Location: cfg.Location()})
+	acks, err := st.Acks(ctx, now)
+	if err != nil {
+		return nil, fmt.Errorf("loading acks for analysis: %w", err)
+	}
+	r := analysis.Analyze(analysis.Input{Issues: inScope(cfg, issues), Teams: cfg.Teams, Rules: cfg.Rules, Acks: acks,
+		Now: now, Location: cfg.Location()})
 	// The report outlives the analysis: it keeps its issues without what
 	// only the rules read (the links, which its edges hold, and the
 	// activity events).
@@ -136,6 +172,17 @@ func AnalyseStored(ctx context.Context, st *store.Store, cfg *config.Config, now
 		r.Issues[i].Links, r.Issues[i].ActivityEvents = nil, nil
 	}
 	return r, nil
+}
+
+// AnalyseSynced is AnalyseStored on cfg's store, opened (as OpenSynced)
+// only for it.
+func AnalyseSynced(ctx context.Context, cfg *config.Config, now time.Time) (*analysis.Report, error) {
+	st, err := OpenSynced(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	return AnalyseStored(ctx, st, cfg, now)
 }
 
 // inScope keeps the issues of configured sources, within each source's

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"sync/atomic"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"github.com/batonhq/baton/metrics"
 	"github.com/batonhq/baton/store"
 	batonsync "github.com/batonhq/baton/sync"
+	"github.com/batonhq/baton/web"
 )
 
 // Options are what Open needs besides the configuration.
@@ -29,6 +31,9 @@ type Options struct {
 	// Serve runs; a nil Hangup means no reloads.
 	ConfigPath string
 	Hangup     <-chan os.Signal
+	// WebhookListener, when set, serves the webhooks in place of a listener
+	// on webhooks.listen (tests).
+	WebhookListener net.Listener
 }
 
 // Daemon is the store, the sources, the engine, analysis and metrics of one
@@ -42,6 +47,7 @@ type Daemon struct {
 	reg     *prometheus.Registry
 	metrics *metrics.Metrics
 	engine  *batonsync.Engine
+	web     *web.Site
 	now     func() time.Time
 	// after and debounce pace the analysis loop (time.After and
 	// analysisDebounce; tests replace them).
@@ -50,6 +56,8 @@ type Daemon struct {
 
 	report      atomic.Pointer[analysis.Report]
 	kick        chan struct{} // asks for an analysis
+	soon        chan struct{} // shortens the pending analysis's debounce to webhookDebounce
+	hooked      hookedReceipts
 	rescheduled chan struct{} // tells the rollup scheduler the configuration changed
 }
 
@@ -67,9 +75,16 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Daemon, error
 		after:       time.After,
 		debounce:    analysisDebounce,
 		kick:        make(chan struct{}, 1),
+		soon:        make(chan struct{}, 1),
 		rescheduled: make(chan struct{}, 1),
 	}
 	d.conf.Store(cfg)
+	d.web = web.New(web.Options{
+		Report:   d.report.Load,
+		Sources:  d.sourceStates,
+		Location: func() *time.Location { return d.Config().Location() },
+		Logger:   d.log.With("component", "web"),
+	})
 	d.engine = &batonsync.Engine{
 		Store:    st,
 		Logger:   d.log,

@@ -273,7 +273,7 @@ func (e *emptiedSource) Sync(ctx context.Context, _ map[string]string, emit func
 		Title: "e", Status: model.StatusTodo, RawStatus: "To Do", Created: at, Updated: at}}})
 }
 
-func TestReadyzSaysWhenAReconcileWithholdsDeletions(t *testing.T) {
+func TestReadyzAndTheMetricSayWhenAReconcileWithholdsDeletions(t *testing.T) {
 	d, _ := openTest(t, fakeConfig(t.TempDir()), nil, nil)
 	t.Cleanup(func() { d.Close() })
 	if err := d.engine.Add(&emptiedSource{}, time.Hour, nil); err != nil {
@@ -288,6 +288,9 @@ func TestReadyzSaysWhenAReconcileWithholdsDeletions(t *testing.T) {
 	if want := "200 ready\nemptied: ok, last success T\nemptied: withholding 1 deletions until the next reconcile agrees\n"; got != want {
 		t.Errorf("/readyz = %q, want %q", got, want)
 	}
+	if n := metric(t, d, "baton_reconcile_withheld_deletions", map[string]string{"source": "emptied"}); n != 1 {
+		t.Errorf("baton_reconcile_withheld_deletions{source=emptied} = %v, want 1 (what the alert fires on)", n)
+	}
 }
 
 // readyz is /readyz's status code and body as one string.
@@ -295,4 +298,21 @@ func readyz(t *testing.T, d *Daemon) string {
 	t.Helper()
 	code, body := get(t, d, "/readyz")
 	return strconv.Itoa(code) + " " + body
+}
+
+// TestAReloadOfAnAliasBombIsRefusedAndChangesNothing: a SIGHUP after the
+// file became an alias bomb goes through config.Load's alias budget, as a
+// start does, and the running configuration stays.
+func TestAReloadOfAnAliasBombIsRefusedAndChangesNothing(t *testing.T) {
+	cfg := fakeConfig(t.TempDir(), "bombed")
+	d, _ := openTest(t, cfg, nil, nil)
+	t.Cleanup(func() { d.Close() })
+	d.opts.ConfigPath = "../config/testdata/alias_bomb.bad.yml"
+	err := d.reload(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "alias_bomb.bad.yml:19: aliases expand the file to more than") {
+		t.Errorf("reload of an alias bomb: %v, want it refused by the alias budget", err)
+	}
+	if d.Config() != cfg {
+		t.Error("a refused reload replaced the configuration")
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/batonhq/baton/connectors/httpapi"
+	"github.com/batonhq/baton/web"
 )
 
 // shutdownGrace is how long in-flight HTTP requests get once a stop signal
@@ -24,9 +25,13 @@ func (d *Daemon) httpServer() *http.Server {
 		fmt.Fprintln(w, "ok")
 	})
 	mux.HandleFunc("GET /readyz", d.readyz)
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
-		fmt.Fprintln(w, "baton: see /metrics, /healthz, /readyz")
-	})
+	if d.Config().Web.Enabled {
+		d.web.Register(mux)
+	} else {
+		mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
+			fmt.Fprintln(w, "baton: see /metrics, /healthz, /readyz")
+		})
+	}
 	return &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -36,10 +41,9 @@ func (d *Daemon) httpServer() *http.Server {
 	}
 }
 
-// serveHTTP serves on ln until ctx is done, then gives in-flight requests
-// shutdownGrace to finish.
-func (d *Daemon) serveHTTP(ctx context.Context, ln net.Listener) {
-	srv := d.httpServer()
+// serveHTTP serves srv on ln until ctx is done, then gives in-flight
+// requests shutdownGrace to finish.
+func (d *Daemon) serveHTTP(ctx context.Context, srv *http.Server, ln net.Listener) {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
@@ -56,6 +60,18 @@ func (d *Daemon) serveHTTP(ctx context.Context, ln net.Listener) {
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		d.log.Error("http server", "err", err)
 	}
+}
+
+// sourceStates is how fresh each source's data is, for the dashboard: the
+// engine's in-memory status, no store query.
+func (d *Daemon) sourceStates() []web.SourceState {
+	status := d.engine.Status()
+	var states []web.SourceState
+	for _, name := range d.engine.Sources() {
+		s := status[name]
+		states = append(states, web.SourceState{Name: name, LastSuccess: s.LastSuccess, Failing: s.Failing, LastError: s.LastError, ResumeAt: s.ResumeAt})
+	}
+	return states
 }
 
 // readiness says whether every source has synced at least once and none is

@@ -19,6 +19,7 @@ import (
 
 	"github.com/batonhq/baton/apisim"
 	"github.com/batonhq/baton/apisim/githubsim"
+	"github.com/batonhq/baton/apisim/jirasim"
 	"github.com/batonhq/baton/config"
 	"github.com/batonhq/baton/model"
 )
@@ -48,7 +49,9 @@ type modelSize struct{ issues, batches, edits int }
 
 func checkIncrementalEqualsFull(t *testing.T, seed uint64, size modelSize) {
 	start := time.Now().UTC().Truncate(time.Second)
-	org, err := apisim.Generate(apisim.Spec{Seed: int64(seed), Issues: size.issues, Teams: 2, Repos: 1, Projects: 2, Now: start})
+	deployment := []string{jirasim.Cloud, jirasim.DataCenter}[seed%2] // Jira Cloud and Data Center page differently
+	org, err := apisim.Generate(apisim.Spec{Seed: int64(seed), Issues: size.issues, Teams: 2, Repos: 1, Projects: 2, Now: start,
+		JiraDeployment: deployment})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,9 +74,10 @@ func checkIncrementalEqualsFull(t *testing.T, seed uint64, size modelSize) {
 	jira := httptest.NewServer(org.JiraHandler())
 	t.Cleanup(gh.Close)
 	t.Cleanup(jira.Close)
+	w.gitHub = liveGitHubIssues(org)
+	w.pending, w.log = true, []string{"first sync: its first listing page is followed by an edit"}
 	incremental := modelDaemon(t, org, gh.URL, jira.URL, "incremental.db")
 	syncOnce(t, incremental)
-	w.gitHub = gitHubKeys(stored(t, incremental))
 	for b := range size.batches {
 		w.log = append(w.log, fmt.Sprintf("batch %d:", b+1))
 		w.edit(size.edits)
@@ -162,14 +166,25 @@ func firstDifference(t *testing.T, got, want map[string]model.Issue) string {
 	return ""
 }
 
-func gitHubKeys(issues map[string]model.Issue) []string {
+// liveGitHubIssues is the key of every issue (not pull request) of the
+// synced repositories of a new organisation, whose numbers have no gaps.
+func liveGitHubIssues(org *apisim.Org) []string {
 	var keys []string
-	for k := range issues {
-		if strings.HasPrefix(k, "github:") {
-			keys = append(keys, k)
+	for _, r := range org.GitHub.Repos() {
+		if r == outsideRepo {
+			continue
+		}
+		owner, name, _ := strings.Cut(r, "/")
+		for n := 1; ; n++ {
+			is, ok := org.GitHub.Get(githubsim.IssueRef{Repo: r, Number: n})
+			if !ok {
+				break
+			}
+			if !is.PullRequest {
+				keys = append(keys, model.GitHubKey(owner, name, n))
+			}
 		}
 	}
-	slices.Sort(keys)
 	return keys
 }
 
@@ -183,7 +198,7 @@ type pagingEdits struct {
 
 func (p *pagingEdits) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	p.next.ServeHTTP(rw, r)
-	if strings.HasSuffix(r.URL.Path, "/issues") && r.URL.Query().Get("page") == "1" {
+	if page := r.URL.Query().Get("page"); strings.HasSuffix(r.URL.Path, "/issues") && (page == "" || page == "1") {
 		p.w.duringPaging()
 	}
 }

@@ -42,21 +42,29 @@ func (d *Daemon) ListenAndServe(ctx context.Context) error {
 	return d.Serve(ctx, ln)
 }
 
-// Serve runs the daemon on ln until ctx is done, then shuts down in one
-// order: stop accepting reloads, stop the sync loops (the page being
-// committed finishes), stop analysing and the rollup scheduler, stop HTTP,
-// close the store.
+// Serve runs the daemon on ln (and the webhook listener, when configured)
+// until ctx is done, then shuts down in one order: stop taking webhooks (the
+// re-fetch under way finishes), stop accepting reloads, stop the sync loops
+// (the page being committed finishes), stop analysing and the rollup
+// scheduler, stop HTTP, close the store.
 func (d *Daemon) Serve(ctx context.Context, ln net.Listener) error {
 	d.log.Info("baton serving", "listen", ln.Addr().String(), "sources", len(d.engine.Sources()), "version", d.opts.Version)
 	if _, err := d.Analyze(ctx); err != nil {
 		d.log.Warn("initial analysis of stored data", "err", err)
 	}
+	releaseAnalysis()
+	hooks, err := d.listenWebhooks()
+	if err != nil {
+		d.Close()
+		return err
+	}
 	actors := []*actor{ // in the order they stop
+		start(ctx, "webhooks", func(ctx context.Context) { d.serveWebhooks(ctx, hooks) }),
 		start(ctx, "reload", d.reloadOnHangup),
 		start(ctx, "engine", d.engine.Run),
 		start(ctx, "analysis", d.analysisLoop),
 		start(ctx, "rollups", d.scheduleRollups),
-		start(ctx, "http", func(ctx context.Context) { d.serveHTTP(ctx, ln) }),
+		start(ctx, "http", func(ctx context.Context) { d.serveHTTP(ctx, d.httpServer(), ln) }),
 	}
 	<-ctx.Done()
 	d.log.Info("shutting down")

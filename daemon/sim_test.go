@@ -126,10 +126,14 @@ func TestAFailingSourceShowsInReadinessAndMetricsWithoutItsToken(t *testing.T) {
 		t.Errorf("baton_api_requests_total{source=github,code=401} = %v, want the rejected requests counted", n)
 	}
 	_, metrics := get(t, d, "/metrics")
+	_, overview := get(t, d, "/")
+	if !strings.Contains(overview, `<tr class="failing"><td>github</td>`) {
+		t.Errorf("the dashboard's overview does not show github failing:\n%s", overview)
+	}
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
-	for what, text := range map[string]string{"/readyz": ready, "/metrics": metrics, "the log": logs.String()} {
+	for what, text := range map[string]string{"/readyz": ready, "/metrics": metrics, "the dashboard": overview, "the log": logs.String()} {
 		if strings.Contains(text, wrong) || strings.Contains(text, org.JiraToken) {
 			t.Errorf("%s shows a token", what)
 		}

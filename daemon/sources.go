@@ -25,36 +25,28 @@ type sourceType struct {
 	scope func(src config.Source) func(model.Key) bool
 }
 
-// sourceTypes is the registry of source types by their config `type:`.
+// sourceTypes is the registry of source types by their config `type:`: the
+// connector's constructor, given the mappings of the configuration.
 var sourceTypes = map[string]sourceType{
-	"github": {build: newGitHub, scope: gitHubScope},
-	"jira":   {build: newJira},
-}
-
-func newGitHub(src config.Source, cfg *config.Config, transport http.RoundTripper, log *slog.Logger) (batonsync.Source, error) {
-	return github.New(src, github.Options{
-		Status:    cfg.Status.GitHub,
-		Priority:  cfg.Priority.GitHubLabels,
-		Transport: transport,
-		Logger:    log,
-	})
-}
-
-func newJira(src config.Source, cfg *config.Config, transport http.RoundTripper, log *slog.Logger) (batonsync.Source, error) {
-	return jira.New(src, jira.Options{
-		Status:    cfg.Status.Jira,
-		Priority:  cfg.Priority.JiraNames,
-		Transport: transport,
-		Logger:    log,
-	})
+	"github": {
+		build: func(src config.Source, cfg *config.Config, transport http.RoundTripper, log *slog.Logger) (batonsync.Source, error) {
+			return github.New(src, github.Options{Status: cfg.Status.GitHub, Priority: cfg.Priority.GitHubLabels, Transport: transport, Logger: log})
+		},
+		scope: gitHubScope,
+	},
+	"jira": {
+		build: func(src config.Source, cfg *config.Config, transport http.RoundTripper, log *slog.Logger) (batonsync.Source, error) {
+			return jira.New(src, jira.Options{Status: cfg.Status.Jira, Priority: cfg.Priority.JiraNames, Transport: transport, Logger: log})
+		},
+	},
 }
 
 // gitHubScope keeps the issues of the repositories src names, owner/repo or
 // owner/* for all of an owner's: a repository removed from repos: stays in
 // the store but is no longer analysed.
 func gitHubScope(src config.Source) func(model.Key) bool {
-	gh, ok := src.Settings.(*github.Config)
-	if !ok || len(gh.Repos) == 0 {
+	gh := config.SettingsOf[github.Config](src)
+	if len(gh.Repos) == 0 {
 		return nil
 	}
 	repos := make([]string, len(gh.Repos))
@@ -75,10 +67,12 @@ type builtSource struct {
 	interval time.Duration
 	meter    *httpapi.Meter
 	guard    batonsync.DeletionGuard
+	timeout  time.Duration // of a round
 }
 
 func (b builtSource) add(e *batonsync.Engine) error {
 	e.SetDeletionGuard(b.src.Name(), b.guard)
+	e.SetRoundTimeout(b.src.Name(), b.timeout)
 	return e.Add(b.src, b.interval, b.meter)
 }
 
@@ -96,5 +90,5 @@ func (d *Daemon) buildSource(cfg *config.Config, src config.Source) (builtSource
 		return builtSource{}, fmt.Errorf("source %s: %w", src.Name, err)
 	}
 	guard := batonsync.DeletionGuard{Percent: src.DeletionGuard.Percent, Issues: src.DeletionGuard.Issues}
-	return builtSource{src: s, interval: src.Interval.D(), meter: meter, guard: guard}, nil
+	return builtSource{src: s, interval: src.Interval.D(), meter: meter, guard: guard, timeout: src.RoundTimeout.D()}, nil
 }

@@ -55,6 +55,8 @@ type podTemplate struct {
 		AutomountServiceAccountToken *bool `yaml:"automountServiceAccountToken"`
 		SecurityContext              struct {
 			RunAsNonRoot *bool `yaml:"runAsNonRoot"`
+			RunAsUser    *int  `yaml:"runAsUser"`
+			FSGroup      *int  `yaml:"fsGroup"`
 		} `yaml:"securityContext"`
 		Containers []container `yaml:"containers"`
 		Volumes    []struct {
@@ -233,7 +235,10 @@ func TestDeploymentWiresConfigSecretsAndStorage(t *testing.T) {
 				t.Error("Secret volume has no defaultMode; Kubernetes' default 0644 lets others read the tokens")
 			case *m&0o007 != 0:
 				t.Errorf("Secret volume defaultMode %#o, want one that others cannot read", *m)
+			case *m&0o040 == 0:
+				t.Errorf("Secret volume defaultMode %#o: the kubelet makes the files group-readable with fsGroup anyway; say 0440", *m)
 			}
+			checkSecretOwnership(t, pod.SecurityContext.RunAsUser, pod.SecurityContext.FSGroup)
 		}
 	}
 	if configDir == "" || dataDir == "" || secretDir == "" {
@@ -251,6 +256,17 @@ func TestDeploymentWiresConfigSecretsAndStorage(t *testing.T) {
 		}
 	}
 	checkConfig(t, cm, secret, secretDir, dataDir)
+}
+
+// checkSecretOwnership checks that baton reads the Secret's files through
+// fsGroup: the kubelet mounts them owned by root with group fsGroup, so a
+// non-root baton needs that group, and since it owns none of them config does
+// not warn that they are group-readable (see TestGroupReadableSecretSharedByThePlatformDoesNotWarn).
+func checkSecretOwnership(t *testing.T, runAsUser, fsGroup *int) {
+	t.Helper()
+	if runAsUser == nil || *runAsUser == 0 || fsGroup == nil {
+		t.Errorf("pod runAsUser %v fsGroup %v: want a non-root user reading the Secret's root-owned files through fsGroup", runAsUser, fsGroup)
+	}
 }
 
 // checkConfig loads the ConfigMap's baton configuration with baton's own

@@ -96,7 +96,7 @@ func TestExportedFamiliesAreTheContract(t *testing.T) {
 	families, _ := exported(t)
 	for _, name := range []string{
 		"baton_issues", "baton_stalled_issues", "baton_misalignments", "baton_cross_team_dependencies",
-		"baton_oldest_stalled_age_seconds", "baton_sync_last_success_timestamp_seconds",
+		"baton_oldest_stalled_age_seconds", "baton_acknowledged_findings", "baton_sync_last_success_timestamp_seconds",
 		"baton_sync_duration_seconds", "baton_sync_errors_total", "baton_sync_issues_upserted_total",
 		"baton_api_requests_total", "baton_api_rate_limit_remaining", "baton_rollup_emails_sent_total",
 		"baton_rollup_last_sent_timestamp_seconds", "baton_rollup_errors_total", "baton_build_info",

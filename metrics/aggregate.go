@@ -34,6 +34,7 @@ type aggregates struct {
 	misaligned   map[pairRule]float64
 	dependencies map[teamPair]float64
 	oldest       map[string]float64 // seconds, by team
+	acked        map[teamRule]float64
 }
 
 // aggregate counts r into label sets. Only team, source, status and rule names
@@ -45,6 +46,7 @@ func aggregate(r *analysis.Report) *aggregates {
 		misaligned:   map[pairRule]float64{},
 		dependencies: map[teamPair]float64{},
 		oldest:       map[string]float64{},
+		acked:        map[teamRule]float64{},
 	}
 	cutoff := r.Now.Add(-recentlyDone)
 	for i := range r.Issues {
@@ -55,6 +57,10 @@ func aggregate(r *analysis.Report) *aggregates {
 		a.issues[issueLabels{teamLabel(is.Team), is.Source, string(is.Status)}]++
 	}
 	a.addFindings(r)
+	for i := range r.Acknowledged {
+		f := &r.Acknowledged[i]
+		a.acked[teamRule{teamLabel(f.Team), f.Rule}]++
+	}
 	for i := range r.Edges {
 		if e := &r.Edges[i]; e.Open && e.CrossTeam() {
 			a.dependencies[teamPair{e.ToTeam, e.FromTeam}]++
@@ -116,7 +122,7 @@ func counterparts(related []string) []string {
 
 // metrics turns the aggregates into constant metrics, ready to send.
 func (a *aggregates) metrics() []prometheus.Metric {
-	n := len(a.issues) + len(a.stalled) + len(a.misaligned) + len(a.dependencies) + len(a.oldest)
+	n := len(a.issues) + len(a.stalled) + len(a.misaligned) + len(a.dependencies) + len(a.oldest) + len(a.acked)
 	out := make([]prometheus.Metric, 0, n)
 	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
 		out = append(out, prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...))
@@ -135,6 +141,9 @@ func (a *aggregates) metrics() []prometheus.Metric {
 	}
 	for team, v := range a.oldest {
 		gauge(oldestStalledDesc, v, team)
+	}
+	for k, v := range a.acked {
+		gauge(acknowledgedDesc, v, k.team, k.rule)
 	}
 	return out
 }

@@ -30,6 +30,9 @@ var (
 	oldestStalledDesc = prometheus.NewDesc("baton_oldest_stalled_age_seconds",
 		"Age of the team's oldest stalled finding at the time of the analysis; 0 when it has none.",
 		[]string{"team"}, nil)
+	acknowledgedDesc = prometheus.NewDesc("baton_acknowledged_findings",
+		"Findings of a rule on a team's issues that an acknowledgement (baton ack) keeps out of the other findings families.",
+		[]string{"team", "rule"}, nil)
 )
 
 // findingsCollector exports the last published analysis report. Publish does
@@ -48,7 +51,7 @@ func newFindingsCollector() *findingsCollector {
 
 // Describe implements prometheus.Collector.
 func (c *findingsCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{issuesDesc, stalledDesc, misalignedDesc, dependenciesDesc, oldestStalledDesc} {
+	for _, d := range []*prometheus.Desc{issuesDesc, stalledDesc, misalignedDesc, dependenciesDesc, oldestStalledDesc, acknowledgedDesc} {
 		ch <- d
 	}
 }

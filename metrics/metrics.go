@@ -31,6 +31,8 @@ type Metrics struct {
 	rollupLastSent prometheus.Gauge
 	rollupErrors   prometheus.Counter
 
+	webhooks webhooks
+
 	now func() time.Time
 }
 
@@ -61,7 +63,8 @@ func New(reg prometheus.Registerer, version string) *Metrics {
 			Help: "Unix time the last rollup was sent; 0 until one has been."}),
 		rollupErrors: prometheus.NewCounter(prometheus.CounterOpts{Name: "baton_rollup_errors_total",
 			Help: "Rollup runs that failed to send."}),
-		now: time.Now,
+		webhooks: newWebhooks(),
+		now:      time.Now,
 	}
 	buildInfo := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name:        "baton_build_info",
@@ -72,7 +75,8 @@ func New(reg prometheus.Registerer, version string) *Metrics {
 	reg.MustRegister(buildInfo, m.findings,
 		m.syncLastSuccess, m.syncDuration, m.syncErrors, m.syncUpserted, m.withheld,
 		m.api,
-		m.rollupSent, m.rollupLastSent, m.rollupErrors)
+		m.rollupSent, m.rollupLastSent, m.rollupErrors,
+		m.webhooks.requests, m.webhooks.toPublish)
 	registerRuntime(reg, collectors.NewGoCollector())
 	registerRuntime(reg, collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

@@ -13,6 +13,7 @@ type seenLabels struct {
 	misaligned map[pairRule]bool
 	pairs      map[teamPair]bool // of misalignments
 	deps       map[teamPair]bool
+	acked      map[teamRule]bool
 }
 
 func newSeenLabels() seenLabels {
@@ -22,6 +23,7 @@ func newSeenLabels() seenLabels {
 		misaligned: map[pairRule]bool{},
 		pairs:      map[teamPair]bool{},
 		deps:       map[teamPair]bool{},
+		acked:      map[teamRule]bool{},
 	}
 }
 
@@ -39,12 +41,16 @@ func (s *seenLabels) remember(a *aggregates) {
 	for k := range a.dependencies {
 		s.deps[k] = true
 	}
+	for k := range a.acked {
+		s.acked[k] = true
+	}
 }
 
 // fillZeros adds a 0 to a for every label set that is absent from it but
 // either seen before or implied by the configuration: each configured team
-// with each configured source and status, and with each stalled rule; each
-// team pair ever misaligned with each misalignment rule.
+// with each configured source and status, with each stalled rule, and with
+// every rule for acknowledged findings; each team pair ever misaligned with
+// each misalignment rule.
 func (s *seenLabels) fillZeros(a *aggregates, teams, sources []string) {
 	for _, t := range teams {
 		for _, src := range sources {
@@ -56,6 +62,12 @@ func (s *seenLabels) fillZeros(a *aggregates, teams, sources []string) {
 			zero(a.stalled, teamRule{t, rule})
 		}
 		zero(a.oldest, t)
+		for _, r := range analysis.Rules {
+			zero(a.acked, teamRule{t, r.Name})
+		}
+	}
+	for k := range s.acked {
+		zero(a.acked, k)
 	}
 	for k := range s.issues {
 		zero(a.issues, k)

@@ -16,6 +16,10 @@ type Batch struct {
 	// a key prefix of this source: the store deletes every other issue of the
 	// source under that prefix (deletions and transfers).
 	Present *KeySet
+	// Gone are keys of this source the tracker's API answered 404 or 410 for
+	// when they were read again (a webhook said they were deleted): the
+	// store deletes them, and the links to them.
+	Gone []string
 }
 
 // KeySet is every key that exists under Prefix (e.g. "github:acme/core#" or

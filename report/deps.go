@@ -72,14 +72,14 @@ type depsEdge struct {
 
 func selectDeps(r *analysis.Report, opts DepsOptions) *deps {
 	d := &deps{Teams: []string{}, Nodes: []depsNode{}, Edges: []depsEdge{}}
-	onEdge := edgeRules(r.Findings)
+	onEdge := EdgeRules(r.Findings)
 	teamOf := make(map[string]string)
 	for _, e := range r.Edges {
 		if opts.Team != "" && e.FromTeam != opts.Team && e.ToTeam != opts.Team || opts.CrossTeamOnly && !e.CrossTeam() {
 			continue
 		}
 		teamOf[e.From], teamOf[e.To] = e.FromTeam, e.ToTeam
-		rules := onEdge.of(e)
+		rules := onEdge.Of(e)
 		d.Edges = append(d.Edges, depsEdge{Edge: e, Rules: rules})
 	}
 	stalled := stalledKeys(r)
@@ -128,16 +128,18 @@ func stalledKeys(r *analysis.Report) map[string]bool {
 	return s
 }
 
-// findingsOnEdges holds the rules of the findings about each edge: those of
+// EdgeFindings holds the rules of the findings about each edge: those of
 // edge rules, on a dependent naming its blocker, and cycles on every open
-// edge inside them.
-type findingsOnEdges struct {
+// edge inside them. `baton deps` and the dashboard's graph mark edges with
+// them.
+type EdgeFindings struct {
 	pair  map[[2]string][]string // by (from, to)
 	cycle map[string]int         // cycle number of every key in a cycle
 }
 
-func edgeRules(fs []analysis.Finding) *findingsOnEdges {
-	o := &findingsOnEdges{pair: make(map[[2]string][]string), cycle: make(map[string]int)}
+// EdgeRules indexes the findings fs by the edges they are about.
+func EdgeRules(fs []analysis.Finding) *EdgeFindings {
+	o := &EdgeFindings{pair: make(map[[2]string][]string), cycle: make(map[string]int)}
 	for i, f := range fs {
 		switch {
 		case f.Rule == analysis.RuleCycle:
@@ -153,7 +155,9 @@ func edgeRules(fs []analysis.Finding) *findingsOnEdges {
 	return o
 }
 
-func (o *findingsOnEdges) of(e analysis.Edge) []string {
+// Of returns the rules of the findings about e, in rule order; empty, not
+// nil, when there are none.
+func (o *EdgeFindings) Of(e analysis.Edge) []string {
 	rules := slices.Clone(o.pair[[2]string{e.From, e.To}])
 	if c, ok := o.cycle[e.From]; ok && e.Open {
 		if d, ok := o.cycle[e.To]; ok && c == d {

@@ -30,7 +30,8 @@ func WriteJSON(w io.Writer, fs []analysis.Finding) error {
 }
 
 // WriteTable writes the findings as an aligned table, each followed by its
-// next step on a line of its own.
+// next step on a line of its own and, if acknowledged, by who, until when and
+// why on another.
 func WriteTable(w io.Writer, fs []analysis.Finding) error {
 	if len(fs) == 0 {
 		_, err := fmt.Fprintln(w, "No findings.")
@@ -46,6 +47,9 @@ func WriteTable(w io.Writer, fs []analysis.Finding) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n",
 			f.Severity, orDash(f.Team), f.Rule, f.Issue, since, oneLine(f.Summary))
 		fmt.Fprintf(tw, "\t\t\t\t\t→ %s\n", oneLine(f.NextStep))
+		if a := f.Acknowledged; a != nil {
+			fmt.Fprintf(tw, "\t\t\t\t\t✓ acknowledged by %s until %s: %s\n", orDash(a.By), a.Until.UTC().Format(time.DateOnly), oneLine(a.Reason))
+		}
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("writing findings table: %w", err)

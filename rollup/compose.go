@@ -18,59 +18,70 @@ func Compose(r *analysis.Report, g Group, week Week, prev *Stats) *Digest {
 	if d.Org {
 		d.Name = OrgGroup
 		c.composeOrg(d, prev)
+		d.Acknowledged, d.AcknowledgedMore = cut(c.acknowledged(week.Start.Location(), func(*analysis.Finding) bool { return true }))
 		return d
 	}
-	d.Stats.Counts = c.counts(g.Team, false)
+	_, teams := c.tally()
+	d.Stats.Counts = teams[g.Team]
 	d.Headline = figures(d.Stats.Counts, prev.total())
 	d.Done, d.Started = c.moved(g.Team)
 	d.Done, d.DoneMore = cut(d.Done)
 	d.Started, d.StartedMore = cut(d.Started)
 	d.Stalled = c.stalled(g.Team)
-	d.WaitsOn, d.WaitedOnBy = c.dependencies(g.Team)
-	d.Blocked = blockedBy(d.WaitsOn)
-	d.WaitsOn, d.WaitsOnMore = cut(d.WaitsOn)
-	d.WaitedOnBy, d.WaitedOnByMore = cut(d.WaitedOnBy)
-	d.NextSteps = c.nextSteps(func(f *analysis.Finding) bool {
-		return f.Team == g.Team || slices.Contains(f.RelatedTeams, g.Team)
-	})
+	waitsOn, waitedOnBy := c.dependencies(g.Team)
+	d.Blocked = blockedBy(waitsOn)
+	d.WaitsOn, d.WaitsOnMore = c.listed(waitsOn, func(e *analysis.Edge) string { return e.FromTeam })
+	d.WaitedOnBy, d.WaitedOnByMore = c.listed(waitedOnBy, func(e *analysis.Edge) string { return e.ToTeam })
+	concerns := func(f *analysis.Finding) bool { return f.Team == g.Team || slices.Contains(f.RelatedTeams, g.Team) }
+	d.NextSteps = c.nextSteps(concerns)
+	d.Acknowledged, d.AcknowledgedMore = cut(c.acknowledged(week.Start.Location(), concerns))
 	return d
 }
 
+// acknowledged lists the acknowledged findings keep selects, in the
+// analysis' order, with their expiry as a date in loc.
+func (c *composer) acknowledged(loc *time.Location, keep func(*analysis.Finding) bool) []Acked {
+	var out []Acked
+	for i := range c.r.Acknowledged {
+		f := &c.r.Acknowledged[i]
+		if a := f.Acknowledged; a != nil && keep(f) {
+			out = append(out, Acked{Issue: c.item(f.Issue), Rule: f.Rule, Reason: a.Reason, By: a.By,
+				Until: a.Until.In(loc).Format(time.DateOnly)})
+		}
+	}
+	return out
+}
+
 func (c *composer) composeOrg(d *Digest, prev *Stats) {
-	d.Stats.Counts = c.counts("", true)
+	org, teams := c.tally()
+	d.Stats.Counts = org
 	d.Stats.Teams = map[string]Counts{}
 	d.Headline = figures(d.Stats.Counts, prev.total())
-	for _, team := range c.r.Teams {
-		n := c.counts(team, false)
-		d.Stats.Teams[team] = n
-		row := TeamRow{Name: team, Figures: figures(n, prev.team(team))}
-		for i := range c.r.Findings {
-			f := &c.r.Findings[i]
-			if f.Team == team && f.Severity == analysis.SeverityCritical {
-				row.Critical++
-			}
+	critical := map[string]int{}
+	for i := range c.r.Findings {
+		if f := &c.r.Findings[i]; f.Severity == analysis.SeverityCritical {
+			critical[f.Team]++
 		}
-		d.Teams = append(d.Teams, row)
+	}
+	for _, team := range c.r.Teams {
+		n := teams[team]
+		d.Stats.Teams[team] = n
+		d.Teams = append(d.Teams, TeamRow{Name: team, Figures: figures(n, prev.team(team)), Critical: critical[team]})
 	}
 	d.Pairs = c.pairs()
 	d.NextSteps = c.nextSteps(func(*analysis.Finding) bool { return true })
 }
 
-// composer holds the snapshot with its issues and misalignment findings by
-// issue key.
+// composer holds the snapshot (its issues sorted by key) and its
+// misalignment findings by issue key.
 type composer struct {
 	r          *analysis.Report
-	issues     map[string]*model.Issue
 	misaligned map[string][]*analysis.Finding
 	since      time.Time // start of "this week"
 }
 
 func newComposer(r *analysis.Report) *composer {
-	c := &composer{r: r, issues: make(map[string]*model.Issue, len(r.Issues)),
-		misaligned: map[string][]*analysis.Finding{}, since: r.Now.Add(-Window)}
-	for i := range r.Issues {
-		c.issues[r.Issues[i].Key] = &r.Issues[i]
-	}
+	c := &composer{r: r, misaligned: map[string][]*analysis.Finding{}, since: r.Now.Add(-Window)}
 	for i := range r.Findings {
 		if f := &r.Findings[i]; f.Kind == analysis.KindMisaligned {
 			c.misaligned[f.Issue] = append(c.misaligned[f.Issue], f)
@@ -82,8 +93,6 @@ func newComposer(r *analysis.Report) *composer {
 // inWeek reports whether t falls in (now-Window, now].
 func (c *composer) inWeek(t time.Time) bool { return t.After(c.since) && !t.After(c.r.Now) }
 
-func (c *composer) mine(is *model.Issue, team string, all bool) bool { return all || is.Team == team }
-
 func (c *composer) done(is *model.Issue) bool {
 	return is.Status == model.StatusDone && c.inWeek(is.DoneAt())
 }
@@ -92,39 +101,53 @@ func (c *composer) started(is *model.Issue) bool {
 	return (is.Status == model.StatusInProgress || is.Status == model.StatusBlocked) && c.inWeek(is.StatusChanged)
 }
 
-// counts computes the headline numbers of one team, or of every issue.
-func (c *composer) counts(team string, all bool) Counts {
-	var n Counts
+// tally computes the headline numbers of the whole org and of every team
+// in one pass over the issues and the findings: the org-wide rollup needs
+// them all, and a pass per team is slow at 200,000 issues.
+func (c *composer) tally() (org Counts, teams map[string]Counts) {
+	byTeam := map[string]*Counts{}
+	at := func(team string) *Counts {
+		n := byTeam[team]
+		if n == nil {
+			n = &Counts{}
+			byTeam[team] = n
+		}
+		return n
+	}
 	for i := range c.r.Issues {
 		is := &c.r.Issues[i]
-		if !c.mine(is, team, all) {
-			continue
-		}
+		n := at(is.Team)
 		if c.done(is) {
 			n.Done++
+			org.Done++
 		}
 		if c.started(is) {
 			n.Started++
+			org.Started++
 		}
 		if is.Open() {
 			n.Open++
+			org.Open++
 		}
 	}
-	stalled := map[string]bool{}
+	stalled := map[string]bool{} // an issue's stalled findings all name its team
 	for i := range c.r.Findings {
 		f := &c.r.Findings[i]
-		if !all && f.Team != team {
-			continue
-		}
-		switch f.Kind {
-		case analysis.KindStalled:
+		switch {
+		case f.Kind == analysis.KindStalled && !stalled[f.Issue]:
 			stalled[f.Issue] = true
-		case analysis.KindMisaligned:
-			n.Misaligned++
+			at(f.Team).Stalled++
+			org.Stalled++
+		case f.Kind == analysis.KindMisaligned:
+			at(f.Team).Misaligned++
+			org.Misaligned++
 		}
 	}
-	n.Stalled = len(stalled)
-	return n
+	teams = make(map[string]Counts, len(byTeam))
+	for team, n := range byTeam {
+		teams[team] = *n
+	}
+	return org, teams
 }
 
 // moved lists the team's issues done and started this week, newest first.
@@ -176,7 +199,7 @@ func (c *composer) stalled(team string) []StalledGroup {
 		slices.SortStableFunc(fs, func(a, b *analysis.Finding) int { return compareSince(a.Since, b.Since) })
 		g := StalledGroup{Rule: rule}
 		for _, f := range fs {
-			g.Items = append(g.Items, StalledItem{Item: c.item(f.Issue), Age: age(c.r.Now, f.Since), Summary: f.Summary})
+			g.Items = append(g.Items, StalledItem{Item: c.item(f.Issue), Age: Age(c.r.Now, f.Since), Summary: f.Summary})
 		}
 		g.Items, g.More = cut(g.Items)
 		gs = append(gs, g)
@@ -196,11 +219,18 @@ func cut[T any](xs []T) ([]T, int) {
 	return xs[:maxListed], len(xs) - maxListed
 }
 
-func (c *composer) item(key string) Item { return itemOf(c.issues[key], key) }
+// item describes the issue with key; the report's issues are sorted by key.
+func (c *composer) item(key string) Item {
+	i, ok := slices.BinarySearchFunc(c.r.Issues, key, func(is model.Issue, k string) int { return strings.Compare(is.Key, k) })
+	if !ok {
+		return itemOf(nil, key)
+	}
+	return itemOf(&c.r.Issues[i], key)
+}
 
 // itemOf describes an issue; is is nil for a link end outside the snapshot.
 func itemOf(is *model.Issue, key string) Item {
-	it := Item{Key: shortKey(key)}
+	it := Item{Key: ShortKey(key), Issue: key}
 	if is == nil {
 		return it
 	}
@@ -212,16 +242,16 @@ func itemOf(is *model.Issue, key string) Item {
 	return it
 }
 
-// shortKey drops the system prefix: "acme/core#12", "PAY-3".
-func shortKey(key string) string {
+// ShortKey drops the system prefix: "acme/core#12", "PAY-3".
+func ShortKey(key string) string {
 	if k, ok := model.ParseKey(key); ok {
 		return k.Local()
 	}
 	return key
 }
 
-// age says how long ago since was, in days (hours under a day).
-func age(now, since time.Time) string {
+// Age says how long before now since was, in days (hours under a day).
+func Age(now, since time.Time) string {
 	if since.IsZero() {
 		return "unknown"
 	}

@@ -8,9 +8,8 @@ import (
 )
 
 // dependencies lists the open cross-team edges where team waits (waitsOn)
-// and where team is waited on (waitedOnBy), each with the misalignment
-// findings about that edge.
-func (c *composer) dependencies(team string) (waitsOn, waitedOnBy []Dependency) {
+// and where team is waited on (waitedOnBy).
+func (c *composer) dependencies(team string) (waitsOn, waitedOnBy []*analysis.Edge) {
 	for i := range c.r.Edges {
 		e := &c.r.Edges[i]
 		if !e.Open || !e.CrossTeam() {
@@ -18,20 +17,28 @@ func (c *composer) dependencies(team string) (waitsOn, waitedOnBy []Dependency) 
 		}
 		switch team {
 		case e.ToTeam:
-			waitsOn = append(waitsOn, c.dependency(e, e.FromTeam))
+			waitsOn = append(waitsOn, e)
 		case e.FromTeam:
-			waitedOnBy = append(waitedOnBy, c.dependency(e, e.ToTeam))
+			waitedOnBy = append(waitedOnBy, e)
 		}
 	}
 	return waitsOn, waitedOnBy
 }
 
-func (c *composer) dependency(e *analysis.Edge, other string) Dependency {
-	d := Dependency{Team: other, Waiting: c.item(e.To), Blocker: c.item(e.From)}
-	for _, f := range c.onEdge(e) {
-		d.Findings = append(d.Findings, Note{Rule: f.Rule, Severity: f.Severity, Summary: f.Summary})
+// listed describes the first maxListed of edges, each with the other team
+// and the misalignment findings about it, and says how many it left out:
+// only what is shown is looked up.
+func (c *composer) listed(edges []*analysis.Edge, other func(*analysis.Edge) string) ([]Dependency, int) {
+	edges, more := cut(edges)
+	var ds []Dependency
+	for _, e := range edges {
+		d := Dependency{Team: other(e), Waiting: c.item(e.To), Blocker: c.item(e.From)}
+		for _, f := range c.onEdge(e) {
+			d.Findings = append(d.Findings, Note{Rule: f.Rule, Severity: f.Severity, Summary: f.Summary})
+		}
+		ds = append(ds, d)
 	}
-	return d
+	return ds, more
 }
 
 // onEdge returns the misalignment findings about e: on one end, relating it
@@ -56,13 +63,13 @@ func (c *composer) onEdge(e *analysis.Edge) []*analysis.Finding {
 
 // blockedBy counts the distinct waiting issues per blocking team, most first,
 // then by team name.
-func blockedBy(waitsOn []Dependency) []TeamCount {
+func blockedBy(waitsOn []*analysis.Edge) []TeamCount {
 	waiting := map[string]map[string]bool{}
-	for _, d := range waitsOn {
-		if waiting[d.Team] == nil {
-			waiting[d.Team] = map[string]bool{}
+	for _, e := range waitsOn {
+		if waiting[e.FromTeam] == nil {
+			waiting[e.FromTeam] = map[string]bool{}
 		}
-		waiting[d.Team][d.Waiting.Key] = true
+		waiting[e.FromTeam][e.To] = true
 	}
 	var tc []TeamCount
 	for team, keys := range waiting {

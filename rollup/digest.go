@@ -40,11 +40,26 @@ type Digest struct {
 	Pairs []TeamPair
 
 	NextSteps []Step
+
+	// Acknowledged are the findings an ack keeps out of everything above
+	// (counts and next steps included), so that they are not lost from sight.
+	Acknowledged     []Acked
+	AcknowledgedMore int
+}
+
+// Acked is an acknowledged finding: what, who agreed it, why and until when.
+type Acked struct {
+	Issue  Item
+	Rule   string
+	Reason string
+	By     string
+	Until  string // a date in the rollup's zone
 }
 
 // Item is an issue as a rollup shows it.
 type Item struct {
 	Key    string // short form: owner/repo#N or KEY-N
+	Issue  string // the model key: github:owner/repo#N or jira:KEY-N
 	Title  string
 	URL    string
 	Status string

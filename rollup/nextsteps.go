@@ -28,24 +28,26 @@ const maxSteps = 10
 // nextSteps is the deduplicated next steps of the findings keep selects, by
 // severity then age (oldest first), at most maxSteps.
 func (c *composer) nextSteps(keep func(*analysis.Finding) bool) []Step {
-	var fs []*analysis.Finding
+	var fs []int // indexes into the findings: a stable order at no extra cost
 	for i := range c.r.Findings {
 		if f := &c.r.Findings[i]; keep(f) && strings.TrimSpace(f.NextStep) != "" {
-			fs = append(fs, f)
+			fs = append(fs, i)
 		}
 	}
-	slices.SortStableFunc(fs, func(a, b *analysis.Finding) int {
-		return cmp.Or(cmp.Compare(severityRank(a.Severity), severityRank(b.Severity)), compareSince(a.Since, b.Since))
+	slices.SortFunc(fs, func(i, j int) int {
+		a, b := &c.r.Findings[i], &c.r.Findings[j]
+		return cmp.Or(cmp.Compare(severityRank(a.Severity), severityRank(b.Severity)), compareSince(a.Since, b.Since), cmp.Compare(i, j))
 	})
 	var steps []Step
 	seen := map[string]bool{}
-	for _, f := range fs {
+	for _, i := range fs {
+		f := &c.r.Findings[i]
 		text := strings.TrimSpace(f.NextStep)
 		if seen[text] {
 			continue
 		}
 		seen[text] = true
-		steps = append(steps, Step{Severity: f.Severity, Text: text, Issue: c.item(f.Issue), Age: age(c.r.Now, f.Since)})
+		steps = append(steps, Step{Severity: f.Severity, Text: text, Issue: c.item(f.Issue), Age: Age(c.r.Now, f.Since)})
 		if len(steps) == maxSteps {
 			break
 		}

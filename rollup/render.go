@@ -14,7 +14,7 @@ import (
 var templateFS embed.FS
 
 var funcs = map[string]any{
-	"ruleTitle": ruleTitle,
+	"ruleTitle": RuleTitle,
 	"inc":       func(i int) int { return i + 1 },
 }
 
@@ -47,9 +47,9 @@ var ruleTitles = map[string]string{
 	analysis.RuleBlockedByStalled: "Blocked by stalled work",
 }
 
-// ruleTitle names a rule for readers: a heading for stalled rules, the rule
+// RuleTitle names a rule for readers: a heading for stalled rules, the rule
 // in words otherwise.
-func ruleTitle(rule string) string {
+func RuleTitle(rule string) string {
 	if t, ok := ruleTitles[rule]; ok {
 		return t
 	}

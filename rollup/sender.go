@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -206,6 +207,19 @@ func (s *Sender) Render(ctx context.Context, w io.Writer, r *analysis.Report, te
 		return writeEML(w, d, cmp.Or(s.cfg.Rollup.SMTP.From, "baton@localhost"), g.To)
 	}
 	return fmt.Errorf("rollup: unknown format %q", f)
+}
+
+// RenderFile is Render into a new file at path.
+func (s *Sender) RenderFile(ctx context.Context, path string, r *analysis.Report, team string, f Format, at time.Time) error {
+	file, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := s.Render(ctx, file, r, team, f, at); err != nil {
+		file.Close()
+		return err
+	}
+	return file.Close()
 }
 
 func writeEML(w io.Writer, d *Digest, from string, to []string) error {

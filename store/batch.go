@@ -67,6 +67,13 @@ func (s *Store) ApplyBatch(ctx context.Context, b model.Batch) (Applied, error) 
 			return Applied{}, fmt.Errorf("applying batch of %s: dropping links to deleted issues: %w", b.Source, err)
 		}
 	}
+	if len(b.Gone) > 0 {
+		gone, err := deleteGone(ctx, tx, b)
+		if err != nil {
+			return Applied{}, fmt.Errorf("applying batch of %s: %w", b.Source, err)
+		}
+		n.Deleted += gone
+	}
 	for scope, value := range b.Cursors {
 		if _, err := w.upsertCursor.ExecContext(ctx, b.Source, scope, value); err != nil {
 			return Applied{}, fmt.Errorf("applying batch of %s: saving cursor %q: %w", b.Source, scope, err)
@@ -132,6 +139,25 @@ func (w *batchWriter) deleteMissing(ctx context.Context, tx *sql.Tx, b model.Bat
 		}
 	}
 	return missing, nil
+}
+
+// deleteGone deletes the issues of b.Source that b.Gone names, and the
+// links to them, and returns how many it deleted.
+func deleteGone(ctx context.Context, tx *sql.Tx, b model.Batch) (int, error) {
+	var deleted []string
+	for _, k := range b.Gone {
+		res, err := tx.ExecContext(ctx, `DELETE FROM issues WHERE key = ? AND source = ?`, k, b.Source)
+		if err != nil {
+			return 0, fmt.Errorf("deleting %s: %w", k, err)
+		}
+		if n, err := res.RowsAffected(); err == nil && n > 0 {
+			deleted = append(deleted, k)
+		}
+	}
+	if err := unlinkDeleted(ctx, tx, deleted); err != nil {
+		return 0, fmt.Errorf("dropping links to deleted issues: %w", err)
+	}
+	return len(deleted), nil
 }
 
 // Missing returns the keys ApplyBatch(b) would delete, in key order, and how

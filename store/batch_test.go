@@ -17,7 +17,7 @@ func fullIssue(key string, updated time.Time) model.Issue {
 	ms := func(d time.Duration) time.Time { return now.Add(d).Add(123 * time.Millisecond) }
 	return model.Issue{
 		Key: key, Source: "jira", System: model.Jira, URL: "https://acme.atlassian.net/browse/PAY-1",
-		Title: "Ship it — «quoted» 'title'", Body: "Blocked by CORE-2\nline two", Team: "payments",
+		Title: "Ship it — «quoted» 'title'", Body: "Blocked by CORE-2\nline two",
 		Status: model.StatusDone, RawStatus: "Closed", Resolution: model.ResolutionDropped, RawResolution: "Won't Do",
 		Assignees: []string{"ana", "bo"}, Priority: 2, RawPriority: "High",
 		Labels: []string{"team:payments", "q4"}, Components: []string{"api", "db"},

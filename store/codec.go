@@ -12,7 +12,7 @@ import (
 // and issueRow reads them. body is last, as in the table, so that reads
 // without it never touch the overflow pages a long body spills into.
 var issueColumns = []string{
-	"key", "source", "system", "url", "title", "team",
+	"key", "source", "system", "url", "title",
 	"status", "raw_status", "resolution", "raw_resolution",
 	"assignees", "priority", "raw_priority", "labels", "components",
 	"created_ms", "updated_ms", "status_changed_ms", "closed_ms", "due_ms",
@@ -68,7 +68,7 @@ func issueArgs(is *model.Issue) ([]any, error) {
 		itName, itStart, itEnd, itState = it.Name, millis(it.Start), millis(it.End), it.State
 	}
 	return []any{
-		is.Key, is.Source, string(is.System), is.URL, is.Title, is.Team,
+		is.Key, is.Source, string(is.System), is.URL, is.Title,
 		string(is.Status), is.RawStatus, string(is.Resolution), is.RawResolution,
 		lists[0], is.Priority, is.RawPriority, lists[1], lists[2],
 		millis(is.Created), is.Updated.UnixMilli(), millis(is.StatusChanged), millis(is.Closed), millis(is.Due),

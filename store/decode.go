@@ -42,7 +42,7 @@ func (in *interner) get(s string) string {
 
 // issueRow receives one row of selectIssues.
 type issueRow struct {
-	key, source, system, url, title, team                     string
+	key, source, system, url, title                           string
 	status, rawStatus, resolution, rawResolution, rawPriority string
 	assignees, labels, components, activity, mirrors          sql.NullString
 	priority                                                  int
@@ -54,7 +54,7 @@ type issueRow struct {
 
 func (r *issueRow) dest(withBody bool) []any {
 	dest := []any{
-		&r.key, &r.source, &r.system, &r.url, &r.title, &r.team,
+		&r.key, &r.source, &r.system, &r.url, &r.title,
 		&r.status, &r.rawStatus, &r.resolution, &r.rawResolution,
 		&r.assignees, &r.priority, &r.rawPriority, &r.labels, &r.components,
 		&r.created, &r.updated, &r.statusChanged, &r.closed, &r.due,
@@ -71,7 +71,7 @@ func (r *issueRow) dest(withBody bool) []any {
 func (r *issueRow) issue(in *interner) (model.Issue, error) {
 	is := model.Issue{
 		Key: r.key, Source: in.get(r.source), System: model.System(in.get(r.system)), URL: r.url,
-		Title: r.title, Body: r.body, Team: in.get(r.team),
+		Title: r.title, Body: r.body,
 		Status: model.Status(in.get(r.status)), RawStatus: in.get(r.rawStatus),
 		Resolution: model.Resolution(in.get(r.resolution)), RawResolution: in.get(r.rawResolution),
 		Priority: r.priority, RawPriority: in.get(r.rawPriority),

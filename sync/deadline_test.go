@@ -52,19 +52,16 @@ func TestHungServerEndsTheRoundAtItsDeadline(t *testing.T) {
 	meter := httpapi.NewMeter(nil)
 	src := &hungSource{client: &http.Client{Transport: httpapi.NewTransport(meter, api, 1, nil)}, url: srv.URL}
 	st := newStore(t)
-	e := &Engine{Logger: quiet, Store: st, Retry: Backoff{Attempts: -1}, RoundTimeout: 100 * time.Millisecond}
+	e := &Engine{Logger: quiet, Store: st, Retry: Backoff{Attempts: -1}}
+	e.SetRoundTimeout(src.Name(), 100*time.Millisecond)
 	e.Add(src, time.Minute, meter)
 
 	err = e.RunOnce(context.Background(), 1)["hung"]
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "round stopped at its 100ms deadline") {
 		t.Fatalf("round error %v, want it stopped at its deadline", err)
 	}
-	cursors, cerr := st.Cursors(context.Background(), "hung")
-	if cerr != nil {
-		t.Fatal(cerr)
-	}
-	if cursors[""] != "c1" {
-		t.Errorf("cursor %q after the deadline, want the committed page's c1 kept", cursors[""])
+	if got := committedCursor(t, st, "hung"); got != "c1" {
+		t.Errorf("cursor %q after the deadline, want the committed page's c1 kept", got)
 	}
 	if s := e.Status()["hung"]; !s.Failing || s.Permanent || s.API.Requests["error"] != 1 {
 		t.Errorf("status %+v, want failing, not permanent, the request that got no answer counted", s)

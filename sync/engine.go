@@ -37,9 +37,6 @@ type Engine struct {
 	// CommitTimeout bounds how long an in-flight page may take to commit after
 	// shutdown has begun.
 	CommitTimeout time.Duration
-	// RoundTimeout bounds one round of a source, retries within it
-	// included; default DefaultRoundTimeout.
-	RoundTimeout time.Duration
 
 	runMu   stdsync.Mutex // guards runners, runCtx and stopped
 	runners []*runner
@@ -47,9 +44,10 @@ type Engine struct {
 	stopped bool            // Run has begun to stop: no loop may start any more
 	loops   stdsync.WaitGroup
 
-	mu       stdsync.Mutex // guards status, guards and withheld
+	mu       stdsync.Mutex // guards status, guards, timeouts and withheld
 	status   map[string]Status
 	guards   map[string]DeletionGuard
+	timeouts map[string]time.Duration       // of a round, by source
 	withheld map[string]map[string][]string // by source and Present prefix, the keys withheld, sorted
 }
 

@@ -75,11 +75,7 @@ func TestCursorDoesNotAdvanceWhenPageFails(t *testing.T) {
 	if failed["s"] == nil {
 		t.Fatalf("RunOnce failed = %v, want an error for source s", failed)
 	}
-	cur, err := st.Cursors(context.Background(), "s")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := cur[""]; got != "c1" {
+	if got := committedCursor(t, st, "s"); got != "c1" {
 		t.Errorf("cursor = %q, want c1 (the last committed page's)", got)
 	}
 	issues, err := st.LoadIssues(context.Background(), time.Time{})
@@ -128,12 +124,8 @@ func TestOneFailingSourceDoesNotStopOthers(t *testing.T) {
 	if s := e.Status()["bad"]; !s.Permanent {
 		t.Errorf("status of bad = %+v, want permanent", s)
 	}
-	counts, err := st.CountBySource(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if counts["good"] != 1 {
-		t.Errorf("good has %d stored issues, want 1", counts["good"])
+	if n := storedCount(t, st, "good"); n != 1 {
+		t.Errorf("good has %d stored issues, want 1", n)
 	}
 }
 
@@ -177,13 +169,7 @@ func TestBackoffHonoursRetryAfterAndCaps(t *testing.T) {
 }
 
 func TestRunStopsWhenContextEnds(t *testing.T) {
-	st := newStore(t)
-	src := &fakeSource{name: "s"}
-	e := &Engine{Logger: quiet, Store: st}
-	e.Add(src, time.Hour, nil)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { e.Run(ctx); close(done) }()
+	e, cancel, done := runHourly(t, &fakeSource{name: "s"})
 	waitRounds(t, e, "s", 1)
 	cancel()
 	select {
@@ -216,13 +202,8 @@ func TestAddIsRefusedOnceRunStops(t *testing.T) {
 }
 
 func TestSourcesCanBeReplacedAndRemovedWhileRunning(t *testing.T) {
-	st := newStore(t)
 	old := &fakeSource{name: "s"}
-	e := &Engine{Logger: quiet, Store: st}
-	e.Add(old, time.Hour, nil)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { e.Run(ctx); close(done) }()
+	e, cancel, done := runHourly(t, old)
 	t.Cleanup(func() { cancel(); <-done })
 	waitRounds(t, e, "s", 1)
 
@@ -250,6 +231,42 @@ func TestSourcesCanBeReplacedAndRemovedWhileRunning(t *testing.T) {
 	}
 }
 
+// start runs e until cancel; done closes when Run has returned.
+func start(e *Engine) (cancel context.CancelFunc, done <-chan struct{}) {
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() { e.Run(ctx); close(stopped) }()
+	return cancel, stopped
+}
+
+// runHourly runs an engine over src, polled hourly, until cancel.
+func runHourly(t *testing.T, src *fakeSource) (e *Engine, cancel context.CancelFunc, done <-chan struct{}) {
+	e = &Engine{Logger: quiet, Store: newStore(t)}
+	e.Add(src, time.Hour, nil)
+	cancel, done = start(e)
+	return e, cancel, done
+}
+
+// storedCount is how many issues of source st holds.
+func storedCount(t *testing.T, st *store.Store, source string) int {
+	t.Helper()
+	counts, err := st.CountBySource(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return counts[source]
+}
+
+// committedCursor is the cursor stored for the whole of source.
+func committedCursor(t *testing.T, st *store.Store, source string) string {
+	t.Helper()
+	cur, err := st.Cursors(context.Background(), source)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cur[""]
+}
+
 func waitRounds(t *testing.T, e *Engine, name string, n int) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
@@ -269,9 +286,7 @@ func TestALongRateLimitPausesTheSourceUntilItLifts(t *testing.T) {
 	e := &Engine{Logger: quiet, Store: st, Retry: Backoff{Base: time.Millisecond, Max: time.Minute},
 		OnProgress: func(p Progress) { mu.Lock(); waits = append(waits, p); mu.Unlock() }}
 	e.Add(limited, 10*time.Millisecond, nil)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { e.Run(ctx); close(done) }()
+	cancel, done := start(e)
 	waitRounds(t, e, "s", 1)
 	time.Sleep(200 * time.Millisecond) // twenty intervals: without the pause it would poll again
 	cancel()

@@ -82,11 +82,7 @@ func reconcile(t *testing.T, e *Engine, obs *roundsObserver) (stored, status, ob
 	if failed := e.RunOnce(context.Background(), 1); len(failed) > 0 {
 		t.Fatalf("RunOnce: %v", failed)
 	}
-	counts, err := e.Store.CountBySource(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return counts["s"], e.Status()["s"].WithheldDeletions, obs.withheld["s"]
+	return storedCount(t, e.Store, "s"), e.Status()["s"].WithheldDeletions, obs.withheld["s"]
 }
 
 func TestAZeroKeyReconcileWithholdsDeletionsUntilTheNextAgrees(t *testing.T) {

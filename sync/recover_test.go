@@ -93,19 +93,11 @@ func TestAPanicFailsItsRoundWhileOtherSourcesKeepSyncing(t *testing.T) {
 	if s := e.Status()["boom"]; !s.Failing || !strings.Contains(s.LastError, "nil pointer") {
 		t.Errorf("status of boom = %+v, want failing with the panic", s)
 	}
-	cur, err := st.Cursors(context.Background(), "boom")
-	if err != nil {
-		t.Fatal(err)
+	if got := committedCursor(t, st, "boom"); got != "c1" {
+		t.Errorf("cursor of boom = %q, want c1 (the page committed before the panic)", got)
 	}
-	if cur[""] != "c1" {
-		t.Errorf("cursor of boom = %q, want c1 (the page committed before the panic)", cur[""])
-	}
-	counts, err := st.CountBySource(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if counts["good"] != 1 {
-		t.Errorf("good has %d stored issues, want 1", counts["good"])
+	if n := storedCount(t, st, "good"); n != 1 {
+		t.Errorf("good has %d stored issues, want 1", n)
 	}
 	stacks := 0
 	for _, rec := range logs.all {

@@ -65,12 +65,25 @@ func (e *Engine) setResume(name string, at time.Time) {
 	e.status[name] = s
 }
 
-// DefaultRoundTimeout bounds a round when the Engine does not say: long
+// DefaultRoundTimeout bounds a round of a source without a timeout of its own
+// (SetRoundTimeout): long
 // enough for a first sync of a large Jira site page after page (a round cut
 // short keeps its committed pages and the next resumes from them), short
 // enough that a source stuck in a slow server reports failing within the
 // hour BatonDataStale allows.
 const DefaultRoundTimeout = 30 * time.Minute
+
+// SetRoundTimeout bounds each round of the named source, retries within it
+// included (DefaultRoundTimeout until set). It may be called while the
+// engine runs; a round under way keeps the deadline it started with.
+func (e *Engine) SetRoundTimeout(source string, d time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.timeouts == nil {
+		e.timeouts = map[string]time.Duration{}
+	}
+	e.timeouts[source] = d
+}
 
 // round runs one source round within its deadline: the connector streams
 // batches, each committed with its cursors before the next is read.
@@ -81,7 +94,9 @@ func (e *Engine) round(ctx context.Context, r *runner) error {
 	if r.api != nil {
 		st.requests0 = r.api.Snapshot().Total()
 	}
-	timeout := cmp.Or(e.RoundTimeout, DefaultRoundTimeout)
+	e.mu.Lock()
+	timeout := cmp.Or(e.timeouts[name], DefaultRoundTimeout)
+	e.mu.Unlock()
 	rctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	cursors, err := e.Store.Cursors(rctx, name)

@@ -63,7 +63,7 @@ func (s *Server) AddComment(ref IssueRef, user, body string) error {
 		now := s.clock()
 		is.Comments = append(is.Comments, Comment{ID: s.nextID(), User: user, Body: body, CreatedAt: now, UpdatedAt: now})
 		return nil
-	})
+	}, event{"issue_comment", "created", map[string]IssueRef{"issue": ref}})
 }
 
 // Edit sets the issue's title and body, as PATCH
@@ -86,7 +86,7 @@ func (s *Server) AddBlockedBy(ref, blocker IssueRef) error {
 		is.BlockedBy = append(is.BlockedBy, blocker)
 		s.blocking[blocker.key()]++
 		return nil
-	})
+	}, event{"issue_dependencies", "blocked_by_added", map[string]IssueRef{"blocked_issue": ref, "blocking_issue": blocker}})
 }
 
 // RemoveBlockedBy removes the dependency of ref on blocker.
@@ -99,7 +99,7 @@ func (s *Server) RemoveBlockedBy(ref, blocker IssueRef) error {
 		is.BlockedBy = slices.Delete(is.BlockedBy, i, i+1)
 		s.blocking[blocker.key()]--
 		return nil
-	})
+	}, event{"issue_dependencies", "blocked_by_removed", map[string]IssueRef{"blocked_issue": ref, "blocking_issue": blocker}})
 }
 
 // AddSubIssue makes child a sub-issue of parent. An issue has one parent at
@@ -112,7 +112,7 @@ func (s *Server) AddSubIssue(parent, child IssueRef) error {
 		}
 		is.SubIssues = append(is.SubIssues, child)
 		return nil
-	})
+	}, event{"sub_issues", "sub_issue_added", map[string]IssueRef{"parent_issue": parent, "sub_issue": child}})
 }
 
 // same reports whether a and b name the same issue, following transfers;
@@ -192,8 +192,36 @@ func sameMilestone(src, dst *repo, n int) int {
 	return 0
 }
 
-// mutate applies f to the live issue ref names and bumps its updated_at.
-func (s *Server) mutate(ref IssueRef, doing string, f func(*issue) error) error {
+// mutate applies f to the live issue ref names and bumps its updated_at,
+// then delivers the webhook event GitHub would (see notify): issues with the
+// action that doing names, unless events names another.
+func (s *Server) mutate(ref IssueRef, doing string, f func(*issue) error, events ...event) error {
+	if err := s.apply(ref, doing, f); err != nil {
+		return err
+	}
+	if len(events) == 0 {
+		events = []event{{"issues", actions[doing], map[string]IssueRef{"issue": ref}}}
+	}
+	for _, e := range events {
+		s.notify(e.name, e.action, ref, e.named)
+	}
+	return nil
+}
+
+// event is a webhook event a mutation delivers.
+type event struct {
+	name, action string
+	named        map[string]IssueRef
+}
+
+// actions are the issues event's actions of the mutations that deliver one.
+var actions = map[string]string{
+	"touching": "edited", "setting labels of": "labeled", "closing": "closed",
+	"reopening": "reopened", "editing": "edited", "deleting": "deleted", "transferring": "transferred",
+}
+
+// apply applies f to the live issue ref names and bumps its updated_at.
+func (s *Server) apply(ref IssueRef, doing string, f func(*issue) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r, is, ok := s.live(ref)

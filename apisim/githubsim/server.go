@@ -40,6 +40,8 @@ type Server struct {
 	lastID     int64
 	blocking   map[IssueRef]int // how many issues name the key as a blocker
 
+	hooks hooks
+
 	ctlMu  sync.Mutex // guards quota, issued tokens and stats
 	quotas map[string]*quota
 	issued map[string]time.Time // installation token → when it expires

@@ -20,14 +20,11 @@ var JiraFields = []string{"summary", "description", "status", "priority", "assig
 // and counts the issues and the pull requests among them.
 func GitHubIssues(ctx context.Context, c *github.Client, owner, repo string) (issues, pullRequests int, err error) {
 	opts := &github.IssueListByRepoOptions{State: "all", Sort: "updated", Direction: "asc", ListOptions: github.ListOptions{PerPage: 100}}
-	all, err := pages(func() ([]*github.Issue, bool, error) {
-		page, resp, err := c.Issues.ListByRepo(ctx, owner, repo, opts)
-		if err != nil {
-			return nil, false, err
-		}
-		opts.Page = resp.NextPage
-		return page, resp.NextPage == 0, nil
-	})
+	all, err := pages(func() ([]*github.Issue, *github.Response, error) { return c.Issues.ListByRepo(ctx, owner, repo, opts) },
+		func(_ []*github.Issue, resp *github.Response) bool {
+			opts.Page = resp.NextPage
+			return resp.NextPage == 0
+		})
 	for _, is := range all {
 		if is.IsPullRequest() {
 			pullRequests++
@@ -42,41 +39,35 @@ func GitHubIssues(ctx context.Context, c *github.Client, owner, repo string) (is
 // (nextPageToken), with JiraFields and the changelog.
 func JiraCloud(c *jira.Client, jql string) ([]jira.Issue, error) {
 	opts := &jira.SearchOptionsV2{MaxResults: 100, Fields: JiraFields, Expand: "changelog"}
-	return pages(func() ([]jira.Issue, bool, error) {
-		page, resp, err := c.Issue.SearchV2JQL(jql, opts)
-		if err != nil {
-			return nil, false, err
-		}
-		opts.NextPageToken = resp.NextPageToken
-		return page, resp.IsLast, nil
-	})
+	return pages(func() ([]jira.Issue, *jira.Response, error) { return c.Issue.SearchV2JQL(jql, opts) },
+		func(_ []jira.Issue, resp *jira.Response) bool {
+			opts.NextPageToken = resp.NextPageToken
+			return resp.IsLast
+		})
 }
 
 // JiraDataCenter lists what jql finds through Data Center's search (startAt
 // and total), with JiraFields and the changelog.
 func JiraDataCenter(c *jira.Client, jql string) ([]jira.Issue, error) {
 	opts := &jira.SearchOptions{MaxResults: 100, Fields: JiraFields, Expand: "changelog"}
-	return pages(func() ([]jira.Issue, bool, error) {
-		page, resp, err := c.Issue.Search(jql, opts)
-		if err != nil {
-			return nil, false, err
-		}
-		opts.StartAt += len(page)
-		return page, len(page) == 0 || opts.StartAt >= resp.Total, nil
-	})
+	return pages(func() ([]jira.Issue, *jira.Response, error) { return c.Issue.Search(jql, opts) },
+		func(page []jira.Issue, resp *jira.Response) bool {
+			opts.StartAt += len(page)
+			return len(page) == 0 || opts.StartAt >= resp.Total
+		})
 }
 
-// pages collects what next returns, page after page, until it reports the
-// last one.
-func pages[T any](next func() (page []T, last bool, err error)) ([]T, error) {
+// pages collects what list returns, page after page; after each page, next
+// moves list's options on and says whether that page was the last.
+func pages[T, R any](list func() ([]T, R, error), next func(page []T, resp R) (last bool)) ([]T, error) {
 	var all []T
 	for n := 1; ; n++ {
-		page, last, err := next()
+		page, resp, err := list()
 		if err != nil {
 			return all, fmt.Errorf("listing page %d: %w", n, err)
 		}
 		all = append(all, page...)
-		if last {
+		if next(page, resp) {
 			return all, nil
 		}
 	}

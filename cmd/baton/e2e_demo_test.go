@@ -12,7 +12,10 @@ import (
 	"time"
 )
 
-var demoMetrics = regexp.MustCompile(`metrics +(http://\S+)/metrics`)
+var (
+	demoMetrics   = regexp.MustCompile(`metrics +(http://\S+)/metrics`)
+	demoDashboard = regexp.MustCompile(`where to look next:\n  dashboard +(http://\S+/) `)
+)
 
 // TestE2EDemoReachesItsSummaryAndStopsOnInterrupt runs `baton demo` the way a
 // newcomer does and follows the summary's pointers: the metrics address, the
@@ -33,6 +36,11 @@ func TestE2EDemoReachesItsSummaryAndStopsOnInterrupt(t *testing.T) {
 		}
 	}
 
+	if dash := demoDashboard.FindStringSubmatch(summary); dash == nil {
+		t.Errorf("the demo's summary does not name the dashboard first:\n%s", summary)
+	} else if code, body := httpGet(t, dash[1]); code != 200 || !strings.Contains(body, "<h1>Overview</h1>") {
+		t.Errorf("demo dashboard %s: %d, want 200 and the overview:\n%.500s", dash[1], code, body)
+	}
 	if code, body := httpGet(t, base[1]+"/readyz"); code != 200 {
 		t.Errorf("demo /readyz: %d %q, want 200 after the first sync", code, body)
 	}

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,7 +13,7 @@ import (
 )
 
 func newFindingsCmd(g *globals) *cobra.Command {
-	var asJSON bool
+	var asJSON, all bool
 	var team, rule string
 	cmd := &cobra.Command{
 		Use:   "findings",
@@ -23,7 +21,8 @@ func newFindingsCmd(g *globals) *cobra.Command {
 		Long: `Analyse the issues in the store (no network calls) and print the findings:
 a table by default, or with --json the array of findings (the stable contract:
 kind, rule, issue, team, related, related_teams, severity, since, summary,
-next_step).`,
+next_step). Findings acknowledged with 'baton ack' are left out unless --all,
+which shows them with "acknowledged": {until, reason, by}.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := g.loadConfig()
@@ -33,11 +32,15 @@ next_step).`,
 			if err := checkTeam(cfg, team); err != nil {
 				return err
 			}
-			r, err := analyseWith(cmd.Context(), cfg, time.Now())
+			r, err := daemon.AnalyseSynced(cmd.Context(), cfg, time.Now())
 			if err != nil {
 				return err
 			}
-			fs, err := analysis.Filter(r.Findings, team, rule)
+			fs := r.Findings
+			if all {
+				fs = r.All()
+			}
+			fs, err = analysis.Filter(fs, team, rule)
 			if err != nil {
 				return &usageError{fmt.Errorf("--rule: %w", err)}
 			}
@@ -48,6 +51,7 @@ next_step).`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().BoolVar(&all, "all", false, "include acknowledged findings")
 	cmd.Flags().StringVar(&team, "team", "", "only findings of this team")
 	cmd.Flags().StringVar(&rule, "rule", "", "only findings of this rule")
 	return cmd
@@ -77,7 +81,7 @@ output in any Mermaid renderer.`,
 			if err := checkTeam(cfg, opts.Team); err != nil {
 				return err
 			}
-			r, err := analyseWith(cmd.Context(), cfg, time.Now())
+			r, err := daemon.AnalyseSynced(cmd.Context(), cfg, time.Now())
 			if err != nil {
 				return err
 			}
@@ -90,27 +94,10 @@ output in any Mermaid renderer.`,
 	return cmd
 }
 
-// checkTeam makes a --team naming no configured team a usage error (exit 2),
-// so a typo is not mistaken for a team with nothing to report.
+// checkTeam makes a --team naming no configured team a usage error (exit 2).
 func checkTeam(cfg *config.Config, team string) error {
-	if team == "" {
-		return nil
+	if err := cfg.CheckTeam(team); err != nil {
+		return &usageError{fmt.Errorf("--team: %w", err)}
 	}
-	names := make([]string, 0, len(cfg.Teams))
-	for _, t := range cfg.Teams {
-		if t.Name == team {
-			return nil
-		}
-		names = append(names, t.Name)
-	}
-	return usagef("--team: no team %q in the configuration (teams: %s)", team, strings.Join(names, ", "))
-}
-
-func analyseWith(ctx context.Context, cfg *config.Config, now time.Time) (*analysis.Report, error) {
-	st, err := daemon.OpenSynced(ctx, cfg)
-	if err != nil {
-		return nil, err
-	}
-	defer st.Close()
-	return daemon.AnalyseStored(ctx, st, cfg, now)
+	return nil
 }

@@ -36,8 +36,8 @@ func newProgressView(w io.Writer, log *slog.Logger) *progressView {
 	return &progressView{w: w, tty: tty, log: log, state: map[string]batonsync.Progress{}, waiting: map[string]time.Time{}, lastLog: map[string]time.Time{}}
 }
 
-// update records a committed page; it is safe for concurrent use.
-func (v *progressView) update(p batonsync.Progress) {
+// Update records a committed page; it is safe for concurrent use.
+func (v *progressView) Update(p batonsync.Progress) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if _, ok := v.state[p.Source]; !ok {
@@ -67,8 +67,8 @@ func (v *progressView) update(p batonsync.Progress) {
 	v.draw(now)
 }
 
-// finish draws the final state once more and leaves the cursor below it.
-func (v *progressView) finish() {
+// Finish draws the final state once more and leaves the cursor below it.
+func (v *progressView) Finish() {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if v.tty && len(v.order) > 0 {

@@ -15,19 +15,19 @@ func TestProgressShowsCountsAndWaits(t *testing.T) {
 	v := newProgressView(&out, slog.New(slog.DiscardHandler))
 	v.tty = true // as on a terminal
 	start := time.Now().Add(-10 * time.Second)
-	v.update(batonsync.Progress{Source: "github", Pages: 3, Issues: 300, Requests: 5, QuotaLeft: 4995, Started: start})
+	v.Update(batonsync.Progress{Source: "github", Pages: 3, Issues: 300, Requests: 5, QuotaLeft: 4995, Started: start})
 	resume := time.Now().Add(time.Hour)
 	v.lastDraw = time.Time{}
-	v.update(batonsync.Progress{Source: "github", WaitingUntil: resume, QuotaLeft: -1})
-	v.finish()
+	v.Update(batonsync.Progress{Source: "github", WaitingUntil: resume, QuotaLeft: -1})
+	v.Finish()
 	last := out.String()[strings.LastIndex(out.String(), "\x1b[2K"):]
 	for _, want := range []string{"github", "3 pages", "300 issues", "quota left 4995", "waiting for the API until " + resume.Local().Format("15:04:05")} {
 		if !strings.Contains(last, want) {
 			t.Errorf("last progress line %q lacks %q", last, want)
 		}
 	}
-	v.update(batonsync.Progress{Source: "github", Pages: 4, Issues: 400, QuotaLeft: 4994, Started: start})
-	v.finish()
+	v.Update(batonsync.Progress{Source: "github", Pages: 4, Issues: 400, QuotaLeft: 4994, Started: start})
+	v.Finish()
 	last = out.String()[strings.LastIndex(out.String(), "\x1b[2K"):]
 	if strings.Contains(last, "waiting") || !strings.Contains(last, "400 issues") {
 		t.Errorf("after a committed page the line is %q, want 400 issues and no wait", last)

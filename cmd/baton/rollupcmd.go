@@ -1,19 +1,14 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/batonhq/baton/analysis"
-	"github.com/batonhq/baton/config"
 	"github.com/batonhq/baton/daemon"
 	"github.com/batonhq/baton/rollup"
-	"github.com/batonhq/baton/store"
 )
 
 func newRollupCmd(g *globals) *cobra.Command {
@@ -54,12 +49,25 @@ skipping any already sent this ISO week unless --force.`,
 			if err != nil {
 				return err
 			}
+			sender, err := daemon.Rollups(cfg, st, send)
+			if smtp := new(daemon.SMTPError); errors.As(err, &smtp) {
+				err = &usageError{err} // rollup.smtp cannot work: a configuration problem
+			}
 			if send {
-				n, err := sendRollups(ctx, cfg, st, r, team, now, force)
+				n := 0
+				if err == nil {
+					n, err = sender.SendNow(ctx, r, team, now, force)
+				}
 				fmt.Fprintf(cmd.OutOrStdout(), "sent %d rollups\n", n)
 				return err
 			}
-			return renderRollup(ctx, cmd.OutOrStdout(), cfg, st, r, team, out, format, now)
+			if err != nil {
+				return err
+			}
+			if out == "" || out == "-" {
+				return sender.Render(ctx, cmd.OutOrStdout(), r, team, format, now)
+			}
+			return sender.RenderFile(ctx, out, r, team, format, now)
 		},
 	}
 	cmd.Flags().StringVar(&team, "team", "", "the team's rollup instead of the org-wide one")
@@ -67,27 +75,4 @@ skipping any already sent this ISO week unless --force.`,
 	cmd.Flags().BoolVar(&send, "send", false, "send by email now")
 	cmd.Flags().BoolVar(&force, "force", false, "with --send: send even if already sent this week")
 	return cmd
-}
-
-func sendRollups(ctx context.Context, cfg *config.Config, st *store.Store, r *analysis.Report, team string, now time.Time, force bool) (int, error) {
-	sender, err := daemon.Rollups(cfg, st, true)
-	var smtp *daemon.SMTPError
-	if errors.As(err, &smtp) {
-		return 0, &usageError{err}
-	}
-	if err != nil {
-		return 0, err
-	}
-	return sender.SendNow(ctx, r, team, now, force)
-}
-
-func renderRollup(ctx context.Context, stdout io.Writer, cfg *config.Config, st *store.Store, r *analysis.Report, team, out string, f rollup.Format, now time.Time) error {
-	sender, err := daemon.Rollups(cfg, st, false)
-	if err != nil {
-		return err
-	}
-	if out == "" || out == "-" {
-		return sender.Render(ctx, stdout, r, team, f, now)
-	}
-	return writeFileWith(out, func(w io.Writer) error { return sender.Render(ctx, w, r, team, f, now) })
 }

@@ -44,7 +44,7 @@ and baton exits 0.`,
 			if err != nil {
 				return err
 			}
-			d.ShowFirstSync(newProgressView(cmd.ErrOrStderr(), g.logger).update)
+			d.ShowFirstSync(newProgressView(cmd.ErrOrStderr(), g.logger).Update)
 			return d.ListenAndServe(cmd.Context())
 		},
 	}

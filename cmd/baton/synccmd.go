@@ -2,7 +2,8 @@ package main
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -33,8 +34,8 @@ func newSyncCmd(g *globals) *cobra.Command {
 			}
 			defer d.Close()
 			view := newProgressView(cmd.ErrOrStderr(), g.logger)
-			failed := d.SyncOnce(cmd.Context(), parallel, view.update)
-			view.finish()
+			failed := d.SyncOnce(cmd.Context(), parallel, view.Update)
+			view.Finish()
 			if cmd.Context().Err() != nil {
 				fmt.Fprintln(cmd.ErrOrStderr(), "baton: sync interrupted; the pages committed so far are kept and the next sync resumes from them")
 				return &failedError{}
@@ -43,12 +44,7 @@ func newSyncCmd(g *globals) *cobra.Command {
 			if aerr != nil {
 				return aerr
 			}
-			names := make([]string, 0, len(failed))
-			for n := range failed {
-				names = append(names, n)
-			}
-			sort.Strings(names)
-			for _, n := range names {
+			for _, n := range slices.Sorted(maps.Keys(failed)) {
 				fmt.Fprintf(cmd.ErrOrStderr(), "baton: source %s failed: %v\n", n, failed[n])
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "synced %d sources (%d failed); %d issues analysed, %d findings\n",

@@ -28,7 +28,7 @@ type etagCache struct {
 	entries map[string]*list.Element
 }
 
-// cacheBytes bounds each source's cache: 32 MiB keeps a few thousand issues'
+// cacheBytes is the default of a source's cache_bytes: 32 MiB keeps a few thousand issues'
 // sub-resources (GitHub's are mostly small) well inside the 512Mi pod budget
 // with room for several sources.
 const cacheBytes = 32 << 20

@@ -38,7 +38,8 @@ func newClient(src config.Source, base http.RoundTripper, opts Options) (*github
 	retry.Backoff = opts.Backoff
 	retry.MaxBackoff = 4 * opts.Backoff
 	retry.MaxWait = opts.MaxWait
-	auth, err := authTransport(src, apiURL, newETagCache(retry, cacheBytes))
+	retry.MaxBody = src.MaxResponseBytes
+	auth, err := authTransport(src, apiURL, newETagCache(retry, cmp.Or(config.SettingsOf[Config](src).CacheBytes, cacheBytes)))
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +55,7 @@ const defaultAPI = "https://api.github.com/"
 // installation token from api and renews it before it expires), else with
 // the source's token. base refuses any request that is not for api's origin.
 func authTransport(src config.Source, api *url.URL, base http.RoundTripper) (http.RoundTripper, error) {
-	if app := configOf(src); app.AppID != 0 {
+	if app := config.SettingsOf[Config](src); app.AppID != 0 {
 		key := app.PrivateKey.Reveal()
 		if key == "" {
 			return nil, fmt.Errorf("source %q: GitHub App %d has no private key", src.Name, app.AppID)

@@ -2,13 +2,16 @@ package github
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/oauth2"
 
+	"github.com/batonhq/baton/config"
 	"github.com/batonhq/baton/connectors/httpapi"
 )
 
@@ -70,5 +73,34 @@ func TestTransferredIssueIsFollowed(t *testing.T) {
 	}
 	if n := e.sim.Stats().Requests["GET /repos/{owner}/{repo}/issues/{number}/dependencies/blocked_by"]; n != 2 {
 		t.Errorf("%d dependency requests, want 2 (the 301 and the new location)", n)
+	}
+}
+
+// TestSourceLimitsReachTheTransportAndCache: max_response_bytes bounds every
+// answer, cache_bytes the conditional-request cache, and a source built in
+// code without them gets the defaults.
+func TestSourceLimitsReachTheTransportAndCache(t *testing.T) {
+	cacheOf := func(s *Source) *etagCache {
+		t.Helper()
+		auth, ok := s.client.Client().Transport.(*oauth2.Transport)
+		if !ok {
+			t.Fatalf("client transport %T, want the token's", s.client.Client().Transport)
+		}
+		return auth.Base.(*etagCache)
+	}
+	if got := cacheOf(newEnv(t, []string{"acme/core"}).src).max; got != cacheBytes {
+		t.Errorf("default cache bound %d, want %d", got, cacheBytes)
+	}
+	e := newEnv(t, []string{"acme/core"}, func(s *config.Source) {
+		s.MaxResponseBytes = 512
+		s.Settings.(*Config).CacheBytes = 2 << 20
+	})
+	if got := cacheOf(e.src).max; got != 2<<20 {
+		t.Errorf("cache bound %d, want cache_bytes' %d", got, 2<<20)
+	}
+	e.addRepo(t, "acme/core", 20)
+	_, err := e.sync(t)
+	if le := (*httpapi.BodyLimitError)(nil); !errors.As(err, &le) || le.Limit != 512 {
+		t.Errorf("sync error %v, want a *httpapi.BodyLimitError at max_response_bytes' 512", err)
 	}
 }

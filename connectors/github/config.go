@@ -21,26 +21,25 @@ type Config struct {
 	InstallationID int64         `yaml:"installation_id"`
 	PrivateKeyFile string        `yaml:"private_key_file"`
 	PrivateKey     config.Secret `yaml:"-"`
+	// CacheBytes bounds the conditional-request cache of issue
+	// sub-resources (see etagCache); default cacheBytes.
+	CacheBytes int64 `yaml:"cache_bytes"`
 }
 
 func init() {
 	config.RegisterSourceType("github", func() config.SourceConfig { return &Config{} })
 }
 
-// configOf returns src's github keys; none if src is not a github source.
-func configOf(src config.Source) *Config {
-	if c, ok := src.Settings.(*Config); ok {
-		return c
-	}
-	return &Config{}
-}
-
 var repoPattern = regexp.MustCompile(`^[A-Za-z0-9-]+/([A-Za-z0-9._-]+|\*)$`)
 
-// Defaults sets url to GitHub's public API when the file leaves it out.
-func (c *Config) Defaults(src *config.Source) {
+// Defaults sets url to GitHub's public API and cache_bytes to cacheBytes
+// when the file leaves them out.
+func (c *Config) Defaults(src *config.Source, given func(string) bool) {
 	if src.URL == "" {
 		src.URL = defaultAPI
+	}
+	if c.CacheBytes == 0 && !given("cache_bytes") {
+		c.CacheBytes = cacheBytes
 	}
 }
 
@@ -56,6 +55,9 @@ func (c *Config) Validate(src *config.Source, check *config.SourceCheck) {
 		if !repoPattern.MatchString(r) {
 			check.Add(fmt.Sprintf("repos[%d]", j), "%q is not owner/repo or owner/*", r)
 		}
+	}
+	if c.CacheBytes < config.MinBytes {
+		check.Add("cache_bytes", "must be at least %d (1 MiB), got %d", config.MinBytes, c.CacheBytes)
 	}
 	check.OtherTypesKeys()
 }

@@ -63,7 +63,7 @@ func TestPrivateKeyMustBeRSA(t *testing.T) {
 		if got := fmt.Sprint(err); got != want {
 			t.Errorf("%s: error = %q, want %q", tt.file, got, want)
 		}
-		if tt.ok && err == nil && configOf(cfg.Sources[0]).PrivateKey.Reveal() != string(tt.body) {
+		if tt.ok && err == nil && config.SettingsOf[Config](cfg.Sources[0]).PrivateKey.Reveal() != string(tt.body) {
 			t.Errorf("%s: PrivateKey is not the file's content", tt.file)
 		}
 	}

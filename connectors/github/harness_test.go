@@ -101,6 +101,26 @@ func (e *env) addRepo(t *testing.T, full string, n int) {
 	}
 }
 
+// coreAndWeb is an environment syncing acme/core and acme/web, made by
+// addRepo with core and web issues.
+func coreAndWeb(t *testing.T, core, web int) *env {
+	t.Helper()
+	e := newEnv(t, []string{"acme/core", "acme/web"})
+	e.addRepo(t, "acme/core", core)
+	e.addRepo(t, "acme/web", web)
+	return e
+}
+
+// checkRepollIsFree syncs again and fails unless that emits nothing and
+// costs no quota, after what the test did before.
+func (e *env) checkRepollIsFree(t *testing.T, after string) {
+	t.Helper()
+	e.sim.ResetStats()
+	if bs := e.mustSync(t); len(bs) != 0 || e.sim.Stats().QuotaUsed != 0 {
+		t.Errorf("re-poll after %s: %d batches, %d quota; want none", after, len(bs), e.sim.Stats().QuotaUsed)
+	}
+}
+
 // sync runs one round, returning its error and the batches it emitted.
 func (e *env) sync(t *testing.T) ([]model.Batch, error) {
 	t.Helper()

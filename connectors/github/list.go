@@ -52,13 +52,20 @@ func (c cursor) String() string {
 // v60 does not know.
 type item struct {
 	github.Issue
-	Deps *struct {
-		TotalBlockedBy int `json:"total_blocked_by"`
-	} `json:"issue_dependencies_summary"`
-	Subs *struct {
-		Total int `json:"total"`
-	} `json:"sub_issues_summary"`
+	Deps *blockedBySummary `json:"issue_dependencies_summary"`
+	Subs *subIssuesSummary `json:"sub_issues_summary"`
 }
+
+// blockedBySummary and subIssuesSummary are the counts GitHub lists with
+// each issue, so that only issues with dependencies cost a request for them.
+type (
+	blockedBySummary struct {
+		TotalBlockedBy int `json:"total_blocked_by"`
+	}
+	subIssuesSummary struct {
+		Total int `json:"total"`
+	}
+)
 
 // syncRepo lists the issues of r updated since its cursor (sort=updated
 // ascending, 100 a page) and emits each page with the cursor it completes.

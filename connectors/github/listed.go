@@ -30,13 +30,9 @@ type listed struct {
 		State string            `json:"state"`
 		DueOn *github.Timestamp `json:"due_on"`
 	} `json:"milestone"`
-	PullRequest *struct{} `json:"pull_request"`
-	Deps        *struct {
-		TotalBlockedBy int `json:"total_blocked_by"`
-	} `json:"issue_dependencies_summary"`
-	Subs *struct {
-		Total int `json:"total"`
-	} `json:"sub_issues_summary"`
+	PullRequest *struct{}         `json:"pull_request"`
+	Deps        *blockedBySummary `json:"issue_dependencies_summary"`
+	Subs        *subIssuesSummary `json:"sub_issues_summary"`
 }
 
 // item returns l as go-github's Issue with the summaries.

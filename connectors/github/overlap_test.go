@@ -32,10 +32,7 @@ func TestIssuesInTheOverlapAreNotReadAgainAndAnUnchangedRepositoryStaysFree(t *t
 		t.Errorf("sync of one change used %d quota, want 1 (the listing)", st.QuotaUsed)
 	}
 
-	e.sim.ResetStats()
-	if bs := e.mustSync(t); len(bs) != 0 || e.sim.Stats().QuotaUsed != 0 {
-		t.Errorf("re-poll after the change: %d batches, %d quota; want none", len(bs), e.sim.Stats().QuotaUsed)
-	}
+	e.checkRepollIsFree(t, "the change")
 }
 
 // baton sync --once starts a new process each time: the organisation's

@@ -20,33 +20,68 @@ import (
 func (s *Source) Reread(ctx context.Context, keys []string) ([]model.Issue, error) {
 	var out []model.Issue
 	for _, k := range keys {
-		key, ok := model.ParseKey(k)
-		owner, name, _ := strings.Cut(key.Place, "/")
-		if !ok || key.System != model.GitHub {
-			continue
-		}
-		r, n := repoName{owner: owner, name: name}, key.Number
-		op := fmt.Sprintf("reading %s#%d again", r, n)
-		req, err := s.client.NewRequest(http.MethodGet, fmt.Sprintf("repos/%s/%s/issues/%d", r.owner, r.name, n), nil)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", op, err)
-		}
-		var it item
-		resp, err := s.client.Do(ctx, req, &it)
-		if resp != nil && (resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone) {
-			continue
-		}
-		if err != nil {
-			return nil, s.apiError(ctx, op, resp, err)
-		}
-		if at, ok := keyOf(&it.Issue); !ok || at != k || it.IsPullRequest() {
-			continue
-		}
-		is, err := s.issue(ctx, r, &it)
+		is, found, _, err := s.readAgain(ctx, k)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, is)
+		if found {
+			out = append(out, is)
+		}
 	}
 	return out, nil
+}
+
+// Refetch reads the issues with the given keys again as Reread does, for a
+// webhook's hint that they changed, and emits them in one batch; the keys
+// GitHub answers 404 or 410 for go in the batch's Gone. A transferred issue
+// (301 to another key) is neither: its repository's reconcile removes it.
+// A pull request or a key of another system is skipped.
+func (s *Source) Refetch(ctx context.Context, keys []string, emit func(context.Context, model.Batch) error) error {
+	b := model.Batch{Source: s.src.Name}
+	for _, k := range keys {
+		is, found, gone, err := s.readAgain(ctx, k)
+		switch {
+		case err != nil:
+			return err
+		case found:
+			b.Issues = append(b.Issues, is)
+		case gone:
+			b.Gone = append(b.Gone, k)
+		}
+	}
+	if len(b.Issues) == 0 && len(b.Gone) == 0 {
+		return nil
+	}
+	return emit(ctx, b)
+}
+
+// readAgain reads the issue k names, converted as a listing would. found is
+// false when k is not a GitHub issue key, names a pull request, was
+// transferred elsewhere, or is gone: deleted, or not visible to the token
+// (GitHub answers 404 or 410, and gone is true).
+func (s *Source) readAgain(ctx context.Context, k string) (is model.Issue, found, gone bool, err error) {
+	key, ok := model.ParseKey(k)
+	owner, name, _ := strings.Cut(key.Place, "/")
+	if !ok || key.System != model.GitHub {
+		return is, false, false, nil
+	}
+	r, n := repoName{owner: owner, name: name}, key.Number
+	op := fmt.Sprintf("reading %s#%d again", r, n)
+	req, err := s.client.NewRequest(http.MethodGet, fmt.Sprintf("repos/%s/%s/issues/%d", r.owner, r.name, n), nil)
+	if err != nil {
+		return is, false, false, fmt.Errorf("%s: %w", op, err)
+	}
+	var it item
+	resp, err := s.client.Do(ctx, req, &it)
+	if resp != nil && (resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone) {
+		return is, false, true, nil
+	}
+	if err != nil {
+		return is, false, false, s.apiError(ctx, op, resp, err)
+	}
+	if at, ok := keyOf(&it.Issue); !ok || at != k || it.IsPullRequest() {
+		return is, false, false, nil
+	}
+	is, err = s.issue(ctx, r, &it)
+	return is, err == nil, false, err
 }

@@ -78,7 +78,7 @@ func New(src config.Source, opts Options) (*Source, error) {
 	if opts.ActivityWindow <= 0 {
 		opts.ActivityWindow = 30 * 24 * time.Hour
 	}
-	repos := configOf(src).Repos
+	repos := config.SettingsOf[Config](src).Repos
 	if len(repos) == 0 {
 		return nil, fmt.Errorf("source %q: no repos", src.Name)
 	}

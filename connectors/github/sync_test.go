@@ -1,6 +1,7 @@
 package github
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -123,9 +124,7 @@ func TestFirstSyncMapsIssuesAndEveryDependencyKind(t *testing.T) {
 // sync lists ⌈items/100⌉ pages per repository plus one dependency call per
 // issue with dependencies; the second, with nothing changed, costs nothing.
 func TestQuotaFirstSyncThenUnchangedSyncIsFree(t *testing.T) {
-	e := newEnv(t, []string{"acme/core", "acme/web"})
-	e.addRepo(t, "acme/core", 250)
-	e.addRepo(t, "acme/web", 30)
+	e := coreAndWeb(t, 250, 30)
 	withDeps := []int{1, 2, 3, 4, 6, 7, 8, 9, 11, 12}
 	for _, n := range withDeps {
 		must(t, e.sim.AddBlockedBy(ref("acme/core", n), ref("acme/web", 1)))
@@ -201,10 +200,7 @@ func TestIncrementalSyncPicksUpExactlyTheChangedIssues(t *testing.T) {
 		t.Errorf("core#21 status changed %v, want %v", got, t0.Add(time.Hour))
 	}
 
-	e.sim.ResetStats()
-	if bs := e.mustSync(t); len(bs) != 0 || e.sim.Stats().QuotaUsed != 0 {
-		t.Errorf("re-poll after the incremental sync: %d batches, %d quota; want none", len(bs), e.sim.Stats().QuotaUsed)
-	}
+	e.checkRepollIsFree(t, "the incremental sync")
 }
 
 func TestExhaustedQuotaEndsRoundKeepingPagesAndResumesAfterReset(t *testing.T) {
@@ -235,9 +231,7 @@ func TestExhaustedQuotaEndsRoundKeepingPagesAndResumesAfterReset(t *testing.T) {
 }
 
 func TestSecondaryRateLimitsAreRetriedWithoutLosingData(t *testing.T) {
-	e := newEnv(t, []string{"acme/core", "acme/web"})
-	e.addRepo(t, "acme/core", 30)
-	e.addRepo(t, "acme/web", 30)
+	e := coreAndWeb(t, 30, 30)
 	must(t, e.sim.InjectFault(githubsim.Fault{Kind: githubsim.FaultSecondaryRateLimit, PathPrefix: "/repos/acme/core/issues", Count: 2}))
 	must(t, e.sim.InjectFault(githubsim.Fault{Kind: githubsim.FaultTooManyRequests, PathPrefix: "/repos/acme/web/issues"}))
 	e.mustSync(t)
@@ -250,9 +244,7 @@ func TestSecondaryRateLimitsAreRetriedWithoutLosingData(t *testing.T) {
 }
 
 func TestPersistentSecondaryLimitFailsOnlyThatRepository(t *testing.T) {
-	e := newEnv(t, []string{"acme/core", "acme/web"})
-	e.addRepo(t, "acme/core", 30)
-	e.addRepo(t, "acme/web", 30)
+	e := coreAndWeb(t, 30, 30)
 	must(t, e.sim.InjectFault(githubsim.Fault{Kind: githubsim.FaultSecondaryRateLimit, PathPrefix: "/repos/acme/core/", Count: 100}))
 	_, err := e.sync(t)
 	var apiErr *httpapi.APIError
@@ -271,9 +263,7 @@ func TestPersistentSecondaryLimitFailsOnlyThatRepository(t *testing.T) {
 }
 
 func TestReconcileRemovesDeletedAndTransferredIssues(t *testing.T) {
-	e := newEnv(t, []string{"acme/core", "acme/web"})
-	e.addRepo(t, "acme/core", 10)
-	e.addRepo(t, "acme/web", 3)
+	e := coreAndWeb(t, 10, 3)
 	e.mustSync(t)
 	e.sim.Advance(time.Hour)
 	must(t, e.sim.Delete(ref("acme/core", 3)))
@@ -351,9 +341,7 @@ func TestOrgWildcardSyncsEveryRepositoryOfTheOrg(t *testing.T) {
 }
 
 func TestEmitFailureStopsSync(t *testing.T) {
-	e := newEnv(t, []string{"acme/core", "acme/web"})
-	e.addRepo(t, "acme/core", 5)
-	e.addRepo(t, "acme/web", 5)
+	e := coreAndWeb(t, 5, 5)
 	boom := errors.New("disk full")
 	e.store.fail = boom
 	if _, err := e.sync(t); !errors.Is(err, boom) {
@@ -458,5 +446,31 @@ func TestUnchangedDependenciesOfAChangedIssueCostNoQuota(t *testing.T) {
 	}
 	if st := e.sim.Stats(); st.QuotaUsed != 1 || st.NotModified != 2 {
 		t.Errorf("quota %d with %d not modified, want 1 (the listing) and 2 (blockers, sub-issues)", st.QuotaUsed, st.NotModified)
+	}
+}
+
+// TestRereadLeavesOutDeletedAndTransferredIssues reads three issues again,
+// one of them blocked by another repository's issue: the live one comes
+// back converted with its blocker, the deleted one (410) and the
+// transferred one (a 301 to another key) are left out without an error.
+func TestRereadLeavesOutDeletedAndTransferredIssues(t *testing.T) {
+	e := newEnv(t, []string{"acme/core"})
+	e.addRepo(t, "acme/core", 4)
+	e.addRepo(t, "acme/web", 1)
+	must(t, e.sim.AddBlockedBy(ref("acme/core", 1), ref("acme/web", 1)))
+	must(t, e.sim.Delete(ref("acme/core", 2)))
+	if _, err := e.sim.Transfer(ref("acme/core", 3), "acme/web"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.src.Reread(context.Background(), []string{"github:acme/core#1", "github:acme/core#2", "github:acme/core#3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Key != "github:acme/core#1" {
+		t.Fatalf("Reread returned %d issues (%+v), want only core#1", len(got), got)
+	}
+	want := []model.Link{{From: "github:acme/web#1", To: "github:acme/core#1", Type: model.Blocks, Origin: model.OriginGitHubDependency, RawType: "blocked by"}}
+	if diff := cmp.Diff(want, got[0].Links); diff != "" {
+		t.Errorf("links of core#1 (-want +got):\n%s", diff)
 	}
 }

@@ -33,11 +33,7 @@ func TestMeterCountsByStatusAndKeepsTheLatestQuota(t *testing.T) {
 	}
 	var quotas []Quota
 	for range codes {
-		resp, err := (&http.Client{Transport: m}).Get(srv.URL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
+		get(t, m, srv.URL)
 		quotas = append(quotas, m.Snapshot().Quota)
 	}
 	github := Quota{Known: true, Remaining: 4999, Limit: 5000, Reset: time.Unix(1796392800, 0).UTC()}

@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// The bounds of every API call. A config key could override each; none does
-// yet, the defaults fit both vendors' APIs and the 512Mi pod budget.
+// The bounds of every API call. They fit both vendors' APIs and the 512Mi
+// pod budget; a source's max_response_bytes sets its Transport's MaxBody.
 const (
 	// ConnectTimeout bounds dialling and the TLS handshake.
 	ConnectTimeout = 10 * time.Second

@@ -26,11 +26,7 @@ func TestTransportBacksOffPerDecisionAndGivesUp(t *testing.T) {
 		return Decision{}
 	})
 	tr.Backoff = time.Hour // the per-decision backoff must win, or this test hangs
-	resp, err := (&http.Client{Transport: tr}).Get(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	resp := get(t, tr, srv.URL)
 	if resp.StatusCode != http.StatusOK || calls.Load() != 3 {
 		t.Errorf("status %d after %d calls, want 200 after 3", resp.StatusCode, calls.Load())
 	}
@@ -46,11 +42,7 @@ func TestTransportReturnsTheResponseWhenTheWaitIsTooLong(t *testing.T) {
 	t.Cleanup(srv.Close)
 	tr := NewTransport(nil, mustParse(t, srv.URL), 1, nil)
 	tr.MaxWait = time.Minute
-	resp, err := (&http.Client{Transport: tr}).Get(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	resp := get(t, tr, srv.URL)
 	if resp.StatusCode != http.StatusTooManyRequests || calls.Load() != 1 {
 		t.Errorf("status %d after %d calls, want the 429 at once", resp.StatusCode, calls.Load())
 	}
@@ -86,4 +78,15 @@ func mustParse(t *testing.T, raw string) *url.URL {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// get answers a GET of url through tr, its body closed.
+func get(t *testing.T, tr http.RoundTripper, url string) *http.Response {
+	t.Helper()
+	resp, err := (&http.Client{Transport: tr}).Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
 }

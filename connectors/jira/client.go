@@ -67,7 +67,7 @@ func New(src config.Source, opts Options) (*Source, error) {
 	if src.URL == "" {
 		return nil, fmt.Errorf("jira source %q: url is empty", src.Name)
 	}
-	cfg := configOf(src)
+	cfg := config.SettingsOf[Config](src)
 	if strings.TrimSpace(cfg.JQL) == "" {
 		return nil, fmt.Errorf("jira source %q: jql is empty", src.Name)
 	}
@@ -105,6 +105,7 @@ func New(src config.Source, opts Options) (*Source, error) {
 	// (a redirect included) to another origin than api's.
 	retry := httpapi.NewTransport(opts.Transport, api, src.Parallel, httpapi.DefaultPolicy)
 	retry.Backoff = opts.Backoff
+	retry.MaxBody = src.MaxResponseBytes
 	var auth http.RoundTripper
 	if cloud {
 		auth = &jira.BasicAuthTransport{Username: cfg.Email, Password: src.Token.Reveal(), Transport: retry}

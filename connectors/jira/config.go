@@ -18,18 +18,10 @@ func init() {
 	config.RegisterSourceType("jira", func() config.SourceConfig { return &Config{} })
 }
 
-// configOf returns src's jira keys; none if src is not a jira source.
-func configOf(src config.Source) *Config {
-	if c, ok := src.Settings.(*Config); ok {
-		return c
-	}
-	return &Config{}
-}
-
 const defaultDeployment = "cloud"
 
 // Defaults sets deployment to cloud when the file leaves it out.
-func (c *Config) Defaults(*config.Source) {
+func (c *Config) Defaults(*config.Source, func(string) bool) {
 	if c.Deployment == "" {
 		c.Deployment = defaultDeployment
 	}

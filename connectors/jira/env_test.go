@@ -122,6 +122,15 @@ func (e *env) mustSync() {
 	}
 }
 
+// synced is a new environment on dep's fixture after one full sync, and the
+// issues that sync emitted.
+func synced(t *testing.T, dep string) (*env, map[string]model.Issue) {
+	t.Helper()
+	e := newEnv(t, dep, jirasim.Options{}, nil)
+	e.mustSync()
+	return e, e.emitted()
+}
+
 // emitted returns the issues emitted since the last call, by key.
 func (e *env) emitted() map[string]model.Issue {
 	out := map[string]model.Issue{}

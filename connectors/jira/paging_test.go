@@ -13,6 +13,7 @@ import (
 
 	"github.com/batonhq/baton/apisim/jirasim"
 	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/model"
 )
 
 // addFiller adds PAY-121 … PAY-600 to the fixture, updated a minute apart
@@ -60,29 +61,13 @@ func TestEditsDuringPagingSkipNoIssue(t *testing.T) {
 				map[int]string{1: "PAY-10", 2: "PAY-20", 3: "PAY-300"})
 			e.mustSync()
 			first := e.emitted()
-			cur, err := parseCursor(e.cursors[""])
-			if err != nil {
-				t.Fatal(err)
-			}
-			// The committed cursor never passes an issue not yet read.
-			for _, key := range e.sim.Keys() {
-				is, _ := e.sim.Issue(key)
-				if _, ok := first["jira:"+key]; !ok && !is.Updated.After(cur.Updated) {
-					t.Errorf("%s (updated %s) was not read, yet the cursor is at %s", key, is.Updated, cur.Updated)
-				}
-			}
+			checkCursorPassesNoUnread(t, e, first)
 			e.setServed(nil)
 			e.mustSync()
 			for k, is := range e.emitted() {
 				first[k] = is
 			}
-			var missing []string
-			for _, key := range e.sim.Keys() {
-				if _, ok := first["jira:"+key]; !ok {
-					missing = append(missing, key)
-				}
-			}
-			if len(missing) > 0 {
+			if missing := notEmitted(e, first); len(missing) > 0 {
 				t.Errorf("never emitted in two rounds: %v", missing)
 			}
 			for _, key := range []string{"PAY-10", "PAY-20", "PAY-300"} {
@@ -159,12 +144,12 @@ func TestReconcileWithheldWhenTheListShifts(t *testing.T) {
 func TestWidenedJQLImportsOlderIssues(t *testing.T) {
 	for _, dep := range deployments {
 		t.Run(dep, func(t *testing.T) {
-			e := newEnv(t, dep, jirasim.Options{}, func(s *config.Source) { configOf(*s).JQL = "project = PAY" })
+			e := newEnv(t, dep, jirasim.Options{}, func(s *config.Source) { config.SettingsOf[Config](*s).JQL = "project = PAY" })
 			e.mustSync()
 			if got := e.emitted(); len(got) != 120 {
 				t.Fatalf("project = PAY: got %d issues, want 120", len(got))
 			}
-			wider, jc := e.cfg, *configOf(e.cfg)
+			wider, jc := e.cfg, *config.SettingsOf[Config](e.cfg)
 			jc.JQL = "project in (PAY, CORE)"
 			wider.Settings = &jc
 			var err error
@@ -217,13 +202,7 @@ func TestEditsDuringPagingWithinOneMinuteSkipNoIssue(t *testing.T) {
 	touchOnPositionalPages(t, e, "PAY-125")
 	e.mustSync()
 	got := e.emitted()
-	var missing []string
-	for _, key := range e.sim.Keys() {
-		if _, ok := got["jira:"+key]; !ok {
-			missing = append(missing, key)
-		}
-	}
-	if len(missing) > 0 {
+	if missing := notEmitted(e, got); len(missing) > 0 {
 		t.Errorf("not emitted: %v", missing)
 	}
 	if !got["jira:PAY-125"].Updated.Equal(simNow) {
@@ -244,6 +223,13 @@ func TestSearchThatKeepsShiftingFails(t *testing.T) {
 		t.Fatalf("got %v, want an error saying the result shifted 10 times in a row", err)
 	}
 	got := e.emitted()
+	checkCursorPassesNoUnread(t, e, got)
+}
+
+// checkCursorPassesNoUnread fails for every simulated issue missing from got
+// although the committed cursor is already past its last update.
+func checkCursorPassesNoUnread(t *testing.T, e *env, got map[string]model.Issue) {
+	t.Helper()
 	cur, err := parseCursor(e.cursors[""])
 	if err != nil {
 		t.Fatal(err)
@@ -254,4 +240,15 @@ func TestSearchThatKeepsShiftingFails(t *testing.T) {
 			t.Errorf("%s (updated %s) was not read, yet the cursor is at %s", key, is.Updated, cur.Updated)
 		}
 	}
+}
+
+// notEmitted lists the simulated issues missing from got.
+func notEmitted(e *env, got map[string]model.Issue) []string {
+	var missing []string
+	for _, key := range e.sim.Keys() {
+		if _, ok := got["jira:"+key]; !ok {
+			missing = append(missing, key)
+		}
+	}
+	return missing
 }

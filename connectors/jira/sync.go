@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"time"
 
 	jira "github.com/andygrunwald/go-jira"
@@ -286,7 +287,7 @@ func (s *Source) pageThrough(ctx context.Context, jql string, fields []string, c
 			if err != nil {
 				return s.searchError(op(page), resp, err)
 			}
-			more, err := f(res.Issues, res.IsLast)
+			more, err := f(s.withoutKeyless(res.Issues, jql, page), res.IsLast)
 			if err != nil || !more || res.IsLast {
 				return err
 			}
@@ -317,13 +318,30 @@ func (s *Source) pageThrough(ctx context.Context, jql string, fields []string, c
 		if len(issues) == 0 && !last {
 			return fmt.Errorf("%s: the page holds nothing past the issue the previous page ended with", op(page))
 		}
-		more, err := f(issues, last)
+		var tail jira.Issue // the next page begins with it, keyless or not
+		if len(issues) > 0 {
+			tail = issues[len(issues)-1]
+		}
+		more, err := f(s.withoutKeyless(issues, jql, page), last)
 		if err != nil || !more || last {
 			return err
 		}
-		anchor = &issues[len(issues)-1]
+		anchor = &tail
 		opts.StartAt = end - 1
 	}
+}
+
+// withoutKeyless drops the elements of a search page that carry no key (an
+// "issues": [null] element decodes to an empty issue): with no key there is
+// nothing to store or delete, and failing the page would fail every round.
+// It reports each with a warning. The page is changed in place.
+func (s *Source) withoutKeyless(issues []jira.Issue, jql string, page int) []jira.Issue {
+	n := len(issues)
+	issues = slices.DeleteFunc(issues, func(is jira.Issue) bool { return is.Key == "" })
+	if dropped := n - len(issues); dropped > 0 {
+		s.log.Warn("jira search page holds issues without a key; skipped them", "jql", jql, "page", page, "skipped", dropped)
+	}
+	return issues
 }
 
 // sameIssue reports whether a and b are the same issue at the same update.

@@ -25,9 +25,7 @@ func at(h int) time.Time { return simNow.Add(time.Duration(h-100) * time.Hour) }
 func TestFullSyncMapsEveryField(t *testing.T) {
 	for _, dep := range deployments {
 		t.Run(dep, func(t *testing.T) {
-			e := newEnv(t, dep, jirasim.Options{}, nil)
-			e.mustSync()
-			got := e.emitted()
+			e, got := synced(t, dep)
 			if len(got) != 122 {
 				t.Fatalf("got %d issues, want 122", len(got))
 			}
@@ -119,9 +117,7 @@ func TestUnchangedResyncIsOneSearchRequest(t *testing.T) {
 	search := map[string]string{jirasim.Cloud: jirasim.EndpointSearchJQL, jirasim.DataCenter: jirasim.EndpointSearch}
 	for _, dep := range deployments {
 		t.Run(dep, func(t *testing.T) {
-			e := newEnv(t, dep, jirasim.Options{}, nil)
-			e.mustSync()
-			e.emitted()
+			e, _ := synced(t, dep)
 			before := e.cursors[""]
 			e.sim.ResetRequests()
 			e.now = e.now.Add(5 * time.Minute)
@@ -233,7 +229,7 @@ func TestWrongDeploymentSettingIsNamedInTheError(t *testing.T) {
 		t.Run(tc.configured, func(t *testing.T) {
 			// Both sites take either credential here, so that the search is
 			// what fails, not the authentication before it.
-			e := newEnv(t, tc.sim, jirasim.Options{AcceptBearer: true}, func(s *config.Source) { configOf(*s).Deployment = tc.configured })
+			e := newEnv(t, tc.sim, jirasim.Options{AcceptBearer: true}, func(s *config.Source) { config.SettingsOf[Config](*s).Deployment = tc.configured })
 			err := e.sync()
 			var apiErr *httpapi.APIError
 			if !errors.As(err, &apiErr) {
@@ -281,9 +277,7 @@ func TestPersistentFailureKeepsItsStatusCode(t *testing.T) {
 func TestMalformedPageKeepsTheOldCursor(t *testing.T) {
 	for _, dep := range deployments {
 		t.Run(dep, func(t *testing.T) {
-			e := newEnv(t, dep, jirasim.Options{}, nil)
-			e.mustSync()
-			e.emitted()
+			e, _ := synced(t, dep)
 			before := e.cursors[""]
 			e.sim.Advance(time.Hour)
 			if err := e.sim.Touch("PAY-9"); err != nil {
@@ -382,5 +376,19 @@ func TestNewRejectsSourcesItCannotRead(t *testing.T) {
 	good := config.Source{Name: "j", Type: "jira", URL: "https://x.example", Token: "t", Settings: &Config{Email: "e@x", JQL: "project = PAY"}}
 	if _, err := New(good, Options{}); err != nil {
 		t.Errorf("good source: %v", err)
+	}
+}
+
+// TestMaxResponseBytesBoundsEveryAnswer: a source's max_response_bytes
+// reaches its transport, and a larger answer fails the round naming it.
+func TestMaxResponseBytesBoundsEveryAnswer(t *testing.T) {
+	for _, dep := range deployments {
+		t.Run(dep, func(t *testing.T) {
+			e := newEnv(t, dep, jirasim.Options{}, func(s *config.Source) { s.MaxResponseBytes = 512 })
+			err := e.sync()
+			if le := (*httpapi.BodyLimitError)(nil); !errors.As(err, &le) || le.Limit != 512 {
+				t.Errorf("sync error %v, want a *httpapi.BodyLimitError at max_response_bytes' 512", err)
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 // Package testtool finds the external programs some tests run (promtool,
-// mailpit): such a test fails in CI, which installs them, and is skipped
-// elsewhere without them.
+// mailpit, chromium): such a test fails in CI, which installs them, and is
+// skipped elsewhere without them. CPUTime measures benchmarks on a shared
+// machine.
 package testtool
 
 import (

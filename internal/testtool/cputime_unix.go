@@ -1,15 +1,15 @@
 //go:build unix
 
-package analysis
+package testtool
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime is the CPU time (user and system) this process has used so far: on
+// CPUTime is the CPU time (user and system) this process has used so far: on
 // a shared machine it measures the work of a benchmark better than the clock.
-func cpuTime() (time.Duration, bool) {
+func CPUTime() (time.Duration, bool) {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0, false

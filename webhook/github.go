@@ -1,0 +1,89 @@
+package webhook
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/batonhq/baton/model"
+)
+
+// GitHub's events and payloads are documented at
+// https://docs.github.com/en/webhooks/webhook-events-and-payloads; the
+// fixtures under testdata/github are shaped like its examples (and those of
+// github.com/octokit/webhooks). Every issue object there carries
+// repository_url and number, which is all a key needs: the repository of the
+// event (repository) is not always the issue's (a cross-repository
+// dependency or sub-issue).
+
+// ghIssue is an issue object of a payload, as far as a key needs it.
+type ghIssue struct {
+	Number        int             `json:"number"`
+	RepositoryURL string          `json:"repository_url"`
+	PullRequest   json.RawMessage `json:"pull_request"`
+}
+
+// key is the issue's baton key; false for a pull request or an issue object
+// without a number or a repository.
+func (i *ghIssue) key() (string, bool) {
+	if i == nil || i.Number <= 0 || len(i.PullRequest) > 0 {
+		return "", false
+	}
+	_, repo, ok := strings.Cut(i.RepositoryURL, "/repos/")
+	owner, name, ok2 := strings.Cut(repo, "/")
+	if !ok || !ok2 || owner == "" || name == "" || strings.Contains(name, "/") {
+		return "", false
+	}
+	return model.GitHubKey(owner, name, i.Number), true
+}
+
+// githubEvents maps each event baton reads to the issues its payload names
+// for re-fetching. Projects v2 item events (projects_v2_item) join here when
+// the boards of issue 13 are configured.
+var githubEvents = map[string]func(body []byte) ([]string, error){
+	// issues: any action (opened, edited, closed, labeled, deleted,
+	// transferred, ...) changes the issue itself; a deleted one answers 410
+	// when read again, and only then is it deleted.
+	"issues": theIssue,
+	// issue_comment: a comment is activity on its issue (pull requests
+	// excluded: their issue object carries pull_request).
+	"issue_comment": theIssue,
+	// sub_issues (sub_issue_added|removed, parent_issue_added|removed):
+	// baton stores the link on the parent, so only the parent is read.
+	"sub_issues": func(body []byte) ([]string, error) {
+		var p struct {
+			Parent *ghIssue `json:"parent_issue"`
+		}
+		return ghKeys(body, &p, func() []*ghIssue { return []*ghIssue{p.Parent} })
+	},
+	// issue_dependencies (blocked_by_added|removed, blocking_added|removed):
+	// the blocked issue declares the dependency, so only it is read.
+	"issue_dependencies": func(body []byte) ([]string, error) {
+		var p struct {
+			Blocked *ghIssue `json:"blocked_issue"`
+		}
+		return ghKeys(body, &p, func() []*ghIssue { return []*ghIssue{p.Blocked} })
+	},
+}
+
+// theIssue names the payload's issue.
+func theIssue(body []byte) ([]string, error) {
+	var p struct {
+		Issue *ghIssue `json:"issue"`
+	}
+	return ghKeys(body, &p, func() []*ghIssue { return []*ghIssue{p.Issue} })
+}
+
+// ghKeys decodes body into p and returns the keys of the issues named.
+func ghKeys(body []byte, p any, named func() []*ghIssue) ([]string, error) {
+	if err := json.Unmarshal(body, p); err != nil {
+		return nil, fmt.Errorf("decoding the payload: %w", err)
+	}
+	var keys []string
+	for _, is := range named() {
+		if k, ok := is.key(); ok {
+			keys = append(keys, k)
+		}
+	}
+	return keys, nil
+}
