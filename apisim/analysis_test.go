@@ -25,11 +25,7 @@ func TestAnalysisFindsExactlyThePlantedCases(t *testing.T) {
 		t.Run(deployment, func(t *testing.T) {
 			spec := DemoSpec()
 			spec.Issues, spec.JiraDeployment = 2000, deployment
-			o, gh, js := serveOrg(t, spec)
-			cfg, err := config.Parse("sim.yaml", []byte(o.ConfigYAML(gh.URL+"/", js.URL)))
-			if err != nil {
-				t.Fatal(err)
-			}
+			o, cfg := servedConfig(t, spec)
 			issues := syncAll(t, cfg)
 			for _, at := range []time.Time{t0, t0.Add(day - time.Minute)} {
 				rep := analysis.Analyze(analysis.Input{Issues: issues, Teams: cfg.Teams, Rules: cfg.Rules, Now: at})
@@ -50,6 +46,18 @@ func TestAnalysisFindsExactlyThePlantedCases(t *testing.T) {
 			}
 		})
 	}
+}
+
+// servedConfig serves the organisation of spec and parses the configuration
+// that syncs it.
+func servedConfig(t *testing.T, spec Spec) (*Org, *config.Config) {
+	t.Helper()
+	o, gh, js := serveOrg(t, spec)
+	cfg, err := config.Parse("sim.yaml", []byte(o.ConfigYAML(gh.URL+"/", js.URL)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o, cfg
 }
 
 // syncAll runs both sources once and returns every issue they emitted.
@@ -86,4 +94,28 @@ func syncAll(t *testing.T, cfg *config.Config) []model.Issue {
 		t.Fatalf("synced %d issues, want at least 2000", len(out))
 	}
 	return out
+}
+
+// TestBoardTeamsFindTheSameAsLabelTeams generates the same organisation
+// twice, once with the core and mobile teams moving issues across a
+// Projects board and once with every team labelling, and expects the very
+// same findings, whole: a board is as good a source of status and status
+// change times as labels.
+func TestBoardTeamsFindTheSameAsLabelTeams(t *testing.T) {
+	findings := func(labelsOnly bool) []analysis.Finding {
+		spec := DemoSpec()
+		spec.Issues, spec.LabelsOnly = 2000, labelsOnly
+		_, cfg := servedConfig(t, spec)
+		if got := len(cfg.Status.GitHub.Projects); got != map[bool]int{false: 2, true: 0}[labelsOnly] {
+			t.Fatalf("labels only %v: %d boards configured", labelsOnly, got)
+		}
+		return analysis.Analyze(analysis.Input{Issues: syncAll(t, cfg), Teams: cfg.Teams, Rules: cfg.Rules, Now: t0}).Findings
+	}
+	boards, labels := findings(false), findings(true)
+	if len(boards) == 0 {
+		t.Fatal("no findings")
+	}
+	if diff := cmp.Diff(labels, boards); diff != "" {
+		t.Errorf("findings (-labels everywhere +boards for core and mobile):\n%s", diff)
+	}
 }

@@ -72,14 +72,16 @@ func (g *generator) addGitHub(d *draft) (githubsim.IssueRef, error) {
 	if d.assignee != "" {
 		is.Assignees = []string{d.assignee}
 	}
-	switch d.state {
-	case stProgress:
+	board, onBoard := g.l.boardOf(r)
+	onBoard = onBoard && !d.pr
+	switch {
+	case d.state == stProgress && !onBoard:
 		is.Labels = append(is.Labels, "in progress")
 		is.Events = []githubsim.Event{{Event: "labeled", Label: "in progress", Actor: d.assignee, CreatedAt: d.changed}}
-	case stBlocked:
+	case d.state == stBlocked && !onBoard:
 		is.Labels = append(is.Labels, "blocked")
 		is.Events = []githubsim.Event{{Event: "labeled", Label: "blocked", Actor: d.assignee, CreatedAt: d.changed}}
-	case stDone, stDropped:
+	case d.state == stDone || d.state == stDropped:
 		is.State, is.StateReason, is.ClosedAt = "closed", "completed", d.closed
 		if d.state == stDropped {
 			is.StateReason = "not_planned"
@@ -96,9 +98,32 @@ func (g *generator) addGitHub(d *draft) (githubsim.IssueRef, error) {
 	if n != ref.Number {
 		return ref, fmt.Errorf("writing %s: simulator numbered it %d", ref, n)
 	}
+	if onBoard && d.state.open() {
+		if err := g.placeOnBoard(board, ref, d); err != nil {
+			return ref, err
+		}
+	}
 	g.ghNext[r]++
 	g.countGitHub(d)
 	return ref, nil
+}
+
+// placeOnBoard puts an open issue of a team that uses a board in the column
+// of its state, moved there when its status last changed (or when it was
+// created, for todo). Closed issues are off the board, as its auto-archive
+// workflow leaves them.
+func (g *generator) placeOnBoard(b githubsim.Board, ref githubsim.IssueRef, d *draft) error {
+	option, at := "Todo", d.created
+	switch d.state {
+	case stProgress:
+		option, at = "In progress", d.changed
+	case stBlocked:
+		option, at = "Blocked", d.changed
+	}
+	if err := g.gh.SetItemAt(b, ref, option, at); err != nil {
+		return fmt.Errorf("writing %s: %w", ref, err)
+	}
+	return nil
 }
 
 // addJira writes d as the next issue of its project and returns its key

@@ -32,6 +32,7 @@ func generate(t testing.TB, s Spec) *Org {
 // snapshot is everything a generated organisation holds.
 type snapshot struct {
 	GitHub []githubsim.Issue
+	Column []string // the board option of each GitHub issue, "" when on no board
 	Keys   []string // model keys of GitHub issues and Jira issues, in order
 	Jira   []jirasim.Issue
 	Links  [][]jirasim.Link
@@ -41,13 +42,16 @@ type snapshot struct {
 func snap(t *testing.T, o *Org) snapshot {
 	t.Helper()
 	var s snapshot
-	for _, repo := range o.Repos() {
+	for r, repo := range o.Repos() {
+		board, _ := o.l.boardOf(r)
 		for n := 1; ; n++ {
 			is, ok := o.GitHub.Get(githubsim.IssueRef{Repo: repo, Number: n})
 			if !ok {
 				break
 			}
+			column, _ := o.GitHub.Item(board, githubsim.IssueRef{Repo: repo, Number: n})
 			s.GitHub = append(s.GitHub, is)
+			s.Column = append(s.Column, column)
 			s.Keys = append(s.Keys, githubModelKey(githubsim.IssueRef{Repo: repo, Number: n}))
 		}
 	}
@@ -102,8 +106,8 @@ func recount(t *testing.T, s snapshot) (gh, jira Counts, long, mirrors int) {
 	for _, is := range s.Jira {
 		inJira[is.Key] = is
 	}
-	for _, is := range s.GitHub {
-		switch {
+	for i, is := range s.GitHub {
+		switch column := s.Column[i]; {
 		case is.PullRequest:
 			gh.PullRequests++
 			continue
@@ -111,9 +115,9 @@ func recount(t *testing.T, s snapshot) (gh, jira Counts, long, mirrors int) {
 			gh.add(stDropped)
 		case is.State == "closed":
 			gh.add(stDone)
-		case slices.Contains(is.Labels, "blocked"):
+		case column == "Blocked" || column == "" && slices.Contains(is.Labels, "blocked"):
 			gh.add(stBlocked)
-		case slices.Contains(is.Labels, "in progress"):
+		case column == "In progress" || column == "" && slices.Contains(is.Labels, "in progress"):
 			gh.add(stProgress)
 		default:
 			gh.add(stTodo)

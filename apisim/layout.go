@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/batonhq/baton/apisim/githubsim"
+	"github.com/batonhq/baton/config"
 	"github.com/batonhq/baton/model"
 )
 
@@ -29,6 +31,7 @@ type team struct {
 	repos    []int // indexes into layout.repos
 	projects []int // indexes into layout.projects
 	users    []string
+	board    int // number of the team's Projects board; 0 when it labels
 }
 
 // layout is the organisation's structure: teams, repositories, projects.
@@ -47,6 +50,9 @@ func newLayout(s Spec) *layout {
 		l.teams[i].name = teamNames[i].name
 		for u := 1; u <= 4; u++ {
 			l.teams[i].users = append(l.teams[i].users, fmt.Sprintf("%s-dev%d", teamNames[i].name, u))
+		}
+		if i%2 == 1 && !s.LabelsOnly {
+			l.teams[i].board = i + 1
 		}
 	}
 	for r := range s.Repos {
@@ -77,6 +83,28 @@ func repoSuffix(k int) string {
 		return repoSuffixes[k-1]
 	}
 	return fmt.Sprintf("svc%d", k)
+}
+
+// boardOptions are the Status options of every generated board.
+var boardOptions = []string{"Todo", "In progress", "In review", "Blocked", "Done"}
+
+// boardOf is the board of repository r's team; ok is false when the team
+// labels.
+func (l *layout) boardOf(r int) (githubsim.Board, bool) {
+	n := l.teams[l.repoTeam[r]].board
+	return githubsim.Board{Owner: l.owner, Number: n}, n > 0
+}
+
+// boards are the configured boards of the teams that use one.
+func (l *layout) boards() []config.GitHubProject {
+	var out []config.GitHubProject
+	for _, t := range l.teams {
+		if t.board > 0 {
+			out = append(out, config.GitHubProject{Owner: l.owner, Number: t.board, Field: "Status",
+				InProgress: []string{"In progress", "In review"}, Blocked: []string{"Blocked"}, Done: []string{"Done"}})
+		}
+	}
+	return out
 }
 
 // fullRepo is "owner/name" of repository r.

@@ -46,11 +46,18 @@ func (o *Org) mutateGitHub(rng *rand.Rand, ref issueRef) (string, error) {
 		return "", nil
 	}
 	key := githubModelKey(r)
-	progress := slices.Contains(is.Labels, "in progress")
+	progress, blocked := slices.Contains(is.Labels, "in progress"), slices.Contains(is.Labels, "blocked")
+	board, onBoard := o.l.boardOf(int(ref.place))
+	if onBoard {
+		column, _ := o.GitHub.Item(board, r)
+		progress, blocked = column == "In progress", column == "Blocked"
+	}
 	switch action := rng.IntN(4); {
 	case is.State == "open" && progress && action == 0 && !o.holding[ref]:
 		return key + ": closed as completed", o.GitHub.Close(r, "completed")
-	case is.State == "open" && !progress && !slices.Contains(is.Labels, "blocked") && len(is.Assignees) > 0 && action == 1:
+	case is.State == "open" && !progress && !blocked && len(is.Assignees) > 0 && action == 1 && onBoard:
+		return key + ": started (moved to In progress)", o.GitHub.SetItem(board, r, "In progress")
+	case is.State == "open" && !progress && !blocked && len(is.Assignees) > 0 && action == 1:
 		return key + ": started (labelled in progress)", o.GitHub.SetLabels(r, append(is.Labels, "in progress"))
 	case action == 2:
 		return key + ": commented", o.GitHub.AddComment(r, o.l.teams[o.l.repoTeam[ref.place]].users[1], "Quick update: still on track.")

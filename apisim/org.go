@@ -34,7 +34,10 @@ type Org struct {
 	planted    []Case
 	stats      Stats
 	background []issueRef // issues Mutate may change
-	holding    map[issueRef]bool
+
+	webhooks      WebhookTarget // set by DeliverWebhooks
+	webhookListen string        // its host:port
+	holding       map[issueRef]bool
 }
 
 // issueRef names a generated issue compactly: a GitHub repository or Jira
@@ -137,6 +140,11 @@ func (g *generator) structure() error {
 			if _, err := g.gh.AddMilestone(g.l.fullRepo(r), m); err != nil {
 				return err
 			}
+		}
+	}
+	for _, b := range g.l.boards() {
+		if err := g.gh.AddProject(githubsim.Project{Owner: b.Owner, Number: b.Number, Options: boardOptions}); err != nil {
+			return err
 		}
 	}
 	for p, key := range g.l.projects {

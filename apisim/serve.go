@@ -25,6 +25,10 @@ type ServeOptions struct {
 	// MutateEvery applies Mutate (three changes) at this interval; 0 never.
 	MutateEvery time.Duration
 	Logger      *slog.Logger // default slog.Default()
+	// Webhooks, when its URL is set, makes both simulators deliver the
+	// webhooks of their mutations to baton's listener there, signed with its
+	// secret, and the written config turns webhooks on.
+	Webhooks WebhookTarget
 	// Ready, when set, is called once both simulators listen.
 	Ready func(o *Org, githubURL, jiraURL string)
 }
@@ -51,6 +55,11 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 		return fmt.Errorf("listening for the Jira simulator on %s: %w", opts.JiraAddr, err)
 	}
 	ghURL, jiraURL := "http://"+ghL.Addr().String()+"/", "http://"+jiraL.Addr().String()
+	if err := o.DeliverWebhooks(opts.Webhooks, ghURL, jiraURL); err != nil {
+		ghL.Close()
+		jiraL.Close()
+		return err
+	}
 	if err := o.writeFiles(opts, ghURL, jiraURL); err != nil {
 		ghL.Close()
 		jiraL.Close()

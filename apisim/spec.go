@@ -42,6 +42,10 @@ type Spec struct {
 	GitHubQuota int
 	// Plant adds the cases listed by Org.Planted.
 	Plant bool
+	// LabelsOnly makes every team mark status with labels. Otherwise every
+	// second team (core, mobile, …) moves its open issues across the Status
+	// column of a Projects board instead, one board per team.
+	LabelsOnly bool
 }
 
 // DemoSpec is the organisation `baton demo` shows: a few hundred issues, four

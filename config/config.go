@@ -5,6 +5,7 @@
 package config
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/batonhq/baton/model"
@@ -85,8 +86,10 @@ type DeletionGuard struct {
 // Team is a team, the selectors that claim issues for it, where its weekly
 // rollup goes, and rule thresholds that differ from the global ones.
 type Team struct {
-	model.Team `yaml:",inline"`
-	Email      []string `yaml:"email"`
+	model.Team       `yaml:",inline"`
+	Email            []string `yaml:"email"`
+	SlackWebhook     Secret   `yaml:"slack_webhook"` // Slack incoming-webhook URL of the team's channel
+	SlackWebhookFile string   `yaml:"slack_webhook_file"`
 	// Rules are the effective thresholds for this team: after Load, the global
 	// rules with this team's overrides applied.
 	Rules Rules `yaml:"rules"`
@@ -98,11 +101,38 @@ type Status struct {
 	Jira   JiraStatus   `yaml:"jira"`
 }
 
-// GitHubStatus maps labels of open GitHub issues to statuses.
+// GitHubStatus maps labels of open GitHub issues, or the column of a
+// Projects board, to statuses, and close reasons of closed ones to
+// resolutions.
 type GitHubStatus struct {
 	InProgressLabels []string `yaml:"in_progress_labels"` // default [in progress, doing]
 	BlockedLabels    []string `yaml:"blocked_labels"`     // default [blocked]
+	// DroppedReasons are the state_reason values meaning "dropped" rather than
+	// "completed", like Jira's dropped_resolutions. Default [not_planned, duplicate].
+	DroppedReasons []string `yaml:"dropped_reasons"`
+	// Projects are boards whose single-select field gives the status of the
+	// issues on them, the first listed winning; labels stay the fallback
+	// for issues on none.
+	Projects []GitHubProject `yaml:"projects,omitempty"`
 }
+
+// GitHubCloseReasons are the state_reason values GitHub gives a closed issue.
+var GitHubCloseReasons = []string{"completed", "not_planned", "duplicate"}
+
+// GitHubProject is a Projects (v2) board read for status: the option names
+// of its field (matched ignoring case) that mean in progress, blocked and
+// done; any other option, or none, is todo, and closed is always done.
+type GitHubProject struct {
+	Owner      string   `yaml:"owner"`  // an organisation or a user
+	Number     int      `yaml:"number"` // as in github.com/orgs/{owner}/projects/{number}
+	Field      string   `yaml:"field"`  // default Status
+	InProgress []string `yaml:"in_progress"`
+	Blocked    []string `yaml:"blocked"`
+	Done       []string `yaml:"done"`
+}
+
+// String names the board as owner/number.
+func (p GitHubProject) String() string { return fmt.Sprintf("%s/%d", p.Owner, p.Number) }
 
 // JiraStatus maps Jira statuses, resolutions and link types.
 type JiraStatus struct {
@@ -130,16 +160,21 @@ type Rules struct {
 	ExemptLabels []string `yaml:"exempt_labels"`
 }
 
-// Rollup configures the weekly emails.
+// Rollup configures the weekly rollups, by email and in Slack.
 type Rollup struct {
-	Schedule string   `yaml:"schedule"` // cron, in Config.Timezone; default "0 9 * * MON"
-	To       []string `yaml:"to"`       // recipients of the org-wide rollup
-	SMTP     SMTP     `yaml:"smtp"`
+	Schedule         string   `yaml:"schedule"`      // cron, in Config.Timezone; default "0 9 * * MON"
+	To               []string `yaml:"to"`            // recipients of the org-wide rollup
+	SlackWebhook     Secret   `yaml:"slack_webhook"` // Slack incoming-webhook URL for the org-wide rollup
+	SlackWebhookFile string   `yaml:"slack_webhook_file"`
+	SMTP             SMTP     `yaml:"smtp"`
 }
 
 // Web configures the dashboard served on Listen.
 type Web struct {
 	Enabled bool `yaml:"enabled"` // default true
+	// ExternalURL is where people reach the dashboard (behind a proxy, say),
+	// for links from the rollups; "" for none.
+	ExternalURL string `yaml:"external_url"`
 }
 
 // SMTP is the mail server rollups are sent through.

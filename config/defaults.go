@@ -53,6 +53,10 @@ func (c *Config) applyDefaults() {
 	}
 	orList(&c.Status.GitHub.InProgressLabels, "in progress", "doing")
 	orList(&c.Status.GitHub.BlockedLabels, "blocked")
+	orList(&c.Status.GitHub.DroppedReasons, "not_planned", "duplicate")
+	for i := range c.Status.GitHub.Projects {
+		orString(&c.Status.GitHub.Projects[i].Field, "Status")
+	}
 	orList(&c.Status.Jira.BlockedStatuses, "Blocked")
 	orList(&c.Status.Jira.DroppedResolutions, "Won't Do", "Won't Fix", "Duplicate", "Cannot Reproduce", "Declined", "Obsolete")
 	orList(&c.Status.Jira.BlockingLinkTypes, "Blocks")

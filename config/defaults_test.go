@@ -104,12 +104,12 @@ rollup: {smtp: {port: "${BATON_TEST_UNSET:-}"}}
 func TestEmptyListsStayEmpty(t *testing.T) {
 	cfg := mustParse(t, base+`
 status:
-  github: {in_progress_labels: [], blocked_labels: []}
+  github: {in_progress_labels: [], blocked_labels: [], dropped_reasons: []}
   jira: {blocked_statuses: [], dropped_resolutions: [], blocking_link_types: []}
 priority: {github_labels: {}, jira_names: {}}
 `)
 	st, pr := cfg.Status, cfg.Priority
-	if n := len(st.GitHub.InProgressLabels) + len(st.GitHub.BlockedLabels) + len(st.Jira.BlockedStatuses) +
+	if n := len(st.GitHub.InProgressLabels) + len(st.GitHub.BlockedLabels) + len(st.GitHub.DroppedReasons) + len(st.Jira.BlockedStatuses) +
 		len(st.Jira.DroppedResolutions) + len(st.Jira.BlockingLinkTypes) + len(pr.GitHubLabels) + len(pr.JiraNames); n != 0 {
 		t.Errorf("[] and {} replaced by defaults: status %+v priority %+v", st, pr)
 	}

@@ -18,6 +18,7 @@ import (
 var (
 	teamRepo    = regexp.MustCompile(`^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$`)
 	projectKey  = regexp.MustCompile(`^[A-Z][A-Z0-9_]+$`)
+	githubLogin = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$`)
 	smtpModes   = []string{"none", "starttls", "tls"}
 	maxPriority = 5
 )
@@ -57,11 +58,19 @@ func (c *Config) Validate() error {
 	}
 	c.loc = loc
 	p.sources()
+	for i, r := range c.Status.GitHub.DroppedReasons {
+		if !slices.Contains(GitHubCloseReasons, r) {
+			p.add(fmt.Sprintf("status.github.dropped_reasons[%d]", i), "%q is not a GitHub close reason (%s)", r, strings.Join(GitHubCloseReasons, ", "))
+		}
+	}
+	p.projects()
 	p.priorities("priority.github_labels", c.Priority.GitHubLabels)
 	p.priorities("priority.jira_names", c.Priority.JiraNames)
 	p.rules("rules", c.Rules, c.Rules, false)
 	p.teams()
 	p.rollup()
+	p.slackWebhooks()
+	p.externalURL()
 	return errors.Join(p.errs...)
 }
 
@@ -88,6 +97,33 @@ func (p *problems) teams() {
 			p.email(fmt.Sprintf("%s[%d]", at("email"), j), e)
 		}
 		p.rules(at("rules"), t.Rules, p.c.Rules, true)
+	}
+}
+
+// projects checks the boards read for GitHub status: who owns them, their
+// number, no board twice, and option names that are not empty. Whether the
+// board, its field and options exist is the connector's to check at start.
+func (p *problems) projects() {
+	seen := map[string]int{}
+	for i, b := range p.c.Status.GitHub.Projects {
+		at := func(key string) string { return fmt.Sprintf("status.github.projects[%d].%s", i, key) }
+		if !githubLogin.MatchString(b.Owner) {
+			p.add(at("owner"), "%q is not a GitHub organisation or user", b.Owner)
+		}
+		if b.Number < 1 {
+			p.add(at("number"), "must be a project number (1 or more), got %d", b.Number)
+		}
+		if j, dup := seen[strings.ToLower(b.String())]; dup {
+			p.add(fmt.Sprintf("status.github.projects[%d]", i), "%s is already listed as status.github.projects[%d]", b, j)
+		} else {
+			seen[strings.ToLower(b.String())] = i
+		}
+		p.each(at("in_progress"), b.InProgress, nil, "")
+		p.each(at("blocked"), b.Blocked, nil, "")
+		p.each(at("done"), b.Done, nil, "")
+		if len(b.InProgress)+len(b.Blocked)+len(b.Done) == 0 {
+			p.add(fmt.Sprintf("status.github.projects[%d]", i), "maps no option: give in_progress, blocked or done")
+		}
 	}
 }
 

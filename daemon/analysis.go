@@ -12,6 +12,7 @@ import (
 	"github.com/batonhq/baton/analysis"
 	"github.com/batonhq/baton/config"
 	"github.com/batonhq/baton/model"
+	"github.com/batonhq/baton/rollup"
 	"github.com/batonhq/baton/store"
 )
 
@@ -32,14 +33,23 @@ const analysisCeiling = time.Hour
 const analysisRetry = time.Minute
 
 // Analyze recomputes the findings from the store and publishes them: to
-// /metrics and as the snapshot the rollups are composed from.
+// /metrics, as the snapshot the rollups are composed from, and to the
+// dashboard, which indexes it here rather than on a page view.
 func (d *Daemon) Analyze(ctx context.Context) (*analysis.Report, error) {
 	r, err := AnalyseStored(ctx, d.store, d.Config(), d.now())
 	if err != nil {
 		return nil, err
 	}
 	d.metrics.Publish(r)
+	web := d.Config().Web.Enabled
+	if web {
+		last := d.readLastRollups(ctx, r.Now)
+		d.lastRollups.Store(&last)
+	}
 	d.report.Store(r)
+	if web {
+		d.web.Index()
+	}
 	return r, nil
 }
 
@@ -50,6 +60,34 @@ func (d *Daemon) Analyze(ctx context.Context) (*analysis.Report, error) {
 // resident size near the burst's peak; between analyses it should be what
 // the report keeps.
 func releaseAnalysis() { debug.FreeOSMemory() }
+
+// readLastRollups reads what the latest rollup of the org and of each team
+// reported, so that the dashboard shows the change since then: once per
+// analysis, not per page view. A ledger that cannot be read shows no change.
+func (d *Daemon) readLastRollups(ctx context.Context, now time.Time) map[string]*rollup.Stats {
+	cfg := d.Config()
+	sender, err := Rollups(cfg, d.store, false)
+	if err != nil {
+		d.log.Warn("reading the last rollups for the dashboard", "err", err)
+		return nil
+	}
+	groups := []string{rollup.OrgGroup}
+	for _, t := range cfg.Teams {
+		groups = append(groups, rollup.TeamGroup(t.Name))
+	}
+	last := map[string]*rollup.Stats{}
+	for _, g := range groups {
+		st, err := sender.LastReported(ctx, g, now)
+		if err != nil {
+			d.log.Warn("reading the last rollups for the dashboard", "err", err)
+			return nil
+		}
+		if st != nil {
+			last[g] = st
+		}
+	}
+	return last
+}
 
 // requestAnalysis asks the analysis loop for a fresh report; requests that
 // arrive while one is pending are merged.

@@ -9,14 +9,14 @@ import (
 	"github.com/batonhq/baton/apisim"
 )
 
-// published keeps the last report of BenchmarkAnalyseStored50k alive, so
+// lastPublished keeps the last report of BenchmarkAnalyseStored50k alive, so
 // that -memprofile's in-use view shows what a published report holds.
-var published *analysis.Report
+var lastPublished *analysis.Report
 
 // BenchmarkAnalyseStored50k syncs a 50,000-issue simulated organisation
 // in-process once, then analyses the store as the daemon does after a round
 // that wrote. B/op is what one analysis allocates; -memprofile's in-use
-// view shows what the published report holds (beside the simulators' own
+// view shows what the lastPublished report holds (beside the simulators' own
 // organisation, under apisim).
 //
 //	go test -run '^$' -bench AnalyseStored50k -benchtime 3x -benchmem -memprofile mem.out ./daemon/
@@ -24,7 +24,7 @@ var published *analysis.Report
 func BenchmarkAnalyseStored50k(b *testing.B) {
 	spec := apisim.BenchmarkSpec()
 	spec.Issues = 50_000
-	_, cfg := simConfig(b, spec)
+	_, cfg := simOrg(b, spec)
 	ctx := context.Background()
 	d, err := Open(ctx, cfg, Options{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
@@ -36,10 +36,10 @@ func BenchmarkAnalyseStored50k(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if published, err = d.Analyze(ctx); err != nil {
+		if lastPublished, err = d.Analyze(ctx); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(len(published.Issues)), "issues")
-	b.ReportMetric(float64(len(published.Findings)), "findings")
+	b.ReportMetric(float64(len(lastPublished.Issues)), "issues")
+	b.ReportMetric(float64(len(lastPublished.Findings)), "findings")
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/batonhq/baton/analysis"
 	"github.com/batonhq/baton/config"
 	"github.com/batonhq/baton/metrics"
+	"github.com/batonhq/baton/rollup"
 	"github.com/batonhq/baton/store"
 	batonsync "github.com/batonhq/baton/sync"
 	"github.com/batonhq/baton/web"
@@ -55,8 +56,9 @@ type Daemon struct {
 	debounce time.Duration
 
 	report      atomic.Pointer[analysis.Report]
-	kick        chan struct{} // asks for an analysis
-	soon        chan struct{} // shortens the pending analysis's debounce to webhookDebounce
+	lastRollups atomic.Pointer[map[string]*rollup.Stats] // stored before the report it goes with
+	kick        chan struct{}                            // asks for an analysis
+	soon        chan struct{}                            // shortens the pending analysis's debounce to webhookDebounce
 	hooked      hookedReceipts
 	rescheduled chan struct{} // tells the rollup scheduler the configuration changed
 }
@@ -80,8 +82,14 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Daemon, error
 	}
 	d.conf.Store(cfg)
 	d.web = web.New(web.Options{
-		Report:   d.report.Load,
-		Sources:  d.sourceStates,
+		Report:  d.report.Load,
+		Sources: d.sourceStates,
+		LastRollups: func() map[string]*rollup.Stats {
+			if m := d.lastRollups.Load(); m != nil {
+				return *m
+			}
+			return nil
+		},
 		Location: func() *time.Location { return d.Config().Location() },
 		Logger:   d.log.With("component", "web"),
 	})

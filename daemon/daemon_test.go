@@ -95,7 +95,7 @@ func fakeConfig(dir string, names ...string) *config.Config {
 }
 
 // openTest opens a daemon on cfg whose reloads load what load returns.
-func openTest(t *testing.T, cfg *config.Config, hup <-chan os.Signal, load func(string) (*config.Config, error)) (*Daemon, *logBuffer) {
+func openTest(t testing.TB, cfg *config.Config, hup <-chan os.Signal, load func(string) (*config.Config, error)) (*Daemon, *logBuffer) {
 	t.Helper()
 	logs := &logBuffer{}
 	d, err := Open(context.Background(), cfg, Options{Logger: slog.New(slog.NewTextHandler(logs, nil)), Version: "test", Hangup: hup})
@@ -110,7 +110,7 @@ func openTest(t *testing.T, cfg *config.Config, hup <-chan os.Signal, load func(
 
 // serve runs d.Serve on a free port until the returned stop is called,
 // which returns Serve's error.
-func serve(t *testing.T, d *Daemon) (stop func() error) {
+func serve(t testing.TB, d *Daemon) (stop func() error) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -125,7 +125,7 @@ func serve(t *testing.T, d *Daemon) (stop func() error) {
 	}
 }
 
-func eventually(t *testing.T, what string, ok func() bool) {
+func eventually(t testing.TB, what string, ok func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for !ok() {
@@ -274,22 +274,47 @@ func (e *emptiedSource) Sync(ctx context.Context, _ map[string]string, emit func
 }
 
 func TestReadyzAndTheMetricSayWhenAReconcileWithholdsDeletions(t *testing.T) {
+	checkReported(t, &emptiedSource{}, 2,
+		"200 ready\nemptied: ok, last success T\nemptied: withholding 1 deletions until the next reconcile agrees\n",
+		"baton_reconcile_withheld_deletions") // what the alert fires on
+}
+
+// partlyFailingSource syncs, but one of its repositories fails on its own.
+type partlyFailingSource struct{ fakeSource }
+
+func (p *partlyFailingSource) Sync(context.Context, map[string]string, func(context.Context, model.Batch) error) error {
+	return nil
+}
+
+func (p *partlyFailingSource) FailingScopes() []model.ScopeFailure {
+	return []model.ScopeFailure{{Scope: "acme/gone", Failures: 3, RetryAt: time.Date(2026, 11, 20, 11, 0, 0, 0, time.UTC), Err: "listing issues of acme/gone page 1: HTTP 404: Not Found"}}
+}
+
+func TestReadyzAndTheMetricNameARepositoryFailingOnItsOwn(t *testing.T) {
+	checkReported(t, &partlyFailingSource{fakeSource{name: "gh"}}, 1,
+		"200 ready\ngh: ok, last success T\ngh: acme/gone failing on its own (3 tries), retried at 2026-11-20T11:00:00Z while the rest syncs: listing issues of acme/gone page 1: HTTP 404: Not Found\n",
+		"baton_sync_failing_scopes")
+}
+
+// checkReported runs rounds of src in a daemon, then wants /readyz (last
+// success times masked) and gauge{source} at 1.
+func checkReported(t *testing.T, src batonsync.Source, rounds int, wantReadyz, gauge string) {
+	t.Helper()
 	d, _ := openTest(t, fakeConfig(t.TempDir()), nil, nil)
 	t.Cleanup(func() { d.Close() })
-	if err := d.engine.Add(&emptiedSource{}, time.Hour, nil); err != nil {
+	if err := d.engine.Add(src, time.Hour, nil); err != nil {
 		t.Fatal(err)
 	}
-	for range 2 {
+	for range rounds {
 		if failed := d.engine.RunOnce(context.Background(), 1); len(failed) > 0 {
 			t.Fatal(failed)
 		}
 	}
-	got := lastSuccess.ReplaceAllString(readyz(t, d), "last success T")
-	if want := "200 ready\nemptied: ok, last success T\nemptied: withholding 1 deletions until the next reconcile agrees\n"; got != want {
-		t.Errorf("/readyz = %q, want %q", got, want)
+	if got := lastSuccess.ReplaceAllString(readyz(t, d), "last success T"); got != wantReadyz {
+		t.Errorf("/readyz = %q, want %q", got, wantReadyz)
 	}
-	if n := metric(t, d, "baton_reconcile_withheld_deletions", map[string]string{"source": "emptied"}); n != 1 {
-		t.Errorf("baton_reconcile_withheld_deletions{source=emptied} = %v, want 1 (what the alert fires on)", n)
+	if n := metric(t, d, gauge, map[string]string{"source": src.Name()}); n != 1 {
+		t.Errorf("%s{source=%s} = %v, want 1", gauge, src.Name(), n)
 	}
 }
 

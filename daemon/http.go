@@ -85,6 +85,9 @@ func (d *Daemon) readiness() (bool, string) {
 		case !ok:
 			ready = false
 			body += fmt.Sprintf("%s: waiting for first sync\n", name)
+		case s.Failing && !s.ResumeAt.IsZero() && s.WaitReason != "":
+			ready = false
+			body += fmt.Sprintf("%s: paused, %s, resuming at %s: %s%s\n", name, s.WaitReason, s.ResumeAt.UTC().Format(time.RFC3339), s.LastError, quotaNote(s.API.Quota))
 		case s.Failing && !s.ResumeAt.IsZero():
 			ready = false
 			body += fmt.Sprintf("%s: rate-limited, resuming at %s: %s%s\n", name, s.ResumeAt.UTC().Format(time.RFC3339), s.LastError, quotaNote(s.API.Quota))
@@ -93,6 +96,10 @@ func (d *Daemon) readiness() (bool, string) {
 			body += fmt.Sprintf("%s: failing since its last round: %s%s\n", name, s.LastError, quotaNote(s.API.Quota))
 		default:
 			body += fmt.Sprintf("%s: ok, last success %s%s\n", name, s.LastSuccess.UTC().Format(time.RFC3339), quotaNote(s.API.Quota))
+		}
+		for _, f := range s.FailingScopes {
+			body += fmt.Sprintf("%s: %s failing on its own (%d tries), retried at %s while the rest syncs: %s\n",
+				name, f.Scope, f.Failures, f.RetryAt.UTC().Format(time.RFC3339), f.Err)
 		}
 		if s.WithheldDeletions > 0 {
 			body += fmt.Sprintf("%s: withholding %d deletions until the next reconcile agrees\n", name, s.WithheldDeletions)

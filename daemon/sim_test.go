@@ -3,8 +3,6 @@ package daemon
 import (
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,11 +14,11 @@ import (
 // simDaemon opens a daemon on simulators of a small organisation served
 // in-process, its sources polled every interval; edit may change the
 // loaded configuration first.
-func simDaemon(t *testing.T, interval time.Duration, edit func(*config.Config)) (*Daemon, *apisim.Org, *logBuffer) {
+func simDaemon(t testing.TB, interval time.Duration, edit func(*config.Config)) (*Daemon, *apisim.Org, *logBuffer) {
 	t.Helper()
 	spec := apisim.DemoSpec()
 	spec.Issues, spec.Plant = 100, false
-	org, cfg := simConfig(t, spec)
+	org, cfg := simOrg(t, spec)
 	for i := range cfg.Sources {
 		cfg.Sources[i].Interval = config.Duration(interval) // below the 10s a file may set
 	}
@@ -31,34 +29,38 @@ func simDaemon(t *testing.T, interval time.Duration, edit func(*config.Config)) 
 	return d, org, logs
 }
 
-// simConfig serves the simulators of an organisation of spec in-process
-// until the test ends, and loads the configuration that syncs it into a
-// store of its own.
-func simConfig(tb testing.TB, spec apisim.Spec) (*apisim.Org, *config.Config) {
-	tb.Helper()
+// simOrg serves the simulators of an organisation of spec in-process until
+// the test ends, and loads the configuration that syncs it.
+func simOrg(t testing.TB, spec apisim.Spec) (*apisim.Org, *config.Config) {
+	t.Helper()
 	org, err := apisim.Generate(spec)
 	if err != nil {
-		tb.Fatal(err)
+		t.Fatal(err)
 	}
 	gh, jira := httptest.NewServer(org.GitHubHandler()), httptest.NewServer(org.JiraHandler())
-	tb.Cleanup(gh.Close)
-	tb.Cleanup(jira.Close)
-	dir := tb.TempDir()
-	path := filepath.Join(dir, "baton.yaml")
-	text := org.ConfigYAML(gh.URL+"/", jira.URL) + "storage: {path: " + filepath.Join(dir, "baton.db") + "}\n"
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-		tb.Fatal(err)
+	t.Cleanup(gh.Close)
+	t.Cleanup(jira.Close)
+	return org, simConfig(t, org, gh.URL, jira.URL)
+}
+
+// simConfig loads the configuration of org's simulators served at the given
+// URLs, its store in a new directory.
+func simConfig(t testing.TB, org *apisim.Org, gitHubURL, jiraURL string) *config.Config {
+	t.Helper()
+	path, err := org.WriteConfig(t.TempDir(), gitHubURL+"/", jiraURL)
+	if err != nil {
+		t.Fatal(err)
 	}
 	cfg, err := config.Load(path)
 	if err != nil {
-		tb.Fatalf("loading the simulator config: %v", err)
+		t.Fatalf("loading the simulator config: %v", err)
 	}
-	return org, cfg
+	return cfg
 }
 
 // get answers a GET of path from d's HTTP handler as its status code and
 // body.
-func get(t *testing.T, d *Daemon, path string) (int, string) {
+func get(t testing.TB, d *Daemon, path string) (int, string) {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	d.httpServer().Handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
@@ -162,5 +164,24 @@ func TestAnExhaustedGitHubQuotaPausesTheSource(t *testing.T) {
 	}
 	if s := d.engine.Status()["jira"]; s.Rounds < 2 || s.Failing {
 		t.Errorf("jira: %d rounds in three intervals, failing %v; want it to go on", s.Rounds, s.Failing)
+	}
+}
+
+// TestAGitHubQuotaReservePausesTheSource leaves the token one request above
+// the default reserve (20% of 5,000): the GitHub source spends that one,
+// then pauses until the reset with the reserve untouched, and /readyz says
+// why; Jira goes on.
+func TestAGitHubQuotaReservePausesTheSource(t *testing.T) {
+	d, org, _ := simDaemon(t, time.Second, nil)
+	org.GitHub.SetRemaining(org.GitHubToken, 1001)
+	stop := serve(t, d)
+	t.Cleanup(func() { stop() })
+	eventually(t, "/readyz 503 with github paused for its reserve and jira ok", func() bool {
+		code, body := get(t, d, "/readyz")
+		return code == 503 && strings.Contains(body, "github: paused, keeping the quota reserve (1000 of 5000 left), resuming at ") &&
+			strings.Contains(body, "jira: ok")
+	})
+	if left, _ := org.GitHub.Remaining(org.GitHubToken); left != 1000 {
+		t.Errorf("%d requests left of the token's quota, want the reserve, 1000, untouched", left)
 	}
 }

@@ -36,9 +36,22 @@ var sourceTypes = map[string]sourceType{
 	},
 	"jira": {
 		build: func(src config.Source, cfg *config.Config, transport http.RoundTripper, log *slog.Logger) (batonsync.Source, error) {
-			return jira.New(src, jira.Options{Status: cfg.Status.Jira, Priority: cfg.Priority.JiraNames, Transport: transport, Logger: log})
+			return jira.New(src, jira.Options{Status: cfg.Status.Jira, Priority: cfg.Priority.JiraNames, Transport: transport, Logger: log,
+				GitHubHosts: gitHubHosts(cfg)})
 		},
 	},
+}
+
+// gitHubHosts are the web hosts of cfg's GitHub Enterprise sources: issue
+// URLs on them in Jira descriptions are mirrors and references too.
+func gitHubHosts(cfg *config.Config) []string {
+	var hosts []string
+	for _, gh := range cfg.Sources {
+		if h, ok := github.WebHost(gh); ok && !slices.Contains(hosts, h) {
+			hosts = append(hosts, h)
+		}
+	}
+	return hosts
 }
 
 // gitHubScope keeps the issues of the repositories src names, owner/repo or

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/rollup"
 )
 
 func TestTheDashboardShowsThePublishedAnalysisOnTheListenAddress(t *testing.T) {
@@ -54,5 +56,33 @@ func TestWebDisabledLeavesOnlyTheTextIndex(t *testing.T) {
 	}
 	if code, _ := get(t, d, "/graph"); code != http.StatusNotFound {
 		t.Errorf("GET /graph = %d, want 404 with web.enabled false", code)
+	}
+}
+
+func TestTheDashboardShowsTheChangeSinceTheLastSentRollup(t *testing.T) {
+	d, org, _ := simDaemon(t, time.Hour, nil)
+	ctx := context.Background()
+	for name, err := range d.SyncOnce(ctx, 2, nil) {
+		t.Fatalf("syncing %s: %v", name, err)
+	}
+	team := org.Teams()[0].Name
+	lastWeek := rollup.WeekOf(time.Now(), d.Config().Location()).Prev().String()
+	if err := d.Store().SaveWeekStats(ctx, rollup.TeamGroup(team), lastWeek, []byte(`{"open": 1000}`)); err != nil {
+		t.Fatal(err)
+	}
+	r, err := d.Analyze(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := 0
+	for _, is := range r.Issues {
+		if is.Team == team && is.Open() {
+			open++
+		}
+	}
+	_, body := get(t, d, "/")
+	want := fmt.Sprintf(`<dt>open</dt><dd>%d<span class="delta">%d</span></dd>`, open, open-1000)
+	if _, card, _ := strings.Cut(body, `href="/teams/`+team+`"`); !strings.Contains(card, want) {
+		t.Errorf("the overview's card of %s does not show %s:\n%s", team, want, body)
 	}
 }

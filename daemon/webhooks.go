@@ -103,7 +103,7 @@ func (d *Daemon) refetch(ctx context.Context, hints []webhook.Hint) {
 	keys := map[string][]string{}
 	received := map[string][]time.Time{}
 	for _, h := range hints {
-		for _, k := range h.Keys {
+		for _, k := range append(h.Keys, d.labelled(ctx, h)...) {
 			if d.inSourceScope(h.Source, k) && !slices.Contains(keys[h.Source], k) {
 				keys[h.Source] = append(keys[h.Source], k)
 			}
@@ -123,6 +123,18 @@ func (d *Daemon) refetch(ctx context.Context, hints []webhook.Hint) {
 			d.requestAnalysisSoon()
 		}
 	}
+}
+
+// labelled are the stored issues of h's renamed or deleted label.
+func (d *Daemon) labelled(ctx context.Context, h webhook.Hint) []string {
+	if h.Label == nil {
+		return nil
+	}
+	keys, err := d.store.Labelled(ctx, h.Source, h.Label.Prefix, h.Label.Name)
+	if err != nil {
+		d.log.Warn("finding the issues of a changed label", "source", h.Source, "err", err)
+	}
+	return keys
 }
 
 // inSourceScope reports whether key is one the source analyses: an

@@ -8,6 +8,7 @@ import (
 
 	"github.com/batonhq/baton/apisim"
 	"github.com/batonhq/baton/apisim/githubsim"
+	"github.com/batonhq/baton/apisim/jirasim"
 	"github.com/batonhq/baton/config"
 	"github.com/batonhq/baton/model"
 )
@@ -17,7 +18,7 @@ const hookSecret = "hook-secret"
 // hookedDaemon serves a daemon on the simulators with its sources polled
 // hourly (no poll between the first round and the end of a test) and the
 // GitHub simulator delivering its webhooks to the daemon's listener.
-func hookedDaemon(t *testing.T) (*Daemon, *apisim.Org) {
+func hookedDaemon(t testing.TB) (*Daemon, *apisim.Org) {
 	t.Helper()
 	d, org, logs := simDaemon(t, time.Hour, func(cfg *config.Config) {
 		for i := range cfg.Sources {
@@ -35,13 +36,16 @@ func hookedDaemon(t *testing.T) (*Daemon, *apisim.Org) {
 			ghURL = strings.TrimSuffix(src.URL, "/")
 		}
 	}
-	org.GitHub.SetWebhook(githubsim.Webhook{URL: "http://" + ln.Addr().String() + "/hooks/github/github", Secret: hookSecret, APIBase: ghURL})
+	hooks := "http://" + ln.Addr().String() + "/hooks/"
+	org.GitHub.SetWebhook(githubsim.Webhook{URL: hooks + "github/github", Secret: hookSecret, APIBase: ghURL})
+	org.Jira.SetWebhook(jirasim.Webhook{URL: hooks + "jira/jira", Secret: hookSecret})
 	stop := serve(t, d)
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Log(logs.String())
 		}
 		org.GitHub.WaitDeliveries()
+		org.Jira.WaitDeliveries()
 		if err := stop(); err != nil {
 			t.Error(err)
 		}
@@ -53,7 +57,7 @@ func hookedDaemon(t *testing.T) (*Daemon, *apisim.Org) {
 
 // openIssues returns n open issues (not pull requests) of the simulated
 // GitHub's first repository.
-func openIssues(t *testing.T, org *apisim.Org, n int) []githubsim.IssueRef {
+func openIssues(t testing.TB, org *apisim.Org, n int) []githubsim.IssueRef {
 	t.Helper()
 	repo := org.GitHub.Repos()[0]
 	var refs []githubsim.IssueRef
@@ -71,6 +75,12 @@ func openIssues(t *testing.T, org *apisim.Org, n int) []githubsim.IssueRef {
 
 func githubIssues(t *testing.T, d *Daemon, status string) float64 {
 	t.Helper()
+	return issuesOf(t, d, "github", status)
+}
+
+// issuesOf sums baton_issues of source with status (any when "").
+func issuesOf(t *testing.T, d *Daemon, source, status string) float64 {
+	t.Helper()
 	var sum float64
 	families, err := d.reg.Gather()
 	if err != nil {
@@ -85,7 +95,7 @@ func githubIssues(t *testing.T, d *Daemon, status string) float64 {
 			for _, l := range m.GetLabel() {
 				labels[l.GetName()] = l.GetValue()
 			}
-			if labels["source"] == "github" && (status == "" || labels["status"] == status) {
+			if labels["source"] == source && (status == "" || labels["status"] == status) {
 				sum += m.GetGauge().GetValue()
 			}
 		}
@@ -108,14 +118,13 @@ func TestAClosedIssueReachesMetricsThroughTheWebhookWithoutAPoll(t *testing.T) {
 	if got := d.engine.Status()["github"].Rounds; got != rounds {
 		t.Errorf("github rounds %d, then %d: a poll ran", rounds, got)
 	}
-	_, text := get(t, d, "/metrics")
-	for _, want := range []string{
-		`baton_webhook_requests_total{event="issues",result="accepted",source="github"} 1`,
-		`baton_webhook_to_publish_seconds_count{source="github"} 1`,
-	} {
-		if !strings.Contains(text, want) {
-			t.Errorf("/metrics lacks %s", want)
-		}
+	// The latency is observed just after the publication it measures.
+	eventually(t, "the receipt-to-publish latency observed once", func() bool {
+		_, text := get(t, d, "/metrics")
+		return strings.Contains(text, `baton_webhook_to_publish_seconds_count{source="github"} 1`+"\n")
+	})
+	if _, text := get(t, d, "/metrics"); !strings.Contains(text, `baton_webhook_requests_total{event="issues",result="accepted",source="github"} 1`+"\n") {
+		t.Errorf("/metrics lacks one accepted issues webhook")
 	}
 }
 
@@ -210,5 +219,51 @@ func TestADeleteEventRemovesTheIssueOnceGitHubAnswers410(t *testing.T) {
 		if is.Key == key {
 			t.Errorf("%s still stored", key)
 		}
+	}
+}
+
+// openJiraIssues returns n keys of open simulated Jira issues.
+func openJiraIssues(t *testing.T, org *apisim.Org, n int) []string {
+	t.Helper()
+	var keys []string
+	for _, k := range org.Jira.Keys() {
+		if is, ok := org.Jira.Issue(k); ok && is.Resolution == "" && len(keys) < n {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) < n {
+		t.Fatalf("%d open Jira issues, want %d", len(keys), n)
+	}
+	return keys
+}
+
+// TestJiraEventsReachMetricsThroughTheWebhook resolves, links and deletes
+// Jira issues at the simulator with the poll an hour away: each webhook's
+// re-fetch alone brings the change, a link event reads both ends by id,
+// and a deleted issue goes once Jira answers 404.
+func TestJiraEventsReachMetricsThroughTheWebhook(t *testing.T) {
+	d, org := hookedDaemon(t)
+	keys := openJiraIssues(t, org, 3)
+	done, all := issuesOf(t, d, "jira", "done"), issuesOf(t, d, "jira", "")
+	if err := org.Jira.Resolve(keys[0], "Done", "Done"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the resolved issue counted done", func() bool { return issuesOf(t, d, "jira", "done") == done+1 })
+
+	before := org.Jira.Requests()[jirasim.EndpointIssue]
+	if _, err := org.Jira.AddLink("Blocks", keys[1], keys[2]); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "both ends of the link read again", func() bool {
+		return metric(t, d, "baton_webhook_requests_total", map[string]string{"source": "jira", "event": "issuelink_created", "result": "accepted"}) == 1 &&
+			org.Jira.Requests()[jirasim.EndpointIssue] >= before+2
+	})
+
+	if err := org.Jira.Delete(keys[1]); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the deleted issue gone", func() bool { return issuesOf(t, d, "jira", "") == all-1 })
+	if got := d.engine.Status()["jira"].Rounds; got != 1 {
+		t.Errorf("jira rounds %d, want the first only", got)
 	}
 }

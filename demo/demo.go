@@ -7,6 +7,7 @@ package demo
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"io"
 	"log/slog"
@@ -48,15 +49,22 @@ func Run(ctx context.Context, out io.Writer, ln net.Listener, o Options) error {
 		return err
 	}
 	fmt.Fprintf(out, "baton demo: simulating GitHub and Jira Cloud for a %d-issue organisation (seed %d)\n", o.Size, o.Seed)
-	sim, err := startSim(ctx, o)
+	// The simulators deliver their changes as signed webhooks to a listener
+	// of the daemon's own, so the demo shows them within a second.
+	hooks, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
+		return fmt.Errorf("listening for the simulators' webhooks: %w", err)
+	}
+	sim, err := startSim(ctx, o, apisim.WebhookTarget{URL: "http://" + hooks.Addr().String(), Secret: rand.Text()})
+	if err != nil {
+		hooks.Close()
 		return err
 	}
 	cfg, cfgPath, err := writeConfig(sim, o, ln.Addr().String())
 	if err != nil {
 		return err
 	}
-	d, err := daemon.Open(ctx, cfg, daemon.Options{Logger: o.Logger, Version: o.Version})
+	d, err := daemon.Open(ctx, cfg, daemon.Options{Logger: o.Logger, Version: o.Version, WebhookListener: hooks})
 	if err != nil {
 		return err
 	}
@@ -98,7 +106,7 @@ type sim struct {
 }
 
 // startSim serves the simulated organisation until ctx ends.
-func startSim(ctx context.Context, o Options) (*sim, error) {
+func startSim(ctx context.Context, o Options, hooks apisim.WebhookTarget) (*sim, error) {
 	spec := apisim.DemoSpec()
 	spec.Seed, spec.Issues = o.Seed, o.Size
 	ready := make(chan *sim, 1)
@@ -106,7 +114,7 @@ func startSim(ctx context.Context, o Options) (*sim, error) {
 	go func() {
 		errc <- apisim.Serve(ctx, apisim.ServeOptions{
 			Spec: spec, GitHubAddr: "127.0.0.1:0", JiraAddr: "127.0.0.1:0",
-			MutateEvery: o.Interval, Logger: o.Logger,
+			MutateEvery: o.Interval, Logger: o.Logger, Webhooks: hooks,
 			CasesFile: filepath.Join(o.DataDir, "planted-cases.json"),
 			Ready: func(org *apisim.Org, gh, jira string) {
 				ready <- &sim{org: org, githubURL: gh, jiraURL: jira}

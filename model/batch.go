@@ -1,5 +1,7 @@
 package model
 
+import "time"
+
 // Batch is one unit of sync work as a connector hands it over: a page of issues
 // and the cursor positions that page completes. The store commits all of it in
 // one transaction, so a cursor never advances past data that was not saved.
@@ -27,4 +29,14 @@ type Batch struct {
 type KeySet struct {
 	Prefix string
 	Keys   []string
+}
+
+// ScopeFailure is a part of a source (a GitHub repository) that keeps
+// failing on its own while the rest of the source syncs: it is retried on
+// its own schedule and reported, not allowed to fail every round.
+type ScopeFailure struct {
+	Scope    string    // e.g. "acme/old"
+	Failures int       // consecutive failed attempts
+	RetryAt  time.Time // when it is tried again
+	Err      string    // the last failure
 }

@@ -19,6 +19,7 @@ const (
 	OriginJiraLink         Origin = "jira_link"
 	OriginGitHubDependency Origin = "github_dependency"
 	OriginGitHubSubIssue   Origin = "github_sub_issue"
+	OriginJiraParent       Origin = "jira_parent" // parent field or Data Center's Epic Link
 	OriginTextReference    Origin = "text_reference"
 )
 

@@ -21,12 +21,9 @@ func Compose(r *analysis.Report, g Group, week Week, prev *Stats) *Digest {
 		d.Acknowledged, d.AcknowledgedMore = cut(c.acknowledged(week.Start.Location(), func(*analysis.Finding) bool { return true }))
 		return d
 	}
-	_, teams := c.tally()
-	d.Stats.Counts = teams[g.Team]
+	d.Stats.Counts, _ = c.tally(func(t string) bool { return t == g.Team })
 	d.Headline = figures(d.Stats.Counts, prev.total())
-	d.Done, d.Started = c.moved(g.Team)
-	d.Done, d.DoneMore = cut(d.Done)
-	d.Started, d.StartedMore = cut(d.Started)
+	d.Done, d.DoneMore, d.Started, d.StartedMore = c.moved(g.Team)
 	d.Stalled = c.stalled(g.Team)
 	waitsOn, waitedOnBy := c.dependencies(g.Team)
 	d.Blocked = blockedBy(waitsOn)
@@ -53,7 +50,7 @@ func (c *composer) acknowledged(loc *time.Location, keep func(*analysis.Finding)
 }
 
 func (c *composer) composeOrg(d *Digest, prev *Stats) {
-	org, teams := c.tally()
+	org, teams := c.tally(func(string) bool { return true })
 	d.Stats.Counts = org
 	d.Stats.Teams = map[string]Counts{}
 	d.Headline = figures(d.Stats.Counts, prev.total())
@@ -101,10 +98,11 @@ func (c *composer) started(is *model.Issue) bool {
 	return (is.Status == model.StatusInProgress || is.Status == model.StatusBlocked) && c.inWeek(is.StatusChanged)
 }
 
-// tally computes the headline numbers of the whole org and of every team
-// in one pass over the issues and the findings: the org-wide rollup needs
-// them all, and a pass per team is slow at 200,000 issues.
-func (c *composer) tally() (org Counts, teams map[string]Counts) {
+// tally computes, in one pass over the issues and the findings, the
+// headline numbers of every team that keep selects and their sum: the
+// org-wide rollup needs them all, and a pass per team is slow at 200,000
+// issues.
+func (c *composer) tally(keep func(team string) bool) (sum Counts, teams map[string]Counts) {
 	byTeam := map[string]*Counts{}
 	at := func(team string) *Counts {
 		n := byTeam[team]
@@ -116,42 +114,46 @@ func (c *composer) tally() (org Counts, teams map[string]Counts) {
 	}
 	for i := range c.r.Issues {
 		is := &c.r.Issues[i]
+		if !keep(is.Team) {
+			continue
+		}
 		n := at(is.Team)
 		if c.done(is) {
 			n.Done++
-			org.Done++
+			sum.Done++
 		}
 		if c.started(is) {
 			n.Started++
-			org.Started++
+			sum.Started++
 		}
 		if is.Open() {
 			n.Open++
-			org.Open++
+			sum.Open++
 		}
 	}
-	stalled := map[string]bool{} // an issue's stalled findings all name its team
+	stalled := make(map[string]bool, len(c.r.Findings)) // an issue's stalled findings all name its team
 	for i := range c.r.Findings {
 		f := &c.r.Findings[i]
 		switch {
+		case !keep(f.Team):
 		case f.Kind == analysis.KindStalled && !stalled[f.Issue]:
 			stalled[f.Issue] = true
 			at(f.Team).Stalled++
-			org.Stalled++
+			sum.Stalled++
 		case f.Kind == analysis.KindMisaligned:
 			at(f.Team).Misaligned++
-			org.Misaligned++
+			sum.Misaligned++
 		}
 	}
 	teams = make(map[string]Counts, len(byTeam))
 	for team, n := range byTeam {
 		teams[team] = *n
 	}
-	return org, teams
+	return sum, teams
 }
 
 // moved lists the team's issues done and started this week, newest first.
-func (c *composer) moved(team string) (done, started []Item) {
+func (c *composer) moved(team string) (done []Item, doneMore int, started []Item, startedMore int) {
 	var d, s []*model.Issue
 	for i := range c.r.Issues {
 		is := &c.r.Issues[i]
@@ -165,13 +167,15 @@ func (c *composer) moved(team string) (done, started []Item) {
 	}
 	slices.SortStableFunc(d, func(a, b *model.Issue) int { return b.DoneAt().Compare(a.DoneAt()) })
 	slices.SortStableFunc(s, func(a, b *model.Issue) int { return b.StatusChanged.Compare(a.StatusChanged) })
+	d, doneMore = cut(d)
+	s, startedMore = cut(s)
 	for _, is := range d {
 		done = append(done, itemOf(is, is.Key))
 	}
 	for _, is := range s {
 		started = append(started, itemOf(is, is.Key))
 	}
-	return done, started
+	return done, doneMore, started, startedMore
 }
 
 // stalled groups the team's stalled findings by rule, in the analysis' rule
@@ -198,10 +202,10 @@ func (c *composer) stalled(team string) []StalledGroup {
 		}
 		slices.SortStableFunc(fs, func(a, b *analysis.Finding) int { return compareSince(a.Since, b.Since) })
 		g := StalledGroup{Rule: rule}
+		fs, g.More = cut(fs)
 		for _, f := range fs {
 			g.Items = append(g.Items, StalledItem{Item: c.item(f.Issue), Age: Age(c.r.Now, f.Since), Summary: f.Summary})
 		}
-		g.Items, g.More = cut(g.Items)
 		gs = append(gs, g)
 	}
 	return gs

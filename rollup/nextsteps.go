@@ -2,6 +2,7 @@ package rollup
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -28,20 +29,30 @@ const maxSteps = 10
 // nextSteps is the deduplicated next steps of the findings keep selects, by
 // severity then age (oldest first), at most maxSteps.
 func (c *composer) nextSteps(keep func(*analysis.Finding) bool) []Step {
-	var fs []int // indexes into the findings: a stable order at no extra cost
+	// The sort keys side by side, away from the findings: at 200,000 issues
+	// the org rollup sorts 100,000 of them.
+	type ranked struct {
+		severity int
+		since    int64 // Unix nanoseconds (years 1678 to 2262); unknown (zero) sorts last
+		at       int   // in the report: the order of equals
+	}
+	fs := make([]ranked, 0, len(c.r.Findings))
 	for i := range c.r.Findings {
 		if f := &c.r.Findings[i]; keep(f) && strings.TrimSpace(f.NextStep) != "" {
-			fs = append(fs, i)
+			since := int64(math.MaxInt64)
+			if !f.Since.IsZero() {
+				since = f.Since.UnixNano()
+			}
+			fs = append(fs, ranked{severityRank(f.Severity), since, i})
 		}
 	}
-	slices.SortFunc(fs, func(i, j int) int {
-		a, b := &c.r.Findings[i], &c.r.Findings[j]
-		return cmp.Or(cmp.Compare(severityRank(a.Severity), severityRank(b.Severity)), compareSince(a.Since, b.Since), cmp.Compare(i, j))
+	slices.SortFunc(fs, func(a, b ranked) int {
+		return cmp.Or(cmp.Compare(a.severity, b.severity), cmp.Compare(a.since, b.since), cmp.Compare(a.at, b.at))
 	})
 	var steps []Step
 	seen := map[string]bool{}
-	for _, i := range fs {
-		f := &c.r.Findings[i]
+	for _, r := range fs {
+		f := &c.r.Findings[r.at]
 		text := strings.TrimSpace(f.NextStep)
 		if seen[text] {
 			continue

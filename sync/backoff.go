@@ -35,6 +35,15 @@ func retryAfterOf(err error) time.Duration {
 	return 0
 }
 
+// waitReasonOf is why the error says the source waits, or "".
+func waitReasonOf(err error) string {
+	var wr waitReason
+	if errors.As(err, &wr) {
+		return wr.WaitReason()
+	}
+	return ""
+}
+
 // delay is how long to wait before retry number attempt+1: what the server
 // asked for when it said, else Base doubled per attempt, capped at Max.
 func (b Backoff) delay(attempt int, err error) time.Duration {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton/connectors/httpapi"
+	"github.com/batonhq/baton/model"
 	"github.com/batonhq/baton/store"
 )
 
@@ -19,6 +20,9 @@ type Observer interface {
 	// WithheldDeletions is told, after every reconcile, how many deletions
 	// of source the DeletionGuard withholds (0 once none are).
 	WithheldDeletions(source string, n int)
+	// FailingScopes is told, after every round of a ScopeReporter, how many
+	// of its parts are failing on their own (0 once none are).
+	FailingScopes(source string, n int)
 }
 
 // Engine runs the configured sources against one store.
@@ -59,10 +63,13 @@ type Status struct {
 	Failing     bool
 	Permanent   bool             // the latest error cannot be fixed by retrying soon
 	ResumeAt    time.Time        // set while the source waits for a rate limit to lift
+	WaitReason  string           // why it waits, when its connector says (keeping a quota reserve)
 	API         httpapi.Snapshot // the source's requests and quota so far; zero without a Usage
 	// WithheldDeletions is how many deletions the last reconciles found but
 	// the DeletionGuard withholds until the next reconcile agrees.
 	WithheldDeletions int
+	// FailingScopes are the parts of a ScopeReporter failing on their own.
+	FailingScopes []model.ScopeFailure
 }
 
 // Usage is a source's HTTP layer as the engine reads it: an *httpapi.Meter.
@@ -169,10 +176,17 @@ func (e *Engine) Status() map[string]Status {
 	e.runMu.Lock()
 	defer e.runMu.Unlock()
 	for _, r := range e.runners {
-		if s, ok := out[r.src.Name()]; ok && r.api != nil {
-			s.API = r.api.Snapshot()
-			out[r.src.Name()] = s
+		s, ok := out[r.src.Name()]
+		if !ok {
+			continue
 		}
+		if r.api != nil {
+			s.API = r.api.Snapshot()
+		}
+		if sr, ok := r.src.(ScopeReporter); ok {
+			s.FailingScopes = sr.FailingScopes()
+		}
+		out[r.src.Name()] = s
 	}
 	return out
 }

@@ -1,11 +1,13 @@
 package sync
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	stdsync "sync"
 	"testing"
 	"time"
@@ -303,6 +305,42 @@ func TestALongRateLimitPausesTheSourceUntilItLifts(t *testing.T) {
 	defer mu.Unlock()
 	if len(waits) != 1 || !waits[0].WaitingUntil.Equal(s.ResumeAt) {
 		t.Errorf("progress = %+v, want one wait until %s", waits, s.ResumeAt)
+	}
+}
+
+// reserveKept is a connector's error for a quota reserve it keeps.
+type reserveKept struct{}
+
+func (reserveKept) Error() string      { return "keeping the quota reserve" }
+func (reserveKept) WaitReason() string { return "keeping the quota reserve (1000 of 5000 left)" }
+
+func TestAPauseForAQuotaReserveSaysWhyInTheLogStatusAndProgress(t *testing.T) {
+	st := newStore(t)
+	src := &fakeSource{name: "s", errs: []error{&httpapi.APIError{Op: "listing", Err: reserveKept{}, Wait: time.Hour}}}
+	var logs bytes.Buffer
+	var waits []Progress
+	var mu stdsync.Mutex
+	e := &Engine{Logger: slog.New(slog.NewTextHandler(&logs, nil)), Store: st, Retry: Backoff{Base: time.Millisecond, Max: time.Minute},
+		OnProgress: func(p Progress) { mu.Lock(); waits = append(waits, p); mu.Unlock() }}
+	e.Add(src, time.Hour, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { e.Run(ctx); close(done) }()
+	waitRounds(t, e, "s", 1)
+	cancel()
+	<-done
+
+	const why = "keeping the quota reserve (1000 of 5000 left)"
+	if s := e.Status()["s"]; s.WaitReason != why || s.ResumeAt.IsZero() {
+		t.Errorf("status: waits for %q until %v, want %q until the reset", s.WaitReason, s.ResumeAt, why)
+	}
+	if !strings.Contains(logs.String(), `msg="source paused until its quota resets" source=s reason="`+why+`"`) {
+		t.Errorf("log does not say why the source waits:\n%s", logs.String())
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(waits) != 1 || waits[0].WaitReason != why {
+		t.Errorf("progress = %+v, want one wait saying %q", waits, why)
 	}
 }
 

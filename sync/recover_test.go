@@ -38,6 +38,8 @@ func newRoundsObserver() *roundsObserver {
 	return &roundsObserver{rounds: map[string]int{}, failed: map[string]int{}, withheld: map[string]int{}}
 }
 
+func (o *roundsObserver) FailingScopes(string, int) {}
+
 func (o *roundsObserver) WithheldDeletions(source string, n int) {
 	o.mu.Lock()
 	defer o.mu.Unlock()

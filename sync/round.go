@@ -28,9 +28,13 @@ func (e *Engine) roundWithRetry(ctx context.Context, r *runner) outcome {
 		}
 		if ra := retryAfterOf(err); ra > e.Retry.max() {
 			at := time.Now().Add(ra)
-			e.setResume(name, at)
-			e.logger().Warn("source rate-limited; pausing it until the limit lifts", "source", name, "resume_at", at.UTC().Format(time.RFC3339))
-			e.progressWait(name, at)
+			e.setResume(name, at, waitReasonOf(err))
+			if why := waitReasonOf(err); why != "" {
+				e.logger().Warn("source paused until its quota resets", "source", name, "reason", why, "resume_at", at.UTC().Format(time.RFC3339))
+			} else {
+				e.logger().Warn("source rate-limited; pausing it until the limit lifts", "source", name, "resume_at", at.UTC().Format(time.RFC3339))
+			}
+			e.progressWait(name, at, err)
 			return outcome{err: err, at: at}
 		}
 		if attempt >= e.Retry.attempts() {
@@ -38,7 +42,7 @@ func (e *Engine) roundWithRetry(ctx context.Context, r *runner) outcome {
 		}
 		wait := e.Retry.delay(attempt, err)
 		e.logger().Warn("sync round failed, retrying", "source", name, "err", err, "retry_in", wait.Round(time.Second))
-		e.progressWait(name, time.Now().Add(wait))
+		e.progressWait(name, time.Now().Add(wait), err)
 		select {
 		case <-ctx.Done():
 			return outcome{err: err}
@@ -47,21 +51,22 @@ func (e *Engine) roundWithRetry(ctx context.Context, r *runner) outcome {
 	}
 }
 
-// progressWait tells the progress display that a source waits until at.
-func (e *Engine) progressWait(name string, at time.Time) {
+// progressWait tells the progress display that a source waits until at,
+// and why when err says.
+func (e *Engine) progressWait(name string, at time.Time, err error) {
 	if e.OnProgress != nil {
-		e.OnProgress(Progress{Source: name, WaitingUntil: at, QuotaLeft: -1})
+		e.OnProgress(Progress{Source: name, WaitingUntil: at, WaitReason: waitReasonOf(err), QuotaLeft: -1})
 	}
 }
 
-func (e *Engine) setResume(name string, at time.Time) {
+func (e *Engine) setResume(name string, at time.Time, why string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.status == nil {
 		e.status = map[string]Status{}
 	}
 	s := e.status[name]
-	s.ResumeAt = at
+	s.ResumeAt, s.WaitReason = at, why
 	e.status[name] = s
 }
 
@@ -177,6 +182,7 @@ type Progress struct {
 	// WaitingUntil, when set, says the source is waiting to retry (a rate
 	// limit or a transient failure) until then; the counts are not set.
 	WaitingUntil time.Time
+	WaitReason   string // why it waits, when the connector says (a quota reserve kept)
 }
 
 type roundStats struct {
@@ -209,7 +215,7 @@ func (e *Engine) finish(ctx context.Context, r *runner, start time.Time, took ti
 	s := e.status[name]
 	s.Rounds++
 	if err == nil {
-		s.LastSuccess, s.LastError, s.Failing, s.Permanent, s.ResumeAt = start.Add(took), "", false, false, time.Time{}
+		s.LastSuccess, s.LastError, s.Failing, s.Permanent, s.ResumeAt, s.WaitReason = start.Add(took), "", false, false, time.Time{}, ""
 	} else {
 		s.LastError, s.Failing, s.Permanent = err.Error(), true, IsPermanent(err)
 	}
@@ -239,6 +245,9 @@ func (e *Engine) finish(ctx context.Context, r *runner, start time.Time, took ti
 	}
 	if e.Observer != nil {
 		e.Observer.SyncRound(name, took, st.upserted, err)
+		if sr, ok := r.src.(ScopeReporter); ok {
+			e.Observer.FailingScopes(name, len(sr.FailingScopes()))
+		}
 	}
 	if e.OnRound != nil {
 		e.OnRound(Round{Source: name, Upserted: st.upserted, Deleted: st.deleted, Err: err})

@@ -30,9 +30,19 @@ type Rereader interface {
 	Reread(ctx context.Context, keys []string) ([]model.Issue, error)
 }
 
+// ScopeReporter is a Source some of whose parts (GitHub repositories) can
+// fail on their own, retried on their own schedule while the rest syncs and
+// the round succeeds: the engine reports them in Status and to the Observer.
+type ScopeReporter interface {
+	FailingScopes() []model.ScopeFailure
+}
+
 // A connector's errors tell the engine how to react by implementing these
-// methods; errors without them are treated as transient.
+// methods; errors without them are treated as transient. WaitReason says,
+// in a few words for the log and the progress display, why a source that
+// waits does (keeping a quota reserve, say); a plain rate limit needs none.
 type (
 	permanent  interface{ Permanent() bool }
 	retryAfter interface{ RetryAfter() time.Duration }
+	waitReason interface{ WaitReason() string }
 )

@@ -11,6 +11,7 @@ import (
 	"github.com/batonhq/baton/analysis"
 	"github.com/batonhq/baton/config"
 	"github.com/batonhq/baton/model"
+	"github.com/batonhq/baton/rollup"
 )
 
 // now is the fixed time the fixture org is analysed at.
@@ -92,12 +93,17 @@ func fixtureSources() []SourceState {
 	}
 }
 
-// fixtureSite serves the dashboard of r.
-func fixtureSite(r *analysis.Report) http.Handler {
+// fixtureSite serves the dashboard of r, as if no rollup was sent yet.
+func fixtureSite(r *analysis.Report) http.Handler { return fixtureSiteSince(r, nil) }
+
+// fixtureSiteSince serves the dashboard of r after rollups that reported
+// last.
+func fixtureSiteSince(r *analysis.Report, last map[string]*rollup.Stats) http.Handler {
 	s := New(Options{
-		Report:  func() *analysis.Report { return r },
-		Sources: fixtureSources,
-		Logger:  slog.New(slog.DiscardHandler),
+		Report:      func() *analysis.Report { return r },
+		Sources:     fixtureSources,
+		LastRollups: func() map[string]*rollup.Stats { return last },
+		Logger:      slog.New(slog.DiscardHandler),
 	})
 	mux := http.NewServeMux()
 	s.Register(mux)

@@ -18,12 +18,15 @@ type overviewPage struct {
 	Failing   int
 	Issues    int // analysed issues
 	Findings  int
+	Compared  bool // a rollup was sent: the cards show the change since
 }
 
-// card is one team's headline.
+// card is one team's headline; the figures the rollup reports carry their
+// change since the latest rollup.
 type card struct {
-	Team                                        string
-	Open, InProgress, Stalled, Misaligned, Crit int
+	Team                      string
+	Open, Stalled, Misaligned rollup.Figure
+	InProgress, Crit          int
 }
 
 // maxPairs keeps "who waits on whom" to the pairs that matter most.
@@ -31,11 +34,20 @@ const maxPairs = 12
 
 func (s *Site) overview(v *view, f frame, _ *http.Request) (any, error) {
 	d := v.digest("")
-	p := &overviewPage{frame: f, Steps: d.NextSteps, Issues: len(v.r.Issues), Findings: len(v.r.Findings)}
+	p := &overviewPage{frame: f, Steps: d.NextSteps, Issues: len(v.r.Issues), Findings: len(v.r.Findings), Compared: !d.First}
 	for _, row := range d.Teams {
-		n := d.Stats.Teams[row.Name]
-		p.Cards = append(p.Cards, card{Team: row.Name, Open: n.Open, InProgress: v.progress[row.Name],
-			Stalled: n.Stalled, Misaligned: n.Misaligned, Crit: row.Critical})
+		c := card{Team: row.Name, InProgress: v.progress[row.Name], Crit: row.Critical}
+		for _, fig := range row.Figures {
+			switch fig.Label {
+			case "open":
+				c.Open = fig
+			case "stalled":
+				c.Stalled = fig
+			case "misaligned":
+				c.Misaligned = fig
+			}
+		}
+		p.Cards = append(p.Cards, c)
 	}
 	p.Pairs = d.Pairs
 	if len(p.Pairs) > maxPairs {

@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/batonhq/baton/analysis"
 	"github.com/batonhq/baton/internal/golden"
+	"github.com/batonhq/baton/rollup"
 )
 
 // pages are the dashboard's pages on the fixture org, by golden file.
@@ -82,5 +84,58 @@ func TestTheStylesheetIsEmbedded(t *testing.T) {
 	code, body := get(t, fixtureSite(fixtureReport()), "/static/style.css")
 	if code != http.StatusOK || !strings.Contains(body, "#0b5cad") {
 		t.Errorf("GET /static/style.css = %d, want 200 and the rollup's palette", code)
+	}
+}
+
+func TestCardsShowTheChangeSinceTheLatestRollup(t *testing.T) {
+	// payments sent its own rollup; core only appears in the org's; platform in neither.
+	last := map[string]*rollup.Stats{
+		rollup.TeamGroup("payments"): {Counts: rollup.Counts{Open: 5, Stalled: 0, Misaligned: 1}},
+		rollup.OrgGroup: {Teams: map[string]rollup.Counts{
+			"payments": {Open: 9}, // the team's own rollup wins
+			"core":     {Open: 1, Stalled: 2},
+		}},
+	}
+	h := fixtureSiteSince(fixtureReport(), last)
+	_, body := get(t, h, "/")
+	for team, want := range map[string]string{
+		"payments": `<dt>open</dt><dd>2<span class="delta">-3</span></dd>`,
+		"core":     `<dt>stalled</dt><dd>0<span class="delta">-2</span></dd>`,
+		"platform": `<dt>open</dt><dd>2</dd>`,
+	} {
+		card := cardOf(body, team)
+		if !strings.Contains(card, want) {
+			t.Errorf("the card of %s has no %s:\n%s", team, want, card)
+		}
+	}
+	if _, body := get(t, h, "/teams/payments"); !strings.Contains(body, `<div class="value">2<span class="delta">-3</span></div><div class="label">open</div>`) {
+		t.Errorf("the team page's headline shows no change since its rollup:\n%s", body)
+	}
+}
+
+// cardOf is the overview's card of team.
+func cardOf(body, team string) string {
+	_, card, _ := strings.Cut(body, `<a class="card" href="/teams/`+team+`">`)
+	card, _, _ = strings.Cut(card, "</a>")
+	return card
+}
+
+func TestPagesForbidScriptsAndFraming(t *testing.T) {
+	rec := httptest.NewRecorder()
+	fixtureSite(fixtureReport()).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/issues/jira:PAY-2", nil))
+	csp := rec.Header().Get("Content-Security-Policy")
+	for _, want := range []string{"script-src 'none'", "frame-ancestors 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("Content-Security-Policy %q has no %s", csp, want)
+		}
+	}
+}
+
+func TestIndexIndexesTheSnapshotBeforeAnyPageView(t *testing.T) {
+	r := fixtureReport()
+	s := New(Options{Report: func() *analysis.Report { return r }})
+	s.Index()
+	if s.cur == nil || s.cur.r != r {
+		t.Error("Index left the published snapshot to the first page view")
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton/analysis"
+	"github.com/batonhq/baton/rollup"
 )
 
 //go:embed templates/*.html
@@ -29,6 +30,10 @@ type Options struct {
 	Report func() *analysis.Report
 	// Sources is each configured source's sync state, from memory.
 	Sources func() []SourceState
+	// LastRollups is what the latest rollup of each group reported (by
+	// rollup.OrgGroup and rollup.TeamGroup), for the change since then;
+	// read once per snapshot. Nil, or a group left out, shows no change.
+	LastRollups func() map[string]*rollup.Stats
 	// Location is the zone times are shown in; nil means UTC.
 	Location func() *time.Location
 	Logger   *slog.Logger
@@ -69,6 +74,10 @@ func (s *Site) Register(mux *http.ServeMux) {
 	mux.Handle("GET /static/", http.FileServerFS(staticFS))
 }
 
+// Index indexes the latest published analysis now, so that no page view
+// pays for it: the daemon calls it after publishing each one.
+func (s *Site) Index() { s.view() }
+
 // view returns the indexed snapshot, building it when a new one was
 // published; nil before the first analysis.
 func (s *Site) view() *view {
@@ -79,7 +88,11 @@ func (s *Site) view() *view {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cur == nil || s.cur.r != r {
-		s.cur = newView(r, s.location())
+		var last map[string]*rollup.Stats
+		if s.opts.LastRollups != nil {
+			last = s.opts.LastRollups()
+		}
+		s.cur = newView(r, last, s.location())
 	}
 	return s.cur
 }
@@ -131,7 +144,7 @@ func (s *Site) serve(page string, b build) http.HandlerFunc {
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:")
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.WriteHeader(status)
 		w.Write(buf.Bytes())

@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -18,22 +19,23 @@ import (
 // page looks up what it shows instead of scanning the whole organisation.
 type view struct {
 	r        *analysis.Report
-	loc      *time.Location     // where the rollup's week is counted
-	rules    map[int32][]string // rules of the findings about each edge, by edge; only edges with some
-	marked   []int32            // edges with findings, most severe rule first, then in edge order
-	in       []int32            // every edge, sorted by (To, From): the blockers of an issue
-	findings map[string][]int32 // findings by the issue they are on or relate to
-	stalled  map[string]bool    // issues with a stalled finding of their own
-	progress map[string]int     // open issues in progress or blocked, by team
+	loc      *time.Location           // where the rollup's week is counted
+	last     map[string]*rollup.Stats // what the latest rollups reported, by group
+	rules    map[int32][]string       // rules of the findings about each edge, by edge; only edges with some
+	marked   []int32                  // edges with findings, most severe rule first, then in edge order
+	in       []int32                  // every edge, sorted by (To, From): the blockers of an issue
+	findings map[string][]int32       // findings by the issue they are on or relate to
+	stalled  map[string]bool          // issues with a stalled finding of their own
+	progress map[string]int           // open issues in progress or blocked, by team
 
 	mu      sync.Mutex
 	digests map[string]*rollup.Digest // composed on first view, by team ("" for the org)
 	graphs  map[graphQuery]*graphData // laid out on first view
 }
 
-func newView(r *analysis.Report, loc *time.Location) *view {
+func newView(r *analysis.Report, last map[string]*rollup.Stats, loc *time.Location) *view {
 	v := &view{
-		r: r, loc: loc, rules: map[int32][]string{}, findings: map[string][]int32{}, stalled: map[string]bool{},
+		r: r, last: last, loc: loc, rules: map[int32][]string{}, findings: map[string][]int32{}, stalled: map[string]bool{},
 		progress: map[string]int{}, digests: map[string]*rollup.Digest{}, graphs: map[graphQuery]*graphData{},
 	}
 	onEdge := report.EdgeRules(r.Findings)
@@ -116,7 +118,7 @@ func (v *view) blockedBy(key string) []int32 {
 func (v *view) team(name string) bool { return slices.Contains(v.r.Teams, name) }
 
 // digest is the rollup of team ("" for the org) composed from the snapshot,
-// live: no previous week to compare with.
+// live, with the change since the latest rollup sent.
 func (v *view) digest(team string) *rollup.Digest {
 	v.mu.Lock()
 	defer v.mu.Unlock()
@@ -127,7 +129,40 @@ func (v *view) digest(team string) *rollup.Digest {
 	if team != "" {
 		g = rollup.Group{Name: rollup.TeamGroup(team), Team: team}
 	}
-	d := rollup.Compose(v.r, g, rollup.WeekOf(v.r.Now, v.loc), nil)
+	d := rollup.Compose(v.r, g, rollup.WeekOf(v.r.Now, v.loc), v.lastOf(team))
 	v.digests[team] = d
 	return d
+}
+
+// lastOf is what the latest rollup reported for team ("" for the org): a
+// team's own rollup, else its row in the org's. For the org, each team's
+// row comes from the team's own rollup where it has one.
+func (v *view) lastOf(team string) *rollup.Stats {
+	org := v.last[rollup.OrgGroup]
+	if team != "" {
+		if st := v.last[rollup.TeamGroup(team)]; st != nil {
+			return st
+		}
+		if org == nil {
+			return nil
+		}
+		if n, ok := org.Teams[team]; ok {
+			return &rollup.Stats{Counts: n}
+		}
+		return nil
+	}
+	st := &rollup.Stats{Teams: map[string]rollup.Counts{}}
+	if org != nil {
+		st.Counts = org.Counts
+		maps.Copy(st.Teams, org.Teams)
+	}
+	for _, t := range v.r.Teams {
+		if own := v.last[rollup.TeamGroup(t)]; own != nil {
+			st.Teams[t] = own.Counts
+		}
+	}
+	if org == nil && len(st.Teams) == 0 {
+		return nil
+	}
+	return st
 }

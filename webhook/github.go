@@ -40,7 +40,7 @@ func (i *ghIssue) key() (string, bool) {
 // githubEvents maps each event baton reads to the issues its payload names
 // for re-fetching. Projects v2 item events (projects_v2_item) join here when
 // the boards of issue 13 are configured.
-var githubEvents = map[string]func(body []byte) ([]string, error){
+var githubEvents = map[string]func(body []byte) (Hint, error){
 	// issues: any action (opened, edited, closed, labeled, deleted,
 	// transferred, ...) changes the issue itself; a deleted one answers 410
 	// when read again, and only then is it deleted.
@@ -48,9 +48,11 @@ var githubEvents = map[string]func(body []byte) ([]string, error){
 	// issue_comment: a comment is activity on its issue (pull requests
 	// excluded: their issue object carries pull_request).
 	"issue_comment": theIssue,
+	// label (edited, deleted): see labelChanged.
+	"label": labelChanged,
 	// sub_issues (sub_issue_added|removed, parent_issue_added|removed):
 	// baton stores the link on the parent, so only the parent is read.
-	"sub_issues": func(body []byte) ([]string, error) {
+	"sub_issues": func(body []byte) (Hint, error) {
 		var p struct {
 			Parent *ghIssue `json:"parent_issue"`
 		}
@@ -58,7 +60,7 @@ var githubEvents = map[string]func(body []byte) ([]string, error){
 	},
 	// issue_dependencies (blocked_by_added|removed, blocking_added|removed):
 	// the blocked issue declares the dependency, so only it is read.
-	"issue_dependencies": func(body []byte) ([]string, error) {
+	"issue_dependencies": func(body []byte) (Hint, error) {
 		var p struct {
 			Blocked *ghIssue `json:"blocked_issue"`
 		}
@@ -67,23 +69,60 @@ var githubEvents = map[string]func(body []byte) ([]string, error){
 }
 
 // theIssue names the payload's issue.
-func theIssue(body []byte) ([]string, error) {
+func theIssue(body []byte) (Hint, error) {
 	var p struct {
 		Issue *ghIssue `json:"issue"`
 	}
 	return ghKeys(body, &p, func() []*ghIssue { return []*ghIssue{p.Issue} })
 }
 
-// ghKeys decodes body into p and returns the keys of the issues named.
-func ghKeys(body []byte, p any, named func() []*ghIssue) ([]string, error) {
+// ghKeys decodes body into p and returns a hint naming the issues named.
+func ghKeys(body []byte, p any, named func() []*ghIssue) (Hint, error) {
 	if err := json.Unmarshal(body, p); err != nil {
-		return nil, fmt.Errorf("decoding the payload: %w", err)
+		return Hint{}, fmt.Errorf("decoding the payload: %w", err)
 	}
-	var keys []string
+	var h Hint
 	for _, is := range named() {
 		if k, ok := is.key(); ok {
-			keys = append(keys, k)
+			h.Keys = append(h.Keys, k)
 		}
 	}
-	return keys, nil
+	return h, nil
+}
+
+// labelChanged names the issues of a label renamed or deleted
+// (label edited with changes.name.from, label deleted): GitHub changes
+// every issue that carries it without an issues event, so the hint names
+// the label by its old name, and the daemon reads again the issues stored
+// with it. A new label or a new colour changes nothing baton reads.
+func labelChanged(body []byte) (Hint, error) {
+	var p struct {
+		Action string `json:"action"`
+		Label  struct {
+			Name string `json:"name"`
+		} `json:"label"`
+		Changes struct {
+			Name *struct {
+				From string `json:"from"`
+			} `json:"name"`
+		} `json:"changes"`
+		Repository struct {
+			FullName string `json:"full_name"`
+		} `json:"repository"`
+	}
+	if err := json.Unmarshal(body, &p); err != nil {
+		return Hint{}, fmt.Errorf("decoding the payload: %w", err)
+	}
+	name := p.Label.Name
+	switch {
+	case p.Action == "edited" && p.Changes.Name != nil:
+		name = p.Changes.Name.From
+	case p.Action != "deleted":
+		return Hint{}, nil
+	}
+	owner, repo, ok := strings.Cut(p.Repository.FullName, "/")
+	if !ok || name == "" {
+		return Hint{}, nil
+	}
+	return Hint{Label: &Label{Prefix: model.KeyPrefix(model.GitHub, strings.ToLower(owner+"/"+repo)), Name: name}}, nil
 }

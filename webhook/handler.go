@@ -91,7 +91,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.answer(w, source, hint.Event, ResultMalformed, status)
 	case delivery != "" && h.seen.has(delivery):
 		h.answer(w, source, hint.Event, ResultDuplicate, http.StatusOK)
-	case len(hint.Keys) == 0:
+	case len(hint.Keys) == 0 && hint.Label == nil:
 		h.answer(w, source, hint.Event, ResultIgnored, http.StatusOK)
 	default:
 		h.enqueue(w, hint, delivery)
@@ -127,11 +127,12 @@ func (h *Handler) parse(kind Kind, r *http.Request, body []byte) (Hint, string, 
 			}
 			return Hint{Event: event}, r.Header.Get("X-GitHub-Delivery"), 0
 		}
-		keys, err := parse(body)
+		hint, err := parse(body)
+		hint.Event = event
 		if err != nil {
-			return Hint{Event: event}, "", http.StatusBadRequest
+			return hint, "", http.StatusBadRequest
 		}
-		return Hint{Event: event, Keys: keys}, r.Header.Get("X-GitHub-Delivery"), 0
+		return hint, r.Header.Get("X-GitHub-Delivery"), 0
 	}
 	event, keys, err := jiraKeys(body)
 	if !jiraEvents[event] {

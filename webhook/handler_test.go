@@ -108,14 +108,34 @@ func TestEachGitHubEventNamesTheIssuesThatHoldWhatChanged(t *testing.T) {
 		{"issue_dependencies", "issue_dependencies.blocking_added.json", []string{"github:codertocat/hello-world#5"}},
 	} {
 		t.Run(c.file, func(t *testing.T) {
-			keys, err := githubEvents[c.event](fixture(t, "github/"+c.file))
+			h, err := githubEvents[c.event](fixture(t, "github/"+c.file))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !slices.Equal(keys, c.want) {
-				t.Errorf("keys %q, want %q", keys, c.want)
+			if !slices.Equal(h.Keys, c.want) || h.Label != nil {
+				t.Errorf("keys %q label %v, want %q and none", h.Keys, h.Label, c.want)
 			}
 		})
+	}
+}
+
+func TestALabelRenamedOrDeletedNamesItsOldNameAndANewOneNothing(t *testing.T) {
+	want := &Label{Prefix: "github:codertocat/hello-world#", Name: "bug"}
+	for _, c := range []struct {
+		file string
+		want *Label
+	}{
+		{"label.edited.json", want},
+		{"label.deleted.json", want},
+		{"label.created.json", nil},
+	} {
+		h, err := githubEvents["label"](fixture(t, "github/"+c.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (h.Label == nil) != (c.want == nil) || h.Label != nil && *h.Label != *c.want || len(h.Keys) > 0 {
+			t.Errorf("%s: label %v keys %q, want %v and no keys", c.file, h.Label, h.Keys, c.want)
+		}
 	}
 }
 

@@ -16,7 +16,14 @@ type Hint struct {
 	Source   string
 	Event    string // the metric label: a known event name
 	Keys     []string
+	Label    *Label // also read again the issues stored with this label; nil: none
 	Received time.Time
+}
+
+// Label is a label of a repository that was renamed or deleted, by its old
+// name: Prefix is the repository's key prefix (github:owner/repo#).
+type Label struct {
+	Prefix, Name string
 }
 
 // Kind is a tracker that delivers webhooks, as in the path /hooks/{kind}/{source}.

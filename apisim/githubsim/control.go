@@ -15,7 +15,7 @@ type Mutation struct {
 	Repo    string    `json:"repo"`
 	Number  int       `json:"number"`
 	Labels  []string  `json:"labels,omitempty"`
-	Reason  string    `json:"reason,omitempty"`  // close: completed | not_planned
+	Reason  string    `json:"reason,omitempty"`  // close: completed | not_planned | duplicate
 	Other   IssueRef  `json:"other,omitzero"`    // the blocker or sub-issue
 	ToRepo  string    `json:"to_repo,omitempty"` // transfer
 	User    string    `json:"user,omitempty"`    // comment

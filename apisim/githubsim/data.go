@@ -26,7 +26,7 @@ type Issue struct {
 	User        string // author login
 	PullRequest bool
 	State       string // open | closed
-	StateReason string // completed | not_planned | reopened | ""
+	StateReason string // completed | not_planned | duplicate | reopened | ""
 	Labels      []string
 	Assignees   []string
 	Milestone   int // number of a milestone of the repo, 0 for none
@@ -83,6 +83,8 @@ type repo struct {
 	owner      string
 	name       string
 	createdAt  time.Time
+	archived   bool
+	noIssues   bool // has_issues: false; listing its issues answers 410
 	issues     []*issue
 	milestones []Milestone
 
@@ -166,6 +168,19 @@ func (s *Server) AddRepo(owner, name string) error {
 	r := &repo{id: s.nextRepoID, owner: owner, name: name, createdAt: s.clock()}
 	s.repos[k] = r
 	s.repoOrder = append(s.repoOrder, r)
+	return nil
+}
+
+// SetRepoState archives repo ("owner/name") or not, and turns its issues
+// off (has_issues: false) or on.
+func (s *Server) SetRepoState(repoName string, archived, issuesDisabled bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, err := s.repo(repoName)
+	if err != nil {
+		return fmt.Errorf("setting the state of %s: %w", repoName, err)
+	}
+	r.archived, r.noIssues = archived, issuesDisabled
 	return nil
 }
 

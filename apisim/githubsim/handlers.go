@@ -80,6 +80,10 @@ func (s *Server) listIssues(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Not Found", docsIssues+"#list-repository-issues")
 		return
 	}
+	if rp.noIssues {
+		writeError(w, http.StatusGone, "Issues are disabled for this repo", docsIssues+"#list-repository-issues")
+		return
+	}
 	match := filterIssues(rp, state, since, labels, sortBy)
 	if sortBy != "updated" || dir == "desc" {
 		match = slices.Clone(match) // sorted or reversed below

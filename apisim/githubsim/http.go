@@ -2,6 +2,8 @@ package githubsim
 
 import (
 	"bytes"
+	"cmp"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -99,6 +101,11 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}/timeline", s.listTimeline)
 	s.mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}/dependencies/blocked_by", s.listBlockedBy)
 	s.mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}/sub_issues", s.listSubIssues)
+	for _, owner := range []string{"orgs/{org}", "users/{username}"} {
+		user := owner != "orgs/{org}"
+		s.mux.HandleFunc("GET /"+owner+"/projectsV2/{number}/fields", func(w http.ResponseWriter, r *http.Request) { s.listProjectFields(w, r, user) })
+		s.mux.HandleFunc("GET /"+owner+"/projectsV2/{number}/items", func(w http.ResponseWriter, r *http.Request) { s.listProjectItems(w, r, user) })
+	}
 }
 
 // ServeHTTP answers like api.github.com: authentication, faults, quota,
@@ -111,6 +118,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.control(w, r)
 		return
 	}
+	r = underEnterprisePrefix(r)
 	_, route := s.mux.Handler(r)
 	if route == "" {
 		route = r.Method + " (unknown)"
@@ -168,7 +176,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, token string, cha
 	s.ctlMu.Unlock()
 	if exhausted {
 		s.writeRate(w.Header(), token)
-		writeError(w, http.StatusForbidden,
+		writeError(w, cmp.Or(s.opts.PrimaryLimitStatus, http.StatusForbidden),
 			"API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID.",
 			docsRateLimits+"#about-the-primary-rate-limit")
 		return
@@ -180,8 +188,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, token string, cha
 	}
 	body := rec.body.Bytes()
 	if rec.status == http.StatusOK {
-		sum := sha256.Sum256(body)
-		etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+		etag := tokenETag(token, body)
 		w.Header().Set("ETag", etag)
 		if matchesETag(r.Header.Get("If-None-Match"), etag) {
 			s.ctlMu.Lock()
@@ -202,6 +209,39 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, token string, cha
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(rec.status)
 	_, _ = w.Write(body)
+}
+
+// enterprisePrefix is where GitHub Enterprise Server serves its REST API
+// (https://HOST/api/v3/); the simulator serves it there as well as at the
+// root, as api.github.com does, and links back under the prefix asked for.
+const enterprisePrefix = "/api/v3"
+
+type prefixKey struct{}
+
+// underEnterprisePrefix returns r with the enterprise prefix taken off its
+// path and remembered for the links rendered.
+func underEnterprisePrefix(r *http.Request) *http.Request {
+	rest, ok := strings.CutPrefix(r.URL.Path, enterprisePrefix+"/")
+	if !ok {
+		return r
+	}
+	r = r.WithContext(context.WithValue(r.Context(), prefixKey{}, enterprisePrefix))
+	u := *r.URL
+	u.Path, u.RawPath = "/"+rest, ""
+	r.URL = &u
+	return r
+}
+
+// tokenETag is the ETag of body as served to token. GitHub's ETags are
+// bound to the credential (an ETag another token was given does not match:
+// otterdog#201, github/docs#34689), so a GitHub App's new installation token
+// pays in full for what the old one had cached.
+func tokenETag(token string, body []byte) string {
+	h := sha256.New()
+	h.Write([]byte(token))
+	h.Write([]byte{0})
+	h.Write(body)
+	return `"` + hex.EncodeToString(h.Sum(nil)[:16]) + `"`
 }
 
 func matchesETag(ifNoneMatch, etag string) bool {

@@ -35,10 +35,10 @@ func (s *Server) SetLabels(ref IssueRef, labels []string) error {
 	})
 }
 
-// Close closes the issue with reason "completed" or "not_planned".
+// Close closes the issue with reason "completed", "not_planned" or "duplicate".
 func (s *Server) Close(ref IssueRef, reason string) error {
-	if reason != "completed" && reason != "not_planned" {
-		return fmt.Errorf("closing %s: reason %q is not completed or not_planned", ref, reason)
+	if reason != "completed" && reason != "not_planned" && reason != "duplicate" {
+		return fmt.Errorf("closing %s: reason %q is not completed, not_planned or duplicate", ref, reason)
 	}
 	return s.mutate(ref, "closing", func(is *issue) error {
 		is.State, is.StateReason, is.ClosedAt = "closed", reason, s.clock()

@@ -164,7 +164,8 @@ func requestURLs(r *http.Request, htmlBase string) urls {
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	return urls{api: scheme + "://" + r.Host, html: htmlBase}
+	prefix, _ := r.Context().Value(prefixKey{}).(string)
+	return urls{api: scheme + "://" + r.Host + prefix, html: htmlBase}
 }
 
 func ts(t time.Time) string { return t.UTC().Format(time.RFC3339) }
@@ -214,7 +215,7 @@ func (u urls) repo(r *repo) repoJSON {
 	return repoJSON{
 		ID: r.id, NodeID: fmt.Sprintf("R_%d", r.id), Name: r.name, FullName: r.fullName(),
 		Owner: u.user(r.owner), HTMLURL: u.html + "/" + r.fullName(), URL: u.api + "/repos/" + r.fullName(),
-		IssuesURL: u.api + "/repos/" + r.fullName() + "/issues{/number}", HasIssues: true,
+		IssuesURL: u.api + "/repos/" + r.fullName() + "/issues{/number}", HasIssues: !r.noIssues, Archived: r.archived,
 		OpenIssuesCount: open, CreatedAt: ts(r.createdAt), UpdatedAt: ts(r.createdAt), PushedAt: ts(r.createdAt),
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton/apisim/fault"
+	"github.com/batonhq/baton/apisim/hook"
 )
 
 // Options configure a Server. The zero value is usable.
@@ -24,6 +25,11 @@ type Options struct {
 	HTMLBase string
 	// Latency is added to every request.
 	Latency time.Duration
+	// PrimaryLimitStatus is the status of a request over the primary rate
+	// limit: 403 (default) or 429, both of which GitHub sends with
+	// x-ratelimit-remaining: 0 ("Exceeding the primary rate limit",
+	// docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api).
+	PrimaryLimitStatus int
 }
 
 // Server is the simulated GitHub API. It is an http.Handler; create it with New.
@@ -38,9 +44,10 @@ type Server struct {
 	repoOrder  []*repo
 	nextRepoID int64
 	lastID     int64
-	blocking   map[IssueRef]int // how many issues name the key as a blocker
+	blocking   map[IssueRef]int    // how many issues name the key as a blocker
+	projects   map[string]*project // boards by projectKey
 
-	hooks hooks
+	hooks hook.Sender
 
 	ctlMu  sync.Mutex // guards quota, issued tokens and stats
 	quotas map[string]*quota

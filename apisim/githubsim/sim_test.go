@@ -195,6 +195,19 @@ func TestETagMatchAnswers304WithoutQuota(t *testing.T) {
 	}
 }
 
+func TestETagsAreBoundToTheToken(t *testing.T) {
+	s, hs := newSim(t) // any token is accepted
+	fill(t, s, "acme/core", 3)
+	etag := get(t, hs, "/repos/acme/core/issues").header.Get("ETag")
+	other := get(t, hs, "/repos/acme/core/issues", "Authorization", "Bearer ghs_renewed", "If-None-Match", etag)
+	if other.status != http.StatusOK || other.header.Get("ETag") == etag {
+		t.Errorf("another token's ETag: status %d, ETag %s; want 200 and an ETag of its own", other.status, other.header.Get("ETag"))
+	}
+	if st := s.Stats(); st.QuotaUsed != 2 || st.NotModified != 0 {
+		t.Errorf("stats = %+v, want both requests charged", st)
+	}
+}
+
 func TestAuthenticationIsRequired(t *testing.T) {
 	_, hs := newSim(t)
 	resp, err := http.Get(hs.URL + "/repos/acme/core/issues")

@@ -49,9 +49,15 @@ func (s *Server) serveIssue(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// serveChangelog is GET /rest/api/2/issue/{key}/changelog: the complete
-// history, oldest first, paged by startAt (at most 100 a page).
+// serveChangelog is Cloud's GET /rest/api/2/issue/{key}/changelog: the
+// complete history, oldest first, paged by startAt (at most 100 a page). Data
+// Center has no such resource and answers as for any unknown path
+// (atlassian-python-api#1396).
 func (s *Server) serveChangelog(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Deployment != Cloud {
+		writeNoResource(w, r)
+		return
+	}
 	rd := s.renderer(r)
 	q := r.URL.Query()
 	start, _ := strconv.Atoi(q.Get("startAt"))
@@ -75,7 +81,7 @@ func (s *Server) serveChangelog(w http.ResponseWriter, r *http.Request) {
 // their histories together.
 func (s *Server) serveBulkChangelog(w http.ResponseWriter, r *http.Request) {
 	if s.opts.Deployment != Cloud {
-		writeError(w, http.StatusNotFound, "null for uri: "+r.URL.String())
+		writeNoResource(w, r)
 		return
 	}
 	var body struct {

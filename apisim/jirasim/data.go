@@ -43,8 +43,9 @@ type User struct {
 // Sprint is a board sprint. State is active, closed or future.
 type Sprint struct {
 	ID    int
-	Name  string
+	Name  string // may hold commas: Data Center writes it unquoted
 	State string
+	Goal  string
 	Start time.Time
 	End   time.Time
 }
@@ -94,7 +95,14 @@ type Issue struct {
 	Components  []string
 	Comments    []Comment
 	Sprints     []int // sprint ids
-	Histories   []History
+	// Parent is the key of a sub-task's parent, rendered as the parent field
+	// on both deployments.
+	Parent string
+	// Epic is the key of the issue's epic: Cloud renders it as the parent
+	// field (which replaced Epic Link there), Data Center as the Epic Link
+	// custom field's value.
+	Epic      string
+	Histories []History
 }
 
 // Link is an issue link: From blocks To for Blocks; From relates to To otherwise.

@@ -38,7 +38,7 @@ func (s *Server) mux() *http.ServeMux {
 		m.HandleFunc("POST /_sim/fault", s.serveFault)
 		m.HandleFunc("GET /_sim/requests", s.serveRequests)
 		m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-			writeError(w, http.StatusNotFound, "null for uri: "+r.URL.String())
+			writeNoResource(w, r)
 		})
 		s.handler = m
 	})
@@ -64,7 +64,11 @@ func (s *Server) authorised(r *http.Request) bool {
 	}
 	eq := func(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
 	if u, p, ok := r.BasicAuth(); ok {
-		return eq(p, s.opts.Token) && (s.opts.Deployment == DataCenter || eq(u, s.opts.Email))
+		login := s.opts.Email
+		if s.opts.Deployment == DataCenter {
+			login = s.opts.Username
+		}
+		return eq(u, login) && eq(p, s.opts.Token)
 	}
 	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	return ok && (s.opts.Deployment == DataCenter || s.opts.AcceptBearer) && eq(tok, s.opts.Token)
@@ -111,7 +115,7 @@ func (s *Server) serveFields(w http.ResponseWriter, r *http.Request) {
 	if decoy == s.opts.SprintField {
 		decoy = "customfield_10098"
 	}
-	writeJSON(w, http.StatusOK, []any{
+	fields := []any{
 		sys("summary", "Summary", "string"), sys("status", "Status", "status"), sys("priority", "Priority", "priority"),
 		sys("assignee", "Assignee", "user"), sys("duedate", "Due date", "date"), sys("resolution", "Resolution", "resolution"),
 		sys("resolutiondate", "Resolved", "datetime"), sys("created", "Created", "datetime"), sys("updated", "Updated", "datetime"),
@@ -120,7 +124,12 @@ func (s *Server) serveFields(w http.ResponseWriter, r *http.Request) {
 		custom(decoy, "Sprint", "string", "", "com.atlassian.jira.plugin.system.customfieldtypes:textfield"),
 		custom("customfield_10016", "Story point estimate", "number", "", "com.pyxis.greenhopper.jira:jsw-story-points"),
 		custom(s.opts.SprintField, "Sprint", "array", "json", "com.pyxis.greenhopper.jira:gh-sprint"),
-	})
+		sys("parent", "Parent", "issuelink"),
+	}
+	if s.opts.Deployment == DataCenter {
+		fields = append(fields, custom(s.opts.EpicLinkField, "Epic Link", "any", "", "com.pyxis.greenhopper.jira:gh-epic-link"))
+	}
+	writeJSON(w, http.StatusOK, fields)
 }
 
 // searchParams are the parameters of either search, from the query or a POST body.
@@ -186,7 +195,7 @@ func (s *Server) serveLegacySearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if strings.HasPrefix(r.URL.Path, "/rest/api/3/") {
-		writeError(w, http.StatusNotFound, "null for uri: "+r.URL.String())
+		writeNoResource(w, r)
 		return
 	}
 	p, ok := readSearchParams(w, r)
@@ -216,7 +225,7 @@ func (s *Server) serveLegacySearch(w http.ResponseWriter, r *http.Request) {
 // (at PageCap, or KeyPageCap when only ids and keys are asked for).
 func (s *Server) serveSearchJQL(w http.ResponseWriter, r *http.Request) {
 	if s.opts.Deployment != Cloud {
-		writeError(w, http.StatusNotFound, "null for uri: "+r.URL.String())
+		writeNoResource(w, r)
 		return
 	}
 	p, ok := readSearchParams(w, r)
@@ -319,4 +328,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
+}
+
+// writeNoResource is Jira's (Jersey's) answer to a path it has no resource
+// for, shaped as Data Center sends it (atlassian-python-api#1396):
+// {"message":"null for uri: <the request URL>","status-code":404}.
+func writeNoResource(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusNotFound, map[string]any{"message": "null for uri: " + r.URL.String(), "status-code": http.StatusNotFound})
 }

@@ -115,7 +115,7 @@ func (s *Server) AddComment(key, author, body string) error {
 		}
 		r.Comments = append(r.Comments, Comment{Author: author, Created: s.now, Body: body})
 		return nil, nil
-	})
+	}, "comment_created")
 }
 
 // Delete removes an issue and every link to it.
@@ -136,6 +136,7 @@ func (s *Server) Delete(key string) error {
 		}
 	}
 	r.links = nil
+	s.issueEvent("jira:issue_deleted", r)
 	delete(s.issues, key)
 	delete(s.byID, r.ID)
 	s.order = slices.DeleteFunc(s.order, func(x *record) bool { return x == r })
@@ -162,6 +163,7 @@ func (s *Server) AddLink(typ, from, to string) (int, error) {
 	lt := linkTypes[typ]
 	s.record(a, []Change{{Field: "Link", FieldType: "jira", To: to, ToString: "This issue " + lt.outward + " " + to}})
 	s.record(b, []Change{{Field: "Link", FieldType: "jira", To: from, ToString: "This issue " + lt.inward + " " + from}})
+	s.linkEvent("issuelink_created", l, a, b)
 	return l.ID, nil
 }
 
@@ -174,9 +176,11 @@ func (s *Server) RemoveLink(typ, from, to string) error {
 		return fmt.Errorf("jirasim: unlinking %s from %s: no such issue", from, to)
 	}
 	match := func(l *Link) bool { return l.Type == typ && l.From == from && l.To == to }
-	if !slices.ContainsFunc(a.links, match) {
+	i := slices.IndexFunc(a.links, match)
+	if i < 0 {
 		return fmt.Errorf("jirasim: unlinking %s from %s: no %s link", from, to, typ)
 	}
+	s.linkEvent("issuelink_deleted", a.links[i], a, b)
 	a.links = slices.DeleteFunc(a.links, match)
 	b.links = slices.DeleteFunc(b.links, match)
 	lt := linkTypes[typ]
@@ -185,8 +189,9 @@ func (s *Server) RemoveLink(typ, from, to string) error {
 	return nil
 }
 
-// mutate applies f to an issue under the lock and records its changes.
-func (s *Server) mutate(key string, f func(*record) ([]Change, error)) error {
+// mutate applies f to an issue under the lock, records its changes and
+// delivers the webhook event: jira:issue_updated unless event names another.
+func (s *Server) mutate(key string, f func(*record) ([]Change, error), event ...string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r, ok := s.issues[key]
@@ -198,6 +203,7 @@ func (s *Server) mutate(key string, f func(*record) ([]Change, error)) error {
 		return fmt.Errorf("jirasim: changing %s: %w", key, err)
 	}
 	s.record(r, ch)
+	s.issueEvent(append(event, "jira:issue_updated")[0], r)
 	return nil
 }
 

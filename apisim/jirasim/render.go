@@ -1,6 +1,7 @@
 package jirasim
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -104,6 +105,15 @@ func (rd renderer) issue(r *record, fs fieldSet, embedded int) map[string]any {
 	add("comment", func() any { return rd.comments(r.Comments) })
 	add("issuelinks", func() any { return rd.links(r) })
 	add(rd.s.opts.SprintField, func() any { return rd.sprints(r.Sprints) })
+	parent := r.Parent
+	if rd.s.opts.Deployment == Cloud {
+		parent = cmp.Or(parent, r.Epic)
+	} else {
+		add(rd.s.opts.EpicLinkField, func() any { return nullIfEmpty(r.Epic) })
+	}
+	if parent != "" {
+		add("parent", func() any { return rd.parent(parent) })
+	}
 	out["fields"] = fields
 	if embedded > 0 {
 		h := r.Histories
@@ -111,6 +121,18 @@ func (rd renderer) issue(r *record, fs fieldSet, embedded int) map[string]any {
 			h = h[len(h)-embedded:] // silently the newest only, as Jira does
 		}
 		out["changelog"] = map[string]any{"startAt": 0, "maxResults": len(h), "total": len(h), "histories": rd.histories(h)}
+	}
+	return out
+}
+
+// parent renders the parent field as Jira does: the parent's id, key, self
+// and a few of its fields.
+func (rd renderer) parent(key string) any {
+	out := map[string]any{"key": key}
+	if p, ok := rd.s.issues[key]; ok {
+		id := strconv.Itoa(p.ID)
+		out["id"], out["self"] = id, rd.base+"/rest/api/2/issue/"+id
+		out["fields"] = map[string]any{"summary": p.Summary, "status": rd.status(p.Status), "priority": rd.priority(p.Priority)}
 	}
 	return out
 }
@@ -290,11 +312,11 @@ func (rd renderer) sprints(ids []int) any {
 			continue
 		}
 		if rd.s.opts.Deployment == DataCenter {
-			out = append(out, fmt.Sprintf("com.atlassian.greenhopper.service.sprint.Sprint@%x[id=%d,rapidViewId=1,state=%s,name=%s,startDate=%s,endDate=%s,completeDate=<null>,activatedDate=<null>,sequence=%d,goal=,autoStartStop=false,synced=false]",
-				0x5e00+id, sp.ID, strings.ToUpper(sp.State), sp.Name, dcSprintTime(sp.Start, rd.s.zone), dcSprintTime(sp.End, rd.s.zone), sp.ID))
+			out = append(out, fmt.Sprintf("com.atlassian.greenhopper.service.sprint.Sprint@%x[id=%d,rapidViewId=1,state=%s,name=%s,startDate=%s,endDate=%s,completeDate=<null>,activatedDate=<null>,sequence=%d,goal=%s,autoStartStop=false,synced=false]",
+				0x5e00+id, sp.ID, strings.ToUpper(sp.State), sp.Name, dcSprintTime(sp.Start, rd.s.zone), dcSprintTime(sp.End, rd.s.zone), sp.ID, sp.Goal))
 			continue
 		}
-		m := map[string]any{"id": sp.ID, "name": sp.Name, "state": sp.State, "boardId": 1, "goal": ""}
+		m := map[string]any{"id": sp.ID, "name": sp.Name, "state": sp.State, "boardId": 1, "goal": sp.Goal}
 		if !sp.Start.IsZero() {
 			m["startDate"] = sp.Start.UTC().Format("2006-01-02T15:04:05.000Z")
 		}

@@ -2,22 +2,25 @@ package jirasim
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	gosync "sync"
 	"time"
 
 	"github.com/batonhq/baton/apisim/fault"
+	"github.com/batonhq/baton/apisim/hook"
 )
 
 // Options configure a simulated Jira. Zero values get the defaults noted.
 type Options struct {
 	Deployment string // Cloud (default) or DataCenter
-	// Cloud: Basic auth with Email and Token. Data Center: Bearer Token (a PAT).
-	Email string
-	Token string
+	// Cloud: Basic auth with Email and Token. Data Center: Bearer Token (a
+	// PAT), or Basic auth with Username and Token as its password.
+	Email    string
+	Username string // Data Center's basic-auth login; default "svc-baton"
+	Token    string
 	// AcceptBearer makes a Cloud site also take "Bearer <Token>" (as an OAuth
-	// 2.0 access token). Data Center always takes Basic with Token as the
-	// password too, as a username/password login.
+	// 2.0 access token).
 	AcceptBearer bool
 	// TimeZone is the account's zone from /myself; JQL dates are read in it.
 	// Default America/Los_Angeles.
@@ -29,12 +32,17 @@ type Options struct {
 	// Default 5000.
 	KeyPageCap int
 	// EmbeddedHistories is how many of the newest histories expand=changelog
-	// embeds. Default 40.
+	// embeds. Default 40 on Cloud; all of them on Data Center, which caps
+	// nothing (JRASERVER-60107: it builds the whole changelog) and has no
+	// paged changelog resource to complete a capped one.
 	EmbeddedHistories int
 	// BulkChangelogCap bounds histories per bulkfetch page. Default 1000.
 	BulkChangelogCap int
 	// SprintField is the id of the sprint custom field. Default customfield_10020.
 	SprintField string
+	// EpicLinkField is the id of Data Center's Epic Link custom field (Cloud
+	// has none: epics are parents there). Default customfield_10008.
+	EpicLinkField string
 	// Now is the initial simulated clock. Default 2026-11-27T00:00:00Z.
 	Now time.Time
 }
@@ -54,6 +62,7 @@ type Server struct {
 	issues   map[string]*record
 	byID     map[int]*record
 	order    []*record // insertion order, deleted ones removed lazily
+	hooks    hook.Sender
 	nextNum  map[string]int
 	nextID   int
 	nextHist int
@@ -83,6 +92,9 @@ func New(opts Options) (*Server, error) {
 	if opts.Deployment != Cloud && opts.Deployment != DataCenter {
 		return nil, fmt.Errorf("jirasim: deployment %q: want %q or %q", opts.Deployment, Cloud, DataCenter)
 	}
+	if opts.Username == "" {
+		opts.Username = "svc-baton"
+	}
 	if opts.TimeZone == "" {
 		opts.TimeZone = "America/Los_Angeles"
 	}
@@ -101,12 +113,18 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.EmbeddedHistories <= 0 {
 		opts.EmbeddedHistories = 40
+		if opts.Deployment == DataCenter {
+			opts.EmbeddedHistories = math.MaxInt
+		}
 	}
 	if opts.BulkChangelogCap <= 0 {
 		opts.BulkChangelogCap = 1000
 	}
 	if opts.SprintField == "" {
 		opts.SprintField = "customfield_10020"
+	}
+	if opts.EpicLinkField == "" {
+		opts.EpicLinkField = "customfield_10008"
 	}
 	if opts.Now.IsZero() {
 		opts.Now = time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)

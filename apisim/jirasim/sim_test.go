@@ -213,6 +213,8 @@ func TestUnauthenticatedRequestsGet401(t *testing.T) {
 		cases := maps.Clone(rejected)
 		if dep == Cloud { // Cloud takes an API token only as Basic auth.
 			cases["token as bearer"] = func(r *http.Request) { r.Header.Set("Authorization", "Bearer secret-token") }
+		} else { // Data Center's basic auth is a login: the username must match.
+			cases["token as another user's password"] = func(r *http.Request) { r.SetBasicAuth("someone-else", "secret-token") }
 		}
 		for name, set := range cases {
 			req, _ := http.NewRequest(http.MethodGet, srv.URL+"/rest/api/2/myself", nil)
@@ -248,19 +250,40 @@ func historiesOf(t *testing.T, sim *Server, key string, n int) {
 	}
 }
 
+// changelogSearch is the part of a search with expand=changelog these tests
+// read.
+type changelogSearch struct {
+	Issues []struct {
+		Changelog struct {
+			Total     int
+			Histories []struct{ ID string }
+		}
+	}
+}
+
+func TestDataCenterEmbedsTheWholeChangelogAndHasNoPagedOne(t *testing.T) {
+	sim, srv := newSim(t, DataCenter, 1, Options{})
+	historiesOf(t, sim, "PAY-1", 45)
+	var p changelogSearch
+	get(t, sim, srv, "/rest/api/2/search?jql=key%20%3D%20PAY-1&fields=summary&expand=changelog", &p)
+	if len(p.Issues) != 1 || len(p.Issues[0].Changelog.Histories) != 45 || p.Issues[0].Changelog.Total != 45 {
+		t.Fatalf("embedded: got %+v, want one issue with all 45 histories", p.Issues)
+	}
+	var e struct{ Message string }
+	if code := get(t, sim, srv, "/rest/api/2/issue/PAY-1/changelog?startAt=0", &e); code != http.StatusNotFound {
+		t.Errorf("per-issue changelog on Data Center: got HTTP %d, want 404", code)
+	}
+	if !strings.HasPrefix(e.Message, "null for uri: ") {
+		t.Errorf("got message %q, want Jersey's \"null for uri: …\"", e.Message)
+	}
+}
+
 func TestEmbeddedChangelogIsSilentlyTruncatedButEndpointsAreComplete(t *testing.T) {
 	sim, srv := newSim(t, Cloud, 2, Options{BulkChangelogCap: 30})
 	historiesOf(t, sim, "PAY-1", 45)
 	historiesOf(t, sim, "PAY-2", 5)
 
-	var p struct {
-		Issues []struct {
-			Changelog struct {
-				Total     int
-				Histories []struct{ ID string }
-			}
-		}
-	}
+	var p changelogSearch
 	get(t, sim, srv, "/rest/api/2/search/jql?"+q("key = PAY-1", "fields", "summary", "expand", "changelog"), &p)
 	cl := p.Issues[0].Changelog
 	if len(cl.Histories) != 40 || cl.Total != 40 {

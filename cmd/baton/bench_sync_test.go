@@ -276,6 +276,9 @@ func (r benchRun) report(b *testing.B, phase string, issues int) {
 	}
 	b.ReportMetric(float64(r.totalRequests), phase+"_requests")
 	b.ReportMetric(float64(r.githubQuota), phase+"_gh_quota")
+	for route, n := range r.githubCounts.Requests {
+		b.ReportMetric(float64(n), phase+"_gh_"+routeMetric(route))
+	}
 	b.ReportMetric(r.cpu.Seconds(), phase+"_cpu_s")
 	b.ReportMetric(r.simCPU.Seconds(), phase+"_sim_cpu_s")
 	b.ReportMetric(float64(r.peakRSS)/1024, phase+"_peak_rss_MB")
@@ -286,6 +289,23 @@ func (r benchRun) report(b *testing.B, phase string, issues int) {
 	b.Logf("%s: baton used %v of CPU, the simulators %v", phase, r.cpu.Round(time.Millisecond), r.simCPU.Round(10*time.Millisecond))
 	b.Logf("%s: process %v, peak RSS %d MB (%d MB when the sync ended), github requests %v, quota %d, jira requests %d",
 		phase, r.wall.Round(time.Millisecond), r.peakRSS/1024, r.syncRSS/1024, r.githubCounts.Requests, r.githubQuota, r.jiraRequests)
+}
+
+// routeMetric names a simulator route as a benchmark unit, which may not
+// hold spaces: "GET /repos/{owner}/{repo}/issues/{number}/timeline" is
+// "repos_issues_n_timeline".
+func routeMetric(route string) string {
+	_, path, _ := strings.Cut(route, " ")
+	var parts []string
+	for _, seg := range strings.Split(strings.Trim(path, "/"), "/") {
+		switch {
+		case seg == "{number}":
+			parts = append(parts, "n")
+		case !strings.HasPrefix(seg, "{"):
+			parts = append(parts, seg)
+		}
+	}
+	return strings.Join(parts, "_")
 }
 
 // change1000 touches 500 GitHub issues (25 in each of the 20 repositories,

@@ -23,6 +23,7 @@ type progressView struct {
 	order    []string
 	state    map[string]batonsync.Progress
 	waiting  map[string]time.Time // sources waiting to retry, until when
+	reason   map[string]string    // why they wait, when their connector says
 	drawn    int
 	lastDraw time.Time
 	lastLog  map[string]time.Time
@@ -33,7 +34,7 @@ func newProgressView(w io.Writer, log *slog.Logger) *progressView {
 	if f, ok := w.(*os.File); ok {
 		tty = term.IsTerminal(int(f.Fd()))
 	}
-	return &progressView{w: w, tty: tty, log: log, state: map[string]batonsync.Progress{}, waiting: map[string]time.Time{}, lastLog: map[string]time.Time{}}
+	return &progressView{w: w, tty: tty, log: log, state: map[string]batonsync.Progress{}, waiting: map[string]time.Time{}, reason: map[string]string{}, lastLog: map[string]time.Time{}}
 }
 
 // Update records a committed page; it is safe for concurrent use.
@@ -45,6 +46,7 @@ func (v *progressView) Update(p batonsync.Progress) {
 		v.state[p.Source] = batonsync.Progress{Source: p.Source, QuotaLeft: -1, Started: time.Now()}
 	}
 	v.waiting[p.Source] = p.WaitingUntil
+	v.reason[p.Source] = p.WaitReason
 	if p.WaitingUntil.IsZero() {
 		v.state[p.Source] = p
 	}
@@ -94,6 +96,9 @@ func (v *progressView) draw(now time.Time) {
 		wait := ""
 		if w := v.waiting[name]; !w.IsZero() {
 			wait = "  waiting for the API until " + w.Local().Format("15:04:05")
+			if why := v.reason[name]; why != "" {
+				wait += " (" + why + ")"
+			}
 		}
 		fmt.Fprintf(v.w, "\x1b[2K  %-16s %5d pages %8d issues %6d requests  %s  %6.0f issues/s  %s%s\n",
 			name, p.Pages, p.Issues, p.Requests, quota, rate, elapsed.Round(time.Second), wait)

@@ -62,7 +62,30 @@ Start with 'baton demo' to see it work on a simulated organisation.`,
 		newSimCmd(g),
 		newVersionCmd(),
 	)
+	usageArgs(root)
 	return root
+}
+
+// usageArgs makes a wrong number or kind of arguments, an unknown command
+// included, a usage error (exit 2) on c and every command below it, as
+// SetFlagErrorFunc does for flags. A command that only groups others shows
+// its help when run bare.
+func usageArgs(c *cobra.Command) {
+	if c.HasSubCommands() && !c.Runnable() {
+		c.Args = cobra.NoArgs
+		c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+	}
+	if check := c.Args; check != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				return &usageError{err}
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		usageArgs(sub)
+	}
 }
 
 func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {

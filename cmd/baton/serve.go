@@ -48,6 +48,6 @@ and baton exits 0.`,
 			return d.ListenAndServe(cmd.Context())
 		},
 	}
-	cmd.Flags().StringVar(&listen, "listen", "", "address for /metrics, /healthz, /readyz (overrides listen: in the config)")
+	cmd.Flags().StringVar(&listen, "listen", "", "address for the dashboard, /metrics, /healthz, /readyz (overrides listen: in the config)")
 	return cmd
 }

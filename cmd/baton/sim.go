@@ -51,6 +51,8 @@ account time zones. --config-out writes a baton config pointing at them;
 	f.StringVar(&opts.JiraAddr, "jira-addr", "127.0.0.1:0", "address of the simulated Jira API")
 	f.StringVar(&opts.ConfigFile, "config-out", "", "write a baton config for the simulators here")
 	f.StringVar(&opts.CasesFile, "cases-out", "", "write the planted cases here as JSON")
+	f.StringVar(&opts.Webhooks.URL, "webhook-url", "", "deliver the mutations' webhooks to baton's webhook listener at this base URL (e.g. http://127.0.0.1:9465); --config-out then turns webhooks on")
+	f.StringVar(&opts.Webhooks.Secret, "webhook-secret", "", "the secret the webhooks are signed with (with --webhook-url)")
 	f.DurationVar(&opts.MutateEvery, "mutate-every", 0, "change a few issues at this interval (0: never)")
 	return cmd
 }

@@ -145,3 +145,28 @@ func TestAppAuthNeedsItsKey(t *testing.T) {
 		t.Errorf("New with a bad key = %q, want %q", got, want)
 	}
 }
+
+// TestAppRestartPaysOnceForItsNewToken: ETags are bound to the token, so a
+// restarted App source, with a new installation token, pays for the first
+// unchanged poll of each repository that a token source gets free; its next
+// poll is free again. (The hourly renewal costs the same; see the README.)
+func TestAppRestartPaysOnceForItsNewToken(t *testing.T) {
+	key := rsaKey(t)
+	e, _ := newAppEnv(t, key, key, "acme/core", "acme/web")
+	e.addRepo(t, "acme/core", 3)
+	e.addRepo(t, "acme/web", 3)
+	e.mustSync(t)
+
+	restarted := connect(t, e.sim, e.src.src)
+	restarted.store = e.store
+	e.sim.ResetStats()
+	restarted.mustSync(t)
+	if st := e.sim.Stats(); st.QuotaUsed != 2 || st.NotModified != 0 || st.Requests[tokenRoute] != 1 {
+		t.Errorf("first poll after a restart: %+v; want a new token and both listings paid for", st)
+	}
+	e.sim.ResetStats()
+	restarted.mustSync(t)
+	if st := e.sim.Stats(); st.QuotaUsed != 0 || st.NotModified != 2 {
+		t.Errorf("second poll: %+v; want two free 304s", st)
+	}
+}

@@ -23,14 +23,11 @@ import (
 
 // newClient builds the go-github client: the source's credential (a token,
 // or a GitHub App installation token), over the conditional-request cache of
-// issue sub-resources, over httpapi's guarded, bounded, retrying transport
-// with GitHub's rate-limit policy, over base (see package httpapi).
+// issue sub-resources, over the guard of the quota reserve, over httpapi's
+// guarded, bounded, retrying transport with GitHub's rate-limit policy, over
+// base (see package httpapi).
 func newClient(src config.Source, base http.RoundTripper, opts Options) (*github.Client, error) {
-	api := cmp.Or(src.URL, defaultAPI)
-	if !strings.HasSuffix(api, "/") {
-		api += "/"
-	}
-	apiURL, err := url.Parse(api)
+	apiURL, err := apiBase(cmp.Or(src.URL, defaultAPI))
 	if err != nil || apiURL.Host == "" {
 		return nil, fmt.Errorf("source %q: url %q is not an absolute URL", src.Name, src.URL)
 	}
@@ -39,7 +36,12 @@ func newClient(src config.Source, base http.RoundTripper, opts Options) (*github
 	retry.MaxBackoff = 4 * opts.Backoff
 	retry.MaxWait = opts.MaxWait
 	retry.MaxBody = src.MaxResponseBytes
-	auth, err := authTransport(src, apiURL, newETagCache(retry, cmp.Or(config.SettingsOf[Config](src).CacheBytes, cacheBytes)))
+	keep, err := parseReserve(config.SettingsOf[Config](src).QuotaReserve)
+	if err != nil {
+		return nil, fmt.Errorf("source %q: quota_reserve %w", src.Name, err)
+	}
+	guard := &reserveGuard{base: retry, reserve: keep, now: opts.Now}
+	auth, err := authTransport(src, apiURL, newETagCache(guard, cmp.Or(config.SettingsOf[Config](src).CacheBytes, cacheBytes)))
 	if err != nil {
 		return nil, err
 	}
@@ -49,6 +51,29 @@ func newClient(src config.Source, base http.RoundTripper, opts Options) (*github
 }
 
 const defaultAPI = "https://api.github.com/"
+
+// apiBase is the API base for a configured url: with a trailing slash, and,
+// for a GitHub Enterprise Server given by its host alone
+// (https://ghe.example.com), with GHES's api/v3/ path, as go-github's
+// WithEnterpriseURLs adds it. Hosts named api.* or *.api.* serve the API at
+// their root (api.github.com, GHE.com's api.SUBDOMAIN.ghe.com), and http
+// URLs, which only reach this machine (simulators, proxies), are taken as
+// given.
+func apiBase(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, err
+	}
+	host := strings.ToLower(u.Hostname())
+	if u.Scheme == "https" && strings.Trim(u.Path, "/") == "" &&
+		!strings.HasPrefix(host, "api.") && !strings.Contains(host, ".api.") {
+		u.Path = "/api/v3"
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+	}
+	return u, nil
+}
 
 // authTransport authenticates each request over base: as a GitHub App
 // installation when the source names an app (ghinstallation fetches the
@@ -119,15 +144,17 @@ const serverErrorBackoff = time.Second
 
 // githubPolicy says which responses the transport retries: 429 and secondary
 // rate limits (Retry-After, else exponential backoff), 5xx, and an exhausted
-// primary limit when its reset is no further than maxWait away.
+// primary limit when its reset is no further than maxWait away. GitHub
+// answers an exhausted primary limit with 403 or 429, either way with
+// x-ratelimit-remaining: 0 and the reset time; a retry-after comes first.
 func githubPolicy(now func() time.Time, maxWait time.Duration) httpapi.Policy {
 	return func(resp *http.Response) httpapi.Decision {
 		switch {
 		case resp.StatusCode >= 500:
 			return httpapi.Decision{Retry: true, Wait: httpapi.ParseRetryAfter(resp.Header, now()), Backoff: serverErrorBackoff}
-		case resp.StatusCode == http.StatusTooManyRequests:
+		case resp.StatusCode == http.StatusTooManyRequests && (resp.Header.Get("Retry-After") != "" || !exhausted(resp.Header)):
 			return httpapi.Decision{Retry: true, Wait: httpapi.ParseRetryAfter(resp.Header, now())}
-		case resp.StatusCode != http.StatusForbidden:
+		case resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusTooManyRequests:
 			return httpapi.Decision{}
 		case exhausted(resp.Header):
 			wait := untilReset(resp.Header, now())
@@ -186,7 +213,10 @@ func (s *Source) apiError(ctx context.Context, op string, resp *github.Response,
 	var abuse *github.AbuseRateLimitError
 	var er *github.ErrorResponse
 	var app *appAuthError
+	var keep *reserveError
 	switch {
+	case errors.As(err, &keep):
+		e.Err, e.Wait = keep, max(keep.reset.Sub(s.opts.Now()), time.Second)
 	case errors.As(err, &app):
 		e.Status, e.Msg, e.Err = app.status, fmt.Sprintf("GitHub App authentication failed (app %d, installation %d): %s",
 			app.app, app.installation, app.msg), nil
@@ -201,7 +231,12 @@ func (s *Source) apiError(ctx context.Context, op string, resp *github.Response,
 		}
 	case errors.As(err, &er):
 		e.Msg, e.Err = er.Message, nil
-		if e.Status == http.StatusTooManyRequests {
+		switch {
+		case e.Status == http.StatusTooManyRequests && er.Response.Header.Get("Retry-After") == "" && exhausted(er.Response.Header):
+			// go-github makes a RateLimitError of a 403 only; a 429 over
+			// the primary limit waits for its reset all the same.
+			e.Wait = untilReset(er.Response.Header, s.opts.Now())
+		case e.Status == http.StatusTooManyRequests:
 			e.Wait = max(httpapi.ParseRetryAfter(er.Response.Header, s.opts.Now()), s.opts.Backoff)
 		}
 	}

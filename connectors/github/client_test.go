@@ -34,6 +34,8 @@ func TestPolicyWaitsForAShortPrimaryResetOnly(t *testing.T) {
 		{"reset in 30s", resp(403, 30*time.Second, ""), httpapi.Decision{Retry: true, Wait: 30 * time.Second}},
 		{"reset in an hour", resp(403, time.Hour, ""), httpapi.Decision{Retry: false, Wait: time.Hour}},
 		{"429 with Retry-After", resp(429, time.Hour, "7"), httpapi.Decision{Retry: true, Wait: 7 * time.Second}},
+		{"429 over the primary limit, reset in 30s", resp(429, 30*time.Second, ""), httpapi.Decision{Retry: true, Wait: 30 * time.Second}},
+		{"429 over the primary limit, reset in an hour", resp(429, time.Hour, ""), httpapi.Decision{Retry: false, Wait: time.Hour}},
 		{"502 backs off in seconds, not a rate limit's minute", resp(502, time.Hour, ""), httpapi.Decision{Retry: true, Backoff: time.Second}},
 		{"503 with Retry-After", resp(503, time.Hour, "3"), httpapi.Decision{Retry: true, Wait: 3 * time.Second, Backoff: time.Second}},
 		{"404", resp(404, time.Hour, ""), httpapi.Decision{}},

@@ -24,6 +24,11 @@ type Config struct {
 	// CacheBytes bounds the conditional-request cache of issue
 	// sub-resources (see etagCache); default cacheBytes.
 	CacheBytes int64 `yaml:"cache_bytes"`
+	// QuotaReserve is the part of the hourly quota left untouched for the
+	// other tools sharing the token: a percentage of the limit ("20%", the
+	// default) or a number of requests ("500"). The source pauses when the
+	// remaining quota falls to it and resumes at the reset.
+	QuotaReserve string `yaml:"quota_reserve"`
 }
 
 func init() {
@@ -32,14 +37,17 @@ func init() {
 
 var repoPattern = regexp.MustCompile(`^[A-Za-z0-9-]+/([A-Za-z0-9._-]+|\*)$`)
 
-// Defaults sets url to GitHub's public API and cache_bytes to cacheBytes
-// when the file leaves them out.
+// Defaults sets url to GitHub's public API, cache_bytes to cacheBytes and
+// quota_reserve to 20% when the file leaves them out.
 func (c *Config) Defaults(src *config.Source, given func(string) bool) {
 	if src.URL == "" {
 		src.URL = defaultAPI
 	}
 	if c.CacheBytes == 0 && !given("cache_bytes") {
 		c.CacheBytes = cacheBytes
+	}
+	if c.QuotaReserve == "" {
+		c.QuotaReserve = defaultQuotaReserve
 	}
 }
 
@@ -58,6 +66,9 @@ func (c *Config) Validate(src *config.Source, check *config.SourceCheck) {
 	}
 	if c.CacheBytes < config.MinBytes {
 		check.Add("cache_bytes", "must be at least %d (1 MiB), got %d", config.MinBytes, c.CacheBytes)
+	}
+	if _, err := parseReserve(c.QuotaReserve); err != nil {
+		check.Add("quota_reserve", "%v", err)
 	}
 	check.OtherTypesKeys()
 }

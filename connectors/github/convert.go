@@ -1,6 +1,7 @@
 package github
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -34,10 +35,13 @@ func (s *Source) convert(r repoName, it *item) model.Issue {
 	if is.Status == model.StatusDone {
 		is.RawResolution = it.GetStateReason()
 		is.Resolution = model.ResolutionCompleted
-		if is.RawResolution == "not_planned" {
+		if slices.Contains(s.opts.Status.DroppedReasons, is.RawResolution) {
 			is.Resolution = model.ResolutionDropped
 		}
 		is.StatusChanged = is.Closed
+	}
+	if p, ok := s.placeOf(it); ok && it.GetState() != "closed" {
+		is.StatusChanged = p.updated
 	}
 	is.Priority, is.RawPriority = s.priority(is.Labels)
 	if m := it.Milestone; m != nil {
@@ -58,13 +62,20 @@ func (s *Source) convert(r repoName, it *item) model.Issue {
 	return is
 }
 
-// status maps state and the configured labels: closed is done; an open issue
-// with a blocked label is blocked, with an in-progress label in progress,
-// else todo. RawStatus is the state, with the deciding label after a slash;
-// label is that label.
+// status maps state, the boards and the configured labels: closed is done;
+// an open issue on a board has the status its option there means (todo for
+// any other option, or none); else one with a blocked label is blocked, with
+// an in-progress label in progress, else todo. RawStatus is the state, with
+// the deciding option or label after a slash; label is that label.
 func (s *Source) status(it *item) (st model.Status, raw, label string) {
 	if it.GetState() == "closed" {
 		return model.StatusDone, "closed", ""
+	}
+	if p, ok := s.placeOf(it); ok {
+		if p.option == "" {
+			return p.status, it.GetState(), ""
+		}
+		return p.status, "open/" + p.option, ""
 	}
 	if l := firstLabel(it.Labels, s.opts.Status.BlockedLabels); l != "" {
 		return model.StatusBlocked, "open/" + l, l

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -22,8 +23,9 @@ const (
 // issue converts a listed issue and fetches what it needs beyond the
 // listing, each only where it can matter: native blockers and sub-issues
 // where the summaries report some, and the timeline (the last status change,
-// comments and other edits) when the status comes from a label. Only those
-// in-progress and blocked issues get a timeline call: the analysis reads
+// comments and other edits) of in-progress and blocked issues, unless a
+// board dates the status and the issue has not changed within the activity
+// window (timelineCanMatter). Only those get a timeline call: the analysis reads
 // status change times and activity only for work in progress (stalled,
 // churning), so todo issues cost nothing beyond the listing, however much
 // they are commented on.
@@ -32,15 +34,29 @@ func (s *Source) issue(ctx context.Context, r repoName, it *item) (model.Issue, 
 	if err := s.nativeLinks(ctx, r, it, &is); err != nil {
 		return is, err
 	}
-	if st, _, _ := s.status(it); st == model.StatusInProgress || st == model.StatusBlocked {
+	if st, _, _ := s.status(it); (st == model.StatusInProgress || st == model.StatusBlocked) && s.timelineCanMatter(it) {
 		changed, activity, err := s.timeline(ctx, r, it.GetNumber())
 		if err != nil {
 			return is, err
+		}
+		if p, ok := s.placeOf(it); ok {
+			changed = p.updated // the board, not the labels, says when
 		}
 		is.StatusChanged = changed
 		is.ActivityEvents = activity
 	}
 	return is, nil
+}
+
+// timelineCanMatter reports whether the timeline of work in progress can
+// tell anything the listing and the boards do not: always when a label
+// gives the status (the label's event dates it); for an issue on a board,
+// which dates the status itself, only when it was updated within the
+// activity window, since every comment and event of an issue moves its
+// updated_at and the older ones are not activity.
+func (s *Source) timelineCanMatter(it *item) bool {
+	_, onBoard := s.placeOf(it)
+	return !onBoard || !it.GetUpdatedAt().Time.Before(s.opts.Now().Add(-s.opts.ActivityWindow))
 }
 
 // nativeLinks adds the issue's GitHub dependencies and sub-issues, asking
@@ -70,26 +86,32 @@ func (s *Source) nativeLinks(ctx context.Context, r repoName, it *item, is *mode
 }
 
 // pages fetches path (relative to the API base) page by page, 100 at a time,
-// up to limit pages, decoding each into a fresh page value handed to f. When
-// newest is set and there are more pages than limit, it reads the first page
-// and then the last limit-1, so a long oldest-first list keeps its recent end.
+// up to limit pages, decoding each into a fresh page value handed to f. It
+// follows the Link header's next page number or, on endpoints paged by
+// cursor, its after cursor. When newest is set and there are more numbered
+// pages than limit, it reads the first page and then the last limit-1, so a
+// long oldest-first list keeps its recent end.
 func pages[T any](ctx context.Context, s *Source, op, path string, limit int, newest bool, f func([]T)) error {
 	sep := "?"
 	if strings.Contains(path, "?") {
 		sep = "&"
 	}
-	for page, read := 1, 0; page != 0 && read < limit; read++ {
-		req, err := s.client.NewRequest(http.MethodGet, fmt.Sprintf("%s%sper_page=100&page=%d", path, sep, page), nil)
+	for page, after, read := 1, "", 0; (page != 0 || after != "") && read < limit; read++ {
+		at, n := fmt.Sprintf("page=%d", page), page
+		if after != "" {
+			at, n = "after="+url.QueryEscape(after), read+1
+		}
+		req, err := s.client.NewRequest(http.MethodGet, fmt.Sprintf("%s%sper_page=100&%s", path, sep, at), nil)
 		if err != nil {
 			return fmt.Errorf("%s: %w", op, err)
 		}
 		var got []T
 		resp, err := s.client.Do(ctx, req, &got)
 		if err != nil {
-			return s.apiError(ctx, fmt.Sprintf("%s page %d", op, page), resp, err)
+			return s.apiError(ctx, fmt.Sprintf("%s page %d", op, n), resp, err)
 		}
 		f(got)
-		page = resp.NextPage
+		page, after = resp.NextPage, resp.After
 		if page == 2 && newest && resp.LastPage > limit {
 			page = resp.LastPage - limit + 2 // keep the first page, then the newest
 		}

@@ -14,7 +14,7 @@ func fuzzSource() *Source {
 	return &Source{
 		src: config.Source{Name: "gh"},
 		opts: Options{
-			Status:   config.GitHubStatus{InProgressLabels: []string{"in progress"}, BlockedLabels: []string{"blocked"}},
+			Status:   config.GitHubStatus{InProgressLabels: []string{"in progress"}, BlockedLabels: []string{"blocked"}, DroppedReasons: []string{"not_planned", "duplicate"}},
 			Priority: map[string]int{"P1": 1, "P2": 2},
 		},
 		hosts: []string{"github.com"},

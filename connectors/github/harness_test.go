@@ -38,7 +38,15 @@ type env struct {
 
 func newEnv(t *testing.T, repos []string, edit ...func(*config.Source)) *env {
 	t.Helper()
-	sim := githubsim.New(githubsim.Options{Now: func() time.Time { return t0 }, Tokens: []string{token}})
+	return newEnvWith(t, githubsim.Options{}, repos, edit...)
+}
+
+// newEnvWith is newEnv with a simulator made from opts (its clock and
+// tokens set as newEnv's).
+func newEnvWith(t *testing.T, opts githubsim.Options, repos []string, edit ...func(*config.Source)) *env {
+	t.Helper()
+	opts.Now, opts.Tokens = func() time.Time { return t0 }, []string{token}
+	sim := githubsim.New(opts)
 	hs := httptest.NewServer(sim)
 	t.Cleanup(hs.Close)
 	cfg := config.Source{Name: "gh", Type: "github", URL: hs.URL + "/", Token: token, Settings: &Config{Repos: repos},
@@ -72,7 +80,7 @@ func connect(t *testing.T, sim *githubsim.Server, cfg config.Source) *env {
 	})
 	e.api = httpapi.NewMeter(base)
 	src, err := New(cfg, Options{
-		Status:    config.GitHubStatus{InProgressLabels: []string{"in progress"}, BlockedLabels: []string{"blocked"}},
+		Status:    config.GitHubStatus{InProgressLabels: []string{"in progress"}, BlockedLabels: []string{"blocked"}, DroppedReasons: []string{"not_planned", "duplicate"}},
 		Priority:  map[string]int{"P1": 1, "P2": 2, "P3": 3},
 		Now:       sim.Now,
 		Backoff:   time.Millisecond,

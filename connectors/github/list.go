@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -112,8 +113,9 @@ func (s *Source) syncRepo(ctx context.Context, r repoName, raw string, emit func
 			next = l.partial(s.src.Overlap.D())
 		}
 		b := model.Batch{Source: s.src.Name, Issues: issues, Cursors: map[string]string{r.scope(): next.String()}}
-		if last && l.complete {
+		if last && l.complete { // a whole listing: as good as a reconcile
 			b.Present = &model.KeySet{Prefix: r.prefix(), Keys: l.present}
+			maps.Copy(b.Cursors, s.reconciledNow(r))
 		}
 		if err := emit(ctx, b); err != nil {
 			return false, err

@@ -8,9 +8,9 @@ import (
 )
 
 // reconcileRepo lists the number of every issue of r, in any state, and
-// emits them as the keys present under r's prefix: the store drops the rest
-// (deleted issues, and transferred ones, which answer under their new
-// repository).
+// emits them as the keys present under r's prefix, with r's reconcile time:
+// the store drops the rest (deleted issues, and transferred ones, which
+// answer under their new repository).
 func (s *Source) reconcileRepo(ctx context.Context, r repoName, emit func(context.Context, model.Batch) error) error {
 	keys := []string{}
 	op := fmt.Sprintf("listing all issue numbers of %s", r)
@@ -25,5 +25,5 @@ func (s *Source) reconcileRepo(ctx context.Context, r repoName, emit func(contex
 	if err != nil {
 		return err
 	}
-	return emit(ctx, model.Batch{Source: s.src.Name, Present: &model.KeySet{Prefix: r.prefix(), Keys: keys}})
+	return emit(ctx, model.Batch{Source: s.src.Name, Present: &model.KeySet{Prefix: r.prefix(), Keys: keys}, Cursors: s.reconciledNow(r)})
 }

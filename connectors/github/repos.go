@@ -104,9 +104,9 @@ func (s *Source) repos(ctx context.Context, cursors map[string]string) ([]repoNa
 	return out, save, errs
 }
 
-// orgRepos lists the repositories of org, conditionally on the last listing
-// (this process's, else the saved one), and returns the listing to save
-// when it changed.
+// orgRepos lists the repositories of org, but archived ones and those with
+// issues turned off, conditionally on the last listing (this process's, else
+// the saved one), and returns the listing to save when it changed.
 func (s *Source) orgRepos(ctx context.Context, org, saved string) ([]repoName, string, error) {
 	s.orgMu.Lock()
 	prev, ok := s.orgs[org]
@@ -139,6 +139,10 @@ func (s *Source) orgRepos(ctx context.Context, org, saved string) ([]repoName, s
 			cur.etag = resp.Header.Get("ETag")
 		}
 		for _, r := range repos {
+			if !wildcardSyncs(r) {
+				s.log.Debug("skipping repository of owner/*", "repo", r.GetFullName(), "archived", r.GetArchived(), "has_issues", r.GetHasIssues())
+				continue
+			}
 			cur.repos = append(cur.repos, repoName{r.GetOwner().GetLogin(), r.GetName()})
 		}
 		page = resp.NextPage
@@ -151,6 +155,13 @@ func (s *Source) orgRepos(ctx context.Context, org, saved string) ([]repoName, s
 		return cur.repos, cur.String(), nil
 	}
 	return cur.repos, "", nil
+}
+
+// wildcardSyncs reports whether owner/* syncs r: not when it is archived
+// (nothing moves there) or has its issues turned off (listing them answers
+// 410). Listed by name, either is synced all the same.
+func wildcardSyncs(r *github.Repository) bool {
+	return !r.GetArchived() && (r.HasIssues == nil || *r.HasIssues)
 }
 
 func notModified(resp *github.Response) bool {

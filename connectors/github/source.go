@@ -7,6 +7,7 @@
 package github
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -45,8 +46,15 @@ type Options struct {
 	ActivityWindow time.Duration
 }
 
-// ReconcileScope is the cursor scope holding when deletions were last looked for.
+// ReconcileScope is the cursor scope where baton before 0.x kept when the
+// deletions of every repository were last looked for; a repository with no
+// time of its own (reconcileScope) still goes by it.
 const ReconcileScope = "_reconcile"
+
+// reconcileScope is the cursor scope holding when r's deletions were last
+// looked for: each repository is reconciled on its own, so one that fails
+// does not make the others list everything again every round.
+func reconcileScope(r repoName) string { return ReconcileScope + ":" + r.scope() }
 
 // Source is one configured GitHub connection.
 type Source struct {
@@ -57,8 +65,18 @@ type Source struct {
 	hosts  []string // web hosts whose issue URLs name issues here
 	log    *slog.Logger
 
+	failures repoFailures
+
 	orgMu sync.Mutex
 	orgs  map[string]orgListing // by org: the last repository listing and its ETag
+
+	// The boards, as found at the first round, their fields and pages as
+	// last read, and this round's places by key: set by Sync before the
+	// repositories are listed, only read while they are.
+	boards     []*board
+	fields     map[string]knownFields
+	boardPages map[string]boardPage
+	places     map[string]place
 }
 
 // New returns a Source for src. It makes no network calls.
@@ -93,12 +111,24 @@ func New(src config.Source, opts Options) (*Source, error) {
 	}
 	s := &Source{src: src, specs: repos, opts: opts, client: c, orgs: map[string]orgListing{},
 		log: opts.Logger.With("source", src.Name)}
-	if src.URL != "" {
-		if u, err := url.Parse(src.URL); err == nil && !strings.EqualFold(u.Hostname(), "api.github.com") {
-			s.hosts = []string{u.Hostname()}
-		}
+	if h, ok := WebHost(src); ok {
+		s.hosts = []string{h}
 	}
 	return s, nil
+}
+
+// WebHost returns the web host of a GitHub Enterprise source (the host of its
+// url, whose issues are at https://HOST/owner/repo/issues/N), so that issue
+// URLs on it are recognised like github.com's; false for github.com.
+func WebHost(src config.Source) (string, bool) {
+	if src.Type != "github" || src.URL == "" {
+		return "", false
+	}
+	u, err := url.Parse(src.URL)
+	if err != nil || u.Hostname() == "" || strings.EqualFold(u.Hostname(), "api.github.com") {
+		return "", false
+	}
+	return u.Hostname(), true
 }
 
 // Name is the configured source name.
@@ -119,6 +149,7 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var emitMu sync.Mutex
+	emitted := map[string]bool{}
 	safeEmit := func(ctx context.Context, b model.Batch) error {
 		emitMu.Lock()
 		defer emitMu.Unlock()
@@ -126,7 +157,15 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 			cancel()
 			return emitError{err}
 		}
+		for _, is := range b.Issues {
+			emitted[is.Key] = true
+		}
 		return nil
+	}
+	// The boards go first: the issues listed take their status from them.
+	br, err := s.readBoards(ctx, cursors[ProjectsScope])
+	if err != nil {
+		return err
 	}
 	repos, orgs, errs := s.repos(ctx, cursors)
 	if len(orgs) > 0 {
@@ -134,16 +173,12 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 			return err
 		}
 	}
-	reconcile := s.reconcileDue(cursors[ReconcileScope])
 	errs = append(errs, s.forEachRepo(ctx, repos, func(ctx context.Context, r repoName) error {
-		complete, err := s.syncRepo(ctx, r, cursors[r.scope()], safeEmit)
-		if err != nil {
-			return err
+		if s.failures.waiting(r, s.opts.Now()) {
+			return nil
 		}
-		if reconcile && !complete {
-			return s.reconcileRepo(ctx, r, safeEmit)
-		}
-		return nil
+		err := s.syncAndReconcile(ctx, r, cursors, safeEmit)
+		return s.failures.record(r, err, s.opts.Now(), s.src.Interval.D(), s.src.ReconcileInterval.D(), s.log)
 	})...)
 	for _, err := range errs {
 		var ee emitError
@@ -151,13 +186,22 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 			return ee.err
 		}
 	}
-	if len(errs) == 0 && reconcile {
-		at := s.opts.Now().UTC().Format(time.RFC3339)
-		if err := emit(ctx, model.Batch{Source: s.src.Name, Cursors: map[string]string{ReconcileScope: at}}); err != nil {
+	if len(errs) == 0 && br != nil {
+		if err := s.emitMoved(ctx, br, repos, emitted, emit); err != nil {
 			return err
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// syncAndReconcile syncs r and, when its reconcile is due and the sync did
+// not list it whole, lists all its issue numbers.
+func (s *Source) syncAndReconcile(ctx context.Context, r repoName, cursors map[string]string, emit func(context.Context, model.Batch) error) error {
+	complete, err := s.syncRepo(ctx, r, cursors[r.scope()], emit)
+	if err != nil || complete || !s.reconcileDue(cmp.Or(cursors[reconcileScope(r)], cursors[ReconcileScope])) {
+		return err
+	}
+	return s.reconcileRepo(ctx, r, emit)
 }
 
 // forEachRepo runs f for every repository, src.Parallel at a time, and
@@ -211,6 +255,11 @@ type panicked struct {
 
 func (p panicked) Error() string   { return fmt.Sprintf("syncing %s: panic: %v", p.repo, p.value) }
 func (p panicked) Permanent() bool { return true }
+
+// reconciledNow is the cursor recording that r's deletions were looked for now.
+func (s *Source) reconciledNow(r repoName) map[string]string {
+	return map[string]string{reconcileScope(r): s.opts.Now().UTC().Format(time.RFC3339)}
+}
 
 // reconcileDue reports whether a full listing is due, given when the last
 // one finished.

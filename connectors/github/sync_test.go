@@ -204,14 +204,22 @@ func TestIncrementalSyncPicksUpExactlyTheChangedIssues(t *testing.T) {
 }
 
 func TestExhaustedQuotaEndsRoundKeepingPagesAndResumesAfterReset(t *testing.T) {
-	e := newEnv(t, []string{"acme/core"})
+	// GitHub answers an exhausted primary limit with 403 or 429; both wait
+	// for x-ratelimit-reset, not a secondary limit's minute.
+	for _, status := range []int{http.StatusForbidden, http.StatusTooManyRequests} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) { testExhaustedQuota(t, status) })
+	}
+}
+
+func testExhaustedQuota(t *testing.T, status int) {
+	e := newEnvWith(t, githubsim.Options{PrimaryLimitStatus: status}, []string{"acme/core"}, func(s *config.Source) { s.Settings.(*Config).QuotaReserve = "0" })
 	e.addRepo(t, "acme/core", 250)
 	e.sim.SetRemaining(token, 2)
 
 	bs, err := e.sync(t)
 	var apiErr *httpapi.APIError
-	if !errors.As(err, &apiErr) || apiErr.Status != 403 || apiErr.RetryAfter() != time.Hour || apiErr.Permanent() {
-		t.Fatalf("sync error = %v, want a 403 APIError retrying after 1h", err)
+	if !errors.As(err, &apiErr) || apiErr.Status != 403 && apiErr.Status != status || apiErr.RetryAfter() != time.Hour || apiErr.Permanent() {
+		t.Fatalf("sync error = %v, want a %d APIError retrying after 1h", err, status)
 	}
 	if strings.Contains(err.Error(), token) {
 		t.Errorf("error %q reveals the token", err)
@@ -288,8 +296,10 @@ func TestReconcileRemovesDeletedAndTransferredIssues(t *testing.T) {
 	if got, want := len(e.store.issues), (8-2)+(3+1); got != want {
 		t.Errorf("stored %d issues, want %d", got, want)
 	}
-	if got, want := e.store.cursors[ReconcileScope], t0.Add(25*time.Hour).Format(time.RFC3339); got != want {
-		t.Errorf("reconcile cursor %q, want %q", got, want)
+	for _, repo := range []string{"acme/core", "acme/web"} {
+		if got, want := e.store.cursors[ReconcileScope+":"+repo], t0.Add(25*time.Hour).Format(time.RFC3339); got != want {
+			t.Errorf("%s reconcile cursor %q, want %q", repo, got, want)
+		}
 	}
 }
 

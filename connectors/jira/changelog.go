@@ -4,22 +4,16 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
-	gosync "sync"
 
 	jira "github.com/andygrunwald/go-jira"
-	"golang.org/x/sync/errgroup"
 )
 
-// embeddedLimit is how many histories expand=changelog embeds at most. Jira
-// drops older ones silently, so an embedded changelog that reached this size
-// may be incomplete; a shorter one is complete.
-const embeddedLimit = 40
-
 // changelogs returns the complete histories of the given issues (all changed
-// since the last sync), by issue id. Cloud reads them with the bulk changelog
-// endpoint, a request per 1000 histories; Data Center reads, per issue, only
-// those whose embedded changelog may have been truncated.
+// since the last sync), by issue id. Cloud caps the changelog a search embeds
+// (at 40 histories, silently), so Cloud reads them with the bulk changelog
+// endpoint, a request per 1000 histories. Data Center embeds the whole
+// changelog and has no other way to read it: its issues' own changelog
+// resource is Cloud-only (Data Center answers 404, atlassian-python-api#1396).
 func (s *Source) changelogs(ctx context.Context, issues []*jira.Issue) (map[string][]jira.ChangelogHistory, error) {
 	out := make(map[string][]jira.ChangelogHistory, len(issues))
 	if len(issues) == 0 {
@@ -28,29 +22,12 @@ func (s *Source) changelogs(ctx context.Context, issues []*jira.Issue) (map[stri
 	if s.cloud {
 		return out, s.bulkChangelogs(ctx, issues, out)
 	}
-	var truncated []*jira.Issue
 	for _, is := range issues {
-		switch {
-		case is.Changelog == nil:
-		case len(is.Changelog.Histories) < embeddedLimit:
+		if is.Changelog != nil {
 			out[is.ID] = is.Changelog.Histories
-		default:
-			truncated = append(truncated, is)
 		}
 	}
-	var mu gosync.Mutex
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(max(s.src.Parallel, 1))
-	for _, is := range truncated {
-		g.Go(func() error {
-			hs, err := s.issueChangelog(ctx, is.Key)
-			mu.Lock()
-			defer mu.Unlock()
-			out[is.ID] = hs
-			return err
-		})
-	}
-	return out, g.Wait()
+	return out, nil
 }
 
 type bulkRequest struct {
@@ -117,36 +94,5 @@ func (s *Source) bulkChangelogs(ctx context.Context, issues []*jira.Issue, out m
 			return nil
 		}
 		body.NextPageToken = res.NextPageToken
-	}
-}
-
-type changelogPage struct {
-	StartAt int                     `json:"startAt"`
-	Total   int                     `json:"total"`
-	IsLast  bool                    `json:"isLast"`
-	Values  []jira.ChangelogHistory `json:"values"`
-}
-
-// issueChangelog pages GET /rest/api/2/issue/{key}/changelog to the end.
-func (s *Source) issueChangelog(ctx context.Context, key string) ([]jira.ChangelogHistory, error) {
-	var all []jira.ChangelogHistory
-	for {
-		u := fmt.Sprintf("rest/api/2/issue/%s/changelog?startAt=%d&maxResults=100", url.PathEscape(key), len(all))
-		req, err := s.client.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-		if err != nil {
-			return nil, fmt.Errorf("reading the changelog of %s: %w", key, err)
-		}
-		var page changelogPage
-		resp, err := s.client.Do(req, &page)
-		if err != nil {
-			if resp != nil && resp.StatusCode/100 != 2 {
-				err = jira.NewJiraError(resp, err)
-			}
-			return nil, apiError(fmt.Sprintf("reading the changelog of %s from %d", key, len(all)), resp, err)
-		}
-		all = append(all, page.Values...)
-		if page.IsLast || len(page.Values) == 0 || len(all) >= page.Total {
-			return all, nil
-		}
 	}
 }

@@ -5,6 +5,7 @@
 package jira
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -36,6 +37,9 @@ type Options struct {
 	PageSize int
 	// Backoff is the first wait before retrying a 5xx; default 1s.
 	Backoff time.Duration
+	// GitHubHosts are the web hosts of GitHub Enterprise servers whose issue
+	// URLs in descriptions are recognised like github.com's.
+	GitHubHosts []string
 }
 
 // Source reads one configured Jira source. It satisfies sync.Source.
@@ -54,9 +58,28 @@ type Source struct {
 
 // siteInfo is what the connector learns about the site before searching.
 type siteInfo struct {
-	zone        *time.Location
-	sprintField string // "" when the site has no sprint field
-	learned     time.Time
+	zone    *time.Location
+	fields  customFields
+	learned time.Time
+}
+
+// customFields are the ids of the custom fields the connector reads, found
+// by their schema since sites name and number them freely; "" when the site
+// has none.
+type customFields struct {
+	sprint   string
+	epicLink string // Data Center's Epic Link (Cloud uses parent for epics)
+}
+
+// ids returns the fields found, to ask the search for.
+func (c customFields) ids() []string {
+	var out []string
+	for _, id := range []string{c.sprint, c.epicLink} {
+		if id != "" {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // New returns a connector for src, which must be a jira source.
@@ -107,9 +130,12 @@ func New(src config.Source, opts Options) (*Source, error) {
 	retry.Backoff = opts.Backoff
 	retry.MaxBody = src.MaxResponseBytes
 	var auth http.RoundTripper
-	if cloud {
+	switch {
+	case cloud:
 		auth = &jira.BasicAuthTransport{Username: cfg.Email, Password: src.Token.Reveal(), Transport: retry}
-	} else {
+	case cfg.Username != "":
+		auth = &jira.BasicAuthTransport{Username: cfg.Username, Password: src.Token.Reveal(), Transport: retry}
+	default:
 		auth = &jira.BearerAuthTransport{Token: src.Token.Reveal(), Transport: retry}
 	}
 	client, err := jira.NewClient(&http.Client{Transport: auth}, base)
@@ -145,21 +171,33 @@ func (s *Source) learn(ctx context.Context, refresh bool) (*siteInfo, error) {
 	}
 	fields, resp, err := s.client.Field.GetListWithContext(ctx)
 	if err != nil {
-		return nil, apiError("discovering the sprint field (/rest/api/2/field)", resp, err)
+		return nil, apiError("discovering the sprint and Epic Link fields (/rest/api/2/field)", resp, err)
 	}
-	info := &siteInfo{zone: zone, learned: s.opts.Now()}
-	for _, f := range fields {
-		if f.Schema.Custom == sprintSchema {
-			info.sprintField = f.ID
-			break
-		}
-	}
-	s.site = info
-	return info, nil
+	s.site = &siteInfo{zone: zone, fields: customFieldsOf(fields), learned: s.opts.Now()}
+	return s.site, nil
 }
 
-// sprintSchema identifies the sprint custom field whatever its id or name.
-const sprintSchema = "com.pyxis.greenhopper.jira:gh-sprint"
+// customFieldsOf finds the sprint and Epic Link fields among the site's
+// fields by schema; the first of each wins.
+func customFieldsOf(fields []jira.Field) customFields {
+	var c customFields
+	for _, f := range fields {
+		switch f.Schema.Custom {
+		case sprintSchema:
+			c.sprint = cmp.Or(c.sprint, f.ID)
+		case epicLinkSchema:
+			c.epicLink = cmp.Or(c.epicLink, f.ID)
+		}
+	}
+	return c
+}
+
+// The schemas that identify the sprint and Epic Link custom fields whatever
+// their ids or names.
+const (
+	sprintSchema   = "com.pyxis.greenhopper.jira:gh-sprint"
+	epicLinkSchema = "com.pyxis.greenhopper.jira:gh-epic-link"
+)
 
 // apiError turns a go-jira failure into an *httpapi.APIError that keeps the
 // HTTP status and Retry-After, which go-jira's own error hides.

@@ -11,7 +11,11 @@ import (
 type Config struct {
 	Deployment string `yaml:"deployment"` // cloud | server (Data Center); default cloud
 	Email      string `yaml:"email"`      // cloud: the account the API token belongs to
-	JQL        string `yaml:"jql"`
+	// Username makes a server source log in with basic auth, username and
+	// token (a password, or a token the site accepts as one), for sites
+	// that disabled personal access tokens; without it the token is a PAT.
+	Username string `yaml:"username"`
+	JQL      string `yaml:"jql"`
 }
 
 func init() {
@@ -50,9 +54,15 @@ func (c *Config) Validate(src *config.Source, check *config.SourceCheck) {
 		} else {
 			check.Email("email", c.Email)
 		}
+		if c.Username != "" {
+			check.Add("username", "applies only to deployment: server (Jira Cloud logs in with email and an API token)")
+		}
 	case "server":
 		if c.Email != "" {
-			check.Add("email", "applies only to deployment: cloud (Jira Server and Data Center use a personal access token)")
+			check.Add("email", "applies only to deployment: cloud (Jira Server and Data Center use a personal access token, or username and token)")
+		}
+		if strings.Contains(c.Username, ":") {
+			check.Add("username", "must not contain a colon (basic auth cannot carry one)")
 		}
 	default:
 		check.Add("deployment", "%q is not cloud or server", c.Deployment)

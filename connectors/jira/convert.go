@@ -18,7 +18,7 @@ const jiraTime = "2006-01-02T15:04:05.999-0700"
 
 // convert maps one Jira issue and its complete changelog onto the model.
 // It keeps the raw status, resolution and priority next to the normalised ones.
-func (s *Source) convert(is *jira.Issue, histories []jira.ChangelogHistory, sprintField string) model.Issue {
+func (s *Source) convert(is *jira.Issue, histories []jira.ChangelogHistory, custom customFields) model.Issue {
 	f := is.Fields
 	key := model.JiraKey(is.Key)
 	out := model.Issue{
@@ -57,24 +57,41 @@ func (s *Source) convert(is *jira.Issue, histories []jira.ChangelogHistory, spri
 	if d := time.Time(f.Duedate); !d.IsZero() {
 		out.Due = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
 	}
-	if sprintField != "" {
-		out.Iteration = iteration(f.Unknowns[sprintField])
+	if custom.sprint != "" {
+		out.Iteration = iteration(f.Unknowns[custom.sprint])
 	}
 	out.StatusChanged, out.ActivityEvents = activity(histories, f.Comments)
 	if out.Closed.IsZero() && out.Status == model.StatusDone {
 		out.Closed = out.StatusChanged
 	}
-	out.Links = s.links(key, f.IssueLinks)
-	refs := textref.Blockers(f.Description, "", "")
+	out.Links = append(s.links(key, f.IssueLinks), parents(key, f, custom)...)
+	refs := textref.Blockers(f.Description, "", "", s.opts.GitHubHosts...)
 	blockers := map[string]bool{}
 	for _, r := range refs {
 		blockers[r.Key] = true
 		out.Links = append(out.Links, model.Link{From: r.Key, To: key, Type: model.Blocks, Origin: model.OriginTextReference, RawType: r.Raw})
 	}
-	for _, k := range textref.GitHubIssueURLs(f.Description) {
+	for _, k := range textref.GitHubIssueURLs(f.Description, s.opts.GitHubHosts...) {
 		if !blockers[k] {
 			out.Mirrors = append(out.Mirrors, k)
 		}
+	}
+	return out
+}
+
+// parents reads the issue's place in the hierarchy as Parent links to it:
+// parent (a sub-task's parent; on Cloud and in team-managed projects also an
+// epic) and Data Center's Epic Link, whose value is the epic's key.
+func parents(self string, f *jira.IssueFields, custom customFields) []model.Link {
+	var out []model.Link
+	if f.Parent != nil && f.Parent.Key != "" {
+		out = append(out, model.Link{From: model.JiraKey(f.Parent.Key), To: self, Type: model.Parent, Origin: model.OriginJiraParent, RawType: "parent"})
+	}
+	if custom.epicLink == "" {
+		return out
+	}
+	if epic, ok := f.Unknowns[custom.epicLink].(string); ok && epic != "" {
+		out = append(out, model.Link{From: model.JiraKey(epic), To: self, Type: model.Parent, Origin: model.OriginJiraParent, RawType: "Epic Link"})
 	}
 	return out
 }
@@ -214,14 +231,16 @@ func better(a *model.Iteration, aID int, b *model.Iteration, bID int) bool {
 	return aID > bID
 }
 
+// parseLegacySprint reads Data Center's sprint string. Its values are not
+// quoted, so a comma in a name or goal looks like a separator: the body is
+// split only before the keys GreenHopper writes.
 func parseLegacySprint(s string) cloudSprint {
 	var sp cloudSprint
 	open, end := strings.IndexByte(s, '['), strings.LastIndexByte(s, ']')
 	if open < 0 || end < open {
 		return sp
 	}
-	for _, kv := range strings.Split(s[open+1:end], ",") {
-		k, v, _ := strings.Cut(kv, "=")
+	for k, v := range legacySprintFields(s[open+1 : end]) {
 		if v == "<null>" {
 			v = ""
 		}
@@ -239,6 +258,44 @@ func parseLegacySprint(s string) cloudSprint {
 		}
 	}
 	return sp
+}
+
+// legacySprintKeys are the keys of Sprint.toString() in Jira Software's
+// GreenHopper (com.atlassian.greenhopper.service.sprint.Sprint).
+var legacySprintKeys = []string{"id", "rapidViewId", "state", "name", "startDate", "endDate", "completeDate",
+	"activatedDate", "sequence", "goal", "autoStartStop", "synced", "incompleteIssuesDestinationId"}
+
+// legacySprintFields splits "id=1,name=a, b,goal=…" at each comma followed
+// by a known key and "=", so commas elsewhere stay in their value. The first
+// of a key wins: Jira writes the free-text goal after id, state, name and
+// dates, so "k=" inside a goal cannot replace them.
+func legacySprintFields(body string) map[string]string {
+	keyAt := func(i int) string {
+		for _, k := range legacySprintKeys {
+			if strings.HasPrefix(body[i:], k+"=") {
+				return k
+			}
+		}
+		return ""
+	}
+	var starts []int
+	for i := range len(body) {
+		if (i == 0 || body[i-1] == ',') && keyAt(i) != "" {
+			starts = append(starts, i)
+		}
+	}
+	out := make(map[string]string, len(starts))
+	for j, at := range starts {
+		end := len(body)
+		if j+1 < len(starts) {
+			end = starts[j+1] - 1
+		}
+		k := keyAt(at)
+		if _, seen := out[k]; !seen {
+			out[k] = body[at+len(k)+1 : end]
+		}
+	}
+	return out
 }
 
 func parseSprintTime(v string) time.Time {

@@ -63,7 +63,7 @@ func FuzzConvert(f *testing.F) {
 		if is.Changelog != nil {
 			histories = is.Changelog.Histories
 		}
-		got := s.convert(&is, histories, fuzzSprintField)
+		got := s.convert(&is, histories, customFields{sprint: fuzzSprintField})
 		for _, l := range got.Links {
 			joins := l.From == got.Key || l.To == got.Key
 			if !joins || l.From == "" || l.To == "" || (is.Key != "" && (l.From == "jira:" || l.To == "jira:")) {

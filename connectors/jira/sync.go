@@ -14,10 +14,11 @@ import (
 )
 
 // searchFields are the fields every search asks for by name (Cloud's enhanced
-// search returns only ids otherwise); the sprint field is added once known.
+// search returns only ids otherwise); the sprint and Epic Link fields are
+// added once known.
 var searchFields = []string{
 	"summary", "description", "status", "priority", "assignee", "duedate", "resolution",
-	"resolutiondate", "created", "updated", "labels", "components", "comment", "issuelinks",
+	"resolutiondate", "created", "updated", "labels", "components", "comment", "issuelinks", "parent",
 }
 
 // Sync reads every issue of the source's JQL updated since the cursor (all of
@@ -52,10 +53,7 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 	if !full {
 		from = since(cur.Updated, s.src.Overlap.D())
 	}
-	fields := searchFields
-	if info.sprintField != "" {
-		fields = append(fields[:len(fields):len(fields)], info.sprintField)
-	}
+	fields := append(searchFields[:len(searchFields):len(searchFields)], info.fields.ids()...)
 	var keys []string // every key, on a full sync
 	listed := map[string]bool{}
 	emitted, seen := 0, 0
@@ -69,7 +67,7 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 				}
 			}
 		}
-		b, err := s.page(ctx, page, &cur, info.sprintField)
+		b, err := s.page(ctx, page, &cur, info.fields)
 		if err != nil || len(b.Issues) == 0 {
 			return err
 		}
@@ -100,7 +98,7 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 // page turns one search page into a batch: issues already seen with the same
 // updated time are skipped, the rest get their complete changelog, and the
 // cursor moves to the newest updated time of the page.
-func (s *Source) page(ctx context.Context, page []jira.Issue, cur *cursor, sprintField string) (model.Batch, error) {
+func (s *Source) page(ctx context.Context, page []jira.Issue, cur *cursor, custom customFields) (model.Batch, error) {
 	var changed []*jira.Issue
 	for i := range page {
 		is := &page[i]
@@ -119,7 +117,7 @@ func (s *Source) page(ctx context.Context, page []jira.Issue, cur *cursor, sprin
 	}
 	b := model.Batch{Source: s.src.Name}
 	for _, is := range changed {
-		b.Issues = append(b.Issues, s.convert(is, histories[is.ID], sprintField))
+		b.Issues = append(b.Issues, s.convert(is, histories[is.ID], custom))
 		up := time.Time(is.Fields.Updated).UTC()
 		if up.After(cur.Updated) {
 			cur.Updated = up
@@ -299,7 +297,7 @@ func (s *Source) pageThrough(ctx context.Context, jql string, fields []string, c
 	}
 	opts := &jira.SearchOptions{MaxResults: size, Fields: fields}
 	if changelog {
-		opts.Expand = "changelog" // complete unless it reached embeddedLimit
+		opts.Expand = "changelog" // Data Center embeds the whole changelog
 	}
 	var anchor *jira.Issue // the last issue read, asked for again
 	for page := 1; ; page++ {

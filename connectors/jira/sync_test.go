@@ -80,11 +80,12 @@ func TestFullSyncMapsEveryField(t *testing.T) {
 
 func TestFullSyncCostsAFewRequestsPerPage(t *testing.T) {
 	// 122 issues: Cloud pages hold 50, so 3 searches and 3 bulk changelog
-	// reads; Data Center asks for 100 and gets them, reading per issue only
-	// PAY-1, whose embedded changelog hit the 40-entry limit.
+	// reads; Data Center asks for 100 and gets them with their whole
+	// changelogs embedded (PAY-1's 45 histories included), and never asks
+	// for the per-issue changelog it does not have.
 	want := map[string]map[string]int{
 		jirasim.Cloud:      {jirasim.EndpointMyself: 1, jirasim.EndpointField: 1, jirasim.EndpointSearchJQL: 3, jirasim.EndpointBulkChangelog: 3},
-		jirasim.DataCenter: {jirasim.EndpointMyself: 1, jirasim.EndpointField: 1, jirasim.EndpointSearch: 2, jirasim.EndpointChangelog: 1},
+		jirasim.DataCenter: {jirasim.EndpointMyself: 1, jirasim.EndpointField: 1, jirasim.EndpointSearch: 2},
 	}
 	for _, dep := range deployments {
 		t.Run(dep, func(t *testing.T) {
@@ -227,9 +228,10 @@ func TestWrongDeploymentSettingIsNamedInTheError(t *testing.T) {
 		{jirasim.DataCenter, jirasim.Cloud, 404, "set deployment: server"},
 	} {
 		t.Run(tc.configured, func(t *testing.T) {
-			// Both sites take either credential here, so that the search is
-			// what fails, not the authentication before it.
-			e := newEnv(t, tc.sim, jirasim.Options{AcceptBearer: true}, func(s *config.Source) { config.SettingsOf[Config](*s).Deployment = tc.configured })
+			// Both sites take either credential here (the Data Center login
+			// is the email), so that the search is what fails, not the
+			// authentication before it.
+			e := newEnv(t, tc.sim, jirasim.Options{AcceptBearer: true, Username: "bot@example.com"}, func(s *config.Source) { config.SettingsOf[Config](*s).Deployment = tc.configured })
 			err := e.sync()
 			var apiErr *httpapi.APIError
 			if !errors.As(err, &apiErr) {
@@ -388,6 +390,66 @@ func TestMaxResponseBytesBoundsEveryAnswer(t *testing.T) {
 			err := e.sync()
 			if le := (*httpapi.BodyLimitError)(nil); !errors.As(err, &le) || le.Limit != 512 {
 				t.Errorf("sync error %v, want a *httpapi.BodyLimitError at max_response_bytes' 512", err)
+			}
+		})
+	}
+}
+
+func TestDataCenterLogsInWithUsernameAndToken(t *testing.T) {
+	for user, wantErr := range map[string]bool{"svc-baton": false, "someone-else": true} {
+		t.Run(user, func(t *testing.T) {
+			e := newEnv(t, jirasim.DataCenter, jirasim.Options{Username: "svc-baton"}, func(src *config.Source) {
+				src.Settings.(*Config).Username = user
+			})
+			err := e.sync()
+			var apiErr *httpapi.APIError
+			switch {
+			case !wantErr && err != nil:
+				t.Fatalf("basic auth as %s: %v", user, err)
+			case !wantErr && len(e.emitted()) != 122:
+				t.Errorf("basic auth as %s: want all 122 issues", user)
+			case wantErr && (!errors.As(err, &apiErr) || apiErr.Status != 401):
+				t.Errorf("basic auth as %s: got %v, want a 401", user, err)
+			}
+		})
+	}
+}
+
+func TestSprintNamesWithCommasAreReadWhole(t *testing.T) {
+	for _, dep := range deployments {
+		t.Run(dep, func(t *testing.T) {
+			e := newEnv(t, dep, jirasim.Options{}, nil)
+			e.sim.AddSprint(jirasim.Sprint{ID: 4, Name: "PAY Sprint 4, hardening", State: "active",
+				Goal: "ship refunds, then state=done,name=x", Start: at(-64), End: at(272)})
+			e.mustSync()
+			want := &model.Iteration{Name: "PAY Sprint 4, hardening", State: "active", Start: at(-64), End: at(272)}
+			if diff := cmp.Diff(want, e.emitted()["jira:PAY-1"].Iteration); diff != "" {
+				t.Errorf("PAY-1 iteration (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestEnterpriseIssueURLsInDescriptionsAreRecognised(t *testing.T) {
+	for name, hosts := range map[string][]string{"github.com only": nil, "ghe.example.com": {"ghe.example.com"}} {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, jirasim.DataCenter, jirasim.Options{}, nil)
+			var want []string
+			if hosts != nil {
+				want = []string{"github:acme/pay#7"}
+				e.opts.GitHubHosts = hosts
+				var err error
+				if e.src, err = New(e.cfg, e.opts); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := e.sim.AddIssue(jirasim.Issue{Key: "PAY-121", Summary: "mirrored", Status: "To Do",
+				Description: "GHES twin: https://ghe.example.com/acme/pay/issues/7", Created: at(0), Updated: at(8)}); err != nil {
+				t.Fatal(err)
+			}
+			e.mustSync()
+			if diff := cmp.Diff(want, e.emitted()["jira:PAY-121"].Mirrors); diff != "" {
+				t.Errorf("mirrors (-want +got):\n%s", diff)
 			}
 		})
 	}

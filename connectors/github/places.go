@@ -1,0 +1,221 @@
+package github
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/batonhq/baton/model"
+)
+
+// ProjectsScope is the cursor scope of the boards: when an item last
+// changed and the places that decided a status, as last emitted.
+const ProjectsScope = "_projects"
+
+// place is an issue's item on the board that decides its status.
+//
+// Its time is the item's updated_at, which is when the item last changed on
+// that board: its move to the current column, or an edit of another of its
+// fields there (which makes the time later than the move). The timeline's
+// project_v2_item_status_changed events would give the move itself, but
+// since 2026-09-24 GitHub has stopped writing most of them
+// (https://github.com/orgs/community/discussions/209484) while updated_at
+// still moves; so a stall can be underestimated, never invented.
+type place struct {
+	board   int // index among the configured boards
+	status  model.Status
+	option  string // the option's name; "" when the field is empty
+	updated time.Time
+}
+
+// id is what the projects cursor remembers of a place that is not todo.
+func (p place) id() string { return strconv.Itoa(p.board) + "/" + p.option }
+
+// listedItem is the part of a board item baton reads.
+type listedItem struct {
+	ContentType string            `json:"content_type"`
+	Content     *itemContent      `json:"content"`
+	UpdatedAt   github.Timestamp  `json:"updated_at"`
+	ArchivedAt  *github.Timestamp `json:"archived_at"`
+	Fields      []struct {
+		ID    int64           `json:"id"`
+		Value json.RawMessage `json:"value"`
+	} `json:"fields"`
+}
+
+// itemContent is the part of an item's issue that names it.
+type itemContent struct {
+	Number        int    `json:"number"`
+	RepositoryURL string `json:"repository_url"`
+	URL           string `json:"url"`
+}
+
+// boardPage is a page of a board as last read: its ETag, the cursor of the
+// next page, and its issue items. A board page of issues with their bodies
+// is too large for the ETag cache; remembering the items instead (in
+// memory, and in the projects cursor for the next process) keeps an
+// unchanged board free to read again.
+type boardPage struct {
+	ETag  string     `json:"etag"`
+	Next  string     `json:"next,omitempty"`
+	Items []pageItem `json:"items"`
+}
+
+// pageItem is an issue's item as a board page gives it: its key, option
+// ("" for none) and updated_at (unix seconds).
+type pageItem struct {
+	Key     string `json:"k"`
+	Option  string `json:"o,omitempty"`
+	Updated int64  `json:"u"`
+}
+
+// readPlaces lists the items of every board and returns the place of each
+// issue on one, the first configured board winning, and the pages read by
+// their paths.
+func (s *Source) readPlaces(ctx context.Context, boards []*board) (map[string]place, map[string]boardPage, error) {
+	places, pages := map[string]place{}, map[string]boardPage{}
+	for i, b := range boards {
+		err := s.boardItems(ctx, b, pages, func(it pageItem) {
+			if _, ok := places[it.Key]; !ok {
+				places[it.Key] = b.place(i, it)
+			}
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	return places, pages, nil
+}
+
+// boardItems reads board b page by page, each conditionally on its ETag
+// from the last read, hands every issue item to f and adds the pages with
+// an ETag to pages.
+func (s *Source) boardItems(ctx context.Context, b *board, pages map[string]boardPage, f func(pageItem)) error {
+	q := url.Values{"fields[]": {strconv.FormatInt(b.fieldID, 10)}, "per_page": {"100"}}
+	for page := 1; ; page++ {
+		path := b.path + "/items?" + q.Encode()
+		op := fmt.Sprintf("listing the items of project %s page %d", b.cfg, page)
+		req, err := s.client.NewRequest(http.MethodGet, path, nil)
+		if err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
+		last, ok := s.boardPages[path]
+		if ok {
+			req.Header.Set("If-None-Match", last.ETag)
+		}
+		var got []listedItem
+		resp, err := s.client.Do(ctx, req, &got)
+		switch {
+		case notModified(resp) && ok:
+		case err != nil:
+			return s.apiError(ctx, op, resp, err)
+		default:
+			last = boardPage{ETag: resp.Header.Get("ETag"), Next: resp.After, Items: b.pageItems(got)}
+		}
+		if last.ETag != "" {
+			pages[path] = last
+		}
+		for _, it := range last.Items {
+			f(it)
+		}
+		if last.Next == "" {
+			return nil
+		}
+		q.Set("after", last.Next)
+	}
+}
+
+// pageItems are the issues among a page's items with their options; pull
+// requests, drafts and archived items are left out.
+func (b *board) pageItems(items []listedItem) []pageItem {
+	out := []pageItem{}
+	for _, it := range items {
+		if it.ContentType != "Issue" || it.Content == nil || it.ArchivedAt != nil {
+			continue
+		}
+		k, ok := keyOfContent(it.Content)
+		if !ok {
+			continue
+		}
+		pi := pageItem{Key: k, Updated: it.UpdatedAt.Unix()}
+		for _, f := range it.Fields {
+			var o projectOption
+			if f.ID == b.fieldID && json.Unmarshal(f.Value, &o) == nil {
+				pi.Option = o.Name.Raw
+			}
+		}
+		out = append(out, pi)
+	}
+	return out
+}
+
+// place is where the item it puts its issue, on b (index i).
+func (b *board) place(i int, it pageItem) place {
+	p := place{board: i, status: model.StatusTodo, option: it.Option, updated: time.Unix(it.Updated, 0).UTC()}
+	if it.Option != "" {
+		p.status = b.statusOf(it.Option)
+	}
+	return p
+}
+
+// statusOf is what an option means on b, by name, ignoring case: options
+// added since the start are todo unless configured.
+func (b *board) statusOf(option string) model.Status {
+	for _, m := range []struct {
+		names  []string
+		status model.Status
+	}{{b.cfg.Blocked, model.StatusBlocked}, {b.cfg.InProgress, model.StatusInProgress}, {b.cfg.Done, model.StatusDone}} {
+		for _, n := range m.names {
+			if strings.EqualFold(n, option) {
+				return m.status
+			}
+		}
+	}
+	return model.StatusTodo
+}
+
+// placesCursor is the projects cursor: the latest item updated_at read,
+// the places that decide a status other than todo, by key, and the board
+// pages and fields last read, so that a new process reads an unchanged
+// board for free.
+type placesCursor struct {
+	Updated time.Time              `json:"updated,omitzero"`
+	On      map[string]string      `json:"on,omitempty"`
+	Pages   map[string]boardPage   `json:"pages,omitempty"`  // by path, as last read
+	Fields  map[string]knownFields `json:"fields,omitempty"` // by board (owner/number)
+}
+
+// movedSince returns the keys whose status may have changed on a board
+// since the cursor: places it remembers that are now different or gone
+// (moved, or removed from the board), places that are new and not todo,
+// and items changed after its time (added in a todo column, say). The
+// boards are read whole each round, so no overlap is needed; an item added
+// in a todo column within the second of the last read, or removed from a
+// todo column, is not noticed until its issue next changes, which matters
+// only when its labels say otherwise. It also returns the new cursor.
+func movedSince(old placesCursor, places map[string]place) (map[string]bool, placesCursor) {
+	next := placesCursor{Updated: old.Updated, On: map[string]string{}}
+	moved := map[string]bool{}
+	for k, p := range places {
+		next.Updated = maxTime(next.Updated, p.updated)
+		if p.status != model.StatusTodo {
+			next.On[k] = p.id()
+		}
+		if old.Updated.IsZero() || p.updated.After(old.Updated) || (p.status != model.StatusTodo && old.On[k] != p.id()) {
+			moved[k] = true
+		}
+	}
+	for k := range old.On {
+		if _, ok := next.On[k]; !ok {
+			moved[k] = true
+		}
+	}
+	return moved, next
+}

@@ -1,0 +1,95 @@
+package jira
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	jira "github.com/andygrunwald/go-jira"
+
+	"github.com/batonhq/baton/model"
+)
+
+// Refetch reads the issues with the given keys again, for a webhook's hint
+// that they changed, and emits them in one batch with the same fields,
+// changelogs and conversion as a sync; cursors are not touched. Each is one
+// GET of /rest/api/2/issue/{issueIdOrKey}
+// (https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issues/#api-rest-api-2-issue-issueidorkey-get),
+// with its changelog embedded on Data Center and read in bulk on Cloud.
+// A key may be jira:<issue id> (link events name ids only); it is read by
+// id and stored under its key. A key Jira answers 404 for goes in the
+// batch's Gone; an id it answers 404 for is skipped (its key is unknown, and
+// the issue's own jira:issue_deleted names it).
+func (s *Source) Refetch(ctx context.Context, keys []string, emit func(context.Context, model.Batch) error) error {
+	info, err := s.learn(ctx, false)
+	if err != nil {
+		return err
+	}
+	fields := append(searchFields[:len(searchFields):len(searchFields)], info.fields.ids()...)
+	b := model.Batch{Source: s.src.Name}
+	var read []*jira.Issue
+	for _, k := range keys {
+		ref, ok := strings.CutPrefix(k, model.KeyPrefix(model.Jira, ""))
+		if !ok || ref == "" {
+			continue
+		}
+		is, found, err := s.readIssue(ctx, ref, fields)
+		switch {
+		case err != nil:
+			return err
+		case found:
+			read = append(read, is)
+		case !isID(ref):
+			b.Gone = append(b.Gone, k)
+		}
+	}
+	histories, err := s.changelogs(ctx, read)
+	if err != nil {
+		return err
+	}
+	for _, is := range read {
+		b.Issues = append(b.Issues, s.convert(is, histories[is.ID], info.fields))
+	}
+	if len(b.Issues) == 0 && len(b.Gone) == 0 {
+		return nil
+	}
+	return emit(ctx, b)
+}
+
+// readIssue reads one issue by key or id; found is false when Jira answers
+// 404 (deleted, or not visible to the account).
+func (s *Source) readIssue(ctx context.Context, ref string, fields []string) (*jira.Issue, bool, error) {
+	q := url.Values{"fields": {strings.Join(fields, ",")}}
+	if !s.cloud {
+		q.Set("expand", "changelog")
+	}
+	op := fmt.Sprintf("reading %s again", ref)
+	req, err := s.client.NewRequestWithContext(ctx, http.MethodGet, "rest/api/2/issue/"+url.PathEscape(ref)+"?"+q.Encode(), nil)
+	if err != nil {
+		return nil, false, fmt.Errorf("%s: %w", op, err)
+	}
+	var is jira.Issue
+	resp, err := s.client.Do(req, &is)
+	if resp != nil && resp.StatusCode == http.StatusNotFound {
+		return nil, false, nil
+	}
+	if err != nil {
+		if resp != nil && resp.StatusCode/100 != 2 {
+			err = jira.NewJiraError(resp, err)
+		}
+		return nil, false, apiError(op, resp, err)
+	}
+	if is.Key == "" || is.Fields == nil {
+		return nil, false, fmt.Errorf("%s: the answer carries no key or no fields", op)
+	}
+	return &is, true, nil
+}
+
+// isID reports whether ref is an issue id rather than a key.
+func isID(ref string) bool {
+	_, err := strconv.ParseUint(ref, 10, 64)
+	return err == nil
+}
