@@ -33,3 +33,16 @@ func TestProgressShowsCountsAndWaits(t *testing.T) {
 		t.Errorf("after a committed page the line is %q, want 400 issues and no wait", last)
 	}
 }
+
+func TestProgressSaysWhyASourceWaits(t *testing.T) {
+	var out bytes.Buffer
+	v := newProgressView(&out, slog.New(slog.DiscardHandler))
+	v.tty = true
+	resume := time.Now().Add(time.Hour)
+	v.Update(batonsync.Progress{Source: "github", WaitingUntil: resume, WaitReason: "keeping the quota reserve (1000 of 5000 left)", QuotaLeft: -1})
+	v.Finish()
+	want := "waiting for the API until " + resume.Local().Format("15:04:05") + " (keeping the quota reserve (1000 of 5000 left))"
+	if last := out.String()[strings.LastIndex(out.String(), "\x1b[2K"):]; !strings.Contains(last, want) {
+		t.Errorf("progress line %q lacks %q", last, want)
+	}
+}

@@ -2,6 +2,7 @@ package github
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -312,5 +313,31 @@ func TestBoardIssueQuietForLongerThanTheActivityWindowCostsNoTimeline(t *testing
 	}
 	if is := e.issue(t, 1); is.Status != model.StatusInProgress || !is.StatusChanged.Equal(t0.Add(-40*24*time.Hour)) {
 		t.Errorf("#1: %s since %v, want in progress since its move 40 days ago", is.Status, is.StatusChanged)
+	}
+}
+
+func TestItemMovedWhileARoundListsIssuesIsReadInTheNext(t *testing.T) {
+	e := newBoardEnv(t, project7)
+	e.setItem(t, board7, 1, "In progress")
+	e.mustSync(t)
+	e.sim.Advance(time.Hour)
+	if err := e.sim.Touch(githubsim.IssueRef{Repo: "acme/core", Number: 2}); err != nil { // so the round lists acme/core
+		t.Fatal(err)
+	}
+	moved := false
+	e.afterResponse = func(req *http.Request) {
+		if !moved && strings.HasSuffix(req.URL.Path, "/repos/acme/core/issues") { // the boards were read already
+			moved = true
+			e.setItem(t, board7, 1, "Blocked")
+		}
+	}
+	e.mustSync(t)
+	if is := e.issue(t, 1); is.Status != model.StatusInProgress {
+		t.Fatalf("#1 during the round of its move: %s, want in_progress as the board was read", is.Status)
+	}
+	e.afterResponse = nil
+	e.mustSync(t)
+	if is := e.issue(t, 1); is.Status != model.StatusBlocked || !is.StatusChanged.Equal(t0.Add(time.Hour)) {
+		t.Errorf("#1 a round after its move: %s since %v, want blocked since %v", is.Status, is.StatusChanged, t0.Add(time.Hour))
 	}
 }
