@@ -25,11 +25,7 @@ func TestAnalysisFindsExactlyThePlantedCases(t *testing.T) {
 		t.Run(deployment, func(t *testing.T) {
 			spec := DemoSpec()
 			spec.Issues, spec.JiraDeployment = 2000, deployment
-			o, gh, js := serveOrg(t, spec)
-			cfg, err := config.Parse("sim.yaml", []byte(o.ConfigYAML(gh.URL+"/", js.URL)))
-			if err != nil {
-				t.Fatal(err)
-			}
+			o, cfg := servedConfig(t, spec)
 			issues := syncAll(t, cfg)
 			for _, at := range []time.Time{t0, t0.Add(day - time.Minute)} {
 				rep := analysis.Analyze(analysis.Input{Issues: issues, Teams: cfg.Teams, Rules: cfg.Rules, Now: at})
@@ -50,6 +46,18 @@ func TestAnalysisFindsExactlyThePlantedCases(t *testing.T) {
 			}
 		})
 	}
+}
+
+// servedConfig serves the organisation of spec and parses the configuration
+// that syncs it.
+func servedConfig(t *testing.T, spec Spec) (*Org, *config.Config) {
+	t.Helper()
+	o, gh, js := serveOrg(t, spec)
+	cfg, err := config.Parse("sim.yaml", []byte(o.ConfigYAML(gh.URL+"/", js.URL)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o, cfg
 }
 
 // syncAll runs both sources once and returns every issue they emitted.
@@ -97,11 +105,7 @@ func TestBoardTeamsFindTheSameAsLabelTeams(t *testing.T) {
 	findings := func(labelsOnly bool) []analysis.Finding {
 		spec := DemoSpec()
 		spec.Issues, spec.LabelsOnly = 2000, labelsOnly
-		o, gh, js := serveOrg(t, spec)
-		cfg, err := config.Parse("sim.yaml", []byte(o.ConfigYAML(gh.URL+"/", js.URL)))
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, cfg := servedConfig(t, spec)
 		if got := len(cfg.Status.GitHub.Projects); got != map[bool]int{false: 2, true: 0}[labelsOnly] {
 			t.Fatalf("labels only %v: %d boards configured", labelsOnly, got)
 		}

@@ -2,6 +2,9 @@ package apisim
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
 
 	"gopkg.in/yaml.v3"
 )
@@ -74,4 +77,15 @@ func (o *Org) ConfigYAML(githubURL, jiraURL string) string {
 	}
 	return fmt.Sprintf("# baton configuration for an apisim organisation (seed %d, %d issues).\n# The credentials are the simulators' own; they open nothing real.\n%s",
 		o.Spec.Seed, o.Spec.Issues, out)
+}
+
+// WriteConfig writes ConfigYAML, with the store in dir, to dir/baton.yaml and
+// returns that file's path: a configuration to load the way the daemon does.
+func (o *Org) WriteConfig(dir, githubURL, jiraURL string) (string, error) {
+	path := filepath.Join(dir, "baton.yaml")
+	text := o.ConfigYAML(githubURL, jiraURL) + "storage: {path: " + strconv.Quote(filepath.Join(dir, "baton.db")) + "}\n"
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		return "", fmt.Errorf("writing the simulator config: %w", err)
+	}
+	return path, nil
 }

@@ -86,8 +86,10 @@ type DeletionGuard struct {
 // Team is a team, the selectors that claim issues for it, where its weekly
 // rollup goes, and rule thresholds that differ from the global ones.
 type Team struct {
-	model.Team `yaml:",inline"`
-	Email      []string `yaml:"email"`
+	model.Team       `yaml:",inline"`
+	Email            []string `yaml:"email"`
+	SlackWebhook     Secret   `yaml:"slack_webhook"` // Slack incoming-webhook URL of the team's channel
+	SlackWebhookFile string   `yaml:"slack_webhook_file"`
 	// Rules are the effective thresholds for this team: after Load, the global
 	// rules with this team's overrides applied.
 	Rules Rules `yaml:"rules"`
@@ -158,16 +160,21 @@ type Rules struct {
 	ExemptLabels []string `yaml:"exempt_labels"`
 }
 
-// Rollup configures the weekly emails.
+// Rollup configures the weekly rollups, by email and in Slack.
 type Rollup struct {
-	Schedule string   `yaml:"schedule"` // cron, in Config.Timezone; default "0 9 * * MON"
-	To       []string `yaml:"to"`       // recipients of the org-wide rollup
-	SMTP     SMTP     `yaml:"smtp"`
+	Schedule         string   `yaml:"schedule"`      // cron, in Config.Timezone; default "0 9 * * MON"
+	To               []string `yaml:"to"`            // recipients of the org-wide rollup
+	SlackWebhook     Secret   `yaml:"slack_webhook"` // Slack incoming-webhook URL for the org-wide rollup
+	SlackWebhookFile string   `yaml:"slack_webhook_file"`
+	SMTP             SMTP     `yaml:"smtp"`
 }
 
 // Web configures the dashboard served on Listen.
 type Web struct {
 	Enabled bool `yaml:"enabled"` // default true
+	// ExternalURL is where people reach the dashboard (behind a proxy, say),
+	// for links from the rollups; "" for none.
+	ExternalURL string `yaml:"external_url"`
 }
 
 // SMTP is the mail server rollups are sent through.

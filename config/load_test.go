@@ -106,7 +106,8 @@ func TestEveryKey(t *testing.T) {
 		Teams: []config.Team{{
 			Team: model.Team{Name: "payments", GitHubRepos: []string{"acme/payments-api"}, JiraProjects: []string{"PAY", "PAY_2"},
 				JiraComponents: []string{"Billing"}, Labels: []string{"team:payments"}},
-			Email: []string{"pay-leads@acme.com", "Pay Oncall <pay-oncall@acme.com>"},
+			Email:        []string{"pay-leads@acme.com", "Pay Oncall <pay-oncall@acme.com>"},
+			SlackWebhook: "https://hooks.slack.com/services/T000/B000/XXXXSECRETXXXX", SlackWebhookFile: "secrets/slack_webhook",
 			Rules: config.Rules{IdleAfter: config.Duration(3 * day), ChurnWindow: config.Duration(7 * day), ChurnEvents: 3,
 				PriorityGap: 1, ScheduleHorizon: config.Duration(60 * day), DriftAfter: config.Duration(day), ExemptLabels: []string{"Pay:Later"}},
 		}},
@@ -118,10 +119,12 @@ func TestEveryKey(t *testing.T) {
 		},
 		Priority: config.Priority{GitHubLabels: map[string]int{"urgent": 1, "later": 5}, JiraNames: map[string]int{"Must": 1, "Could": 4}},
 		Rules:    global,
-		Rollup: config.Rollup{Schedule: "30 8 * * FRI", To: []string{"tpm@acme.com"}, SMTP: config.SMTP{Host: "mail.acme.com", Port: 2525,
-			Username: "baton", Password: "smtp-pass", PasswordFile: "secrets/smtp_password", From: "baton@acme.com",
-			TLS: "tls", Timeout: config.Duration(time.Minute)}},
-		Web: config.Web{Enabled: false},
+		Rollup: config.Rollup{Schedule: "30 8 * * FRI", To: []string{"tpm@acme.com"},
+			SlackWebhook: "https://hooks.slack.com/services/T000/B000/ORGSECRET",
+			SMTP: config.SMTP{Host: "mail.acme.com", Port: 2525,
+				Username: "baton", Password: "smtp-pass", PasswordFile: "secrets/smtp_password", From: "baton@acme.com",
+				TLS: "tls", Timeout: config.Duration(time.Minute)}},
+		Web: config.Web{Enabled: false, ExternalURL: "https://baton.acme.com/dash/"},
 	}
 	cfg := mustLoad(t, "testdata/full.good.yml")
 	diffConfig(t, want, cfg)

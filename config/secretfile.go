@@ -11,9 +11,10 @@ import (
 )
 
 // readSecretFiles fills each Secret from its *_file companion: sources[].token
-// from token_file, sources[].webhook_secret from webhook_secret_file, a source type's own files (SourceFileReader), and
-// rollup.smtp.password from password_file. A relative path is taken from the
-// directory of the configuration file. A token's or password's file content
+// from token_file, sources[].webhook_secret from webhook_secret_file, a
+// source type's own files (SourceFileReader), rollup.smtp.password from
+// password_file, and the Slack webhooks from slack_webhook_file. A relative
+// path is taken from the directory of the configuration file. A token's or password's file content
 // is the secret, less its trailing newline. Errors name the line of the *_file
 // key and the file path, never the content.
 func (c *Config) readSecretFiles() []error {
@@ -35,6 +36,17 @@ func (c *Config) readSecretFiles() []error {
 	}
 	s := &c.Rollup.SMTP
 	if err := c.readSecretFile(&s.Password, s.PasswordFile, "rollup.smtp.password", "rollup.smtp.password_file"); err != nil {
+		errs = append(errs, err)
+	}
+	for i := range c.Teams {
+		t := &c.Teams[i]
+		p := fmt.Sprintf("teams[%d]", i)
+		if err := c.readSecretFile(&t.SlackWebhook, t.SlackWebhookFile, p+".slack_webhook", p+".slack_webhook_file"); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	r := &c.Rollup
+	if err := c.readSecretFile(&r.SlackWebhook, r.SlackWebhookFile, "rollup.slack_webhook", "rollup.slack_webhook_file"); err != nil {
 		errs = append(errs, err)
 	}
 	return errs

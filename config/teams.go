@@ -64,6 +64,15 @@ func (c *Config) Dump() ([]byte, error) {
 	if d.Rollup.SMTP.PasswordFile != "" {
 		d.Rollup.SMTP.Password = ""
 	}
+	if d.Rollup.SlackWebhookFile != "" {
+		d.Rollup.SlackWebhook = ""
+	}
+	d.Teams = slices.Clone(c.Teams)
+	for i := range d.Teams {
+		if d.Teams[i].SlackWebhookFile != "" {
+			d.Teams[i].SlackWebhook = ""
+		}
+	}
 	out, err := yaml.Marshal(&d)
 	if err != nil {
 		return nil, fmt.Errorf("dumping config: %w", err)

@@ -69,6 +69,8 @@ func (c *Config) Validate() error {
 	p.rules("rules", c.Rules, c.Rules, false)
 	p.teams()
 	p.rollup()
+	p.slackWebhooks()
+	p.externalURL()
 	return errors.Join(p.errs...)
 }
 

@@ -104,3 +104,16 @@ sources:
 		t.Errorf("error = %q, want the position of the token but not its text", got)
 	}
 }
+
+func TestSlackWebhookProblemsNeverShowTheURL(t *testing.T) {
+	_, err := Load("testdata/slack.bad.yml")
+	if err == nil {
+		t.Fatal("Load(slack.bad.yml) succeeded, want errors")
+	}
+	if strings.Contains(err.Error(), "SECRET") {
+		t.Errorf("errors show a webhook URL:\n%v", err)
+	}
+	if n := strings.Count(err.Error(), "slack_webhook"); n < 6 {
+		t.Errorf("errors name slack_webhook %d times, want every bad one (6+):\n%v", n, err)
+	}
+}

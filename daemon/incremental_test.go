@@ -7,8 +7,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	stdsync "sync"
@@ -20,7 +18,6 @@ import (
 	"github.com/batonhq/baton/apisim"
 	"github.com/batonhq/baton/apisim/githubsim"
 	"github.com/batonhq/baton/apisim/jirasim"
-	"github.com/batonhq/baton/config"
 	"github.com/batonhq/baton/model"
 )
 
@@ -76,7 +73,7 @@ func checkIncrementalEqualsFull(t *testing.T, seed uint64, size modelSize) {
 	t.Cleanup(jira.Close)
 	w.gitHub = liveGitHubIssues(org)
 	w.pending, w.log = true, []string{"first sync: its first listing page is followed by an edit"}
-	incremental := modelDaemon(t, org, gh.URL, jira.URL, "incremental.db")
+	incremental := modelDaemon(t, org, gh.URL, jira.URL)
 	syncOnce(t, incremental)
 	for b := range size.batches {
 		w.log = append(w.log, fmt.Sprintf("batch %d:", b+1))
@@ -86,7 +83,7 @@ func checkIncrementalEqualsFull(t *testing.T, seed uint64, size modelSize) {
 	w.log = append(w.log, "a sync with no edits")
 	syncOnce(t, incremental)
 
-	full := modelDaemon(t, org, gh.URL, jira.URL, "full.db")
+	full := modelDaemon(t, org, gh.URL, jira.URL)
 	syncOnce(t, full)
 	if diff := firstDifference(t, snapshot(t, incremental), snapshot(t, full)); diff != "" {
 		t.Fatalf("seed %d: the incremental store differs from a full sync (-incremental +full):\n%s\nedits:\n  %s",
@@ -102,18 +99,9 @@ const (
 
 // modelDaemon opens a daemon with its own store on the simulators, every
 // round reconciling.
-func modelDaemon(t *testing.T, org *apisim.Org, gitHubURL, jiraURL, db string) *Daemon {
+func modelDaemon(t *testing.T, org *apisim.Org, gitHubURL, jiraURL string) *Daemon {
 	t.Helper()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "baton.yaml")
-	text := org.ConfigYAML(gitHubURL+"/", jiraURL) + "storage: {path: " + filepath.Join(dir, db) + "}\n"
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := simConfig(t, org, gitHubURL, jiraURL)
 	reconcileEveryRound(cfg)
 	d, _ := openTest(t, cfg, nil, nil)
 	t.Cleanup(func() { d.Close() })

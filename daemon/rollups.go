@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"time"
 
 	"github.com/batonhq/baton/config"
 	"github.com/batonhq/baton/rollup"
@@ -15,17 +16,32 @@ func (e *SMTPError) Error() string { return e.Err.Error() }
 func (e *SMTPError) Unwrap() error { return e.Err }
 
 // Rollups is the rollup service of cfg over st, the one place it is built:
-// with mail it sends through rollup.smtp (an *SMTPError when that cannot
-// work), without it only renders.
-func Rollups(cfg *config.Config, st *store.Store, mail bool) (*rollup.Sender, error) {
-	if !mail {
-		return rollup.NewSender(cfg, st, nil)
+// with send it mails through rollup.smtp (an *SMTPError when that cannot
+// work, if any group gets email) and posts to the Slack webhooks; without it
+// only renders.
+func Rollups(cfg *config.Config, st *store.Store, send bool) (*rollup.Sender, error) {
+	if !send {
+		return rollup.NewSender(cfg, st, nil, nil)
 	}
-	mailer, err := rollup.NewMailer(cfg.Rollup.SMTP)
-	if err != nil {
-		return nil, &SMTPError{err}
+	var mailer rollup.Transport
+	if mails(cfg) {
+		m, err := rollup.NewMailer(cfg.Rollup.SMTP)
+		if err != nil {
+			return nil, &SMTPError{err}
+		}
+		mailer = m
 	}
-	return rollup.NewSender(cfg, st, mailer)
+	return rollup.NewSender(cfg, st, mailer, rollup.NewSlackWebhook(rollup.DefaultSlackTimeout, nil))
+}
+
+// mails reports whether any rollup goes out by email.
+func mails(cfg *config.Config) bool {
+	for _, g := range rollup.Recipients(cfg) {
+		if len(g.To) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // scheduleRollups runs the rollup scheduler with the configuration in force,
@@ -55,7 +71,7 @@ func (d *Daemon) scheduleRollups(ctx context.Context) {
 func (d *Daemon) runRollups(ctx context.Context) {
 	cfg := d.Config()
 	if len(rollup.Recipients(cfg)) == 0 {
-		d.log.Info("rollups off: no teams[].email or rollup.to configured")
+		d.log.Info("rollups off: no teams[].email, teams[].slack_webhook, rollup.to or rollup.slack_webhook configured")
 		return
 	}
 	sched, err := d.rollupScheduler(cfg)
@@ -76,7 +92,7 @@ func (d *Daemon) rollupScheduler(cfg *config.Config) (*rollup.Scheduler, error) 
 	if err != nil {
 		return nil, err
 	}
-	sched.OnSent = d.metrics.RollupSent
-	sched.OnFailed = d.metrics.RollupFailed
+	sched.OnSent = func(c rollup.Channel, n int, at time.Time) { d.metrics.RollupSent(string(c), n, at) }
+	sched.OnFailed = func(c rollup.Channel) { d.metrics.RollupFailed(string(c)) }
 	return sched, nil
 }

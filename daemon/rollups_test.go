@@ -14,6 +14,11 @@ func TestRollupsThatMailNeedAnSMTPHost(t *testing.T) {
 	if _, err := Rollups(cfg, nil, false); err != nil {
 		t.Errorf("rendering rollups without rollup.smtp: %v, want no error", err)
 	}
+	cfg.Rollup.SlackWebhook = "https://hooks.slack.com/services/T/B/x"
+	if _, err := Rollups(cfg, nil, true); err != nil {
+		t.Errorf("posting rollups only to Slack without rollup.smtp: %v, want no error", err)
+	}
+	cfg.Rollup.To = []string{"tpm@example.com"}
 	_, err := Rollups(cfg, nil, true)
 	var smtp *SMTPError
 	if !errors.As(err, &smtp) || err.Error() != "rollup.smtp.host is empty" {

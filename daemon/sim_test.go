@@ -3,8 +3,6 @@ package daemon
 import (
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,23 +18,7 @@ func simDaemon(t testing.TB, interval time.Duration, edit func(*config.Config)) 
 	t.Helper()
 	spec := apisim.DemoSpec()
 	spec.Issues, spec.Plant = 100, false
-	org, err := apisim.Generate(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gh, jira := httptest.NewServer(org.GitHubHandler()), httptest.NewServer(org.JiraHandler())
-	t.Cleanup(gh.Close)
-	t.Cleanup(jira.Close)
-	dir := t.TempDir()
-	path := filepath.Join(dir, "baton.yaml")
-	text := org.ConfigYAML(gh.URL+"/", jira.URL) + "storage: {path: " + filepath.Join(dir, "baton.db") + "}\n"
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(path)
-	if err != nil {
-		t.Fatalf("loading the simulator config: %v", err)
-	}
+	org, cfg := simOrg(t, spec)
 	for i := range cfg.Sources {
 		cfg.Sources[i].Interval = config.Duration(interval) // below the 10s a file may set
 	}
@@ -45,6 +27,35 @@ func simDaemon(t testing.TB, interval time.Duration, edit func(*config.Config)) 
 	}
 	d, logs := openTest(t, cfg, nil, nil)
 	return d, org, logs
+}
+
+// simOrg serves the simulators of an organisation of spec in-process until
+// the test ends, and loads the configuration that syncs it.
+func simOrg(t testing.TB, spec apisim.Spec) (*apisim.Org, *config.Config) {
+	t.Helper()
+	org, err := apisim.Generate(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gh, jira := httptest.NewServer(org.GitHubHandler()), httptest.NewServer(org.JiraHandler())
+	t.Cleanup(gh.Close)
+	t.Cleanup(jira.Close)
+	return org, simConfig(t, org, gh.URL, jira.URL)
+}
+
+// simConfig loads the configuration of org's simulators served at the given
+// URLs, its store in a new directory.
+func simConfig(t testing.TB, org *apisim.Org, gitHubURL, jiraURL string) *config.Config {
+	t.Helper()
+	path, err := org.WriteConfig(t.TempDir(), gitHubURL+"/", jiraURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		t.Fatalf("loading the simulator config: %v", err)
+	}
+	return cfg
 }
 
 // get answers a GET of path from d's HTTP handler as its status code and

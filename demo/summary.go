@@ -50,7 +50,7 @@ func sendRollups(ctx context.Context, out io.Writer, d *daemon.Daemon, r *analys
 	sender, err := daemon.Rollups(d.Config(), d.Store(), true)
 	n := 0
 	if err == nil {
-		n, err = sender.SendNow(ctx, r, "", time.Now(), false)
+		n, err = sender.SendNow(ctx, r, "", rollup.ChannelEmail, time.Now(), false)
 	}
 	if err != nil {
 		fmt.Fprintf(out, "sending rollups to %s: %v\n", smtp, err)

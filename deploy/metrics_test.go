@@ -34,7 +34,7 @@ func exported(t *testing.T) (families, series map[string]bool) {
 		Findings: []analysis.Finding{{Kind: analysis.KindMisaligned, Rule: analysis.RuleCycle, Team: "a", RelatedTeams: []string{"b"}}},
 	})
 	m.SyncRound("gh", time.Second, 1, nil)
-	m.RollupSent(1, now)
+	m.RollupSent("email", 1, now)
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("X-RateLimit-Remaining", "10")
 	}))

@@ -4,31 +4,39 @@ import (
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/batonhq/baton/analysis"
 )
 
-// gaugeValue returns the value of the series of family name with labels,
-// and whether it exists.
-func gaugeValue(t *testing.T, reg *prometheus.Registry, name string, labels map[string]string) (float64, bool) {
+// family returns the series of family name gathered from reg, none when
+// it has none.
+func family(t *testing.T, reg *prometheus.Registry, name string) []*dto.Metric {
 	t.Helper()
 	mfs, err := reg.Gather()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, mf := range mfs {
-		if mf.GetName() != name {
-			continue
+		if mf.GetName() == name {
+			return mf.GetMetric()
 		}
-	series:
-		for _, m := range mf.GetMetric() {
-			for _, l := range m.GetLabel() {
-				if labels[l.GetName()] != l.GetValue() {
-					continue series
-				}
+	}
+	return nil
+}
+
+// gaugeValue returns the value of the series of family name with labels,
+// and whether it exists.
+func gaugeValue(t *testing.T, reg *prometheus.Registry, name string, labels map[string]string) (float64, bool) {
+	t.Helper()
+series:
+	for _, m := range family(t, reg, name) {
+		for _, l := range m.GetLabel() {
+			if labels[l.GetName()] != l.GetValue() {
+				continue series
 			}
-			return m.GetGauge().GetValue(), true
 		}
+		return m.GetGauge().GetValue(), true
 	}
 	return 0, false
 }

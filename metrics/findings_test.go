@@ -193,18 +193,9 @@ func TestSeriesReportZeroAfterTheyDrop(t *testing.T) {
 		t.Errorf("got %d series after everything dropped, want the %d seen before", before, want)
 	}
 	for _, name := range findingsFamilies {
-		mfs, err := reg.Gather()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, mf := range mfs {
-			if mf.GetName() != name {
-				continue
-			}
-			for _, mt := range mf.GetMetric() {
-				if v := mt.GetGauge().GetValue(); v != 0 {
-					t.Errorf("%s%v = %v after its findings dropped, want 0", name, mt.GetLabel(), v)
-				}
+		for _, mt := range family(t, reg, name) {
+			if v := mt.GetGauge().GetValue(); v != 0 {
+				t.Errorf("%s%v = %v after its findings dropped, want 0", name, mt.GetLabel(), v)
 			}
 		}
 	}

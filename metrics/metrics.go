@@ -28,9 +28,9 @@ type Metrics struct {
 
 	api *apiCollector
 
-	rollupSent     prometheus.Counter
+	rollupSent     *prometheus.CounterVec
 	rollupLastSent prometheus.Gauge
-	rollupErrors   prometheus.Counter
+	rollupErrors   *prometheus.CounterVec
 
 	webhooks webhooks
 
@@ -60,12 +60,12 @@ func New(reg prometheus.Registerer, version string) *Metrics {
 		failingScopes: gaugeVec("baton_sync_failing_scopes",
 			"Parts of a source (GitHub repositories) failing on their own (gone, out of reach, issues off), retried on their own schedule while the rest syncs; 0 when none.", "source"),
 		api: newAPICollector(),
-		rollupSent: prometheus.NewCounter(prometheus.CounterOpts{Name: "baton_rollup_emails_sent_total",
-			Help: "Rollup emails sent."}),
+		rollupSent: counterVec("baton_rollup_emails_sent_total",
+			"Rollups sent, by channel: email or slack.", "channel"),
 		rollupLastSent: prometheus.NewGauge(prometheus.GaugeOpts{Name: "baton_rollup_last_sent_timestamp_seconds",
 			Help: "Unix time the last rollup was sent; 0 until one has been."}),
-		rollupErrors: prometheus.NewCounter(prometheus.CounterOpts{Name: "baton_rollup_errors_total",
-			Help: "Rollup runs that failed to send."}),
+		rollupErrors: counterVec("baton_rollup_errors_total",
+			"Rollups that failed to go out, by channel: email or slack.", "channel"),
 		webhooks: newWebhooks(),
 		now:      time.Now,
 	}
@@ -75,6 +75,12 @@ func New(reg prometheus.Registerer, version string) *Metrics {
 		ConstLabels: prometheus.Labels{"version": version, "goversion": runtime.Version()},
 	})
 	buildInfo.Set(1)
+	// Both channels report from the start, so that increase() and the alert
+	// on errors see the first failure rather than a series appearing at 1.
+	for _, c := range rollupChannels {
+		m.rollupSent.WithLabelValues(c)
+		m.rollupErrors.WithLabelValues(c)
+	}
 	reg.MustRegister(buildInfo, m.findings,
 		m.syncLastSuccess, m.syncDuration, m.syncErrors, m.syncUpserted, m.withheld, m.failingScopes,
 		m.api,
@@ -156,14 +162,17 @@ func (m *Metrics) FailingScopes(source string, n int) {
 	m.failingScopes.WithLabelValues(source).Set(float64(n))
 }
 
-// RollupSent records that a rollup run sent n emails at at.
-func (m *Metrics) RollupSent(n int, at time.Time) {
-	m.rollupSent.Add(float64(n))
+// rollupChannels are the values of the rollup metrics' channel label.
+var rollupChannels = []string{"email", "slack"}
+
+// RollupSent records that n rollups went out on channel at at.
+func (m *Metrics) RollupSent(channel string, n int, at time.Time) {
+	m.rollupSent.WithLabelValues(channel).Add(float64(n))
 	m.rollupLastSent.Set(unixSeconds(at))
 }
 
-// RollupFailed records a rollup run that failed to send
+// RollupFailed records a rollup that failed to go out on channel
 // (baton_rollup_errors_total).
-func (m *Metrics) RollupFailed() { m.rollupErrors.Inc() }
+func (m *Metrics) RollupFailed(channel string) { m.rollupErrors.WithLabelValues(channel).Inc() }
 
 func unixSeconds(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }

@@ -46,21 +46,12 @@ baton_sync_last_success_timestamp_seconds{source="jira"} 0
 	if got := testutil.CollectAndCount(m.syncDuration); got != 2 {
 		t.Errorf("got %d duration histograms, want one per source (2)", got)
 	}
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, mf := range mfs {
-		if mf.GetName() != "baton_sync_duration_seconds" {
+	for _, mt := range family(t, reg, "baton_sync_duration_seconds") {
+		if mt.GetLabel()[0].GetValue() != "gh" {
 			continue
 		}
-		for _, mt := range mf.GetMetric() {
-			if mt.GetLabel()[0].GetValue() != "gh" {
-				continue
-			}
-			if h := mt.GetHistogram(); h.GetSampleCount() != 2 || h.GetSampleSum() != 3.7 {
-				t.Errorf("gh duration: got count %d sum %v, want 2 and 3.7", h.GetSampleCount(), h.GetSampleSum())
-			}
+		if h := mt.GetHistogram(); h.GetSampleCount() != 2 || h.GetSampleSum() != 3.7 {
+			t.Errorf("gh duration: got count %d sum %v, want 2 and 3.7", h.GetSampleCount(), h.GetSampleSum())
 		}
 	}
 }
@@ -109,16 +100,18 @@ func TestRemovedSourcesLeaveNoSeries(t *testing.T) {
 
 func TestRollupMetrics(t *testing.T) {
 	m, reg := newTestMetrics(t)
-	m.RollupSent(3, now)
-	m.RollupSent(2, now.Add(time.Minute))
-	m.RollupFailed()
+	m.RollupSent("email", 3, now)
+	m.RollupSent("email", 2, now.Add(time.Minute))
+	m.RollupFailed("slack")
 	want := `
-# HELP baton_rollup_emails_sent_total Rollup emails sent.
+# HELP baton_rollup_emails_sent_total Rollups sent, by channel: email or slack.
 # TYPE baton_rollup_emails_sent_total counter
-baton_rollup_emails_sent_total 5
-# HELP baton_rollup_errors_total Rollup runs that failed to send.
+baton_rollup_emails_sent_total{channel="email"} 5
+baton_rollup_emails_sent_total{channel="slack"} 0
+# HELP baton_rollup_errors_total Rollups that failed to go out, by channel: email or slack.
 # TYPE baton_rollup_errors_total counter
-baton_rollup_errors_total 1
+baton_rollup_errors_total{channel="email"} 0
+baton_rollup_errors_total{channel="slack"} 1
 # HELP baton_rollup_last_sent_timestamp_seconds Unix time the last rollup was sent; 0 until one has been.
 # TYPE baton_rollup_last_sent_timestamp_seconds gauge
 baton_rollup_last_sent_timestamp_seconds 1.79543526e+09
@@ -180,8 +173,8 @@ func populated(t *testing.T) *prometheus.Registry {
 	m.Publish(knownReport())
 	m.SyncRound("gh", time.Second, 1, nil)
 	m.SyncRound("jira", time.Second, 0, errors.New("boom"))
-	m.RollupSent(1, now)
-	m.RollupFailed()
+	m.RollupSent("slack", 1, now)
+	m.RollupFailed("email")
 	tr := watch(m, "gh", roundTripFunc(okWithRemaining("4999")))
 	tr.RoundTrip(newRequest(t, "https://api.github.test/repos"))
 	return reg

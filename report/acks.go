@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"text/tabwriter"
 	"time"
 
 	"github.com/batonhq/baton/model"
@@ -54,8 +53,7 @@ func WriteAcksTable(w io.Writer, acks []Ack, loc *time.Location) error {
 		_, err := fmt.Fprintln(w, "No acknowledgements.")
 		return err
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTATE\tISSUE\tRULE\tUNTIL\tBY\tREASON")
+	tw := newTable(w, "ID", "STATE", "ISSUE", "RULE", "UNTIL", "BY", "REASON")
 	for _, a := range acks {
 		rule := a.Rule
 		if rule == "" {

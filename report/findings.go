@@ -37,8 +37,7 @@ func WriteTable(w io.Writer, fs []analysis.Finding) error {
 		_, err := fmt.Fprintln(w, "No findings.")
 		return err
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SEVERITY\tTEAM\tRULE\tISSUE\tSINCE\tSUMMARY")
+	tw := newTable(w, "SEVERITY", "TEAM", "RULE", "ISSUE", "SINCE", "SUMMARY")
 	for _, f := range fs {
 		since := "-"
 		if !f.Since.IsZero() {
@@ -55,6 +54,14 @@ func WriteTable(w io.Writer, fs []analysis.Finding) error {
 		return fmt.Errorf("writing findings table: %w", err)
 	}
 	return nil
+}
+
+// newTable starts an aligned table on w with its header row: every table
+// baton prints is spaced alike.
+func newTable(w io.Writer, header ...string) *tabwriter.Writer {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join(header, "\t"))
+	return tw
 }
 
 func orDash(s string) string {

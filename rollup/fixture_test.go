@@ -82,26 +82,36 @@ func testConfig() *config.Config {
 
 // memLedger is an in-memory Ledger.
 type memLedger struct {
-	mu    sync.Mutex
-	sent  map[string]time.Time
-	stats map[string][]byte
+	mu      sync.Mutex
+	sent    map[string]time.Time // "group channel week"
+	refused map[string]string
+	stats   map[string][]byte
 }
 
 func newMemLedger() *memLedger {
-	return &memLedger{sent: map[string]time.Time{}, stats: map[string][]byte{}}
+	return &memLedger{sent: map[string]time.Time{}, refused: map[string]string{}, stats: map[string][]byte{}}
 }
 
-func (l *memLedger) RollupSent(_ context.Context, group, week string) (time.Time, bool, error) {
+func (l *memLedger) RollupDone(_ context.Context, group, channel, week string) (bool, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	at, ok := l.sent[group+" "+week]
-	return at, ok, nil
+	key := group + " " + channel + " " + week
+	_, sent := l.sent[key]
+	_, refused := l.refused[key]
+	return sent || refused, nil
 }
 
-func (l *memLedger) MarkRollupSent(_ context.Context, group, week string, at time.Time) error {
+func (l *memLedger) MarkRollupSent(_ context.Context, group, channel, week string, at time.Time) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.sent[group+" "+week] = at
+	l.sent[group+" "+channel+" "+week] = at
+	return nil
+}
+
+func (l *memLedger) MarkRollupRefused(_ context.Context, group, channel, week string, _ time.Time, reason string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.refused[group+" "+channel+" "+week] = reason
 	return nil
 }
 

@@ -188,7 +188,7 @@ func mailpitSender(t *testing.T, m *mailpit, ledger Ledger, username string) *Se
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := NewSender(cfg, ledger, mailer)
+	s, err := NewSender(cfg, ledger, mailer, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +198,7 @@ func mailpitSender(t *testing.T, m *mailpit, ledger Ledger, username string) *Se
 func TestMailpitGetsOneRollupPerRecipientWithTextAndHTML(t *testing.T) {
 	m := startMailpit(t)
 	sender := mailpitSender(t, m, newMemLedger(), "baton")
-	n, err := sender.SendNow(context.Background(), snapshot(), "", now, false)
+	n, err := sender.SendNow(context.Background(), snapshot(), "", "", now, false)
 	if err != nil || n != 3 {
 		t.Fatalf("SendNow = %d, %v; want 3 rollups", n, err)
 	}

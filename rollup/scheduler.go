@@ -2,6 +2,7 @@ package rollup
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -44,8 +45,8 @@ type Scheduler struct {
 	report   func() *analysis.Report
 	log      *slog.Logger
 
-	OnSent     func(n int, at time.Time) // n rollups went out at at; may be nil
-	OnFailed   func()                    // once per rollup that failed to go out; may be nil
+	OnSent     func(c Channel, n int, at time.Time) // n rollups went out on c at at; may be nil
+	OnFailed   func(c Channel)                      // once per rollup that failed to go out on c; may be nil
 	Clock      Clock
 	RetryBase  time.Duration // first wait after a failure; doubles up to RetryMax
 	RetryMax   time.Duration
@@ -84,48 +85,89 @@ func (s *Scheduler) Due(at time.Time) bool {
 }
 
 // SendDue sends every group's rollup that is due and not in the ledger for
-// this week, using snapshot r. It reports sends and failures to the hooks.
+// this week, on each of its channels, using snapshot r. It reports sends and
+// failures to the hooks.
 func (s *Scheduler) SendDue(ctx context.Context, r *analysis.Report) (sent, failed int) {
+	p := s.sendDue(ctx, r)
+	return p.sent, p.failed
+}
+
+// pass is what one SendDue did.
+type pass struct {
+	sent, failed int
+	retry        int           // failures worth retrying
+	retryAfter   time.Duration // the longest wait Slack asked for
+}
+
+func (s *Scheduler) sendDue(ctx context.Context, r *analysis.Report) pass {
+	var p pass
 	now := s.Clock.Now()
 	if !s.Due(now) {
-		return 0, 0
+		return p
 	}
+	sent := map[Channel]int{}
+groups:
 	for _, g := range Recipients(s.sender.cfg) {
-		ok, err := s.sender.SendGroup(ctx, r, g, now, false)
-		if ok {
-			sent++
-		}
-		if ctx.Err() != nil {
-			break // shutting down: not a failed send
-		}
-		if err != nil {
-			failed++
-			if s.OnFailed != nil {
-				s.OnFailed()
+		for _, d := range s.sender.SendGroup(ctx, r, g, now, "", false) {
+			if d.Sent {
+				sent[d.Channel]++
 			}
-			s.log.Error("rollup not sent", "group", g.Name, "err", err)
+			if ctx.Err() != nil {
+				break groups // shutting down: not a failed send
+			}
+			if d.Err != nil {
+				s.failure(&p, d)
+			}
 		}
 	}
-	if sent > 0 {
-		s.log.Info("rollups sent", "count", sent, "week", s.sender.Week(now).String())
-		if s.OnSent != nil {
-			s.OnSent(sent, now)
+	for _, c := range []Channel{ChannelEmail, ChannelSlack} {
+		if n := sent[c]; n > 0 {
+			p.sent += n
+			s.log.Info("rollups sent", "channel", string(c), "count", n, "week", s.sender.Week(now).String())
+			if s.OnSent != nil {
+				s.OnSent(c, n, now)
+			}
 		}
 	}
-	return sent, failed
+	return p
+}
+
+// failure counts and logs d's failure: with Slack's reason, and whether it
+// will be retried or waits for next week.
+func (s *Scheduler) failure(p *pass, d Delivery) {
+	p.failed++
+	if s.OnFailed != nil {
+		s.OnFailed(d.Channel)
+	}
+	log := s.log.With("group", d.Group, "channel", string(d.Channel))
+	var se *SlackError
+	if errors.As(d.Err, &se) && se.Reason != "" {
+		log = log.With("reason", se.Reason)
+	}
+	if d.Refused() {
+		log.Error("rollup refused; not retried this week", "err", d.Err)
+		return
+	}
+	p.retry++
+	if se != nil {
+		p.retryAfter = max(p.retryAfter, se.RetryAfter)
+	}
+	log.Error("rollup not sent; will retry", "err", d.Err)
 }
 
 // Run sends due rollups once at start and again at every tick of the
-// schedule, retrying failures with backoff, until ctx is done; then it
-// returns nil. Run it in its own goroutine: it never blocks syncing. It waits
-// for the first snapshot before sending anything.
+// schedule, retrying failures with backoff (never sooner than a Slack
+// Retry-After), until ctx is done; then it returns nil. Run it in its own
+// goroutine: it never blocks syncing. It waits for the first snapshot
+// before sending anything.
 func (s *Scheduler) Run(ctx context.Context) error {
 	failures := 0
 	for {
 		wait := s.ReportPoll
 		if r := s.report(); r != nil {
-			_, failed := s.SendDue(ctx, r)
-			wait, failures = s.nextWait(failed, failures)
+			p := s.sendDue(ctx, r)
+			wait, failures = s.nextWait(p.retry, failures)
+			wait = max(wait, p.retryAfter)
 		}
 		select {
 		case <-ctx.Done():

@@ -48,6 +48,19 @@ func (c *fakeClock) After(d time.Duration) <-chan time.Time {
 	return w.fire
 }
 
+// pass lets n of the scheduler's waits end at once and returns how long
+// each was.
+func (c *fakeClock) pass(t *testing.T, n int) []time.Duration {
+	t.Helper()
+	var waits []time.Duration
+	for range n {
+		w := c.next(t)
+		waits = append(waits, w.d)
+		w.fire <- c.Now()
+	}
+	return waits
+}
+
 // next returns the scheduler's next wait: its pass before it is over.
 func (c *fakeClock) next(t *testing.T) wait {
 	t.Helper()
@@ -99,7 +112,7 @@ type hooks struct {
 func newTestScheduler(t *testing.T, ledger Ledger, tr Transport, clock Clock, report func() *analysis.Report) (*Scheduler, *hooks) {
 	t.Helper()
 	cfg := testConfig()
-	sender, err := NewSender(cfg, ledger, tr)
+	sender, err := NewSender(cfg, ledger, tr, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,8 +123,8 @@ func newTestScheduler(t *testing.T, ledger Ledger, tr Transport, clock Clock, re
 	h := &hooks{}
 	s.Clock = clock
 	s.RetryBase, s.RetryMax, s.ReportPoll = time.Second, 4*time.Second, 3*time.Second
-	s.OnSent = func(n int, _ time.Time) { h.mu.Lock(); h.sent += n; h.mu.Unlock() }
-	s.OnFailed = func() { h.mu.Lock(); h.failed++; h.mu.Unlock() }
+	s.OnSent = func(_ Channel, n int, _ time.Time) { h.mu.Lock(); h.sent += n; h.mu.Unlock() }
+	s.OnFailed = func(Channel) { h.mu.Lock(); h.failed++; h.mu.Unlock() }
 	return s, h
 }
 
@@ -151,7 +164,7 @@ func TestDue(t *testing.T) {
 func TestDueFollowsTheConfiguredZone(t *testing.T) {
 	cfg := testConfig()
 	cfg.Timezone = "Asia/Tokyo" // UTC+9: Monday 09:00 there is Monday 00:00 UTC
-	sender, err := NewSender(cfg, newMemLedger(), nil)
+	sender, err := NewSender(cfg, newMemLedger(), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,12 +186,7 @@ func TestRunRetriesFailedSendsWithBackoff(t *testing.T) {
 	s, h := newTestScheduler(t, newMemLedger(), tr, clock, snapshot)
 	run(t, s)
 
-	var waits []time.Duration
-	for range 4 {
-		w := clock.next(t)
-		waits = append(waits, w.d)
-		w.fire <- clock.Now()
-	}
+	waits := clock.pass(t, 4)
 	tr.setFailing(false)
 	w := clock.next(t)
 	waits = append(waits, w.d)
@@ -249,7 +257,7 @@ func TestSendDueStopsQuietlyOnShutdown(t *testing.T) {
 func TestNewSchedulerRefusesAScheduleThatNeverFires(t *testing.T) {
 	cfg := testConfig()
 	cfg.Rollup.Schedule = "0 0 30 2 *" // 30 February
-	sender, err := NewSender(cfg, newMemLedger(), &fakeTransport{})
+	sender, err := NewSender(cfg, newMemLedger(), &fakeTransport{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

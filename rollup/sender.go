@@ -3,25 +3,41 @@ package rollup
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/slack-go/slack"
 	"github.com/wneessen/go-mail"
 
 	"github.com/batonhq/baton/analysis"
 	"github.com/batonhq/baton/config"
 )
 
-// Ledger remembers which rollups were sent and what they reported. group is
-// OrgGroup or TeamGroup(name); week is Week.String(), e.g. "2026-W48".
+// Channel is a way a rollup goes out; also its name in the ledger and in
+// metrics.
+type Channel string
+
+// The channels.
+const (
+	ChannelEmail Channel = "email"
+	ChannelSlack Channel = "slack"
+)
+
+// Ledger remembers which rollups went out on which channel and what they
+// reported. group is OrgGroup or TeamGroup(name); channel a Channel; week
+// is Week.String(), e.g. "2026-W48".
 type Ledger interface {
-	RollupSent(ctx context.Context, group, week string) (sentAt time.Time, ok bool, err error)
-	MarkRollupSent(ctx context.Context, group, week string, at time.Time) error
+	RollupDone(ctx context.Context, group, channel, week string) (bool, error)
+	MarkRollupSent(ctx context.Context, group, channel, week string, at time.Time) error
+	MarkRollupRefused(ctx context.Context, group, channel, week string, at time.Time, reason string) error
 	SaveWeekStats(ctx context.Context, group, week string, data []byte) error
 	WeekStats(ctx context.Context, group, week string) (data []byte, ok bool, err error)
 }
@@ -31,26 +47,36 @@ type Transport interface {
 	Send(ctx context.Context, msg *mail.Msg) error
 }
 
+// SlackPoster posts one message to a Slack incoming webhook; *SlackWebhook
+// is the real one. Its errors must not contain the webhook URL.
+type SlackPoster interface {
+	Post(ctx context.Context, hook config.Secret, msg *slack.WebhookMessage) error
+}
+
 // Sender composes rollups with last week's numbers from the ledger, sends
-// them, and records what was sent.
+// them by email and to Slack, and records what went out on each channel.
 type Sender struct {
 	cfg       *config.Config
 	loc       *time.Location
 	ledger    Ledger
 	transport Transport
+	slack     SlackPoster
+
+	mu   sync.Mutex
+	hold map[string]time.Time // group -> no Slack post before, after a 429
 }
 
 // ErrNoReport is returned when there is no analysis snapshot to report on yet.
 var ErrNoReport = errors.New("rollup: no analysis snapshot yet")
 
-// NewSender returns a Sender for cfg. transport may be nil when rollups are
-// only rendered.
-func NewSender(cfg *config.Config, ledger Ledger, transport Transport) (*Sender, error) {
+// NewSender returns a Sender for cfg. transport (email) and poster (Slack)
+// may be nil when rollups are only rendered.
+func NewSender(cfg *config.Config, ledger Ledger, transport Transport, poster SlackPoster) (*Sender, error) {
 	loc, err := time.LoadLocation(cfg.Timezone)
 	if err != nil {
 		return nil, fmt.Errorf("timezone %q: %w", cfg.Timezone, err)
 	}
-	return &Sender{cfg: cfg, loc: loc, ledger: ledger, transport: transport}, nil
+	return &Sender{cfg: cfg, loc: loc, ledger: ledger, transport: transport, slack: poster, hold: map[string]time.Time{}}, nil
 }
 
 // Week is the ISO week at in the configured zone.
@@ -94,83 +120,53 @@ func (s *Sender) previous(ctx context.Context, group, week string) (*Stats, erro
 	return unmarshalStats(data, group, week)
 }
 
-// SendGroup sends the rollup of g for the week of at, unless the ledger says
-// it was sent already and force is false. It records the send and the
-// numbers it reported. sent says whether a message went out.
-func (s *Sender) SendGroup(ctx context.Context, r *analysis.Report, g Group, at time.Time, force bool) (sent bool, err error) {
-	if s.transport == nil {
-		return false, errors.New("rollup: no SMTP transport configured")
-	}
-	week := s.Week(at).String()
-	if !force {
-		_, done, err := s.ledger.RollupSent(ctx, g.Name, week)
-		if err != nil {
-			return false, fmt.Errorf("checking whether %s was sent for %s: %w", g.Name, week, err)
-		}
-		if done {
-			return false, nil
-		}
-	}
-	d, err := s.Compose(ctx, r, g, at)
-	if err != nil {
-		return false, err
-	}
-	msg, err := Message(d, s.cfg.Rollup.SMTP.From, g.To)
-	if err != nil {
-		return false, err
-	}
-	if err := s.transport.Send(ctx, msg); err != nil {
-		return false, fmt.Errorf("sending rollup %s for %s: %w", g.Name, week, err)
-	}
-	return true, s.record(ctx, d, at)
-}
-
-// record marks d sent first (it is what prevents a second send), then keeps
-// its numbers for next week.
-func (s *Sender) record(ctx context.Context, d *Digest, at time.Time) error {
-	week := d.Week.String()
-	if err := s.ledger.MarkRollupSent(ctx, d.Group, week, at); err != nil {
-		return fmt.Errorf("rollup %s for %s was sent but not recorded: %w", d.Group, week, err)
-	}
-	data, err := d.Stats.marshal()
-	if err == nil {
-		err = s.ledger.SaveWeekStats(ctx, d.Group, week, data)
-	}
-	if err != nil {
-		return fmt.Errorf("saving stats of %s for %s: %w", d.Group, week, err)
-	}
-	return nil
-}
-
 // SendNow sends the rollup of team (every group with recipients when team is
-// "") for the week of at, skipping groups already sent that week unless
-// force. It goes on after a failed group and returns every error.
-func (s *Sender) SendNow(ctx context.Context, r *analysis.Report, team string, at time.Time, force bool) (sent int, err error) {
-	groups := Recipients(s.cfg)
+// "") for the week of at, on only's channel or on all, skipping deliveries
+// already done that week unless force. It goes on after a failure and
+// returns every error.
+func (s *Sender) SendNow(ctx context.Context, r *analysis.Report, team string, only Channel, at time.Time, force bool) (sent int, err error) {
+	var groups []Group
+	for _, g := range Recipients(s.cfg) {
+		if only == "" || slices.Contains(g.Channels(), only) {
+			groups = append(groups, g)
+		}
+	}
 	if team != "" {
 		g, err := FindGroup(s.cfg, team)
 		if err != nil {
 			return 0, err
 		}
-		if len(g.To) == 0 {
-			return 0, fmt.Errorf("rollup: team %q has no email recipients (teams[].email)", team)
+		if cs := g.Channels(); len(cs) == 0 || only != "" && !slices.Contains(cs, only) {
+			return 0, fmt.Errorf("rollup: team %q has %s", team, missing(only))
 		}
 		groups = []Group{g}
 	}
 	if len(groups) == 0 {
-		return 0, errors.New("rollup: nobody to send to (set teams[].email or rollup.to)")
+		return 0, fmt.Errorf("rollup: nobody to send to: no group has %s", missing(only))
 	}
 	var errs []error
 	for _, g := range groups {
-		ok, err := s.SendGroup(ctx, r, g, at, force)
-		if ok {
-			sent++
-		}
-		if err != nil {
-			errs = append(errs, err)
+		for _, d := range s.SendGroup(ctx, r, g, at, only, force) {
+			if d.Sent {
+				sent++
+			}
+			if d.Err != nil {
+				errs = append(errs, d.Err)
+			}
 		}
 	}
 	return sent, errors.Join(errs...)
+}
+
+// missing names what a group lacks to get a rollup on only.
+func missing(only Channel) string {
+	switch only {
+	case ChannelEmail:
+		return "no email recipients (teams[].email, rollup.to)"
+	case ChannelSlack:
+		return "no Slack webhook (teams[].slack_webhook, rollup.slack_webhook)"
+	}
+	return "no email recipients or Slack webhook (teams[].email or slack_webhook, rollup.to or slack_webhook)"
 }
 
 // Format is an output form of a rendered rollup.
@@ -180,7 +176,8 @@ type Format string
 const (
 	FormatText Format = "text"
 	FormatHTML Format = "html"
-	FormatEML  Format = "eml" // the whole message, as it would be sent
+	FormatEML  Format = "eml"  // the whole message, as it would be sent
+	FormatJSON Format = "json" // the Slack webhook payload, as it would be posted
 )
 
 // FormatOf picks the format from an output file's extension; "" and "-"
@@ -196,8 +193,10 @@ func FormatOf(path string) (Format, error) {
 		return FormatHTML, nil
 	case ".eml":
 		return FormatEML, nil
+	case ".json":
+		return FormatJSON, nil
 	}
-	return "", fmt.Errorf("rollup output %s: unknown extension (use .txt, .html or .eml)", path)
+	return "", fmt.Errorf("rollup output %s: unknown extension (use .txt, .html, .eml or .json)", path)
 }
 
 // Render writes the rollup of team (the org-wide one when team is "") for
@@ -218,6 +217,8 @@ func (s *Sender) Render(ctx context.Context, w io.Writer, r *analysis.Report, te
 		return RenderHTML(w, d)
 	case FormatEML:
 		return writeEML(w, d, cmp.Or(s.cfg.Rollup.SMTP.From, "baton@localhost"), g.To)
+	case FormatJSON:
+		return writeSlackJSON(w, SlackMessage(d, s.cfg.Web.ExternalURL))
 	}
 	return fmt.Errorf("rollup: unknown format %q", f)
 }
@@ -242,6 +243,17 @@ func writeEML(w io.Writer, d *Digest, from string, to []string) error {
 	}
 	if _, err := msg.WriteTo(w); err != nil {
 		return fmt.Errorf("writing message of %s: %w", d.Group, err)
+	}
+	return nil
+}
+
+// writeSlackJSON writes msg as the JSON body a webhook post carries,
+// indented for reading.
+func writeSlackJSON(w io.Writer, msg *slack.WebhookMessage) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(msg); err != nil {
+		return fmt.Errorf("writing Slack payload: %w", err)
 	}
 	return nil
 }

@@ -10,15 +10,15 @@ import (
 func TestSendGroupKeepsStatsForNextWeek(t *testing.T) {
 	ctx := context.Background()
 	ledger := newMemLedger()
-	sender, err := NewSender(testConfig(), ledger, &fakeTransport{})
+	sender, err := NewSender(testConfig(), ledger, &fakeTransport{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	g, _ := FindGroup(testConfig(), "payments")
-	if sent, err := sender.SendGroup(ctx, snapshot(), g, now, false); !sent || err != nil {
-		t.Fatalf("SendGroup = %v, %v; want sent", sent, err)
+	if ds := sender.SendGroup(ctx, snapshot(), g, now, "", false); len(ds) != 1 || !ds[0].Sent || ds[0].Err != nil {
+		t.Fatalf("SendGroup = %+v; want one email sent", ds)
 	}
-	if _, ok, _ := ledger.RollupSent(ctx, g.Name, "2026-W48"); !ok {
+	if done, _ := ledger.RollupDone(ctx, g.Name, "email", "2026-W48"); !done {
 		t.Error("the send is not in the ledger")
 	}
 	d, err := sender.Compose(ctx, snapshot(), g, now.AddDate(0, 0, 7))
@@ -33,7 +33,7 @@ func TestSendGroupKeepsStatsForNextWeek(t *testing.T) {
 func TestSendNowHonoursTheLedgerUnlessForced(t *testing.T) {
 	ctx := context.Background()
 	tr := &fakeTransport{}
-	sender, err := NewSender(testConfig(), newMemLedger(), tr)
+	sender, err := NewSender(testConfig(), newMemLedger(), tr, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,28 +48,28 @@ func TestSendNowHonoursTheLedgerUnlessForced(t *testing.T) {
 		{"core", true, 1},
 	}
 	for _, s := range steps {
-		n, err := sender.SendNow(ctx, snapshot(), s.team, now, s.force)
+		n, err := sender.SendNow(ctx, snapshot(), s.team, "", now, s.force)
 		if err != nil || n != s.want {
 			t.Errorf("SendNow(%q, force %v) = %d, %v; want %d", s.team, s.force, n, err, s.want)
 		}
 	}
 	empty := testConfig()
 	empty.Teams, empty.Rollup.To = nil, nil
-	nobody, err := NewSender(empty, newMemLedger(), tr)
+	nobody, err := NewSender(empty, newMemLedger(), tr, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := nobody.SendNow(ctx, snapshot(), "", now, false); err == nil || !strings.Contains(err.Error(), "nobody to send to") {
+	if _, err := nobody.SendNow(ctx, snapshot(), "", "", now, false); err == nil || !strings.Contains(err.Error(), "nobody to send to") {
 		t.Errorf("sending without any recipients: %v", err)
 	}
-	if _, err := sender.SendNow(ctx, snapshot(), "search", now, false); err == nil || !strings.Contains(err.Error(), "no email recipients") {
+	if _, err := sender.SendNow(ctx, snapshot(), "search", "", now, false); err == nil || !strings.Contains(err.Error(), "no email recipients") {
 		t.Errorf("sending to a team without recipients: %v", err)
 	}
 }
 
 func TestRenderFormats(t *testing.T) {
 	ctx := context.Background()
-	sender, err := NewSender(testConfig(), newMemLedger(), nil)
+	sender, err := NewSender(testConfig(), newMemLedger(), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

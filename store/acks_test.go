@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -13,21 +12,16 @@ import (
 
 func TestAcksSurviveReopeningTheStore(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "baton.db")
-	s, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	want := model.Ack{Issue: "jira:PAY-1", Rule: "priority_inversion", Until: now.Add(14 * 24 * time.Hour),
 		Reason: "agreed with core", By: "tpm", Created: now, Severity: "warning", Related: []string{"github:acme/core#7"}}
-	if want.ID, err = s.AddAck(ctx, want); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
+	s := reopened(t, func(s *Store) {
+		var err error
+		if want.ID, err = s.AddAck(ctx, want); err != nil {
+			t.Fatal(err)
+		}
+	})
 
-	got, err := openAt(t, path).Acks(ctx, now)
+	got, err := s.Acks(ctx, now)
 	if err != nil {
 		t.Fatal(err)
 	}

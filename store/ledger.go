@@ -66,6 +66,12 @@ func (s *Store) LastSyncRuns(ctx context.Context) (map[string]SyncRun, error) {
 
 var isoWeek = regexp.MustCompile(`^[0-9]{4}-W[0-9]{2}$`)
 
+// The channels a rollup goes out on.
+const (
+	ChannelEmail = "email"
+	ChannelSlack = "slack"
+)
+
 // checkRollupKey rejects a group other than "org" or "team:<name>" and a week
 // not written like "2026-W48".
 func checkRollupKey(group, week string) error {
@@ -78,32 +84,57 @@ func checkRollupKey(group, week string) error {
 	return nil
 }
 
-// RollupSent reports when the rollup of group for week was sent, if it was.
-func (s *Store) RollupSent(ctx context.Context, group, week string) (sentAt time.Time, ok bool, err error) {
-	if err := checkRollupKey(group, week); err != nil {
-		return time.Time{}, false, err
+// checkDeliveryKey is checkRollupKey for a delivery on channel.
+func checkDeliveryKey(group, channel, week string) error {
+	if channel != ChannelEmail && channel != ChannelSlack {
+		return fmt.Errorf("rollup channel %q: want %q or %q", channel, ChannelEmail, ChannelSlack)
 	}
-	var ms int64
-	err = s.db.QueryRowContext(ctx, `SELECT sent_ms FROM rollup_sent WHERE group_name = ? AND week = ?`, group, week).Scan(&ms)
-	if errors.Is(err, sql.ErrNoRows) {
-		return time.Time{}, false, nil
-	}
-	if err != nil {
-		return time.Time{}, false, fmt.Errorf("reading rollup ledger for %s %s: %w", group, week, err)
-	}
-	return time.UnixMilli(ms).UTC(), true, nil
+	return checkRollupKey(group, week)
 }
 
-// MarkRollupSent records that the rollup of group for week was sent at at; a
-// forced resend records the later time.
-func (s *Store) MarkRollupSent(ctx context.Context, group, week string, at time.Time) error {
-	if err := checkRollupKey(group, week); err != nil {
+// RollupDone reports whether the rollup of group for week needs nothing more
+// on channel: it was sent, or the channel refused it for good.
+func (s *Store) RollupDone(ctx context.Context, group, channel, week string) (bool, error) {
+	if err := checkDeliveryKey(group, channel, week); err != nil {
+		return false, err
+	}
+	var ms int64
+	err := s.db.QueryRowContext(ctx, `SELECT at_ms FROM rollup_deliveries WHERE group_name = ? AND channel = ? AND week = ?`,
+		group, channel, week).Scan(&ms)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("reading rollup ledger for %s %s %s: %w", group, channel, week, err)
+	}
+	return true, nil
+}
+
+// MarkRollupSent records that the rollup of group for week went out on
+// channel at at; a forced resend records the later time.
+func (s *Store) MarkRollupSent(ctx context.Context, group, channel, week string, at time.Time) error {
+	return s.recordDelivery(ctx, group, channel, week, at, "")
+}
+
+// MarkRollupRefused records that channel refused the rollup of group for
+// week at at for reason, a refusal retrying cannot mend (Slack's
+// "channel_not_found"): it is not tried again that week.
+func (s *Store) MarkRollupRefused(ctx context.Context, group, channel, week string, at time.Time, reason string) error {
+	if reason == "" {
+		return fmt.Errorf("recording rollup of %s %s %s as refused: no reason", group, channel, week)
+	}
+	return s.recordDelivery(ctx, group, channel, week, at, reason)
+}
+
+func (s *Store) recordDelivery(ctx context.Context, group, channel, week string, at time.Time, refused string) error {
+	if err := checkDeliveryKey(group, channel, week); err != nil {
 		return err
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO rollup_sent (group_name, week, sent_ms) VALUES (?, ?, ?)
-		ON CONFLICT (group_name, week) DO UPDATE SET sent_ms = excluded.sent_ms`, group, week, at.UnixMilli())
+	_, err := s.db.ExecContext(ctx, `INSERT INTO rollup_deliveries (group_name, channel, week, at_ms, refused) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (group_name, channel, week) DO UPDATE SET at_ms = excluded.at_ms, refused = excluded.refused`,
+		group, channel, week, at.UnixMilli(), refused)
 	if err != nil {
-		return fmt.Errorf("recording rollup of %s %s as sent: %w", group, week, err)
+		return fmt.Errorf("recording rollup of %s %s %s: %w", group, channel, week, err)
 	}
 	return nil
 }

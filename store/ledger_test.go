@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,40 +11,69 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestRollupLedgerSurvivesReopen(t *testing.T) {
+func TestRollupLedgerSurvivesReopenPerChannel(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "baton.db")
-	s, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, ok, err := s.RollupSent(ctx, "team:payments", "2026-W48"); ok || err != nil {
-		t.Fatalf("RollupSent before marking = %v, %v; want not sent", ok, err)
-	}
-	sent := now.Add(123 * time.Millisecond)
-	if err := s.MarkRollupSent(ctx, "team:payments", "2026-W48", sent); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	s = openAt(t, path)
-	at, ok, err := s.RollupSent(ctx, "team:payments", "2026-W48")
-	if err != nil || !ok || !at.Equal(sent) {
-		t.Errorf("RollupSent after reopen = %v, %v, %v; want %v, true", at, ok, err, sent)
-	}
-	for _, other := range [][2]string{{"org", "2026-W48"}, {"team:payments", "2026-W49"}, {"team:core", "2026-W48"}} {
-		if _, ok, _ := s.RollupSent(ctx, other[0], other[1]); ok {
-			t.Errorf("RollupSent(%s, %s) = sent, want not sent", other[0], other[1])
+	s := reopened(t, func(s *Store) {
+		if done, err := s.RollupDone(ctx, "team:payments", ChannelEmail, "2026-W48"); done || err != nil {
+			t.Fatalf("RollupDone before marking = %v, %v; want not done", done, err)
+		}
+		if err := s.MarkRollupSent(ctx, "team:payments", ChannelEmail, "2026-W48", now); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.MarkRollupRefused(ctx, "org", ChannelSlack, "2026-W48", now, "channel_not_found"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	for _, tc := range []struct {
+		group, channel, week string
+		want                 bool
+	}{
+		{"team:payments", ChannelEmail, "2026-W48", true},
+		{"org", ChannelSlack, "2026-W48", true}, // refused for good counts as done
+		{"team:payments", ChannelSlack, "2026-W48", false},
+		{"org", ChannelEmail, "2026-W48", false},
+		{"team:payments", ChannelEmail, "2026-W49", false},
+		{"team:core", ChannelEmail, "2026-W48", false},
+	} {
+		if done, err := s.RollupDone(ctx, tc.group, tc.channel, tc.week); done != tc.want || err != nil {
+			t.Errorf("RollupDone(%s, %s, %s) after reopen = %v, %v; want %v", tc.group, tc.channel, tc.week, done, err, tc.want)
 		}
 	}
-	resent := sent.Add(time.Hour)
-	if err := s.MarkRollupSent(ctx, "team:payments", "2026-W48", resent); err != nil {
-		t.Fatal(err)
+	var refused string
+	if err := s.db.QueryRow(`SELECT refused FROM rollup_deliveries WHERE group_name = 'org' AND channel = 'slack'`).Scan(&refused); err != nil || refused != "channel_not_found" {
+		t.Errorf("refusal reason = %q, %v; want channel_not_found", refused, err)
 	}
-	if at, _, _ := s.RollupSent(ctx, "team:payments", "2026-W48"); !at.Equal(resent) {
-		t.Errorf("RollupSent after a forced resend = %v, want %v", at, resent)
+	if err := s.MarkRollupRefused(ctx, "org", ChannelSlack, "2026-W49", now, ""); err == nil {
+		t.Error("MarkRollupRefused without a reason succeeded, want an error")
+	}
+}
+
+func TestMigrationKeepsEarlierRollupsAsEmail(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v2.db")
+	db := rawDB(t, path)
+	stmts := []string{`CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_ms BIGINT NOT NULL)`}
+	for i, name := range []string{"migrations/0001_init.sql", "migrations/0002_bookkeeping.sql"} {
+		text, err := migrationFiles.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stmts = append(stmts, string(text), fmt.Sprintf(`INSERT INTO schema_version VALUES (%d, 0)`, i+1))
+	}
+	stmts = append(stmts, `INSERT INTO rollup_sent VALUES ('team:payments', '2026-W48', 1000)`)
+	for _, stmt := range stmts {
+		if _, err := db.Exec(stmt); err != nil {
+			t.Fatalf("building v2 fixture: %v", err)
+		}
+	}
+	db.Close()
+
+	s := openAt(t, path)
+	ctx := context.Background()
+	if done, err := s.RollupDone(ctx, "team:payments", ChannelEmail, "2026-W48"); !done || err != nil {
+		t.Errorf("RollupDone(email) of a rollup sent before the migration = %v, %v; want done", done, err)
+	}
+	if done, err := s.RollupDone(ctx, "team:payments", ChannelSlack, "2026-W48"); done || err != nil {
+		t.Errorf("RollupDone(slack) of a rollup only mailed before the migration = %v, %v; want not done", done, err)
 	}
 }
 
@@ -80,13 +110,16 @@ func TestRollupLedgerRejectsMalformedGroupOrWeek(t *testing.T) {
 		{"org", "", `rollup week ""`},
 	} {
 		for name, err := range map[string]error{
-			"MarkRollupSent": s.MarkRollupSent(ctx, tc.group, tc.week, now),
+			"MarkRollupSent": s.MarkRollupSent(ctx, tc.group, ChannelEmail, tc.week, now),
 			"SaveWeekStats":  s.SaveWeekStats(ctx, tc.group, tc.week, []byte("{}")),
 		} {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("%s(%q, %q) error = %v, want one containing %q", name, tc.group, tc.week, err, tc.want)
 			}
 		}
+	}
+	if _, err := s.RollupDone(ctx, "org", "sms", "2026-W48"); err == nil || !strings.Contains(err.Error(), `rollup channel "sms"`) {
+		t.Errorf("RollupDone on channel sms error = %v, want one naming the channel", err)
 	}
 }
 

@@ -38,6 +38,22 @@ func openAt(t *testing.T, path string) *Store {
 	return s
 }
 
+// reopened opens a store in a new file, lets fill write to it, closes it
+// and opens the file again: what the returned store holds survived a restart.
+func reopened(t *testing.T, fill func(*Store)) *Store {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "baton.db")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fill(s)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return openAt(t, path)
+}
+
 // rawDB opens path without the store, to build fixtures and inspect files.
 func rawDB(t *testing.T, path string) *sql.DB {
 	t.Helper()
@@ -132,8 +148,8 @@ func TestOpenMigratesVersion1FileKeepingItsData(t *testing.T) {
 	if c, err := s.Cursors(ctx, "jira"); err != nil || c[""] != "c1" {
 		t.Errorf("Cursors(jira) = %v, %v; want the v1 cursor c1", c, err)
 	}
-	if err := s.MarkRollupSent(ctx, "org", "2026-W48", now); err != nil {
-		t.Errorf("version 2 table unusable after migration: %v", err)
+	if err := s.MarkRollupSent(ctx, "org", ChannelSlack, "2026-W48", now); err != nil {
+		t.Errorf("rollup ledger unusable after migration: %v", err)
 	}
 }
 

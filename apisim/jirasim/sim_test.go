@@ -250,17 +250,21 @@ func historiesOf(t *testing.T, sim *Server, key string, n int) {
 	}
 }
 
+// changelogSearch is the part of a search with expand=changelog these tests
+// read.
+type changelogSearch struct {
+	Issues []struct {
+		Changelog struct {
+			Total     int
+			Histories []struct{ ID string }
+		}
+	}
+}
+
 func TestDataCenterEmbedsTheWholeChangelogAndHasNoPagedOne(t *testing.T) {
 	sim, srv := newSim(t, DataCenter, 1, Options{})
 	historiesOf(t, sim, "PAY-1", 45)
-	var p struct {
-		Issues []struct {
-			Changelog struct {
-				Total     int
-				Histories []struct{ ID string }
-			}
-		}
-	}
+	var p changelogSearch
 	get(t, sim, srv, "/rest/api/2/search?jql=key%20%3D%20PAY-1&fields=summary&expand=changelog", &p)
 	if len(p.Issues) != 1 || len(p.Issues[0].Changelog.Histories) != 45 || p.Issues[0].Changelog.Total != 45 {
 		t.Fatalf("embedded: got %+v, want one issue with all 45 histories", p.Issues)
@@ -279,14 +283,7 @@ func TestEmbeddedChangelogIsSilentlyTruncatedButEndpointsAreComplete(t *testing.
 	historiesOf(t, sim, "PAY-1", 45)
 	historiesOf(t, sim, "PAY-2", 5)
 
-	var p struct {
-		Issues []struct {
-			Changelog struct {
-				Total     int
-				Histories []struct{ ID string }
-			}
-		}
-	}
+	var p changelogSearch
 	get(t, sim, srv, "/rest/api/2/search/jql?"+q("key = PAY-1", "fields", "summary", "expand", "changelog"), &p)
 	cl := p.Issues[0].Changelog
 	if len(cl.Histories) != 40 || cl.Total != 40 {

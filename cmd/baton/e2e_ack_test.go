@@ -64,38 +64,6 @@ teams:
 	return cfg
 }
 
-type ackedFinding struct {
-	Rule         string `json:"rule"`
-	Issue        string `json:"issue"`
-	Acknowledged *struct {
-		Until  time.Time `json:"until"`
-		Reason string    `json:"reason"`
-		By     string    `json:"by"`
-	} `json:"acknowledged"`
-}
-
-func findingsOut(t *testing.T, cfg string, flags ...string) (string, []ackedFinding) {
-	t.Helper()
-	stdout, stderr, code := runBaton(t, append([]string{"--config", cfg, "findings", "--json"}, flags...)...)
-	if code != 0 {
-		t.Fatalf("findings --json %v exited %d: %s", flags, code, stderr)
-	}
-	var fs []ackedFinding
-	if err := json.Unmarshal([]byte(stdout), &fs); err != nil {
-		t.Fatalf("decoding findings: %v\n%s", err, stdout)
-	}
-	return stdout, fs
-}
-
-func ruleAt(fs []ackedFinding) []string {
-	out := make([]string, 0, len(fs))
-	for _, f := range fs {
-		out = append(out, f.Rule+"@"+f.Issue)
-	}
-	slices.Sort(out)
-	return out
-}
-
 func mustBaton(t *testing.T, args ...string) string {
 	t.Helper()
 	stdout, stderr, code := runBaton(t, args...)
@@ -108,10 +76,10 @@ func mustBaton(t *testing.T, args ...string) string {
 func TestE2EAckHidesFindingsUntilRemovedAndSurvivesRestarts(t *testing.T) {
 	t.Parallel()
 	cfg := ackFixture(t)
-	_, before := findingsOut(t, cfg)
-	want := []string{"blocked_by_stalled@jira:PAY-1", "idle@github:acme/core#1", "idle@github:acme/core#3",
-		"idle@jira:PAY-1", "idle@jira:PAY-3", "priority_inversion@jira:PAY-1"}
-	if got := ruleAt(before); !slices.Equal(got, want) {
+	before := findingsJSON(t, cfg)
+	want := []string{"blocked_by_stalled jira:PAY-1", "idle github:acme/core#1", "idle github:acme/core#3",
+		"idle jira:PAY-1", "idle jira:PAY-3", "priority_inversion jira:PAY-1"}
+	if got := ruleIssues(before); !slices.Equal(got, want) {
 		t.Fatalf("findings before any ack = %v, want %v (core#2 and PAY-2 exempt by their teams' labels)", got, want)
 	}
 
@@ -122,9 +90,9 @@ func TestE2EAckHidesFindingsUntilRemovedAndSurvivesRestarts(t *testing.T) {
 	}
 	mustBaton(t, "--config", cfg, "ack", "github:acme/core#1", "--until", until, "--reason", "parked")
 
-	_, after := findingsOut(t, cfg)
-	want = []string{"blocked_by_stalled@jira:PAY-1", "idle@github:acme/core#3", "idle@jira:PAY-1", "idle@jira:PAY-3"}
-	if got := ruleAt(after); !slices.Equal(got, want) {
+	after := findingsJSON(t, cfg)
+	want = []string{"blocked_by_stalled jira:PAY-1", "idle github:acme/core#3", "idle jira:PAY-1", "idle jira:PAY-3"}
+	if got := ruleIssues(after); !slices.Equal(got, want) {
 		t.Errorf("findings after the acks = %v, want %v", got, want)
 	}
 
@@ -136,8 +104,8 @@ func TestE2EAckHidesFindingsUntilRemovedAndSurvivesRestarts(t *testing.T) {
 	if err := schema.ValidateJSON([]byte(text)); err != nil {
 		t.Errorf("findings --all --json does not match the schema: %v", err)
 	}
-	if got := ruleAt(all); !slices.Equal(got, ruleAt(before)) {
-		t.Errorf("findings --all = %v, want every finding %v", got, ruleAt(before))
+	if got := ruleIssues(all); !slices.Equal(got, ruleIssues(before)) {
+		t.Errorf("findings --all = %v, want every finding %v", got, ruleIssues(before))
 	}
 	for _, f := range all {
 		acked := f.Issue == "github:acme/core#1" || f.Rule == "priority_inversion"
@@ -154,8 +122,8 @@ func TestE2EAckHidesFindingsUntilRemovedAndSurvivesRestarts(t *testing.T) {
 	}
 
 	mustBaton(t, "--config", cfg, "ack", "rm", "1")
-	if _, again := findingsOut(t, cfg); !slices.Contains(ruleAt(again), "priority_inversion@jira:PAY-1") {
-		t.Errorf("findings after ack rm 1 = %v, want the inversion back", ruleAt(again))
+	if again := findingsJSON(t, cfg); !slices.Contains(ruleIssues(again), "priority_inversion jira:PAY-1") {
+		t.Errorf("findings after ack rm 1 = %v, want the inversion back", ruleIssues(again))
 	}
 }
 

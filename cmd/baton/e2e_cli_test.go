@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -117,6 +118,24 @@ func TestE2ESyncOnceFindsEveryPlantedCaseAndNoNearMiss(t *testing.T) {
 		_, stderr, code = runBaton(t, "--config", cfg, "rollup", "--out", filepath.Join(dir, "x.pdf"))
 		if code != 2 || !strings.Contains(stderr, "x.pdf") {
 			t.Errorf("rollup --out x.pdf: exit %d, stderr %q; want exit 2 naming the file", code, stderr)
+		}
+		payload, stderr, code := runBaton(t, "--config", cfg, "rollup", "--team", "mobile", "--channel", "slack")
+		var msg struct {
+			Text   string            `json:"text"`
+			Blocks []json.RawMessage `json:"blocks"`
+		}
+		if err := json.Unmarshal([]byte(payload), &msg); code != 0 || err != nil || len(msg.Blocks) < 5 ||
+			!strings.Contains(payload, short) || !strings.Contains(msg.Text, "baton weekly: mobile") {
+			t.Errorf("rollup --channel slack: exit %d, stderr %q, %v; want mobile's Slack payload naming %s, got:\n%s", code, stderr, err, short, tail(payload, 800))
+		}
+		for _, args := range [][]string{
+			{"--channel", "sms"},
+			{"--channel", "email", "--out", filepath.Join(dir, "x.json")},
+			{"--channel", "slack", "--out", filepath.Join(dir, "x.txt")},
+		} {
+			if _, stderr, code := runBaton(t, append([]string{"--config", cfg, "rollup"}, args...)...); code != 2 || !strings.Contains(stderr, "--channel") {
+				t.Errorf("rollup %v: exit %d, stderr %q; want exit 2 explaining --channel", args, code, stderr)
+			}
 		}
 	})
 

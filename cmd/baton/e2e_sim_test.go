@@ -117,9 +117,22 @@ type e2eFinding struct {
 	Related      []string  `json:"related"`
 	RelatedTeams []string  `json:"related_teams"`
 	Since        time.Time `json:"since"`
+	Acknowledged *struct {
+		Until  time.Time `json:"until"`
+		Reason string    `json:"reason"`
+		By     string    `json:"by"`
+	} `json:"acknowledged"`
 }
 
 func findingsJSON(t *testing.T, cfg string, flags ...string) []e2eFinding {
+	t.Helper()
+	_, fs := findingsOut(t, cfg, flags...)
+	return fs
+}
+
+// findingsOut runs `findings --json` with flags and returns its output as
+// printed and as decoded.
+func findingsOut(t *testing.T, cfg string, flags ...string) (string, []e2eFinding) {
 	t.Helper()
 	stdout, stderr, code := runBaton(t, append([]string{"--config", cfg, "findings", "--json"}, flags...)...)
 	if code != 0 {
@@ -129,7 +142,7 @@ func findingsJSON(t *testing.T, cfg string, flags ...string) []e2eFinding {
 	if err := json.Unmarshal([]byte(stdout), &fs); err != nil {
 		t.Fatalf("decoding findings --json: %v\n%s", err, tail(stdout, 500))
 	}
-	return fs
+	return stdout, fs
 }
 
 // ruleIssues lists findings as sorted "rule issue" strings.
