@@ -61,9 +61,13 @@ func buildGraph(in []model.Issue, teams []model.Team) *graph {
 	return g
 }
 
-// sortedIssues copies the issues in key order; of two issues with the same
-// key the one updated last wins (the later one in the input on a tie).
+// sortedIssues returns the issues in key order: in itself when it already
+// is, with no key twice; else a copy, where of two issues with the same key
+// the one updated last wins (the later one in the input on a tie).
 func sortedIssues(in []model.Issue) []model.Issue {
+	if increasing(in) {
+		return slices.Clip(in)
+	}
 	type keyed struct {
 		key string
 		at  int32
@@ -89,6 +93,17 @@ func sortedIssues(in []model.Issue) []model.Issue {
 		out = append(out, in[k.at])
 	}
 	return out
+}
+
+// increasing reports whether every issue's key is greater than the one
+// before it.
+func increasing(issues []model.Issue) bool {
+	for i := 1; i < len(issues); i++ {
+		if issues[i-1].Key >= issues[i].Key {
+			return false
+		}
+	}
+	return true
 }
 
 // node returns the node of key, adding a placeholder for a key outside the

@@ -147,3 +147,25 @@ func TestLongCycleNeedsNoDeepRecursion(t *testing.T) {
 		t.Fatalf("got %d cycles, want one of %d issues on github:acme/core#0", len(cycles), n)
 	}
 }
+
+// TestIssuesInKeyOrderBecomeTheReportsWithoutACopy: the store hands over
+// issues in key order, and at 200,000 of them a copy is the analysis'
+// largest allocation; other input is still copied, not reordered in place.
+func TestIssuesInKeyOrderBecomeTheReportsWithoutACopy(t *testing.T) {
+	sorted := []model.Issue{issue(core1), issue(core2), issue(pay1)}
+	if r := analyze(sorted...); &r.Issues[0] != &sorted[0] || r.Issues[0].Team != "core" || sorted[0].Team != "core" {
+		t.Errorf("issues in key order were copied, or got no team")
+	}
+	for name, in := range map[string][]model.Issue{
+		"out of order": {issue(pay1), issue(core1)},
+		"a key twice":  {issue(core1), issue(core1, updated(daysAgo(0))), issue(pay1)},
+	} {
+		r := analyze(in...)
+		if &r.Issues[0] == &in[0] || in[0].Team != "" {
+			t.Errorf("%s: the input was used or changed in place", name)
+		}
+		if len(r.Issues) != 2 || r.Issues[0].Key != core1 || r.Issues[1].Key != pay1 {
+			t.Errorf("%s: %d report issues, first %q; want %s then %s", name, len(r.Issues), r.Issues[0].Key, core1, pay1)
+		}
+	}
+}

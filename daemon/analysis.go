@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/batonhq/baton/analysis"
@@ -51,6 +52,14 @@ func (d *Daemon) Analyze(ctx context.Context) (*analysis.Report, error) {
 	}
 	return r, nil
 }
+
+// releaseAnalysis hands the garbage of an analysis just published back to
+// the system. An analysis is a burst: the store's issues loaded and the
+// graph built, a few hundred MB at 200,000 issues, garbage once the report
+// is published. The runtime would return it over minutes, keeping the
+// resident size near the burst's peak; between analyses it should be what
+// the report keeps.
+func releaseAnalysis() { debug.FreeOSMemory() }
 
 // readLastRollups reads what the latest rollup of the org and of each team
 // reported, so that the dashboard shows the change since then: once per
@@ -151,6 +160,7 @@ func (d *Daemon) analysisLoop(ctx context.Context) {
 		wait := d.untilDue(r)
 		d.log.Info("analysis", "issues", len(r.Issues), "edges", len(r.Edges), "findings", len(r.Findings),
 			"duration", time.Since(start).Round(time.Millisecond), "next_in", wait.Round(time.Second))
+		releaseAnalysis()
 		due = d.after(wait)
 	}
 }
@@ -191,8 +201,15 @@ func AnalyseStored(ctx context.Context, st *store.Store, cfg *config.Config, now
 	if err != nil {
 		return nil, fmt.Errorf("loading acks for analysis: %w", err)
 	}
-	return analysis.Analyze(analysis.Input{Issues: inScope(cfg, issues), Teams: cfg.Teams, Rules: cfg.Rules, Acks: acks,
-		Now: now, Location: cfg.Location()}), nil
+	r := analysis.Analyze(analysis.Input{Issues: inScope(cfg, issues), Teams: cfg.Teams, Rules: cfg.Rules, Acks: acks,
+		Now: now, Location: cfg.Location()})
+	// The report outlives the analysis: it keeps its issues without what
+	// only the rules read (the links, which its edges hold, and the
+	// activity events).
+	for i := range r.Issues {
+		r.Issues[i].Links, r.Issues[i].ActivityEvents = nil, nil
+	}
+	return r, nil
 }
 
 // AnalyseSynced is AnalyseStored on cfg's store, opened (as OpenSynced)
@@ -229,5 +246,6 @@ func inScope(cfg *config.Config, issues []model.Issue) []model.Issue {
 			kept = append(kept, is)
 		}
 	}
+	clear(issues[len(kept):]) // the report keeps the array: let go of what was left out
 	return kept
 }

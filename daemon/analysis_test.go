@@ -99,3 +99,35 @@ func TestTheNextAnalysisIsDueWhenAFindingWouldChange(t *testing.T) {
 		})
 	}
 }
+
+// TestThePublishedReportKeepsNoLinksOrActivity: between analyses the daemon
+// holds the report, so it keeps only what is read after the rules: the
+// links live on as the report's edges.
+func TestThePublishedReportKeepsNoLinksOrActivity(t *testing.T) {
+	d, _ := openTest(t, fakeConfig(t.TempDir(), "lean-a"), nil, nil)
+	t.Cleanup(func() { d.Close() })
+	at := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	d.now = func() time.Time { return at }
+	is := func(key string) model.Issue {
+		return model.Issue{Key: key, Source: "lean-a", System: model.Jira, Title: key, Status: model.StatusInProgress,
+			RawStatus: "In Progress", Created: at.Add(-time.Hour), Updated: at.Add(-time.Hour), ActivityEvents: []time.Time{at.Add(-time.Hour)}}
+	}
+	a, b := is("jira:L-1"), is("jira:L-2")
+	b.Links = []model.Link{{From: a.Key, To: b.Key, Type: model.Blocks, Origin: model.OriginJiraLink}}
+	ctx := context.Background()
+	if _, err := d.store.ApplyBatch(ctx, model.Batch{Source: "lean-a", Issues: []model.Issue{a, b}}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := d.Analyze(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Edges) != 1 || r.Edges[0].From != a.Key || r.Edges[0].To != b.Key {
+		t.Errorf("edges %+v, want %s blocking %s", r.Edges, a.Key, b.Key)
+	}
+	for _, is := range r.Issues {
+		if is.Links != nil || is.ActivityEvents != nil {
+			t.Errorf("%s keeps %d links and %d activity events in the published report", is.Key, len(is.Links), len(is.ActivityEvents))
+		}
+	}
+}

@@ -30,3 +30,15 @@ func TestInScopeDropsWhatTheConfigurationNoLongerNames(t *testing.T) {
 		t.Errorf("in scope (-want +got):\n%s", diff)
 	}
 }
+
+func TestJiraSourcesKnowTheGitHubEnterpriseHosts(t *testing.T) {
+	cfg := &config.Config{Sources: []config.Source{
+		{Name: "ghe", Type: "github", URL: "https://ghe.acme.com"},
+		{Name: "ghe-again", Type: "github", URL: "https://ghe.acme.com/api/v3/"},
+		{Name: "dotcom", Type: "github", URL: "https://api.github.com/"},
+		{Name: "jira", Type: "jira", URL: "https://acme.atlassian.net"},
+	}}
+	if diff := cmp.Diff([]string{"ghe.acme.com"}, gitHubHosts(cfg)); diff != "" {
+		t.Errorf("GitHub Enterprise hosts (-want +got):\n%s", diff)
+	}
+}

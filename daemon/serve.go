@@ -52,6 +52,7 @@ func (d *Daemon) Serve(ctx context.Context, ln net.Listener) error {
 	if _, err := d.Analyze(ctx); err != nil {
 		d.log.Warn("initial analysis of stored data", "err", err)
 	}
+	releaseAnalysis()
 	hooks, err := d.listenWebhooks()
 	if err != nil {
 		d.Close()

@@ -18,14 +18,7 @@ func simDaemon(t testing.TB, interval time.Duration, edit func(*config.Config)) 
 	t.Helper()
 	spec := apisim.DemoSpec()
 	spec.Issues, spec.Plant = 100, false
-	org, err := apisim.Generate(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gh, jira := httptest.NewServer(org.GitHubHandler()), httptest.NewServer(org.JiraHandler())
-	t.Cleanup(gh.Close)
-	t.Cleanup(jira.Close)
-	cfg := simConfig(t, org, gh.URL, jira.URL)
+	org, cfg := simOrg(t, spec)
 	for i := range cfg.Sources {
 		cfg.Sources[i].Interval = config.Duration(interval) // below the 10s a file may set
 	}
@@ -34,6 +27,20 @@ func simDaemon(t testing.TB, interval time.Duration, edit func(*config.Config)) 
 	}
 	d, logs := openTest(t, cfg, nil, nil)
 	return d, org, logs
+}
+
+// simOrg serves the simulators of an organisation of spec in-process until
+// the test ends, and loads the configuration that syncs it.
+func simOrg(t testing.TB, spec apisim.Spec) (*apisim.Org, *config.Config) {
+	t.Helper()
+	org, err := apisim.Generate(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gh, jira := httptest.NewServer(org.GitHubHandler()), httptest.NewServer(org.JiraHandler())
+	t.Cleanup(gh.Close)
+	t.Cleanup(jira.Close)
+	return org, simConfig(t, org, gh.URL, jira.URL)
 }
 
 // simConfig loads the configuration of org's simulators served at the given

@@ -37,7 +37,7 @@ func (s *Store) Acks(ctx context.Context, since time.Time) ([]model.Ack, error) 
 	}
 	defer rows.Close()
 	var acks []model.Ack
-	in := make(interner)
+	in := newInterner()
 	for rows.Next() {
 		var a model.Ack
 		var until, created int64

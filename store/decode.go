@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,16 +12,31 @@ import (
 	"github.com/batonhq/baton/model"
 )
 
-// interner shares one copy of each repeated value (statuses, teams, labels,
-// people) among the issues of a load, which keeps large loads small.
-type interner map[string]string
+// interner shares one copy of each repeated value among the issues of a
+// load (statuses, teams, people, labels, and whole lists of them and
+// iterations, which issues share unchanged), which keeps large loads small.
+// The shared lists and iterations must not be changed in place.
+type interner struct {
+	strs  map[string]string
+	lists map[string][]string // by their JSON text
+	iters map[iterationKey]*model.Iteration
+}
 
-func (in interner) get(s string) string {
-	if v, ok := in[s]; ok {
+type iterationKey struct {
+	name, state string
+	start, end  int64
+}
+
+func newInterner() *interner {
+	return &interner{strs: map[string]string{}, lists: map[string][]string{}, iters: map[iterationKey]*model.Iteration{}}
+}
+
+func (in *interner) get(s string) string {
+	if v, ok := in.strs[s]; ok {
 		return v
 	}
 	s = strings.Clone(s) // not a slice of a larger scanned value
-	in[s] = s
+	in.strs[s] = s
 	return s
 }
 
@@ -52,7 +68,7 @@ func (r *issueRow) dest(withBody bool) []any {
 }
 
 // issue converts the row; errors name the issue's key.
-func (r *issueRow) issue(in interner) (model.Issue, error) {
+func (r *issueRow) issue(in *interner) (model.Issue, error) {
 	is := model.Issue{
 		Key: r.key, Source: in.get(r.source), System: model.System(in.get(r.system)), URL: r.url,
 		Title: r.title, Body: r.body,
@@ -63,19 +79,24 @@ func (r *issueRow) issue(in interner) (model.Issue, error) {
 		StatusChanged: fromMillis(r.statusChanged), Closed: fromMillis(r.closed), Due: fromMillis(r.due),
 	}
 	if r.itName.Valid {
-		is.Iteration = &model.Iteration{Name: in.get(r.itName.String), Start: fromMillis(r.itStart),
-			End: fromMillis(r.itEnd), State: in.get(r.itState.String)}
+		k := iterationKey{r.itName.String, r.itState.String, r.itStart.Int64, r.itEnd.Int64}
+		if is.Iteration = in.iters[k]; is.Iteration == nil {
+			is.Iteration = &model.Iteration{Name: in.get(r.itName.String), Start: fromMillis(r.itStart),
+				End: fromMillis(r.itEnd), State: in.get(r.itState.String)}
+			in.iters[k] = is.Iteration
+		}
 	}
 	var err error
 	for _, l := range []struct {
-		name string
-		dst  *[]string
-		src  sql.NullString
+		name   string
+		dst    *[]string
+		src    sql.NullString
+		decode func(sql.NullString, *interner) ([]string, error)
 	}{
-		{"assignees", &is.Assignees, r.assignees}, {"labels", &is.Labels, r.labels},
-		{"components", &is.Components, r.components}, {"mirrors", &is.Mirrors, r.mirrors},
+		{"assignees", &is.Assignees, r.assignees, sharedList}, {"labels", &is.Labels, r.labels, sharedList},
+		{"components", &is.Components, r.components, sharedList}, {"mirrors", &is.Mirrors, r.mirrors, stringList},
 	} {
-		if *l.dst, err = stringList(l.src, in); err != nil {
+		if *l.dst, err = l.decode(l.src, in); err != nil {
 			return model.Issue{}, fmt.Errorf("reading %s of issue %s: %w", l.name, r.key, err)
 		}
 	}
@@ -92,10 +113,24 @@ func fromMillis(v sql.NullInt64) time.Time {
 	return time.UnixMilli(v.Int64).UTC()
 }
 
+// sharedList is stringList for lists many issues share as they are
+// (assignees, labels, components): one copy of each.
+func sharedList(v sql.NullString, in *interner) ([]string, error) {
+	if l, ok := in.lists[v.String]; ok && v.Valid {
+		return l, nil
+	}
+	l, err := stringList(v, in)
+	if err == nil && l != nil {
+		l = slices.Clip(l) // an append by one holder must not write into another's
+		in.lists[strings.Clone(v.String)] = l
+	}
+	return l, err
+}
+
 // stringList decodes a JSON array of strings. Arrays without escapes, which
 // is nearly all of them, are split directly: a quote inside a string is
 // always escaped, so `","` can only separate elements.
-func stringList(v sql.NullString, in interner) ([]string, error) {
+func stringList(v sql.NullString, in *interner) ([]string, error) {
 	s := v.String
 	if !v.Valid {
 		return nil, nil

@@ -26,7 +26,7 @@ func TestStringListDecodesWhatJSONEncodes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := stringList(sql.NullString{String: string(text), Valid: true}, make(interner))
+		got, err := stringList(sql.NullString{String: string(text), Valid: true}, newInterner())
 		if err != nil {
 			t.Errorf("stringList(%s): %v", text, err)
 			continue
@@ -35,10 +35,10 @@ func TestStringListDecodesWhatJSONEncodes(t *testing.T) {
 			t.Errorf("stringList(%s) (-want +got):\n%s", text, diff)
 		}
 	}
-	if got, err := stringList(sql.NullString{}, make(interner)); got != nil || err != nil {
+	if got, err := stringList(sql.NullString{}, newInterner()); got != nil || err != nil {
 		t.Errorf("stringList(NULL) = %v, %v; want nil, nil", got, err)
 	}
-	if _, err := stringList(sql.NullString{String: `["a",`, Valid: true}, make(interner)); err == nil {
+	if _, err := stringList(sql.NullString{String: `["a",`, Valid: true}, newInterner()); err == nil {
 		t.Error("stringList of a truncated array succeeded, want an error")
 	}
 }

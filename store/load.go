@@ -39,7 +39,7 @@ func (s *Store) LoadIssues(ctx context.Context, closedSince time.Time) ([]model.
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM issues`+recent, args...).Scan(&n); err != nil {
 		return nil, fmt.Errorf("counting issues to load: %w", err)
 	}
-	in := make(interner)
+	in := newInterner()
 	issues, err := queryIssues(ctx, tx, in, issueQuery{where: recent, args: args, sizeHint: n + n/16})
 	if err != nil {
 		return nil, fmt.Errorf("loading issues: %w", err)
@@ -62,7 +62,7 @@ func (s *Store) LoadIssues(ctx context.Context, closedSince time.Time) ([]model.
 
 // addLinkEnds appends to issues, with their links, the stored issues at ends
 // of their links that are not among them yet.
-func addLinkEnds(ctx context.Context, tx *sql.Tx, in interner, issues []model.Issue, index map[string]int) ([]model.Issue, error) {
+func addLinkEnds(ctx context.Context, tx *sql.Tx, in *interner, issues []model.Issue, index map[string]int) ([]model.Issue, error) {
 	for chunk := range slices.Chunk(missingEnds(issues, index), inChunk) {
 		list, keys := inList(chunk)
 		more, err := queryIssues(ctx, tx, in, issueQuery{where: ` WHERE issues.key IN ` + list, args: keys})
@@ -88,7 +88,7 @@ func (s *Store) Issue(ctx context.Context, key string) (model.Issue, bool, error
 		return model.Issue{}, false, fmt.Errorf("loading issue %s: %w", key, err)
 	}
 	defer tx.Rollback()
-	in := make(interner)
+	in := newInterner()
 	issues, err := queryIssues(ctx, tx, in, issueQuery{where: ` WHERE issues.key = ?`, args: []any{key}, withBody: true})
 	if err != nil {
 		return model.Issue{}, false, fmt.Errorf("loading issue %s: %w", key, err)
@@ -111,7 +111,7 @@ type issueQuery struct {
 	sizeHint int
 }
 
-func queryIssues(ctx context.Context, tx *sql.Tx, in interner, q issueQuery) ([]model.Issue, error) {
+func queryIssues(ctx context.Context, tx *sql.Tx, in *interner, q issueQuery) ([]model.Issue, error) {
 	rows, err := tx.QueryContext(ctx, selectIssues(q.withBody)+q.where, q.args...)
 	if err != nil {
 		return nil, err
@@ -137,7 +137,7 @@ const selectLinks = `SELECT links.owner, links.seq, links.from_key, links.to_key
 
 // attachLinks gives the issues (found by key through index) the links the
 // query returns, in declared order; links of other owners are skipped.
-func attachLinks(ctx context.Context, tx *sql.Tx, in interner, issues []model.Issue, index map[string]int, query string, args ...any) error {
+func attachLinks(ctx context.Context, tx *sql.Tx, in *interner, issues []model.Issue, index map[string]int, query string, args ...any) error {
 	type ownedLink struct {
 		issue, seq int
 		link       model.Link

@@ -151,3 +151,33 @@ func TestSortByKeyAppliesEveryPermutationOfFour(t *testing.T) {
 	}
 	permute(nil, want)
 }
+
+// TestLoadedIssuesShareTheirListsAndIterations: a large load holds one copy
+// of each assignee list, label list and iteration that issues share, and an
+// append to one issue's list leaves the others' alone.
+func TestLoadedIssuesShareTheirListsAndIterations(t *testing.T) {
+	s := openTestStore(t)
+	var issues []model.Issue
+	for _, key := range []string{"jira:S-1", "jira:S-2"} {
+		is := minimalIssue(key, "jira", now)
+		is.Assignees, is.Labels = []string{"alice", "bob"}, []string{"backend"}
+		is.Iteration = &model.Iteration{Name: "Sprint 4", Start: now.Add(-time.Hour), End: now.Add(time.Hour), State: "active"}
+		issues = append(issues, is)
+	}
+	apply(t, s, model.Batch{Source: "jira", Issues: issues})
+	got, err := s.LoadIssues(context.Background(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(issues, got); diff != "" {
+		t.Fatalf("LoadIssues (-want +got):\n%s", diff)
+	}
+	a, b := &got[0], &got[1]
+	if &a.Assignees[0] != &b.Assignees[0] || &a.Labels[0] != &b.Labels[0] || a.Iteration != b.Iteration {
+		t.Error("two issues with the same assignees, labels and iteration hold copies of them")
+	}
+	a.Assignees = append(a.Assignees, "carol")
+	if len(b.Assignees) != 2 || b.Assignees[1] != "bob" || a.Assignees[1] != "bob" {
+		t.Errorf("after appending to one issue's assignees: %v and %v", a.Assignees, b.Assignees)
+	}
+}

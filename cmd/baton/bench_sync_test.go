@@ -313,16 +313,7 @@ func routeMetric(route string) string {
 // projects), after moving Jira's clock on a minute.
 func (s *benchSim) change1000(b *testing.B) {
 	b.Helper()
-	cfg, err := config.Load(s.configOut)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var token string
-	for _, src := range cfg.Sources {
-		if src.Type == "github" {
-			token = src.Token.Reveal()
-		}
-	}
+	cfg, token := s.loadConfig(b)
 	jira := []map[string]string{{"op": "advance", "duration": "1m"}}
 	for _, t := range cfg.Teams {
 		for _, repo := range t.GitHubRepos {
@@ -337,6 +328,23 @@ func (s *benchSim) change1000(b *testing.B) {
 		}
 	}
 	s.post(b, s.jiraURL+"/_sim/mutate", jira)
+}
+
+// loadConfig loads the simulators' configuration and returns it with the
+// GitHub token in it.
+func (s *benchSim) loadConfig(b *testing.B) (*config.Config, string) {
+	b.Helper()
+	cfg, err := config.Load(s.configOut)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var token string
+	for _, src := range cfg.Sources {
+		if src.Type == "github" {
+			token = src.Token.Reveal()
+		}
+	}
+	return cfg, token
 }
 
 // issueNumbers lists the first n issue numbers (not pull requests) of repo.

@@ -139,10 +139,7 @@ func (s *Source) orgRepos(ctx context.Context, org, saved string) ([]repoName, s
 			cur.etag = resp.Header.Get("ETag")
 		}
 		for _, r := range repos {
-			if r.GetArchived() || r.HasIssues != nil && !*r.HasIssues {
-				// Nothing moves in an archived repository, and one with
-				// issues turned off answers 410: listed explicitly, either
-				// is synced all the same.
+			if !wildcardSyncs(r) {
 				s.log.Debug("skipping repository of owner/*", "repo", r.GetFullName(), "archived", r.GetArchived(), "has_issues", r.GetHasIssues())
 				continue
 			}
@@ -158,6 +155,13 @@ func (s *Source) orgRepos(ctx context.Context, org, saved string) ([]repoName, s
 		return cur.repos, cur.String(), nil
 	}
 	return cur.repos, "", nil
+}
+
+// wildcardSyncs reports whether owner/* syncs r: not when it is archived
+// (nothing moves there) or has its issues turned off (listing them answers
+// 410). Listed by name, either is synced all the same.
+func wildcardSyncs(r *github.Repository) bool {
+	return !r.GetArchived() && (r.HasIssues == nil || *r.HasIssues)
 }
 
 func notModified(resp *github.Response) bool {

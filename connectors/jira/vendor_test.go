@@ -7,10 +7,7 @@ import (
 	"io"
 	"maps"
 	"net/http"
-	"os"
-	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
 	"time"
 
@@ -19,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/internal/testtool"
 	"github.com/batonhq/baton/model"
 )
 
@@ -27,27 +25,8 @@ import (
 // connector's own conversion, so a field the real API names differently from
 // jirasim shows up here.
 
-// vendorFile returns testdata/vendor/name, which must name its source.
-func vendorFile(t *testing.T, name string) []byte {
-	t.Helper()
-	path := filepath.Join("testdata", "vendor", name)
-	src, err := os.ReadFile(path + ".source")
-	if err != nil || !strings.HasPrefix(string(src), "https://") {
-		t.Fatalf("%s: want a .source naming the vendor page it follows (%v)", path, err)
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-func vendorDecode(t *testing.T, name string, v any) {
-	t.Helper()
-	if err := json.Unmarshal(vendorFile(t, name), v); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-}
+// vendorDocs is where every corpus file's .source must point.
+const vendorDocs = "https://"
 
 func vendorSource(t *testing.T, deployment, url string) *Source {
 	t.Helper()
@@ -72,7 +51,7 @@ func TestVendorCloudSearchPageAndBulkChangelogConvert(t *testing.T) {
 	s := vendorSource(t, "cloud", "https://your-domain.atlassian.net")
 	dec := newPageDecoder(append(searchFields[:len(searchFields):len(searchFields)], "customfield_10020"))
 	raw := reflect.New(dec.page)
-	if err := json.Unmarshal(vendorFile(t, "search_jql_cloud.json"), raw.Interface()); err != nil {
+	if err := json.Unmarshal(testtool.VendorFile(t, "search_jql_cloud.json", vendorDocs), raw.Interface()); err != nil {
 		t.Fatal(err)
 	}
 	page := dec.convert(raw.Elem())
@@ -80,7 +59,7 @@ func TestVendorCloudSearchPageAndBulkChangelogConvert(t *testing.T) {
 		t.Fatalf("page: got %d issues, isLast %v, token %q; want 1, false, CAEaAggD", len(page.Issues), page.IsLast, page.NextPageToken)
 	}
 	var bulk bulkResponse
-	vendorDecode(t, "changelog_bulkfetch.json", &bulk)
+	testtool.VendorDecode(t, "changelog_bulkfetch.json", vendorDocs, &bulk)
 	if len(bulk.IssueChangeLogs) != 1 || bulk.IssueChangeLogs[0].IssueID != "10002" || bulk.NextPageToken != "UxAQBFRF" {
 		t.Fatalf("bulk changelog: got %+v", bulk)
 	}
@@ -115,7 +94,7 @@ func TestVendorCloudSearchPageAndBulkChangelogConvert(t *testing.T) {
 func TestVendorDataCenterSearchPageConverts(t *testing.T) {
 	s := vendorSource(t, "server", "http://www.example.com/jira")
 	var fields []jira.Field
-	vendorDecode(t, "field.json", &fields)
+	testtool.VendorDecode(t, "field.json", vendorDocs, &fields)
 	custom := customFieldsOf(fields)
 	if want := (customFields{sprint: "customfield_10101", epicLink: "customfield_10008"}); custom != want {
 		t.Fatalf("fields found by schema: got %+v, want %+v (not the decoy named Sprint)", custom, want)
@@ -124,7 +103,7 @@ func TestVendorDataCenterSearchPageConverts(t *testing.T) {
 		Total  int          `json:"total"`
 		Issues []jira.Issue `json:"issues"`
 	}
-	vendorDecode(t, "search_dc.json", &res)
+	testtool.VendorDecode(t, "search_dc.json", vendorDocs, &res)
 	if res.Total != 1 || len(res.Issues) != 1 || res.Issues[0].Changelog == nil {
 		t.Fatalf("search: got total %d, %d issues; want 1 with its changelog", res.Total, len(res.Issues))
 	}
@@ -150,7 +129,7 @@ func TestVendorDataCenterSearchPageConverts(t *testing.T) {
 
 func TestVendorMyselfGivesTheAccountZone(t *testing.T) {
 	var me jira.User
-	vendorDecode(t, "myself.json", &me)
+	testtool.VendorDecode(t, "myself.json", vendorDocs, &me)
 	if _, err := time.LoadLocation(me.TimeZone); err != nil || me.TimeZone != "Australia/Sydney" {
 		t.Errorf("got zone %q (%v), want Australia/Sydney", me.TimeZone, err)
 	}
@@ -173,7 +152,7 @@ func TestVendorErrorBodiesBecomeAPIErrors(t *testing.T) {
 			h := http.Header{"Content-Type": {"application/json;charset=UTF-8"}}
 			maps.Copy(h, tc.header)
 			resp := &jira.Response{Response: &http.Response{StatusCode: tc.status, Header: h,
-				Body: io.NopCloser(bytes.NewReader(vendorFile(t, tc.file)))}}
+				Body: io.NopCloser(bytes.NewReader(testtool.VendorFile(t, tc.file, vendorDocs)))}}
 			e := apiError("searching", resp, jira.NewJiraError(resp, errors.New("request failed")))
 			if e.Status != tc.status || e.Msg != tc.msg || e.Wait != tc.wait || e.Permanent() != tc.permanent {
 				t.Errorf("got status %d, msg %q, wait %s, permanent %v; want %d, %q, %s, %v",
