@@ -103,6 +103,7 @@ func fixtureSiteSince(r *analysis.Report, last map[string]*rollup.Stats) http.Ha
 		Report:      func() *analysis.Report { return r },
 		Sources:     fixtureSources,
 		LastRollups: func() map[string]*rollup.Stats { return last },
+		Now:         func() time.Time { return now.Add(5 * time.Minute) },
 		Logger:      slog.New(slog.DiscardHandler),
 	})
 	mux := http.NewServeMux()

@@ -12,9 +12,10 @@ import (
 // frame is what every page shows around its content: the navigation and
 // when the snapshot was taken.
 type frame struct {
-	Page  string   // the page's template, to mark it in the navigation
-	Teams []string // configured teams, in order
-	Now   time.Time
+	Page  string    // the page's template, to mark it in the navigation
+	Teams []string  // configured teams, in order
+	Now   time.Time // of the snapshot
+	clock time.Time // of the request: how old the sources' syncs are
 	loc   *time.Location
 }
 
@@ -36,6 +37,15 @@ func (f *frame) Date(t time.Time) string {
 
 // Ago says how long before the snapshot t was, as the rollup does.
 func (f *frame) Ago(t time.Time) string { return rollup.Age(f.Now, t) }
+
+// Since says how long before this request t was: a sync's age goes on
+// growing after the snapshot. Under an hour it says so in words.
+func (f *frame) Since(t time.Time) string {
+	if f.clock.Sub(t) < time.Hour {
+		return "less than an hour"
+	}
+	return rollup.Age(f.clock, t)
+}
 
 var funcs = template.FuncMap{
 	"issueURL":  issueURL,

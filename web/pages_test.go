@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -137,5 +139,15 @@ func TestIndexIndexesTheSnapshotBeforeAnyPageView(t *testing.T) {
 	s.Index()
 	if s.cur == nil || s.cur.r != r {
 		t.Error("Index left the published snapshot to the first page view")
+	}
+}
+
+func TestAPageThatFailsSaysSoWith500(t *testing.T) {
+	r := fixtureReport()
+	s := New(Options{Report: func() *analysis.Report { return r }, Logger: slog.New(slog.DiscardHandler)})
+	h := s.serve("graph", func(*view, frame, *http.Request) (any, error) { return nil, errors.New("laying out the graph: boom") })
+	code, body := get(t, h, "/graph")
+	if code != http.StatusInternalServerError || !strings.Contains(body, "laying out the graph: boom. The log has the details.") {
+		t.Errorf("a failing page = %d:\n%s", code, body)
 	}
 }

@@ -36,7 +36,10 @@ type Options struct {
 	LastRollups func() map[string]*rollup.Stats
 	// Location is the zone times are shown in; nil means UTC.
 	Location func() *time.Location
-	Logger   *slog.Logger
+	// Now is the time of a request, for how old each source's last sync is;
+	// nil means time.Now.
+	Now    func() time.Time
+	Logger *slog.Logger
 }
 
 // SourceState is how fresh one source's data is.
@@ -121,7 +124,10 @@ type build func(v *view, f frame, r *http.Request) (any, error)
 func (s *Site) serve(page string, b build) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		v := s.view()
-		f := frame{Page: page, loc: s.location()}
+		f := frame{Page: page, clock: time.Now(), loc: s.location()}
+		if s.opts.Now != nil {
+			f.clock = s.opts.Now()
+		}
 		status := http.StatusOK
 		var data any = &f
 		if v == nil {
@@ -133,7 +139,7 @@ func (s *Site) serve(page string, b build) http.HandlerFunc {
 				page, status, data = "notfound", http.StatusNotFound, &notFound{frame: f, What: err.Error()}
 				if _, ok := err.(errNotFound); !ok {
 					s.opts.Logger.Error("dashboard page", "page", f.Page, "err", err)
-					status = http.StatusInternalServerError
+					status, data = http.StatusInternalServerError, &notFound{frame: f, What: err.Error(), Failed: true}
 				}
 			}
 		}
@@ -151,9 +157,12 @@ func (s *Site) serve(page string, b build) http.HandlerFunc {
 	}
 }
 
+// notFound says what the snapshot does not have, or (Failed) why a page
+// could not be made.
 type notFound struct {
 	frame
-	What string
+	What   string
+	Failed bool
 }
 
 // pageNames are the templates under templates/ besides the layout.

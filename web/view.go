@@ -45,7 +45,25 @@ func newView(r *analysis.Report, last map[string]*rollup.Stats, loc *time.Locati
 			v.marked = append(v.marked, int32(i))
 		}
 	}
-	slices.SortStableFunc(v.marked, func(a, b int32) int { return cmp.Compare(ruleRank(v.rules[a]), ruleRank(v.rules[b])) })
+	// Cycles first and each one whole, so that a capped graph draws complete
+	// cycles rather than one edge of many.
+	cycle := map[string]int{}
+	for i, f := range r.Findings {
+		if f.Rule == analysis.RuleCycle {
+			for _, k := range append([]string{f.Issue}, f.Related...) {
+				cycle[k] = i
+			}
+		}
+	}
+	group := func(e int32) int {
+		if c, ok := cycle[r.Edges[e].From]; ok && slices.Contains(v.rules[e], analysis.RuleCycle) {
+			return c
+		}
+		return len(r.Findings)
+	}
+	slices.SortStableFunc(v.marked, func(a, b int32) int {
+		return cmp.Or(cmp.Compare(ruleRank(v.rules[a]), ruleRank(v.rules[b])), cmp.Compare(group(a), group(b)))
+	})
 	v.in = make([]int32, len(r.Edges))
 	for i := range v.in {
 		v.in[i] = int32(i)

@@ -20,6 +20,10 @@ const (
 // rememberedDeliveries bounds the delivery ids kept for deduplication.
 const rememberedDeliveries = 4096
 
+// maxReading bounds the bodies read at once: each may be 25 MB, and the
+// signature can only be checked once all of it is read.
+const maxReading = 4
+
 // retryAfter is what a full queue asks the tracker to wait, in seconds.
 const retryAfter = "5"
 
@@ -40,13 +44,14 @@ type Handler struct {
 	Logger  *slog.Logger
 	Now     func() time.Time
 
-	seen *deliveries
+	seen    *deliveries
+	reading chan struct{} // a slot per body being read
 }
 
 // NewHandler returns a Handler over endpoint and queue.
 func NewHandler(endpoint func(string) (Endpoint, bool), queue chan<- Hint, observe func(source, event, result string), log *slog.Logger) *Handler {
 	return &Handler{Endpoint: endpoint, Queue: queue, Observe: observe, Logger: log, Now: time.Now,
-		seen: newDeliveries(rememberedDeliveries)}
+		seen: newDeliveries(rememberedDeliveries), reading: make(chan struct{}, maxReading)}
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -66,13 +71,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.answer(w, source, "", ResultBadMethod, http.StatusMethodNotAllowed)
 		return
 	}
-	limit := MaxJiraBody
-	if kind == GitHub {
-		limit = MaxGitHubBody
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	body, err := h.read(w, r, kind)
 	var tooLarge *http.MaxBytesError
 	switch {
+	case errors.Is(err, errBusy):
+		w.Header().Set("Retry-After", retryAfter)
+		h.answer(w, source, "", ResultQueueFull, http.StatusServiceUnavailable)
+		return
 	case errors.As(err, &tooLarge):
 		h.answer(w, source, "", ResultTooLarge, http.StatusRequestEntityTooLarge)
 		return
@@ -96,6 +101,25 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		h.enqueue(w, hint, delivery)
 	}
+}
+
+// errBusy says maxReading bodies are being read already.
+var errBusy = errors.New("too many webhook bodies being read")
+
+// read reads r's body within kind's limit; errBusy, without reading, when
+// maxReading bodies are being read already.
+func (h *Handler) read(w http.ResponseWriter, r *http.Request, kind Kind) ([]byte, error) {
+	select {
+	case h.reading <- struct{}{}:
+	default:
+		return nil, errBusy
+	}
+	defer func() { <-h.reading }()
+	limit := MaxJiraBody
+	if kind == GitHub {
+		limit = MaxGitHubBody
+	}
+	return io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 }
 
 // enqueue queues hint without waiting; a full queue answers 503 with

@@ -205,6 +205,22 @@ func TestFullQueueAnswers503WithRetryAfterAndTheRedeliveryIsTaken(t *testing.T) 
 	}
 }
 
+func TestBodiesBeyondTheReadingBoundAnswer503(t *testing.T) {
+	h, q, _ := newTestHandler(t, 1)
+	for range maxReading {
+		h.reading <- struct{}{} // bodies being read
+	}
+	body := fixture(t, "github/issues.edited.json")
+	w := github(t, h, "issues", "d-1", sign(sha256.New, "sha256=", body), body)
+	if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") == "" || len(q) != 0 {
+		t.Errorf("status %d Retry-After %q queued %d, want 503 with one and nothing queued", w.Code, w.Header().Get("Retry-After"), len(q))
+	}
+	<-h.reading
+	if w := github(t, h, "issues", "d-1", sign(sha256.New, "sha256=", body), body); w.Code != http.StatusAccepted {
+		t.Errorf("with a slot free: status %d, want 202", w.Code)
+	}
+}
+
 func TestOversizeBodyIs413(t *testing.T) {
 	h, _, _ := newTestHandler(t, 1)
 	body := bytes.Repeat([]byte(" "), int(MaxJiraBody)+1)
