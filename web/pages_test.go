@@ -34,7 +34,7 @@ func TestPagesMatchTheirGoldenFiles(t *testing.T) {
 			if code != http.StatusOK {
 				t.Fatalf("GET %s = %d, want 200:\n%s", path, code, body)
 			}
-			golden.Check(t, "testdata/"+name+".html", []byte(body))
+			golden.Check(t, "testdata/"+name+".html.golden", []byte(body))
 		})
 	}
 }

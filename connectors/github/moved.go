@@ -3,12 +3,9 @@ package github
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 
-	"github.com/batonhq/baton/connectors/httpapi"
 	"github.com/batonhq/baton/model"
 )
 
@@ -48,7 +45,8 @@ func (s *Source) readBoards(ctx context.Context, raw string) (*boardRound, error
 	if err != nil {
 		return nil, err
 	}
-	s.places, s.boardPages = places, pages
+	s.places.Store(&places)
+	s.boardPages = pages
 	moved, next := movedSince(old, places)
 	next.Pages, next.Fields = pages, s.fields
 	return &boardRound{moved: moved, raw: raw, next: next}, nil
@@ -60,7 +58,11 @@ func (s *Source) placeOf(it *item) (place, bool) {
 	if !ok {
 		return place{}, false
 	}
-	p, ok := s.places[k]
+	places := s.places.Load()
+	if places == nil {
+		return place{}, false
+	}
+	p, ok := (*places)[k]
 	return p, ok
 }
 
@@ -70,9 +72,9 @@ func (s *Source) placeOf(it *item) (place, bool) {
 // projects cursor. Issues since deleted or transferred are left to the
 // reconcile.
 func (s *Source) emitMoved(ctx context.Context, br *boardRound, repos []repoName, emitted map[string]bool, emit func(context.Context, model.Batch) error) error {
-	synced := map[string]repoName{}
+	synced := map[string]bool{}
 	for _, r := range repos {
-		synced[r.scope()] = r
+		synced[r.scope()] = true
 	}
 	var keys []string
 	for k := range br.moved {
@@ -83,16 +85,14 @@ func (s *Source) emitMoved(ctx context.Context, br *boardRound, repos []repoName
 	slices.Sort(keys)
 	var issues []model.Issue
 	for _, k := range keys {
-		key, ok := model.ParseKey(k)
-		r, synced := synced[key.Place]
-		if !ok || !synced {
+		if key, ok := model.ParseKey(k); !ok || !synced[key.Place] {
 			continue
 		}
-		is, ok, err := s.getIssue(ctx, r, key.Number)
+		is, found, _, err := s.readAgain(ctx, k)
 		if err != nil {
 			return err
 		}
-		if ok {
+		if found {
 			issues = append(issues, is)
 		}
 	}
@@ -101,30 +101,4 @@ func (s *Source) emitMoved(ctx context.Context, br *boardRound, repos []repoName
 		return nil // nothing moved: no need to write the same cursor again
 	}
 	return emit(ctx, model.Batch{Source: s.src.Name, Issues: issues, Cursors: map[string]string{ProjectsScope: string(cur)}})
-}
-
-// getIssue reads issue n of r and converts it; ok is false when it is a
-// pull request or no longer there.
-func (s *Source) getIssue(ctx context.Context, r repoName, n int) (is model.Issue, ok bool, err error) {
-	op := fmt.Sprintf("reading %s#%d after a board move", r, n)
-	req, err := s.client.NewRequest(http.MethodGet, fmt.Sprintf("repos/%s/%s/issues/%d", r.owner, r.name, n), nil)
-	if err != nil {
-		return is, false, fmt.Errorf("%s: %w", op, err)
-	}
-	var got listed
-	resp, err := s.client.Do(ctx, req, &got)
-	if err != nil {
-		err = s.apiError(ctx, op, resp, err)
-		var ae *httpapi.APIError
-		if errors.As(err, &ae) && (ae.Status == http.StatusNotFound || ae.Status == http.StatusGone || ae.Status == http.StatusMovedPermanently) {
-			return is, false, nil
-		}
-		return is, false, err
-	}
-	it := got.item()
-	if k, _ := keyOf(&it.Issue); it.IsPullRequest() || k != model.GitHubKey(r.owner, r.name, n) {
-		return is, false, nil // a pull request, or transferred: its new repository lists it
-	}
-	is, err = s.issue(ctx, r, &it)
-	return is, err == nil, err
 }

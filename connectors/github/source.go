@@ -17,6 +17,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/go-github/v60/github"
@@ -70,13 +71,13 @@ type Source struct {
 	orgMu sync.Mutex
 	orgs  map[string]orgListing // by org: the last repository listing and its ETag
 
-	// The boards, as found at the first round, their fields and pages as
-	// last read, and this round's places by key: set by Sync before the
-	// repositories are listed, only read while they are.
+	// The boards, as found at the first round, and their fields and pages
+	// as last read, for Sync alone; and the places on them by key as last
+	// read, which Refetch reads too.
 	boards     []*board
 	fields     map[string]knownFields
 	boardPages map[string]boardPage
-	places     map[string]place
+	places     atomic.Pointer[map[string]place]
 }
 
 // New returns a Source for src. It makes no network calls.
