@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -12,12 +11,12 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	stdsync "sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/internal/testtool"
 	"github.com/batonhq/baton/model"
 	batonsync "github.com/batonhq/baton/sync"
 )
@@ -66,24 +65,6 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// logBuffer collects a daemon's log lines.
-type logBuffer struct {
-	mu  stdsync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // fakeConfig configures a store in dir and a fake source per name, each
 // named after itself (a prefix makes it unique across tests).
 func fakeConfig(dir string, names ...string) *config.Config {
@@ -95,9 +76,9 @@ func fakeConfig(dir string, names ...string) *config.Config {
 }
 
 // openTest opens a daemon on cfg whose reloads load what load returns.
-func openTest(t testing.TB, cfg *config.Config, hup <-chan os.Signal, load func(string) (*config.Config, error)) (*Daemon, *logBuffer) {
+func openTest(t testing.TB, cfg *config.Config, hup <-chan os.Signal, load func(string) (*config.Config, error)) (*Daemon, *testtool.LogBuffer) {
 	t.Helper()
-	logs := &logBuffer{}
+	logs := &testtool.LogBuffer{}
 	d, err := Open(context.Background(), cfg, Options{Logger: slog.New(slog.NewTextHandler(logs, nil)), Version: "test", Hangup: hup})
 	if err != nil {
 		t.Fatal(err)

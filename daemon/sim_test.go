@@ -9,12 +9,13 @@ import (
 
 	"github.com/batonhq/baton/apisim"
 	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/internal/testtool"
 )
 
 // simDaemon opens a daemon on simulators of a small organisation served
 // in-process, its sources polled every interval; edit may change the
 // loaded configuration first.
-func simDaemon(t testing.TB, interval time.Duration, edit func(*config.Config)) (*Daemon, *apisim.Org, *logBuffer) {
+func simDaemon(t testing.TB, interval time.Duration, edit func(*config.Config)) (*Daemon, *apisim.Org, *testtool.LogBuffer) {
 	t.Helper()
 	spec := apisim.DemoSpec()
 	spec.Issues, spec.Plant = 100, false

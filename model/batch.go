@@ -22,6 +22,11 @@ type Batch struct {
 	// when they were read again (a webhook said they were deleted): the
 	// store deletes them, and the links to them.
 	Gone []string
+	// Left are keys of this source the tracker still has but the source's
+	// scope (its JQL) no longer matches, found when they were read again: the
+	// store deletes them but keeps the links other issues declare to them,
+	// as a full sync, which reads those issues and not these, would.
+	Left []string
 }
 
 // KeySet is every key that exists under Prefix (e.g. "github:acme/core#" or

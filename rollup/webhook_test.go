@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/internal/testtool"
 	"github.com/batonhq/baton/store"
 )
 
@@ -102,31 +103,13 @@ func (h *channelHooks) get() (sent, failed map[Channel]int) {
 	return h.sent, h.failed
 }
 
-// syncBuffer is a log sink the scheduler's goroutine and the test share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func newSlackScheduler(t *testing.T, cfg *config.Config, ledger Ledger, tr Transport, clock Clock) (*Scheduler, *channelHooks, *syncBuffer) {
+func newSlackScheduler(t *testing.T, cfg *config.Config, ledger Ledger, tr Transport, clock Clock) (*Scheduler, *channelHooks, *testtool.LogBuffer) {
 	t.Helper()
 	sender, err := NewSender(cfg, ledger, tr, NewSlackWebhook(10*time.Second, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	logs := &testtool.LogBuffer{}
 	s, err := NewScheduler(cfg, sender, snapshot, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)

@@ -12,14 +12,15 @@ import (
 // Applied counts what a batch changed.
 type Applied struct {
 	Upserted int // issues written (a stored row that was strictly newer is kept and not counted)
-	Deleted  int // issues removed because b.Present no longer lists them
+	Deleted  int // issues removed because b.Present no longer lists them, or b.Gone or b.Left names them
 }
 
 // ApplyBatch commits b in one transaction: every issue upserted by key, the
 // links each written issue declares replacing the ones it declared before, the
 // issues of b.Source under b.Present.Prefix that the listing no longer has
 // deleted (with their links, and the links other issues declared to them
-// unless found in text), and b.Cursors saved. Issues written in the same
+// unless found in text), those b.Gone names deleted likewise, those b.Left
+// names deleted keeping the links to them, and b.Cursors saved. Issues written in the same
 // batch count as present. A stored issue whose Updated is strictly newer than
 // the incoming one is kept, links included. If anything fails nothing of the
 // batch is kept, so a cursor never gets ahead of its data.
@@ -74,6 +75,11 @@ func (s *Store) ApplyBatch(ctx context.Context, b model.Batch) (Applied, error) 
 		}
 		n.Deleted += gone
 	}
+	left, err := deleteKeys(ctx, tx, b.Source, b.Left)
+	if err != nil {
+		return Applied{}, fmt.Errorf("applying batch of %s: %w", b.Source, err)
+	}
+	n.Deleted += len(left)
 	for scope, value := range b.Cursors {
 		if _, err := w.upsertCursor.ExecContext(ctx, b.Source, scope, value); err != nil {
 			return Applied{}, fmt.Errorf("applying batch of %s: saving cursor %q: %w", b.Source, scope, err)
@@ -144,20 +150,30 @@ func (w *batchWriter) deleteMissing(ctx context.Context, tx *sql.Tx, b model.Bat
 // deleteGone deletes the issues of b.Source that b.Gone names, and the
 // links to them, and returns how many it deleted.
 func deleteGone(ctx context.Context, tx *sql.Tx, b model.Batch) (int, error) {
-	var deleted []string
-	for _, k := range b.Gone {
-		res, err := tx.ExecContext(ctx, `DELETE FROM issues WHERE key = ? AND source = ?`, k, b.Source)
-		if err != nil {
-			return 0, fmt.Errorf("deleting %s: %w", k, err)
-		}
-		if n, err := res.RowsAffected(); err == nil && n > 0 {
-			deleted = append(deleted, k)
-		}
+	deleted, err := deleteKeys(ctx, tx, b.Source, b.Gone)
+	if err != nil {
+		return 0, err
 	}
 	if err := unlinkDeleted(ctx, tx, deleted); err != nil {
 		return 0, fmt.Errorf("dropping links to deleted issues: %w", err)
 	}
 	return len(deleted), nil
+}
+
+// deleteKeys deletes the issues of source that keys name, with the links
+// they declared, and returns the keys of those it deleted.
+func deleteKeys(ctx context.Context, tx *sql.Tx, source string, keys []string) ([]string, error) {
+	var deleted []string
+	for _, k := range keys {
+		res, err := tx.ExecContext(ctx, `DELETE FROM issues WHERE key = ? AND source = ?`, k, source)
+		if err != nil {
+			return nil, fmt.Errorf("deleting %s: %w", k, err)
+		}
+		if n, err := res.RowsAffected(); err == nil && n > 0 {
+			deleted = append(deleted, k)
+		}
+	}
+	return deleted, nil
 }
 
 // Missing returns the keys ApplyBatch(b) would delete, in key order, and how

@@ -203,3 +203,33 @@ func TestApplyBatchMatchesApplyingIssueByIssue(t *testing.T) {
 		t.Errorf("links of PAY-7 = %v, want those of its newest write %v", is.Links, relinked.Links)
 	}
 }
+
+// TestApplyBatchLeftKeepsLinksToItAndGoneDropsThem deletes one issue as
+// Left (it exists but left the source's scope) and one as Gone (deleted at
+// the tracker): the link a third issue declares to the Left one stays, as a
+// full sync would store it, and the link to the Gone one goes, as the
+// tracker dropped it.
+func TestApplyBatchLeftKeepsLinksToItAndGoneDropsThem(t *testing.T) {
+	s := openTestStore(t)
+	holder := minimalIssue("jira:PAY-1", "jira", now)
+	holder.Links = []model.Link{
+		{From: "jira:PAY-2", To: holder.Key, Type: model.Blocks, Origin: model.OriginJiraLink, RawType: "is blocked by"},
+		{From: "jira:PAY-3", To: holder.Key, Type: model.Blocks, Origin: model.OriginJiraLink, RawType: "is blocked by"},
+	}
+	apply(t, s, model.Batch{Source: "jira", Issues: []model.Issue{
+		holder, minimalIssue("jira:PAY-2", "jira", now), minimalIssue("jira:PAY-3", "jira", now),
+	}})
+	n := apply(t, s, model.Batch{Source: "jira", Left: []string{"jira:PAY-2", "jira:PAY-9"}, Gone: []string{"jira:PAY-3"}})
+	if n.Deleted != 2 {
+		t.Errorf("deleted %d, want 2 (PAY-9 was never stored)", n.Deleted)
+	}
+	for _, k := range []string{"jira:PAY-2", "jira:PAY-3"} {
+		if _, ok := storedIssue(t, s, k); ok {
+			t.Errorf("%s still stored", k)
+		}
+	}
+	got, _ := storedIssue(t, s, holder.Key)
+	if diff := cmp.Diff(holder.Links[:1], got.Links); diff != "" {
+		t.Errorf("links of PAY-1 (-want +got):\n%s", diff)
+	}
+}

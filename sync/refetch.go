@@ -12,7 +12,8 @@ import (
 // them with its normal conversion, for a webhook's hint that they changed.
 // The batches it emits carry no cursors (a hint says nothing of where a
 // listing stands) and list in Gone only the keys the API answered 404 or
-// 410 for: an issue is deleted only once the tracker confirms it.
+// 410 for, and in Left only those a search confirmed the source's scope no
+// longer matches: an issue is deleted only once the tracker confirms it.
 type Refetcher interface {
 	Refetch(ctx context.Context, keys []string, emit func(context.Context, model.Batch) error) error
 }

@@ -63,10 +63,8 @@ func serveDashboard(t *testing.T, xss bool) *dashboard {
 	gh, jira := httptest.NewServer(org.GitHubHandler()), httptest.NewServer(org.JiraHandler())
 	t.Cleanup(gh.Close)
 	t.Cleanup(jira.Close)
-	dir := t.TempDir()
-	path := filepath.Join(dir, "baton.yaml")
-	text := org.ConfigYAML(gh.URL+"/", jira.URL) + "storage: {path: " + filepath.Join(dir, "baton.db") + "}\n"
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+	path, err := org.WriteConfig(t.TempDir(), gh.URL+"/", jira.URL)
+	if err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := config.Load(path)

@@ -174,33 +174,29 @@ func (s *Server) AddRepo(owner, name string) error {
 // SetRepoState archives repo ("owner/name") or not, and turns its issues
 // off (has_issues: false) or on.
 func (s *Server) SetRepoState(repoName string, archived, issuesDisabled bool) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.repo(repoName)
-	if err != nil {
-		return fmt.Errorf("setting the state of %s: %w", repoName, err)
-	}
-	r.archived, r.noIssues = archived, issuesDisabled
-	return nil
+	return s.editRepo(repoName, "setting the state of", func(r *repo) error {
+		r.archived, r.noIssues = archived, issuesDisabled
+		return nil
+	})
 }
 
 // AddMilestone adds a milestone to repo ("owner/name") and returns its number.
 func (s *Server) AddMilestone(repoName string, m Milestone) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.repo(repoName)
+	err := s.editRepo(repoName, "adding milestone to", func(r *repo) error {
+		m.Number = len(r.milestones) + 1
+		if m.State == "" {
+			m.State = "open"
+		}
+		if m.CreatedAt.IsZero() {
+			m.CreatedAt = s.clock()
+		}
+		r.milestones = append(r.milestones, m)
+		r.changed()
+		return nil
+	})
 	if err != nil {
-		return 0, fmt.Errorf("adding milestone to %s: %w", repoName, err)
+		return 0, err
 	}
-	m.Number = len(r.milestones) + 1
-	if m.State == "" {
-		m.State = "open"
-	}
-	if m.CreatedAt.IsZero() {
-		m.CreatedAt = s.clock()
-	}
-	r.milestones = append(r.milestones, m)
-	r.changed()
 	return m.Number, nil
 }
 
@@ -208,52 +204,46 @@ func (s *Server) AddMilestone(repoName string, m Milestone) (int, error) {
 // returns that number. Zero times default to the server clock, an empty State
 // to open. BlockedBy and SubIssues may name issues that are added later.
 func (s *Server) AddIssue(repoName string, is Issue) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.repo(repoName)
-	if err != nil {
-		return 0, fmt.Errorf("adding issue to %s: %w", repoName, err)
-	}
-	if is.Milestone < 0 || is.Milestone > len(r.milestones) {
-		return 0, fmt.Errorf("adding issue to %s: no milestone %d", repoName, is.Milestone)
-	}
-	now := s.clock()
-	if is.CreatedAt.IsZero() {
-		is.CreatedAt = now
-	}
-	if is.UpdatedAt.IsZero() {
-		is.UpdatedAt = is.CreatedAt
-	}
-	if is.State == "" {
-		is.State = "open"
-	}
-	if is.State == "closed" && is.ClosedAt.IsZero() {
-		is.ClosedAt = is.UpdatedAt
-	}
-	if is.User == "" {
-		is.User = "octocat"
-	}
-	is.Labels = clone(is.Labels)
-	is.Assignees = clone(is.Assignees)
-	is.Comments = clone(is.Comments)
-	is.Events = clone(is.Events)
-	is.BlockedBy = clone(is.BlockedBy)
-	is.SubIssues = clone(is.SubIssues)
-	for i := range is.Comments {
-		if is.Comments[i].ID == 0 {
-			is.Comments[i].ID = s.nextID()
+	var n int
+	err := s.editRepo(repoName, "adding issue to", func(r *repo) error {
+		if is.Milestone < 0 || is.Milestone > len(r.milestones) {
+			return fmt.Errorf("no milestone %d", is.Milestone)
 		}
-	}
-	for i := range is.Events {
-		if is.Events[i].ID == 0 {
-			is.Events[i].ID = s.nextID()
+		now := s.clock()
+		if is.CreatedAt.IsZero() {
+			is.CreatedAt = now
 		}
-	}
-	s.place(r, &issue{Issue: is})
-	for _, b := range is.BlockedBy {
-		s.blocking[b.key()]++
-	}
-	return r.issues[len(r.issues)-1].Number, nil
+		if is.UpdatedAt.IsZero() {
+			is.UpdatedAt = is.CreatedAt
+		}
+		if is.State == "" {
+			is.State = "open"
+		}
+		if is.State == "closed" && is.ClosedAt.IsZero() {
+			is.ClosedAt = is.UpdatedAt
+		}
+		if is.User == "" {
+			is.User = "octocat"
+		}
+		is = is.copied()
+		for i := range is.Comments {
+			if is.Comments[i].ID == 0 {
+				is.Comments[i].ID = s.nextID()
+			}
+		}
+		for i := range is.Events {
+			if is.Events[i].ID == 0 {
+				is.Events[i].ID = s.nextID()
+			}
+		}
+		s.place(r, &issue{Issue: is})
+		for _, b := range is.BlockedBy {
+			s.blocking[b.key()]++
+		}
+		n = r.issues[len(r.issues)-1].Number
+		return nil
+	})
+	return n, err
 }
 
 // place appends is to r with the next number and a fresh id.
@@ -267,6 +257,21 @@ func (s *Server) place(r *repo, is *issue) {
 func (s *Server) nextID() int64 {
 	s.lastID++
 	return s.lastID
+}
+
+// editRepo runs edit on repo name ("owner/name") under s.mu, prefixing
+// its errors with what was being done.
+func (s *Server) editRepo(name, doing string, edit func(*repo) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, err := s.repo(name)
+	if err == nil {
+		err = edit(r)
+	}
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", doing, name, err)
+	}
+	return nil
 }
 
 // repo returns the repository named "owner/name"; callers hold s.mu.
@@ -327,14 +332,19 @@ func (s *Server) Get(ref IssueRef) (Issue, bool) {
 	if !ok {
 		return Issue{}, false
 	}
-	out := is.Issue
-	out.Labels = clone(out.Labels)
-	out.Assignees = clone(out.Assignees)
-	out.Comments = clone(out.Comments)
-	out.Events = clone(out.Events)
-	out.BlockedBy = clone(out.BlockedBy)
-	out.SubIssues = clone(out.SubIssues)
-	return out, true
+	return is.copied(), true
+}
+
+// copied returns is with slices of its own, so the copy and the stored
+// issue never share elements.
+func (is Issue) copied() Issue {
+	is.Labels = clone(is.Labels)
+	is.Assignees = clone(is.Assignees)
+	is.Comments = clone(is.Comments)
+	is.Events = clone(is.Events)
+	is.BlockedBy = clone(is.BlockedBy)
+	is.SubIssues = clone(is.SubIssues)
+	return is
 }
 
 func clone[T any](s []T) []T {

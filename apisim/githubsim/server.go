@@ -47,7 +47,7 @@ type Server struct {
 	blocking   map[IssueRef]int    // how many issues name the key as a blocker
 	projects   map[string]*project // boards by projectKey
 
-	hooks hook.Sender
+	hook.Sender // webhook deliveries: SetWebhook, WaitDeliveries
 
 	ctlMu  sync.Mutex // guards quota, issued tokens and stats
 	quotas map[string]*quota

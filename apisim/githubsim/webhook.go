@@ -16,20 +16,13 @@ import (
 // server's own address, which the payload's issue URLs name.
 type Webhook = hook.Target
 
-// SetWebhook makes every later mutation deliver its event to w (a zero w:
-// none).
-func (s *Server) SetWebhook(w Webhook) { s.hooks.Set(w) }
-
-// WaitDeliveries waits for the deliveries under way.
-func (s *Server) WaitDeliveries() { s.hooks.Wait() }
-
 // notify delivers event with action about ref, the payload naming each of
 // named's issues under its field (issue, blocked_issue, parent_issue, ...)
 // shaped as in "Webhook events and payloads"
 // (https://docs.github.com/en/webhooks/webhook-events-and-payloads).
 // Delivery runs in the background, like GitHub's.
 func (s *Server) notify(event, action string, ref IssueRef, named map[string]IssueRef) {
-	target, id, ok := s.hooks.Next()
+	target, id, ok := s.Sender.Next()
 	if !ok {
 		return
 	}
@@ -45,7 +38,7 @@ func (s *Server) deliver(target Webhook, id int, event string, body []byte) {
 	h.Set("User-Agent", "GitHub-Hookshot/githubsim")
 	h.Set("X-GitHub-Event", event)
 	h.Set("X-GitHub-Delivery", fmt.Sprintf("githubsim-%d-%d", s.clock().Unix(), id))
-	s.hooks.Send(target, body, h, "X-Hub-Signature-256")
+	s.Sender.Send(target, body, h, "X-Hub-Signature-256")
 }
 
 // notifyItem delivers the projects_v2_item event with action (created,

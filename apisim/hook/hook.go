@@ -21,6 +21,7 @@ type Target struct {
 }
 
 // Sender delivers to one target at a time; the zero Sender delivers nothing.
+// A simulator's Server embeds it for its SetWebhook and WaitDeliveries.
 type Sender struct {
 	mu     sync.Mutex
 	target Target
@@ -28,8 +29,8 @@ type Sender struct {
 	wg     sync.WaitGroup
 }
 
-// Set makes later deliveries go to t (a zero t: none).
-func (s *Sender) Set(t Target) {
+// SetWebhook makes every later delivery go to t (a zero t: none).
+func (s *Sender) SetWebhook(t Target) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.target = t
@@ -44,8 +45,8 @@ func (s *Sender) Next() (Target, int, bool) {
 	return s.target, s.n, s.target.URL != ""
 }
 
-// Wait waits for the deliveries under way.
-func (s *Sender) Wait() { s.wg.Wait() }
+// WaitDeliveries waits for the deliveries under way.
+func (s *Sender) WaitDeliveries() { s.wg.Wait() }
 
 // Send posts body to t in the background with header, adding the body's
 // signature under signature when t has a secret.

@@ -25,13 +25,13 @@ func TestSendSignsTheBodyItPosts(t *testing.T) {
 	if _, _, ok := s.Next(); ok {
 		t.Fatal("a Sender without a target delivers")
 	}
-	s.Set(Target{URL: srv.URL, Secret: "k"})
+	s.SetWebhook(Target{URL: srv.URL, Secret: "k"})
 	target, _, ok := s.Next()
 	if !ok {
 		t.Fatal("no target after Set")
 	}
 	s.Send(target, []byte(`{"a":1}`), http.Header{"X-Event": {"e"}}, "X-Sig")
-	s.Wait()
+	s.WaitDeliveries()
 	g := <-received
 	mac := hmac.New(sha256.New, []byte("k"))
 	mac.Write([]byte(`{"a":1}`))

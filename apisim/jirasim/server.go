@@ -53,6 +53,8 @@ type Server struct {
 	opts Options
 	zone *time.Location
 
+	hook.Sender // webhook deliveries: SetWebhook, WaitDeliveries
+
 	mu       gosync.RWMutex
 	now      time.Time
 	version  uint64            // bumped by every change, invalidates cached searches
@@ -62,7 +64,6 @@ type Server struct {
 	issues   map[string]*record
 	byID     map[int]*record
 	order    []*record // insertion order, deleted ones removed lazily
-	hooks    hook.Sender
 	nextNum  map[string]int
 	nextID   int
 	nextHist int

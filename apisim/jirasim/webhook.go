@@ -17,13 +17,6 @@ import (
 // the payload's self links name.
 type Webhook = hook.Target
 
-// SetWebhook makes every later mutation deliver its event to w (a zero w:
-// none).
-func (s *Server) SetWebhook(w Webhook) { s.hooks.Set(w) }
-
-// WaitDeliveries waits for the deliveries under way.
-func (s *Server) WaitDeliveries() { s.hooks.Wait() }
-
 // issueEvent delivers event (jira:issue_updated, comment_created, ...) with
 // r as its issue; callers hold s.mu.
 func (s *Server) issueEvent(event string, r *record) {
@@ -46,7 +39,7 @@ func (s *Server) linkEvent(event string, l *Link, from, to *record) {
 
 // deliver renders the payload now and posts it in the background.
 func (s *Server) deliver(payload func(base string) map[string]any) {
-	target, id, ok := s.hooks.Next()
+	target, id, ok := s.Sender.Next()
 	if !ok {
 		return
 	}
@@ -58,5 +51,5 @@ func (s *Server) deliver(payload func(base string) map[string]any) {
 	}
 	h := http.Header{}
 	h.Set("X-Atlassian-Webhook-Identifier", fmt.Sprintf("jirasim-%d-%d", s.now.Unix(), id))
-	s.hooks.Send(target, body, h, "X-Hub-Signature")
+	s.Sender.Send(target, body, h, "X-Hub-Signature")
 }

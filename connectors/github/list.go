@@ -310,20 +310,13 @@ func (s *Source) listPage(ctx context.Context, r repoName, since time.Time, page
 		q.Set("page", strconv.Itoa(page))
 	}
 	op := fmt.Sprintf("listing issues of %s page %d", r, page)
-	req, err := s.client.NewRequest(http.MethodGet, fmt.Sprintf("repos/%s/%s/issues?%s", r.owner, r.name, q.Encode()), nil)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", op, err)
-	}
-	if etag != "" && page == 1 {
-		req.Header.Set("If-None-Match", etag)
+	if page > 1 {
+		etag = ""
 	}
 	var got []listed
-	resp, err := s.client.Do(ctx, req, &got)
-	if notModified(resp) {
-		return nil, resp, nil
-	}
-	if err != nil {
-		return nil, resp, s.apiError(ctx, op, resp, err)
+	resp, unchanged, err := s.getUnlessMatch(ctx, op, fmt.Sprintf("repos/%s/%s/issues?%s", r.owner, r.name, q.Encode()), etag, &got)
+	if err != nil || unchanged {
+		return nil, resp, err
 	}
 	items := make([]item, 0, len(got))
 	for i := range got {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -102,21 +101,13 @@ func (s *Source) boardItems(ctx context.Context, b *board, pages map[string]boar
 	for page := 1; ; page++ {
 		path := b.path + "/items?" + q.Encode()
 		op := fmt.Sprintf("listing the items of project %s page %d", b.cfg, page)
-		req, err := s.client.NewRequest(http.MethodGet, path, nil)
-		if err != nil {
-			return fmt.Errorf("%s: %w", op, err)
-		}
-		last, ok := s.boardPages[path]
-		if ok {
-			req.Header.Set("If-None-Match", last.ETag)
-		}
+		last := s.boardPages[path]
 		var got []listedItem
-		resp, err := s.client.Do(ctx, req, &got)
-		switch {
-		case notModified(resp) && ok:
-		case err != nil:
-			return s.apiError(ctx, op, resp, err)
-		default:
+		resp, unchanged, err := s.getUnlessMatch(ctx, op, path, last.ETag, &got)
+		if err != nil {
+			return err
+		}
+		if !unchanged {
 			last = boardPage{ETag: resp.Header.Get("ETag"), Next: resp.After, Items: b.pageItems(got)}
 		}
 		if last.ETag != "" {

@@ -113,21 +113,16 @@ func (s *Source) boardFields(ctx context.Context, p config.GitHubProject, known 
 // known was read there. One page holds them all: a project has at most 50.
 func (s *Source) projectFields(ctx context.Context, p config.GitHubProject, path string, known knownFields) (knownFields, error) {
 	op := fmt.Sprintf("listing the fields of project %s", p)
-	req, err := s.client.NewRequest(http.MethodGet, path+"/fields?per_page=100", nil)
-	if err != nil {
-		return knownFields{}, fmt.Errorf("%s: %w", op, err)
-	}
-	cached := known.Path == path && known.ETag != ""
-	if cached {
-		req.Header.Set("If-None-Match", known.ETag)
+	etag := ""
+	if known.Path == path {
+		etag = known.ETag
 	}
 	var got []projectField
-	resp, err := s.client.Do(ctx, req, &got)
+	resp, unchanged, err := s.getUnlessMatch(ctx, op, path+"/fields?per_page=100", etag, &got)
 	switch {
-	case notModified(resp) && cached:
+	case unchanged:
 		return known, nil
 	case err != nil:
-		err = s.apiError(ctx, op, resp, err)
 		var ae *httpapi.APIError
 		if errors.As(err, &ae) && ae.Status == http.StatusForbidden && ae.Wait == 0 {
 			return knownFields{}, &boardError{fmt.Sprintf("project %s: forbidden (%s); the token needs Projects: read", p, ae.Msg)}

@@ -117,23 +117,20 @@ func (s *Source) orgRepos(ctx context.Context, org, saved string) ([]repoName, s
 	var cur orgListing
 	for page := 1; page != 0; {
 		op := fmt.Sprintf("listing repositories of %s page %d", org, page)
-		req, err := s.client.NewRequest(http.MethodGet, fmt.Sprintf("orgs/%s/repos?per_page=100&page=%d", org, page), nil)
-		if err != nil {
-			return nil, "", fmt.Errorf("%s: %w", op, err)
-		}
-		if page == 1 && prev.etag != "" {
-			req.Header.Set("If-None-Match", prev.etag)
+		etag := ""
+		if page == 1 {
+			etag = prev.etag
 		}
 		var repos []*github.Repository
-		resp, err := s.client.Do(ctx, req, &repos)
-		if notModified(resp) {
+		resp, unchanged, err := s.getUnlessMatch(ctx, op, fmt.Sprintf("orgs/%s/repos?per_page=100&page=%d", org, page), etag, &repos)
+		if err != nil {
+			return nil, "", err
+		}
+		if unchanged {
 			s.orgMu.Lock()
 			s.orgs[org] = prev
 			s.orgMu.Unlock()
 			return prev.repos, "", nil
-		}
-		if err != nil {
-			return nil, "", s.apiError(ctx, op, resp, err)
 		}
 		if page == 1 {
 			cur.etag = resp.Header.Get("ETag")
@@ -166,4 +163,25 @@ func wildcardSyncs(r *github.Repository) bool {
 
 func notModified(resp *github.Response) bool {
 	return resp != nil && resp.Response != nil && resp.StatusCode == http.StatusNotModified
+}
+
+// getUnlessMatch GETs path into v for op, conditionally on etag when it is
+// not empty: unchanged says the server answered 304 to that. Other failures
+// are s.apiError's.
+func (s *Source) getUnlessMatch(ctx context.Context, op, path, etag string, v any) (resp *github.Response, unchanged bool, err error) {
+	req, err := s.client.NewRequest(http.MethodGet, path, nil)
+	if err != nil {
+		return nil, false, fmt.Errorf("%s: %w", op, err)
+	}
+	if etag != "" {
+		req.Header.Set("If-None-Match", etag)
+	}
+	resp, err = s.client.Do(ctx, req, v)
+	switch {
+	case etag != "" && notModified(resp):
+		return resp, true, nil
+	case err != nil:
+		return resp, false, s.apiError(ctx, op, resp, err)
+	}
+	return resp, false, nil
 }

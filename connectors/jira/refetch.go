@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -22,7 +23,9 @@ import (
 // A key may be jira:<issue id> (link events name ids only); it is read by
 // id and stored under its key. A key Jira answers 404 for goes in the
 // batch's Gone; an id it answers 404 for is skipped (its key is unknown, and
-// the issue's own jira:issue_deleted names it).
+// the issue's own jira:issue_deleted names it). Only issues the source's JQL
+// matches are stored, as a sync stores them: one search (see inScope) tells
+// which of those read still match, and the others go in the batch's Left.
 func (s *Source) Refetch(ctx context.Context, keys []string, emit func(context.Context, model.Batch) error) error {
 	info, err := s.learn(ctx, false)
 	if err != nil {
@@ -46,6 +49,16 @@ func (s *Source) Refetch(ctx context.Context, keys []string, emit func(context.C
 			b.Gone = append(b.Gone, k)
 		}
 	}
+	matched, err := s.inScope(ctx, read)
+	if err != nil {
+		return err
+	}
+	read = slices.DeleteFunc(read, func(is *jira.Issue) bool {
+		if !matched[is.Key] {
+			b.Left = append(b.Left, model.JiraKey(is.Key))
+		}
+		return !matched[is.Key]
+	})
 	histories, err := s.changelogs(ctx, read)
 	if err != nil {
 		return err
@@ -53,7 +66,7 @@ func (s *Source) Refetch(ctx context.Context, keys []string, emit func(context.C
 	for _, is := range read {
 		b.Issues = append(b.Issues, s.convert(is, histories[is.ID], info.fields))
 	}
-	if len(b.Issues) == 0 && len(b.Gone) == 0 {
+	if len(b.Issues) == 0 && len(b.Gone) == 0 && len(b.Left) == 0 {
 		return nil
 	}
 	return emit(ctx, b)
@@ -87,6 +100,38 @@ func (s *Source) readIssue(ctx context.Context, ref string, fields []string) (*j
 	}
 	return &is, true, nil
 }
+
+// inScope returns the keys of the issues read that the source's JQL
+// matches, asking `(<JQL>) AND key in (…)` for keys only. The issues are
+// read first, one GET each, and matched after, rather than searched for by
+// key at once: Jira answers a JQL naming a key that does not exist with 400
+// for the whole query, and a webhook names deleted issues. The keys asked
+// for are those the GETs answered with, so they exist, and an issue deleted
+// in between fails the search: nothing leaves the store on an error. The
+// keys are asked for scopeChunk at a time to keep the URL short.
+func (s *Source) inScope(ctx context.Context, read []*jira.Issue) (map[string]bool, error) {
+	matched := make(map[string]bool, len(read))
+	for chunk := range slices.Chunk(read, scopeChunk) {
+		keys := make([]string, len(chunk))
+		for i, is := range chunk {
+			keys[i] = strconv.Quote(is.Key)
+		}
+		jql := keysJQL("(" + s.jql + ") AND key in (" + strings.Join(keys, ", ") + ")")
+		err := s.search(ctx, jql, []string{"key"}, false, func(page []jira.Issue) error {
+			for _, is := range page {
+				matched[is.Key] = true
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("matching %d issues read again against the source's jql: %w", len(chunk), err)
+		}
+	}
+	return matched, nil
+}
+
+// scopeChunk is how many keys one inScope search names.
+const scopeChunk = 100
 
 // isID reports whether ref is an issue id rather than a key.
 func isID(ref string) bool {
