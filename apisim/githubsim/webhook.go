@@ -52,7 +52,7 @@ func (s *Server) notifyItem(p *project, it *projectItem, action string) {
 	if p.User {
 		return
 	}
-	target, id, ok := s.hooks.Next()
+	target, id, ok := s.Sender.Next()
 	if !ok {
 		return
 	}
