@@ -137,7 +137,11 @@ func labelChanged(body []byte) (Hint, error) {
 // content by GraphQL node id (project_node_id, content_node_id) and the
 // content's type, never the issue's number, so the hint is the board: the
 // daemon reads the boards again as a round does. Items of pull requests
-// and draft issues change no issue's status and are ignored.
+// and draft issues change no issue's status and are ignored. The field
+// names and the actions were checked against GitHub's own example payloads,
+// lib/webhooks/static/dotcom/projects_v2_item.{archived,converted,created,
+// deleted,edited,reordered,restored}.payload.json in github/docs (as fixed
+// by its pull request 18772).
 func boardItem(body []byte) (Hint, error) {
 	var p struct {
 		Item struct {
