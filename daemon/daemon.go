@@ -60,7 +60,8 @@ type Daemon struct {
 	kick        chan struct{}                            // asks for an analysis
 	soon        chan struct{}                            // shortens the pending analysis's debounce to webhookDebounce
 	hooked      hookedReceipts
-	rescheduled chan struct{} // tells the rollup scheduler the configuration changed
+	polled      hookedReceipts // of board events, waiting for their source's round
+	rescheduled chan struct{}  // tells the rollup scheduler the configuration changed
 }
 
 // Open opens cfg's store and builds every configured source.
@@ -98,6 +99,7 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Daemon, error
 		Logger:   d.log,
 		Observer: d.metrics,
 		OnRound: func(r batonsync.Round) {
+			d.roundDone(r)
 			if r.Wrote() {
 				d.requestAnalysis()
 			}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/batonhq/baton/model"
+	batonsync "github.com/batonhq/baton/sync"
 	"github.com/batonhq/baton/webhook"
 )
 
@@ -64,10 +65,18 @@ func (d *Daemon) serveWebhooks(ctx context.Context, ln net.Listener) {
 // webhookEndpoint is the endpoint of the configured source called name: its
 // type and webhook secret; none without a secret.
 func (d *Daemon) webhookEndpoint(name string) (webhook.Endpoint, bool) {
-	for _, src := range d.Config().Sources {
-		if src.Name == name && src.WebhookSecret != "" {
-			return webhook.Endpoint{Kind: webhook.Kind(src.Type), Secret: []byte(src.WebhookSecret.Reveal())}, true
+	cfg := d.Config()
+	for _, src := range cfg.Sources {
+		if src.Name != name || src.WebhookSecret == "" {
+			continue
 		}
+		ep := webhook.Endpoint{Kind: webhook.Kind(src.Type), Secret: []byte(src.WebhookSecret.Reveal())}
+		if ep.Kind == webhook.GitHub {
+			for _, p := range cfg.Status.GitHub.Projects {
+				ep.BoardOwners = append(ep.BoardOwners, p.Owner)
+			}
+		}
+		return ep, true
 	}
 	return webhook.Endpoint{}, false
 }
@@ -103,12 +112,17 @@ func (d *Daemon) refetch(ctx context.Context, hints []webhook.Hint) {
 	keys := map[string][]string{}
 	received := map[string][]time.Time{}
 	for _, h := range hints {
+		if h.Board != nil {
+			d.pollBoards(h)
+		}
 		for _, k := range append(h.Keys, d.labelled(ctx, h)...) {
 			if d.inSourceScope(h.Source, k) && !slices.Contains(keys[h.Source], k) {
 				keys[h.Source] = append(keys[h.Source], k)
 			}
 		}
-		received[h.Source] = append(received[h.Source], h.Received)
+		if h.Board == nil {
+			received[h.Source] = append(received[h.Source], h.Received)
+		}
 	}
 	for _, source := range slices.Sorted(maps.Keys(keys)) {
 		rctx, cancel := context.WithTimeout(ctx, refetchTimeout)
@@ -122,6 +136,31 @@ func (d *Daemon) refetch(ctx context.Context, hints []webhook.Hint) {
 			d.hooked.add(source, received[source])
 			d.requestAnalysisSoon()
 		}
+	}
+}
+
+// pollBoards asks for a round of h's source now: a board event names no
+// issue (only node ids), and what it changed is found the way a round finds
+// it, by reading the boards again, each page conditionally on its ETag
+// (an unchanged page is a free 304), and the issues whose place moved. The
+// round's own code path leaves the projects cursor as any round would. Its
+// receipt waits for that round: published if it wrote, forgotten if not.
+func (d *Daemon) pollBoards(h webhook.Hint) {
+	d.polled.add(h.Source, []time.Time{h.Received}) // before the round can end
+	if !d.engine.PollNow(h.Source) {
+		d.polled.takeSource(h.Source)
+	}
+}
+
+// roundDone hands the receipts of the board events waiting for r's source
+// to the next published analysis, after the webhook's short debounce, when
+// the round wrote, and forgets them when it did not (nothing moved that a
+// round could see).
+func (d *Daemon) roundDone(r batonsync.Round) {
+	at := d.polled.takeSource(r.Source)
+	if r.Wrote() && len(at) > 0 {
+		d.hooked.add(r.Source, at)
+		d.requestAnalysisSoon()
 	}
 }
 
@@ -169,6 +208,15 @@ func (p *hookedReceipts) add(source string, at []time.Time) {
 		p.by = map[string][]time.Time{}
 	}
 	p.by[source] = append(p.by[source], at...)
+}
+
+// takeSource returns and forgets the receipts of source waiting.
+func (p *hookedReceipts) takeSource(source string) []time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	at := p.by[source]
+	delete(p.by, source)
+	return at
 }
 
 // take returns and forgets the receipts waiting.

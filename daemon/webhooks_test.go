@@ -189,8 +189,8 @@ func anyKey(m map[string]int) string {
 }
 
 // diff is what after counts beyond before, by route.
-func diff(before, after map[string]int) map[string]int {
-	out := map[string]int{}
+func diff[N int | int64](before, after map[string]N) map[string]N {
+	out := map[string]N{}
 	for k, v := range after {
 		if n := v - before[k]; n > 0 {
 			out[k] = n

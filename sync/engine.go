@@ -81,6 +81,7 @@ type runner struct {
 	api      Usage              // nil if none
 	stop     context.CancelFunc // set while its loop runs
 	done     chan struct{}      // closed when its loop has returned
+	now      chan struct{}      // ends the wait for the next round; holds one request
 }
 
 // ErrStopped is Add's answer once Run has begun to stop: a loop started then
@@ -93,7 +94,7 @@ var ErrStopped = errors.New("the sync engine has stopped")
 // before the new one starts. Once Run has begun to stop, Add changes nothing
 // and returns ErrStopped.
 func (e *Engine) Add(src Source, interval time.Duration, api Usage) error {
-	r := &runner{src: src, interval: interval, api: api}
+	r := &runner{src: src, interval: interval, api: api, now: make(chan struct{}, 1)}
 	e.runMu.Lock()
 	defer e.runMu.Unlock()
 	if e.stopped {
@@ -150,6 +151,25 @@ func (e *Engine) startLocked(r *runner) {
 		defer close(r.done)
 		e.loop(ctx, r)
 	})
+}
+
+// PollNow asks the named source's loop for a round now rather than at the
+// end of its interval, for a webhook's hint that only a round reads (a
+// board moved); a request made during a round starts another once it ends,
+// and requests made while one waits are one. It reports whether the source
+// is registered. A source waiting for a rate limit to lift still waits.
+func (e *Engine) PollNow(name string) bool {
+	e.runMu.Lock()
+	defer e.runMu.Unlock()
+	i := e.indexLocked(name)
+	if i < 0 {
+		return false
+	}
+	select {
+	case e.runners[i].now <- struct{}{}:
+	default:
+	}
+	return true
 }
 
 // Sources returns the names of the registered sources.
@@ -246,12 +266,18 @@ func (e *Engine) loop(ctx context.Context, r *runner) {
 		resume := e.roundWithRetry(ctx, r) // the error is recorded in Status, logged and observed
 		wait := jitter(r.interval)
 		if until := time.Until(resume.at); until > wait {
-			wait = until
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(until):
+			}
+			continue
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-time.After(wait):
+		case <-r.now:
 		}
 	}
 }

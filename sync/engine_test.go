@@ -381,3 +381,17 @@ func TestARoundSaysWhetherItWrote(t *testing.T) {
 		}
 	}
 }
+
+func TestPollNowStartsARoundBeforeTheIntervalEnds(t *testing.T) {
+	src := &fakeSource{name: "a"}
+	e, cancel, done := runHourly(t, src)
+	defer func() { cancel(); <-done }()
+	waitRounds(t, e, "a", 1)
+	if e.PollNow("nope") {
+		t.Error("PollNow of an unknown source reported it registered")
+	}
+	if !e.PollNow("a") {
+		t.Fatal("PollNow of a registered source reported it unknown")
+	}
+	waitRounds(t, e, "a", 2)
+}

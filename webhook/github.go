@@ -38,8 +38,7 @@ func (i *ghIssue) key() (string, bool) {
 }
 
 // githubEvents maps each event baton reads to the issues its payload names
-// for re-fetching. Projects v2 item events (projects_v2_item) join here when
-// the boards of issue 13 are configured.
+// for re-fetching, or the board whose items changed.
 var githubEvents = map[string]func(body []byte) (Hint, error){
 	// issues: any action (opened, edited, closed, labeled, deleted,
 	// transferred, ...) changes the issue itself; a deleted one answers 410
@@ -66,6 +65,8 @@ var githubEvents = map[string]func(body []byte) (Hint, error){
 		}
 		return ghKeys(body, &p, func() []*ghIssue { return []*ghIssue{p.Blocked} })
 	},
+	// projects_v2_item: see boardItem.
+	"projects_v2_item": boardItem,
 }
 
 // theIssue names the payload's issue.
@@ -125,4 +126,33 @@ func labelChanged(body []byte) (Hint, error) {
 		return Hint{}, nil
 	}
 	return Hint{Label: &Label{Prefix: model.KeyPrefix(model.GitHub, strings.ToLower(owner+"/"+repo)), Name: name}}, nil
+}
+
+// boardItem reads a projects_v2_item event ("Webhook events and payloads",
+// https://docs.github.com/en/webhooks/webhook-events-and-payloads#projects_v2_item):
+// an item of an organisation's Projects (v2) board was created, edited (a
+// field value changed: changes.field_value), deleted, archived, restored,
+// converted (from a draft) or reordered. Only organisation webhooks and
+// GitHub Apps receive it. Its projects_v2_item names the board and the
+// content by GraphQL node id (project_node_id, content_node_id) and the
+// content's type, never the issue's number, so the hint is the board: the
+// daemon reads the boards again as a round does. Items of pull requests
+// and draft issues change no issue's status and are ignored.
+func boardItem(body []byte) (Hint, error) {
+	var p struct {
+		Item struct {
+			ProjectNodeID string `json:"project_node_id"`
+			ContentType   string `json:"content_type"`
+		} `json:"projects_v2_item"`
+		Organization struct {
+			Login string `json:"login"`
+		} `json:"organization"`
+	}
+	if err := json.Unmarshal(body, &p); err != nil {
+		return Hint{}, fmt.Errorf("decoding the payload: %w", err)
+	}
+	if p.Item.ContentType != "Issue" || p.Organization.Login == "" {
+		return Hint{}, nil
+	}
+	return Hint{Board: &Board{NodeID: p.Item.ProjectNodeID, Owner: p.Organization.Login}}, nil
 }

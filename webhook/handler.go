@@ -96,7 +96,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.answer(w, source, hint.Event, ResultMalformed, status)
 	case delivery != "" && h.seen.has(delivery):
 		h.answer(w, source, hint.Event, ResultDuplicate, http.StatusOK)
-	case len(hint.Keys) == 0 && hint.Label == nil:
+	case len(hint.Keys) == 0 && hint.Label == nil && !ep.configured(hint.Board):
 		h.answer(w, source, hint.Event, ResultIgnored, http.StatusOK)
 	default:
 		h.enqueue(w, hint, delivery)

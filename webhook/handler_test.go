@@ -299,3 +299,47 @@ func TestHintCarriesTheReceiptTime(t *testing.T) {
 		t.Errorf("hint %+v, want source gh received %s", got, at)
 	}
 }
+
+func TestABoardItemEventNamesTheBoardOfAnIssueOnly(t *testing.T) {
+	h, err := githubEvents["projects_v2_item"](fixture(t, "github/projects_v2_item.edited.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Board{NodeID: "PVT_kwDOBzHuSc4AAnYp", Owner: "Codertocat-Org"}
+	if h.Board == nil || *h.Board != want || len(h.Keys) > 0 || h.Label != nil {
+		t.Errorf("board %v keys %q label %v, want %v alone", h.Board, h.Keys, h.Label, want)
+	}
+	h, err = githubEvents["projects_v2_item"](fixture(t, "github/projects_v2_item.draft_issue.json"))
+	if err != nil || h.Board != nil {
+		t.Errorf("a draft issue's item: board %v err %v, want none", h.Board, err)
+	}
+}
+
+func TestBoardEventsAreQueuedOnlyForTheOwnersOfConfiguredBoards(t *testing.T) {
+	edited := fixture(t, "github/projects_v2_item.edited.json")
+	draft := fixture(t, "github/projects_v2_item.draft_issue.json")
+	for _, c := range []struct {
+		name   string
+		owners []string
+		body   []byte
+		want   string
+	}{
+		{"an issue's item on a configured owner's board", []string{"codertocat-org"}, edited, "gh/projects_v2_item/accepted"},
+		{"no board configured", nil, edited, "gh/projects_v2_item/ignored"},
+		{"another owner's board", []string{"acme"}, edited, "gh/projects_v2_item/ignored"},
+		{"a draft issue's item", []string{"codertocat-org"}, draft, "gh/projects_v2_item/ignored"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h, q, rec := newTestHandler(t, 1)
+			ep := Endpoint{Kind: GitHub, Secret: secret, BoardOwners: c.owners}
+			h.Endpoint = func(string) (Endpoint, bool) { return ep, true }
+			w := github(t, h, "projects_v2_item", "d1", sign(sha256.New, "sha256=", c.body), c.body)
+			if !slices.Equal(rec.results, []string{c.want}) {
+				t.Fatalf("results %q, want %q", rec.results, c.want)
+			}
+			if queued := len(q) == 1; queued != (w.Code == http.StatusAccepted) {
+				t.Errorf("status %d with %d queued", w.Code, len(q))
+			}
+		})
+	}
+}

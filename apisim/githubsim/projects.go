@@ -91,50 +91,68 @@ func (s *Server) AddProject(p Project) error {
 }
 
 // SetItem puts the issue ref on board b (adding it if it is not there) with
-// option ("" for none), as of the server clock. The issue's own updated_at
-// does not change, as on GitHub.
+// option ("" for none), as of the server clock, and delivers the
+// projects_v2_item event GitHub would (see notifyItem). The issue's own
+// updated_at does not change, as on GitHub.
 func (s *Server) SetItem(b Board, ref IssueRef, option string) error {
-	return s.SetItemAt(b, ref, option, s.clock())
+	p, it, action, err := s.setItem(b, ref, option, s.clock())
+	if err == nil {
+		s.notifyItem(p, it, action)
+	}
+	return err
 }
 
-// SetItemAt is SetItem as of at, for generated histories.
+// SetItemAt is SetItem as of at, for generated histories: it delivers no
+// event.
 func (s *Server) SetItemAt(b Board, ref IssueRef, option string, at time.Time) error {
+	_, _, _, err := s.setItem(b, ref, option, at)
+	return err
+}
+
+// setItem sets the item and says what it did: created, or edited.
+func (s *Server) setItem(b Board, ref IssueRef, option string, at time.Time) (*project, *projectItem, string, error) {
 	at = at.UTC().Truncate(time.Second)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, ok := s.projects[b.String()]
 	if !ok {
-		return fmt.Errorf("setting an item of %s: no such project", b)
+		return nil, nil, "", fmt.Errorf("setting an item of %s: no such project", b)
 	}
 	if option != "" && !slices.Contains(p.Options, option) {
-		return fmt.Errorf("setting an item of %s: no option %q", b, option)
+		return nil, nil, "", fmt.Errorf("setting an item of %s: no option %q", b, option)
 	}
 	if _, _, err := s.lookup(ref); err != nil {
-		return fmt.Errorf("setting an item of %s: %w", b, err)
+		return nil, nil, "", fmt.Errorf("setting an item of %s: %w", b, err)
 	}
 	for _, it := range p.items {
 		if it.ref.key() == ref.key() {
 			it.option, it.updated = option, at
-			return nil
+			return p, it, "edited", nil
 		}
 	}
-	p.items = append(p.items, &projectItem{id: s.nextID(), ref: ref, option: option, created: at, updated: at})
-	return nil
+	it := &projectItem{id: s.nextID(), ref: ref, option: option, created: at, updated: at}
+	p.items = append(p.items, it)
+	return p, it, "created", nil
 }
 
-// RemoveItem takes the issue ref off board b.
+// RemoveItem takes the issue ref off board b and delivers the
+// projects_v2_item event deleted.
 func (s *Server) RemoveItem(b Board, ref IssueRef) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	p, ok := s.projects[b.String()]
 	if !ok {
+		s.mu.Unlock()
 		return fmt.Errorf("removing an item of %s: no such project", b)
 	}
-	n := len(p.items)
-	p.items = slices.DeleteFunc(p.items, func(it *projectItem) bool { return it.ref.key() == ref.key() })
-	if len(p.items) == n {
+	i := slices.IndexFunc(p.items, func(it *projectItem) bool { return it.ref.key() == ref.key() })
+	if i < 0 {
+		s.mu.Unlock()
 		return fmt.Errorf("removing an item of %s: %s is not on it", b, ref)
 	}
+	it := p.items[i]
+	p.items = slices.Delete(p.items, i, i+1)
+	s.mu.Unlock()
+	s.notifyItem(p, it, "deleted")
 	return nil
 }
 

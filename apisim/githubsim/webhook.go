@@ -27,14 +27,67 @@ func (s *Server) notify(event, action string, ref IssueRef, named map[string]Iss
 		return
 	}
 	body, err := s.payload(target, action, ref, named)
-	if err != nil {
-		return
+	if err == nil {
+		s.deliver(target, id, event, body)
 	}
+}
+
+// deliver sends body as delivery id of event to target in the background.
+func (s *Server) deliver(target Webhook, id int, event string, body []byte) {
 	h := http.Header{}
 	h.Set("User-Agent", "GitHub-Hookshot/githubsim")
 	h.Set("X-GitHub-Event", event)
 	h.Set("X-GitHub-Delivery", fmt.Sprintf("githubsim-%d-%d", s.clock().Unix(), id))
 	s.Sender.Send(target, body, h, "X-Hub-Signature-256")
+}
+
+// notifyItem delivers the projects_v2_item event with action (created,
+// edited, deleted) of item it on board p, shaped as in "Webhook events and
+// payloads"
+// (https://docs.github.com/en/webhooks/webhook-events-and-payloads#projects_v2_item):
+// the item names the board and its content by node id, never the issue's
+// number. GitHub delivers it for organisations' boards only, to their
+// webhooks, so a user's board delivers nothing.
+func (s *Server) notifyItem(p *project, it *projectItem, action string) {
+	if p.User {
+		return
+	}
+	target, id, ok := s.Sender.Next()
+	if !ok {
+		return
+	}
+	body, err := s.itemPayload(target, p, it, action)
+	if err == nil {
+		s.deliver(target, id, "projects_v2_item", body)
+	}
+}
+
+// itemPayload renders a projects_v2_item event; edited names the status
+// field as the one whose value changed.
+func (s *Server) itemPayload(target Webhook, p *project, it *projectItem, action string) ([]byte, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	u := urls{api: target.APIBase, html: s.opts.HTMLBase}
+	_, is, err := s.lookup(it.ref)
+	if err != nil {
+		return nil, err
+	}
+	content, node := "Issue", fmt.Sprintf("I_%d", is.id)
+	if is.PullRequest {
+		content, node = "PullRequest", fmt.Sprintf("PR_%d", is.id)
+	}
+	item := map[string]any{
+		"id": it.id, "node_id": fmt.Sprintf("PVTI_%d", it.id), "project_node_id": fmt.Sprintf("PVT_%d", p.id),
+		"content_node_id": node, "content_type": content, "creator": u.user("octocat"),
+		"created_at": ts(it.created), "updated_at": ts(it.updated), "archived_at": nil,
+	}
+	org := hashID("org:" + p.Owner)
+	pl := map[string]any{"action": action, "projects_v2_item": item, "sender": u.user("octocat"),
+		"organization": map[string]any{"login": p.Owner, "id": org, "node_id": fmt.Sprintf("O_%d", org), "url": u.api + "/orgs/" + p.Owner}}
+	if action == "edited" {
+		pl["changes"] = map[string]any{"field_value": map[string]string{"field_node_id": fmt.Sprintf("PVTSSF_%d", p.id), "field_type": "single_select"}}
+	}
+	return json.Marshal(pl)
 }
 
 // payload renders the event's JSON: action, the named issues (deleted ones
