@@ -143,15 +143,24 @@ func TestAFailingSourceShowsInReadinessAndMetricsWithoutItsToken(t *testing.T) {
 	}
 }
 
+// servedWithQuota serves, until the test ends, a daemon syncing the
+// simulators every interval with remaining requests left of the GitHub
+// token's hourly quota.
+func servedWithQuota(t *testing.T, interval time.Duration, remaining int) (*Daemon, *apisim.Org) {
+	t.Helper()
+	d, org, _ := simDaemon(t, interval, nil)
+	org.GitHub.SetRemaining(org.GitHubToken, remaining)
+	stop := serve(t, d)
+	t.Cleanup(func() { stop() })
+	return d, org
+}
+
 // TestAnExhaustedGitHubQuotaPausesTheSource empties the token's hourly quota
 // before the daemon starts: the GitHub source stops asking until the reset,
 // /readyz says so and when, and Jira goes on.
 func TestAnExhaustedGitHubQuotaPausesTheSource(t *testing.T) {
 	const interval = time.Second
-	d, org, _ := simDaemon(t, interval, nil)
-	org.GitHub.SetRemaining(org.GitHubToken, 0)
-	stop := serve(t, d)
-	t.Cleanup(func() { stop() })
+	d, _ := servedWithQuota(t, interval, 0)
 	eventually(t, "/readyz 503 with github rate-limited (when it resumes, its quota) and jira ok", func() bool {
 		code, body := get(t, d, "/readyz")
 		return code == 503 && strings.Contains(body, "github: rate-limited, resuming at ") &&
@@ -173,10 +182,7 @@ func TestAnExhaustedGitHubQuotaPausesTheSource(t *testing.T) {
 // then pauses until the reset with the reserve untouched, and /readyz says
 // why; Jira goes on.
 func TestAGitHubQuotaReservePausesTheSource(t *testing.T) {
-	d, org, _ := simDaemon(t, time.Second, nil)
-	org.GitHub.SetRemaining(org.GitHubToken, 1001)
-	stop := serve(t, d)
-	t.Cleanup(func() { stop() })
+	d, org := servedWithQuota(t, time.Second, 1001)
 	eventually(t, "/readyz 503 with github paused for its reserve and jira ok", func() bool {
 		code, body := get(t, d, "/readyz")
 		return code == 503 && strings.Contains(body, "github: paused, keeping the quota reserve (1000 of 5000 left), resuming at ") &&
