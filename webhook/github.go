@@ -79,8 +79,8 @@ func theIssue(body []byte) (Hint, error) {
 
 // ghKeys decodes body into p and returns a hint naming the issues named.
 func ghKeys(body []byte, p any, named func() []*ghIssue) (Hint, error) {
-	if err := json.Unmarshal(body, p); err != nil {
-		return Hint{}, fmt.Errorf("decoding the payload: %w", err)
+	if err := decodePayload(body, p); err != nil {
+		return Hint{}, err
 	}
 	var h Hint
 	for _, is := range named() {
@@ -89,6 +89,14 @@ func ghKeys(body []byte, p any, named func() []*ghIssue) (Hint, error) {
 		}
 	}
 	return h, nil
+}
+
+// decodePayload decodes a GitHub event's body into p.
+func decodePayload(body []byte, p any) error {
+	if err := json.Unmarshal(body, p); err != nil {
+		return fmt.Errorf("decoding the payload: %w", err)
+	}
+	return nil
 }
 
 // labelChanged names the issues of a label renamed or deleted
@@ -111,8 +119,8 @@ func labelChanged(body []byte) (Hint, error) {
 			FullName string `json:"full_name"`
 		} `json:"repository"`
 	}
-	if err := json.Unmarshal(body, &p); err != nil {
-		return Hint{}, fmt.Errorf("decoding the payload: %w", err)
+	if err := decodePayload(body, &p); err != nil {
+		return Hint{}, err
 	}
 	name := p.Label.Name
 	switch {
@@ -152,8 +160,8 @@ func boardItem(body []byte) (Hint, error) {
 			Login string `json:"login"`
 		} `json:"organization"`
 	}
-	if err := json.Unmarshal(body, &p); err != nil {
-		return Hint{}, fmt.Errorf("decoding the payload: %w", err)
+	if err := decodePayload(body, &p); err != nil {
+		return Hint{}, err
 	}
 	if p.Item.ContentType != "Issue" || p.Organization.Login == "" {
 		return Hint{}, nil

@@ -1,11 +1,11 @@
 package github
 
 import (
-	"context"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/batonhq/baton/internal/testtool"
 	"github.com/batonhq/baton/model"
 )
 
@@ -22,20 +22,9 @@ func TestRefetchEmitsLiveIssuesAndOnlyConfirmedDeletions(t *testing.T) {
 	if _, err := e.sim.Transfer(ref("acme/core", 3), "acme/web"); err != nil {
 		t.Fatal(err)
 	}
-	var got []model.Batch
-	keys := []string{"github:acme/core#1", "github:acme/core#2", "github:acme/core#3", "github:acme/core#5"}
-	if err := e.src.Refetch(context.Background(), keys, func(_ context.Context, b model.Batch) error {
-		got = append(got, b)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 1 {
-		t.Fatalf("%d batches, want 1", len(got))
-	}
-	b := got[0]
+	b := testtool.RefetchOne(t, e.src, "github:acme/core#1", "github:acme/core#2", "github:acme/core#3", "github:acme/core#5")
 	if len(b.Issues) != 1 || b.Issues[0].Key != "github:acme/core#1" {
-		t.Errorf("issues %v, want core#1 only", emittedKeys(got))
+		t.Errorf("issues %v, want core#1 only", emittedKeys([]model.Batch{b}))
 	}
 	if diff := cmp.Diff([]string{"github:acme/core#2"}, b.Gone); diff != "" || len(b.Cursors) != 0 || b.Present != nil {
 		t.Errorf("gone (-want +got):\n%s\ncursors %v present %v, want none", diff, b.Cursors, b.Present)

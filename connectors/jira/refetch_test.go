@@ -10,6 +10,7 @@ import (
 
 	"github.com/batonhq/baton/apisim/jirasim"
 	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/internal/testtool"
 	"github.com/batonhq/baton/model"
 )
 
@@ -37,7 +38,7 @@ func TestRefetchReadsByKeyAndIdAndDeletesOnlyAConfirmedKey(t *testing.T) {
 				}
 			}
 			e.sim.ResetRequests()
-			b := refetch(t, e, "jira:PAY-2", "jira:"+strconv.Itoa(byID.ID), "jira:PAY-4", "jira:"+strconv.Itoa(gone.ID))
+			b := testtool.RefetchOne(t, e.src, "jira:PAY-2", "jira:"+strconv.Itoa(byID.ID), "jira:PAY-4", "jira:"+strconv.Itoa(gone.ID))
 			if len(b.Cursors) != 0 || b.Present != nil || !cmp.Equal(b.Gone, []string{"jira:PAY-4"}) || b.Left != nil {
 				t.Errorf("cursors %v present %v gone %v left %v, want none, none, [jira:PAY-4], none", b.Cursors, b.Present, b.Gone, b.Left)
 			}
@@ -92,7 +93,7 @@ func TestRefetchStoresOnlyIssuesTheJQLMatches(t *testing.T) {
 				t.Fatal(err)
 			}
 			e.sim.ResetRequests()
-			got := refetch(t, e, "jira:PAY-2", "jira:CORE-1", "jira:PAY-3")
+			got := testtool.RefetchOne(t, e.src, "jira:PAY-2", "jira:CORE-1", "jira:PAY-3")
 			if len(got.Issues) != 1 || got.Issues[0].Key != "jira:PAY-2" {
 				t.Fatalf("emitted %d issues, want PAY-2 alone", len(got.Issues))
 			}
@@ -119,7 +120,7 @@ func TestRefetchOfIssuesOutsideTheJQLReadsNoChangelog(t *testing.T) {
 			})
 			e.mustSync()
 			e.sim.ResetRequests()
-			got := refetch(t, e, "jira:CORE-1")
+			got := testtool.RefetchOne(t, e.src, "jira:CORE-1")
 			if got.Issues != nil || !cmp.Equal(got.Left, []string{"jira:CORE-1"}) {
 				t.Errorf("emitted %d issues, left %v, want none, [jira:CORE-1]", len(got.Issues), got.Left)
 			}
@@ -156,21 +157,4 @@ func TestRefetchRemovesNothingWhenTheJQLSearchFails(t *testing.T) {
 			}
 		})
 	}
-}
-
-// refetch runs e's source's Refetch for keys and returns the one batch it
-// emitted (none fails the test).
-func refetch(t *testing.T, e *env, keys ...string) model.Batch {
-	t.Helper()
-	var got []model.Batch
-	if err := e.src.Refetch(context.Background(), keys, func(_ context.Context, b model.Batch) error {
-		got = append(got, b)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 1 {
-		t.Fatalf("%d batches, want 1", len(got))
-	}
-	return got[0]
 }

@@ -1,7 +1,8 @@
 // Package testtool finds the external programs some tests run (promtool,
 // mailpit, chromium): such a test fails in CI, which installs them, and is
 // skipped elsewhere without them. CPUTime measures benchmarks on a shared
-// machine. VendorFile reads the connectors' corpora of vendor-shaped answers.
+// machine. VendorFile reads the connectors' corpora of vendor-shaped answers;
+// RefetchOne collects what a connector re-reads for webhooks.
 package testtool
 
 import (
