@@ -17,8 +17,15 @@ import (
 // loaded configuration first.
 func simDaemon(t testing.TB, interval time.Duration, edit func(*config.Config)) (*Daemon, *apisim.Org, *testtool.LogBuffer) {
 	t.Helper()
+	return simDaemonOn(t, "cloud", interval, edit)
+}
+
+// simDaemonOn is simDaemon with a simulated Jira of deployment ("cloud" or
+// "server").
+func simDaemonOn(t testing.TB, deployment string, interval time.Duration, edit func(*config.Config)) (*Daemon, *apisim.Org, *testtool.LogBuffer) {
+	t.Helper()
 	spec := apisim.DemoSpec()
-	spec.Issues, spec.Plant = 100, false
+	spec.Issues, spec.Plant, spec.JiraDeployment = 100, false, deployment
 	org, cfg := simOrg(t, spec)
 	for i := range cfg.Sources {
 		cfg.Sources[i].Interval = config.Duration(interval) // below the 10s a file may set
@@ -68,8 +75,8 @@ func get(t testing.TB, d *Daemon, path string) (int, string) {
 	return rec.Code, rec.Body.String()
 }
 
-// metric is the value of the counter or gauge name with exactly labels, 0
-// when there is none.
+// metric is the value of the counter or gauge name with exactly labels, or
+// the sample count of such a histogram; 0 when there is none.
 func metric(t *testing.T, d *Daemon, name string, labels map[string]string) float64 {
 	t.Helper()
 	families, err := d.reg.Gather()
@@ -92,6 +99,9 @@ func metric(t *testing.T, d *Daemon, name string, labels map[string]string) floa
 			}
 			if m.GetCounter() != nil {
 				return m.GetCounter().GetValue()
+			}
+			if m.GetHistogram() != nil {
+				return float64(m.GetHistogram().GetSampleCount())
 			}
 			return m.GetGauge().GetValue()
 		}

@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"maps"
 	"net"
 	"strings"
 	"testing"
@@ -20,7 +21,14 @@ const hookSecret = "hook-secret"
 // GitHub simulator delivering its webhooks to the daemon's listener.
 func hookedDaemon(t testing.TB) (*Daemon, *apisim.Org) {
 	t.Helper()
-	d, org, logs := simDaemon(t, time.Hour, func(cfg *config.Config) {
+	return hookedDaemonOn(t, "cloud")
+}
+
+// hookedDaemonOn is hookedDaemon with a simulated Jira of deployment
+// ("cloud" or "server").
+func hookedDaemonOn(t testing.TB, deployment string) (*Daemon, *apisim.Org) {
+	t.Helper()
+	d, org, logs := simDaemonOn(t, deployment, time.Hour, func(cfg *config.Config) {
 		for i := range cfg.Sources {
 			cfg.Sources[i].WebhookSecret = hookSecret
 		}
@@ -238,32 +246,50 @@ func openJiraIssues(t *testing.T, org *apisim.Org, n int) []string {
 }
 
 // TestJiraEventsReachMetricsThroughTheWebhook resolves, links and deletes
-// Jira issues at the simulator with the poll an hour away: each webhook's
-// re-fetch alone brings the change, a link event reads both ends by id,
-// and a deleted issue goes once Jira answers 404.
+// Jira issues at the simulator, Cloud and Data Center, with the poll an
+// hour away: each webhook's re-fetch alone brings the change, and a link
+// event costs exactly what a Refetch of its two ends does: a GET of each by
+// id, one search matching them against the source's JQL, and on Cloud one
+// bulk changelog (Data Center embeds the changelog in the GET). A deleted
+// issue goes once Jira answers 404.
 func TestJiraEventsReachMetricsThroughTheWebhook(t *testing.T) {
-	d, org := hookedDaemon(t)
-	keys := openJiraIssues(t, org, 3)
-	done, all := issuesOf(t, d, "jira", "done"), issuesOf(t, d, "jira", "")
-	if err := org.Jira.Resolve(keys[0], "Done", "Done"); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "the resolved issue counted done", func() bool { return issuesOf(t, d, "jira", "done") == done+1 })
+	for _, c := range []struct {
+		deployment string
+		link       map[string]int
+	}{
+		{"cloud", map[string]int{jirasim.EndpointIssue: 2, jirasim.EndpointSearchJQL: 1, jirasim.EndpointBulkChangelog: 1}},
+		{"server", map[string]int{jirasim.EndpointIssue: 2, jirasim.EndpointSearch: 1}},
+	} {
+		t.Run(c.deployment, func(t *testing.T) {
+			d, org := hookedDaemonOn(t, c.deployment)
+			keys := openJiraIssues(t, org, 3)
+			done, all := issuesOf(t, d, "jira", "done"), issuesOf(t, d, "jira", "")
+			if err := org.Jira.Resolve(keys[0], "Done", "Done"); err != nil {
+				t.Fatal(err)
+			}
+			eventually(t, "the resolved issue counted done", func() bool { return issuesOf(t, d, "jira", "done") == done+1 })
+			published := func() float64 {
+				return metric(t, d, "baton_webhook_to_publish_seconds", map[string]string{"source": "jira"})
+			}
+			eventually(t, "the resolve's publication observed", func() bool { return published() == 1 })
 
-	before := org.Jira.Requests()[jirasim.EndpointIssue]
-	if _, err := org.Jira.AddLink("Blocks", keys[1], keys[2]); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "both ends of the link read again", func() bool {
-		return metric(t, d, "baton_webhook_requests_total", map[string]string{"source": "jira", "event": "issuelink_created", "result": "accepted"}) == 1 &&
-			org.Jira.Requests()[jirasim.EndpointIssue] >= before+2
-	})
+			before := org.Jira.Requests()
+			if _, err := org.Jira.AddLink("Blocks", keys[1], keys[2]); err != nil {
+				t.Fatal(err)
+			}
+			// The publication follows the whole re-fetch: nothing is counted after it.
+			eventually(t, "the link's re-fetch published", func() bool { return published() == 2 })
+			if got := diff(before, org.Jira.Requests()); !maps.Equal(got, c.link) {
+				t.Errorf("the link event's requests %v, want %v", got, c.link)
+			}
 
-	if err := org.Jira.Delete(keys[1]); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "the deleted issue gone", func() bool { return issuesOf(t, d, "jira", "") == all-1 })
-	if got := d.engine.Status()["jira"].Rounds; got != 1 {
-		t.Errorf("jira rounds %d, want the first only", got)
+			if err := org.Jira.Delete(keys[1]); err != nil {
+				t.Fatal(err)
+			}
+			eventually(t, "the deleted issue gone", func() bool { return issuesOf(t, d, "jira", "") == all-1 })
+			if got := d.engine.Status()["jira"].Rounds; got != 1 {
+				t.Errorf("jira rounds %d, want the first only", got)
+			}
+		})
 	}
 }
