@@ -200,6 +200,13 @@ func (u urls) user(login string) userJSON {
 	}
 }
 
+// label renders r's label called name.
+func (u urls) label(r *repo, name string) labelJSON {
+	id := hashID("label:" + r.fullName() + ":" + name)
+	return labelJSON{ID: id, NodeID: fmt.Sprintf("LA_%d", id), URL: u.api + "/repos/" + r.fullName() + "/labels/" + name,
+		Name: name, Color: labelColor(name)}
+}
+
 // labelColor gives each label name a stable colour.
 func labelColor(name string) string {
 	return fmt.Sprintf("%06x", hashID("color:"+name)&0xffffff)
@@ -260,11 +267,7 @@ func (s *Server) renderIssue(u urls, r *repo, ms []*milestoneJSON, is *issue) is
 		out.Milestone = ms[is.Milestone-1]
 	}
 	for _, l := range is.Labels {
-		id := hashID("label:" + r.fullName() + ":" + l)
-		out.Labels = append(out.Labels, labelJSON{
-			ID: id, NodeID: fmt.Sprintf("LA_%d", id), URL: u.api + "/repos/" + r.fullName() + "/labels/" + l,
-			Name: l, Color: labelColor(l),
-		})
+		out.Labels = append(out.Labels, u.label(r, l))
 	}
 	for _, a := range is.Assignees {
 		out.Assignees = append(out.Assignees, u.user(a))
