@@ -1,8 +1,10 @@
 package daemon
 
 import (
+	"cmp"
 	"maps"
 	"net"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -205,6 +207,86 @@ func diff[N int | int64](before, after map[string]N) map[string]N {
 		}
 	}
 	return out
+}
+
+// TestALabelChangeReFetchesExactlyTheIssuesThatCarriedIt renames and
+// deletes a label of a repository at the simulator with the poll an hour
+// away: GitHub changes its issues without an issues event, and the one
+// label event's hint re-reads exactly the stored issues that carried it
+// (one GET each, never a listing), which then carry the new name or none.
+func TestALabelChangeReFetchesExactlyTheIssuesThatCarriedIt(t *testing.T) {
+	d, org := hookedDaemon(t)
+	repo := org.GitHub.Repos()[0]
+	prefix := model.KeyPrefix(model.GitHub, strings.ToLower(repo))
+	labelled := func(name string) []string {
+		keys, err := d.Store().Labelled(t.Context(), "github", prefix, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return keys
+	}
+	names := commonLabels(t, org, repo)
+	for _, c := range []struct {
+		name   string
+		mutate func(label string) error
+		to     string
+	}{
+		{"edited", func(l string) error { return org.GitHub.RenameLabel(repo, l, "renamed-by-webhook") }, "renamed-by-webhook"},
+		{"deleted", func(l string) error { return org.GitHub.DeleteLabel(repo, l) }, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			label := names[0]
+			names = names[1:]
+			carried := labelled(label)
+			if len(carried) < 2 {
+				t.Fatalf("label %q on %v stored, want 2 issues or more", label, carried)
+			}
+			rounds := d.engine.Status()["github"].Rounds
+			before := org.GitHub.Stats().Requests
+			if err := c.mutate(label); err != nil {
+				t.Fatal(err)
+			}
+			// The issues are written at once, after every GET.
+			eventually(t, "the label gone from the stored issues", func() bool { return len(labelled(label)) == 0 })
+			got := diff(before, org.GitHub.Stats().Requests)
+			if n := got["GET /repos/{owner}/{repo}/issues/{number}"]; n != len(carried) {
+				t.Errorf("%d issues read again, want the %d that carried %q: %v", n, len(carried), label, got)
+			}
+			if n := got["GET /repos/{owner}/{repo}/issues"]; n != 0 {
+				t.Errorf("%d listings, want none", n)
+			}
+			if c.to != "" {
+				if now := labelled(c.to); !slices.Equal(now, carried) {
+					t.Errorf("%q on %v, want %v", c.to, now, carried)
+				}
+			}
+			if got := d.engine.Status()["github"].Rounds; got != rounds {
+				t.Errorf("github rounds %d, then %d: a poll ran", rounds, got)
+			}
+		})
+	}
+}
+
+// commonLabels returns the labels of repo's issues at the simulator, the
+// most carried first.
+func commonLabels(t *testing.T, org *apisim.Org, repo string) []string {
+	t.Helper()
+	count := map[string]int{}
+	for i := 1; ; i++ {
+		is, ok := org.GitHub.Get(githubsim.IssueRef{Repo: repo, Number: i})
+		if !ok {
+			break
+		}
+		for _, l := range is.Labels {
+			count[l]++
+		}
+	}
+	names := slices.Collect(maps.Keys(count))
+	slices.SortFunc(names, func(a, b string) int { return cmp.Or(count[b]-count[a], strings.Compare(a, b)) })
+	if len(names) < 2 {
+		t.Fatalf("labels %v in %s, want two", names, repo)
+	}
+	return names
 }
 
 // TestADeleteEventRemovesTheIssueOnceGitHubAnswers410 deletes an issue at
