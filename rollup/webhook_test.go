@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/connectors/httpapi"
 	"github.com/batonhq/baton/internal/testtool"
 	"github.com/batonhq/baton/store"
 )
@@ -347,8 +348,8 @@ func TestRetryAfterReadsSecondsAndDates(t *testing.T) {
 		"soon":                          0,
 		"-5":                            0,
 	} {
-		if got := retryAfter(in, now); got != want {
-			t.Errorf("retryAfter(%q) = %v, want %v", in, got, want)
+		if got := httpapi.ParseRetryAfter(http.Header{"Retry-After": {in}}, now); got != want {
+			t.Errorf("ParseRetryAfter(%q) = %v, want %v", in, got, want)
 		}
 	}
 }
