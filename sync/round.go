@@ -134,11 +134,12 @@ func (e *Engine) commit(ctx context.Context, name string, b model.Batch, st *rou
 	}
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
-	if err := e.guardDeletions(cctx, name, &b); err != nil {
+	deleted, err := e.guardDeletions(cctx, name, &b)
+	if err != nil {
 		return fmt.Errorf("saving a page of %s: %w", name, err)
 	}
-	if b.Present != nil {
-		if err := e.rereadHolders(ctx, name, &b, st); err != nil {
+	if len(deleted) > 0 {
+		if err := e.rereadHolders(ctx, name, &b, deleted, st); err != nil {
 			return fmt.Errorf("saving a page of %s: %w", name, err)
 		}
 	}
