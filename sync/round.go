@@ -106,8 +106,10 @@ func (e *Engine) round(ctx context.Context, r *runner) error {
 	defer cancel()
 	cursors, err := e.Store.Cursors(rctx, name)
 	if err == nil {
-		err = e.syncRecovering(rctx, r, cursors, func(ctx context.Context, b model.Batch) error {
-			return e.commit(ctx, name, b, &st)
+		err = e.recovering(name, "sync round", func() error {
+			return r.src.Sync(rctx, cursors, func(ctx context.Context, b model.Batch) error {
+				return e.commit(ctx, name, b, &st)
+			})
 		})
 	}
 	switch {
