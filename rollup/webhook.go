@@ -124,6 +124,10 @@ func retryAfter(v string, now time.Time) time.Duration {
 // word ("invalid_token").
 const maxReason = 200
 
+// maxBody bounds what is read of any answer, which slack-go drains whole
+// before closing: a webhook answers "ok", so an endless body is not Slack.
+const maxBody = 64 << 10
+
 // responseRecorder keeps what slack-go drops: the status, the Retry-After
 // header and, for a 4xx, Slack's reason from the body.
 type responseRecorder struct {
@@ -139,14 +143,16 @@ func (r *responseRecorder) RoundTrip(req *http.Request) (*http.Response, error) 
 		return nil, err
 	}
 	r.status, r.retryAfter = resp.StatusCode, resp.Header.Get("Retry-After")
+	body := io.LimitReader(resp.Body, maxBody)
 	if resp.StatusCode >= 400 && resp.StatusCode < 500 {
-		head, _ := io.ReadAll(io.LimitReader(resp.Body, maxReason))
+		head, _ := io.ReadAll(io.LimitReader(body, maxReason))
 		r.reason = reasonOf(head)
-		resp.Body = struct {
-			io.Reader
-			io.Closer
-		}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
+		body = io.MultiReader(bytes.NewReader(head), body)
 	}
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{body, resp.Body}
 	return resp, nil
 }
 
