@@ -113,6 +113,10 @@ func withoutURL(err error, hook string) error {
 // word ("invalid_token").
 const maxReason = 200
 
+// maxBody bounds what is read of any answer, which slack-go drains whole
+// before closing: a webhook answers "ok", so an endless body is not Slack.
+const maxBody = 64 << 10
+
 // responseRecorder keeps what slack-go drops: the status, the headers (for
 // Retry-After) and, for a 4xx, Slack's reason from the body.
 type responseRecorder struct {
@@ -128,14 +132,16 @@ func (r *responseRecorder) RoundTrip(req *http.Request) (*http.Response, error) 
 		return nil, err
 	}
 	r.status, r.header = resp.StatusCode, resp.Header
+	body := io.LimitReader(resp.Body, maxBody)
 	if resp.StatusCode >= 400 && resp.StatusCode < 500 {
-		head, _ := io.ReadAll(io.LimitReader(resp.Body, maxReason))
+		head, _ := io.ReadAll(io.LimitReader(body, maxReason))
 		r.reason = reasonOf(head)
-		resp.Body = struct {
-			io.Reader
-			io.Closer
-		}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
+		body = io.MultiReader(bytes.NewReader(head), body)
 	}
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{body, resp.Body}
 	return resp, nil
 }
 
