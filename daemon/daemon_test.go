@@ -211,6 +211,26 @@ func TestAReloadThatCannotBuildASourceChangesNothing(t *testing.T) {
 	}
 }
 
+// TestAReloadKeepsTheListenersItCannotMove: the listeners are opened at
+// start, so a reload keeps their addresses in the configuration in force
+// (which the daemon reports) and says a restart is needed.
+func TestAReloadKeepsTheListenersItCannotMove(t *testing.T) {
+	cfg := fakeConfig(t.TempDir(), "listeners")
+	cfg.Webhooks.Listen = "127.0.0.1:9465"
+	d, _ := openTest(t, cfg, nil, func(string) (*config.Config, error) {
+		next := fakeConfig(t.TempDir(), "listeners")
+		next.Listen, next.Webhooks.Listen = "127.0.0.1:19464", "127.0.0.1:19465"
+		return next, nil
+	})
+	t.Cleanup(func() { d.Close() })
+	if err := d.reload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := d.Config(); got.Listen != cfg.Listen || got.Webhooks.Listen != "127.0.0.1:9465" {
+		t.Errorf("after reload: listen %s, webhooks.listen %s; want the running %s and 127.0.0.1:9465", got.Listen, got.Webhooks.Listen, cfg.Listen)
+	}
+}
+
 func TestReadyzListsEverySourceState(t *testing.T) {
 	cfg := fakeConfig(t.TempDir(), "ready-ok", "ready-failing", "ready-new")
 	cfg.Sources[1].URL = "fail"

@@ -28,8 +28,8 @@ func (d *Daemon) reloadOnHangup(ctx context.Context) {
 // reload re-reads the configuration file and applies it without a restart:
 // sources that were added, removed or changed (a re-read token_file
 // included) start, stop or restart; teams, rules and mappings apply from the
-// next page and analysis; the rollup scheduler restarts. listen and
-// storage.path need a restart. A file that does not load changes nothing.
+// next page and analysis; the rollup scheduler restarts. listen,
+// storage.path and webhooks.listen need a restart. A file that does not load changes nothing.
 func (d *Daemon) reload(ctx context.Context) error {
 	next, err := d.load(d.opts.ConfigPath)
 	if err != nil {
@@ -39,9 +39,10 @@ func (d *Daemon) reload(ctx context.Context) error {
 		d.log.Warn(w)
 	}
 	cur := d.Config()
-	if next.Listen != cur.Listen || next.Storage != cur.Storage {
-		d.log.Warn("listen and storage.path changes take effect on restart", "listen", cur.Listen, "storage", cur.Storage.Path)
-		next.Listen, next.Storage = cur.Listen, cur.Storage
+	if next.Listen != cur.Listen || next.Storage != cur.Storage || next.Webhooks != cur.Webhooks {
+		d.log.Warn("listen, storage.path and webhooks.listen changes take effect on restart",
+			"listen", cur.Listen, "storage", cur.Storage.Path, "webhooks_listen", cur.Webhooks.Listen)
+		next.Listen, next.Storage, next.Webhooks = cur.Listen, cur.Storage, cur.Webhooks
 	}
 	changed, started, err := d.buildChanged(cur, next)
 	if err != nil {
