@@ -137,8 +137,8 @@ func severityRank(s string) int {
 
 // Snapshot returns what an ack of issue (and rule, unless empty) taken now
 // records: the most severe of the findings in fs it would cover and every
-// issue they name, sorted; ok is false when it would cover none.
-func Snapshot(fs []Finding, issue, rule string) (severity string, related []string, ok bool) {
+// issue they name, sorted; n is how many it would cover (none: 0).
+func Snapshot(fs []Finding, issue, rule string) (severity string, related []string, n int) {
 	probe := model.Ack{Issue: issue, Rule: rule}
 	rank := len(severityOrder)
 	for i := range fs {
@@ -146,14 +146,14 @@ func Snapshot(fs []Finding, issue, rule string) (severity string, related []stri
 		if !covers(&probe, f) {
 			continue
 		}
-		if r := severityRank(f.Severity); !ok || r < rank {
+		if r := severityRank(f.Severity); n == 0 || r < rank {
 			severity, rank = f.Severity, r
 		}
-		ok = true
+		n++
 		related = append(related, f.Related...)
 	}
 	slices.Sort(related)
-	return severity, slices.Compact(related), ok
+	return severity, slices.Compact(related), n
 }
 
 // All returns every finding of r, acknowledged ones included, in the order

@@ -98,16 +98,16 @@ func TestAckLapsesWhenAFindingItCoversGetsWorse(t *testing.T) {
 
 func TestSnapshotRecordsTheWorstSeverityAndEveryRelatedIssue(t *testing.T) {
 	fs := analyze(inversionAt(1, core2)...).Findings
-	sev, related, ok := Snapshot(fs, pay1, "")
-	if !ok || sev != SeverityCritical || !slices.Equal(related, []string{core1, core2}) {
-		t.Errorf("Snapshot(pay1, all rules) = %s, %v, %v; want critical, [%s %s], true", sev, related, ok, core1, core2)
+	sev, related, n := Snapshot(fs, pay1, "")
+	if n != 4 || sev != SeverityCritical || !slices.Equal(related, []string{core1, core2}) {
+		t.Errorf("Snapshot(pay1, all rules) = %s, %v, %d; want critical, [%s %s], 4", sev, related, n, core1, core2)
 	}
-	sev, related, ok = Snapshot(fs, pay1, RuleIdle)
-	if !ok || sev != SeverityWarning || len(related) != 0 {
-		t.Errorf("Snapshot(pay1, idle) = %s, %v, %v; want warning, [], true", sev, related, ok)
+	sev, related, n = Snapshot(fs, pay1, RuleIdle)
+	if n != 1 || sev != SeverityWarning || len(related) != 0 {
+		t.Errorf("Snapshot(pay1, idle) = %s, %v, %d; want warning, [], 1", sev, related, n)
 	}
-	if _, _, ok := Snapshot(fs, core2, ""); ok {
-		t.Errorf("Snapshot of an issue without findings: ok, want not ok")
+	if _, _, n := Snapshot(fs, core2, ""); n != 0 {
+		t.Errorf("Snapshot of an issue without findings covers %d, want 0", n)
 	}
 }
 

@@ -110,13 +110,15 @@ func (d *Daemon) refetchHinted(ctx context.Context, queue <-chan webhook.Hint) {
 // next published analysis.
 func (d *Daemon) refetch(ctx context.Context, hints []webhook.Hint) {
 	keys := map[string][]string{}
+	seen := map[[2]string]bool{} // source and key: a renamed label can name thousands
 	received := map[string][]time.Time{}
 	for _, h := range hints {
 		if h.Board != nil {
 			d.pollBoards(h)
 		}
 		for _, k := range append(h.Keys, d.labelled(ctx, h)...) {
-			if d.inSourceScope(h.Source, k) && !slices.Contains(keys[h.Source], k) {
+			if sk := [2]string{h.Source, k}; !seen[sk] && d.inSourceScope(h.Source, k) {
+				seen[sk] = true
 				keys[h.Source] = append(keys[h.Source], k)
 			}
 		}

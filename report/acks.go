@@ -24,7 +24,7 @@ type Ack struct {
 	Related  []string `json:"related"`
 }
 
-// NewAck is a with its state (analysis.AckState).
+// NewAck is ack a as listed, with its state (analysis.AckState).
 func NewAck(a model.Ack, state string) Ack {
 	related := a.Related
 	if related == nil {

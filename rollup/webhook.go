@@ -8,13 +8,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
 
 	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/connectors/httpapi"
 )
 
 // DefaultSlackTimeout bounds one post to a Slack webhook.
@@ -88,7 +88,7 @@ func (w *SlackWebhook) Post(ctx context.Context, hook config.Secret, msg *slack.
 	case errors.As(err, &limited):
 		e.RetryAfter = limited.RetryAfter
 	case rec.status == http.StatusTooManyRequests:
-		e.RetryAfter = retryAfter(rec.retryAfter, time.Now())
+		e.RetryAfter = httpapi.ParseRetryAfter(rec.header, time.Now())
 	case rec.status == 0:
 		e.Err = withoutURL(err, hook.Reveal())
 	}
@@ -109,28 +109,21 @@ func withoutURL(err error, hook string) error {
 	return err
 }
 
-// retryAfter reads a Retry-After value: seconds, or an HTTP date.
-func retryAfter(v string, now time.Time) time.Duration {
-	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s > 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
-
 // maxReason bounds what is kept of a 4xx body: Slack's reason is one short
 // word ("invalid_token").
 const maxReason = 200
 
-// responseRecorder keeps what slack-go drops: the status, the Retry-After
-// header and, for a 4xx, Slack's reason from the body.
+// maxBody bounds what is read of any answer, which slack-go drains whole
+// before closing: a webhook answers "ok", so an endless body is not Slack.
+const maxBody = 64 << 10
+
+// responseRecorder keeps what slack-go drops: the status, the headers (for
+// Retry-After) and, for a 4xx, Slack's reason from the body.
 type responseRecorder struct {
-	next       http.RoundTripper
-	status     int
-	retryAfter string
-	reason     string
+	next   http.RoundTripper
+	status int
+	header http.Header
+	reason string
 }
 
 func (r *responseRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -138,15 +131,17 @@ func (r *responseRecorder) RoundTrip(req *http.Request) (*http.Response, error) 
 	if err != nil {
 		return nil, err
 	}
-	r.status, r.retryAfter = resp.StatusCode, resp.Header.Get("Retry-After")
+	r.status, r.header = resp.StatusCode, resp.Header
+	body := io.LimitReader(resp.Body, maxBody)
 	if resp.StatusCode >= 400 && resp.StatusCode < 500 {
-		head, _ := io.ReadAll(io.LimitReader(resp.Body, maxReason))
+		head, _ := io.ReadAll(io.LimitReader(body, maxReason))
 		r.reason = reasonOf(head)
-		resp.Body = struct {
-			io.Reader
-			io.Closer
-		}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
+		body = io.MultiReader(bytes.NewReader(head), body)
 	}
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{body, resp.Body}
 	return resp, nil
 }
 

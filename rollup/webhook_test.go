@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/connectors/httpapi"
 	"github.com/batonhq/baton/internal/testtool"
 	"github.com/batonhq/baton/store"
 )
@@ -320,6 +321,32 @@ func TestSlackErrorsNeverShowTheWebhookURL(t *testing.T) {
 	}
 }
 
+func TestSlackWebhookReadsABoundedAnswer(t *testing.T) {
+	const endless = 64 << 20 // far more than maxBody and than socket buffers hold
+	written := make(chan int, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		chunk := bytes.Repeat([]byte("ok"), 16<<10)
+		n := 0
+		for n < endless {
+			m, err := w.Write(chunk)
+			n += m
+			if err != nil {
+				break
+			}
+		}
+		written <- n
+	}))
+	t.Cleanup(srv.Close)
+
+	msg := SlackMessage(digest(t, snapshot(), "payments", nil), "")
+	if err := NewSlackWebhook(time.Minute, nil).Post(context.Background(), config.Secret(srv.URL+hookPath("payments")), msg); err != nil {
+		t.Fatalf("Post: %v", err)
+	}
+	if n := <-written; n >= endless {
+		t.Errorf("the whole %d-byte answer was read; want the read to stop at %d bytes", n, maxBody)
+	}
+}
+
 func TestSlackErrorClasses(t *testing.T) {
 	for _, c := range []struct {
 		err       SlackError
@@ -347,8 +374,8 @@ func TestRetryAfterReadsSecondsAndDates(t *testing.T) {
 		"soon":                          0,
 		"-5":                            0,
 	} {
-		if got := retryAfter(in, now); got != want {
-			t.Errorf("retryAfter(%q) = %v, want %v", in, got, want)
+		if got := httpapi.ParseRetryAfter(http.Header{"Retry-After": {in}}, now); got != want {
+			t.Errorf("ParseRetryAfter(%q) = %v, want %v", in, got, want)
 		}
 	}
 }

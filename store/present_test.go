@@ -193,7 +193,11 @@ func TestDeletingAnIssueDropsTheLinksOthersDeclaredToIt(t *testing.T) {
 	}})
 
 	listing := model.Batch{Source: "jira", Present: &model.KeySet{Prefix: "jira:", Keys: []string{"jira:PAY-3"}}}
-	holders, err := s.Holders(context.Background(), listing)
+	missing, _, err := s.Missing(context.Background(), listing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	holders, err := s.Holders(context.Background(), missing)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,27 +50,24 @@ func unlinkDeleted(ctx context.Context, tx *sql.Tx, deleted []string) error {
 }
 
 // Holders returns, by source and sorted, the stored issues that declared
-// links (other than text references) to the issues applying b would delete,
-// those issues aside: the tracker changed those links without editing them.
-func (s *Store) Holders(ctx context.Context, b model.Batch) (map[string][]string, error) {
-	if b.Present == nil {
+// links (other than text references) to the deleted issues (keys Missing
+// returned), those issues aside: the tracker changed those links without
+// editing them.
+func (s *Store) Holders(ctx context.Context, deleted []string) (map[string][]string, error) {
+	if len(deleted) == 0 {
 		return nil, nil
 	}
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return nil, fmt.Errorf("finding the holders of links to deleted issues of %s: %w", b.Source, err)
+		return nil, fmt.Errorf("finding the holders of links to deleted issues: %w", err)
 	}
 	defer tx.Rollback()
-	missing, _, err := missingKeys(ctx, tx, b)
-	if err != nil {
-		return nil, fmt.Errorf("finding the issues of %s under %q to delete: %w", b.Source, b.Present.Prefix, err)
-	}
-	gone := make(map[string]bool, len(missing))
-	for _, k := range missing {
+	gone := make(map[string]bool, len(deleted))
+	for _, k := range deleted {
 		gone[k] = true
 	}
 	sources := map[string]string{} // holder → its source
-	for chunk := range slices.Chunk(missing, inChunk/2) {
+	for chunk := range slices.Chunk(deleted, inChunk/2) {
 		list, keys := inList(chunk)
 		query := heldLinks(`SELECT DISTINCT links.owner, issues.source FROM links JOIN issues ON issues.key = links.owner`, list)
 		err := eachRow(ctx, tx, query, heldArgs(keys), func(rows *sql.Rows) error {
@@ -84,7 +81,7 @@ func (s *Store) Holders(ctx context.Context, b model.Batch) (map[string][]string
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("finding the holders of links to deleted issues of %s: %w", b.Source, err)
+			return nil, fmt.Errorf("finding the holders of links to deleted issues: %w", err)
 		}
 	}
 	out := map[string][]string{}

@@ -39,13 +39,14 @@ func (e *Engine) SetDeletionGuard(source string, g DeletionGuard) {
 }
 
 // guardDeletions keeps b from deleting what its source's guard does not
-// trust yet. The keys a mass deletion would remove are added to b.Present and
-// remembered; the next reconcile of the same listing deletes those it finds
-// missing again, and withholds only those missing for the first time.
-func (e *Engine) guardDeletions(ctx context.Context, name string, b *model.Batch) error {
+// trust yet, and returns the keys applying b will delete. The keys a mass
+// deletion would remove are added to b.Present and remembered; the next
+// reconcile of the same listing deletes those it finds missing again, and
+// withholds only those missing for the first time.
+func (e *Engine) guardDeletions(ctx context.Context, name string, b *model.Batch) (deleted []string, err error) {
 	missing, stored, err := e.Store.Missing(ctx, *b)
 	if err != nil || b.Present == nil {
-		return err
+		return nil, err
 	}
 	prefix := b.Present.Prefix
 	e.mu.Lock()
@@ -55,10 +56,14 @@ func (e *Engine) guardDeletions(ctx context.Context, name string, b *model.Batch
 	}
 	before := e.withheld[name][prefix]
 	var fresh []string // missing now and not the last time
+	deleted = missing
 	mass := g.withholds(len(missing), stored)
 	if mass {
+		deleted = nil
 		for _, k := range missing {
-			if _, agreed := slices.BinarySearch(before, k); !agreed {
+			if _, agreed := slices.BinarySearch(before, k); agreed {
+				deleted = append(deleted, k)
+			} else {
 				fresh = append(fresh, k)
 			}
 		}
@@ -87,7 +92,7 @@ func (e *Engine) guardDeletions(ctx context.Context, name string, b *model.Batch
 	if e.Observer != nil {
 		e.Observer.WithheldDeletions(name, total)
 	}
-	return nil
+	return deleted, nil
 }
 
 // withheldLocked is how many deletions of the named source are withheld.

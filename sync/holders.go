@@ -10,14 +10,14 @@ import (
 )
 
 // rereadHolders reads again, through their sources, the stored issues that
-// declared links to the issues listing b is about to delete, so that their
-// links are as the tracker left them: those of b's own source join b and
-// are committed in its transaction, those of other sources are committed
-// first. A failure fails the batch, deletions included, so the next
+// declared links to the deleted issues, which listing b is about to delete,
+// so that their links are as the tracker left them: those of b's own source
+// join b and are committed in its transaction, those of other sources are
+// committed first. A failure fails the batch, deletions included, so the next
 // listing tries again. Sources that cannot reread keep their holders, whose
 // links to the deleted issues the store drops.
-func (e *Engine) rereadHolders(ctx context.Context, name string, b *model.Batch, st *roundStats) error {
-	holders, err := e.Store.Holders(ctx, *b)
+func (e *Engine) rereadHolders(ctx context.Context, name string, b *model.Batch, deleted []string, st *roundStats) error {
+	holders, err := e.Store.Holders(ctx, deleted)
 	if err != nil {
 		return err
 	}

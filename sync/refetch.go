@@ -19,8 +19,8 @@ type Refetcher interface {
 }
 
 // Refetch reads the given issues of the named source again through the same
-// commit path as a round (deletion guard aside: a confirmed 404 is no mass
-// deletion) and reports what it wrote to OnRound, so a re-fetch that wrote
+// commit path and panic recovery as a round (deletion guard aside: a
+// confirmed 404 is no mass deletion) and reports what it wrote to OnRound, so a re-fetch that wrote
 // is analysed like a round that did. It fails for a source that is not
 // registered or cannot re-fetch.
 func (e *Engine) Refetch(ctx context.Context, source string, keys []string) (Round, error) {
@@ -29,9 +29,11 @@ func (e *Engine) Refetch(ctx context.Context, source string, keys []string) (Rou
 		return Round{}, fmt.Errorf("source %q cannot read issues again by key", source)
 	}
 	st := roundStats{started: time.Now()}
-	err := r.Refetch(ctx, keys, func(ctx context.Context, b model.Batch) error {
-		b.Cursors = nil
-		return e.commit(ctx, source, b, &st)
+	err := e.recovering(source, "re-fetch", func() error {
+		return r.Refetch(ctx, keys, func(ctx context.Context, b model.Batch) error {
+			b.Cursors = nil
+			return e.commit(ctx, source, b, &st)
+		})
 	})
 	if err != nil {
 		err = fmt.Errorf("reading %d issues of %s again: %w", len(keys), source, err)

@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,5 +67,34 @@ func TestRefetchOfASourceThatCannotIsAnError(t *testing.T) {
 	}
 	if _, err := e.Refetch(t.Context(), "s", []string{"jira:A-1"}); err == nil {
 		t.Error("Refetch of a source without Refetch: no error")
+	}
+}
+
+// panickingRefetch re-fetches by panicking, as a connector's conversion
+// would on a payload it did not expect.
+type panickingRefetch struct{ fakeSource }
+
+func (p *panickingRefetch) Refetch(context.Context, []string, func(context.Context, model.Batch) error) error {
+	var links map[string]*model.Link
+	_ = links["jira:B-2"].From
+	return nil
+}
+
+// TestAPanickingRefetchFailsItAndIsReported: a webhook's re-fetch runs
+// beyond any round, so the engine recovers its panic as it does a round's:
+// the daemon goes on and the failure is reported like any other.
+func TestAPanickingRefetchFailsItAndIsReported(t *testing.T) {
+	e := &Engine{Logger: quiet, Store: newStore(t)}
+	var rounds []Round
+	e.OnRound = func(r Round) { rounds = append(rounds, r) }
+	if err := e.Add(&panickingRefetch{fakeSource{name: "s"}}, time.Hour, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.Refetch(t.Context(), "s", []string{"jira:A-1"})
+	if err == nil || !strings.Contains(err.Error(), "panic: ") || !IsPermanent(err) {
+		t.Errorf("Refetch error = %v, want a permanent one with the panic", err)
+	}
+	if len(rounds) != 1 || rounds[0].Err == nil {
+		t.Errorf("OnRound calls %+v, want one with the failure", rounds)
 	}
 }

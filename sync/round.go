@@ -106,8 +106,10 @@ func (e *Engine) round(ctx context.Context, r *runner) error {
 	defer cancel()
 	cursors, err := e.Store.Cursors(rctx, name)
 	if err == nil {
-		err = e.syncRecovering(rctx, r, cursors, func(ctx context.Context, b model.Batch) error {
-			return e.commit(ctx, name, b, &st)
+		err = e.recovering(name, "sync round", func() error {
+			return r.src.Sync(rctx, cursors, func(ctx context.Context, b model.Batch) error {
+				return e.commit(ctx, name, b, &st)
+			})
 		})
 	}
 	switch {
@@ -134,11 +136,12 @@ func (e *Engine) commit(ctx context.Context, name string, b model.Batch, st *rou
 	}
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
-	if err := e.guardDeletions(cctx, name, &b); err != nil {
+	deleted, err := e.guardDeletions(cctx, name, &b)
+	if err != nil {
 		return fmt.Errorf("saving a page of %s: %w", name, err)
 	}
-	if b.Present != nil {
-		if err := e.rereadHolders(ctx, name, &b, st); err != nil {
+	if len(deleted) > 0 {
+		if err := e.rereadHolders(ctx, name, &b, deleted, st); err != nil {
 			return fmt.Errorf("saving a page of %s: %w", name, err)
 		}
 	}

@@ -18,15 +18,15 @@ import (
 
 // ghIssue is an issue object of a payload, as far as a key needs it.
 type ghIssue struct {
-	Number        int             `json:"number"`
-	RepositoryURL string          `json:"repository_url"`
-	PullRequest   json.RawMessage `json:"pull_request"`
+	Number        int       `json:"number"`
+	RepositoryURL string    `json:"repository_url"`
+	PullRequest   *struct{} `json:"pull_request"` // a null (a RawMessage would keep it as "null") is no pull request
 }
 
 // key is the issue's baton key; false for a pull request or an issue object
 // without a number or a repository.
 func (i *ghIssue) key() (string, bool) {
-	if i == nil || i.Number <= 0 || len(i.PullRequest) > 0 {
+	if i == nil || i.Number <= 0 || i.PullRequest != nil {
 		return "", false
 	}
 	_, repo, ok := strings.Cut(i.RepositoryURL, "/repos/")

@@ -119,6 +119,13 @@ func TestEachGitHubEventNamesTheIssuesThatHoldWhatChanged(t *testing.T) {
 	}
 }
 
+func TestANullPullRequestIsAnIssue(t *testing.T) {
+	h, err := theIssue([]byte(`{"issue":{"number":3,"repository_url":"https://api.github.com/repos/o/r","pull_request":null}}`))
+	if want := []string{"github:o/r#3"}; err != nil || !slices.Equal(h.Keys, want) {
+		t.Errorf("keys %q, err %v; want %q", h.Keys, err, want)
+	}
+}
+
 func TestALabelRenamedOrDeletedNamesItsOldNameAndANewOneNothing(t *testing.T) {
 	want := &Label{Prefix: "github:codertocat/hello-world#", Name: "bug"}
 	for _, c := range []struct {

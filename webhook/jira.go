@@ -1,10 +1,10 @@
 package webhook
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/batonhq/baton/model"
 )
@@ -41,7 +41,7 @@ var jiraEvents = map[string]bool{
 // (Jira lists a link on each of its issues), by id (jira:10002).
 func jiraKeys(body []byte) (event string, keys []string, err error) {
 	var p jiraPayload
-	d := json.NewDecoder(strings.NewReader(string(body)))
+	d := json.NewDecoder(bytes.NewReader(body)) // no copy of a body of up to MaxJiraBody
 	d.UseNumber()
 	if err := d.Decode(&p); err != nil {
 		return "", nil, fmt.Errorf("decoding the payload: %w", err)

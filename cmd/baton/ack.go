@@ -148,10 +148,9 @@ func takeAck(ctx context.Context, st *store.Store, cfg *config.Config, a *model.
 	if err != nil {
 		return 0, err
 	}
-	all := r.All()
-	var ok bool
-	a.Severity, a.Related, ok = analysis.Snapshot(all, a.Issue, a.Rule)
-	if !ok {
+	var n int
+	a.Severity, a.Related, n = analysis.Snapshot(r.All(), a.Issue, a.Rule)
+	if n == 0 {
 		what := "no finding"
 		if a.Rule != "" {
 			what = "no " + a.Rule + " finding"
@@ -160,12 +159,6 @@ func takeAck(ctx context.Context, st *store.Store, cfg *config.Config, a *model.
 	}
 	if a.ID, err = st.AddAck(ctx, *a); err != nil {
 		return 0, err
-	}
-	n := 0
-	for i := range all {
-		if f := &all[i]; f.Issue == a.Issue && (a.Rule == "" || f.Rule == a.Rule) {
-			n++
-		}
 	}
 	return n, nil
 }

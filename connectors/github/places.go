@@ -98,6 +98,7 @@ func (s *Source) readPlaces(ctx context.Context, boards []*board) (map[string]pl
 // an ETag to pages.
 func (s *Source) boardItems(ctx context.Context, b *board, pages map[string]boardPage, f func(pageItem)) error {
 	q := url.Values{"fields[]": {strconv.FormatInt(b.fieldID, 10)}, "per_page": {"100"}}
+	seen := map[string]bool{}
 	for page := 1; ; page++ {
 		path := b.path + "/items?" + q.Encode()
 		op := fmt.Sprintf("listing the items of project %s page %d", b.cfg, page)
@@ -119,6 +120,10 @@ func (s *Source) boardItems(ctx context.Context, b *board, pages map[string]boar
 		if last.Next == "" {
 			return nil
 		}
+		if seen[last.Next] { // a cursor given twice would page forever
+			return fmt.Errorf("%s: the next page's cursor %q was already read", op, last.Next)
+		}
+		seen[last.Next] = true
 		q.Set("after", last.Next)
 	}
 }

@@ -13,7 +13,6 @@ import (
 
 	"github.com/batonhq/baton/config"
 	"github.com/batonhq/baton/connectors/httpapi"
-	"github.com/batonhq/baton/model"
 )
 
 // The REST endpoints for Projects (v2), which go-github v60 does not have:
@@ -25,13 +24,11 @@ import (
 // {"raw", "html"}.
 
 // board is a configured board as found at the source's start: where it
-// lives and what each option of its status field means.
+// lives and its status field (statusOf says what an option means).
 type board struct {
 	cfg     config.GitHubProject
 	path    string // API path: orgs/{owner}/projectsV2/{n} or users/{owner}/projectsV2/{n}
 	fieldID int64
-	options map[string]string       // option id → name
-	status  map[string]model.Status // option id → the status it means; todo when absent
 }
 
 // projectField is a field as the fields listing gives it.
@@ -146,25 +143,16 @@ func newBoard(p config.GitHubProject, path string, fields []projectField) (*boar
 	if f.DataType != "single_select" {
 		return nil, &boardError{fmt.Sprintf("project %s: field %q is %s, not a single select", p, f.Name, f.DataType)}
 	}
-	b := &board{cfg: p, path: path, fieldID: f.ID, options: map[string]string{}, status: map[string]model.Status{}}
 	var names []string
 	for _, o := range f.Options {
-		b.options[o.ID] = o.Name.Raw
 		names = append(names, o.Name.Raw)
 	}
-	for _, m := range []struct {
-		names  []string
-		status model.Status
-	}{{p.InProgress, model.StatusInProgress}, {p.Blocked, model.StatusBlocked}, {p.Done, model.StatusDone}} {
-		for _, want := range m.names {
-			j := slices.IndexFunc(f.Options, func(o projectOption) bool { return strings.EqualFold(o.Name.Raw, want) })
-			if j < 0 {
-				return nil, &boardError{fmt.Sprintf("project %s: field %q has no option %q; its options are %s", p, f.Name, want, quoted(names))}
-			}
-			b.status[f.Options[j].ID] = m.status
+	for _, want := range slices.Concat(p.InProgress, p.Blocked, p.Done) {
+		if !slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, want) }) {
+			return nil, &boardError{fmt.Sprintf("project %s: field %q has no option %q; its options are %s", p, f.Name, want, quoted(names))}
 		}
 	}
-	return b, nil
+	return &board{cfg: p, path: path, fieldID: f.ID}, nil
 }
 
 func quoted(names []string) string {

@@ -3,6 +3,7 @@ package github
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -339,5 +340,30 @@ func TestItemMovedWhileARoundListsIssuesIsReadInTheNext(t *testing.T) {
 	e.mustSync(t)
 	if is := e.issue(t, 1); is.Status != model.StatusBlocked || !is.StatusChanged.Equal(t0.Add(time.Hour)) {
 		t.Errorf("#1 a round after its move: %s since %v, want blocked since %v", is.Status, is.StatusChanged, t0.Add(time.Hour))
+	}
+}
+
+// A board whose answers keep giving a cursor already read stops with an
+// error instead of paging forever.
+func TestBoardPagesStopAtARepeatedCursor(t *testing.T) {
+	requests := 0
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests++
+		next := *r.URL
+		next.Scheme, next.Host = "http", r.Host
+		next.RawQuery = "per_page=100&after=abc"
+		w.Header().Set("Link", "<"+next.String()+`>; rel="next"`)
+		w.Write([]byte("[]"))
+	}))
+	t.Cleanup(hs.Close)
+	src, err := New(config.Source{Name: "gh", Type: "github", URL: hs.URL + "/", Token: token, Settings: &Config{Repos: []string{"acme/core"}}, Parallel: 1},
+		Options{Now: func() time.Time { return t0 }, Backoff: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &board{cfg: project7, path: "orgs/acme/projectsV2/7", fieldID: 1}
+	err = src.boardItems(context.Background(), b, map[string]boardPage{}, func(pageItem) {})
+	if err == nil || !strings.Contains(err.Error(), `cursor "abc" was already read`) || requests != 2 {
+		t.Errorf("after %d requests: %v, want a repeated-cursor error after 2", requests, err)
 	}
 }

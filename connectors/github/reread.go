@@ -67,17 +67,13 @@ func (s *Source) readAgain(ctx context.Context, k string) (is model.Issue, found
 	}
 	r, n := repoName{owner: owner, name: name}, key.Number
 	op := fmt.Sprintf("reading %s#%d again", r, n)
-	req, err := s.client.NewRequest(http.MethodGet, fmt.Sprintf("repos/%s/%s/issues/%d", r.owner, r.name, n), nil)
-	if err != nil {
-		return is, false, false, fmt.Errorf("%s: %w", op, err)
-	}
 	var it item
-	resp, err := s.client.Do(ctx, req, &it)
-	if resp != nil && (resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone) {
+	resp, _, err := s.getUnlessMatch(ctx, op, fmt.Sprintf("repos/%s/%s/issues/%d", r.owner, r.name, n), "", &it)
+	if resp != nil && resp.Response != nil && (resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone) {
 		return is, false, true, nil
 	}
 	if err != nil {
-		return is, false, false, s.apiError(ctx, op, resp, err)
+		return is, false, false, err
 	}
 	if at, ok := keyOf(&it.Issue); !ok || at != k || it.IsPullRequest() {
 		return is, false, false, nil

@@ -81,6 +81,10 @@ func (m *Meter) Snapshot() Snapshot {
 // QuotaOf reads the rate-limit window from a response's headers: remaining
 // (required), limit and reset, the latter as GitHub's Unix seconds or Jira
 // Cloud's ISO 8601 minute ("2026-12-04T15:00Z").
+// GitHub: https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
+// (x-ratelimit-reset "in UTC epoch seconds"); Jira Cloud:
+// https://developer.atlassian.com/cloud/jira/platform/rate-limiting
+// (X-RateLimit-Reset "in the format: yyyy-MM-ddTHH:mmZ").
 func QuotaOf(h http.Header) (Quota, bool) {
 	remaining, err := strconv.ParseInt(h.Get("X-RateLimit-Remaining"), 10, 64)
 	if err != nil {
