@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"os/exec"
 	"regexp"
 	"slices"
@@ -9,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/batonhq/baton/internal/testtool"
 )
 
 // e2eScrape is one parsed /metrics answer (Prometheus text format).
@@ -152,13 +153,7 @@ func findingCounts(fs []e2eFinding) (stalled, misaligned map[string]float64) {
 // the check is skipped, except in CI (CI=true), where it fails.
 func promtoolCheck(t *testing.T, text string) {
 	t.Helper()
-	path, err := exec.LookPath("promtool")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("promtool is not on PATH in CI (bash deploy/check.sh installs it): %v", err)
-		}
-		t.Skip("promtool is not on PATH; run bash deploy/check.sh to install it")
-	}
+	path := testtool.Find(t, "promtool", "run bash deploy/check.sh to install it")
 	cmd := exec.Command(path, "check", "metrics")
 	cmd.Stdin = strings.NewReader(text)
 	out, err := cmd.CombinedOutput()
