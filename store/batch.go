@@ -33,7 +33,8 @@ func (s *Store) ApplyBatch(ctx context.Context, b model.Batch) (Applied, error) 
 	}
 	defer tx.Rollback()
 	w := batchWriter{
-		upsertIssue:  tx.StmtContext(ctx, s.upsertIssue),
+		insertIssue:  tx.StmtContext(ctx, s.insertIssue),
+		updateIssue:  tx.StmtContext(ctx, s.updateIssue),
 		deleteLinks:  tx.StmtContext(ctx, s.deleteLinks),
 		insertLink:   tx.StmtContext(ctx, s.insertLink),
 		deleteIssue:  tx.StmtContext(ctx, s.deleteIssue),
@@ -92,7 +93,7 @@ func (s *Store) ApplyBatch(ctx context.Context, b model.Batch) (Applied, error) 
 
 // batchWriter holds the store's statements bound to one transaction.
 type batchWriter struct {
-	upsertIssue, deleteLinks, insertLink, deleteIssue, upsertCursor *sql.Stmt
+	insertIssue, updateIssue, deleteLinks, insertLink, deleteIssue, upsertCursor *sql.Stmt
 }
 
 // issue upserts is and, when it was written, replaces its links. It reports
@@ -110,15 +111,8 @@ func (w *batchWriter) issue(ctx context.Context, source string, is *model.Issue)
 	if err != nil {
 		return false, err
 	}
-	res, err := w.upsertIssue.ExecContext(ctx, args...)
-	if err != nil {
-		return false, fmt.Errorf("upserting: %w", err)
-	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return false, err // kept the newer stored row and its links
-	}
-	if _, err := w.deleteLinks.ExecContext(ctx, is.Key); err != nil {
-		return false, fmt.Errorf("deleting old links: %w", err)
+	if written, err := w.row(ctx, is.Key, args); err != nil || !written {
+		return false, err
 	}
 	for i, l := range is.Links {
 		if l.From == "" || l.To == "" {
@@ -127,6 +121,29 @@ func (w *batchWriter) issue(ctx context.Context, source string, is *model.Issue)
 		if _, err := w.insertLink.ExecContext(ctx, is.Key, i, l.From, l.To, string(l.Type), string(l.Origin), l.RawType); err != nil {
 			return false, fmt.Errorf("inserting link %d: %w", i, err)
 		}
+	}
+	return true, nil
+}
+
+// row writes the issue row of key (args are its issueArgs): inserted when
+// it is new, else rewritten unless the stored row is strictly newer, and
+// then its old links dropped. It reports whether it wrote.
+func (w *batchWriter) row(ctx context.Context, key string, args []any) (bool, error) {
+	res, err := w.insertIssue.ExecContext(ctx, args...)
+	if err != nil {
+		return false, fmt.Errorf("inserting: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return n == 1, err
+	}
+	if res, err = w.updateIssue.ExecContext(ctx, args...); err != nil {
+		return false, fmt.Errorf("updating: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err // kept the newer stored row and its links
+	}
+	if _, err := w.deleteLinks.ExecContext(ctx, key); err != nil {
+		return false, fmt.Errorf("deleting old links: %w", err)
 	}
 	return true, nil
 }
