@@ -45,6 +45,10 @@ type Options struct {
 	// ActivityWindow is how far back the comments and edits read from an
 	// in-progress or blocked issue's timeline count as activity; default 30d.
 	ActivityWindow time.Duration
+	// OneRound says the source syncs one round in this process (baton sync
+	// --once): it keeps no ETag cache, whose answers only a later round
+	// would ask for again, and which a full sync would fill to cache_bytes.
+	OneRound bool
 }
 
 // ReconcileScope is the cursor scope where baton before 0.x kept when the
