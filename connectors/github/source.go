@@ -153,8 +153,12 @@ func (e emitError) Unwrap() error { return e.err }
 func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(context.Context, model.Batch) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// The boards go first: the issues listed take their status from them.
+	br, err := s.readBoards(ctx, cursors[ProjectsScope])
+	if err != nil {
+		return err
+	}
 	var emitMu sync.Mutex
-	emitted := map[string]bool{}
 	safeEmit := func(ctx context.Context, b model.Batch) error {
 		emitMu.Lock()
 		defer emitMu.Unlock()
@@ -162,15 +166,12 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 			cancel()
 			return emitError{err}
 		}
-		for _, is := range b.Issues {
-			emitted[is.Key] = true
+		if br != nil { // an issue emitted need not be read again for its move
+			for _, is := range b.Issues {
+				delete(br.moved, is.Key)
+			}
 		}
 		return nil
-	}
-	// The boards go first: the issues listed take their status from them.
-	br, err := s.readBoards(ctx, cursors[ProjectsScope])
-	if err != nil {
-		return err
 	}
 	repos, orgs, errs := s.repos(ctx, cursors)
 	if len(orgs) > 0 {
@@ -192,7 +193,7 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 		}
 	}
 	if len(errs) == 0 && br != nil {
-		if err := s.emitMoved(ctx, br, repos, emitted, emit); err != nil {
+		if err := s.emitMoved(ctx, br, repos, emit); err != nil {
 			return err
 		}
 	}
