@@ -52,9 +52,15 @@ func Analyze(in Input) *Report {
 	}
 	a.applyRules()
 	r.Issues, r.Edges = a.g.issues, a.g.edges
-	found := slices.DeleteFunc(a.findings.sorted(a.g.index, r.Teams), func(f Finding) bool { return a.exempt(f.Issue) })
-	r.Findings, r.Acknowledged = acknowledge(found, in.Acks, in.Now)
 	r.Exempt = a.exemptKeys()
+	found := a.findings.sorted(a.g.index, r.Teams)
+	if len(r.Exempt) > 0 { // else spare every finding the look-up
+		found = slices.DeleteFunc(found, func(f Finding) bool {
+			_, exempt := slices.BinarySearch(r.Exempt, f.Issue)
+			return exempt
+		})
+	}
+	r.Findings, r.Acknowledged = acknowledge(found, in.Acks, in.Now)
 	r.NextChange = a.next
 	for i := range in.Acks { // an expiring ack brings its findings back
 		r.NextChange = earliestAfter(in.Now, r.NextChange, in.Acks[i].Until)
