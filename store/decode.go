@@ -67,9 +67,10 @@ func (r *issueRow) dest(withBody bool) []any {
 	return dest
 }
 
-// issue converts the row; errors name the issue's key.
-func (r *issueRow) issue(in *interner) (model.Issue, error) {
-	is := model.Issue{
+// issue converts the row into is, which it overwrites; errors name the
+// issue's key.
+func (r *issueRow) issue(in *interner, is *model.Issue) error {
+	*is = model.Issue{
 		Key: r.key, Source: in.get(r.source), System: model.System(in.get(r.system)), URL: r.url,
 		Title: r.title, Body: r.body,
 		Status: model.Status(in.get(r.status)), RawStatus: in.get(r.rawStatus),
@@ -97,13 +98,13 @@ func (r *issueRow) issue(in *interner) (model.Issue, error) {
 		{"components", &is.Components, r.components, sharedList}, {"mirrors", &is.Mirrors, r.mirrors, stringList},
 	} {
 		if *l.dst, err = l.decode(l.src, in); err != nil {
-			return model.Issue{}, fmt.Errorf("reading %s of issue %s: %w", l.name, r.key, err)
+			return fmt.Errorf("reading %s of issue %s: %w", l.name, r.key, err)
 		}
 	}
 	if is.ActivityEvents, err = timeList(r.activity); err != nil {
-		return model.Issue{}, fmt.Errorf("reading activity of issue %s: %w", r.key, err)
+		return fmt.Errorf("reading activity of issue %s: %w", r.key, err)
 	}
-	return is, nil
+	return nil
 }
 
 func fromMillis(v sql.NullInt64) time.Time {
