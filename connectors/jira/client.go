@@ -199,6 +199,18 @@ const (
 	epicLinkSchema = "com.pyxis.greenhopper.jira:gh-epic-link"
 )
 
+// do sends req as go-jira's Do does, decoding a successful answer into v
+// with httpapi.DecodeJSON rather than encoding/json. Its body is closed on
+// return, as Do leaves it.
+func (s *Source) do(req *http.Request, v any) (*jira.Response, error) {
+	resp, err := s.client.Do(req, nil)
+	if err != nil {
+		return resp, err
+	}
+	defer resp.Body.Close()
+	return resp, httpapi.DecodeJSON(resp.Body, v)
+}
+
 // apiError turns a go-jira failure into an *httpapi.APIError that keeps the
 // HTTP status and Retry-After, which go-jira's own error hides.
 func apiError(op string, resp *jira.Response, err error) *httpapi.APIError {

@@ -96,7 +96,7 @@ func (s *Source) searchV2(ctx context.Context, jql string, opts *jira.SearchOpti
 		return nil, nil, err
 	}
 	raw := reflect.New(d.page)
-	resp, err := s.client.Do(req, raw.Interface())
+	resp, err := s.do(req, raw.Interface())
 	if err != nil {
 		return nil, resp, jira.NewJiraError(resp, err)
 	}
