@@ -54,6 +54,8 @@ type Source struct {
 
 	mu   gosync.Mutex
 	site *siteInfo // account zone and sprint field, learned once per reconcile
+
+	decoders gosync.Map // search page decoders by the fields they ask for, joined by commas
 }
 
 // siteInfo is what the connector learns about the site before searching.
