@@ -2,6 +2,8 @@ package store
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,16 +22,21 @@ var issueColumns = []string{
 	"activity_ms", "mirrors", "body",
 }
 
-// upsertIssueSQL writes an issue unless the stored row is strictly newer.
-var upsertIssueSQL = func() string {
+// insertIssueSQL adds an issue that is not stored yet and leaves a stored
+// one alone: a new issue, as every issue of a first sync is, then costs one
+// statement, with no links of its own to drop. It takes issueArgs.
+var insertIssueSQL = "INSERT INTO issues (" + strings.Join(issueColumns, ", ") + ") VALUES (" +
+	strings.TrimSuffix(strings.Repeat("?, ", len(issueColumns)), ", ") + ") ON CONFLICT (key) DO NOTHING"
+
+// updateIssueSQL rewrites a stored issue unless it is strictly newer. It
+// takes issueArgs too, by number.
+var updateIssueSQL = func() string {
 	var set []string
-	for _, c := range issueColumns[1:] {
-		set = append(set, c+" = excluded."+c)
+	for i, c := range issueColumns[1:] {
+		set = append(set, fmt.Sprintf("%s = ?%d", c, i+2))
 	}
-	return "INSERT INTO issues (" + strings.Join(issueColumns, ", ") + ") VALUES (" +
-		strings.TrimSuffix(strings.Repeat("?, ", len(issueColumns)), ", ") + ")" +
-		" ON CONFLICT (key) DO UPDATE SET " + strings.Join(set, ", ") +
-		" WHERE issues.updated_ms <= excluded.updated_ms"
+	return "UPDATE issues SET " + strings.Join(set, ", ") +
+		fmt.Sprintf(" WHERE key = ?1 AND updated_ms <= ?%d", slices.Index(issueColumns, "updated_ms")+1)
 }()
 
 // selectIssues reads issue rows into issueRow.dest(withBody); bulk loads
