@@ -118,7 +118,7 @@ func pages[T any](ctx context.Context, s *Source, op, path string, limit int, ne
 			return fmt.Errorf("%s: %w", op, err)
 		}
 		var got []T
-		resp, err := s.client.Do(ctx, req, &got)
+		resp, err := s.do(ctx, req, &got)
 		if err != nil {
 			return s.apiError(ctx, fmt.Sprintf("%s page %d", op, n), resp, err)
 		}
