@@ -231,7 +231,10 @@ func (s *Source) subIssues(ctx context.Context, r repoName, n int) ([]item, erro
 // fixChildren converts again the synced sub-issues in got that the book
 // did not know under their parent (known), from the answer, which lists
 // them as a listing would, and reads again those known that are no longer
-// there; mine, r's entry, is updated for r's own.
+// there; mine, r's entry, is updated for r's own. The book of another
+// repository is left to that repository's listings (its cursor is theirs
+// to write), so until one shows the child there, the parent's next
+// listing asks again.
 func (s *Source) fixChildren(ctx context.Context, r repoName, got []item, known []string, mine map[int]string) ([]model.Issue, error) {
 	var fixed []model.Issue
 	stale := map[string]bool{}
