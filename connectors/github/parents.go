@@ -71,21 +71,19 @@ func (b *parentBook) set(r repoName, m map[int]string) {
 	}
 }
 
-// known returns, for parent, the in-scope children the book names (with
-// mine standing for r's entry) and whether key's repository is synced.
-func (b *parentBook) known(r repoName, mine map[int]string, parent string) []string {
+// children returns the in-scope children the book names for each parent,
+// with mine standing for r's entry (nil: the book's own).
+func (b *parentBook) children(r repoName, mine map[int]string) map[string][]string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	var out []string
+	out := map[string][]string{}
 	for scope, m := range b.byRepo {
 		if scope == r.scope() && mine != nil {
 			m = mine
 		}
 		owner, name, _ := strings.Cut(scope, "/")
 		for n, p := range m {
-			if p == parent {
-				out = append(out, model.GitHubKey(owner, name, n))
-			}
+			out[p] = append(out[p], model.GitHubKey(owner, name, n))
 		}
 	}
 	return out
@@ -169,21 +167,26 @@ type listedParent struct {
 // updates mine for r's own.
 func (s *Source) settleParents(ctx context.Context, r repoName, mine map[int]string, listed []listedParent) ([]model.Issue, error) {
 	var out []model.Issue
+	var known map[string][]string
 	for _, lp := range listed {
 		key, _ := keyOf(&lp.it.Issue)
-		known := s.book.known(r, mine, key)
-		if len(known) == lp.it.Subs.Total {
+		if known == nil {
+			known = s.book.children(r, mine)
+		}
+		if len(known[key]) == lp.it.Subs.Total {
 			continue
 		}
 		got, err := s.subIssues(ctx, r, lp.it.GetNumber())
 		if err != nil {
 			return nil, err
 		}
-		fixed, err := s.fixChildren(ctx, r, got, known, mine)
+		fixed, err := s.fixChildren(ctx, r, got, known[key], mine)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, fixed...)
+		if len(fixed) > 0 {
+			out, known = append(out, fixed...), nil // mine changed
+		}
 		outside := s.outsideLinks(key, got)
 		if len(outside) == 0 {
 			continue

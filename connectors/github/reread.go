@@ -90,7 +90,7 @@ func (s *Source) readAgain(ctx context.Context, k string) (is model.Issue, found
 // asking for its sub-issues only when its summary counts other children than
 // the book knows. Before the first round has read the book it adds none.
 func (s *Source) addOutsideChildren(ctx context.Context, r repoName, it *item, is *model.Issue) error {
-	if it.Subs == nil || it.Subs.Total == 0 || !s.book.loaded() || len(s.book.known(r, nil, is.Key)) == it.Subs.Total {
+	if it.Subs == nil || it.Subs.Total == 0 || !s.book.loaded() || len(s.book.children(r, nil)[is.Key]) == it.Subs.Total {
 		return nil
 	}
 	got, err := s.subIssues(ctx, r, it.GetNumber())
