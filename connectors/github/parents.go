@@ -192,7 +192,7 @@ func (s *Source) settleParents(ctx context.Context, r repoName, mine map[int]str
 			continue
 		}
 		if lp.is == nil {
-			is, err := s.issue(ctx, r, &lp.it)
+			is, err := s.issue(ctx, r, &lp.it, nil)
 			if err != nil {
 				return nil, err
 			}
@@ -281,7 +281,7 @@ func (s *Source) reconvert(ctx context.Context, k string, it *item, mine map[int
 	if key.Place == r.scope() {
 		noteParent(mine, it)
 	}
-	return s.issue(ctx, repoName{owner: owner, name: name}, it)
+	return s.issue(ctx, repoName{owner: owner, name: name}, it, nil)
 }
 
 // appendParent adds it, converted as is when the round converted it, to

@@ -41,7 +41,7 @@ func (s *Source) reconcileRepo(ctx context.Context, r repoName, emit func(contex
 	}
 	b := model.Batch{Source: s.src.Name, Present: &model.KeySet{Prefix: r.prefix(), Keys: keys}, Cursors: s.reconciledNow(r)}
 	for i := range changed {
-		is, err := s.issue(ctx, r, &changed[i])
+		is, err := s.issue(ctx, r, &changed[i], nil)
 		if err != nil {
 			return err
 		}

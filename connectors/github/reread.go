@@ -78,7 +78,7 @@ func (s *Source) readAgain(ctx context.Context, k string) (is model.Issue, found
 	if at, ok := keyOf(&it.Issue); !ok || at != k || it.IsPullRequest() {
 		return is, false, false, nil
 	}
-	if is, err = s.issue(ctx, r, &it); err != nil {
+	if is, err = s.issue(ctx, r, &it, nil); err != nil {
 		return is, false, false, err
 	}
 	err = s.addOutsideChildren(ctx, r, &it, &is)
