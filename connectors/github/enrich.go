@@ -28,16 +28,21 @@ const (
 // window (timelineCanMatter). Only those get a timeline call: the analysis reads
 // status change times and activity only for work in progress (stalled,
 // churning), so todo issues cost nothing beyond the listing, however much
-// they are commented on.
-func (s *Source) issue(ctx context.Context, r repoName, it *item) (model.Issue, error) {
+// they are commented on. wide, when not nil, may answer for the timeline
+// from the repository's listings (see wideActivity).
+func (s *Source) issue(ctx context.Context, r repoName, it *item, wide *wideActivity) (model.Issue, error) {
 	is := s.convert(r, it)
 	if err := s.nativeLinks(ctx, r, it, &is); err != nil {
 		return is, err
 	}
-	if st, _, _ := s.status(it); (st == model.StatusInProgress || st == model.StatusBlocked) && s.timelineCanMatter(it) {
-		changed, activity, err := s.timeline(ctx, r, it.GetNumber())
-		if err != nil {
-			return is, err
+	if s.needsTimeline(it) {
+		changed, activity, ok := wide.answer(it)
+		if !ok {
+			var err error
+			if changed, activity, err = s.timeline(ctx, r, it.GetNumber()); err != nil {
+				return is, err
+			}
+			wide.rent()
 		}
 		if p, ok := s.placeOf(it); ok {
 			changed = p.updated // the board, not the labels, says when
@@ -46,6 +51,13 @@ func (s *Source) issue(ctx context.Context, r repoName, it *item) (model.Issue, 
 		is.ActivityEvents = activity
 	}
 	return is, nil
+}
+
+// needsTimeline reports whether the issue is in progress or blocked and
+// its timeline can matter.
+func (s *Source) needsTimeline(it *item) bool {
+	st, _, _ := s.status(it)
+	return (st == model.StatusInProgress || st == model.StatusBlocked) && s.timelineCanMatter(it)
 }
 
 // timelineCanMatter reports whether the timeline of work in progress can

@@ -79,6 +79,7 @@ func (s *Source) syncRepo(ctx context.Context, r repoName, raw string, emit func
 		return false, err
 	}
 	l := s.newListing(old)
+	l.wide = s.newWideActivity(r)
 	for page := 1; ; {
 		items, resp, err := s.listPage(ctx, r, l.since, page, l.etag)
 		if notModified(resp) {
@@ -140,6 +141,7 @@ type listing struct {
 	prevLast  time.Time         // updated_at of the previous page's last item
 	firstLast time.Time         // updated_at of page 1's last item
 	settled   time.Time         // items updated before it cannot change and keep their updated_at
+	wide      *wideActivity     // the repository's events and comments, when cheaper than timelines
 }
 
 func (s *Source) newListing(old cursor) *listing {
@@ -165,6 +167,15 @@ func (s *Source) newListing(old cursor) *listing {
 // up twice; the listing then rewinds the cursor to its first sighting, from
 // where the next round re-reads whatever slid.
 func (s *Source) pageIssues(ctx context.Context, r repoName, l *listing, items []item) ([]model.Issue, error) {
+	need := 0
+	for i := range items {
+		if !items[i].IsPullRequest() && l.emits(&items[i]) && s.needsTimeline(&items[i]) {
+			need++
+		}
+	}
+	if err := l.wide.prepare(ctx, need); err != nil {
+		return nil, err
+	}
 	var issues []model.Issue
 	for _, it := range items {
 		n, updated := it.GetNumber(), it.GetUpdatedAt().Time
@@ -180,19 +191,28 @@ func (s *Source) pageIssues(ctx context.Context, r repoName, l *listing, items [
 		if l.complete {
 			l.present = append(l.present, model.GitHubKey(r.owner, r.name, n))
 		}
-		if !l.keep.IsZero() && updated.Before(l.keep) {
+		if !l.emits(&it) {
 			continue
 		}
-		if ms, ok := l.old.Seen[n]; ok && ms == updated.UnixMilli() {
-			continue // committed last round and unchanged since
-		}
-		is, err := s.issue(ctx, r, &it)
+		is, err := s.issue(ctx, r, &it, l.wide)
 		if err != nil {
 			return nil, err
 		}
 		issues = append(issues, is)
 	}
 	return issues, nil
+}
+
+// emits reports whether a listed issue is read and emitted: not when it
+// was committed before the listing's keep, or last round and is unchanged
+// since.
+func (l *listing) emits(it *item) bool {
+	updated := it.GetUpdatedAt().Time
+	if !l.keep.IsZero() && updated.Before(l.keep) {
+		return false
+	}
+	ms, ok := l.old.Seen[it.GetNumber()]
+	return !ok || ms != updated.UnixMilli()
 }
 
 // partial is the cursor a page before the last commits, in case the round

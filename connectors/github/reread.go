@@ -78,6 +78,6 @@ func (s *Source) readAgain(ctx context.Context, k string) (is model.Issue, found
 	if at, ok := keyOf(&it.Issue); !ok || at != k || it.IsPullRequest() {
 		return is, false, false, nil
 	}
-	is, err = s.issue(ctx, r, &it)
+	is, err = s.issue(ctx, r, &it, nil)
 	return is, err == nil, false, err
 }

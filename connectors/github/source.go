@@ -78,6 +78,8 @@ type Source struct {
 	fields     map[string]knownFields
 	boardPages map[string]boardPage
 	places     atomic.Pointer[map[string]place]
+
+	wideProbeAt int // see wideProbeAt; tests change it
 }
 
 // New returns a Source for src. It makes no network calls.
@@ -111,7 +113,7 @@ func New(src config.Source, opts Options) (*Source, error) {
 		return nil, err
 	}
 	s := &Source{src: src, specs: repos, opts: opts, client: c, orgs: map[string]orgListing{},
-		log: opts.Logger.With("source", src.Name)}
+		log: opts.Logger.With("source", src.Name), wideProbeAt: wideProbeAt}
 	if h, ok := WebHost(src); ok {
 		s.hosts = []string{h}
 	}
