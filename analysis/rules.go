@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -132,8 +131,7 @@ func (a *analysis) applyRules() {
 	for i := range Rules {
 		r := &Rules[i]
 		emits[i] = func(f Finding) {
-			f.Rule, f.Kind, f.Severity = r.Name, r.Kind, cmp.Or(f.Severity, r.Severity)
-			k := a.add(f)
+			k := a.add(f, r, i)
 			if r.Scope != ScopeIssue {
 				return
 			}

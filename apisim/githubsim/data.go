@@ -257,6 +257,7 @@ func (s *Server) place(r *repo, is *issue) {
 	is.id = r.id*10_000_000 + int64(is.Number)
 	r.issues = append(r.issues, is)
 	r.changed()
+	s.parents.stale()
 }
 
 func (s *Server) nextID() int64 {

@@ -67,6 +67,7 @@ type Source struct {
 	log    *slog.Logger
 
 	failures repoFailures
+	book     parentBook // the sub-issues the listings showed, for Sync and the reads between
 
 	orgMu sync.Mutex
 	orgs  map[string]orgListing // by org: the last repository listing and its ETag
@@ -171,6 +172,9 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 		return err
 	}
 	repos, orgs, errs := s.repos(ctx, cursors)
+	if err := s.book.load(repos, cursors); err != nil {
+		return err
+	}
 	if len(orgs) > 0 {
 		if err := emit(ctx, model.Batch{Source: s.src.Name, Cursors: orgs}); err != nil {
 			return err
