@@ -13,12 +13,14 @@ import (
 // drops the rest (deleted issues, and transferred ones, which answer under
 // their new repository). The listing also shows every sub-issue's parent:
 // an issue whose parent changed since r's sub-issue cursor without its
-// updated_at moving is converted and emitted again, and each parent's
-// sub_issues_summary is checked as a sync's listing checks it.
+// updated_at moving is converted and emitted again, the cursor forgets
+// issues no longer there, and each parent's sub_issues_summary is checked
+// as a sync's listing checks it.
 func (s *Source) reconcileRepo(ctx context.Context, r repoName, emit func(context.Context, model.Batch) error) error {
 	keys := []string{}
 	mine := s.book.of(r)
 	was := parentsCursor(mine)
+	present := map[int]bool{}
 	var changed []item
 	var withSubs []listedParent
 	op := fmt.Sprintf("listing all issue numbers of %s", r)
@@ -30,6 +32,7 @@ func (s *Source) reconcileRepo(ctx context.Context, r repoName, emit func(contex
 					continue
 				}
 				keys = append(keys, model.GitHubKey(r.owner, r.name, it.GetNumber()))
+				present[it.GetNumber()] = true
 				if noteParent(mine, &it) {
 					changed = append(changed, it)
 				}
@@ -39,6 +42,7 @@ func (s *Source) reconcileRepo(ctx context.Context, r repoName, emit func(contex
 	if err != nil {
 		return err
 	}
+	maps.DeleteFunc(mine, func(n int, _ string) bool { return !present[n] }) // deleted or transferred
 	b := model.Batch{Source: s.src.Name, Present: &model.KeySet{Prefix: r.prefix(), Keys: keys}, Cursors: s.reconciledNow(r)}
 	for i := range changed {
 		is, err := s.issue(ctx, r, &changed[i], nil)

@@ -2,8 +2,9 @@
 // repositories (or every repository of an organisation, "owner/*") into the
 // unified model with go-github, incrementally and as cheaply in API quota as
 // GitHub allows: conditional listings that cost nothing when a repository has
-// not changed, dependency and sub-issue calls only where GitHub says there are
-// any, and a periodic full listing of issue numbers to notice deletions.
+// not changed, dependency calls only where GitHub says there are any, each
+// sub-issue's parent from its own listing entry, and a periodic full listing
+// of issue numbers to notice deletions.
 package github
 
 import (

@@ -97,8 +97,8 @@ func sameChangelogs(t *testing.T, name string, body []byte) map[string][]jira.Ch
 }
 
 // sameSearchPage fails the test unless a search page asking for fields
-// decodes both ways into issues that convert to the same model issues, and
-// returns how many it holds.
+// decodes both ways into issues that convert to the same model issues as
+// go-jira's own types do, and returns how many it holds.
 func sameSearchPage(t *testing.T, s *Source, name string, body []byte, fields []string, histories map[string][]jira.ChangelogHistory, custom customFields) int {
 	t.Helper()
 	d := newPageDecoder(fields)
@@ -122,6 +122,22 @@ func sameSearchPage(t *testing.T, s *Source, name string, body []byte, fields []
 	want := convert(std)
 	if diff := cmp.Diff(want, convert(fast)); diff != "" {
 		t.Errorf("%s: issues (-encoding/json +httpapi.DecodeJSON):\n%s", name, diff)
+	}
+	// The page decoder reads what convert needs of go-jira's types.
+	var lib struct {
+		Issues []jira.Issue `json:"issues"`
+	}
+	if err := json.Unmarshal(body, &lib); err != nil {
+		t.Fatalf("%s: decoding as go-jira's issues: %v", name, err)
+	}
+	var viaLib []model.Issue
+	for i := range lib.Issues {
+		if lib.Issues[i].Fields != nil {
+			viaLib = append(viaLib, s.convert(&lib.Issues[i], histories[lib.Issues[i].ID], custom))
+		}
+	}
+	if diff := cmp.Diff(viaLib, want); diff != "" {
+		t.Errorf("%s: issues (-go-jira's types +the page decoder's):\n%s", name, diff)
 	}
 	return len(want)
 }
