@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"github.com/batonhq/baton/model"
 )
@@ -34,7 +33,8 @@ func (s *Store) ApplyBatch(ctx context.Context, b model.Batch) (Applied, error) 
 	}
 	defer tx.Rollback()
 	w := batchWriter{
-		upsertIssue:  tx.StmtContext(ctx, s.upsertIssue),
+		insertIssue:  tx.StmtContext(ctx, s.insertIssue),
+		updateIssue:  tx.StmtContext(ctx, s.updateIssue),
 		deleteLinks:  tx.StmtContext(ctx, s.deleteLinks),
 		insertLink:   tx.StmtContext(ctx, s.insertLink),
 		deleteIssue:  tx.StmtContext(ctx, s.deleteIssue),
@@ -93,7 +93,7 @@ func (s *Store) ApplyBatch(ctx context.Context, b model.Batch) (Applied, error) 
 
 // batchWriter holds the store's statements bound to one transaction.
 type batchWriter struct {
-	upsertIssue, deleteLinks, insertLink, deleteIssue, upsertCursor *sql.Stmt
+	insertIssue, updateIssue, deleteLinks, insertLink, deleteIssue, upsertCursor *sql.Stmt
 }
 
 // issue upserts is and, when it was written, replaces its links. It reports
@@ -111,15 +111,8 @@ func (w *batchWriter) issue(ctx context.Context, source string, is *model.Issue)
 	if err != nil {
 		return false, err
 	}
-	res, err := w.upsertIssue.ExecContext(ctx, args...)
-	if err != nil {
-		return false, fmt.Errorf("upserting: %w", err)
-	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return false, err // kept the newer stored row and its links
-	}
-	if _, err := w.deleteLinks.ExecContext(ctx, is.Key); err != nil {
-		return false, fmt.Errorf("deleting old links: %w", err)
+	if written, err := w.row(ctx, is.Key, args); err != nil || !written {
+		return false, err
 	}
 	for i, l := range is.Links {
 		if l.From == "" || l.To == "" {
@@ -132,10 +125,33 @@ func (w *batchWriter) issue(ctx context.Context, source string, is *model.Issue)
 	return true, nil
 }
 
+// row writes the issue row of key (args are its issueArgs): inserted when
+// it is new, else rewritten unless the stored row is strictly newer, and
+// then its old links dropped. It reports whether it wrote.
+func (w *batchWriter) row(ctx context.Context, key string, args []any) (bool, error) {
+	res, err := w.insertIssue.ExecContext(ctx, args...)
+	if err != nil {
+		return false, fmt.Errorf("inserting: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return n == 1, err
+	}
+	if res, err = w.updateIssue.ExecContext(ctx, args...); err != nil {
+		return false, fmt.Errorf("updating: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err // kept the newer stored row and its links
+	}
+	if _, err := w.deleteLinks.ExecContext(ctx, key); err != nil {
+		return false, fmt.Errorf("deleting old links: %w", err)
+	}
+	return true, nil
+}
+
 // deleteMissing deletes the issues of b.Source under b.Present.Prefix that
 // neither b.Present.Keys nor b.Issues name, and returns their keys.
 func (w *batchWriter) deleteMissing(ctx context.Context, tx *sql.Tx, b model.Batch) ([]string, error) {
-	missing, _, err := missingKeys(ctx, tx, b)
+	missing, err := missingKeys(ctx, tx, b)
 	if err != nil {
 		return nil, err
 	}
@@ -174,73 +190,4 @@ func deleteKeys(ctx context.Context, tx *sql.Tx, source string, keys []string) (
 		}
 	}
 	return deleted, nil
-}
-
-// Missing returns the keys ApplyBatch(b) would delete, in key order, and how
-// many issues b.Source has stored under b.Present.Prefix. Both are zero when
-// b has no Present.
-func (s *Store) Missing(ctx context.Context, b model.Batch) (missing []string, stored int, err error) {
-	if b.Present == nil {
-		return nil, 0, nil
-	}
-	missing, stored, err = missingKeys(ctx, s.db, b)
-	if err != nil {
-		return nil, 0, fmt.Errorf("listing issues of %s under %q: %w", b.Source, b.Present.Prefix, err)
-	}
-	return missing, stored, nil
-}
-
-// missingKeys lists the issues of b.Source under b.Present.Prefix that
-// neither b.Present.Keys nor b.Issues name, in key order, and counts all of
-// them.
-func missingKeys(ctx context.Context, q querier, b model.Batch) (missing []string, stored int, err error) {
-	prefix := b.Present.Prefix
-	present := make(map[string]struct{}, len(b.Present.Keys)+len(b.Issues))
-	for _, k := range b.Present.Keys {
-		present[k] = struct{}{}
-	}
-	for i := range b.Issues {
-		present[b.Issues[i].Key] = struct{}{}
-	}
-	// A key range rather than LIKE, so the (source, key) index is used and
-	// '%' or '_' in a prefix mean themselves.
-	query, args := `SELECT key FROM issues WHERE source = ?`, []any{b.Source}
-	if prefix != "" {
-		query, args = query+` AND key >= ?`, append(args, prefix)
-		if end, ok := prefixEnd(prefix); ok {
-			query, args = query+` AND key < ?`, append(args, end)
-		}
-	}
-	rows, err := q.QueryContext(ctx, query+` ORDER BY key`, args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			return nil, 0, err
-		}
-		if !strings.HasPrefix(k, prefix) {
-			continue
-		}
-		stored++
-		if _, ok := present[k]; !ok {
-			missing = append(missing, k)
-		}
-	}
-	return missing, stored, rows.Err()
-}
-
-// prefixEnd is the smallest string greater than every string with the given
-// prefix in byte order, if there is one.
-func prefixEnd(prefix string) (string, bool) {
-	b := []byte(prefix)
-	for i := len(b) - 1; i >= 0; i-- {
-		if b[i] < 0xff {
-			b[i]++
-			return string(b[:i+1]), true
-		}
-	}
-	return "", false
 }

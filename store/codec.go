@@ -2,6 +2,8 @@ package store
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -9,7 +11,7 @@ import (
 )
 
 // issueColumns are the columns of issues in the order issueArgs writes them
-// and issueRow reads them. body is last, as in the table, so that reads
+// (selectIssues reads them back). body is last, as in the table, so that reads
 // without it never touch the overflow pages a long body spills into.
 var issueColumns = []string{
 	"key", "source", "system", "url", "title",
@@ -20,27 +22,22 @@ var issueColumns = []string{
 	"activity_ms", "mirrors", "body",
 }
 
-// upsertIssueSQL writes an issue unless the stored row is strictly newer.
-var upsertIssueSQL = func() string {
-	var set []string
-	for _, c := range issueColumns[1:] {
-		set = append(set, c+" = excluded."+c)
-	}
-	return "INSERT INTO issues (" + strings.Join(issueColumns, ", ") + ") VALUES (" +
-		strings.TrimSuffix(strings.Repeat("?, ", len(issueColumns)), ", ") + ")" +
-		" ON CONFLICT (key) DO UPDATE SET " + strings.Join(set, ", ") +
-		" WHERE issues.updated_ms <= excluded.updated_ms"
-}()
+// insertIssueSQL adds an issue that is not stored yet and leaves a stored
+// one alone: a new issue, as every issue of a first sync is, then costs one
+// statement, with no links of its own to drop. It takes issueArgs.
+var insertIssueSQL = "INSERT INTO issues (" + strings.Join(issueColumns, ", ") + ") VALUES (" +
+	strings.TrimSuffix(strings.Repeat("?, ", len(issueColumns)), ", ") + ") ON CONFLICT (key) DO NOTHING"
 
-// selectIssues reads issue rows into issueRow.dest(withBody); bulk loads
-// leave the body out so as not to hold every issue's text in memory.
-func selectIssues(withBody bool) string {
-	cols := issueColumns
-	if !withBody {
-		cols = cols[:len(cols)-1]
+// updateIssueSQL rewrites a stored issue unless it is strictly newer. It
+// takes issueArgs too, by number.
+var updateIssueSQL = func() string {
+	var set []string
+	for i, c := range issueColumns[1:] {
+		set = append(set, fmt.Sprintf("%s = ?%d", c, i+2))
 	}
-	return "SELECT issues." + strings.Join(cols, ", issues.") + " FROM issues"
-}
+	return "UPDATE issues SET " + strings.Join(set, ", ") +
+		fmt.Sprintf(" WHERE key = ?1 AND updated_ms <= ?%d", slices.Index(issueColumns, "updated_ms")+1)
+}()
 
 // issueArgs are the values of issueColumns for is.
 func issueArgs(is *model.Issue) ([]any, error) {

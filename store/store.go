@@ -5,7 +5,8 @@
 //
 // The schema lives in embedded SQL migrations written to carry over to
 // Postgres: TEXT, BIGINT and INTEGER columns only, upserts as
-// INSERT … ON CONFLICT … DO UPDATE, times as BIGINT unix milliseconds UTC
+// INSERT … ON CONFLICT … DO UPDATE (issues: INSERT … ON CONFLICT DO NOTHING,
+// then an UPDATE if the issue was stored), times as BIGINT unix milliseconds UTC
 // (NULL for the zero time), lists as JSON TEXT (NULL when empty, read back as
 // nil). Times read back are in UTC and carry millisecond precision.
 package store
@@ -31,7 +32,8 @@ type Store struct {
 
 	// Prepared once per connection and reused by every batch
 	// (Tx.StmtContext finds the connection's copy).
-	upsertIssue  *sql.Stmt
+	insertIssue  *sql.Stmt
+	updateIssue  *sql.Stmt
 	deleteLinks  *sql.Stmt
 	insertLink   *sql.Stmt
 	deleteIssue  *sql.Stmt
@@ -91,7 +93,8 @@ func (s *Store) init(ctx context.Context) error {
 		stmt  **sql.Stmt
 		query string
 	}{
-		{&s.upsertIssue, upsertIssueSQL},
+		{&s.insertIssue, insertIssueSQL},
+		{&s.updateIssue, updateIssueSQL},
 		{&s.deleteLinks, `DELETE FROM links WHERE owner = ?`},
 		{&s.insertLink, `INSERT INTO links (owner, seq, from_key, to_key, type, origin, raw_type) VALUES (?, ?, ?, ?, ?, ?, ?)`},
 		{&s.deleteIssue, `DELETE FROM issues WHERE key = ?`},
@@ -110,7 +113,7 @@ func (s *Store) init(ctx context.Context) error {
 // Close releases the prepared statements and closes the database; the WAL is
 // checkpointed by SQLite when the last connection closes.
 func (s *Store) Close() error {
-	for _, stmt := range []*sql.Stmt{s.upsertIssue, s.deleteLinks, s.insertLink, s.deleteIssue, s.upsertCursor} {
+	for _, stmt := range []*sql.Stmt{s.insertIssue, s.updateIssue, s.deleteLinks, s.insertLink, s.deleteIssue, s.upsertCursor} {
 		if stmt != nil {
 			stmt.Close()
 		}

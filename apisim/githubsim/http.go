@@ -95,6 +95,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /orgs/{org}/repos", s.listOrgRepos)
 	s.mux.HandleFunc("GET /repos/{owner}/{repo}", s.getRepo)
 	s.mux.HandleFunc("GET /repos/{owner}/{repo}/issues", s.listIssues)
+	s.mux.HandleFunc("GET /repos/{owner}/{repo}/issues/events", s.listRepoEvents)
+	s.mux.HandleFunc("GET /repos/{owner}/{repo}/issues/comments", s.listRepoComments)
 	s.mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}", s.getIssue)
 	s.mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}/comments", s.listComments)
 	s.mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}/events", s.listEvents)

@@ -25,12 +25,15 @@ import (
 // run as separate processes, so baton's peak RSS is its own. Each iteration
 // syncs into a fresh SQLite file, re-syncs with nothing changed, then changes
 // 1,000 issues (500 per system) through the simulators' control APIs and
-// re-syncs again.
+// re-syncs again. With BATON_BENCH_BASE naming another checkout, that
+// checkout's baton syncs the same simulators after the full sync and after
+// the changes, and the findings of both must be the same (benchBase).
 //
 //	go test -run '^$' -bench Sync200k -benchtime 1x -timeout 30m ./cmd/baton/
 func BenchmarkSync200k(b *testing.B) {
 	bin := buildBenchBaton(b)
 	sim := startBenchSim(b, bin, 200_000)
+	base := buildBenchBase(b, sim)
 	b.ResetTimer()
 	for range b.N {
 		db := filepath.Join(b.TempDir(), "baton.db")
@@ -42,6 +45,9 @@ func BenchmarkSync200k(b *testing.B) {
 			b.Fatalf("full sync fetched %d issues, want at least 200000", issues)
 		}
 		full.report(b, "full", issues)
+		if base != nil {
+			base.syncAndCompare(b, sim, bin, cfg, "full")
+		}
 
 		unchanged := sim.measure(b, bin, cfg)
 		unchanged.report(b, "unchanged", unchanged.fetched())
@@ -52,6 +58,9 @@ func BenchmarkSync200k(b *testing.B) {
 			b.Fatalf("re-sync after 1,000 changes fetched %d issues, want at least 1000", changed.fetched())
 		}
 		changed.report(b, "changed1k", changed.fetched())
+		if base != nil {
+			base.syncAndCompare(b, sim, bin, cfg, "changed1k")
+		}
 	}
 }
 

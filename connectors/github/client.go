@@ -142,6 +142,21 @@ func (e *appAuthError) Error() string {
 	return fmt.Sprintf("GitHub App authentication failed (app %d, installation %d): HTTP %d: %s", e.app, e.installation, e.status, e.msg)
 }
 
+// do sends req as go-github's Do does, decoding a successful answer into v
+// with httpapi.DecodeJSON rather than encoding/json; an empty answer leaves
+// v as it was, as Do does.
+func (s *Source) do(ctx context.Context, req *http.Request, v any) (*github.Response, error) {
+	resp, err := s.client.BareDo(ctx, req)
+	if err != nil {
+		return resp, err
+	}
+	defer resp.Body.Close()
+	if err := httpapi.DecodeJSON(resp.Body, v); err != nil && err != io.EOF {
+		return resp, err
+	}
+	return resp, nil
+}
+
 // serverErrorBackoff is the first wait after a 5xx: a flaky proxy or a
 // deploy, not a rate limit, so seconds rather than Backoff's minute.
 const serverErrorBackoff = time.Second

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/go-github/v60/github"
@@ -96,36 +97,102 @@ func (s *Source) readPlaces(ctx context.Context, boards []*board) (map[string]pl
 // boardItems reads board b page by page, each conditionally on its ETag
 // from the last read, hands every issue item to f and adds the pages with
 // an ETag to pages.
+//
+// A page is asked with the after cursor of the page before it, so reading
+// one at a time would make an unchanged board of n pages n round trips in a
+// row. The pages the last read found are therefore asked src.Parallel ahead
+// of their turn, each with the cursor it was reached by then: the guess holds
+// as long as the page before it still gives that cursor, which moving items
+// between columns does not change. Where it does not hold the walk goes on
+// from the cursor given, and the few pages asked on the old one are dropped.
 func (s *Source) boardItems(ctx context.Context, b *board, pages map[string]boardPage, f func(pageItem)) error {
-	q := url.Values{"fields[]": {strconv.FormatInt(b.fieldID, 10)}, "per_page": {"100"}}
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel() // the pages asked ahead that are no longer needed
+	reads := map[string]*boardRead{}
+	ask := func(path string, page int) {
+		if _, ok := reads[path]; ok {
+			return
+		}
+		r := &boardRead{done: make(chan struct{})}
+		reads[path] = r
+		wg.Go(func() {
+			defer close(r.done)
+			r.page, r.err = s.boardPage(ctx, b, path, page)
+		})
+	}
+	path := b.itemsPath("")
 	seen := map[string]bool{}
 	for page := 1; ; page++ {
-		path := b.path + "/items?" + q.Encode()
-		op := fmt.Sprintf("listing the items of project %s page %d", b.cfg, page)
-		last := s.boardPages[path]
-		var got []listedItem
-		resp, unchanged, err := s.getUnlessMatch(ctx, op, path, last.ETag, &got)
-		if err != nil {
-			return err
+		next := path
+		for i := 0; i < max(1, s.src.Parallel) && next != ""; i++ {
+			ask(next, page+i)
+			next = s.boardPages[next].nextPath(b)
 		}
-		if !unchanged {
-			last = boardPage{ETag: resp.Header.Get("ETag"), Next: resp.After, Items: b.pageItems(got)}
+		r := reads[path]
+		<-r.done
+		if r.err != nil {
+			return r.err
 		}
-		if last.ETag != "" {
-			pages[path] = last
+		if r.page.ETag != "" {
+			pages[path] = r.page
 		}
-		for _, it := range last.Items {
+		for _, it := range r.page.Items {
 			f(it)
 		}
-		if last.Next == "" {
+		if r.page.Next == "" {
 			return nil
 		}
-		if seen[last.Next] { // a cursor given twice would page forever
-			return fmt.Errorf("%s: the next page's cursor %q was already read", op, last.Next)
+		if seen[r.page.Next] { // a cursor given twice would page forever
+			return fmt.Errorf("listing the items of project %s page %d: the next page's cursor %q was already read", b.cfg, page, r.page.Next)
 		}
-		seen[last.Next] = true
-		q.Set("after", last.Next)
+		seen[r.page.Next] = true
+		path = r.page.nextPath(b)
 	}
+}
+
+// boardRead is a board page asked for, maybe ahead of its turn: done is
+// closed when page or err is set.
+type boardRead struct {
+	done chan struct{}
+	page boardPage
+	err  error
+}
+
+// boardPage reads the page of b at path (the page-th), conditionally on its
+// ETag from the last read, which it returns when unchanged.
+func (s *Source) boardPage(ctx context.Context, b *board, path string, page int) (boardPage, error) {
+	op := fmt.Sprintf("listing the items of project %s page %d", b.cfg, page)
+	last := s.boardPages[path]
+	var got []listedItem
+	resp, unchanged, err := s.getUnlessMatch(ctx, op, path, last.ETag, &got)
+	switch {
+	case err != nil:
+		return boardPage{}, err
+	case unchanged:
+		return last, nil
+	}
+	return boardPage{ETag: resp.Header.Get("ETag"), Next: resp.After, Items: b.pageItems(got)}, nil
+}
+
+// itemsPath is the API path of b's items page after the cursor after ("" for
+// the first page), with the status field's values.
+func (b *board) itemsPath(after string) string {
+	q := url.Values{"fields[]": {strconv.FormatInt(b.fieldID, 10)}, "per_page": {"100"}}
+	if after != "" {
+		q.Set("after", after)
+	}
+	return b.path + "/items?" + q.Encode()
+}
+
+// nextPath is the path of the page after p on b, "" when p is the last or
+// was never read.
+func (p boardPage) nextPath(b *board) string {
+	if p.Next == "" {
+		return ""
+	}
+	return b.itemsPath(p.Next)
 }
 
 // pageItems are the issues among a page's items with their options; pull

@@ -2,8 +2,9 @@
 // repositories (or every repository of an organisation, "owner/*") into the
 // unified model with go-github, incrementally and as cheaply in API quota as
 // GitHub allows: conditional listings that cost nothing when a repository has
-// not changed, dependency and sub-issue calls only where GitHub says there are
-// any, and a periodic full listing of issue numbers to notice deletions.
+// not changed, dependency calls only where GitHub says there are any, each
+// sub-issue's parent from its own listing entry, and a periodic full listing
+// of issue numbers to notice deletions.
 package github
 
 import (
@@ -71,6 +72,7 @@ type Source struct {
 	log    *slog.Logger
 
 	failures repoFailures
+	book     parentBook // the sub-issues the listings showed, for Sync and the reads between
 
 	orgMu sync.Mutex
 	orgs  map[string]orgListing // by org: the last repository listing and its ETag
@@ -82,6 +84,8 @@ type Source struct {
 	fields     map[string]knownFields
 	boardPages map[string]boardPage
 	places     atomic.Pointer[map[string]place]
+
+	wideProbeAt int // see wideProbeAt; tests change it
 }
 
 // New returns a Source for src. It makes no network calls.
@@ -115,7 +119,7 @@ func New(src config.Source, opts Options) (*Source, error) {
 		return nil, err
 	}
 	s := &Source{src: src, specs: repos, opts: opts, client: c, orgs: map[string]orgListing{},
-		log: opts.Logger.With("source", src.Name)}
+		log: opts.Logger.With("source", src.Name), wideProbeAt: wideProbeAt}
 	if h, ok := WebHost(src); ok {
 		s.hosts = []string{h}
 	}
@@ -174,6 +178,9 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 		return nil
 	}
 	repos, orgs, errs := s.repos(ctx, cursors)
+	if err := s.book.load(repos, cursors); err != nil {
+		return err
+	}
 	if len(orgs) > 0 {
 		if err := emit(ctx, model.Batch{Source: s.src.Name, Cursors: orgs}); err != nil {
 			return err

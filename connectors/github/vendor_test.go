@@ -119,6 +119,38 @@ func TestVendorTimelineGivesStatusChangeAndActivity(t *testing.T) {
 	}
 }
 
+// TestVendorRepositoryListingsFoldLikeTheTimeline: the repository's events
+// and comments, shaped as GitHub documents them, give an issue the status
+// change and activity its timeline would; a pull request's are kept apart,
+// and a comment made before the window (listed because edited since) is
+// not activity.
+func TestVendorRepositoryListingsFoldLikeTheTimeline(t *testing.T) {
+	at := func(s string) time.Time { t, _ := time.Parse(time.RFC3339, s); return t }
+	s := vendorSource(t, at("2022-05-01T00:00:00Z"))
+	var events []repoEvent
+	testtool.VendorDecode(t, "repo_issue_events.json", vendorDocs, &events)
+	var comments []repoComment
+	testtool.VendorDecode(t, "repo_issue_comments.json", vendorDocs, &comments)
+	f := wideFold{changed: map[int]time.Time{}, activity: map[int]map[activityID]time.Time{}}
+	from := at("2022-04-01T00:00:00Z")
+	f.events(s, events, from)
+	f.comments(comments, from)
+	if got := f.changed[1347]; !got.Equal(at("2022-04-13T20:49:13Z")) {
+		t.Errorf("#1347 status changed %v, want the in-progress label's 2022-04-13T20:49:13Z", got)
+	}
+	w := &wideActivity{bought: true, began: at("2022-05-01T00:00:00Z"), fold: f}
+	changed, activity, ok := w.answer(&item{Issue: github.Issue{Number: github.Int(1347), UpdatedAt: &github.Timestamp{Time: at("2022-04-18T14:35:00Z")}}})
+	if !ok || !changed.Equal(f.changed[1347]) {
+		t.Errorf("answer for #1347: %v, %v; want the status change", changed, ok)
+	}
+	if diff := cmp.Diff([]time.Time{at("2022-04-15T09:00:00Z"), at("2022-04-18T14:35:00Z")}, activity); diff != "" {
+		t.Errorf("#1347 activity (-want +got):\n%s", diff)
+	}
+	if _, ok := f.changed[1348]; ok {
+		t.Errorf("the pull request's label event was kept: %v", f.changed[1348])
+	}
+}
+
 func TestVendorOrgListingSkipsArchivedAndIssuelessRepositories(t *testing.T) {
 	var repos []*github.Repository
 	testtool.VendorDecode(t, "org_repos.json", vendorDocs, &repos)

@@ -1,0 +1,117 @@
+package githubsim
+
+import (
+	"cmp"
+	"iter"
+	"net/http"
+	"slices"
+)
+
+// listRepoEvents is GET /repos/{owner}/{repo}/issues/events ("List issue
+// events for a repository",
+// https://docs.github.com/en/rest/issues/events#list-issue-events-for-a-repository):
+// the events of every issue and pull request of the repository, each with
+// its issue, paged; no since, no sort. GitHub documents no order; this one
+// serves them by id, newest id first, and the generator's ids do not follow
+// the events' times, so a client cannot lean on an order either.
+func (s *Server) listRepoEvents(w http.ResponseWriter, r *http.Request) {
+	s.withRepoIssues(w, r, "https://docs.github.com/rest/issues/events#list-issue-events-for-a-repository", func(u urls, rp *repo) {
+		type ofIssue struct {
+			is *issue
+			e  *Event
+		}
+		var all []ofIssue
+		for is := range liveIssues(rp) {
+			for i := range is.Events {
+				all = append(all, ofIssue{is, &is.Events[i]})
+			}
+		}
+		slices.SortFunc(all, func(a, b ofIssue) int { return cmp.Compare(b.e.ID, a.e.ID) })
+		ms := u.milestones(rp)
+		writePage(w, r, u, all, func(x ofIssue) repoEventJSON {
+			return repoEventJSON{eventJSON: u.event(rp, *x.e), Issue: s.renderIssue(u, rp, ms, x.is)}
+		})
+	})
+}
+
+// repoEventJSON is an event as the repository's listing gives it: with the
+// issue it happened to.
+type repoEventJSON struct {
+	eventJSON
+	Issue issueJSON `json:"issue"`
+}
+
+// listRepoComments is GET /repos/{owner}/{repo}/issues/comments ("List
+// issue comments for a repository",
+// https://docs.github.com/en/rest/issues/comments#list-issue-comments-for-a-repository):
+// the comments on every issue and pull request; since keeps those updated at
+// or after it; sort created (the default) or updated, direction asc or desc
+// (ignored without sort, which lists by id ascending).
+func (s *Server) listRepoComments(w http.ResponseWriter, r *http.Request) {
+	since, ok := parseSince(w, r)
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	sortBy, dir := q.Get("sort"), cmp.Or(q.Get("direction"), "desc")
+	if !slices.Contains([]string{"", "created", "updated"}, sortBy) || !slices.Contains([]string{"asc", "desc"}, dir) {
+		writeError(w, http.StatusUnprocessableEntity, "Validation Failed", docsIssues)
+		return
+	}
+	s.withRepoIssues(w, r, "https://docs.github.com/rest/issues/comments#list-issue-comments-for-a-repository", func(u urls, rp *repo) {
+		type onIssue struct {
+			is *issue
+			c  *Comment
+		}
+		var all []onIssue
+		for is := range liveIssues(rp) {
+			for i := range is.Comments {
+				if !is.Comments[i].UpdatedAt.Before(since) {
+					all = append(all, onIssue{is, &is.Comments[i]})
+				}
+			}
+		}
+		slices.SortFunc(all, func(a, b onIssue) int {
+			byID := cmp.Compare(a.c.ID, b.c.ID)
+			switch sortBy {
+			case "created":
+				return cmp.Or(a.c.CreatedAt.Compare(b.c.CreatedAt), byID)
+			case "updated":
+				return cmp.Or(a.c.UpdatedAt.Compare(b.c.UpdatedAt), byID)
+			}
+			return byID
+		})
+		if sortBy != "" && dir == "desc" {
+			slices.Reverse(all)
+		}
+		writePage(w, r, u, all, func(x onIssue) commentJSON { return u.comment(rp, x.is, *x.c) })
+	})
+}
+
+// liveIssues are rp's issues and pull requests, but those deleted or
+// transferred away; callers hold s.mu.
+func liveIssues(rp *repo) iter.Seq[*issue] {
+	return func(yield func(*issue) bool) {
+		for _, is := range rp.issues {
+			if !is.deleted && is.movedTo.Repo == "" && !yield(is) {
+				return
+			}
+		}
+	}
+}
+
+// withRepoIssues serves the repository in the path with serve, under s.mu,
+// or answers 404, or 410 when its issues are off.
+func (s *Server) withRepoIssues(w http.ResponseWriter, r *http.Request, docs string, serve func(u urls, rp *repo)) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	rp, err := s.repo(r.PathValue("owner") + "/" + r.PathValue("repo"))
+	switch {
+	case err != nil:
+		writeError(w, http.StatusNotFound, "Not Found", docs)
+	case rp.noIssues:
+		writeError(w, http.StatusGone, "Issues are disabled for this repo", docs)
+	default:
+		serve(requestURLs(r, s.opts.HTMLBase), rp)
+	}
+}
