@@ -46,15 +46,21 @@ func Analyze(in Input) *Report {
 		}
 	}
 	a.g = buildGraph(in.Issues, teams)
-	a.stalledBy = make([]int32, len(a.g.keys))
+	a.stalledBy = make([]int32, a.g.nodes())
 	for v := range a.stalledBy {
 		a.stalledBy[v] = -1
 	}
 	a.applyRules()
 	r.Issues, r.Edges = a.g.issues, a.g.edges
-	found := slices.DeleteFunc(a.findings.sorted(a.g.index, r.Teams), func(f Finding) bool { return a.exempt(f.Issue) })
-	r.Findings, r.Acknowledged = acknowledge(found, in.Acks, in.Now)
 	r.Exempt = a.exemptKeys()
+	found := a.findings.sorted(r.Teams)
+	if len(r.Exempt) > 0 { // else spare every finding the look-up
+		found = slices.DeleteFunc(found, func(f Finding) bool {
+			_, exempt := slices.BinarySearch(r.Exempt, f.Issue)
+			return exempt
+		})
+	}
+	r.Findings, r.Acknowledged = acknowledge(found, in.Acks, in.Now)
 	r.NextChange = a.next
 	for i := range in.Acks { // an expiring ack brings its findings back
 		r.NextChange = earliestAfter(in.Now, r.NextChange, in.Acks[i].Until)
@@ -86,32 +92,41 @@ func (a *analysis) rulesOf(team string) *config.Rules {
 	return a.global
 }
 
-// add appends a finding, with empty rather than nil lists so JSON shows [].
-func (a *analysis) add(f Finding) int32 {
+// add appends a finding of rule r, row row of Rules, with empty rather than
+// nil lists so JSON shows [], and the rule's severity unless f has one.
+// likely is the node f is probably on, which spares a look-up of its key
+// when it is.
+func (a *analysis) add(f Finding, r *Rule, row int, likely int32) int32 {
 	if f.Related == nil {
 		f.Related = []string{}
 	}
 	if f.RelatedTeams == nil {
 		f.RelatedTeams = []string{}
 	}
-	return a.findings.add(f)
+	node := likely
+	if int(likely) >= a.g.nodes() || a.g.key(likely) != f.Issue {
+		node = a.g.index[f.Issue]
+	}
+	return a.findings.add(found{issue: f.Issue, team: f.Team, related: f.Related, relatedTeams: f.RelatedTeams,
+		since: f.Since, summary: f.Summary, nextStep: f.NextStep, rule: r, node: node, row: uint8(row),
+		severity: uint8(severityOrder[cmp.Or(f.Severity, r.Severity)])})
 }
 
 // who names the people to ask about an issue: its first assignee and team
 // when known ("@alice (payments)"), else its team, else its owners.
 func who(is *model.Issue, team string) string {
-	var person string
+	var at, person string // at is the "@" a handle is written with
 	if is != nil && len(is.Assignees) > 0 {
 		person = is.Assignees[0]
 		if !strings.ContainsAny(person, " @") {
-			person = "@" + person
+			at = "@"
 		}
 	}
 	switch {
 	case person != "" && team != "":
-		return person + " (" + team + ")"
+		return at + person + " (" + team + ")"
 	case person != "":
-		return person
+		return at + person
 	case team != "":
 		return team
 	case is != nil:

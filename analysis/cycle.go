@@ -17,8 +17,8 @@ func (a *analysis) cycles(_ int, emit func(Finding)) {
 		var teams []string
 		var since time.Time
 		for i, v := range scc {
-			keys[i] = a.g.keys[v]
-			if t := a.g.teams[v]; t != "" {
+			keys[i] = a.g.key(v)
+			if t := a.g.team(v); t != "" {
 				teams = append(teams, t)
 			}
 			if is := a.g.issue(v); is != nil {
@@ -31,7 +31,7 @@ func (a *analysis) cycles(_ int, emit func(Finding)) {
 		}
 		slices.Sort(keys)
 		first := a.g.index[keys[0]]
-		team := a.g.teams[first]
+		team := a.g.team(first)
 		others := slices.DeleteFunc(slices.Clone(teams), func(t string) bool { return t == team })
 		emit(Finding{
 			Issue: keys[0], Team: team, Related: keys[1:], RelatedTeams: others, Since: since,
@@ -47,7 +47,7 @@ func (a *analysis) cycles(_ int, emit func(Finding)) {
 // the graph of open edges, found with Tarjan's algorithm run iteratively so
 // that long chains cannot overflow the stack.
 func (a *analysis) openSCCs() [][]int32 {
-	n := len(a.g.keys)
+	n := a.g.nodes()
 	t := &tarjan{g: a.g, index: make([]int32, n), low: make([]int32, n), onStack: make([]bool, n)}
 	for root := range int32(n) {
 		if t.index[root] == 0 && a.g.outAt[root] < a.g.outAt[root+1] {

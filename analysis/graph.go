@@ -14,8 +14,8 @@ import (
 // canonical node for dependency purposes; edges only join canonical nodes.
 type graph struct {
 	issues  []model.Issue     // the analysed issues, sorted by key, Team set
-	keys    []string          // key of every node
-	teams   []string          // team of every node ("" when no team claims it)
+	phKeys  []string          // key of every placeholder: node len(issues)+i is phKeys[i]
+	phTeams []string          // team of every placeholder ("" when no team claims it)
 	index   map[string]int32  // node by key
 	canon   []int32           // canonical twin of every node (itself when unmirrored)
 	twins   map[int32][]int32 // members of every mirror group of ≥ 2 nodes, by canonical node
@@ -26,6 +26,25 @@ type graph struct {
 	inEdge  []int32
 	outAt   []int32 // out-edges of node v are outEdge[outAt[v]:outAt[v+1]]
 	outEdge []int32
+}
+
+// nodes is the number of nodes.
+func (g *graph) nodes() int { return len(g.issues) + len(g.phKeys) }
+
+// key returns the key of node v.
+func (g *graph) key(v int32) string {
+	if int(v) < len(g.issues) {
+		return g.issues[v].Key
+	}
+	return g.phKeys[int(v)-len(g.issues)]
+}
+
+// team returns the team of node v, "" when no team claims it.
+func (g *graph) team(v int32) string {
+	if int(v) < len(g.issues) {
+		return g.issues[v].Team
+	}
+	return g.phTeams[int(v)-len(g.issues)]
 }
 
 // issue returns the issue of node v, or nil for a placeholder.
@@ -47,13 +66,10 @@ func (g *graph) open(v int32) bool {
 func buildGraph(in []model.Issue, teams []model.Team) *graph {
 	g := &graph{issues: sortedIssues(in)}
 	n := len(g.issues)
-	g.keys = make([]string, n, n+n/4)
-	g.teams = make([]string, n, n+n/4)
 	g.index = make(map[string]int32, n+n/4)
 	for i := range g.issues {
 		is := &g.issues[i]
 		is.Team = model.TeamOf(teams, is)
-		g.keys[i], g.teams[i] = is.Key, is.Team
 		g.index[is.Key] = int32(i)
 	}
 	g.mergeMirrors(teams)
@@ -112,10 +128,10 @@ func (g *graph) node(key string, teams []model.Team) int32 {
 	if v, ok := g.index[key]; ok {
 		return v
 	}
-	v := int32(len(g.keys))
+	v := int32(g.nodes())
 	ph := model.Issue{Key: key, System: systemOf(key)}
-	g.keys = append(g.keys, key)
-	g.teams = append(g.teams, model.TeamOf(teams, &ph))
+	g.phKeys = append(g.phKeys, key)
+	g.phTeams = append(g.phTeams, model.TeamOf(teams, &ph))
 	g.index[key] = v
 	if g.canon != nil {
 		g.canon = append(g.canon, v)
@@ -138,7 +154,7 @@ func (g *graph) mergeMirrors(teams []model.Team) {
 			members = append(members, int32(i), g.node(m, teams))
 		}
 	}
-	parent := make([]int32, len(g.keys))
+	parent := make([]int32, g.nodes())
 	for v := range parent {
 		parent[v] = int32(v)
 	}
@@ -163,7 +179,7 @@ func (g *graph) mergeMirrors(teams []model.Team) {
 			best[r] = v
 		}
 	}
-	g.canon = make([]int32, len(g.keys))
+	g.canon = make([]int32, g.nodes())
 	for v := range g.canon {
 		g.canon[v] = int32(v)
 	}
@@ -185,10 +201,10 @@ func (g *graph) better(a, b int32) bool {
 	if ra, rb := g.issue(a) != nil, g.issue(b) != nil; ra != rb {
 		return ra
 	}
-	if ja, jb := systemOf(g.keys[a]) == model.Jira, systemOf(g.keys[b]) == model.Jira; ja != jb {
+	if ja, jb := systemOf(g.key(a)) == model.Jira, systemOf(g.key(b)) == model.Jira; ja != jb {
 		return ja
 	}
-	return g.keys[a] < g.keys[b]
+	return g.key(a) < g.key(b)
 }
 
 // addEdges merges the blocking links of every issue, from every origin, into
@@ -237,31 +253,31 @@ func (g *graph) addEdges(teams []model.Team) {
 			start = len(origins)
 			g.from, g.to = append(g.from, l.from), append(g.to, l.to)
 			g.edges = append(g.edges, Edge{
-				From: g.keys[l.from], To: g.keys[l.to], FromTeam: g.teams[l.from], ToTeam: g.teams[l.to],
+				From: g.key(l.from), To: g.key(l.to), FromTeam: g.team(l.from), ToTeam: g.team(l.to),
 				Open: g.open(l.from) && g.open(l.to),
 			})
 		}
 		origins = append(origins, l.origin)
 		g.edges[len(g.edges)-1].Origins = origins[start:len(origins):len(origins)]
 	}
-	g.inAt, g.inEdge = adjacency(len(g.keys), g.to)
-	g.outAt, g.outEdge = adjacency(len(g.keys), g.from)
+	g.inAt, g.inEdge = adjacency(g.nodes(), g.to)
+	g.outAt, g.outEdge = adjacency(g.nodes(), g.from)
 }
 
 // keyRanks numbers every node in key order. Analysed issues already are;
 // placeholders are sorted and merged in.
 func (g *graph) keyRanks() []int32 {
 	n := len(g.issues)
-	ph := make([]int32, 0, len(g.keys)-n)
-	for v := n; v < len(g.keys); v++ {
-		ph = append(ph, int32(v))
+	ph := make([]int32, len(g.phKeys)) // placeholders, by index in phKeys
+	for i := range ph {
+		ph[i] = int32(i)
 	}
-	slices.SortFunc(ph, func(a, b int32) int { return strings.Compare(g.keys[a], g.keys[b]) })
-	rank := make([]int32, len(g.keys))
+	slices.SortFunc(ph, func(a, b int32) int { return strings.Compare(g.phKeys[a], g.phKeys[b]) })
+	rank := make([]int32, g.nodes())
 	i, j := 0, 0
-	for r := range int32(len(g.keys)) {
-		if j < len(ph) && (i == n || g.keys[ph[j]] < g.keys[i]) {
-			rank[ph[j]] = r
+	for r := range int32(len(rank)) {
+		if j < len(ph) && (i == n || g.phKeys[ph[j]] < g.issues[i].Key) {
+			rank[n+int(ph[j])] = r
 			j++
 		} else {
 			rank[i] = r
@@ -282,10 +298,11 @@ func adjacency(nodes int, end []int32) (at, edge []int32) {
 		at[v+1] += at[v]
 	}
 	edge = make([]int32, len(end))
-	next := slices.Clone(at[:nodes])
-	for e, v := range end {
-		edge[next[v]] = int32(e)
-		next[v]++
+	for e, v := range end { // at[v] advances to where v's edges end: at[v+1]
+		edge[at[v]] = int32(e)
+		at[v]++
 	}
+	copy(at[1:], at[:nodes]) // back to where they begin
+	at[0] = 0
 	return at, edge
 }

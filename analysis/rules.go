@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -132,8 +131,16 @@ func (a *analysis) applyRules() {
 	for i := range Rules {
 		r := &Rules[i]
 		emits[i] = func(f Finding) {
-			f.Rule, f.Kind, f.Severity = r.Name, r.Kind, cmp.Or(f.Severity, r.Severity)
-			k := a.add(f)
+			// The node the finding is likely on: the issue checked, the
+			// dependent of the edge checked.
+			var likely int32
+			switch r.Scope {
+			case ScopeIssue:
+				likely = int32(at)
+			case ScopeEdge:
+				likely = a.g.to[at]
+			}
+			k := a.add(f, r, i, likely)
 			if r.Scope != ScopeIssue {
 				return
 			}

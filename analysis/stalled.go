@@ -211,8 +211,8 @@ func (a *analysis) blockedByStalled(e int) (Finding, bool) {
 	s := a.findings.at(k)
 	blocker := a.g.issue(a.g.from[e])
 	return Finding{
-		Issue: dep.Key, Team: ed.ToTeam, Related: []string{ed.From}, RelatedTeams: []string{ed.FromTeam}, Since: s.Since,
-		Summary: dep.Key + " waits on " + ofTeam(ed.From, ed.FromTeam) + ", which is stalled (" + s.Rule + ": " + s.Issue + ").",
+		Issue: dep.Key, Team: ed.ToTeam, Related: []string{ed.From}, RelatedTeams: []string{ed.FromTeam}, Since: s.since,
+		Summary: dep.Key + " waits on " + ofTeam(ed.From, ed.FromTeam) + ", which is stalled (" + s.rule.Name + ": " + s.issue + ").",
 		NextStep: "Ask " + who(blocker, ed.FromTeam) + " to restart or hand over " + ed.From + ": " +
 			ofTeam(dep.Key, ed.ToTeam) + " waits on it.",
 	}, true
@@ -222,7 +222,7 @@ func (a *analysis) blockedByStalled(e int) (Finding, bool) {
 func (a *analysis) teamsOf(end []int32, edges []int32) []string {
 	var ts []string
 	for _, e := range edges {
-		if t := a.g.teams[end[e]]; t != "" {
+		if t := a.g.team(end[e]); t != "" {
 			ts = append(ts, t)
 		}
 	}

@@ -91,7 +91,13 @@ func (g *generator) bgGitHub(b *bgState, r int) error {
 	}
 	if g.rng.IntN(100) < 3 {
 		for range 1 + g.rng.IntN(3) {
-			if c, ok := g.pickCand(b, t, func(c cand) bool { return !c.ref.jira && int(c.ref.place) == r }); ok {
+			// An issue has one parent at most on GitHub; one picked again is
+			// skipped after the pick, so the random sequence stays the same.
+			if c, ok := g.pickCand(b, t, func(c cand) bool { return !c.ref.jira && int(c.ref.place) == r }); ok && !g.subIssue[c.ref] {
+				if g.subIssue == nil {
+					g.subIssue = map[issueRef]bool{}
+				}
+				g.subIssue[c.ref] = true
 				d.subs = append(d.subs, g.ghRef(c.ref))
 				g.count(model.OriginGitHubSubIssue, false)
 			}

@@ -78,6 +78,7 @@ type generator struct {
 	jiraNext []int // next issue number per project
 	stats    Stats
 	org      *Org
+	subIssue map[issueRef]bool // GitHub issues already made a sub-issue
 }
 
 // Generate builds the organisation spec describes. It is deterministic: the same

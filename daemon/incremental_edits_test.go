@@ -56,9 +56,12 @@ func (w *world) editGitHub(budget map[string]int) (string, error) {
 		}
 		b := is.BlockedBy[w.rng.IntN(len(is.BlockedBy))]
 		return fmt.Sprintf("%s: no longer blocked by %s", k, b), gh.RemoveBlockedBy(ref, b)
-	case 7:
-		if other == ref || slices.Contains(is.SubIssues, other) {
+	case 7: // neither issue's updated_at moves (githubsim.AddSubIssue)
+		if other == ref {
 			return "", nil
+		}
+		if slices.Contains(is.SubIssues, other) {
+			return fmt.Sprintf("%s: sub-issue %s removed", k, other), gh.RemoveSubIssue(ref, other)
 		}
 		return fmt.Sprintf("%s: sub-issue %s added", k, other), gh.AddSubIssue(ref, other)
 	case 8:

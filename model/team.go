@@ -27,16 +27,18 @@ func TeamOf(teams []Team, is *Issue) string {
 			}
 		}
 	}
+	k, _ := ParseKey(is.Key) // once, not once per team: analyses call this for every issue
 	for _, t := range teams {
-		if t.claimsByPlace(is) {
+		if t.claimsByPlace(is, k) {
 			return t.Name
 		}
 	}
 	return ""
 }
 
-func (t *Team) claimsByPlace(is *Issue) bool {
-	k, _ := ParseKey(is.Key)
+// claimsByPlace reports whether t claims is, whose parsed key is k, by its
+// repository, project or components.
+func (t *Team) claimsByPlace(is *Issue, k Key) bool {
 	switch is.System {
 	case GitHub:
 		return containsFold(t.GitHubRepos, k.Place)

@@ -12,7 +12,7 @@ import (
 )
 
 // issueColumns are the columns of issues in the order issueArgs writes them
-// and issueRow reads them. body is last, as in the table, so that reads
+// (selectIssues reads them back). body is last, as in the table, so that reads
 // without it never touch the overflow pages a long body spills into.
 var issueColumns = []string{
 	"key", "source", "system", "url", "title",
@@ -39,16 +39,6 @@ var updateIssueSQL = func() string {
 	return "UPDATE issues SET " + strings.Join(set, ", ") +
 		fmt.Sprintf(" WHERE key = ?1 AND updated_ms <= ?%d", slices.Index(issueColumns, "updated_ms")+1)
 }()
-
-// selectIssues reads issue rows into issueRow.dest(withBody); bulk loads
-// leave the body out so as not to hold every issue's text in memory.
-func selectIssues(withBody bool) string {
-	cols := issueColumns
-	if !withBody {
-		cols = cols[:len(cols)-1]
-	}
-	return "SELECT issues." + strings.Join(cols, ", issues.") + " FROM issues"
-}
 
 // issueArgs are the values of issueColumns for is.
 func issueArgs(is *model.Issue) ([]any, error) {

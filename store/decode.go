@@ -50,26 +50,30 @@ type issueRow struct {
 	itName, itState                                           sql.NullString
 	itStart, itEnd                                            sql.NullInt64
 	body                                                      string
+	packed                                                    string // packedColumns as a JSON array
+	unpacked                                                  []any  // where each of packedColumns goes
 }
 
 func (r *issueRow) dest(withBody bool) []any {
-	dest := []any{
-		&r.key, &r.source, &r.system, &r.url, &r.title,
-		&r.status, &r.rawStatus, &r.resolution, &r.rawResolution,
-		&r.assignees, &r.priority, &r.rawPriority, &r.labels, &r.components,
-		&r.created, &r.updated, &r.statusChanged, &r.closed, &r.due,
+	r.unpacked = []any{
+		&r.source, &r.system, &r.status, &r.rawStatus, &r.resolution, &r.rawResolution,
+		&r.priority, &r.rawPriority, &r.created, &r.updated, &r.statusChanged, &r.closed, &r.due,
 		&r.itName, &r.itStart, &r.itEnd, &r.itState,
-		&r.activity, &r.mirrors, &r.body,
 	}
+	dest := []any{&r.key, &r.url, &r.title, &r.packed, &r.assignees, &r.labels, &r.components, &r.activity, &r.mirrors, &r.body}
 	if !withBody {
 		return dest[:len(dest)-1]
 	}
 	return dest
 }
 
-// issue converts the row; errors name the issue's key.
-func (r *issueRow) issue(in *interner) (model.Issue, error) {
-	is := model.Issue{
+// issue converts the row into is, which it overwrites; errors name the
+// issue's key.
+func (r *issueRow) issue(in *interner, is *model.Issue) error {
+	if err := unpack(r.packed, r.unpacked); err != nil {
+		return fmt.Errorf("reading issue %s: %w", r.key, err)
+	}
+	*is = model.Issue{
 		Key: r.key, Source: in.get(r.source), System: model.System(in.get(r.system)), URL: r.url,
 		Title: r.title, Body: r.body,
 		Status: model.Status(in.get(r.status)), RawStatus: in.get(r.rawStatus),
@@ -79,10 +83,9 @@ func (r *issueRow) issue(in *interner) (model.Issue, error) {
 		StatusChanged: fromMillis(r.statusChanged), Closed: fromMillis(r.closed), Due: fromMillis(r.due),
 	}
 	if r.itName.Valid {
-		k := iterationKey{r.itName.String, r.itState.String, r.itStart.Int64, r.itEnd.Int64}
+		k := iterationKey{in.get(r.itName.String), in.get(r.itState.String), r.itStart.Int64, r.itEnd.Int64}
 		if is.Iteration = in.iters[k]; is.Iteration == nil {
-			is.Iteration = &model.Iteration{Name: in.get(r.itName.String), Start: fromMillis(r.itStart),
-				End: fromMillis(r.itEnd), State: in.get(r.itState.String)}
+			is.Iteration = &model.Iteration{Name: k.name, Start: fromMillis(r.itStart), End: fromMillis(r.itEnd), State: k.state}
 			in.iters[k] = is.Iteration
 		}
 	}
@@ -97,13 +100,13 @@ func (r *issueRow) issue(in *interner) (model.Issue, error) {
 		{"components", &is.Components, r.components, sharedList}, {"mirrors", &is.Mirrors, r.mirrors, stringList},
 	} {
 		if *l.dst, err = l.decode(l.src, in); err != nil {
-			return model.Issue{}, fmt.Errorf("reading %s of issue %s: %w", l.name, r.key, err)
+			return fmt.Errorf("reading %s of issue %s: %w", l.name, r.key, err)
 		}
 	}
 	if is.ActivityEvents, err = timeList(r.activity); err != nil {
-		return model.Issue{}, fmt.Errorf("reading activity of issue %s: %w", r.key, err)
+		return fmt.Errorf("reading activity of issue %s: %w", r.key, err)
 	}
-	return is, nil
+	return nil
 }
 
 func fromMillis(v sql.NullInt64) time.Time {

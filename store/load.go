@@ -49,8 +49,13 @@ func (s *Store) LoadIssues(ctx context.Context, closedSince time.Time) ([]model.
 		index[issues[i].Key] = i
 	}
 	// Every link, keeping those of loaded issues: one pass over the table is
-	// cheaper than a join that looks up each link's owner.
-	if err := attachLinks(ctx, tx, in, issues, index, selectLinks); err != nil {
+	// cheaper than a join that looks up each link's owner. Counted first, as
+	// the issues are.
+	var links int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM links`).Scan(&links); err != nil {
+		return nil, fmt.Errorf("counting links to load: %w", err)
+	}
+	if err := attachLinks(ctx, tx, in, issues, index, links, selectLinks); err != nil {
 		return nil, fmt.Errorf("loading links: %w", err)
 	}
 	if issues, err = addLinkEnds(ctx, tx, in, issues, index); err != nil {
@@ -73,7 +78,7 @@ func addLinkEnds(ctx context.Context, tx *sql.Tx, in *interner, issues []model.I
 			index[is.Key] = len(issues)
 			issues = append(issues, is)
 		}
-		if err := attachLinks(ctx, tx, in, issues, index, selectLinks+` WHERE links.owner IN `+list, keys...); err != nil {
+		if err := attachLinks(ctx, tx, in, issues, index, 0, selectLinks+` WHERE links.owner IN `+list, keys...); err != nil {
 			return nil, fmt.Errorf("loading links of linked issues: %w", err)
 		}
 	}
@@ -96,7 +101,7 @@ func (s *Store) Issue(ctx context.Context, key string) (model.Issue, bool, error
 	if len(issues) == 0 {
 		return model.Issue{}, false, nil
 	}
-	if err := attachLinks(ctx, tx, in, issues, map[string]int{key: 0}, selectLinks+` WHERE links.owner = ?`, key); err != nil {
+	if err := attachLinks(ctx, tx, in, issues, map[string]int{key: 0}, 0, selectLinks+` WHERE links.owner = ?`, key); err != nil {
 		return model.Issue{}, false, fmt.Errorf("loading links of %s: %w", key, err)
 	}
 	return issues[0], true, nil
@@ -124,11 +129,12 @@ func queryIssues(ctx context.Context, tx *sql.Tx, in *interner, q issueQuery) ([
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		is, err := r.issue(in)
-		if err != nil {
+		// Converted in place: a model.Issue built apart and appended would
+		// be allocated on its own first, the size of the load again.
+		issues = append(issues, model.Issue{})
+		if err := r.issue(in, &issues[len(issues)-1]); err != nil {
 			return nil, err
 		}
-		issues = append(issues, is)
 	}
 	return issues, rows.Err()
 }
@@ -137,36 +143,37 @@ const selectLinks = `SELECT links.owner, links.seq, links.from_key, links.to_key
 
 // attachLinks gives the issues (found by key through index) the links the
 // query returns, in declared order; links of other owners are skipped.
-func attachLinks(ctx context.Context, tx *sql.Tx, in *interner, issues []model.Issue, index map[string]int, query string, args ...any) error {
+// sizeHint is how many links to expect.
+func attachLinks(ctx context.Context, tx *sql.Tx, in *interner, issues []model.Issue, index map[string]int, sizeHint int, query string, args ...any) error {
 	type ownedLink struct {
 		issue, seq int
 		link       model.Link
 	}
-	var links []ownedLink
+	links := make([]ownedLink, 0, sizeHint)
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	var owner, typ, origin, rawType string
+	var owner, from, to, typ, origin, rawType string
+	var seq int
 	for rows.Next() {
-		var ol ownedLink
-		if err := rows.Scan(&owner, &ol.seq, &ol.link.From, &ol.link.To, &typ, &origin, &rawType); err != nil {
+		if err := rows.Scan(&owner, &seq, &from, &to, &typ, &origin, &rawType); err != nil {
 			return err
 		}
-		var ok bool
-		if ol.issue, ok = index[owner]; !ok {
+		at, ok := index[owner]
+		if !ok {
 			continue
 		}
-		ol.link.Type, ol.link.Origin, ol.link.RawType = model.LinkType(in.get(typ)), model.Origin(in.get(origin)), in.get(rawType)
 		// Ends that are loaded issues share their key's string.
-		if i, ok := index[ol.link.From]; ok {
-			ol.link.From = issues[i].Key
+		if i, ok := index[from]; ok {
+			from = issues[i].Key
 		}
-		if i, ok := index[ol.link.To]; ok {
-			ol.link.To = issues[i].Key
+		if i, ok := index[to]; ok {
+			to = issues[i].Key
 		}
-		links = append(links, ol)
+		links = append(links, ownedLink{at, seq, model.Link{From: from, To: to,
+			Type: model.LinkType(in.get(typ)), Origin: model.Origin(in.get(origin)), RawType: in.get(rawType)}})
 	}
 	if err := rows.Err(); err != nil {
 		return err

@@ -50,12 +50,15 @@ var githubEvents = map[string]func(body []byte) (Hint, error){
 	// label (edited, deleted): see labelChanged.
 	"label": labelChanged,
 	// sub_issues (sub_issue_added|removed, parent_issue_added|removed):
-	// baton stores the link on the parent, so only the parent is read.
+	// the sub-issue declares the link (its parent_issue_url), and the
+	// parent those to sub-issues outside the synced repositories, so both
+	// are read.
 	"sub_issues": func(body []byte) (Hint, error) {
 		var p struct {
 			Parent *ghIssue `json:"parent_issue"`
+			Sub    *ghIssue `json:"sub_issue"`
 		}
-		return ghKeys(body, &p, func() []*ghIssue { return []*ghIssue{p.Parent} })
+		return ghKeys(body, &p, func() []*ghIssue { return []*ghIssue{p.Parent, p.Sub} })
 	},
 	// issue_dependencies (blocked_by_added|removed, blocking_added|removed):
 	// the blocked issue declares the dependency, so only it is read.

@@ -103,7 +103,7 @@ func TestEachGitHubEventNamesTheIssuesThatHoldWhatChanged(t *testing.T) {
 		{"issues", "issues.deleted.json", []string{"github:codertocat/hello-world#1"}},
 		{"issue_comment", "issue_comment.created.json", []string{"github:codertocat/hello-world#1"}},
 		{"issue_comment", "issue_comment.pull_request.json", nil},
-		{"sub_issues", "sub_issues.sub_issue_added.json", []string{"github:codertocat/hello-world#2"}},
+		{"sub_issues", "sub_issues.sub_issue_added.json", []string{"github:codertocat/hello-world#2", "github:codertocat/hello-world#3"}},
 		{"issue_dependencies", "issue_dependencies.blocked_by_added.json", []string{"github:codertocat/hello-world#5"}},
 		{"issue_dependencies", "issue_dependencies.blocking_added.json", []string{"github:codertocat/hello-world#5"}},
 	} {

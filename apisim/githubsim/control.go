@@ -9,7 +9,7 @@ import (
 
 // Mutation is one change requested through POST /_sim/mutate. Op is one of
 // touch, set_labels, close, reopen, comment, add_blocked_by,
-// remove_blocked_by, add_sub_issue, delete, transfer, set_now, advance.
+// remove_blocked_by, add_sub_issue, remove_sub_issue, delete, transfer, set_now, advance.
 type Mutation struct {
 	Op      string    `json:"op"`
 	Repo    string    `json:"repo"`
@@ -46,6 +46,8 @@ func (s *Server) Apply(m Mutation) (IssueRef, error) {
 		err = s.RemoveBlockedBy(ref, m.Other)
 	case "add_sub_issue":
 		err = s.AddSubIssue(ref, m.Other)
+	case "remove_sub_issue":
+		err = s.RemoveSubIssue(ref, m.Other)
 	case "delete":
 		err = s.Delete(ref)
 	case "transfer":

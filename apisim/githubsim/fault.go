@@ -24,6 +24,10 @@ const (
 	FaultSlow FaultKind = "slow"
 	// FaultTruncate answers normally but cuts the body in half.
 	FaultTruncate FaultKind = "truncate"
+	// FaultUnprocessable answers 422, as GitHub documents for listings
+	// that refuse a request ("Validation failed, or the endpoint has been
+	// spammed": List issue events for a repository).
+	FaultUnprocessable FaultKind = "unprocessable"
 )
 
 // Fault applies to the next Count requests whose path starts with PathPrefix.
@@ -51,6 +55,8 @@ func (s *Server) InjectFault(f Fault) error {
 		sf.Delay = f.Delay
 	case FaultTruncate:
 		sf.Truncate = true
+	case FaultUnprocessable:
+		sf.Status = http.StatusUnprocessableEntity
 	default:
 		return fmt.Errorf("injecting fault: unknown kind %q", f.Kind)
 	}
@@ -66,6 +72,9 @@ func (s *Server) failAs(token string) func(http.ResponseWriter, int) {
 		case http.StatusForbidden, http.StatusTooManyRequests:
 			writeError(w, status,
 				"You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", docsSecondary)
+		case http.StatusUnprocessableEntity:
+			writeError(w, status, "Validation failed, or the endpoint has been spammed.",
+				"https://docs.github.com/rest/issues/events#list-issue-events-for-a-repository")
 		case http.StatusBadGateway:
 			w.Header().Set("Content-Type", "text/html")
 			w.WriteHeader(status)

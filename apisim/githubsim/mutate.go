@@ -102,19 +102,6 @@ func (s *Server) RemoveBlockedBy(ref, blocker IssueRef) error {
 	}, event{"issue_dependencies", "blocked_by_removed", map[string]IssueRef{"blocked_issue": ref, "blocking_issue": blocker}})
 }
 
-// AddSubIssue makes child a sub-issue of parent. An issue has one parent at
-// most: GitHub's "Add sub-issue" refuses one that has a parent unless asked
-// to replace it (replace_parent), which the simulator does not offer.
-func (s *Server) AddSubIssue(parent, child IssueRef) error {
-	return s.mutate(parent, "adding a sub-issue to", func(is *issue) error {
-		if p, ok := s.parentOf(child); ok {
-			return fmt.Errorf("%s is already a sub-issue of %s", child, p)
-		}
-		is.SubIssues = append(is.SubIssues, child)
-		return nil
-	}, event{"sub_issues", "sub_issue_added", map[string]IssueRef{"parent_issue": parent, "sub_issue": child}})
-}
-
 // same reports whether a and b name the same issue, following transfers;
 // callers hold s.mu.
 func (s *Server) same(a, b IssueRef) bool {
@@ -229,6 +216,7 @@ func (s *Server) apply(ref IssueRef, doing string, f func(*issue) error) error {
 		return fmt.Errorf("%s %s: no such issue", doing, ref)
 	}
 	r.changed()
+	s.parents.stale() // a deletion or transfer moves or ends sub-issue links
 	if err := f(is); err != nil {
 		return fmt.Errorf("%s %s: %w", doing, ref, err)
 	}

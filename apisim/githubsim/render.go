@@ -99,6 +99,7 @@ type issueJSON struct {
 	PullRequest              *pullRequestJSON `json:"pull_request,omitempty"`
 	IssueDependenciesSummary dependenciesJSON `json:"issue_dependencies_summary"`
 	SubIssuesSummary         subIssuesJSON    `json:"sub_issues_summary"`
+	ParentIssueURL           *string          `json:"parent_issue_url"`
 }
 
 type commentJSON struct {
@@ -281,6 +282,7 @@ func (s *Server) renderIssue(u urls, r *repo, ms []*milestoneJSON, is *issue) is
 	}
 	out.IssueDependenciesSummary = s.dependencies(r, is)
 	out.SubIssuesSummary = s.subIssues(is)
+	out.ParentIssueURL = s.parentURL(u, is)
 	return out
 }
 

@@ -46,6 +46,7 @@ type Server struct {
 	lastID     int64
 	blocking   map[IssueRef]int    // how many issues name the key as a blocker
 	projects   map[string]*project // boards by projectKey
+	parents    parentIndex
 
 	hook.Sender // webhook deliveries: SetWebhook, WaitDeliveries
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -96,12 +97,14 @@ func (w *wideActivity) prepare(ctx context.Context, need int) error {
 	return nil
 }
 
-// giveUp leaves the round to the timelines when a listing is refused for
-// good (GitHub answers 422 to an endpoint it deems spammed); anything else,
-// a rate limit above all, fails the repository as a timeline would.
+// giveUp leaves the round to the timelines when a listing is refused: for
+// good, or with the 422 GitHub documents for the events listing
+// ("Validation failed, or the endpoint has been spammed"), which retrying
+// the round would only meet again. Anything else, a rate limit above all,
+// fails the repository as a timeline would.
 func (w *wideActivity) giveUp(err error) error {
 	var api *httpapi.APIError
-	if errors.As(err, &api) && api.Permanent() {
+	if errors.As(err, &api) && (api.Permanent() || api.Status == http.StatusUnprocessableEntity) {
 		w.s.log.Warn("reading the repository's events and comments failed; reading timelines instead", "repo", w.r.String(), "err", err)
 		w.off = true
 		return nil

@@ -152,6 +152,36 @@ func TestRepositoryListingsAreOnlyReadWhenCheaper(t *testing.T) {
 	}
 }
 
+// TestRefusedListingsLeaveTheRoundToTimelines: a 422 from the events
+// listing (GitHub's answer to an endpoint it deems spammed) makes the round
+// read timelines, with the same result, instead of failing the repository.
+func TestRefusedListingsLeaveTheRoundToTimelines(t *testing.T) {
+	e := newEnv(t, []string{"acme/core"})
+	must(t, e.sim.AddRepo("acme", "core"))
+	var wip []int
+	for range wideProbeAt + 5 {
+		wip = append(wip, add(t, e, "acme/core", githubsim.Issue{Title: "wip", CreatedAt: t0.Add(-48 * time.Hour)}))
+	}
+	e.sim.SetNow(t0.Add(-24 * time.Hour))
+	for _, n := range wip {
+		must(t, e.sim.SetLabels(ref("acme/core", n), []string{"in progress"}))
+	}
+	e.sim.SetNow(t0)
+	must(t, e.sim.InjectFault(githubsim.Fault{Kind: githubsim.FaultUnprocessable, PathPrefix: "/repos/acme/core/issues/events"}))
+	e.sim.ResetStats()
+	e.mustSync(t)
+	got := e.sim.Stats().Requests
+	if got[repoEventsRoute] != 1 || got[repoCommentsRoute] != 0 || got[timelineRoute] != len(wip) {
+		t.Errorf("%d event pages, %d comment pages, %d timelines; want the refused page, then a timeline each",
+			got[repoEventsRoute], got[repoCommentsRoute], got[timelineRoute])
+	}
+	for _, n := range wip {
+		if is := e.store.issues[model.GitHubKey("acme", "core", n)]; !is.StatusChanged.Equal(t0.Add(-24 * time.Hour)) {
+			t.Fatalf("#%d status changed %v, want the label's %v", n, is.StatusChanged, t0.Add(-24*time.Hour))
+		}
+	}
+}
+
 // TestIncrementalAfterEditsEqualsFullThroughListings: after a full sync
 // through the listings, a comment, a label moved, an issue closed and one
 // reopened are read by an incremental round (through timelines: few issues

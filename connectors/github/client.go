@@ -41,7 +41,11 @@ func newClient(src config.Source, base http.RoundTripper, opts Options) (*github
 		return nil, fmt.Errorf("source %q: quota_reserve %w", src.Name, err)
 	}
 	guard := &reserveGuard{base: retry, reserve: keep, now: opts.Now}
-	auth, err := authTransport(src, apiURL, newETagCache(guard, cmp.Or(config.SettingsOf[Config](src).CacheBytes, cacheBytes)))
+	var cache http.RoundTripper = guard
+	if !opts.OneRound {
+		cache = newETagCache(guard, cmp.Or(config.SettingsOf[Config](src).CacheBytes, cacheBytes))
+	}
+	auth, err := authTransport(src, apiURL, cache)
 	if err != nil {
 		return nil, err
 	}
@@ -136,6 +140,21 @@ type appAuthError struct {
 
 func (e *appAuthError) Error() string {
 	return fmt.Sprintf("GitHub App authentication failed (app %d, installation %d): HTTP %d: %s", e.app, e.installation, e.status, e.msg)
+}
+
+// do sends req as go-github's Do does, decoding a successful answer into v
+// with httpapi.DecodeJSON rather than encoding/json; an empty answer leaves
+// v as it was, as Do does.
+func (s *Source) do(ctx context.Context, req *http.Request, v any) (*github.Response, error) {
+	resp, err := s.client.BareDo(ctx, req)
+	if err != nil {
+		return resp, err
+	}
+	defer resp.Body.Close()
+	if err := httpapi.DecodeJSON(resp.Body, v); err != nil && err != io.EOF {
+		return resp, err
+	}
+	return resp, nil
 }
 
 // serverErrorBackoff is the first wait after a 5xx: a flaky proxy or a

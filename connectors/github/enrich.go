@@ -21,8 +21,8 @@ const (
 )
 
 // issue converts a listed issue and fetches what it needs beyond the
-// listing, each only where it can matter: native blockers and sub-issues
-// where the summaries report some, and the timeline (the last status change,
+// listing, each only where it can matter: native blockers where the
+// summary reports some, and the timeline (the last status change,
 // comments and other edits) of in-progress and blocked issues, unless a
 // board dates the status and the issue has not changed within the activity
 // window (timelineCanMatter). Only those get a timeline call: the analysis reads
@@ -71,8 +71,9 @@ func (s *Source) timelineCanMatter(it *item) bool {
 	return !onBoard || !it.GetUpdatedAt().Time.Before(s.opts.Now().Add(-s.opts.ActivityWindow))
 }
 
-// nativeLinks adds the issue's GitHub dependencies and sub-issues, asking
-// only when its summaries say there are any.
+// nativeLinks adds the issue's GitHub dependencies, asking only when its
+// summary says there are any, and its parent, which its parent_issue_url
+// names (parents.go).
 func (s *Source) nativeLinks(ctx context.Context, r repoName, it *item, is *model.Issue) error {
 	if it.Deps != nil && it.Deps.TotalBlockedBy > 0 {
 		blockers, err := s.related(ctx, r, it.GetNumber(), "dependencies/blocked_by")
@@ -84,15 +85,9 @@ func (s *Source) nativeLinks(ctx context.Context, r repoName, it *item, is *mode
 				Origin: model.OriginGitHubDependency, RawType: "blocked by"})
 		}
 	}
-	if it.Subs != nil && it.Subs.Total > 0 {
-		children, err := s.related(ctx, r, it.GetNumber(), "sub_issues")
-		if err != nil {
-			return err
-		}
-		for _, c := range children {
-			is.Links = append(is.Links, model.Link{From: is.Key, To: c, Type: model.Parent,
-				Origin: model.OriginGitHubSubIssue, RawType: "sub-issue"})
-		}
+	if p := parentKey(it); p != "" {
+		is.Links = append(is.Links, model.Link{From: p, To: is.Key, Type: model.Parent,
+			Origin: model.OriginGitHubSubIssue, RawType: "sub-issue"})
 	}
 	return nil
 }
@@ -118,7 +113,7 @@ func pages[T any](ctx context.Context, s *Source, op, path string, limit int, ne
 			return fmt.Errorf("%s: %w", op, err)
 		}
 		var got []T
-		resp, err := s.client.Do(ctx, req, &got)
+		resp, err := s.do(ctx, req, &got)
 		if err != nil {
 			return s.apiError(ctx, fmt.Sprintf("%s page %d", op, n), resp, err)
 		}

@@ -49,12 +49,13 @@ func (c cursor) String() string {
 	return string(b)
 }
 
-// item is an issue or pull request as listed, with the summaries go-github
-// v60 does not know.
+// item is an issue or pull request as listed, with the summaries and the
+// parent go-github v60 does not know.
 type item struct {
 	github.Issue
-	Deps *blockedBySummary `json:"issue_dependencies_summary"`
-	Subs *subIssuesSummary `json:"sub_issues_summary"`
+	Deps   *blockedBySummary `json:"issue_dependencies_summary"`
+	Subs   *subIssuesSummary `json:"sub_issues_summary"`
+	Parent string            `json:"parent_issue_url"` // the parent's API URL; "" (null) for none
 }
 
 // blockedBySummary and subIssuesSummary are the counts GitHub lists with
@@ -78,7 +79,7 @@ func (s *Source) syncRepo(ctx context.Context, r repoName, raw string, emit func
 	if err != nil {
 		return false, err
 	}
-	l := s.newListing(old)
+	l := s.newListing(r, old)
 	l.wide = s.newWideActivity(r)
 	for page := 1; ; {
 		items, resp, err := s.listPage(ctx, r, l.since, page, l.etag)
@@ -98,6 +99,11 @@ func (s *Source) syncRepo(ctx context.Context, r repoName, raw string, emit func
 		}
 		last := resp.NextPage == 0
 		if last {
+			settled, err := s.settleParents(ctx, r, l.parents, l.withSubs)
+			if err != nil {
+				return false, err
+			}
+			issues = append(issues, settled...)
 			l.finish(resp.Header.Get("ETag"), items, page, s.src.Overlap.D())
 			if l.next.ETag == "" && l.rewind.IsZero() && resp.Header.Get("ETag") != "" {
 				s.settleETag(ctx, r, l)
@@ -118,10 +124,14 @@ func (s *Source) syncRepo(ctx context.Context, r repoName, raw string, emit func
 			b.Present = &model.KeySet{Prefix: r.prefix(), Keys: l.present}
 			maps.Copy(b.Cursors, s.reconciledNow(r))
 		}
+		if last {
+			s.saveParents(r, l.book, l.parents, b.Cursors)
+		}
 		if err := emit(ctx, b); err != nil {
 			return false, err
 		}
 		if last {
+			s.book.set(r, l.parents)
 			return l.complete, nil
 		}
 		page = resp.NextPage
@@ -142,11 +152,16 @@ type listing struct {
 	firstLast time.Time         // updated_at of page 1's last item
 	settled   time.Time         // items updated before it cannot change and keep their updated_at
 	wide      *wideActivity     // the repository's events and comments, when cheaper than timelines
+	book      string            // r's sub-issue cursor as the round found it
+	parents   map[int]string    // r's sub-issues: child number → parent key, as listed
+	withSubs  []listedParent    // issues listed with sub-issues
 }
 
-func (s *Source) newListing(old cursor) *listing {
+func (s *Source) newListing(r repoName, old cursor) *listing {
 	overlap := s.src.Overlap.D()
-	l := &listing{old: old, next: cursor{Updated: old.Updated}, seen: map[int]time.Time{}, present: []string{}}
+	l := &listing{old: old, next: cursor{Updated: old.Updated}, seen: map[int]time.Time{}, present: []string{},
+		parents: s.book.of(r)}
+	l.book = parentsCursor(l.parents)
 	if !old.Updated.IsZero() {
 		l.since, l.keep = old.Updated.Add(-overlap), old.Updated.Add(-overlap)
 	}
@@ -191,7 +206,11 @@ func (s *Source) pageIssues(ctx context.Context, r repoName, l *listing, items [
 		if l.complete {
 			l.present = append(l.present, model.GitHubKey(r.owner, r.name, n))
 		}
-		if !l.emits(&it) {
+		// A new parent does not move a sub-issue's updated_at (parents.go):
+		// one listed with another parent than its last is read whatever its
+		// updated_at says.
+		if reparented := noteParent(l.parents, &it); !l.emits(&it) && !reparented {
+			l.withSubs = appendParent(l.withSubs, it, nil)
 			continue
 		}
 		is, err := s.issue(ctx, r, &it, l.wide)
@@ -199,6 +218,7 @@ func (s *Source) pageIssues(ctx context.Context, r repoName, l *listing, items [
 			return nil, err
 		}
 		issues = append(issues, is)
+		l.withSubs = appendParent(l.withSubs, it, &is)
 	}
 	return issues, nil
 }

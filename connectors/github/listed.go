@@ -33,6 +33,7 @@ type listed struct {
 	PullRequest *struct{}         `json:"pull_request"`
 	Deps        *blockedBySummary `json:"issue_dependencies_summary"`
 	Subs        *subIssuesSummary `json:"sub_issues_summary"`
+	Parent      string            `json:"parent_issue_url"`
 }
 
 // item returns l as go-github's Issue with the summaries.
@@ -41,7 +42,7 @@ func (l *listed) item() item {
 		Number: &l.Number, State: &l.State, StateReason: l.StateReason, Title: &l.Title, Body: l.Body,
 		HTMLURL: &l.HTMLURL, RepositoryURL: &l.RepositoryURL, Comments: &l.Comments,
 		CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt, ClosedAt: l.ClosedAt,
-	}, Deps: l.Deps, Subs: l.Subs}
+	}, Deps: l.Deps, Subs: l.Subs, Parent: l.Parent}
 	// A null in either list decodes as a nameless entry, which is skipped.
 	for i := range l.Labels {
 		if l.Labels[i].Name != "" {

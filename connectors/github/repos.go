@@ -176,7 +176,7 @@ func (s *Source) getUnlessMatch(ctx context.Context, op, path, etag string, v an
 	if etag != "" {
 		req.Header.Set("If-None-Match", etag)
 	}
-	resp, err = s.client.Do(ctx, req, v)
+	resp, err = s.do(ctx, req, v)
 	switch {
 	case etag != "" && notModified(resp):
 		return resp, true, nil

@@ -78,6 +78,22 @@ func (s *Source) readAgain(ctx context.Context, k string) (is model.Issue, found
 	if at, ok := keyOf(&it.Issue); !ok || at != k || it.IsPullRequest() {
 		return is, false, false, nil
 	}
-	is, err = s.issue(ctx, r, &it, nil)
+	if is, err = s.issue(ctx, r, &it, nil); err != nil {
+		return is, false, false, err
+	}
+	err = s.addOutsideChildren(ctx, r, &it, &is)
 	return is, err == nil, false, err
+}
+
+// addOutsideChildren adds to is, read again, the links to its sub-issues
+// outside the synced repositories, as a listing's settleParents would,
+// asking for its sub-issues only when its summary counts other children than
+// the book knows. Before the first round has read the book it adds none.
+func (s *Source) addOutsideChildren(ctx context.Context, r repoName, it *item, is *model.Issue) error {
+	if it.Subs == nil || it.Subs.Total == 0 || !s.book.loaded() || len(s.book.children(r, nil)[is.Key]) == it.Subs.Total {
+		return nil
+	}
+	got, err := s.subIssues(ctx, r, it.GetNumber())
+	is.Links = append(is.Links, s.outsideLinks(is.Key, got)...)
+	return err
 }

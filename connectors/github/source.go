@@ -2,8 +2,9 @@
 // repositories (or every repository of an organisation, "owner/*") into the
 // unified model with go-github, incrementally and as cheaply in API quota as
 // GitHub allows: conditional listings that cost nothing when a repository has
-// not changed, dependency and sub-issue calls only where GitHub says there are
-// any, and a periodic full listing of issue numbers to notice deletions.
+// not changed, dependency calls only where GitHub says there are any, each
+// sub-issue's parent from its own listing entry, and a periodic full listing
+// of issue numbers to notice deletions.
 package github
 
 import (
@@ -45,6 +46,10 @@ type Options struct {
 	// ActivityWindow is how far back the comments and edits read from an
 	// in-progress or blocked issue's timeline count as activity; default 30d.
 	ActivityWindow time.Duration
+	// OneRound says the source syncs one round in this process (baton sync
+	// --once): it keeps no ETag cache, whose answers only a later round
+	// would ask for again, and which a full sync would fill to cache_bytes.
+	OneRound bool
 }
 
 // ReconcileScope is the cursor scope where baton before 0.x kept when the
@@ -67,6 +72,7 @@ type Source struct {
 	log    *slog.Logger
 
 	failures repoFailures
+	book     parentBook // the sub-issues the listings showed, for Sync and the reads between
 
 	orgMu sync.Mutex
 	orgs  map[string]orgListing // by org: the last repository listing and its ETag
@@ -151,8 +157,12 @@ func (e emitError) Unwrap() error { return e.err }
 func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(context.Context, model.Batch) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// The boards go first: the issues listed take their status from them.
+	br, err := s.readBoards(ctx, cursors[ProjectsScope])
+	if err != nil {
+		return err
+	}
 	var emitMu sync.Mutex
-	emitted := map[string]bool{}
 	safeEmit := func(ctx context.Context, b model.Batch) error {
 		emitMu.Lock()
 		defer emitMu.Unlock()
@@ -160,17 +170,17 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 			cancel()
 			return emitError{err}
 		}
-		for _, is := range b.Issues {
-			emitted[is.Key] = true
+		if br != nil { // an issue emitted need not be read again for its move
+			for _, is := range b.Issues {
+				delete(br.moved, is.Key)
+			}
 		}
 		return nil
 	}
-	// The boards go first: the issues listed take their status from them.
-	br, err := s.readBoards(ctx, cursors[ProjectsScope])
-	if err != nil {
+	repos, orgs, errs := s.repos(ctx, cursors)
+	if err := s.book.load(repos, cursors); err != nil {
 		return err
 	}
-	repos, orgs, errs := s.repos(ctx, cursors)
 	if len(orgs) > 0 {
 		if err := emit(ctx, model.Batch{Source: s.src.Name, Cursors: orgs}); err != nil {
 			return err
@@ -190,7 +200,7 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 		}
 	}
 	if len(errs) == 0 && br != nil {
-		if err := s.emitMoved(ctx, br, repos, emitted, emit); err != nil {
+		if err := s.emitMoved(ctx, br, repos, emit); err != nil {
 			return err
 		}
 	}

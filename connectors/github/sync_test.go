@@ -87,10 +87,16 @@ func TestFirstSyncMapsIssuesAndEveryDependencyKind(t *testing.T) {
 	blocked := e.store.issues["github:acme/core#4"]
 	wantLinks := []model.Link{
 		{From: "github:acme/web#1", To: "github:acme/core#4", Type: model.Blocks, Origin: model.OriginGitHubDependency, RawType: "blocked by"},
-		{From: "github:acme/core#4", To: "github:acme/core#2", Type: model.Parent, Origin: model.OriginGitHubSubIssue, RawType: "sub-issue"},
 	}
 	if diff := cmp.Diff(wantLinks, blocked.Links); diff != "" {
 		t.Errorf("core#4 links (-want +got):\n%s", diff)
+	}
+	// The sub-issue declares its parent, from its parent_issue_url.
+	wantChild := []model.Link{
+		{From: "github:acme/core#4", To: "github:acme/core#2", Type: model.Parent, Origin: model.OriginGitHubSubIssue, RawType: "sub-issue"},
+	}
+	if diff := cmp.Diff(wantChild, e.store.issues["github:acme/core#2"].Links); diff != "" {
+		t.Errorf("core#2 links (-want +got):\n%s", diff)
 	}
 	if blocked.Status != model.StatusBlocked || blocked.Priority != 1 {
 		t.Errorf("core#4 status %s priority %d, want blocked 1", blocked.Status, blocked.Priority)
@@ -112,8 +118,7 @@ func TestFirstSyncMapsIssuesAndEveryDependencyKind(t *testing.T) {
 	wantCalls := map[string]int{
 		listRoute: 2,
 		"GET /repos/{owner}/{repo}/issues/{number}/dependencies/blocked_by": 1,
-		"GET /repos/{owner}/{repo}/issues/{number}/sub_issues":              1,
-		timelineRoute: 2, // core#1 in progress, core#4 blocked
+		timelineRoute: 2, // core#1 in progress, core#4 blocked; no sub_issues: the listing shows core#2's parent
 	}
 	if diff := cmp.Diff(wantCalls, e.sim.Stats().Requests); diff != "" {
 		t.Errorf("requests (-want +got):\n%s", diff)
@@ -451,11 +456,11 @@ func TestUnchangedDependenciesOfAChangedIssueCostNoQuota(t *testing.T) {
 	if diff := cmp.Diff([]string{"github:acme/core#1"}, emittedKeys(bs)); diff != "" {
 		t.Fatalf("emitted (-want +got):\n%s", diff)
 	}
-	if got := len(e.store.issues["github:acme/core#1"].Links); got != 2 {
-		t.Errorf("core#1 has %d links after the re-sync, want its 2 (served from the cache)", got)
+	if got := len(e.store.issues["github:acme/core#1"].Links); got != 1 {
+		t.Errorf("core#1 has %d links after the re-sync, want its blocker (served from the cache)", got)
 	}
-	if st := e.sim.Stats(); st.QuotaUsed != 1 || st.NotModified != 2 {
-		t.Errorf("quota %d with %d not modified, want 1 (the listing) and 2 (blockers, sub-issues)", st.QuotaUsed, st.NotModified)
+	if st := e.sim.Stats(); st.QuotaUsed != 1 || st.NotModified != 1 {
+		t.Errorf("quota %d with %d not modified, want 1 (the listing) and 1 (blockers; its sub-issue is known)", st.QuotaUsed, st.NotModified)
 	}
 }
 

@@ -18,7 +18,7 @@ type BodyLimitError struct {
 }
 
 func (e *BodyLimitError) Error() string {
-	return fmt.Sprintf("the response to %s is larger than the limit of %s", e.URL, bytes(e.Limit))
+	return fmt.Sprintf("the response to %s is larger than the limit of %s", e.URL, byteSize(e.Limit))
 }
 
 // Permanent: the same request will bring the same answer.
@@ -36,7 +36,7 @@ func (e *DeadlineError) Error() string {
 
 func (e *DeadlineError) Unwrap() error { return context.DeadlineExceeded }
 
-func bytes(n int64) string {
+func byteSize(n int64) string {
 	if n >= 1<<20 && n%(1<<20) == 0 {
 		return fmt.Sprintf("%d MiB", n>>20)
 	}

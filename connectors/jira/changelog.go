@@ -78,7 +78,7 @@ func (s *Source) bulkChangelogs(ctx context.Context, issues []*jira.Issue, out m
 			return fmt.Errorf("reading changelogs page %d: %w", page, err)
 		}
 		var res bulkResponse
-		resp, err := s.client.Do(req, &res)
+		resp, err := s.do(req, &res)
 		if err != nil {
 			if resp != nil && resp.StatusCode/100 != 2 {
 				err = jira.NewJiraError(resp, err)

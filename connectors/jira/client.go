@@ -54,6 +54,8 @@ type Source struct {
 
 	mu   gosync.Mutex
 	site *siteInfo // account zone and sprint field, learned once per reconcile
+
+	decoders gosync.Map // search page decoders by the fields they ask for, joined by commas
 }
 
 // siteInfo is what the connector learns about the site before searching.
@@ -198,6 +200,18 @@ const (
 	sprintSchema   = "com.pyxis.greenhopper.jira:gh-sprint"
 	epicLinkSchema = "com.pyxis.greenhopper.jira:gh-epic-link"
 )
+
+// do sends req as go-jira's Do does, decoding a successful answer into v
+// with httpapi.DecodeJSON rather than encoding/json. Its body is closed on
+// return, as Do leaves it.
+func (s *Source) do(req *http.Request, v any) (*jira.Response, error) {
+	resp, err := s.client.Do(req, nil)
+	if err != nil {
+		return resp, err
+	}
+	defer resp.Body.Close()
+	return resp, httpapi.DecodeJSON(resp.Body, v)
+}
 
 // apiError turns a go-jira failure into an *httpapi.APIError that keeps the
 // HTTP status and Retry-After, which go-jira's own error hides.

@@ -279,7 +279,7 @@ func (s *Source) pageThrough(ctx context.Context, jql string, fields []string, c
 	}
 	if s.cloud {
 		opts := &jira.SearchOptionsV2{MaxResults: size, Fields: fields}
-		dec := newPageDecoder(fields)
+		dec := s.pageDecoder(fields)
 		for page := 1; ; page++ {
 			res, resp, err := s.searchV2(ctx, jql, opts, dec)
 			if err != nil {

@@ -119,11 +119,14 @@ func FuzzBlockers(f *testing.F) {
 	for _, s := range []string{
 		"Blocked by #12", "Blocked by:\n- #4\n- PAY-1", "```\nblocked by #1", "`a` ``b`` blocked by x/y#1",
 		"depends on https://github.com/a/b/issues/1, and #2", "{code}blocked by A-1", "    blocked by #1",
-		"blocked by #99999999999999999999999",
+		"blocked by #99999999999999999999999", "BLOCKED\tBY #3", "DePeNdS On #4", "bloc\u212aed by #5", "depend\u017f on #6",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
+		if trigger.MatchString(text) && !mayHaveTrigger(text) {
+			t.Fatalf("mayHaveTrigger(%q) is false, but the trigger matches", text)
+		}
 		seen := map[string]bool{}
 		for _, r := range Blockers(text, "acme", "web") {
 			if !strings.HasPrefix(r.Key, "github:") && !strings.HasPrefix(r.Key, "jira:") {
