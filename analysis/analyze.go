@@ -94,15 +94,21 @@ func (a *analysis) rulesOf(team string) *config.Rules {
 
 // add appends a finding of rule r, row row of Rules, with empty rather than
 // nil lists so JSON shows [], and the rule's severity unless f has one.
-func (a *analysis) add(f Finding, r *Rule, row int) int32 {
+// likely is the node f is probably on, which spares a look-up of its key
+// when it is.
+func (a *analysis) add(f Finding, r *Rule, row int, likely int32) int32 {
 	if f.Related == nil {
 		f.Related = []string{}
 	}
 	if f.RelatedTeams == nil {
 		f.RelatedTeams = []string{}
 	}
+	node := likely
+	if int(likely) >= a.g.nodes() || a.g.key(likely) != f.Issue {
+		node = a.g.index[f.Issue]
+	}
 	return a.findings.add(found{issue: f.Issue, team: f.Team, related: f.Related, relatedTeams: f.RelatedTeams,
-		since: f.Since, summary: f.Summary, nextStep: f.NextStep, rule: r, node: a.g.index[f.Issue], row: uint8(row),
+		since: f.Since, summary: f.Summary, nextStep: f.NextStep, rule: r, node: node, row: uint8(row),
 		severity: uint8(severityOrder[cmp.Or(f.Severity, r.Severity)])})
 }
 

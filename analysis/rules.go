@@ -131,7 +131,16 @@ func (a *analysis) applyRules() {
 	for i := range Rules {
 		r := &Rules[i]
 		emits[i] = func(f Finding) {
-			k := a.add(f, r, i)
+			// The node the finding is likely on: the issue checked, the
+			// dependent of the edge checked.
+			var likely int32
+			switch r.Scope {
+			case ScopeIssue:
+				likely = int32(at)
+			case ScopeEdge:
+				likely = a.g.to[at]
+			}
+			k := a.add(f, r, i, likely)
 			if r.Scope != ScopeIssue {
 				return
 			}

@@ -77,6 +77,11 @@ func (r IssueRef) String() string { return fmt.Sprintf("%s#%d", r.Repo, r.Number
 // key is the case-insensitive identity of a reference.
 func (r IssueRef) key() IssueRef { return IssueRef{Repo: strings.ToLower(r.Repo), Number: r.Number} }
 
+// same reports whether r and o name the same issue, as their keys do; the
+// numbers are compared first, which a board of thousands of items, searched
+// item by item, needs to stay fast.
+func (r IssueRef) same(o IssueRef) bool { return r.Number == o.Number && r.key() == o.key() }
+
 // repo is a repository and everything in it. issues[n-1] is number n.
 type repo struct {
 	id         int64

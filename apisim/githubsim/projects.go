@@ -125,7 +125,7 @@ func (s *Server) setItem(b Board, ref IssueRef, option string, at time.Time) (*p
 		return nil, nil, "", fmt.Errorf("setting an item of %s: %w", b, err)
 	}
 	for _, it := range p.items {
-		if it.ref.key() == ref.key() {
+		if it.ref.same(ref) {
 			it.option, it.updated = option, at
 			return p, it, "edited", nil
 		}
@@ -144,7 +144,7 @@ func (s *Server) RemoveItem(b Board, ref IssueRef) error {
 		s.mu.Unlock()
 		return fmt.Errorf("removing an item of %s: no such project", b)
 	}
-	i := slices.IndexFunc(p.items, func(it *projectItem) bool { return it.ref.key() == ref.key() })
+	i := slices.IndexFunc(p.items, func(it *projectItem) bool { return it.ref.same(ref) })
 	if i < 0 {
 		s.mu.Unlock()
 		return fmt.Errorf("removing an item of %s: %s is not on it", b, ref)
@@ -163,7 +163,7 @@ func (s *Server) Item(b Board, ref IssueRef) (option string, ok bool) {
 	defer s.mu.RUnlock()
 	if p, found := s.projects[b.String()]; found {
 		for _, it := range p.items {
-			if it.ref.key() == ref.key() {
+			if it.ref.same(ref) {
 				return it.option, true
 			}
 		}

@@ -4,10 +4,13 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,7 +30,8 @@ import (
 // peaks (VmHWM; the most any collection marked, analyses included), the
 // CPU of a window with nothing changed and of a window with changes (with
 // the window after it, into which its analysis may run, less a quiet
-// window), and the analyses run.
+// window), the analyses run, and what a GET /metrics costs after the first
+// analysis (scrapeMetrics).
 //
 //	go test -run '^$' -bench 'Serve(10k|50k|200k)$' -benchtime 1x -timeout 30m ./cmd/baton/
 func BenchmarkServe10k(b *testing.B)  { soak(b, 10_000) }
@@ -49,6 +53,7 @@ func soak(b *testing.B, size int) {
 		first := p.sample()
 		b.Logf("after the first sync: RSS %d MB (peak %d MB), live heap %d MB (peak %d MB), %d analyses, CPU %v",
 			first.rss>>10, first.hwm>>10, first.live, first.maxLive, first.analyses, first.cpu.Round(10*time.Millisecond))
+		p.scrapeMetrics(b)
 		samples := []soakSample{first}
 		for w := 1; w <= soakWindows; w++ {
 			edited := w%3 == 1
@@ -106,6 +111,7 @@ type servingBaton struct {
 	done chan struct{}
 
 	mu       sync.Mutex
+	listen   string // the address it serves HTTP on
 	rounds   map[string]int
 	analyses int
 	upserted int
@@ -144,6 +150,7 @@ func (p *servingBaton) read(stderr interface{ Read([]byte) (int, error) }) {
 			Msg      string `json:"msg"`
 			Source   string `json:"source"`
 			Upserted int    `json:"upserted"`
+			Listen   string `json:"listen"`
 		}
 		line := sc.Bytes()
 		p.mu.Lock()
@@ -152,6 +159,8 @@ func (p *servingBaton) read(stderr interface{ Read([]byte) (int, error) }) {
 			p.maxLive = max(p.maxLive, p.live)
 		} else if json.Unmarshal(line, &l) == nil {
 			switch l.Msg {
+			case "baton serving":
+				p.listen = l.Listen
 			case "sync round":
 				p.rounds[l.Source]++
 				p.upserted += l.Upserted
@@ -290,4 +299,37 @@ func (s *benchSim) changeFew(b *testing.B, n int) {
 		jira = append(jira, map[string]string{"op": "touch", "key": fmt.Sprintf("%s-%d", t.JiraProjects[0], k)})
 	}
 	s.post(b, s.jiraURL+"/_sim/mutate", jira)
+}
+
+// scrapeMetrics GETs /metrics scrapes times, one after another, and reports
+// the median time of one (on the clock, as Prometheus sees it) and the
+// process's CPU per scrape, with the sync loops idle between two rounds.
+func (p *servingBaton) scrapeMetrics(b *testing.B) {
+	b.Helper()
+	const scrapes = 20
+	p.mu.Lock()
+	url := "http://" + p.listen + "/metrics"
+	p.mu.Unlock()
+	took := make([]time.Duration, scrapes)
+	var size int
+	cpu0 := cpuTime(p.cmd.Process.Pid)
+	for i := range took {
+		start := time.Now()
+		resp, err := http.Get(url)
+		if err != nil {
+			b.Fatalf("scraping %s: %v", url, err)
+		}
+		n, err := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			b.Fatalf("scraping %s: %s %v", url, resp.Status, err)
+		}
+		took[i], size = time.Since(start), int(n)
+	}
+	cpu := cpuTime(p.cmd.Process.Pid) - cpu0
+	slices.Sort(took)
+	b.ReportMetric(float64(took[scrapes/2].Microseconds())/1000, "scrape_ms")
+	b.ReportMetric(float64(cpu.Microseconds())/1000/scrapes, "scrape_cpu_ms")
+	b.ReportMetric(float64(size), "scrape_bytes")
+	b.Logf("GET /metrics: median %v, slowest %v, %v of CPU each, %d bytes", took[scrapes/2], took[scrapes-1], cpu/scrapes, size)
 }
