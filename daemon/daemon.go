@@ -35,6 +35,9 @@ type Options struct {
 	// WebhookListener, when set, serves the webhooks in place of a listener
 	// on webhooks.listen (tests).
 	WebhookListener net.Listener
+	// OneRound says the process syncs once and exits (baton sync --once):
+	// connectors keep nothing that only a later round would use.
+	OneRound bool
 }
 
 // Daemon is the store, the sources, the engine, analysis and metrics of one

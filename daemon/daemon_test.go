@@ -52,7 +52,7 @@ func (f *fakeSource) Sync(ctx context.Context, _ map[string]string, emit func(co
 }
 
 func TestMain(m *testing.M) {
-	sourceTypes["fake"] = sourceType{build: func(src config.Source, _ *config.Config, _ http.RoundTripper, _ *slog.Logger) (batonsync.Source, error) {
+	sourceTypes["fake"] = sourceType{build: func(src config.Source, _ *config.Config, _ http.RoundTripper, _ *slog.Logger, _ bool) (batonsync.Source, error) {
 		f := &fakeSource{name: src.Name}
 		switch src.URL {
 		case "fail":

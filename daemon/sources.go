@@ -18,8 +18,9 @@ import (
 
 // sourceType is what the daemon knows of one type of source.
 type sourceType struct {
-	// build makes the connector of src with cfg's mappings, over transport.
-	build func(src config.Source, cfg *config.Config, transport http.RoundTripper, log *slog.Logger) (batonsync.Source, error)
+	// build makes the connector of src with cfg's mappings, over transport;
+	// oneRound when the process syncs once (Options.OneRound).
+	build func(src config.Source, cfg *config.Config, transport http.RoundTripper, log *slog.Logger, oneRound bool) (batonsync.Source, error)
 	// scope says which of src's issues are analysed, by key; nil (or a
 	// nil answer): all of them.
 	scope func(src config.Source) func(model.Key) bool
@@ -29,13 +30,14 @@ type sourceType struct {
 // connector's constructor, given the mappings of the configuration.
 var sourceTypes = map[string]sourceType{
 	"github": {
-		build: func(src config.Source, cfg *config.Config, transport http.RoundTripper, log *slog.Logger) (batonsync.Source, error) {
-			return github.New(src, github.Options{Status: cfg.Status.GitHub, Priority: cfg.Priority.GitHubLabels, Transport: transport, Logger: log})
+		build: func(src config.Source, cfg *config.Config, transport http.RoundTripper, log *slog.Logger, oneRound bool) (batonsync.Source, error) {
+			return github.New(src, github.Options{Status: cfg.Status.GitHub, Priority: cfg.Priority.GitHubLabels, Transport: transport, Logger: log,
+				OneRound: oneRound})
 		},
 		scope: gitHubScope,
 	},
 	"jira": {
-		build: func(src config.Source, cfg *config.Config, transport http.RoundTripper, log *slog.Logger) (batonsync.Source, error) {
+		build: func(src config.Source, cfg *config.Config, transport http.RoundTripper, log *slog.Logger, _ bool) (batonsync.Source, error) {
 			return jira.New(src, jira.Options{Status: cfg.Status.Jira, Priority: cfg.Priority.JiraNames, Transport: transport, Logger: log,
 				GitHubHosts: gitHubHosts(cfg)})
 		},
@@ -98,7 +100,7 @@ func (d *Daemon) buildSource(cfg *config.Config, src config.Source) (builtSource
 	}
 	meter := httpapi.NewMeter(nil)
 	d.metrics.WatchAPI(src.Name, meter)
-	s, err := t.build(src, cfg, meter, d.log.With("source", src.Name))
+	s, err := t.build(src, cfg, meter, d.log.With("source", src.Name), d.opts.OneRound)
 	if err != nil {
 		return builtSource{}, fmt.Errorf("source %s: %w", src.Name, err)
 	}

@@ -28,7 +28,7 @@ func newSyncCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			d, err := daemon.Open(cmd.Context(), cfg, daemon.Options{Logger: g.logger, Version: version})
+			d, err := daemon.Open(cmd.Context(), cfg, daemon.Options{Logger: g.logger, Version: version, OneRound: true})
 			if err != nil {
 				return err
 			}

@@ -41,7 +41,11 @@ func newClient(src config.Source, base http.RoundTripper, opts Options) (*github
 		return nil, fmt.Errorf("source %q: quota_reserve %w", src.Name, err)
 	}
 	guard := &reserveGuard{base: retry, reserve: keep, now: opts.Now}
-	auth, err := authTransport(src, apiURL, newETagCache(guard, cmp.Or(config.SettingsOf[Config](src).CacheBytes, cacheBytes)))
+	var cache http.RoundTripper = guard
+	if !opts.OneRound {
+		cache = newETagCache(guard, cmp.Or(config.SettingsOf[Config](src).CacheBytes, cacheBytes))
+	}
+	auth, err := authTransport(src, apiURL, cache)
 	if err != nil {
 		return nil, err
 	}

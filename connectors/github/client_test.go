@@ -106,3 +106,30 @@ func TestSourceLimitsReachTheTransportAndCache(t *testing.T) {
 		t.Errorf("sync error %v, want a *httpapi.BodyLimitError at max_response_bytes' 512", err)
 	}
 }
+
+// A source that syncs one round in its process (baton sync --once) keeps no
+// ETag cache, which only a later round would read and a full sync would fill
+// to cache_bytes: reading a sub-resource again asks for it whole, where a
+// source that keeps syncing gets a free 304.
+func TestOneRoundSourceKeepsNoCache(t *testing.T) {
+	for _, tc := range []struct {
+		oneRound                   bool
+		wantNotModified, wantQuota int
+	}{{false, 1, 1}, {true, 0, 2}} {
+		e := newEnv(t, []string{"acme/core"})
+		e.addRepo(t, "acme/core", 2)
+		must(t, e.sim.AddBlockedBy(ref("acme/core", 1), ref("acme/core", 2)))
+		src, err := New(e.src.src, Options{Transport: e.api, Now: e.sim.Now, OneRound: tc.oneRound})
+		must(t, err)
+		for range 2 {
+			got, err := src.related(context.Background(), repoName{"acme", "core"}, 1, "dependencies/blocked_by")
+			must(t, err)
+			if diff := cmp.Diff([]string{"github:acme/core#2"}, got); diff != "" {
+				t.Errorf("one round %v: blockers (-want +got):\n%s", tc.oneRound, diff)
+			}
+		}
+		if st := e.sim.Stats(); st.NotModified != tc.wantNotModified || st.QuotaUsed != tc.wantQuota {
+			t.Errorf("one round %v: %d answers 304 and %d quota, want %d and %d", tc.oneRound, st.NotModified, st.QuotaUsed, tc.wantNotModified, tc.wantQuota)
+		}
+	}
+}

@@ -4,14 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/batonhq/baton/model"
 )
 
 // boardRound is what a round knows of the boards: the keys whose place may
-// have changed since the projects cursor, and the cursor that records the
-// places read.
+// have changed since the projects cursor (less those the round has emitted
+// since), and the cursor that records the places read.
 type boardRound struct {
 	moved map[string]bool
 	raw   string // the projects cursor as the round found it
@@ -71,18 +72,12 @@ func (s *Source) placeOf(it *item) (place, bool) {
 // round (a move does not change an issue's updated_at), then commits the
 // projects cursor. Issues since deleted or transferred are left to the
 // reconcile.
-func (s *Source) emitMoved(ctx context.Context, br *boardRound, repos []repoName, emitted map[string]bool, emit func(context.Context, model.Batch) error) error {
+func (s *Source) emitMoved(ctx context.Context, br *boardRound, repos []repoName, emit func(context.Context, model.Batch) error) error {
 	synced := map[string]bool{}
 	for _, r := range repos {
 		synced[r.scope()] = true
 	}
-	var keys []string
-	for k := range br.moved {
-		if !emitted[k] {
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys)
+	keys := slices.Sorted(maps.Keys(br.moved))
 	var issues []model.Issue
 	for _, k := range keys {
 		if key, ok := model.ParseKey(k); !ok || !synced[key.Place] {

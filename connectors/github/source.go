@@ -46,6 +46,10 @@ type Options struct {
 	// ActivityWindow is how far back the comments and edits read from an
 	// in-progress or blocked issue's timeline count as activity; default 30d.
 	ActivityWindow time.Duration
+	// OneRound says the source syncs one round in this process (baton sync
+	// --once): it keeps no ETag cache, whose answers only a later round
+	// would ask for again, and which a full sync would fill to cache_bytes.
+	OneRound bool
 }
 
 // ReconcileScope is the cursor scope where baton before 0.x kept when the
@@ -153,8 +157,12 @@ func (e emitError) Unwrap() error { return e.err }
 func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(context.Context, model.Batch) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// The boards go first: the issues listed take their status from them.
+	br, err := s.readBoards(ctx, cursors[ProjectsScope])
+	if err != nil {
+		return err
+	}
 	var emitMu sync.Mutex
-	emitted := map[string]bool{}
 	safeEmit := func(ctx context.Context, b model.Batch) error {
 		emitMu.Lock()
 		defer emitMu.Unlock()
@@ -162,15 +170,12 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 			cancel()
 			return emitError{err}
 		}
-		for _, is := range b.Issues {
-			emitted[is.Key] = true
+		if br != nil { // an issue emitted need not be read again for its move
+			for _, is := range b.Issues {
+				delete(br.moved, is.Key)
+			}
 		}
 		return nil
-	}
-	// The boards go first: the issues listed take their status from them.
-	br, err := s.readBoards(ctx, cursors[ProjectsScope])
-	if err != nil {
-		return err
 	}
 	repos, orgs, errs := s.repos(ctx, cursors)
 	if err := s.book.load(repos, cursors); err != nil {
@@ -195,7 +200,7 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 		}
 	}
 	if len(errs) == 0 && br != nil {
-		if err := s.emitMoved(ctx, br, repos, emitted, emit); err != nil {
+		if err := s.emitMoved(ctx, br, repos, emit); err != nil {
 			return err
 		}
 	}
