@@ -118,7 +118,8 @@ func who(is *model.Issue, team string) string {
 	var at, person string // at is the "@" a handle is written with
 	if is != nil && len(is.Assignees) > 0 {
 		person = is.Assignees[0]
-		if !strings.ContainsAny(person, " @") {
+		// Not ContainsAny, which builds a set of the bytes at every call.
+		if strings.IndexByte(person, ' ') < 0 && strings.IndexByte(person, '@') < 0 {
 			at = "@"
 		}
 	}
