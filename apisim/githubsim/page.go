@@ -47,8 +47,10 @@ func intParam(q url.Values, name string, def int) int {
 	return n
 }
 
+const jsonContentType = "application/json; charset=utf-8"
+
 func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Type", jsonContentType)
 	_ = json.NewEncoder(w).Encode(v)
 }
 
@@ -82,7 +84,7 @@ func writeArray[T any](w http.ResponseWriter, items []T, render func(T) []byte) 
 		}
 		out = append(out, b...)
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Type", jsonContentType)
 	_, _ = w.Write(append(out, "]\n"...))
 }
 

@@ -254,7 +254,7 @@ func (s *Server) withProject(w http.ResponseWriter, r *http.Request, user bool, 
 func (s *Server) listProjectFields(w http.ResponseWriter, r *http.Request, user bool) {
 	s.withProject(w, r, user, func(u urls, p *project) {
 		writeCursorPage(w, r, u, p.fields(u), func(f fieldJSON) int64 { return f.ID }, func(fieldJSON) bool { return true },
-			jsonOf(func(f fieldJSON) fieldJSON { return f }))
+			nil, jsonOf(func(f fieldJSON) fieldJSON { return f }))
 	})
 }
 
@@ -319,7 +319,16 @@ func (s *Server) writeItems(w http.ResponseWriter, r *http.Request, u urls, p *p
 	}
 	fields := p.fields(u)
 	ms := map[*repo][]*milestoneJSON{} // rendered once per repository and page
-	writeCursorPage(w, r, u, p.items, func(it *projectItem) int64 { return it.id }, keep, func(it *projectItem) []byte {
+	version := func(page []*projectItem) string {
+		v := fmt.Appendf(nil, "%s %s %s %v", u.api, u.html, p.Field, want)
+		for _, it := range page {
+			l := found[it]
+			v = fmt.Appendf(v, "\x00%d %s %d %d %d %d %v", it.id, it.option, it.created.Unix(), it.updated.Unix(),
+				l.rp.id, l.is.Number, s.renderKeyOf(u, l.rp, l.is))
+		}
+		return string(v)
+	}
+	writeCursorPage(w, r, u, p.items, func(it *projectItem) int64 { return it.id }, keep, version, func(it *projectItem) []byte {
 		l := found[it]
 		if _, ok := ms[l.rp]; !ok {
 			ms[l.rp] = u.milestones(l.rp)
@@ -354,7 +363,10 @@ func (s *Server) writeItems(w http.ResponseWriter, r *http.Request, u urls, p *p
 // (in id order) that before or after (an opaque cursor naming an item's id)
 // select, per_page at most 100 (default 30), and a Link header with next and
 // prev cursors as GitHub gives them. It looks at the items near the page only.
-func writeCursorPage[T any](w http.ResponseWriter, r *http.Request, u urls, all []T, id func(T) int64, keep func(T) bool, render func(T) []byte) {
+// version, unless nil, says what a page is rendered from, so that one the
+// client has is not rendered (see unchanged).
+func writeCursorPage[T any](w http.ResponseWriter, r *http.Request, u urls, all []T, id func(T) int64, keep func(T) bool,
+	version func(page []T) string, render func(T) []byte) {
 	q := r.URL.Query()
 	per := min(max(intParam(q, "per_page", 30), 1), 100)
 	var page []T
@@ -401,6 +413,10 @@ func writeCursorPage[T any](w http.ResponseWriter, r *http.Request, u urls, all 
 	}
 	if len(links) > 0 {
 		w.Header().Set("Link", strings.Join(links, ", "))
+	}
+	if version != nil && unchanged(w, version(page)) {
+		w.Header().Set("Content-Type", jsonContentType)
+		return
 	}
 	writeArray(w, page, render)
 }

@@ -19,6 +19,11 @@ type renderKey struct {
 	rel relations
 }
 
+// renderKeyOf is the key of is of r rendered for u; callers hold s.mu.
+func (s *Server) renderKeyOf(u urls, r *repo, is *issue) renderKey {
+	return renderKey{u: u, gen: r.gen, rel: s.relationsOf(r, is)}
+}
+
 // renderedIssue is an issue's JSON as rendered for key.
 type renderedIssue struct {
 	key  renderKey
@@ -28,7 +33,7 @@ type renderedIssue struct {
 // issueJSONOf is renderIssue's JSON, kept on is until its key changes;
 // callers hold s.mu.
 func (s *Server) issueJSONOf(u urls, r *repo, ms []*milestoneJSON, is *issue) json.RawMessage {
-	key := renderKey{u: u, gen: r.gen, rel: s.relationsOf(r, is)}
+	key := s.renderKeyOf(u, r, is)
 	if c := is.rendered.Load(); c != nil && c.key == key {
 		return c.json
 	}
