@@ -84,6 +84,7 @@ type Source struct {
 	fields     map[string]knownFields
 	boardPages map[string]boardPage
 	places     atomic.Pointer[map[string]place]
+	placesLeft cursorMark // the projects cursor as Sync last committed or found it
 
 	wideProbeAt int // see wideProbeAt; tests change it
 }
