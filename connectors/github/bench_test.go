@@ -14,7 +14,7 @@ import (
 // BenchmarkFirstAndUnchangedSync syncs 10 repositories of 1,000 items (a
 // fifth of them pull requests, one issue in ten with a native dependency)
 // from scratch, then again with nothing changed, and reports the quota each
-// used.
+// used and the bytes and entries the answer cache keeps.
 func BenchmarkFirstAndUnchangedSync(b *testing.B) {
 	sim := githubsim.New(githubsim.Options{Now: func() time.Time { return t0 }, Quota: 1 << 30})
 	hs := httptest.NewServer(sim)
@@ -40,6 +40,7 @@ func BenchmarkFirstAndUnchangedSync(b *testing.B) {
 	cfg := config.Source{Name: "gh", URL: hs.URL + "/", Token: "t", Settings: &Config{Repos: repos}, Parallel: 4,
 		Overlap: config.Duration(2 * time.Minute), ReconcileInterval: config.Duration(24 * time.Hour)}
 	var first, second int
+	var cache *answerCache
 	for b.Loop() {
 		src, err := New(cfg, Options{Now: sim.Now})
 		if err != nil {
@@ -56,9 +57,12 @@ func BenchmarkFirstAndUnchangedSync(b *testing.B) {
 			b.Fatal(err)
 		}
 		second = sim.Stats().QuotaUsed
+		cache = src.answers
 	}
 	b.ReportMetric(float64(first), "quota-first")
 	b.ReportMetric(float64(second), "quota-unchanged")
+	b.ReportMetric(float64(cache.size), "cache-bytes")
+	b.ReportMetric(float64(len(cache.entries)), "cache-entries")
 }
 
 // BenchmarkQuietRoundWithABoard is a round with nothing changed of a

@@ -222,10 +222,11 @@ func (s *Source) outsideLinks(parent string, got []item) []model.Link {
 func (s *Source) subIssues(ctx context.Context, r repoName, n int) ([]item, error) {
 	var got []item
 	op := fmt.Sprintf("listing sub_issues of %s#%d", r, n)
-	err := pages(ctx, s, op, fmt.Sprintf("repos/%s/%s/issues/%d/sub_issues", r.owner, r.name, n), maxRelatedPages, false,
+	err := keptPages(ctx, s, s.answers, op, fmt.Sprintf("repos/%s/%s/issues/%d/sub_issues", r.owner, r.name, n), maxRelatedPages, false,
+		func(page []listed) ([]listed, int64) { return page, listedSize(page) },
 		func(page []listed) {
-			for i := range page {
-				got = append(got, page[i].item())
+			for _, l := range page { // a copy: the items point into it, not into the kept page
+				got = append(got, l.item())
 			}
 		})
 	return got, err

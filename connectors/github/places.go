@@ -59,7 +59,7 @@ type itemContent struct {
 
 // boardPage is a page of a board as last read: its ETag, the cursor of the
 // next page, and its issue items. A board page of issues with their bodies
-// is too large for the ETag cache; remembering the items instead (in
+// is too large for the answer cache; remembering the items instead (in
 // memory, and in the projects cursor for the next process) keeps an
 // unchanged board free to read again.
 type boardPage struct {

@@ -47,7 +47,7 @@ type Options struct {
 	// in-progress or blocked issue's timeline count as activity; default 30d.
 	ActivityWindow time.Duration
 	// OneRound says the source syncs one round in this process (baton sync
-	// --once): it keeps no ETag cache, whose answers only a later round
+	// --once): it keeps no answer cache, whose answers only a later round
 	// would ask for again, and which a full sync would fill to cache_bytes.
 	OneRound bool
 }
@@ -64,12 +64,13 @@ func reconcileScope(r repoName) string { return ReconcileScope + ":" + r.scope()
 
 // Source is one configured GitHub connection.
 type Source struct {
-	src    config.Source
-	specs  []string // the configured repos: owner/repo and owner/*
-	opts   Options
-	client *github.Client
-	hosts  []string // web hosts whose issue URLs name issues here
-	log    *slog.Logger
+	src     config.Source
+	specs   []string // the configured repos: owner/repo and owner/*
+	opts    Options
+	client  *github.Client
+	hosts   []string     // web hosts whose issue URLs name issues here
+	answers *answerCache // of issue sub-resources; nil when the process syncs one round
+	log     *slog.Logger
 
 	failures repoFailures
 	book     parentBook // the sub-issues the listings showed, for Sync and the reads between
@@ -121,6 +122,9 @@ func New(src config.Source, opts Options) (*Source, error) {
 	}
 	s := &Source{src: src, specs: repos, opts: opts, client: c, orgs: map[string]orgListing{},
 		log: opts.Logger.With("source", src.Name), wideProbeAt: wideProbeAt}
+	if !opts.OneRound {
+		s.answers = newAnswerCache(cmp.Or(config.SettingsOf[Config](src).CacheBytes, cacheBytes))
+	}
 	if h, ok := WebHost(src); ok {
 		s.hosts = []string{h}
 	}
