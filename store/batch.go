@@ -27,6 +27,12 @@ func (s *Store) ApplyBatch(ctx context.Context, b model.Batch) (Applied, error) 
 	if b.Source == "" {
 		return Applied{}, fmt.Errorf("applying batch: source is empty")
 	}
+	select {
+	case s.writing <- struct{}{}:
+		defer func() { <-s.writing }()
+	case <-ctx.Done():
+		return Applied{}, fmt.Errorf("applying batch of %s: %w", b.Source, ctx.Err())
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return Applied{}, fmt.Errorf("applying batch of %s: %w", b.Source, err)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -231,5 +232,20 @@ func TestApplyBatchLeftKeepsLinksToItAndGoneDropsThem(t *testing.T) {
 	got, _ := storedIssue(t, s, holder.Key)
 	if diff := cmp.Diff(holder.Links[:1], got.Links); diff != "" {
 		t.Errorf("links of PAY-1 (-want +got):\n%s", diff)
+	}
+}
+
+func TestApplyBatchWaitingForAnotherGivesUpWhenItsContextEnds(t *testing.T) {
+	s := openTestStore(t)
+	s.writing <- struct{}{} // another batch is being written
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := s.ApplyBatch(ctx, model.Batch{Source: "jira", Issues: []model.Issue{minimalIssue("jira:PAY-1", "jira", now)}})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("ApplyBatch while another writes, its context ended: err = %v, want context.Canceled", err)
+	}
+	<-s.writing
+	if got := storedKeys(t, s); len(got) != 0 {
+		t.Errorf("stored %v, want nothing", got)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -85,7 +86,16 @@ func BenchmarkApplyBatch(b *testing.B) {
 
 // BenchmarkApplyBatchListingOrder commits 100-issue pages of new issues in
 // the order a first sync's listings give them (listingBatch).
-func BenchmarkApplyBatchListingOrder(b *testing.B) {
+func BenchmarkApplyBatchListingOrder(b *testing.B) { benchListingOrder(b, 1) }
+
+// BenchmarkApplyBatchConcurrently commits the same pages five at a time from
+// as many goroutines, as a first sync does with GitHub's four repository
+// workers and Jira.
+func BenchmarkApplyBatchConcurrently(b *testing.B) { benchListingOrder(b, 5) }
+
+// benchListingOrder commits listingBatch's pages, writers at a time on every
+// writers-th turn of the loop.
+func benchListingOrder(b *testing.B, writers int) {
 	s := openBenchStore(b)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 	defer cancel()
@@ -95,13 +105,29 @@ func BenchmarkApplyBatchListingOrder(b *testing.B) {
 	batches := 0
 	var cpu time.Duration
 	for b.Loop() {
+		if batches++; batches%writers != 0 {
+			continue
+		}
 		b.StopTimer()
-		batch := listingBatch(order, batches)
+		group := make([]model.Batch, writers)
+		for i := range group {
+			group[i] = listingBatch(order, batches-writers+i)
+		}
 		b.StartTimer()
-		cpu += applyTimed(ctx, b, s, batch)
-		batches++
+		cpu0, _ := testtool.CPUTime()
+		var wg sync.WaitGroup
+		for _, batch := range group {
+			wg.Go(func() {
+				if _, err := s.ApplyBatch(ctx, batch); err != nil {
+					b.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		cpu1, _ := testtool.CPUTime()
+		cpu += cpu1 - cpu0
 	}
-	reportApplied(b, batches*100, cpu)
+	reportApplied(b, batches/writers*writers*100, cpu)
 }
 
 // applyTimed applies batch and returns the CPU time the process spent on it.

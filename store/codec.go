@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,24 +42,13 @@ var updateIssueSQL = func() string {
 
 // issueArgs are the values of issueColumns for is.
 func issueArgs(is *model.Issue) ([]any, error) {
-	var lists [5]any
+	var lists [4]any
 	for i, l := range [][]string{is.Assignees, is.Labels, is.Components, is.Mirrors} {
-		v, err := jsonList(l)
+		v, err := jsonStrings(l)
 		if err != nil {
 			return nil, err
 		}
 		lists[i] = v
-	}
-	if len(is.ActivityEvents) > 0 {
-		activity := make([]int64, len(is.ActivityEvents))
-		for i, t := range is.ActivityEvents {
-			activity[i] = t.UnixMilli()
-		}
-		v, err := jsonList(activity)
-		if err != nil {
-			return nil, err
-		}
-		lists[4] = v
 	}
 	var itName, itStart, itEnd, itState any
 	if it := is.Iteration; it != nil {
@@ -67,10 +57,10 @@ func issueArgs(is *model.Issue) ([]any, error) {
 	return []any{
 		is.Key, is.Source, string(is.System), is.URL, is.Title,
 		string(is.Status), is.RawStatus, string(is.Resolution), is.RawResolution,
-		lists[0], is.Priority, is.RawPriority, lists[1], lists[2],
+		lists[0], int64(is.Priority), is.RawPriority, lists[1], lists[2],
 		millis(is.Created), is.Updated.UnixMilli(), millis(is.StatusChanged), millis(is.Closed), millis(is.Due),
 		itName, itStart, itEnd, itState,
-		lists[4], lists[3], is.Body,
+		jsonMillis(is.ActivityEvents), lists[3], is.Body,
 	}, nil
 }
 
@@ -92,4 +82,55 @@ func jsonList[T any](l []T) (any, error) {
 		return nil, err
 	}
 	return string(b), nil
+}
+
+// jsonStrings is jsonList(l) without encoding/json's reflection for the
+// lists every issue has (labels, assignees), whose strings need no escaping:
+// the same text either way.
+func jsonStrings(l []string) (any, error) {
+	if len(l) == 0 {
+		return nil, nil
+	}
+	n := 1 + len(l)*3
+	for _, s := range l {
+		if !plainJSON(s) {
+			return jsonList(l)
+		}
+		n += len(s)
+	}
+	b := append(make([]byte, 0, n), '[')
+	for i, s := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(append(append(b, '"'), s...), '"')
+	}
+	return string(append(b, ']')), nil
+}
+
+// plainJSON reports whether encoding/json writes s as it is between quotes:
+// printable ASCII other than '"', '\\' and the '<', '>' and '&' it escapes.
+func plainJSON(s string) bool {
+	for i := range len(s) {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
+}
+
+// jsonMillis is ts in unix milliseconds as JSON TEXT, as jsonList writes
+// them, or NULL when it is empty.
+func jsonMillis(ts []time.Time) any {
+	if len(ts) == 0 {
+		return nil
+	}
+	b := append(make([]byte, 0, 2+14*len(ts)), '[')
+	for i, t := range ts {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, t.UnixMilli(), 10)
+	}
+	return string(append(b, ']'))
 }

@@ -30,6 +30,12 @@ type Store struct {
 	db   *sql.DB
 	path string
 
+	// writing admits one batch at a time. SQLite takes one writer at a
+	// time anyway, but others wait in its busy handler, which polls with
+	// sleeps; here they queue, and the connection the pool hands out next
+	// is the one that last wrote, its page cache still good.
+	writing chan struct{}
+
 	// Prepared once per connection and reused by every batch
 	// (Tx.StmtContext finds the connection's copy).
 	insertIssue  *sql.Stmt
@@ -53,7 +59,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
-	s := &Store{db: db, path: path}
+	s := &Store{db: db, path: path, writing: make(chan struct{}, 1)}
 	if err := s.init(ctx); err != nil {
 		db.Close()
 		return nil, err
