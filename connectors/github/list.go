@@ -92,6 +92,10 @@ func (s *Source) syncRepo(ctx context.Context, r repoName, raw string, emit func
 		}
 		if page == 1 {
 			l.settled = settledBefore(resp.Response)
+			// Only a listing that lists anything needs r's sub-issues: an
+			// unchanged one (304, every quiet round) copies and encodes none.
+			l.parents = s.book.of(r)
+			l.book = parentsCursor(l.parents)
 		}
 		issues, err := s.pageIssues(ctx, r, l, items)
 		if err != nil {
@@ -159,9 +163,7 @@ type listing struct {
 
 func (s *Source) newListing(r repoName, old cursor) *listing {
 	overlap := s.src.Overlap.D()
-	l := &listing{old: old, next: cursor{Updated: old.Updated}, seen: map[int]time.Time{}, present: []string{},
-		parents: s.book.of(r)}
-	l.book = parentsCursor(l.parents)
+	l := &listing{old: old, next: cursor{Updated: old.Updated}, seen: map[int]time.Time{}, present: []string{}}
 	if !old.Updated.IsZero() {
 		l.since, l.keep = old.Updated.Add(-overlap), old.Updated.Add(-overlap)
 	}
