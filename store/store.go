@@ -69,13 +69,22 @@ func Open(ctx context.Context, path string) (*Store, error) {
 
 // dsn is the driver's name for the file at path with the connection settings
 // every pooled connection gets: WAL so readers never block the writer,
-// synchronous=NORMAL (durable at checkpoints, never corrupt), a checkpoint
+// synchronous=NORMAL, a checkpoint
 // every 8,000 WAL pages (about 32 MB) rather than SQLite's 1,000, since a
 // full sync rewrites the same index pages in batch after batch and each
 // checkpoint copies a page once however often it was rewritten, a busy timeout
 // instead of immediate "database is locked", enforced foreign keys, and
 // write transactions that take the write lock when they begin, so two writers
 // wait for each other instead of failing on lock upgrade.
+//
+// What synchronous=NORMAL means for a commit: in WAL mode the transaction is
+// in the WAL file when ApplyBatch returns, so it survives baton crashing or
+// being killed; the WAL is fsynced only at checkpoints, so an operating
+// system crash or a power loss can take back the commits since the last one
+// (never half of one, and the file is never corrupt). Since every batch
+// commits its cursors with its data, the next round then fetches those
+// pages again. FULL would fsync the WAL at every commit, a page of issues,
+// to keep those too.
 func dsn(path string) string {
 	// As a file: URI, so '?', '#' and '%' in the path stay part of the name.
 	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)

@@ -301,9 +301,35 @@ func parentsCursor(m map[int]string) string {
 }
 
 // saveParents adds r's sub-issue cursor to cursors when m changed it from
-// was.
-func (s *Source) saveParents(r repoName, was string, m map[int]string, cursors map[string]string) {
-	if v := parentsCursor(m); v != was {
+// was ("" for none), and returns the cursor as it will be stored.
+func (s *Source) saveParents(r repoName, was string, m map[int]string, cursors map[string]string) string {
+	v := parentsCursor(m)
+	if v != was {
 		cursors[parentsScope(r)] = v
+	}
+	return v
+}
+
+// parentDeclared reports whether r was synced by a version before
+// child-declared sub-issue links: it has a listing cursor but no sub-issue
+// cursor. Its store holds a Parent link declared by each parent to each
+// child, which stay until the parent changes again; so r is listed whole
+// once, as on a first sync, and every issue, converted again, replaces the
+// links it declared: then the store is what a full sync gives.
+func parentDeclared(r repoName, cursors map[string]string) bool {
+	return cursors[r.scope()] != "" && cursors[parentsScope(r)] == ""
+}
+
+// noteParentDeclared logs, once a round, the repositories parentDeclared
+// lists whole.
+func (s *Source) noteParentDeclared(repos []repoName, cursors map[string]string) {
+	n := 0
+	for _, r := range repos {
+		if parentDeclared(r, cursors) {
+			n++
+		}
+	}
+	if n > 0 {
+		s.log.Info("re-reading every issue once: sub-issue links are now declared by the child", "repos", n)
 	}
 }

@@ -186,6 +186,7 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 	if err := s.book.load(repos, cursors); err != nil {
 		return err
 	}
+	s.noteParentDeclared(repos, cursors)
 	if len(orgs) > 0 {
 		if err := emit(ctx, model.Batch{Source: s.src.Name, Cursors: orgs}); err != nil {
 			return err
@@ -215,7 +216,7 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 // syncAndReconcile syncs r and, when its reconcile is due and the sync did
 // not list it whole, lists all its issue numbers.
 func (s *Source) syncAndReconcile(ctx context.Context, r repoName, cursors map[string]string, emit func(context.Context, model.Batch) error) error {
-	complete, err := s.syncRepo(ctx, r, cursors[r.scope()], emit)
+	complete, err := s.syncRepo(ctx, r, cursors[r.scope()], cursors[parentsScope(r)], emit)
 	if err != nil || complete || !s.reconcileDue(cmp.Or(cursors[reconcileScope(r)], cursors[ReconcileScope])) {
 		return err
 	}
