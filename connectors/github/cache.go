@@ -1,146 +1,102 @@
 package github
 
 import (
-	"bytes"
 	"container/list"
-	"encoding/json"
-	"io"
-	"net/http"
-	"strconv"
-	"strings"
 	"sync"
 )
 
-// etagCache is a transport that makes GETs of an issue's sub-resources
-// (blockers, sub-issues, timeline) conditional: it remembers the ETag and
-// body of the latest answers, sends If-None-Match, and turns a 304 — which
-// costs no quota — back into the remembered 200, headers included (GitHub's
-// 304 need not repeat Link) and updated with those the 304 sends (its rate
-// limit). Listings are not cached here: their ETags live in the cursors.
-// It keeps at most max bytes of answers, dropping the least recently used.
-type etagCache struct {
-	base http.RoundTripper
-	max  int64
+// answerCache makes the GETs of an issue's sub-resources (blockers,
+// sub-issues, timeline) conditional: for each page it remembers the ETag
+// of the latest answer, the paging its Link header gave (GitHub's 304 need
+// not repeat it), and what the connector kept of it — the keys of the
+// issues a blocker answer lists, the times a timeline page gives — so that
+// a 304, which costs no quota, yields what the answer did. It keeps
+// neither the answer's body nor its headers: a blocker answer is whole
+// issues, kilobytes each, of which the connector reads two fields.
+// Listings are not cached here: their ETags live in the cursors. It keeps
+// at most max bytes (as answer.size counts them), dropping the least
+// recently used.
+type answerCache struct {
+	max int64
 
 	mu      sync.Mutex
 	size    int64      // bytes of the entries kept
-	order   *list.List // of *cached, most recently used first
+	order   *list.List // of *answer, most recently used first
 	entries map[string]*list.Element
 }
 
-// cacheBytes is the default of a source's cache_bytes: 32 MiB keeps a few thousand issues'
-// sub-resources (GitHub's are mostly small) well inside the 512Mi pod budget
-// with room for several sources.
+// cacheBytes is the default of a source's cache_bytes: 32 MiB keeps the
+// blockers and timelines of a few hundred thousand issues well inside the
+// 512Mi pod budget with room for several sources.
 const cacheBytes = 32 << 20
 
-// maxCachedBody is the largest body remembered.
-const maxCachedBody = 256 << 10
+// maxKept is the most one page may keep: a larger one is not remembered,
+// rather than evict many small ones.
+const maxKept = 256 << 10
 
-type cached struct {
-	url    string
-	etag   string
-	header http.Header
-	body   []byte
+// answerOverhead is what an entry costs beyond its strings and what it
+// keeps: the answer, its list element and its slot in the map.
+const answerOverhead = 200
+
+// pageLinks is the paging an answer's Link header gave: the next and last
+// page numbers, or the after cursor.
+type pageLinks struct {
+	next, last int
+	after      string
 }
 
-// size is what an entry costs: its body, URL, ETag and headers.
-func (e *cached) size() int64 {
-	n := len(e.url) + len(e.etag) + len(e.body)
-	for k, vs := range e.header {
-		for _, v := range vs {
-			n += len(k) + len(v)
-		}
-	}
-	return int64(n)
+// answer is what the cache remembers of one page.
+type answer struct {
+	url, etag string
+	links     pageLinks
+	kept      any   // what the caller kept of the page
+	keptBytes int64 // its size, as the caller counted it
 }
 
-func newETagCache(base http.RoundTripper, max int64) *etagCache {
-	return &etagCache{base: base, max: max, order: list.New(), entries: map[string]*list.Element{}}
+// size is what an entry costs: its strings, what it keeps and the overhead.
+func (a *answer) size() int64 {
+	return int64(len(a.url)+len(a.etag)+len(a.links.after)+answerOverhead) + a.keptBytes
 }
 
-// cacheable reports whether req is a GET of /…/issues/{n}/{something}
-// without a caller's own If-None-Match.
-func cacheable(req *http.Request) bool {
-	if req.Method != http.MethodGet || req.Header.Get("If-None-Match") != "" {
-		return false
-	}
-	_, rest, ok := strings.Cut(req.URL.Path, "/issues/")
-	if !ok {
-		return false
-	}
-	num, sub, ok := strings.Cut(rest, "/")
-	_, err := strconv.Atoi(num)
-	return ok && err == nil && sub != ""
+func newAnswerCache(max int64) *answerCache {
+	return &answerCache{max: max, order: list.New(), entries: map[string]*list.Element{}}
 }
 
-func (c *etagCache) RoundTrip(req *http.Request) (*http.Response, error) {
-	if !cacheable(req) {
-		return c.base.RoundTrip(req)
+// get returns the answer remembered for url, nil when none (or c is nil).
+func (c *answerCache) get(url string) *answer {
+	if c == nil {
+		return nil
 	}
-	key := req.URL.String()
-	hit := c.get(key)
-	if hit != nil {
-		req = req.Clone(req.Context())
-		req.Header.Set("If-None-Match", hit.etag)
-	}
-	resp, err := c.base.RoundTrip(req)
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case resp.StatusCode == http.StatusNotModified && hit != nil:
-		resp.Body.Close()
-		header := hit.header.Clone()
-		for k, v := range resp.Header {
-			if k != "Content-Length" {
-				header[k] = v
-			}
-		}
-		resp.StatusCode, resp.Status, resp.Header = http.StatusOK, "200 OK", header
-		resp.Body = io.NopCloser(bytes.NewReader(hit.body))
-		resp.ContentLength = int64(len(hit.body))
-	case resp.StatusCode == http.StatusOK && resp.Header.Get("ETag") != "":
-		body, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		resp.Body = io.NopCloser(bytes.NewReader(body))
-		if len(body) <= maxCachedBody && json.Valid(body) { // never remember a truncated answer
-			header := resp.Header.Clone()
-			header.Del("Content-Length")
-			c.put(&cached{url: key, etag: resp.Header.Get("ETag"), header: header, body: body})
-		}
-	}
-	return resp, nil
-}
-
-func (c *etagCache) get(key string) *cached {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	el, ok := c.entries[key]
+	el, ok := c.entries[url]
 	if !ok {
 		return nil
 	}
 	c.order.MoveToFront(el)
-	return el.Value.(*cached)
+	return el.Value.(*answer)
 }
 
-func (c *etagCache) put(e *cached) {
+// put remembers a, unless c is nil or a is larger than maxKept, and drops
+// the least recently used answers until what is kept fits in max.
+func (c *answerCache) put(a *answer) {
+	if c == nil || a.keptBytes > maxKept {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if el, ok := c.entries[e.url]; ok {
-		c.size -= el.Value.(*cached).size()
-		el.Value = e
+	if el, ok := c.entries[a.url]; ok {
+		c.size -= el.Value.(*answer).size()
+		el.Value = a
 		c.order.MoveToFront(el)
 	} else {
-		c.entries[e.url] = c.order.PushFront(e)
+		c.entries[a.url] = c.order.PushFront(a)
 	}
-	c.size += e.size()
+	c.size += a.size()
 	for c.size > c.max {
 		oldest := c.order.Back()
 		c.order.Remove(oldest)
-		c.size -= oldest.Value.(*cached).size()
-		delete(c.entries, oldest.Value.(*cached).url)
+		c.size -= oldest.Value.(*answer).size()
+		delete(c.entries, oldest.Value.(*answer).url)
 	}
 }

@@ -5,98 +5,163 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-github/v60/github"
+
+	"github.com/batonhq/baton/config"
 )
 
-// GitHub's 304 need not repeat the Link header: the remembered 200 must
-// bring its own back, or paging a cached resource stops at page 1, while
-// the rate limit comes from the live 304.
-func TestCachedAnswerKeepsItsLinkAndTheLiveRateLimit(t *testing.T) {
-	const etag = `W/"timeline-1"`
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("If-None-Match") == etag {
-			w.Header().Set("ETag", etag)
-			w.Header().Set("X-Ratelimit-Remaining", "41")
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
-		w.Header().Set("ETag", etag)
-		w.Header().Set("X-Ratelimit-Remaining", "42")
-		w.Header().Set("Link", `<http://`+r.Host+r.URL.Path+`?page=2>; rel="next"`)
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`[{"event":"labeled"}]`))
-	}))
+// answerServer serves fixed answers by path, each with its ETag, and 304
+// without a Link header (GitHub's 304 need not repeat it) to a request
+// whose If-None-Match is that ETag.
+type answerServer struct {
+	answers              map[string]servedAnswer // by path and query
+	requests, unmodified atomic.Int64
+}
+
+type servedAnswer struct {
+	body, link string
+}
+
+func (as *answerServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	as.requests.Add(1)
+	a, ok := as.answers[r.URL.Path+"?"+r.URL.Query().Get("page")]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	etag := `"` + strconv.Itoa(len(a.body)) + r.URL.RawQuery + `"`
+	w.Header().Set("ETag", etag)
+	if r.Header.Get("If-None-Match") == etag {
+		as.unmodified.Add(1)
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	if a.link != "" {
+		w.Header().Set("Link", fmt.Sprintf(`<http://%s%s?per_page=100&page=%s>; rel="next", <http://%s%s?per_page=100&page=%s>; rel="last"`,
+			r.Host, r.URL.Path, a.link, r.Host, r.URL.Path, a.link))
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write([]byte(a.body))
+}
+
+func newAnswerSource(t *testing.T, as *answerServer) *Source {
+	t.Helper()
+	hs := httptest.NewServer(as)
 	t.Cleanup(hs.Close)
-
-	client := github.NewClient(&http.Client{Transport: newETagCache(http.DefaultTransport, cacheBytes)})
-	base, err := url.Parse(hs.URL + "/")
+	src, err := New(config.Source{Name: "gh", Type: "github", URL: hs.URL + "/", Token: token, Settings: &Config{Repos: []string{"acme/core"}}},
+		Options{Now: func() time.Time { return t0 }, Backoff: time.Millisecond})
 	must(t, err)
-	client.BaseURL = base
-	get := func() (*github.Response, []map[string]string) {
-		t.Helper()
-		req, err := client.NewRequest(http.MethodGet, "repos/acme/core/issues/1/timeline", nil)
-		must(t, err)
-		var events []map[string]string
-		resp, err := client.Do(context.Background(), req, &events)
-		must(t, err)
-		return resp, events
-	}
+	return src
+}
 
-	_, fresh := get()
-	resp, cached := get()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("cached answer status %d, want 200", resp.StatusCode)
+// A timeline asked again is answered 304 page by page, at no quota cost:
+// the cache gives what each page said, and the paging of the 200, so the
+// second page is asked although the 304 of the first has no Link.
+func TestCachedTimelineKeepsItsPagingAndCostsNothing(t *testing.T) {
+	const path = "/repos/acme/core/issues/1/timeline"
+	at := func(d time.Duration) string { return t0.Add(-d).Format(time.RFC3339) }
+	as := &answerServer{answers: map[string]servedAnswer{
+		path + "?1": {body: `[{"event":"commented","created_at":"` + at(time.Hour) + `","body":"` + strings.Repeat("x", 4096) + `"}]`, link: "2"},
+		path + "?2": {body: `[{"event":"closed","created_at":"` + at(2*time.Hour) + `"},{"event":"commented","created_at":"` + at(3*time.Hour) + `"}]`},
+	}}
+	src := newAnswerSource(t, as)
+	changed, activity, err := src.timeline(context.Background(), repoName{owner: "acme", name: "core"}, 1)
+	must(t, err)
+	want := []time.Time{t0.Add(-3 * time.Hour), t0.Add(-time.Hour)}
+	if !changed.Equal(t0.Add(-2*time.Hour)) || !cmp.Equal(activity, want) {
+		t.Fatalf("first read: changed %v, activity %v; want %v and %v", changed, activity, t0.Add(-2*time.Hour), want)
 	}
-	if diff := cmp.Diff(fresh, cached); diff != "" {
-		t.Errorf("cached body (-fresh +cached):\n%s", diff)
+	as.requests.Store(0)
+	changed2, activity2, err := src.timeline(context.Background(), repoName{owner: "acme", name: "core"}, 1)
+	must(t, err)
+	if !changed2.Equal(changed) || !cmp.Equal(activity2, activity) {
+		t.Errorf("read again: changed %v, activity %v; want %v and %v as first read", changed2, activity2, changed, activity)
 	}
-	if resp.NextPage != 2 {
-		t.Errorf("cached answer's next page %d, want 2 (Link %q)", resp.NextPage, resp.Header.Get("Link"))
+	if n, u := as.requests.Load(), as.unmodified.Load(); n != 2 || u != 2 {
+		t.Errorf("read again with %d requests, %d answered 304; want both pages, both 304", n, u)
 	}
-	if resp.Rate.Remaining != 41 {
-		t.Errorf("cached answer reports %d requests remaining, want the 304's 41", resp.Rate.Remaining)
+}
+
+// The cache keeps what the connector reads of an answer, not the answer:
+// the keys of the blockers listed, a few bytes each, where the answer is
+// whole issues. A 304 yields the same keys.
+func TestCacheKeepsTheBlockersKeysNotTheAnswer(t *testing.T) {
+	const path = "/repos/acme/core/issues/1/dependencies/blocked_by"
+	var issues []string
+	for n := 2; n <= 4; n++ {
+		issues = append(issues, fmt.Sprintf(`{"number":%d,"repository_url":"https://api.github.com/repos/acme/web","body":"%s"}`, n, strings.Repeat("x", 10<<10)))
+	}
+	body := "[" + strings.Join(issues, ",") + "]"
+	as := &answerServer{answers: map[string]servedAnswer{path + "?1": {body: body}}}
+	src := newAnswerSource(t, as)
+	first, err := src.related(context.Background(), repoName{owner: "acme", name: "core"}, 1, "dependencies/blocked_by")
+	must(t, err)
+	want := []string{"github:acme/web#2", "github:acme/web#3", "github:acme/web#4"}
+	if diff := cmp.Diff(want, first); diff != "" {
+		t.Fatalf("blockers (-want +got):\n%s", diff)
+	}
+	if src.answers.size <= 0 || src.answers.size > 1<<10 {
+		t.Errorf("cache holds %d bytes for an answer of %d; want some, under 1 KiB", src.answers.size, len(body))
+	}
+	again, err := src.related(context.Background(), repoName{owner: "acme", name: "core"}, 1, "dependencies/blocked_by")
+	must(t, err)
+	if diff := cmp.Diff(first, again); diff != "" || as.unmodified.Load() != 1 {
+		t.Errorf("read again (%d answered 304, want 1): blockers (-first +again):\n%s", as.unmodified.Load(), diff)
 	}
 }
 
 // The cache is bounded by bytes, not entries: filling it past its budget
 // drops the least recently used answers until what is kept fits.
 func TestCacheEvictsByBytes(t *testing.T) {
-	const body = 10 << 10
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		etag := `"` + r.URL.Path + `"`
-		w.Header().Set("ETag", etag)
-		if r.Header.Get("If-None-Match") == etag {
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
-		_, _ = w.Write([]byte(`"` + strings.Repeat("x", body-2) + `"`))
-	}))
-	t.Cleanup(hs.Close)
-	c := newETagCache(http.DefaultTransport, 3*body+body/2) // room for three answers, not four
-	timeline := func(n int) string { return fmt.Sprintf("%s/repos/acme/core/issues/%d/timeline", hs.URL, n) }
+	const kept = 10 << 10
+	answer := func(n int) *answer {
+		return &answer{url: fmt.Sprintf("repos/acme/core/issues/%d/timeline", n), etag: `"e"`, keptBytes: kept}
+	}
+	c := newAnswerCache(3*answer(1).size() + kept/2) // room for three answers, not four
 	for n := 1; n <= 4; n++ {
-		req, err := http.NewRequest(http.MethodGet, timeline(n), nil)
-		must(t, err)
-		resp, err := c.RoundTrip(req)
-		must(t, err)
-		resp.Body.Close()
+		c.put(answer(n))
 	}
 	if c.size > c.max {
 		t.Errorf("cache holds %d bytes, over its %d", c.size, c.max)
 	}
-	var kept []string
+	var got []string
 	for n := 1; n <= 4; n++ {
-		if c.get(timeline(n)) != nil {
-			kept = append(kept, strconv.Itoa(n))
+		if c.get(answer(n).url) != nil {
+			got = append(got, strconv.Itoa(n))
 		}
 	}
-	if diff := cmp.Diff([]string{"2", "3", "4"}, kept); diff != "" {
+	if diff := cmp.Diff([]string{"2", "3", "4"}, got); diff != "" {
 		t.Errorf("answers kept (-want +got):\n%s", diff)
+	}
+}
+
+// A timeline page kept while its comment was in the activity window does
+// not bring the comment back once the window has passed it.
+func TestCachedTimelineActivityLeavesTheWindow(t *testing.T) {
+	const path = "/repos/acme/core/issues/1/timeline"
+	commented := t0.Add(-29 * 24 * time.Hour)
+	as := &answerServer{answers: map[string]servedAnswer{
+		path + "?1": {body: `[{"event":"commented","created_at":"` + commented.Format(time.RFC3339) + `"}]`},
+	}}
+	src := newAnswerSource(t, as)
+	now := t0
+	src.opts.Now = func() time.Time { return now }
+	r := repoName{owner: "acme", name: "core"}
+	_, activity, err := src.timeline(context.Background(), r, 1)
+	must(t, err)
+	if !cmp.Equal(activity, []time.Time{commented}) {
+		t.Fatalf("activity %v, want the comment of %v", activity, commented)
+	}
+	now = t0.Add(2 * 24 * time.Hour)
+	_, activity, err = src.timeline(context.Background(), r, 1)
+	must(t, err)
+	if len(activity) != 0 || as.unmodified.Load() != 1 {
+		t.Errorf("two days later (%d answered 304, want 1): activity %v, want none in the window", as.unmodified.Load(), activity)
 	}
 }

@@ -22,8 +22,7 @@ import (
 )
 
 // newClient builds the go-github client: the source's credential (a token,
-// or a GitHub App installation token), over the conditional-request cache of
-// issue sub-resources, over the guard of the quota reserve, over httpapi's
+// or a GitHub App installation token), over the guard of the quota reserve, over httpapi's
 // guarded, bounded, retrying transport with GitHub's rate-limit policy, over
 // base (see package httpapi).
 func newClient(src config.Source, base http.RoundTripper, opts Options) (*github.Client, error) {
@@ -41,11 +40,7 @@ func newClient(src config.Source, base http.RoundTripper, opts Options) (*github
 		return nil, fmt.Errorf("source %q: quota_reserve %w", src.Name, err)
 	}
 	guard := &reserveGuard{base: retry, reserve: keep, now: opts.Now}
-	var cache http.RoundTripper = guard
-	if !opts.OneRound {
-		cache = newETagCache(guard, cmp.Or(config.SettingsOf[Config](src).CacheBytes, cacheBytes))
-	}
-	auth, err := authTransport(src, apiURL, cache)
+	auth, err := authTransport(src, apiURL, guard)
 	if err != nil {
 		return nil, err
 	}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"golang.org/x/oauth2"
 
 	"github.com/batonhq/baton/config"
 	"github.com/batonhq/baton/connectors/httpapi"
@@ -82,22 +81,14 @@ func TestTransferredIssueIsFollowed(t *testing.T) {
 // answer, cache_bytes the conditional-request cache, and a source built in
 // code without them gets the defaults.
 func TestSourceLimitsReachTheTransportAndCache(t *testing.T) {
-	cacheOf := func(s *Source) *etagCache {
-		t.Helper()
-		auth, ok := s.client.Client().Transport.(*oauth2.Transport)
-		if !ok {
-			t.Fatalf("client transport %T, want the token's", s.client.Client().Transport)
-		}
-		return auth.Base.(*etagCache)
-	}
-	if got := cacheOf(newEnv(t, []string{"acme/core"}).src).max; got != cacheBytes {
+	if got := newEnv(t, []string{"acme/core"}).src.answers.max; got != cacheBytes {
 		t.Errorf("default cache bound %d, want %d", got, cacheBytes)
 	}
 	e := newEnv(t, []string{"acme/core"}, func(s *config.Source) {
 		s.MaxResponseBytes = 512
 		s.Settings.(*Config).CacheBytes = 2 << 20
 	})
-	if got := cacheOf(e.src).max; got != 2<<20 {
+	if got := e.src.answers.max; got != 2<<20 {
 		t.Errorf("cache bound %d, want cache_bytes' %d", got, 2<<20)
 	}
 	e.addRepo(t, "acme/core", 20)
@@ -108,7 +99,7 @@ func TestSourceLimitsReachTheTransportAndCache(t *testing.T) {
 }
 
 // A source that syncs one round in its process (baton sync --once) keeps no
-// ETag cache, which only a later round would read and a full sync would fill
+// answer cache, which only a later round would read and a full sync would fill
 // to cache_bytes: reading a sub-resource again asks for it whole, where a
 // source that keeps syncing gets a free 304.
 func TestOneRoundSourceKeepsNoCache(t *testing.T) {

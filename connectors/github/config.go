@@ -22,7 +22,7 @@ type Config struct {
 	PrivateKeyFile string        `yaml:"private_key_file"`
 	PrivateKey     config.Secret `yaml:"-"`
 	// CacheBytes bounds the conditional-request cache of issue
-	// sub-resources (see etagCache); default cacheBytes.
+	// sub-resources (see answerCache): the bytes it keeps; default cacheBytes.
 	CacheBytes int64 `yaml:"cache_bytes"`
 	// QuotaReserve is the part of the hourly quota left untouched for the
 	// other tools sharing the token: a percentage of the limit ("20%", the

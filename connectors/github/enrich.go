@@ -99,6 +99,14 @@ func (s *Source) nativeLinks(ctx context.Context, r repoName, it *item, is *mode
 // pages than limit, it reads the first page and then the last limit-1, so a
 // long oldest-first list keeps its recent end.
 func pages[T any](ctx context.Context, s *Source, op, path string, limit int, newest bool, f func([]T)) error {
+	return keptPages(ctx, s, nil, op, path, limit, newest, func(got []T) ([]T, int64) { return got, 0 }, f)
+}
+
+// keptPages is pages with each page reduced by keep to what f reads (and
+// its size in bytes) and, with a cache c (nil: none), asked conditionally:
+// a page answered 304 hands f what keep made of it when it was last read.
+func keptPages[T, K any](ctx context.Context, s *Source, c *answerCache, op, path string, limit int, newest bool,
+	keep func([]T) (K, int64), f func(K)) error {
 	sep := "?"
 	if strings.Contains(path, "?") {
 		sep = "&"
@@ -112,55 +120,99 @@ func pages[T any](ctx context.Context, s *Source, op, path string, limit int, ne
 		if err != nil {
 			return fmt.Errorf("%s: %w", op, err)
 		}
+		hit := c.get(req.URL.String())
+		if hit != nil {
+			req.Header.Set("If-None-Match", hit.etag)
+		}
 		var got []T
 		resp, err := s.do(ctx, req, &got)
-		if err != nil {
+		var links pageLinks
+		switch {
+		case hit != nil && notModified(resp):
+			links = hit.links
+			f(hit.kept.(K))
+		case err != nil:
 			return s.apiError(ctx, fmt.Sprintf("%s page %d", op, n), resp, err)
+		default:
+			links = pageLinks{next: resp.NextPage, last: resp.LastPage, after: resp.After}
+			kept, size := keep(got)
+			if etag := resp.Header.Get("ETag"); etag != "" {
+				c.put(&answer{url: req.URL.String(), etag: etag, links: links, kept: kept, keptBytes: size})
+			}
+			f(kept)
 		}
-		f(got)
-		page, after = resp.NextPage, resp.After
-		if page == 2 && newest && resp.LastPage > limit {
-			page = resp.LastPage - limit + 2 // keep the first page, then the newest
+		page, after = links.next, links.after
+		if page == 2 && newest && links.last > limit {
+			page = links.last - limit + 2 // keep the first page, then the newest
 		}
 	}
 	return nil
 }
 
-// related lists the keys of the issues at …/issues/{n}/{what} (blockers or
-// sub-issues), which may live in other repositories.
+// related lists the keys of the issues at …/issues/{n}/{what} (blockers),
+// which may live in other repositories.
 func (s *Source) related(ctx context.Context, r repoName, n int, what string) ([]string, error) {
 	var keys []string
 	op := fmt.Sprintf("listing %s of %s#%d", what, r, n)
-	err := pages(ctx, s, op, fmt.Sprintf("repos/%s/%s/issues/%d/%s", r.owner, r.name, n, what), maxRelatedPages, false,
-		func(got []listedRef) {
-			for i := range got {
-				if k, ok := keyOf(got[i].issue()); ok {
-					keys = append(keys, k)
-				}
-			}
-		})
+	err := keptPages(ctx, s, s.answers, op, fmt.Sprintf("repos/%s/%s/issues/%d/%s", r.owner, r.name, n, what), maxRelatedPages, false,
+		refKeys, func(got []string) { keys = append(keys, got...) })
 	return keys, err
 }
+
+// refKeys keeps the keys of the issues a page of related issues lists.
+func refKeys(got []listedRef) ([]string, int64) {
+	var keys []string
+	size := int64(0)
+	for i := range got {
+		if k, ok := keyOf(got[i].issue()); ok {
+			keys = append(keys, k)
+			size += int64(len(k)) + stringHeader
+		}
+	}
+	return keys, size
+}
+
+// stringHeader is the size of a string's header, as a kept slice holds it.
+const stringHeader = 16
 
 // timeline reads issue n's timeline, one call for up to 100 items: when
 // its status last changed (a status label added or removed, the issue closed
 // or reopened), and the times of its comments and other edits within the
 // activity window, sorted. The timeline has no since, so each call lists the
-// whole history; the ETag cache makes an unchanged one free.
+// whole history; the answer cache makes an unchanged one free.
 func (s *Source) timeline(ctx context.Context, r repoName, n int) (changed time.Time, activity []time.Time, err error) {
 	op := fmt.Sprintf("listing the timeline of %s#%d", r, n)
 	f := timelineFold{from: s.opts.Now().Add(-s.opts.ActivityWindow)}
-	err = pages(ctx, s, op, fmt.Sprintf("repos/%s/%s/issues/%d/timeline", r.owner, r.name, n), maxTimelinePages, true,
-		func(got []listedTimeline) { s.foldTimeline(&f, got) })
+	err = keptPages(ctx, s, s.answers, op, fmt.Sprintf("repos/%s/%s/issues/%d/timeline", r.owner, r.name, n), maxTimelinePages, true,
+		func(got []listedTimeline) (timelineFold, int64) {
+			page := timelineFold{from: f.from}
+			s.foldTimeline(&page, got)
+			return page, int64(len(page.activity)) * timeSize
+		}, f.add)
 	slices.SortFunc(f.activity, time.Time.Compare)
 	return f.changed, f.activity, err
 }
+
+// timeSize is the size of a time.Time.
+const timeSize = 24
 
 // timelineFold is what timeline keeps of the pages read so far.
 type timelineFold struct {
 	from     time.Time   // activity before it is outside the window
 	changed  time.Time   // the last status change
 	activity []time.Time // comments and other edits, unsorted
+}
+
+// add adds what a page of the timeline gave, read from page.from on, to
+// what f has: the page may have been read (and kept) when the activity
+// window began earlier.
+func (f *timelineFold) add(page timelineFold) {
+	f.changed = maxTime(f.changed, page.changed)
+	for _, at := range page.activity {
+		if !at.Before(f.from) {
+			f.activity = append(f.activity, at)
+		}
+	}
 }
 
 // foldTimeline adds one page of timeline items to f.

@@ -69,17 +69,21 @@ type (
 	}
 )
 
-// syncRepo lists the issues of r updated since its cursor (sort=updated
+// syncRepo lists the issues of r updated since its cursor raw (sort=updated
 // ascending, 100 a page) and emits each page with the cursor it completes.
 // Nothing is emitted when the listing answers 304. A listing without since
 // is complete, so its last batch also carries the keys present, and
-// syncRepo reports that r needs no separate reconcile.
-func (s *Source) syncRepo(ctx context.Context, r repoName, raw string, emit func(context.Context, model.Batch) error) (complete bool, err error) {
+// syncRepo reports that r needs no separate reconcile. book is r's
+// sub-issue cursor; without one, r is listed whole (see parentDeclared).
+func (s *Source) syncRepo(ctx context.Context, r repoName, raw, book string, emit func(context.Context, model.Batch) error) (complete bool, err error) {
+	if book == "" {
+		raw = ""
+	}
 	old, err := parseCursor(r, raw)
 	if err != nil {
 		return false, err
 	}
-	l := s.newListing(r, old)
+	l := s.newListing(r, old, book)
 	l.wide = s.newWideActivity(r)
 	for page := 1; ; {
 		items, resp, err := s.listPage(ctx, r, l.since, page, l.etag)
@@ -92,6 +96,10 @@ func (s *Source) syncRepo(ctx context.Context, r repoName, raw string, emit func
 		}
 		if page == 1 {
 			l.settled = settledBefore(resp.Response)
+			// Only a listing that lists anything needs a copy of r's
+			// sub-issues to update: an unchanged one (304, every quiet
+			// round) makes none.
+			l.parents = s.book.of(r)
 		}
 		issues, err := s.pageIssues(ctx, r, l, items)
 		if err != nil {
@@ -124,8 +132,11 @@ func (s *Source) syncRepo(ctx context.Context, r repoName, raw string, emit func
 			b.Present = &model.KeySet{Prefix: r.prefix(), Keys: l.present}
 			maps.Copy(b.Cursors, s.reconciledNow(r))
 		}
-		if last {
-			s.saveParents(r, l.book, l.parents, b.Cursors)
+		// A repository without a sub-issue cursor gets one with its first
+		// page, so that a round ending before the last page is not taken
+		// for one a version before child-declared links left.
+		if last || l.book == "" {
+			l.book = s.saveParents(r, l.book, l.parents, b.Cursors)
 		}
 		if err := emit(ctx, b); err != nil {
 			return false, err
@@ -152,16 +163,14 @@ type listing struct {
 	firstLast time.Time         // updated_at of page 1's last item
 	settled   time.Time         // items updated before it cannot change and keep their updated_at
 	wide      *wideActivity     // the repository's events and comments, when cheaper than timelines
-	book      string            // r's sub-issue cursor as the round found it
+	book      string            // r's sub-issue cursor as stored ("" for none)
 	parents   map[int]string    // r's sub-issues: child number → parent key, as listed
 	withSubs  []listedParent    // issues listed with sub-issues
 }
 
-func (s *Source) newListing(r repoName, old cursor) *listing {
+func (s *Source) newListing(r repoName, old cursor, book string) *listing {
 	overlap := s.src.Overlap.D()
-	l := &listing{old: old, next: cursor{Updated: old.Updated}, seen: map[int]time.Time{}, present: []string{},
-		parents: s.book.of(r)}
-	l.book = parentsCursor(l.parents)
+	l := &listing{old: old, next: cursor{Updated: old.Updated}, seen: map[int]time.Time{}, present: []string{}, book: book}
 	if !old.Updated.IsZero() {
 		l.since, l.keep = old.Updated.Add(-overlap), old.Updated.Add(-overlap)
 	}

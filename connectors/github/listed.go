@@ -1,6 +1,10 @@
 package github
 
-import "github.com/google/go-github/v60/github"
+import (
+	"unsafe"
+
+	"github.com/google/go-github/v60/github"
+)
 
 // listed is an issue or pull request as a listing gives it, with only the
 // fields baton reads. Decoding listings into go-github's Issue (some ninety
@@ -61,6 +65,29 @@ func (l *listed) item() item {
 		it.PullRequestLinks = &github.PullRequestLinks{}
 	}
 	return it
+}
+
+// listedSize is about what a page of listed issues holds: the values,
+// their strings and their lists.
+func listedSize(page []listed) int64 {
+	n := int64(len(page)) * int64(unsafe.Sizeof(listed{}))
+	for i := range page {
+		l := &page[i]
+		n += int64(len(l.State) + len(l.Title) + len(l.HTMLURL) + len(l.RepositoryURL) + len(l.Parent))
+		if l.Body != nil {
+			n += int64(len(*l.Body))
+		}
+		for _, x := range l.Labels {
+			n += int64(len(x.Name)) + stringHeader
+		}
+		for _, x := range l.Assignees {
+			n += int64(len(x.Login)) + stringHeader
+		}
+		if l.Milestone != nil {
+			n += int64(len(l.Milestone.Title)+len(l.Milestone.State)) + 2*stringHeader
+		}
+	}
+	return n
 }
 
 // listedTimeline and listedRef are the parts of timeline items and related

@@ -222,10 +222,11 @@ func (s *Source) outsideLinks(parent string, got []item) []model.Link {
 func (s *Source) subIssues(ctx context.Context, r repoName, n int) ([]item, error) {
 	var got []item
 	op := fmt.Sprintf("listing sub_issues of %s#%d", r, n)
-	err := pages(ctx, s, op, fmt.Sprintf("repos/%s/%s/issues/%d/sub_issues", r.owner, r.name, n), maxRelatedPages, false,
+	err := keptPages(ctx, s, s.answers, op, fmt.Sprintf("repos/%s/%s/issues/%d/sub_issues", r.owner, r.name, n), maxRelatedPages, false,
+		func(page []listed) ([]listed, int64) { return page, listedSize(page) },
 		func(page []listed) {
-			for i := range page {
-				got = append(got, page[i].item())
+			for _, l := range page { // a copy: the items point into it, not into the kept page
+				got = append(got, l.item())
 			}
 		})
 	return got, err
@@ -300,9 +301,35 @@ func parentsCursor(m map[int]string) string {
 }
 
 // saveParents adds r's sub-issue cursor to cursors when m changed it from
-// was.
-func (s *Source) saveParents(r repoName, was string, m map[int]string, cursors map[string]string) {
-	if v := parentsCursor(m); v != was {
+// was ("" for none), and returns the cursor as it will be stored.
+func (s *Source) saveParents(r repoName, was string, m map[int]string, cursors map[string]string) string {
+	v := parentsCursor(m)
+	if v != was {
 		cursors[parentsScope(r)] = v
+	}
+	return v
+}
+
+// parentDeclared reports whether r was synced by a version before
+// child-declared sub-issue links: it has a listing cursor but no sub-issue
+// cursor. Its store holds a Parent link declared by each parent to each
+// child, which stay until the parent changes again; so r is listed whole
+// once, as on a first sync, and every issue, converted again, replaces the
+// links it declared: then the store is what a full sync gives.
+func parentDeclared(r repoName, cursors map[string]string) bool {
+	return cursors[r.scope()] != "" && cursors[parentsScope(r)] == ""
+}
+
+// noteParentDeclared logs, once a round, the repositories parentDeclared
+// lists whole.
+func (s *Source) noteParentDeclared(repos []repoName, cursors map[string]string) {
+	n := 0
+	for _, r := range repos {
+		if parentDeclared(r, cursors) {
+			n++
+		}
+	}
+	if n > 0 {
+		s.log.Info("re-reading every issue once: sub-issue links are now declared by the child", "repos", n)
 	}
 }

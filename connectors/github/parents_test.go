@@ -1,11 +1,16 @@
 package github
 
 import (
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/batonhq/baton/apisim/githubsim"
 	"github.com/batonhq/baton/config"
 	"github.com/batonhq/baton/internal/testtool"
 	"github.com/batonhq/baton/model"
@@ -160,5 +165,89 @@ func TestVendorSubIssueNamesItsParent(t *testing.T) {
 	want := []model.Link{parentLink("github:octocat/hello-world#1347", "github:octocat/hello-world#1350")}
 	if diff := cmp.Diff(want, is.Links); diff != "" {
 		t.Errorf("links (-want +got):\n%s", diff)
+	}
+}
+
+// TestStoreWithParentDeclaredLinksIsAFullSyncsAfterOneRound: a version
+// before child-declared sub-issue links left each Parent link declared by
+// the parent and no sub-issue cursors; one round lists every repository
+// whole and leaves the store as a fresh full sync does, and the next round
+// is free again.
+func TestStoreWithParentDeclaredLinksIsAFullSyncsAfterOneRound(t *testing.T) {
+	e := newEnv(t, []string{"acme/core", "acme/web", "acme/docs"})
+	e.addRepo(t, "acme/core", 150)
+	e.addRepo(t, "acme/web", 5)
+	e.addRepo(t, "acme/docs", 3) // no sub-issues
+	e.addRepo(t, "acme/other", 3)
+	must(t, e.sim.AddSubIssue(ref("acme/core", 1), ref("acme/core", 2)))
+	must(t, e.sim.AddSubIssue(ref("acme/core", 1), ref("acme/other", 2))) // outside the synced repositories
+	must(t, e.sim.AddSubIssue(ref("acme/web", 1), ref("acme/core", 3)))
+	e.mustSync(t)
+	e.store = parentDeclaredStore(t, e.store)
+
+	e.mustSync(t)
+	fresh := connect(t, e.sim, e.src.src)
+	fresh.mustSync(t)
+	if diff := cmp.Diff(fresh.store.issues, e.store.issues); diff != "" {
+		t.Errorf("the store after the upgrade round (-full sync +got):\n%s", diff)
+	}
+	e.checkRepollIsFree(t, "the upgrade round")
+}
+
+// parentDeclaredStore is the store the version before child-declared
+// sub-issue links would have left with the issues of m: each parent
+// declares a Parent link to each of its sub-issues, and there are no
+// sub-issue cursors.
+func parentDeclaredStore(t *testing.T, m *memStore) *memStore {
+	t.Helper()
+	issues := maps.Clone(m.issues)
+	moved := 0
+	for _, k := range slices.Sorted(maps.Keys(issues)) {
+		p := ownParent(issues[k])
+		if p == "" {
+			continue
+		}
+		child, parent := issues[k], issues[p]
+		child.Links = slices.DeleteFunc(slices.Clone(child.Links), func(l model.Link) bool { return l.Type == model.Parent })
+		parent.Links = append(slices.Clone(parent.Links), parentLink(p, k))
+		issues[k], issues[p] = child, parent
+		moved++
+	}
+	if moved != 2 {
+		t.Fatalf("moved %d parent links to their parents, want 2", moved)
+	}
+	b := model.Batch{Source: "gh", Issues: slices.Collect(maps.Values(issues)), Cursors: map[string]string{}}
+	for scope, v := range m.cursors {
+		if !strings.HasPrefix(scope, "_parents:") {
+			b.Cursors[scope] = v
+		}
+	}
+	old := newMemStore()
+	must(t, old.emit(t.Context(), b))
+	return old
+}
+
+// TestFirstSyncEndingBeforeItsLastPageResumesWhereItStopped: the pages a
+// first round committed carry the sub-issue cursor, so the next round is
+// not taken for one after a version before child-declared links and
+// resumes instead of listing everything again.
+func TestFirstSyncEndingBeforeItsLastPageResumesWhereItStopped(t *testing.T) {
+	e := newEnv(t, []string{"acme/core"})
+	e.addRepo(t, "acme/core", 250)
+	e.afterResponse = func(req *http.Request) {
+		if strings.HasSuffix(req.URL.Path, "/issues") && req.URL.Query().Get("page") == "2" {
+			e.afterResponse = nil
+			must(t, e.sim.InjectFault(githubsim.Fault{Kind: githubsim.FaultTruncate, PathPrefix: "/repos/acme/core/issues"}))
+		}
+	}
+	if _, err := e.sync(t); err == nil {
+		t.Fatal("first round succeeded, want page 3 to fail it")
+	}
+	second := e.mustSync(t)
+	if keys := emittedKeys(second); slices.Contains(keys, "github:acme/core#1") {
+		t.Errorf("the second round emitted #1, committed by the first round's page 1: it listed everything again")
+	}
+	if got := len(e.store.issues); got != 200 {
+		t.Errorf("stored %d issues, want all 200", got)
 	}
 }

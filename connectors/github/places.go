@@ -59,7 +59,7 @@ type itemContent struct {
 
 // boardPage is a page of a board as last read: its ETag, the cursor of the
 // next page, and its issue items. A board page of issues with their bodies
-// is too large for the ETag cache; remembering the items instead (in
+// is too large for the answer cache; remembering the items instead (in
 // memory, and in the projects cursor for the next process) keeps an
 // unchanged board free to read again.
 type boardPage struct {
@@ -78,25 +78,41 @@ type pageItem struct {
 
 // readPlaces lists the items of every board and returns the place of each
 // issue on one, the first configured board winning, and the pages read by
-// their paths.
-func (s *Source) readPlaces(ctx context.Context, boards []*board) (map[string]place, map[string]boardPage, error) {
-	places, pages := map[string]place{}, map[string]boardPage{}
+// their paths. When every page read is the one the last round read (same
+// path and ETag: all 304s on a quiet round), it returns the last round's
+// places as they are, and same, rather than fold the boards' items again.
+func (s *Source) readPlaces(ctx context.Context, boards []*board) (places map[string]place, pages map[string]boardPage, same bool, err error) {
+	pages = map[string]boardPage{}
+	read := make([][]boardPage, len(boards)) // by board, in order
+	same = true
 	for i, b := range boards {
-		err := s.boardItems(ctx, b, pages, func(it pageItem) {
-			if _, ok := places[it.Key]; !ok {
-				places[it.Key] = b.place(i, it)
-			}
+		err := s.boardItems(ctx, b, pages, func(path string, p boardPage) {
+			read[i] = append(read[i], p)
+			same = same && p.ETag != "" && s.boardPages[path].ETag == p.ETag
 		})
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, false, err
 		}
 	}
-	return places, pages, nil
+	if last := s.places.Load(); same && last != nil && len(pages) == len(s.boardPages) {
+		return *last, pages, true, nil
+	}
+	places = map[string]place{}
+	for i, b := range boards {
+		for _, p := range read[i] {
+			for _, it := range p.Items {
+				if _, ok := places[it.Key]; !ok {
+					places[it.Key] = b.place(i, it)
+				}
+			}
+		}
+	}
+	return places, pages, false, nil
 }
 
 // boardItems reads board b page by page, each conditionally on its ETag
-// from the last read, hands every issue item to f and adds the pages with
-// an ETag to pages.
+// from the last read, hands every page and its path to f in order and adds
+// the pages with an ETag to pages.
 //
 // A page is asked with the after cursor of the page before it, so reading
 // one at a time would make an unchanged board of n pages n round trips in a
@@ -105,7 +121,7 @@ func (s *Source) readPlaces(ctx context.Context, boards []*board) (map[string]pl
 // as long as the page before it still gives that cursor, which moving items
 // between columns does not change. Where it does not hold the walk goes on
 // from the cursor given, and the few pages asked on the old one are dropped.
-func (s *Source) boardItems(ctx context.Context, b *board, pages map[string]boardPage, f func(pageItem)) error {
+func (s *Source) boardItems(ctx context.Context, b *board, pages map[string]boardPage, f func(path string, p boardPage)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer wg.Wait()
@@ -138,9 +154,7 @@ func (s *Source) boardItems(ctx context.Context, b *board, pages map[string]boar
 		if r.page.ETag != "" {
 			pages[path] = r.page
 		}
-		for _, it := range r.page.Items {
-			f(it)
-		}
+		f(path, r.page)
 		if r.page.Next == "" {
 			return nil
 		}

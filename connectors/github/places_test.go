@@ -69,7 +69,11 @@ func readBoard(t *testing.T, bs *boardServer, parallel int, known map[string]boa
 	b := &board{cfg: project7, path: "orgs/acme/projectsV2/7", fieldID: 1}
 	var keys []string
 	pages := map[string]boardPage{}
-	err = src.boardItems(context.Background(), b, pages, func(it pageItem) { keys = append(keys, it.Key) })
+	err = src.boardItems(context.Background(), b, pages, func(_ string, p boardPage) {
+		for _, it := range p.Items {
+			keys = append(keys, it.Key)
+		}
+	})
 	return keys, pages, err
 }
 

@@ -362,8 +362,35 @@ func TestBoardPagesStopAtARepeatedCursor(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := &board{cfg: project7, path: "orgs/acme/projectsV2/7", fieldID: 1}
-	err = src.boardItems(context.Background(), b, map[string]boardPage{}, func(pageItem) {})
+	err = src.boardItems(context.Background(), b, map[string]boardPage{}, func(string, boardPage) {})
 	if err == nil || !strings.Contains(err.Error(), `cursor "abc" was already read`) || requests != 2 {
 		t.Errorf("after %d requests: %v, want a repeated-cursor error after 2", requests, err)
+	}
+}
+
+// A quiet round keeps the boards' places and cursor as they are, but only
+// when the cursor is the one the source committed: a move read in a round
+// whose repositories failed (so the projects cursor was not written) is
+// emitted in the next round, although the boards did not change between
+// the two.
+func TestMoveReadInAFailedRoundIsEmittedInTheNext(t *testing.T) {
+	e := newBoardEnv(t, project7)
+	e.setItem(t, board7, 1, "In progress")
+	e.mustSync(t)
+	e.setItem(t, board7, 1, "Blocked")
+	must(t, e.sim.InjectFault(githubsim.Fault{Kind: githubsim.FaultUnprocessable, PathPrefix: "/repos/acme/core/issues"}))
+	if _, err := e.sync(t); err == nil {
+		t.Fatal("the round with a failing listing succeeded")
+	}
+	if is := e.issue(t, 1); is.Status != model.StatusInProgress {
+		t.Fatalf("#1 after the failed round: %s, want in_progress still", is.Status)
+	}
+	e.mustSync(t)
+	if is := e.issue(t, 1); is.Status != model.StatusBlocked {
+		t.Errorf("#1 a round after: %s, want blocked", is.Status)
+	}
+	e.sim.ResetStats()
+	if bs := e.mustSync(t); len(emittedKeys(bs)) != 0 || len(bs) != 0 {
+		t.Errorf("the quiet round after emitted %d batches (%v), want none", len(bs), emittedKeys(bs))
 	}
 }

@@ -47,7 +47,7 @@ type Options struct {
 	// in-progress or blocked issue's timeline count as activity; default 30d.
 	ActivityWindow time.Duration
 	// OneRound says the source syncs one round in this process (baton sync
-	// --once): it keeps no ETag cache, whose answers only a later round
+	// --once): it keeps no answer cache, whose answers only a later round
 	// would ask for again, and which a full sync would fill to cache_bytes.
 	OneRound bool
 }
@@ -64,12 +64,13 @@ func reconcileScope(r repoName) string { return ReconcileScope + ":" + r.scope()
 
 // Source is one configured GitHub connection.
 type Source struct {
-	src    config.Source
-	specs  []string // the configured repos: owner/repo and owner/*
-	opts   Options
-	client *github.Client
-	hosts  []string // web hosts whose issue URLs name issues here
-	log    *slog.Logger
+	src     config.Source
+	specs   []string // the configured repos: owner/repo and owner/*
+	opts    Options
+	client  *github.Client
+	hosts   []string     // web hosts whose issue URLs name issues here
+	answers *answerCache // of issue sub-resources; nil when the process syncs one round
+	log     *slog.Logger
 
 	failures repoFailures
 	book     parentBook // the sub-issues the listings showed, for Sync and the reads between
@@ -84,6 +85,7 @@ type Source struct {
 	fields     map[string]knownFields
 	boardPages map[string]boardPage
 	places     atomic.Pointer[map[string]place]
+	placesLeft cursorMark // the projects cursor as Sync last committed or found it
 
 	wideProbeAt int // see wideProbeAt; tests change it
 }
@@ -120,6 +122,9 @@ func New(src config.Source, opts Options) (*Source, error) {
 	}
 	s := &Source{src: src, specs: repos, opts: opts, client: c, orgs: map[string]orgListing{},
 		log: opts.Logger.With("source", src.Name), wideProbeAt: wideProbeAt}
+	if !opts.OneRound {
+		s.answers = newAnswerCache(cmp.Or(config.SettingsOf[Config](src).CacheBytes, cacheBytes))
+	}
 	if h, ok := WebHost(src); ok {
 		s.hosts = []string{h}
 	}
@@ -181,6 +186,7 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 	if err := s.book.load(repos, cursors); err != nil {
 		return err
 	}
+	s.noteParentDeclared(repos, cursors)
 	if len(orgs) > 0 {
 		if err := emit(ctx, model.Batch{Source: s.src.Name, Cursors: orgs}); err != nil {
 			return err
@@ -210,7 +216,7 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 // syncAndReconcile syncs r and, when its reconcile is due and the sync did
 // not list it whole, lists all its issue numbers.
 func (s *Source) syncAndReconcile(ctx context.Context, r repoName, cursors map[string]string, emit func(context.Context, model.Batch) error) error {
-	complete, err := s.syncRepo(ctx, r, cursors[r.scope()], emit)
+	complete, err := s.syncRepo(ctx, r, cursors[r.scope()], cursors[parentsScope(r)], emit)
 	if err != nil || complete || !s.reconcileDue(cmp.Or(cursors[reconcileScope(r)], cursors[ReconcileScope])) {
 		return err
 	}

@@ -178,3 +178,54 @@ func TestNetworkGivesUpOnAServerThatSendsNoHeaders(t *testing.T) {
 		t.Fatalf("got %v, want the response header timeout", err)
 	}
 }
+
+// A source's requests in flight together keep their connections between
+// bursts: the second burst of four dials none.
+func TestParallelRequestsReuseTheirConnections(t *testing.T) {
+	var dialled atomic.Int32
+	release := make(chan struct{})
+	var waiting atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if waiting.Add(1)%4 != 0 { // the four are in flight at once
+			<-release
+		} else {
+			for range 3 {
+				release <- struct{}{}
+			}
+		}
+		w.WriteHeader(http.StatusNotModified)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			dialled.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	client := &http.Client{Transport: newNetwork(time.Second, time.Second)}
+	burst := func() {
+		t.Helper()
+		errs := make(chan error, 4)
+		for range 4 {
+			go func() {
+				resp, err := client.Get(srv.URL)
+				if err == nil {
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+				errs <- err
+			}()
+		}
+		for range 4 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	burst()
+	first := dialled.Load()
+	burst()
+	if got := dialled.Load(); first != 4 || got != first {
+		t.Errorf("dialled %d connections for the first burst and %d more for the second, want 4 and none", first, got-first)
+	}
+}

@@ -22,6 +22,13 @@ const (
 	MaxBody = 32 << 20
 )
 
+// idlePerHost is how many idle connections to one API are kept: as
+// many as a source may have requests in flight (parallel, at most 16).
+// net/http keeps 2, so every round of a source asking 4 at a time
+// closed the others after its first burst and dialled (and, over TLS,
+// handshook) them again at the next.
+const idlePerHost = 16
+
 // network is the transport every source's requests leave by (unless a test
 // brings its own), shared so connections to the same API are reused.
 var network = newNetwork(ConnectTimeout, ResponseHeaderTimeout)
@@ -34,6 +41,7 @@ func newNetwork(connect, header time.Duration) *http.Transport {
 	t.DialContext = (&net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second}).DialContext
 	t.TLSHandshakeTimeout = connect
 	t.ResponseHeaderTimeout = header
+	t.MaxIdleConnsPerHost = idlePerHost
 	return t
 }
 
