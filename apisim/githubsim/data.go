@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -105,12 +106,20 @@ type repo struct {
 	// updated since its cursor for each page.
 	listed   []*issue
 	listedBy string
+	// events are the events of r's live issues, newest id first, as the
+	// repository's event listing serves them.
+	events []issueEvent
+
+	// gen counts the changes to r's issues and milestones; an issue's
+	// cached rendering is of one generation of its repository.
+	gen uint64
 }
 
 // changed drops what was derived from r's issues and milestones; callers
 // hold the server's write lock.
 func (r *repo) changed() {
-	r.byUpdated, r.msIssues, r.listed, r.listedBy = nil, nil, nil, ""
+	r.byUpdated, r.msIssues, r.listed, r.listedBy, r.events = nil, nil, nil, "", nil
+	r.gen++
 }
 
 // milestoneIssues returns the open and closed issues of each milestone of
@@ -155,6 +164,8 @@ type issue struct {
 	id      int64
 	deleted bool
 	movedTo IssueRef // set when transferred away
+
+	rendered atomic.Pointer[renderedIssue] // the last rendering served
 }
 
 // AddRepo creates the repository owner/name. Repositories are listed by their

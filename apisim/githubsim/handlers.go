@@ -101,7 +101,7 @@ func (s *Server) listIssues(w http.ResponseWriter, r *http.Request) {
 	}
 	u := requestURLs(r, s.opts.HTMLBase)
 	ms := u.milestones(rp)
-	writePage(w, r, u, match, func(is *issue) issueJSON { return s.renderIssue(u, rp, ms, is) })
+	writeRawPage(w, r, u, match, func(is *issue) []byte { return s.issueJSONOf(u, rp, ms, is) })
 }
 
 // filterIssues returns the issues of rp listed for the filters, in
@@ -307,11 +307,11 @@ func (s *Server) listRelated(w http.ResponseWriter, r *http.Request, related fun
 			}
 		}
 		ms := map[*repo][]*milestoneJSON{}
-		writePage(w, r, u, all, func(f found) issueJSON {
+		writeRawPage(w, r, u, all, func(f found) []byte {
 			if _, ok := ms[f.repo]; !ok {
 				ms[f.repo] = u.milestones(f.repo)
 			}
-			return s.renderIssue(u, f.repo, ms[f.repo], f.issue)
+			return s.issueJSONOf(u, f.repo, ms[f.repo], f.issue)
 		})
 	})
 }

@@ -183,14 +183,24 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, token string, cha
 			docsRateLimits+"#about-the-primary-rate-limit")
 		return
 	}
-	rec := &recorder{header: http.Header{}, status: http.StatusOK}
+	key := token + "\x00" + requestURLs(r, s.opts.HTMLBase).api + r.URL.RequestURI()
+	rec := &recorder{header: http.Header{}, status: http.StatusOK, known: func(version string) (string, bool) {
+		etag, ok := s.pageETags.get(key, version)
+		return etag, ok && matchesETag(r.Header.Get("If-None-Match"), etag)
+	}}
 	s.mux.ServeHTTP(rec, r)
 	for k, v := range rec.header {
 		w.Header()[k] = v
 	}
 	body := rec.body.Bytes()
 	if rec.status == http.StatusOK {
-		etag := tokenETag(token, body)
+		etag := rec.etag
+		if etag == "" {
+			etag = tokenETag(token, body)
+		}
+		if rec.version != "" {
+			s.pageETags.put(key, rec.version, etag)
+		}
 		w.Header().Set("ETag", etag)
 		if matchesETag(r.Header.Get("If-None-Match"), etag) {
 			s.ctlMu.Lock()
@@ -284,6 +294,12 @@ type recorder struct {
 	header http.Header
 	status int
 	body   bytes.Buffer
+
+	// known is the ETag served before for the request and token, when
+	// the page had the version given, and whether the client has it.
+	known   func(version string) (string, bool)
+	version string // what the page is rendered from, when the handler said (unchanged)
+	etag    string // known's, when the client has the page: no body was rendered
 }
 
 func (r *recorder) Header() http.Header         { return r.header }

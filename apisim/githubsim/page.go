@@ -47,18 +47,64 @@ func intParam(q url.Values, name string, def int) int {
 	return n
 }
 
+const jsonContentType = "application/json; charset=utf-8"
+
 func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Type", jsonContentType)
 	_ = json.NewEncoder(w).Encode(v)
 }
 
 // writePage answers with the requested page of items, each rendered, and
 // GitHub's Link header.
 func writePage[T, J any](w http.ResponseWriter, r *http.Request, u urls, items []T, render func(T) J) {
+	writeRawPage(w, r, u, items, jsonOf(render))
+}
+
+// writeRawPage is writePage for items rendered as JSON already.
+func writeRawPage[T any](w http.ResponseWriter, r *http.Request, u urls, items []T, render func(T) []byte) {
 	lo, hi := paginate(w, r, u, len(items))
-	out := make([]J, 0, hi-lo)
-	for _, it := range items[lo:hi] {
-		out = append(out, render(it))
+	writeArray(w, items[lo:hi], render)
+}
+
+// writeArray answers with the JSON array of the items rendered as JSON:
+// the bytes json.Encoder writes for the slice of their values, without
+// going over the JSON of each again as it would for a json.RawMessage.
+func writeArray[T any](w http.ResponseWriter, items []T, render func(T) []byte) {
+	rendered := make([][]byte, len(items))
+	size := len("[]\n") + len(items)
+	for i, it := range items {
+		rendered[i] = render(it)
+		size += len(rendered[i])
 	}
-	writeJSON(w, out)
+	out := make([]byte, 0, size) // a page of issues is about 300 kB: grown, it is copied again and again
+	out = append(out, '[')
+	for i, b := range rendered {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, b...)
+	}
+	w.Header().Set("Content-Type", jsonContentType)
+	_, _ = w.Write(append(out, "]\n"...))
+}
+
+// jsonOf is render with its values marshalled.
+func jsonOf[T, J any](render func(T) J) func(T) []byte {
+	return func(it T) []byte {
+		b, _ := json.Marshal(render(it)) // the simulator's own types: cannot fail
+		return b
+	}
+}
+
+// objectWith is the JSON object of head's fields, then name with the value
+// raw, then tail's fields (none when tail is nil). head and tail are
+// marshalled structs of at least one field: no json.RawMessage field is
+// needed, which json.Marshal would go over again.
+func objectWith(head []byte, name string, raw, tail []byte) []byte {
+	out := append(head[:len(head)-1:len(head)-1], `,"`+name+`":`...)
+	out = append(out, raw...)
+	if tail == nil {
+		return append(out, '}')
+	}
+	return append(append(out, ','), tail[1:]...)
 }

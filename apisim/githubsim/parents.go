@@ -22,9 +22,9 @@ func (x *parentIndex) stale() {
 	x.mu.Unlock()
 }
 
-// parentURL is the API URL of is's parent, nil for an issue that is no
-// sub-issue; callers hold s.mu.
-func (s *Server) parentURL(u urls, is *issue) *string {
+// parentOfIssue is the reference of is's parent, zero for an issue that is
+// no sub-issue; callers hold s.mu.
+func (s *Server) parentOfIssue(is *issue) IssueRef {
 	s.parents.mu.Lock()
 	defer s.parents.mu.Unlock()
 	if s.parents.parent == nil {
@@ -42,12 +42,7 @@ func (s *Server) parentURL(u urls, is *issue) *string {
 			}
 		}
 	}
-	p, ok := s.parents.parent[is]
-	if !ok {
-		return nil
-	}
-	url := fmt.Sprintf("%s/repos/%s/issues/%d", u.api, p.Repo, p.Number)
-	return &url
+	return s.parents.parent[is]
 }
 
 // AddSubIssue makes child a sub-issue of parent. An issue has one parent at

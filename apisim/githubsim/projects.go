@@ -3,6 +3,7 @@ package githubsim
 import (
 	"cmp"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -253,7 +254,7 @@ func (s *Server) withProject(w http.ResponseWriter, r *http.Request, user bool, 
 func (s *Server) listProjectFields(w http.ResponseWriter, r *http.Request, user bool) {
 	s.withProject(w, r, user, func(u urls, p *project) {
 		writeCursorPage(w, r, u, p.fields(u), func(f fieldJSON) int64 { return f.ID }, func(fieldJSON) bool { return true },
-			func(f fieldJSON) fieldJSON { return f })
+			nil, jsonOf(func(f fieldJSON) fieldJSON { return f }))
 	})
 }
 
@@ -264,11 +265,15 @@ type itemFieldJSON struct {
 	Value    any    `json:"value"`
 }
 
+// An item is rendered as the fields of itemJSON, then "content" (its
+// issue's JSON, kept by issueJSONOf), then those of itemTailJSON.
 type itemJSON struct {
-	ID          int64           `json:"id"`
-	NodeID      string          `json:"node_id"`
-	ProjectURL  string          `json:"project_url"`
-	Content     issueJSON       `json:"content"`
+	ID         int64  `json:"id"`
+	NodeID     string `json:"node_id"`
+	ProjectURL string `json:"project_url"`
+}
+
+type itemTailJSON struct {
 	ContentType string          `json:"content_type"`
 	Creator     userJSON        `json:"creator"`
 	CreatedAt   string          `json:"created_at"`
@@ -314,14 +319,21 @@ func (s *Server) writeItems(w http.ResponseWriter, r *http.Request, u urls, p *p
 	}
 	fields := p.fields(u)
 	ms := map[*repo][]*milestoneJSON{} // rendered once per repository and page
-	writeCursorPage(w, r, u, p.items, func(it *projectItem) int64 { return it.id }, keep, func(it *projectItem) itemJSON {
+	version := func(page []*projectItem) string {
+		v := fmt.Appendf(nil, "%s %s %s %v", u.api, u.html, p.Field, want)
+		for _, it := range page {
+			l := found[it]
+			v = fmt.Appendf(v, "\x00%d %s %d %d %d %d %v", it.id, it.option, it.created.Unix(), it.updated.Unix(),
+				l.rp.id, l.is.Number, s.renderKeyOf(u, l.rp, l.is))
+		}
+		return string(v)
+	}
+	writeCursorPage(w, r, u, p.items, func(it *projectItem) int64 { return it.id }, keep, version, func(it *projectItem) []byte {
 		l := found[it]
 		if _, ok := ms[l.rp]; !ok {
 			ms[l.rp] = u.milestones(l.rp)
 		}
-		content := s.renderIssue(u, l.rp, ms[l.rp], l.is)
-		out := itemJSON{ID: it.id, NodeID: fmt.Sprintf("PVTI_%d", it.id), ProjectURL: p.url(u), Content: content,
-			ContentType: "Issue", Creator: u.user(l.is.User), CreatedAt: ts(it.created), UpdatedAt: ts(it.updated),
+		out := itemTailJSON{ContentType: "Issue", Creator: u.user(l.is.User), CreatedAt: ts(it.created), UpdatedAt: ts(it.updated),
 			ItemURL: fmt.Sprintf("%s/items/%d", p.url(u), it.id), Fields: []itemFieldJSON{}}
 		if l.is.PullRequest {
 			out.ContentType = "PullRequest"
@@ -333,7 +345,7 @@ func (s *Server) writeItems(w http.ResponseWriter, r *http.Request, u urls, p *p
 			v := itemFieldJSON{ID: f.ID, Name: f.Name, DataType: f.DataType}
 			switch f.ID {
 			case titleFieldID:
-				v.Value = map[string]any{"raw": l.is.Title, "html": l.is.Title, "number": l.is.Number, "url": content.HTMLURL}
+				v.Value = map[string]any{"raw": l.is.Title, "html": l.is.Title, "number": l.is.Number, "url": u.issueHTML(l.rp, l.is)}
 			case statusFieldID:
 				if it.option != "" {
 					v.Value = optionJSON{ID: optionID(it.option), Name: rich(it.option), Color: "GRAY", Description: rich("")}
@@ -341,7 +353,9 @@ func (s *Server) writeItems(w http.ResponseWriter, r *http.Request, u urls, p *p
 			}
 			out.Fields = append(out.Fields, v)
 		}
-		return out
+		head, _ := json.Marshal(itemJSON{ID: it.id, NodeID: fmt.Sprintf("PVTI_%d", it.id), ProjectURL: p.url(u)})
+		tail, _ := json.Marshal(out)
+		return objectWith(head, "content", s.issueJSONOf(u, l.rp, ms[l.rp], l.is), tail)
 	})
 }
 
@@ -349,7 +363,10 @@ func (s *Server) writeItems(w http.ResponseWriter, r *http.Request, u urls, p *p
 // (in id order) that before or after (an opaque cursor naming an item's id)
 // select, per_page at most 100 (default 30), and a Link header with next and
 // prev cursors as GitHub gives them. It looks at the items near the page only.
-func writeCursorPage[T, J any](w http.ResponseWriter, r *http.Request, u urls, all []T, id func(T) int64, keep func(T) bool, render func(T) J) {
+// version, unless nil, says what a page is rendered from, so that one the
+// client has is not rendered (see unchanged).
+func writeCursorPage[T any](w http.ResponseWriter, r *http.Request, u urls, all []T, id func(T) int64, keep func(T) bool,
+	version func(page []T) string, render func(T) []byte) {
 	q := r.URL.Query()
 	per := min(max(intParam(q, "per_page", 30), 1), 100)
 	var page []T
@@ -397,11 +414,11 @@ func writeCursorPage[T, J any](w http.ResponseWriter, r *http.Request, u urls, a
 	if len(links) > 0 {
 		w.Header().Set("Link", strings.Join(links, ", "))
 	}
-	out := make([]J, 0, len(page))
-	for _, it := range page {
-		out = append(out, render(it))
+	if version != nil && unchanged(w, version(page)) {
+		w.Header().Set("Content-Type", jsonContentType)
+		return
 	}
-	writeJSON(w, out)
+	writeArray(w, page, render)
 }
 
 func itemCursor(id int64) string {

@@ -249,20 +249,23 @@ func (u urls) milestones(r *repo) []*milestoneJSON {
 
 // renderIssue renders is of r, given r's rendered milestones; callers hold s.mu.
 func (s *Server) renderIssue(u urls, r *repo, ms []*milestoneJSON, is *issue) issueJSON {
+	return s.renderRelated(u, r, ms, is, s.relationsOf(r, is))
+}
+
+// renderRelated renders is of r, given r's rendered milestones and what
+// other issues contribute, rel; callers hold s.mu.
+func (s *Server) renderRelated(u urls, r *repo, ms []*milestoneJSON, is *issue, rel relations) issueJSON {
 	api := fmt.Sprintf("%s/repos/%s/issues/%d", u.api, r.fullName(), is.Number)
-	kind := "issues"
-	if is.PullRequest {
-		kind = "pull"
-	}
 	out := issueJSON{
 		URL: api, RepositoryURL: u.api + "/repos/" + r.fullName(), LabelsURL: api + "/labels{/name}",
 		CommentsURL: api + "/comments", EventsURL: api + "/events", TimelineURL: api + "/timeline",
-		HTMLURL: fmt.Sprintf("%s/%s/%s/%d", u.html, r.fullName(), kind, is.Number),
+		HTMLURL: u.issueHTML(r, is),
 		ID:      is.id, NodeID: fmt.Sprintf("I_%d", is.id), Number: is.Number, Title: is.Title,
 		User: u.user(is.User), Labels: []labelJSON{}, State: is.State, Assignees: []userJSON{},
 		Comments: len(is.Comments), CreatedAt: ts(is.CreatedAt), UpdatedAt: ts(is.UpdatedAt),
 		ClosedAt: tsPtr(is.ClosedAt), AuthorAssociation: "MEMBER", Body: strPtr(is.Body),
-		StateReason: strPtr(is.StateReason),
+		StateReason:              strPtr(is.StateReason),
+		IssueDependenciesSummary: rel.deps, SubIssuesSummary: rel.subs,
 	}
 	if is.Milestone > 0 && is.Milestone <= len(ms) {
 		out.Milestone = ms[is.Milestone-1]
@@ -280,10 +283,31 @@ func (s *Server) renderIssue(u urls, r *repo, ms []*milestoneJSON, is *issue) is
 		pr := fmt.Sprintf("%s/repos/%s/pulls/%d", u.api, r.fullName(), is.Number)
 		out.PullRequest = &pullRequestJSON{URL: pr, HTMLURL: out.HTMLURL, DiffURL: out.HTMLURL + ".diff", PatchURL: out.HTMLURL + ".patch"}
 	}
-	out.IssueDependenciesSummary = s.dependencies(r, is)
-	out.SubIssuesSummary = s.subIssues(is)
-	out.ParentIssueURL = s.parentURL(u, is)
+	if rel.parent.Repo != "" {
+		url := fmt.Sprintf("%s/repos/%s/issues/%d", u.api, rel.parent.Repo, rel.parent.Number)
+		out.ParentIssueURL = &url
+	}
 	return out
+}
+
+// issueHTML is the web address of is of r.
+func (u urls) issueHTML(r *repo, is *issue) string {
+	kind := "issues"
+	if is.PullRequest {
+		kind = "pull"
+	}
+	return fmt.Sprintf("%s/%s/%s/%d", u.html, r.fullName(), kind, is.Number)
+}
+
+// relations are what other issues contribute to an issue's rendering.
+type relations struct {
+	deps   dependenciesJSON
+	subs   subIssuesJSON
+	parent IssueRef // zero for an issue that is no sub-issue
+}
+
+func (s *Server) relationsOf(r *repo, is *issue) relations {
+	return relations{deps: s.dependencies(r, is), subs: s.subIssues(is), parent: s.parentOfIssue(is)}
 }
 
 // dependencies summarises is's blockers (open ones in BlockedBy, all in

@@ -2,6 +2,7 @@ package githubsim
 
 import (
 	"cmp"
+	"encoding/json"
 	"iter"
 	"net/http"
 	"slices"
@@ -16,29 +17,37 @@ import (
 // the events' times, so a client cannot lean on an order either.
 func (s *Server) listRepoEvents(w http.ResponseWriter, r *http.Request) {
 	s.withRepoIssues(w, r, "https://docs.github.com/rest/issues/events#list-issue-events-for-a-repository", func(u urls, rp *repo) {
-		type ofIssue struct {
-			is *issue
-			e  *Event
-		}
-		var all []ofIssue
-		for is := range liveIssues(rp) {
-			for i := range is.Events {
-				all = append(all, ofIssue{is, &is.Events[i]})
-			}
-		}
-		slices.SortFunc(all, func(a, b ofIssue) int { return cmp.Compare(b.e.ID, a.e.ID) })
 		ms := u.milestones(rp)
-		writePage(w, r, u, all, func(x ofIssue) repoEventJSON {
-			return repoEventJSON{eventJSON: u.event(rp, *x.e), Issue: s.renderIssue(u, rp, ms, x.is)}
+		writeRawPage(w, r, u, rp.issueEvents(), func(x issueEvent) []byte {
+			// as GitHub's: the event's fields, then its issue
+			event, _ := json.Marshal(u.event(rp, *x.e))
+			return objectWith(event, "issue", s.issueJSONOf(u, rp, ms, x.is), nil)
 		})
 	})
 }
 
-// repoEventJSON is an event as the repository's listing gives it: with the
-// issue it happened to.
-type repoEventJSON struct {
-	eventJSON
-	Issue issueJSON `json:"issue"`
+// issueEvent is an event and the issue it happened to.
+type issueEvent struct {
+	is *issue
+	e  *Event
+}
+
+// issueEvents returns the events of r's live issues, newest id first;
+// callers hold the server's read lock. The result is kept until r changes,
+// for a sync pages through all of them: callers must not modify it.
+func (r *repo) issueEvents() []issueEvent {
+	r.cacheMu.Lock()
+	defer r.cacheMu.Unlock()
+	if r.events == nil {
+		r.events = []issueEvent{}
+		for is := range liveIssues(r) {
+			for i := range is.Events {
+				r.events = append(r.events, issueEvent{is, &is.Events[i]})
+			}
+		}
+		slices.SortFunc(r.events, func(a, b issueEvent) int { return cmp.Compare(b.e.ID, a.e.ID) })
+	}
+	return r.events
 }
 
 // listRepoComments is GET /repos/{owner}/{repo}/issues/comments ("List

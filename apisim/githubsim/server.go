@@ -47,6 +47,7 @@ type Server struct {
 	blocking   map[IssueRef]int    // how many issues name the key as a blocker
 	projects   map[string]*project // boards by projectKey
 	parents    parentIndex
+	pageETags  pageETags
 
 	hook.Sender // webhook deliveries: SetWebhook, WaitDeliveries
 
