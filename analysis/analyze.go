@@ -3,8 +3,6 @@ package analysis
 import (
 	"cmp"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/batonhq/baton/config"
@@ -76,6 +74,7 @@ type analysis struct {
 	rules    map[string]*config.Rules // by team
 	global   *config.Rules
 	findings findingList
+	text     text // the sentence being written
 	// stalledBy is, for every canonical node, the index in findings of the
 	// first stalled finding on it or one of its twins, or -1.
 	stalledBy []int32
@@ -110,47 +109,6 @@ func (a *analysis) add(f Finding, r *Rule, row int, likely int32) int32 {
 	return a.findings.add(found{issue: f.Issue, team: f.Team, related: f.Related, relatedTeams: f.RelatedTeams,
 		since: f.Since, summary: f.Summary, nextStep: f.NextStep, rule: r, node: node, row: uint8(row),
 		severity: uint8(severityOrder[cmp.Or(f.Severity, r.Severity)])})
-}
-
-// who names the people to ask about an issue: its first assignee and team
-// when known ("@alice (payments)"), else its team, else its owners.
-func who(is *model.Issue, team string) string {
-	var at, person string // at is the "@" a handle is written with
-	if is != nil && len(is.Assignees) > 0 {
-		person = is.Assignees[0]
-		if !strings.ContainsAny(person, " @") {
-			at = "@"
-		}
-	}
-	switch {
-	case person != "" && team != "":
-		return at + person + " (" + team + ")"
-	case person != "":
-		return at + person
-	case team != "":
-		return team
-	case is != nil:
-		return "the owners of " + is.Key
-	}
-	return "its owners"
-}
-
-// ofTeam describes a key with its team, "github:acme/core#7 (core)".
-func ofTeam(key, team string) string {
-	if team == "" {
-		return key
-	}
-	return key + " (" + team + ")"
-}
-
-func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
-
-func days(d time.Duration) string {
-	n := int(d / (24 * time.Hour))
-	if n == 1 {
-		return "1 day"
-	}
-	return strconv.Itoa(n) + " days"
 }
 
 func statusText(s model.Status) string {

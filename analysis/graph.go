@@ -13,10 +13,11 @@ import (
 // mirrors outside the synced scope. Mirrored twins are merged onto one
 // canonical node for dependency purposes; edges only join canonical nodes.
 type graph struct {
-	issues  []model.Issue     // the analysed issues, sorted by key, Team set
-	phKeys  []string          // key of every placeholder: node len(issues)+i is phKeys[i]
-	phTeams []string          // team of every placeholder ("" when no team claims it)
-	index   map[string]int32  // node by key
+	issues  []model.Issue    // the analysed issues, sorted by key, Team set
+	phKeys  []string         // key of every placeholder: node len(issues)+i is phKeys[i]
+	phTeams []string         // team of every placeholder ("" when no team claims it)
+	index   map[string]int32 // node by key
+	teams   teamFinder
 	canon   []int32           // canonical twin of every node (itself when unmirrored)
 	twins   map[int32][]int32 // members of every mirror group of ≥ 2 nodes, by canonical node
 	edges   []Edge            // sorted by (From, To)
@@ -64,16 +65,16 @@ func (g *graph) open(v int32) bool {
 // buildGraph sorts and copies the issues, sets their teams and merges the
 // blocking links of every origin into edges between canonical nodes.
 func buildGraph(in []model.Issue, teams []model.Team) *graph {
-	g := &graph{issues: sortedIssues(in)}
+	g := &graph{issues: sortedIssues(in), teams: teamFinder{teams: teams}}
 	n := len(g.issues)
 	g.index = make(map[string]int32, n+n/4)
 	for i := range g.issues {
 		is := &g.issues[i]
-		is.Team = model.TeamOf(teams, is)
+		is.Team = g.teams.of(is)
 		g.index[is.Key] = int32(i)
 	}
-	g.mergeMirrors(teams)
-	g.addEdges(teams)
+	g.mergeMirrors()
+	g.addEdges()
 	return g
 }
 
@@ -124,19 +125,28 @@ func increasing(issues []model.Issue) bool {
 
 // node returns the node of key, adding a placeholder for a key outside the
 // analysed issues. A placeholder's team comes from its repository or project.
-func (g *graph) node(key string, teams []model.Team) int32 {
+func (g *graph) node(key string) int32 {
 	if v, ok := g.index[key]; ok {
 		return v
 	}
 	v := int32(g.nodes())
 	ph := model.Issue{Key: key, System: systemOf(key)}
 	g.phKeys = append(g.phKeys, key)
-	g.phTeams = append(g.phTeams, model.TeamOf(teams, &ph))
+	g.phTeams = append(g.phTeams, g.teams.of(&ph))
 	g.index[key] = v
 	if g.canon != nil {
 		g.canon = append(g.canon, v)
 	}
 	return v
+}
+
+// end returns the node of key, a link's end, on issue v: most often v itself,
+// which spares the look-up.
+func (g *graph) end(key string, v int32) int32 {
+	if key == g.issues[v].Key {
+		return v
+	}
+	return g.node(key)
 }
 
 func systemOf(key string) model.System {
@@ -147,11 +157,11 @@ func systemOf(key string) model.System {
 // mergeMirrors unites mirrored twins (declared on either side) and picks
 // each group's canonical node: an analysed issue over a placeholder, then the
 // Jira twin, then the smallest key.
-func (g *graph) mergeMirrors(teams []model.Team) {
+func (g *graph) mergeMirrors() {
 	var members []int32
 	for i := range g.issues {
 		for _, m := range g.issues[i].Mirrors {
-			members = append(members, int32(i), g.node(m, teams))
+			members = append(members, int32(i), g.node(m))
 		}
 	}
 	parent := make([]int32, g.nodes())
@@ -209,7 +219,7 @@ func (g *graph) better(a, b int32) bool {
 
 // addEdges merges the blocking links of every issue, from every origin, into
 // one edge per (From, To) pair of canonical nodes, and indexes them.
-func (g *graph) addEdges(teams []model.Team) {
+func (g *graph) addEdges() {
 	type link struct {
 		at       uint64 // key ranks of from and to: the order of edges
 		from, to int32
@@ -225,7 +235,7 @@ func (g *graph) addEdges(teams []model.Team) {
 			if l.Type != model.Blocks {
 				continue
 			}
-			f, t := g.canon[g.node(l.From, teams)], g.canon[g.node(l.To, teams)]
+			f, t := g.canon[g.end(l.From, int32(i))], g.canon[g.end(l.To, int32(i))]
 			if f != t { // else a self-edge, or one between twins
 				links = append(links, link{from: f, to: t, origin: l.Origin})
 			}

@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/batonhq/baton/model"
@@ -46,9 +45,9 @@ func (a *analysis) inversion(e int) (Finding, bool) {
 		f.Severity = SeverityCritical
 	}
 	f.Since = latest(dep.Created, blk.Created)
-	f.Summary = dep.Key + " (" + ed.ToTeam + ", " + prio(dep) + ") waits on " + blk.Key + " (" + ed.FromTeam + ", " + prio(blk) + ")."
-	f.NextStep = "Ask " + who(blk, ed.FromTeam) + " to raise " + blk.Key + " to " + prio(dep) +
-		", or agree with " + ed.ToTeam + " that " + dep.Key + " can wait."
+	f.Summary = a.text.add(dep.Key, " (", ed.ToTeam, ", ").prio(dep).add(") waits on ", blk.Key, " (", ed.FromTeam, ", ").prio(blk).add(").").String()
+	f.NextStep = a.text.add("Ask ").who(blk, ed.FromTeam).add(" to raise ", blk.Key, " to ").prio(dep).
+		add(", or agree with ", ed.ToTeam, " that ", dep.Key, " can wait.").String()
 	return f, true
 }
 
@@ -64,10 +63,10 @@ func (a *analysis) scheduleConflict(e int) (Finding, bool) {
 	}
 	f := edgeFinding(ed)
 	f.Since = latest(dep.Created, blk.Created)
-	f.Summary = ofTeam(blk.Key, ed.FromTeam) + " is " + targetText(blk) + ", after " + ofTeam(dep.Key, ed.ToTeam) +
-		", which waits on it and is " + targetText(dep) + "."
-	f.NextStep = "Ask " + who(blk, ed.FromTeam) + " to deliver " + blk.Key + " by " + day(dep.Target()) + ", or " +
-		teamOrOwners(ed.ToTeam, dep) + " to move the date of " + dep.Key + "."
+	f.Summary = a.text.ofTeam(blk.Key, ed.FromTeam).add(" is ").target(blk).add(", after ").ofTeam(dep.Key, ed.ToTeam).
+		add(", which waits on it and is ").target(dep).add(".").String()
+	f.NextStep = a.text.add("Ask ").who(blk, ed.FromTeam).add(" to deliver ", blk.Key, " by ").day(dep.Target()).add(", or ").
+		teamOrOwners(ed.ToTeam, dep).add(" to move the date of ", dep.Key, ".").String()
 	return f, true
 }
 
@@ -95,10 +94,10 @@ func (a *analysis) unscheduledBlocker(e int) (Finding, bool) {
 	}
 	f := edgeFinding(ed)
 	f.Since = latest(within, dep.Created, blk.Created)
-	f.Summary = ofTeam(dep.Key, ed.ToTeam) + " is " + targetText(dep) + " and waits on " + ofTeam(blk.Key, ed.FromTeam) +
-		", which has no date, no " + plan + " and is not started."
-	f.NextStep = "Ask " + who(blk, ed.FromTeam) + " to schedule " + blk.Key + ": it blocks " + dep.Key +
-		", due " + day(dep.Target()) + ", and has no " + plan + "."
+	f.Summary = a.text.ofTeam(dep.Key, ed.ToTeam).add(" is ").target(dep).add(" and waits on ").ofTeam(blk.Key, ed.FromTeam).
+		add(", which has no date, no ", plan, " and is not started.").String()
+	f.NextStep = a.text.add("Ask ").who(blk, ed.FromTeam).add(" to schedule ", blk.Key, ": it blocks ", dep.Key, ", due ").
+		day(dep.Target()).add(", and has no ", plan, ".").String()
 	return f, true
 }
 
@@ -119,14 +118,13 @@ func (a *analysis) deadDependency(e int) (Finding, bool) {
 	}
 	f := edgeFinding(ed)
 	f.Since = blk.DoneAt()
-	how := "dropped"
+	a.text.ofTeam(dep.Key, ed.ToTeam).add(" still waits on ").ofTeam(blk.Key, ed.FromTeam).add(", which was dropped")
 	if blk.RawResolution != "" {
-		how += " (" + blk.RawResolution + ")"
+		a.text.add(" (", blk.RawResolution, ")")
 	}
-	f.Summary = ofTeam(dep.Key, ed.ToTeam) + " still waits on " + ofTeam(blk.Key, ed.FromTeam) +
-		", which was " + how + " on " + day(f.Since) + "."
-	f.NextStep = "Ask " + who(dep, ed.ToTeam) + " to remove the dependency of " + dep.Key + " on " + blk.Key +
-		" and plan that work another way."
+	f.Summary = a.text.add(" on ").day(f.Since).add(".").String()
+	f.NextStep = a.text.add("Ask ").who(dep, ed.ToTeam).add(" to remove the dependency of ", dep.Key, " on ", blk.Key,
+		" and plan that work another way.").String()
 	return f, true
 }
 
@@ -180,29 +178,13 @@ func (a *analysis) driftPair(done, open *model.Issue) (Finding, bool) {
 	}
 	f := Finding{
 		Issue: open.Key, Team: open.Team, Related: []string{done.Key}, Since: closed,
-		Summary:  done.Key + " was done on " + day(closed) + " but its twin " + open.Key + " is still " + statusText(open.Status) + ".",
-		NextStep: "Ask " + who(open, open.Team) + " to close " + open.Key + " too, or reopen " + done.Key + " if the work is not finished.",
+		Summary: a.text.add(done.Key, " was done on ").day(closed).
+			add(" but its twin ", open.Key, " is still ", statusText(open.Status), ".").String(),
+		NextStep: a.text.add("Ask ").who(open, open.Team).
+			add(" to close ", open.Key, " too, or reopen ", done.Key, " if the work is not finished.").String(),
 	}
 	if done.Team != "" {
 		f.RelatedTeams = []string{done.Team}
 	}
 	return f, true
 }
-
-// targetText describes an issue's target date: "due 2026-12-01" or "planned
-// for Sprint 5, ending 2026-12-01".
-func targetText(is *model.Issue) string {
-	if !is.Due.IsZero() {
-		return "due " + day(is.Due)
-	}
-	return "planned for " + is.Iteration.Name + ", ending " + day(is.Iteration.End)
-}
-
-func teamOrOwners(team string, is *model.Issue) string {
-	if team != "" {
-		return team
-	}
-	return "the owners of " + is.Key
-}
-
-func prio(is *model.Issue) string { return "P" + strconv.Itoa(is.Priority) }

@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/batonhq/baton/model"
@@ -35,8 +34,8 @@ func (a *analysis) idle(v int) (Finding, bool) {
 	}
 	return Finding{
 		Issue: is.Key, Team: is.Team, Since: is.Updated.Add(after),
-		Summary:  is.Key + " is " + statusText(is.Status) + " and has not been updated for " + days(quiet) + ".",
-		NextStep: "Ask " + who(is, is.Team) + " to update " + is.Key + " or hand it over.",
+		Summary:  a.text.add(is.Key, " is ", statusText(is.Status), " and has not been updated for ").days(quiet).add(".").String(),
+		NextStep: a.text.add("Ask ").who(is, is.Team).add(" to update ", is.Key, " or hand it over.").String(),
 	}, true
 }
 
@@ -61,9 +60,9 @@ func (a *analysis) churning(v int) (Finding, bool) {
 	slices.SortFunc(recent, time.Time.Compare)
 	return Finding{
 		Issue: is.Key, Team: is.Team, Since: latest(changed.Add(window), recent[need-1]),
-		Summary: is.Key + " had " + strconv.Itoa(len(recent)) + " comments or edits in the last " + days(window) +
-			" but has been in progress since " + day(changed) + ".",
-		NextStep: "Ask " + who(is, is.Team) + " what keeps " + is.Key + " from moving: it changes but does not progress.",
+		Summary: a.text.add(is.Key, " had ").number(len(recent)).add(" comments or edits in the last ").days(window).
+			add(" but has been in progress since ").day(changed).add(".").String(),
+		NextStep: a.text.add("Ask ").who(is, is.Team).add(" what keeps ", is.Key, " from moving: it changes but does not progress.").String(),
 	}, true
 }
 
@@ -132,7 +131,7 @@ func (a *analysis) unowned(v int) (Finding, bool) {
 	return Finding{
 		Issue: is.Key, Team: is.Team, Since: since,
 		Summary:  is.Key + " is in progress with no assignee.",
-		NextStep: "Ask " + who(is, is.Team) + " to assign " + is.Key + " or move it back to the backlog.",
+		NextStep: a.text.add("Ask ").who(is, is.Team).add(" to assign ", is.Key, " or move it back to the backlog.").String(),
 	}, true
 }
 
@@ -148,14 +147,16 @@ func (a *analysis) overdue(v int) (Finding, bool) {
 	if late > overdueCritical {
 		sev = SeverityCritical
 	}
-	what := "due " + day(is.Due)
+	a.text.add(is.Key, " was ")
 	if is.Due.IsZero() {
-		what = "planned for " + is.Iteration.Name + ", which ended " + day(end)
+		a.text.add("planned for ", is.Iteration.Name, ", which ended ").day(end)
+	} else {
+		a.text.add("due ").day(is.Due)
 	}
 	return Finding{
 		Issue: is.Key, Team: is.Team, Severity: sev, Since: end,
-		Summary:  is.Key + " was " + what + " and is still " + statusText(is.Status) + ", " + days(late) + " late.",
-		NextStep: "Ask " + who(is, is.Team) + " to finish " + is.Key + " or agree a new date with those waiting on it.",
+		Summary:  a.text.add(" and is still ", statusText(is.Status), ", ").days(late).add(" late.").String(),
+		NextStep: a.text.add("Ask ").who(is, is.Team).add(" to finish ", is.Key, " or agree a new date with those waiting on it.").String(),
 	}, true
 }
 
@@ -188,14 +189,16 @@ func (a *analysis) blockerResolved(v int) (Finding, bool) {
 		since = latest(since, b.Closed, b.StatusChanged)
 		related = append(related, b.Key)
 	}
-	blockers := "its blocker " + related[0] + " is"
+	a.text.add(is.Key, " is marked blocked but ")
 	if len(related) > 1 {
-		blockers = "all " + strconv.Itoa(len(related)) + " of its blockers are"
+		a.text.add("all ").number(len(related)).add(" of its blockers are done.")
+	} else {
+		a.text.add("its blocker ", related[0], " is done.")
 	}
 	return Finding{
 		Issue: is.Key, Team: is.Team, Related: related, RelatedTeams: a.teamsOf(a.g.from, in), Since: since,
-		Summary:  is.Key + " is marked blocked but " + blockers + " done.",
-		NextStep: "Ask " + who(is, is.Team) + " to unblock " + is.Key + " and pick it up: nothing it waits on is open.",
+		Summary:  a.text.String(),
+		NextStep: a.text.add("Ask ").who(is, is.Team).add(" to unblock ", is.Key, " and pick it up: nothing it waits on is open.").String(),
 	}, true
 }
 
@@ -212,9 +215,10 @@ func (a *analysis) blockedByStalled(e int) (Finding, bool) {
 	blocker := a.g.issue(a.g.from[e])
 	return Finding{
 		Issue: dep.Key, Team: ed.ToTeam, Related: []string{ed.From}, RelatedTeams: []string{ed.FromTeam}, Since: s.since,
-		Summary: dep.Key + " waits on " + ofTeam(ed.From, ed.FromTeam) + ", which is stalled (" + s.rule.Name + ": " + s.issue + ").",
-		NextStep: "Ask " + who(blocker, ed.FromTeam) + " to restart or hand over " + ed.From + ": " +
-			ofTeam(dep.Key, ed.ToTeam) + " waits on it.",
+		Summary: a.text.add(dep.Key, " waits on ").ofTeam(ed.From, ed.FromTeam).
+			add(", which is stalled (", s.rule.Name, ": ", s.issue, ").").String(),
+		NextStep: a.text.add("Ask ").who(blocker, ed.FromTeam).add(" to restart or hand over ", ed.From, ": ").
+			ofTeam(dep.Key, ed.ToTeam).add(" waits on it.").String(),
 	}, true
 }
 

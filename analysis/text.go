@@ -1,0 +1,103 @@
+package analysis
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/batonhq/baton/model"
+)
+
+// text writes a finding's sentences into one reused buffer, so that each
+// sentence costs one allocation of its own length. Concatenating what
+// helpers returned allocated every part (an assignee with its team, a key
+// with its team, a count of days) before the whole: a tenth of an analysis
+// of 200,000 issues.
+type text struct{ b []byte }
+
+// add writes parts.
+func (t *text) add(parts ...string) *text {
+	for _, p := range parts {
+		t.b = append(t.b, p...)
+	}
+	return t
+}
+
+// String returns what was written and empties t for the next sentence.
+func (t *text) String() string {
+	s := string(t.b)
+	t.b = t.b[:0]
+	return s
+}
+
+// who writes the people to ask about an issue: its first assignee and team
+// when known ("@alice (payments)"), else its team, else its owners.
+func (t *text) who(is *model.Issue, team string) *text {
+	var person string
+	if is != nil && len(is.Assignees) > 0 {
+		person = is.Assignees[0]
+	}
+	switch {
+	case person != "":
+		// Not ContainsAny, which builds a set of the bytes at every call.
+		if strings.IndexByte(person, ' ') < 0 && strings.IndexByte(person, '@') < 0 {
+			t.add("@") // the "@" a handle is written with
+		}
+		return t.ofTeam(person, team)
+	case team != "":
+		return t.add(team)
+	case is != nil:
+		return t.add("the owners of ", is.Key)
+	}
+	return t.add("its owners")
+}
+
+// ofTeam writes a key (or a person) with its team, "github:acme/core#7 (core)".
+func (t *text) ofTeam(key, team string) *text {
+	if team == "" {
+		return t.add(key)
+	}
+	return t.add(key, " (", team, ")")
+}
+
+// day writes the day of tm in UTC, "2026-12-01".
+func (t *text) day(tm time.Time) *text {
+	t.b = tm.UTC().AppendFormat(t.b, time.DateOnly)
+	return t
+}
+
+// days writes d in whole days, "1 day", "12 days".
+func (t *text) days(d time.Duration) *text {
+	n := int(d / (24 * time.Hour))
+	t.number(n)
+	if n == 1 {
+		return t.add(" day")
+	}
+	return t.add(" days")
+}
+
+// number writes n.
+func (t *text) number(n int) *text {
+	t.b = strconv.AppendInt(t.b, int64(n), 10)
+	return t
+}
+
+// prio writes an issue's priority, "P2".
+func (t *text) prio(is *model.Issue) *text { return t.add("P").number(is.Priority) }
+
+// target writes an issue's target date: "due 2026-12-01" or "planned for
+// Sprint 5, ending 2026-12-01".
+func (t *text) target(is *model.Issue) *text {
+	if !is.Due.IsZero() {
+		return t.add("due ").day(is.Due)
+	}
+	return t.add("planned for ", is.Iteration.Name, ", ending ").day(is.Iteration.End)
+}
+
+// teamOrOwners writes team, or the owners of is when no team claims it.
+func (t *text) teamOrOwners(team string, is *model.Issue) *text {
+	if team != "" {
+		return t.add(team)
+	}
+	return t.add("the owners of ", is.Key)
+}
