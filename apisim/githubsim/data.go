@@ -109,6 +109,10 @@ type repo struct {
 	// events are the events of r's live issues, newest id first, as the
 	// repository's event listing serves them.
 	events []issueEvent
+	// comments are the last repository comment listing's comments and
+	// commentsBy its filters.
+	comments   []issueComment
+	commentsBy string
 
 	// gen counts the changes to r's issues and milestones; an issue's
 	// cached rendering is of one generation of its repository.
@@ -119,6 +123,7 @@ type repo struct {
 // hold the server's write lock.
 func (r *repo) changed() {
 	r.byUpdated, r.msIssues, r.listed, r.listedBy, r.events = nil, nil, nil, "", nil
+	r.comments, r.commentsBy = nil, ""
 	r.gen++
 }
 

@@ -6,6 +6,8 @@ import (
 	"iter"
 	"net/http"
 	"slices"
+	"strings"
+	"time"
 )
 
 // listRepoEvents is GET /repos/{owner}/{repo}/issues/events ("List issue
@@ -68,33 +70,50 @@ func (s *Server) listRepoComments(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.withRepoIssues(w, r, "https://docs.github.com/rest/issues/comments#list-issue-comments-for-a-repository", func(u urls, rp *repo) {
-		type onIssue struct {
-			is *issue
-			c  *Comment
-		}
-		var all []onIssue
-		for is := range liveIssues(rp) {
-			for i := range is.Comments {
-				if !is.Comments[i].UpdatedAt.Before(since) {
-					all = append(all, onIssue{is, &is.Comments[i]})
-				}
-			}
-		}
-		slices.SortFunc(all, func(a, b onIssue) int {
-			byID := cmp.Compare(a.c.ID, b.c.ID)
-			switch sortBy {
-			case "created":
-				return cmp.Or(a.c.CreatedAt.Compare(b.c.CreatedAt), byID)
-			case "updated":
-				return cmp.Or(a.c.UpdatedAt.Compare(b.c.UpdatedAt), byID)
-			}
-			return byID
-		})
-		if sortBy != "" && dir == "desc" {
-			slices.Reverse(all)
-		}
-		writePage(w, r, u, all, func(x onIssue) commentJSON { return u.comment(rp, x.is, *x.c) })
+		writePage(w, r, u, rp.issueComments(since, sortBy, dir), func(x issueComment) commentJSON { return u.comment(rp, x.is, *x.c) })
 	})
+}
+
+// issueComment is a comment and the issue it is on.
+type issueComment struct {
+	is *issue
+	c  *Comment
+}
+
+// issueComments returns the comments of r's live issues updated at or
+// after since, in the order sortBy and dir ask; callers hold the server's
+// read lock. The result is kept until r changes or other filters are
+// asked, for a sync pages through one listing: callers must not modify it.
+func (r *repo) issueComments(since time.Time, sortBy, dir string) []issueComment {
+	by := strings.Join([]string{since.UTC().Format(time.RFC3339Nano), sortBy, dir}, "\x00")
+	r.cacheMu.Lock()
+	defer r.cacheMu.Unlock()
+	if r.comments != nil && r.commentsBy == by {
+		return r.comments
+	}
+	all := []issueComment{}
+	for is := range liveIssues(r) {
+		for i := range is.Comments {
+			if !is.Comments[i].UpdatedAt.Before(since) {
+				all = append(all, issueComment{is, &is.Comments[i]})
+			}
+		}
+	}
+	slices.SortFunc(all, func(a, b issueComment) int {
+		byID := cmp.Compare(a.c.ID, b.c.ID)
+		switch sortBy {
+		case "created":
+			return cmp.Or(a.c.CreatedAt.Compare(b.c.CreatedAt), byID)
+		case "updated":
+			return cmp.Or(a.c.UpdatedAt.Compare(b.c.UpdatedAt), byID)
+		}
+		return byID
+	})
+	if sortBy != "" && dir == "desc" {
+		slices.Reverse(all)
+	}
+	r.comments, r.commentsBy = all, by
+	return all
 }
 
 // liveIssues are rp's issues and pull requests, but those deleted or

@@ -79,6 +79,13 @@ func TestRepositoryCommentsSinceSortedByCreation(t *testing.T) {
 	if strings.Join(numbers, ",") != "2,5,1" {
 		t.Errorf("comments on issues %v, want 2,5,1: since at hour 2, newest first", numbers)
 	}
+	// the listing is kept between pages: a comment added since is in it
+	s.SetNow(at(5))
+	must(t, s.AddComment(IssueRef{"acme/core", 4}, "bob", "ping"))
+	r = get(t, hs, "/repos/acme/core/issues/comments?sort=created&direction=desc&since="+since)
+	if err := json.Unmarshal(r.body, &got); err != nil || len(got) != 4 || !strings.HasSuffix(got[0].IssueURL, "/4") {
+		t.Errorf("after a comment on #4: %d comments, first %+v (%v), want 4, the first on #4", len(got), got[0], err)
+	}
 	if r := get(t, hs, "/repos/acme/core/issues/comments?sort=size"); r.status != http.StatusUnprocessableEntity {
 		t.Errorf("sort=size: status %d, want 422", r.status)
 	}
