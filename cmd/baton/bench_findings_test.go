@@ -16,7 +16,7 @@ import (
 // the benchmark's simulators into a store of its own, so that the benchmark
 // proves the findings unchanged:
 //
-//	BATON_BENCH_BASE=/work/base go test -run '^$' -bench 'Sync200k$' -benchtime 1x -timeout 30m ./cmd/baton/
+//	BATON_BENCH_BASE=../baton-f77d231 go test -run '^$' -bench 'Sync200k$' -benchtime 1x -timeout 30m ./cmd/baton/
 type benchBase struct {
 	bin, cfg string
 	db       string
