@@ -243,13 +243,11 @@ func (f *wideFold) events(s *Source, got []repoEvent, from time.Time) {
 		if e.Issue == nil || e.Issue.PullRequest != nil {
 			continue // pull requests are not synced
 		}
-		n, at := e.Issue.Number, e.CreatedAt.Time.UTC()
-		switch {
-		case e.Event == "":
-		case s.statusEvent(&e.listedTimeline):
+		n := e.Issue.Number
+		switch at, kind := s.classifyEvent(&e.listedTimeline, from); kind {
+		case statusChange:
 			f.changed[n] = maxTime(f.changed[n], at)
-		case at.Before(from) || e.Event == "cross-referenced":
-		default:
+		case activityEvent:
 			f.add(n, activityID{id: e.ID}, at)
 		}
 	}

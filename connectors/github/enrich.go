@@ -218,19 +218,38 @@ func (f *timelineFold) add(page timelineFold) {
 // foldTimeline adds one page of timeline items to f.
 func (s *Source) foldTimeline(f *timelineFold, got []listedTimeline) {
 	for i := range got {
-		e := &got[i]
-		at := e.CreatedAt.Time.UTC()
-		switch {
-		case e.Event == "":
-			// A null item, or one that says nothing.
-		case s.statusEvent(e):
+		switch at, kind := s.classifyEvent(&got[i], f.from); kind {
+		case statusChange:
 			f.changed = maxTime(f.changed, at)
-		case at.Before(f.from) || e.Event == "cross-referenced":
-			// Outside the window, or a mention from elsewhere rather than an edit of this issue.
-		default:
+		case activityEvent:
 			f.activity = append(f.activity, at)
 		}
 	}
+}
+
+// An eventKind is what a timeline item or issue event tells of its issue.
+type eventKind int
+
+const (
+	noEvent       eventKind = iota // nothing baton reads
+	statusChange                   // a change of status, whenever it was
+	activityEvent                  // activity within the window
+)
+
+// classifyEvent classifies e, with activity before from outside the window,
+// and returns its time; the timelines and the repository's event listing
+// (activity.go) fold their items by it.
+func (s *Source) classifyEvent(e *listedTimeline, from time.Time) (time.Time, eventKind) {
+	at := e.CreatedAt.Time.UTC()
+	switch {
+	case e.Event == "":
+		return at, noEvent // a null item, or one that says nothing
+	case s.statusEvent(e):
+		return at, statusChange
+	case at.Before(from) || e.Event == "cross-referenced":
+		return at, noEvent // outside the window, or a mention from elsewhere rather than an edit of this issue
+	}
+	return at, activityEvent
 }
 
 // statusEvent reports whether e changed the issue's status: closing,
