@@ -31,8 +31,12 @@ const wideProbeAt = 20
 // never pays more than about twice the cheaper of the two, and one with few
 // issues in progress (every incremental round, usually) pays as before.
 //
-// The two listings ("List issue events for a repository" and "List issue
-// comments for a repository") hold what a timeline does but for
+// The two listings ("List issue events for a repository",
+// https://docs.github.com/en/rest/issues/events#list-issue-events-for-a-repository,
+// and "List issue comments for a repository", with its since, sort and
+// direction,
+// https://docs.github.com/en/rest/issues/comments#list-issue-comments-for-a-repository)
+// hold what a timeline does but for
 // cross-references (no activity anyway) and pull-request-only items
 // (https://docs.github.com/en/rest/using-the-rest-api/issue-event-types):
 // GitHub documents no order for the events, so they are read whole; the

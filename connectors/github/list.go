@@ -50,7 +50,11 @@ func (c cursor) String() string {
 }
 
 // item is an issue or pull request as listed, with the summaries and the
-// parent go-github v60 does not know.
+// parent go-github v60 does not know. parent_issue_url is "URL to get the
+// parent issue of this issue, if it is a sub-issue", nullable, in the issue
+// schema the listings share with
+// https://docs.github.com/en/rest/issues/issues#get-an-issue, as is
+// sub_issues_summary (https://docs.github.com/en/rest/issues/sub-issues).
 type item struct {
 	github.Issue
 	Deps   *blockedBySummary `json:"issue_dependencies_summary"`
