@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/google/go-github/v60/github"
@@ -262,8 +261,8 @@ func (f *wideFold) comments(got []repoComment, from time.Time) {
 	for i := range got {
 		c := &got[i]
 		at := c.CreatedAt.Time.UTC()
-		n, err := strconv.Atoi(c.IssueURL[strings.LastIndexByte(c.IssueURL, '/')+1:])
-		if err != nil || at.Before(from) {
+		_, n, ok := splitIssueURL(c.IssueURL)
+		if !ok || at.Before(from) {
 			continue
 		}
 		f.add(n, activityID{comment: true, id: c.ID}, at)

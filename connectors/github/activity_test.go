@@ -2,6 +2,7 @@ package github
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"net/http/httptest"
 	"slices"
@@ -252,4 +253,40 @@ func TestIncrementalAfterEditsEqualsFullThroughListings(t *testing.T) {
 func githubKey(r githubsim.IssueRef) string {
 	owner, name, _ := strings.Cut(r.Repo, "/")
 	return model.GitHubKey(owner, name, r.Number)
+}
+
+// TestRepositoryListingsFoldOddItemsAsNothing: null items, an event with a
+// null issue or label, and comments whose issue_url names no issue are
+// skipped, not folded in under some number.
+func TestRepositoryListingsFoldOddItemsAsNothing(t *testing.T) {
+	s := vendorSource(t, t0)
+	var events []repoEvent
+	if err := json.Unmarshal([]byte(`[null,
+		{"id":1,"event":"closed","created_at":"2026-01-01T00:00:00Z","issue":null},
+		{"id":2,"event":"labeled","created_at":"2026-01-01T00:00:00Z","label":null,"issue":{"number":3}},
+		{"id":3,"event":"closed","created_at":"2026-01-01T00:00:00Z"}]`), &events); err != nil {
+		t.Fatal(err)
+	}
+	var comments []repoComment
+	if err := json.Unmarshal([]byte(`[null,
+		{"id":4,"created_at":"2026-01-01T00:00:00Z","issue_url":null},
+		{"id":5,"created_at":"2026-01-01T00:00:00Z","issue_url":"https://api.github.com/repos/o/r/issues/"},
+		{"id":6,"created_at":"2026-01-01T00:00:00Z","issue_url":"https://api.github.com/repos/o/r/issues/-2"},
+		{"id":7,"created_at":"2026-01-01T00:00:00Z","issue_url":"https://api.github.com/repos/o/r/issues/9"}]`), &comments); err != nil {
+		t.Fatal(err)
+	}
+	f := wideFold{changed: map[int]time.Time{}, activity: map[int]map[activityID]time.Time{}}
+	from := time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)
+	f.events(s, events, from)
+	f.comments(comments, from)
+	if len(f.changed) != 0 {
+		t.Errorf("status changes folded from odd events: %v", f.changed)
+	}
+	want := map[int]map[activityID]time.Time{
+		3: {{id: 2}: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)},                // a labeled event without its label is activity, as on a timeline
+		9: {{comment: true, id: 7}: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}, // the one comment on an issue
+	}
+	if diff := cmp.Diff(want, f.activity, cmp.AllowUnexported(activityID{})); diff != "" {
+		t.Errorf("activity (-want +got):\n%s", diff)
+	}
 }

@@ -109,17 +109,26 @@ func (b *parentBook) synced(key string) bool {
 // an issue that is no sub-issue. The URL is the parent's API URL,
 // …/repos/{owner}/{repo}/issues/{number}.
 func parentKey(it *item) string {
-	u := it.Parent
+	repoURL, n, ok := splitIssueURL(it.Parent)
+	if !ok {
+		return ""
+	}
+	k, _ := keyOf(&github.Issue{Number: &n, RepositoryURL: &repoURL})
+	return k
+}
+
+// splitIssueURL splits an issue's API URL, …/repos/{owner}/{repo}/issues/{n},
+// into its repository's URL and its number; ok is false for another shape.
+func splitIssueURL(u string) (repoURL string, n int, ok bool) {
 	i := strings.LastIndex(u, "/issues/")
 	if i < 0 {
-		return ""
+		return "", 0, false
 	}
 	n, err := strconv.Atoi(u[i+len("/issues/"):])
-	if err != nil {
-		return ""
+	if err != nil || n <= 0 {
+		return "", 0, false
 	}
-	k, _ := keyOf(&github.Issue{Number: &n, RepositoryURL: github.String(u[:i])})
-	return k
+	return u[:i], n, true
 }
 
 // noteParent records it's parent in m (r's entry) and reports whether

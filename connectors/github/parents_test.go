@@ -168,6 +168,27 @@ func TestVendorSubIssueNamesItsParent(t *testing.T) {
 	}
 }
 
+// TestParentKeyOfOddParentIssueURLs: a parent_issue_url of another shape
+// than …/repos/{owner}/{repo}/issues/{n} names no parent rather than a
+// wrong one.
+func TestParentKeyOfOddParentIssueURLs(t *testing.T) {
+	for u, want := range map[string]string{
+		"https://api.github.com/repos/octocat/Hello-World/issues/1347": "github:octocat/hello-world#1347",
+		"": "",
+		"https://api.github.com/repos/octocat/Hello-World":           "",
+		"https://api.github.com/repos/octocat/Hello-World/issues/":   "",
+		"https://api.github.com/repos/octocat/Hello-World/issues/x":  "",
+		"https://api.github.com/repos/octocat/Hello-World/issues/-1": "",
+		"https://api.github.com/repos/octocat/Hello-World/issues/0":  "",
+		"/issues/7": "",
+		"https://api.github.com/octocat/issues/7": "",
+	} {
+		if got := parentKey(&item{Parent: u}); got != want {
+			t.Errorf("parentKey(%q) = %q, want %q", u, got, want)
+		}
+	}
+}
+
 // TestStoreWithParentDeclaredLinksIsAFullSyncsAfterOneRound: a version
 // before child-declared sub-issue links left each Parent link declared by
 // the parent and no sub-issue cursors; one round lists every repository
