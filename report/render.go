@@ -27,12 +27,12 @@ func (d *deps) writeDOT(w io.Writer) error {
 	for _, t := range slices.Concat(d.Teams, []string{""}) {
 		indent := "  "
 		if t != "" {
-			fmt.Fprintf(b, "  subgraph %s {\n    label=%s;\n", dotID("cluster_"+t), dotID(t))
+			fmt.Fprintf(b, "  subgraph %s {\n    label=%s;\n", DOTString("cluster_"+t), DOTString(t))
 			indent = "    "
 		}
 		for _, n := range d.Nodes {
 			if n.Team == t {
-				fmt.Fprintf(b, "%s%s [label=%s%s];\n", indent, dotID(n.Key), dotID(nodeLabel(n, "\n")), dotNodeStyle(n))
+				fmt.Fprintf(b, "%s%s [label=%s%s];\n", indent, DOTString(n.Key), DOTString(nodeLabel(n, "\n")), dotNodeStyle(n))
 			}
 		}
 		if t != "" {
@@ -46,11 +46,11 @@ func (d *deps) writeDOT(w io.Writer) error {
 		}
 		switch {
 		case len(e.Rules) > 0:
-			attrs = append(attrs, "label="+dotID(strings.Join(e.Rules, "\n")), `color="`+findingLine+`"`, `fontcolor="`+findingLine+`"`)
+			attrs = append(attrs, "label="+DOTString(strings.Join(e.Rules, "\n")), `color="`+findingLine+`"`, `fontcolor="`+findingLine+`"`)
 		case !e.Open:
 			attrs = append(attrs, `color="`+closedLine+`"`)
 		}
-		fmt.Fprintf(b, "  %s -> %s", dotID(e.From), dotID(e.To))
+		fmt.Fprintf(b, "  %s -> %s", DOTString(e.From), DOTString(e.To))
 		if len(attrs) > 0 {
 			fmt.Fprintf(b, " [%s]", strings.Join(attrs, ", "))
 		}
@@ -72,17 +72,18 @@ func dotNodeStyle(n depsNode) string {
 	return ""
 }
 
-// dotID quotes s as a DOT string; a newline becomes a centred line break.
-func dotID(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", "")
-	return `"` + r.Replace(s) + `"`
-}
+// DOTString quotes s as a DOT string: a backslash stays a backslash (no
+// label escapes), a newline becomes a centred line break. The dashboard's
+// graph quotes with it too.
+func DOTString(s string) string { return `"` + dotEscaper.Replace(s) + `"` }
+
+var dotEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", "")
 
 // nodeLabel is a node's key, title and marks, joined by br.
 func nodeLabel(n depsNode, br string) string {
 	parts := []string{n.Key}
 	if n.Title != "" {
-		parts = append(parts, shorten(n.Title, 40))
+		parts = append(parts, Shorten(n.Title, 40))
 	}
 	var marks []string
 	if !n.InScope {
@@ -100,7 +101,8 @@ func nodeLabel(n depsNode, br string) string {
 	return strings.Join(parts, br)
 }
 
-func shorten(s string, n int) string {
+// Shorten puts s on one line and cuts it to n runes, the last an ellipsis.
+func Shorten(s string, n int) string {
 	s = oneLine(s)
 	if utf8.RuneCountInString(s) <= n {
 		return s

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 )
 
@@ -9,23 +10,18 @@ import (
 // repository's "github:owner/repo#") that carry label: a label renamed or
 // deleted at the tracker changes them all without editing any.
 func (s *Store) Labelled(ctx context.Context, source, prefix, label string) ([]string, error) {
-	query := `SELECT key FROM issues WHERE source = ? AND key >= ? AND EXISTS (SELECT 1 FROM json_each(issues.labels) WHERE json_each.value = ?)`
-	args := []any{source, prefix, label}
-	if end, ok := prefixEnd(prefix); ok {
-		query, args = query+` AND key < ?`, append(args, end)
-	}
-	rows, err := s.db.QueryContext(ctx, query+` ORDER BY key`, args...)
+	where, args := underPrefix(prefix)
+	var keys []string
+	err := eachRow(ctx, s.db, `SELECT key FROM issues`+where+
+		` AND source = ? AND EXISTS (SELECT 1 FROM json_each(issues.labels) WHERE json_each.value = ?) ORDER BY key`,
+		append(args, source, label), func(rows *sql.Rows) error {
+			var k string
+			err := rows.Scan(&k)
+			keys = append(keys, k)
+			return err
+		})
 	if err != nil {
 		return nil, fmt.Errorf("listing issues of %s labelled %q: %w", source, label, err)
 	}
-	defer rows.Close()
-	var keys []string
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			return nil, fmt.Errorf("listing issues of %s labelled %q: %w", source, label, err)
-		}
-		keys = append(keys, k)
-	}
-	return keys, rows.Err()
+	return keys, nil
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/batonhq/baton/model"
 )
@@ -13,7 +12,7 @@ import (
 // Missing returns the keys ApplyBatch(b) would delete, in key order, and,
 // when there are any, how many issues b.Source has stored under
 // b.Present.Prefix (a deletion guard weighs the one against the other;
-// counting takes a row read per stored issue, so it is 0 when nothing is
+// counting reads the row of every stored issue, so it is 0 when nothing is
 // missing). Both are zero when b has no Present.
 func (s *Store) Missing(ctx context.Context, b model.Batch) (missing []string, stored int, err error) {
 	if b.Present == nil {
@@ -49,7 +48,7 @@ func missingKeys(ctx context.Context, q querier, b model.Batch) ([]string, error
 		if err := rows.Scan(&k); err != nil {
 			return err
 		}
-		if _, ok := present[k]; !ok && strings.HasPrefix(k, prefix) {
+		if _, ok := present[k]; !ok {
 			unnamed = append(unnamed, k)
 		}
 		return nil
@@ -83,23 +82,17 @@ func ofSource(ctx context.Context, q querier, source string, keys []string) ([]s
 func storedUnder(ctx context.Context, q querier, source, prefix string) (int, error) {
 	where, args := underPrefix(prefix)
 	n := 0
-	err := eachRow(ctx, q, `SELECT key FROM issues`+where+` AND source = ?`, append(args, source), func(rows *sql.Rows) error {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			return err
-		}
-		if strings.HasPrefix(k, prefix) {
-			n++
-		}
-		return nil
+	err := eachRow(ctx, q, `SELECT COUNT(*) FROM issues`+where+` AND source = ?`, append(args, source), func(rows *sql.Rows) error {
+		return rows.Scan(&n)
 	})
 	return n, err
 }
 
 // underPrefix is the WHERE clause, and its arguments, of the keys that
 // start with prefix: a key range rather than LIKE, so that the primary key's
-// index is used and '%' or '_' in a prefix mean themselves. The range may
-// hold more (a prefix with no end); callers check the prefix again.
+// index is used and '%' or '_' in a prefix mean themselves. The range holds
+// exactly those keys: a prefix without an end is all 0xff bytes (or empty),
+// and only strings that start with it sort at or after it.
 func underPrefix(prefix string) (string, []any) {
 	if end, ok := prefixEnd(prefix); ok {
 		return ` WHERE key >= ? AND key < ?`, []any{prefix, end}

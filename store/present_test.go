@@ -233,3 +233,34 @@ func TestMissingListsWhatApplyBatchWouldDeleteWithoutDeleting(t *testing.T) {
 		t.Errorf("after Missing, stored %v, want all four", got)
 	}
 }
+
+// Another source's issues under the same prefix are neither missing nor
+// counted, and a prefix whose key range has no end (all 0xff bytes) holds
+// only the keys that start with it.
+func TestMissingKeepsToItsSourceAndPrefix(t *testing.T) {
+	s := openTestStore(t)
+	apply(t, s, model.Batch{Source: "gh", Issues: []model.Issue{
+		minimalIssue("github:acme/core#1", "gh", now), minimalIssue("github:acme/core#2", "gh", now),
+		minimalIssue("github:acme/core", "gh", now), minimalIssue("github:acme/core$1", "gh", now),
+		minimalIssue("\xff", "gh", now), minimalIssue("\xff\x00", "gh", now), minimalIssue("\xfe\xff", "gh", now),
+	}})
+	apply(t, s, model.Batch{Source: "mirror", Issues: []model.Issue{
+		minimalIssue("github:acme/core#3", "mirror", now), minimalIssue("\xff\xff", "mirror", now),
+	}})
+	for _, c := range []struct {
+		prefix      string
+		wantMissing []string
+	}{
+		{"github:acme/core#", []string{"github:acme/core#1", "github:acme/core#2"}},
+		{"\xff", []string{"\xff", "\xff\x00"}},
+	} {
+		b := model.Batch{Source: "gh", Present: &model.KeySet{Prefix: c.prefix}}
+		missing, stored, err := s.Missing(context.Background(), b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(c.wantMissing, missing); diff != "" || stored != len(c.wantMissing) {
+			t.Errorf("Missing under %q: %d stored (want %d), missing (-want +got):\n%s", c.prefix, stored, len(c.wantMissing), diff)
+		}
+	}
+}

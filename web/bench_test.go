@@ -126,8 +126,10 @@ func BenchmarkPages200k(b *testing.B) {
 					if first {
 						v.mu.Lock()
 						clear(v.digests)
-						clear(v.graphs)
 						v.mu.Unlock()
+						v.graphMu.Lock()
+						clear(v.graphs)
+						v.graphMu.Unlock()
 					}
 					rec := httptest.NewRecorder()
 					mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p.path, nil))

@@ -8,6 +8,7 @@ import (
 
 	"github.com/batonhq/baton/analysis"
 	"github.com/batonhq/baton/model"
+	"github.com/batonhq/baton/report"
 	"github.com/batonhq/baton/rollup"
 )
 
@@ -42,12 +43,12 @@ func (sel *selection) dot(v *view) []byte {
 				continue
 			}
 			fmt.Fprintf(&b, "  subgraph %s {\n    label=%s; URL=%s; tooltip=%s; style=\"rounded,filled\"; color=%q; fillcolor=%q; fontcolor=%q; fontsize=12;\n",
-				dotID("cluster_"+t), dotID(t), dotID(teamURL(t)), dotID("team "+t), colCluster, colPanel, colMuted)
+				report.DOTString("cluster_"+t), report.DOTString(t), report.DOTString(teamURL(t)), report.DOTString("team "+t), colCluster, colPanel, colMuted)
 			indent = "    "
 		}
 		for _, k := range sel.order {
 			if v.teamOf(k) == t {
-				fmt.Fprintf(&b, "%s%s [%s];\n", indent, dotID(k), v.nodeAttrs(k))
+				fmt.Fprintf(&b, "%s%s [%s];\n", indent, report.DOTString(k), v.nodeAttrs(k))
 			}
 		}
 		if t != "" {
@@ -56,7 +57,7 @@ func (sel *selection) dot(v *view) []byte {
 	}
 	for _, i := range sel.edges {
 		e := &v.r.Edges[i]
-		fmt.Fprintf(&b, "  %s -> %s [%s];\n", dotID(e.From), dotID(e.To), edgeAttrs(e, v.rules[i]))
+		fmt.Fprintf(&b, "  %s -> %s [%s];\n", report.DOTString(e.From), report.DOTString(e.To), edgeAttrs(e, v.rules[i]))
 	}
 	b.WriteString("}\n")
 	return b.Bytes()
@@ -84,47 +85,31 @@ func (v *view) nodeAttrs(key string) string {
 	case is == nil:
 		attrs = append(attrs, `style="rounded,dashed"`, "class=outside")
 	case is.Status == model.StatusDone:
-		attrs = append(attrs, "fillcolor="+dotID(colDone), "fontcolor="+dotID(colMuted), "class=done")
+		attrs = append(attrs, "fillcolor="+report.DOTString(colDone), "fontcolor="+report.DOTString(colMuted), "class=done")
 	case is.Status == model.StatusBlocked:
-		attrs = append(attrs, "fillcolor="+dotID(colBlocked), "class=blocked")
+		attrs = append(attrs, "fillcolor="+report.DOTString(colBlocked), "class=blocked")
 	case v.stalled[key]:
-		attrs = append(attrs, "fillcolor="+dotID(colStalled), "class=stalled")
+		attrs = append(attrs, "fillcolor="+report.DOTString(colStalled), "class=stalled")
 	}
 	if is != nil {
-		label += "\n" + cut(is.Title, 28)
+		label += "\n" + report.Shorten(is.Title, 28)
 		tip = rollup.ShortKey(key) + ": " + is.Title + " (" + string(is.Status) + ")"
 	}
-	return strings.Join(append(attrs, "label="+dotID(label), "URL="+dotID(issueURL(key)), "tooltip="+dotID(tip)), ", ")
+	return strings.Join(append(attrs, "label="+report.DOTString(label), "URL="+report.DOTString(issueURL(key)), "tooltip="+report.DOTString(tip)), ", ")
 }
 
 func edgeAttrs(e *analysis.Edge, rules []string) string {
-	attrs := []string{"tooltip=" + dotID(rollup.ShortKey(e.From)+" blocks "+rollup.ShortKey(e.To))}
+	attrs := []string{"tooltip=" + report.DOTString(rollup.ShortKey(e.From)+" blocks "+rollup.ShortKey(e.To))}
 	if !e.Open {
-		attrs = append(attrs, "style=dashed", "color="+dotID(colClosed))
+		attrs = append(attrs, "style=dashed", "color="+report.DOTString(colClosed))
 	}
 	if len(rules) > 0 {
 		width := "1.6"
 		if slices.Contains(rules, analysis.RuleCycle) {
 			width = "3" // cycles stand out from the other findings
 		}
-		attrs = append(attrs, "color="+dotID(colFinding), "fontcolor="+dotID(colFinding), "penwidth="+width,
-			"label="+dotID(strings.Join(rules, "\n")), "class="+dotID("finding "+strings.Join(rules, " ")))
+		attrs = append(attrs, "color="+report.DOTString(colFinding), "fontcolor="+report.DOTString(colFinding), "penwidth="+width,
+			"label="+report.DOTString(strings.Join(rules, "\n")), "class="+report.DOTString("finding "+strings.Join(rules, " ")))
 	}
 	return strings.Join(attrs, ", ")
-}
-
-// dotID quotes s as a DOT string: a backslash stays a backslash (no label
-// escapes), a newline becomes a centred line break.
-func dotID(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", "")
-	return `"` + r.Replace(s) + `"`
-}
-
-// cut shortens s to n runes on one line.
-func cut(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
 }

@@ -58,8 +58,8 @@ func (s *Site) graph(v *view, f frame, r *http.Request) (any, error) {
 
 // graphOf lays out the selection q of v's graph once per snapshot.
 func (s *Site) graphOf(v *view, q graphQuery) (*graphData, error) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
+	v.graphMu.Lock()
+	defer v.graphMu.Unlock()
 	if g, ok := v.graphs[q]; ok {
 		return g, nil
 	}

@@ -30,6 +30,9 @@ type view struct {
 
 	mu      sync.Mutex
 	digests map[string]*rollup.Digest // composed on first view, by team ("" for the org)
+	// graphMu is held while a graph is laid out, which takes long: the
+	// pages that show a digest need not wait for it.
+	graphMu sync.Mutex
 	graphs  map[graphQuery]*graphData // laid out on first view
 }
 

@@ -73,35 +73,25 @@ func (s *Server) listIssues(w http.ResponseWriter, r *http.Request) {
 		labels = strings.Split(v, ",")
 	}
 
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	rp, err := s.repo(r.PathValue("owner") + "/" + r.PathValue("repo"))
-	if err != nil {
-		writeError(w, http.StatusNotFound, "Not Found", docsIssues+"#list-repository-issues")
-		return
-	}
-	if rp.noIssues {
-		writeError(w, http.StatusGone, "Issues are disabled for this repo", docsIssues+"#list-repository-issues")
-		return
-	}
-	match := filterIssues(rp, state, since, labels, sortBy)
-	if sortBy != "updated" || dir == "desc" {
-		match = slices.Clone(match) // sorted or reversed below
-	}
-	if sortBy != "updated" {
-		slices.SortStableFunc(match, func(a, b *issue) int {
-			if sortBy == "comments" {
-				return cmp.Or(cmp.Compare(len(a.Comments), len(b.Comments)), cmp.Compare(a.Number, b.Number))
-			}
-			return cmp.Compare(a.Number, b.Number)
-		})
-	}
-	if dir == "desc" {
-		slices.Reverse(match)
-	}
-	u := requestURLs(r, s.opts.HTMLBase)
-	ms := u.milestones(rp)
-	writeRawPage(w, r, u, match, func(is *issue) []byte { return s.issueJSONOf(u, rp, ms, is) })
+	s.withRepoIssues(w, r, docsIssues+"#list-repository-issues", func(u urls, rp *repo) {
+		match := filterIssues(rp, state, since, labels, sortBy)
+		if sortBy != "updated" || dir == "desc" {
+			match = slices.Clone(match) // sorted or reversed below
+		}
+		if sortBy != "updated" {
+			slices.SortStableFunc(match, func(a, b *issue) int {
+				if sortBy == "comments" {
+					return cmp.Or(cmp.Compare(len(a.Comments), len(b.Comments)), cmp.Compare(a.Number, b.Number))
+				}
+				return cmp.Compare(a.Number, b.Number)
+			})
+		}
+		if dir == "desc" {
+			slices.Reverse(match)
+		}
+		ms := u.milestones(rp)
+		writeRawPage(w, r, u, match, func(is *issue) []byte { return s.issueJSONOf(u, rp, ms, is) })
+	})
 }
 
 // filterIssues returns the issues of rp listed for the filters, in

@@ -67,13 +67,7 @@ func (s *Server) relabel(repoName, name, to string) error {
 // (https://docs.github.com/en/webhooks/webhook-events-and-payloads#label):
 // action, label, repository and sender.
 func (s *Server) notifyLabel(repoName, name, to string) {
-	target, id, ok := s.Sender.Next()
-	if !ok {
-		return
-	}
-	if body, err := s.labelPayload(target, repoName, name, to); err == nil {
-		s.deliver(target, id, "label", body)
-	}
+	s.deliver("label", func(target Webhook) ([]byte, error) { return s.labelPayload(target, repoName, name, to) })
 }
 
 // labelPayload renders the label event notifyLabel delivers.

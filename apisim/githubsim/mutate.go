@@ -113,22 +113,6 @@ func (s *Server) same(a, b IssueRef) bool {
 	return okA && okB && x == y
 }
 
-// parentOf returns the live issue that has child as a sub-issue; callers
-// hold s.mu.
-func (s *Server) parentOf(child IssueRef) (IssueRef, bool) {
-	for _, r := range s.repoOrder {
-		for _, is := range r.issues {
-			if is.deleted || is.movedTo.Repo != "" {
-				continue
-			}
-			if slices.ContainsFunc(is.SubIssues, func(c IssueRef) bool { return s.same(c, child) }) {
-				return IssueRef{Repo: r.fullName(), Number: is.Number}, true
-			}
-		}
-	}
-	return IssueRef{}, false
-}
-
 // Delete deletes the issue: it disappears from listings and answers 410.
 func (s *Server) Delete(ref IssueRef) error {
 	return s.mutate(ref, "deleting", func(is *issue) error {

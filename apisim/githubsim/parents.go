@@ -30,10 +30,7 @@ func (s *Server) parentOfIssue(is *issue) IssueRef {
 	if s.parents.parent == nil {
 		s.parents.parent = map[*issue]IssueRef{}
 		for _, r := range s.repoOrder {
-			for _, p := range r.issues {
-				if p.deleted || p.movedTo.Repo != "" {
-					continue
-				}
+			for p := range liveIssues(r) {
 				for _, c := range p.SubIssues {
 					if _, ci, ok := s.live(c); ok {
 						s.parents.parent[ci] = IssueRef{Repo: r.fullName(), Number: p.Number}
@@ -56,8 +53,10 @@ func (s *Server) parentOfIssue(is *issue) IssueRef {
 // child's parent_issue_url.
 func (s *Server) AddSubIssue(parent, child IssueRef) error {
 	return s.relate(parent, child, "adding a sub-issue to", func(is *issue) error {
-		if p, ok := s.parentOf(child); ok {
-			return fmt.Errorf("%s is already a sub-issue of %s", child, p)
+		if _, c, ok := s.live(child); ok {
+			if p := s.parentOfIssue(c); p.Repo != "" {
+				return fmt.Errorf("%s is already a sub-issue of %s", child, p)
+			}
 		}
 		is.SubIssues = append(is.SubIssues, child)
 		return nil

@@ -99,7 +99,10 @@ type issueJSON struct {
 	PullRequest              *pullRequestJSON `json:"pull_request,omitempty"`
 	IssueDependenciesSummary dependenciesJSON `json:"issue_dependencies_summary"`
 	SubIssuesSummary         subIssuesJSON    `json:"sub_issues_summary"`
-	ParentIssueURL           *string          `json:"parent_issue_url"`
+	// ParentIssueURL is the issue schema's "URL to get the parent issue of
+	// this issue, if it is a sub-issue", nullable (github/rest-api-description,
+	// api.github.com.2022-11-28.json; go-github#3840).
+	ParentIssueURL *string `json:"parent_issue_url"`
 }
 
 type commentJSON struct {

@@ -14,7 +14,9 @@ import (
 // events for a repository",
 // https://docs.github.com/en/rest/issues/events#list-issue-events-for-a-repository):
 // the events of every issue and pull request of the repository, each with
-// its issue, paged; no since, no sort. GitHub documents no order; this one
+// its issue (the issue-event schema's "issue", a nullable-issue, in
+// github/rest-api-description), paged by per_page (max 100) and page; no
+// since, no sort. GitHub documents no order; this one
 // serves them by id, newest id first, and the generator's ids do not follow
 // the events' times, so a client cannot lean on an order either.
 func (s *Server) listRepoEvents(w http.ResponseWriter, r *http.Request) {

@@ -22,18 +22,20 @@ type Webhook = hook.Target
 // (https://docs.github.com/en/webhooks/webhook-events-and-payloads).
 // Delivery runs in the background, like GitHub's.
 func (s *Server) notify(event, action string, ref IssueRef, named map[string]IssueRef) {
+	s.deliver(event, func(target Webhook) ([]byte, error) { return s.payload(target, action, ref, named) })
+}
+
+// deliver renders event's payload for the webhook target, when there is
+// one, and sends it in the background.
+func (s *Server) deliver(event string, payload func(Webhook) ([]byte, error)) {
 	target, id, ok := s.Sender.Next()
 	if !ok {
 		return
 	}
-	body, err := s.payload(target, action, ref, named)
-	if err == nil {
-		s.deliver(target, id, event, body)
+	body, err := payload(target)
+	if err != nil {
+		return
 	}
-}
-
-// deliver sends body as delivery id of event to target in the background.
-func (s *Server) deliver(target Webhook, id int, event string, body []byte) {
 	h := http.Header{}
 	h.Set("User-Agent", "GitHub-Hookshot/githubsim")
 	h.Set("X-GitHub-Event", event)
@@ -52,14 +54,7 @@ func (s *Server) notifyItem(p *project, it *projectItem, action string) {
 	if p.User {
 		return
 	}
-	target, id, ok := s.Sender.Next()
-	if !ok {
-		return
-	}
-	body, err := s.itemPayload(target, p, it, action)
-	if err == nil {
-		s.deliver(target, id, "projects_v2_item", body)
-	}
+	s.deliver("projects_v2_item", func(target Webhook) ([]byte, error) { return s.itemPayload(target, p, it, action) })
 }
 
 // itemPayload renders a projects_v2_item event; edited names the status

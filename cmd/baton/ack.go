@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os/user"
 	"strconv"
@@ -16,9 +17,6 @@ import (
 	"github.com/batonhq/baton/report"
 	"github.com/batonhq/baton/store"
 )
-
-// expiredListed is how long `baton ack list` keeps showing an expired ack.
-const expiredListed = 30 * 24 * time.Hour
 
 type ackOptions struct {
 	rule, until, forDur, reason, by string
@@ -135,32 +133,21 @@ func currentUser() string {
 	return "unknown"
 }
 
-// takeAck records a after checking that its issue is in the store and has
-// findings to acknowledge, whose severity and related issues it keeps; it
-// returns how many findings it covers.
+// takeAck records a (daemon.TakeAck); an issue not in the store or without
+// findings is a usage error.
 func takeAck(ctx context.Context, st *store.Store, cfg *config.Config, a *model.Ack, now time.Time) (int, error) {
-	if _, ok, err := st.Issue(ctx, a.Issue); err != nil {
-		return 0, err
-	} else if !ok {
+	n, err := daemon.TakeAck(ctx, st, cfg, a, now)
+	switch {
+	case errors.Is(err, daemon.ErrNotInStore):
 		return 0, usagef("no issue %q in the store (keys look like github:owner/repo#N or jira:KEY-N; run 'baton sync --once' if it is new)", a.Issue)
-	}
-	r, err := daemon.AnalyseStored(ctx, st, cfg, now)
-	if err != nil {
-		return 0, err
-	}
-	var n int
-	a.Severity, a.Related, n = analysis.Snapshot(r.All(), a.Issue, a.Rule)
-	if n == 0 {
+	case errors.Is(err, daemon.ErrNothingToAck):
 		what := "no finding"
 		if a.Rule != "" {
 			what = "no " + a.Rule + " finding"
 		}
 		return 0, usagef("%s has %s now: nothing to acknowledge", a.Issue, what)
 	}
-	if a.ID, err = st.AddAck(ctx, *a); err != nil {
-		return 0, err
-	}
-	return n, nil
+	return n, err
 }
 
 func plural(n int) string {
@@ -181,7 +168,7 @@ after its until).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return g.withStore(cmd.Context(), func(cfg *config.Config, st *store.Store) error {
-				out, err := listAcks(cmd.Context(), st, cfg, time.Now())
+				out, err := daemon.ListAcks(cmd.Context(), st, cfg, time.Now())
 				if err != nil {
 					return err
 				}
@@ -194,25 +181,6 @@ after its until).`,
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
-}
-
-// listAcks returns the acks not expired for longer than expiredListed, each
-// with its state in an analysis at now.
-func listAcks(ctx context.Context, st *store.Store, cfg *config.Config, now time.Time) ([]report.Ack, error) {
-	acks, err := st.Acks(ctx, now.Add(-expiredListed))
-	if err != nil {
-		return nil, err
-	}
-	r, err := daemon.AnalyseStored(ctx, st, cfg, now)
-	if err != nil {
-		return nil, err
-	}
-	all := r.All()
-	out := make([]report.Ack, len(acks))
-	for i := range acks {
-		out[i] = report.NewAck(acks[i], analysis.AckState(all, &acks[i], now))
-	}
-	return out, nil
 }
 
 // withStore loads the configuration, opens the synced store, runs run and

@@ -12,7 +12,6 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -218,7 +217,7 @@ func (p *servingBaton) sample() soakSample {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	pid := p.cmd.Process.Pid
-	return soakSample{rss: procStatus(pid, "VmRSS:"), hwm: vmHWM(pid), live: p.live, maxLive: p.maxLive, cpu: cpuTime(pid),
+	return soakSample{rss: procStatus(pid, "VmRSS:"), hwm: procStatus(pid, "VmHWM:"), live: p.live, maxLive: p.maxLive, cpu: cpuTime(pid),
 		analyses: p.analyses, upserted: p.upserted}
 }
 
@@ -229,21 +228,6 @@ func (p *servingBaton) stop(b *testing.B) {
 	if err := p.cmd.Wait(); err != nil {
 		b.Fatalf("baton serve: %v", err)
 	}
-}
-
-// procStatus is a "kB" field of /proc/pid/status, 0 when it cannot be read.
-func procStatus(pid int, field string) int64 {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	for line := range strings.Lines(string(data)) {
-		if v, ok := strings.CutPrefix(line, field); ok {
-			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return n
-		}
-	}
-	return 0
 }
 
 func reportSoak(b *testing.B, s []soakSample) {

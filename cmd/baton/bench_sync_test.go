@@ -204,7 +204,7 @@ func (s *benchSim) measure(b *testing.B, bin, cfg string) benchRun {
 		}
 		r.rounds = append(r.rounds, l)
 		if len(r.rounds) == 2 {
-			r.syncRSS = vmHWM(cmd.Process.Pid)
+			r.syncRSS = procStatus(cmd.Process.Pid, "VmHWM:")
 		}
 	}
 	if err := cmd.Wait(); err != nil {
@@ -224,15 +224,15 @@ func (s *benchSim) measure(b *testing.B, bin, cfg string) benchRun {
 	return r
 }
 
-// vmHWM is the process's peak resident set so far in KiB (VmHWM),
-// or 0 when it cannot be read.
-func vmHWM(pid int) int64 {
+// procStatus is a "kB" field of /proc/pid/status (VmHWM: the peak resident
+// set so far, VmRSS: the current one), 0 when it cannot be read.
+func procStatus(pid int, field string) int64 {
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0
 	}
 	for line := range strings.Lines(string(data)) {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(line, field); ok {
 			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
 			return n
 		}

@@ -87,6 +87,9 @@ func (s *Source) readIssue(ctx context.Context, ref string, fields []string) (*j
 	var is jira.Issue
 	resp, err := s.client.Do(req, &is)
 	if resp != nil && resp.StatusCode == http.StatusNotFound {
+		// go-jira's Do leaves an error's body open: closed, the connection
+		// is reused and the attempt's deadline released.
+		resp.Body.Close()
 		return nil, false, nil
 	}
 	if err != nil {

@@ -2,8 +2,11 @@ package jira
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -154,6 +157,59 @@ func TestRefetchRemovesNothingWhenTheJQLSearchFails(t *testing.T) {
 			})
 			if err == nil || !strings.Contains(err.Error(), "against the source's jql") || emitted != 0 {
 				t.Errorf("err %v after %d batches, want the search's error and none", err, emitted)
+			}
+		})
+	}
+}
+
+// closeCounter is a transport that counts the response bodies it hands out
+// and those closed.
+type closeCounter struct {
+	opened, closed atomic.Int32
+}
+
+func (c *closeCounter) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err == nil {
+		c.opened.Add(1)
+		resp.Body = countedBody{resp.Body, c}
+	}
+	return resp, err
+}
+
+type countedBody struct {
+	io.ReadCloser
+	c *closeCounter
+}
+
+func (b countedBody) Close() error {
+	b.c.closed.Add(1)
+	return b.ReadCloser.Close()
+}
+
+// TestRefetchClosesTheBodyOfA404 re-fetches a deleted key, which Jira
+// answers 404: that answer's body is closed like every other, so its
+// connection goes back to the pool rather than waiting out the deadline.
+func TestRefetchClosesTheBodyOfA404(t *testing.T) {
+	for _, dep := range deployments {
+		t.Run(dep, func(t *testing.T) {
+			e := newEnv(t, dep, jirasim.Options{}, nil)
+			if err := e.sim.Delete("PAY-4"); err != nil {
+				t.Fatal(err)
+			}
+			bodies := &closeCounter{}
+			opts := e.opts
+			opts.Transport = bodies
+			src, err := New(e.cfg, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := testtool.RefetchOne(t, src, "jira:PAY-4")
+			if !cmp.Equal(b.Gone, []string{"jira:PAY-4"}) {
+				t.Fatalf("gone %v, want [jira:PAY-4]", b.Gone)
+			}
+			if opened, closed := bodies.opened.Load(), bodies.closed.Load(); opened == 0 || closed != opened {
+				t.Errorf("%d of %d response bodies closed, want all", closed, opened)
 			}
 		})
 	}
