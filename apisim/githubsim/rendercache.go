@@ -37,7 +37,8 @@ func (s *Server) issueJSONOf(u urls, r *repo, ms []*milestoneJSON, is *issue) js
 	if c := is.rendered.Load(); c != nil && c.key == key {
 		return c.json
 	}
-	b, _ := json.Marshal(s.renderRelated(u, r, ms, is, key.rel)) // plain structs: cannot fail
+	v := s.renderRelated(u, r, ms, is, key.rel)
+	b := appendIssue(nil, &v)
 	is.rendered.Store(&renderedIssue{key: key, json: b})
 	return b
 }
