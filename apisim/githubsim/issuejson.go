@@ -1,6 +1,7 @@
 package githubsim
 
 import (
+	"encoding/json"
 	"strconv"
 
 	"github.com/batonhq/baton/apisim/jsonappend"
@@ -8,9 +9,24 @@ import (
 
 // An issue's JSON is written by hand, field by field in the order of
 // issueJSON's tags, as json.Marshal writes it: a full sync renders every
-// issue at least once and encoding/json's reflection over issueJSON was
-// about half of that (TestCachedRenderingsFollowEveryKindOfChange and
+// GitHub issue two or three times (its listing, each of its events in the
+// repository's event listing, its board page), and encoding/json's
+// reflection over issueJSON was about half of that (TestCachedRenderingsFollowEveryKindOfChange and
 // TestIssueJSONIsWhatMarshalWrites compare the two).
+
+// issueJSONOf is renderIssue's JSON; callers hold s.mu.
+func (s *Server) issueJSONOf(u urls, r *repo, ms []*milestoneJSON, is *issue) json.RawMessage {
+	return s.appendIssueJSON(nil, u, r, ms, is)
+}
+
+// appendIssueJSON appends renderIssue's JSON to dst; callers hold s.mu.
+// Nothing is kept between requests: written by hand straight into the page,
+// an issue costs about what finding a kept copy did, and keeping every
+// issue's JSON (2.3 kB each) nearly doubled the simulator's memory.
+func (s *Server) appendIssueJSON(dst []byte, u urls, r *repo, ms []*milestoneJSON, is *issue) []byte {
+	v := s.renderIssue(u, r, ms, is)
+	return appendIssue(dst, &v)
+}
 
 // appendIssue appends v as json.Marshal writes it.
 func appendIssue(dst []byte, v *issueJSON) []byte {

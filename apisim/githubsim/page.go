@@ -57,13 +57,16 @@ func writeJSON(w http.ResponseWriter, v any) {
 // writePage answers with the requested page of items, each rendered, and
 // GitHub's Link header.
 func writePage[T, J any](w http.ResponseWriter, r *http.Request, u urls, items []T, render func(T) J) {
-	writeRawPage(w, r, u, items, jsonOf(render))
+	writeAppendedPage(w, r, u, items, func(dst []byte, it T) []byte {
+		b, _ := json.Marshal(render(it)) // the simulator's own types: cannot fail
+		return append(dst, b...)
+	})
 }
 
-// writeRawPage is writePage for items rendered as JSON already.
-func writeRawPage[T any](w http.ResponseWriter, r *http.Request, u urls, items []T, render func(T) []byte) {
+// writeAppendedPage is writePage for items that appendItem appends as JSON.
+func writeAppendedPage[T any](w http.ResponseWriter, r *http.Request, u urls, items []T, appendItem func(dst []byte, it T) []byte) {
 	lo, hi := paginate(w, r, u, len(items))
-	writeArray(w, items[lo:hi], func(dst []byte, it T) []byte { return append(dst, render(it)...) })
+	writeArray(w, items[lo:hi], appendItem)
 }
 
 // writeArray answers with the JSON array of the items, each appended as
@@ -88,22 +91,14 @@ func writeArray[T any](w http.ResponseWriter, items []T, render func(dst []byte,
 	_, _ = w.Write(append(out, "]\n"...))
 }
 
-// jsonOf is render with its values marshalled.
-func jsonOf[T, J any](render func(T) J) func(T) []byte {
-	return func(it T) []byte {
-		b, _ := json.Marshal(render(it)) // the simulator's own types: cannot fail
-		return b
-	}
-}
-
 // appendObjectWith appends the JSON object of head's fields, then name
-// with the value raw, then tail's fields (none when tail is nil). head and
-// tail are marshalled structs of at least one field: no json.RawMessage
-// field is needed, which json.Marshal would go over again.
-func appendObjectWith(dst, head []byte, name string, raw, tail []byte) []byte {
+// with the value value appends, then tail's fields (none when tail is nil).
+// head and tail are marshalled structs of at least one field: no
+// json.RawMessage field is needed, which json.Marshal would go over again.
+func appendObjectWith(dst, head []byte, name string, value func(dst []byte) []byte, tail []byte) []byte {
 	dst = append(dst, head[:len(head)-1]...)
 	dst = append(append(append(dst, `,"`...), name...), `":`...)
-	dst = append(dst, raw...)
+	dst = value(dst)
 	if tail == nil {
 		return append(dst, '}')
 	}

@@ -269,7 +269,7 @@ type itemFieldJSON struct {
 }
 
 // An item is rendered as the fields of itemJSON, then "content" (its
-// issue's JSON, kept by issueJSONOf), then those of itemTailJSON.
+// issue's JSON, appendIssueJSON's), then those of itemTailJSON.
 type itemJSON struct {
 	ID         int64  `json:"id"`
 	NodeID     string `json:"node_id"`
@@ -358,7 +358,7 @@ func (s *Server) writeItems(w http.ResponseWriter, r *http.Request, u urls, p *p
 		}
 		head, _ := json.Marshal(itemJSON{ID: it.id, NodeID: fmt.Sprintf("PVTI_%d", it.id), ProjectURL: p.url(u)})
 		tail, _ := json.Marshal(out)
-		return appendObjectWith(dst, head, "content", s.issueJSONOf(u, l.rp, ms[l.rp], l.is), tail)
+		return appendObjectWith(dst, head, "content", func(dst []byte) []byte { return s.appendIssueJSON(dst, u, l.rp, ms[l.rp], l.is) }, tail)
 	})
 }
 

@@ -16,7 +16,7 @@ import (
 // characters included).
 func String(dst []byte, s string) []byte {
 	for i := range len(s) {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		if !plain[s[i]] {
 			b, _ := json.Marshal(s) // a string cannot fail
 			return append(dst, b...)
 		}
@@ -25,6 +25,15 @@ func String(dst []byte, s string) []byte {
 	dst = append(dst, s...)
 	return append(dst, '"')
 }
+
+// plain are the bytes Marshal writes in a string as they are: printable
+// ASCII but for the quote, the backslash and HTML's <, > and &.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
 
 // Value appends v as Marshal would: maps of strings (keys sorted), slices
 // of values or strings, strings, ints, bools, nil and json.RawMessage (as
