@@ -41,19 +41,7 @@ func appendIssue(dst []byte, v *issueJSON) []byte {
 	dst = strconv.AppendInt(append(dst, `,"number":`...), int64(v.Number), 10)
 	dst = field(dst, ',', "title", v.Title)
 	dst = appendUser(append(dst, `,"user":`...), &v.User)
-	dst = append(dst, `,"labels":`...)
-	if v.Labels == nil {
-		dst = append(dst, "null"...)
-	} else {
-		dst = append(dst, '[')
-		for i := range v.Labels {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendLabel(dst, &v.Labels[i])
-		}
-		dst = append(dst, ']')
-	}
+	dst = appendList(append(dst, `,"labels":`...), v.Labels, appendLabel)
 	dst = field(dst, ',', "state", v.State)
 	dst = strconv.AppendBool(append(dst, `,"locked":`...), v.Locked)
 	dst = append(dst, `,"assignee":`...)
@@ -62,19 +50,7 @@ func appendIssue(dst []byte, v *issueJSON) []byte {
 	} else {
 		dst = appendUser(dst, v.Assignee)
 	}
-	dst = append(dst, `,"assignees":`...)
-	if v.Assignees == nil {
-		dst = append(dst, "null"...)
-	} else {
-		dst = append(dst, '[')
-		for i := range v.Assignees {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendUser(dst, &v.Assignees[i])
-		}
-		dst = append(dst, ']')
-	}
+	dst = appendList(append(dst, `,"assignees":`...), v.Assignees, appendUser)
 	dst = append(dst, `,"milestone":`...)
 	if v.Milestone == nil {
 		dst = append(dst, "null"...)
@@ -108,6 +84,22 @@ func appendIssue(dst []byte, v *issueJSON) []byte {
 	dst = strconv.AppendInt(append(dst, `,"percent_completed":`...), int64(s.PercentCompleted), 10)
 	dst = nullable(append(dst, '}'), "parent_issue_url", v.ParentIssueURL)
 	return append(dst, '}')
+}
+
+// appendList appends the JSON array of items, each appended by appendItem,
+// or null for nil.
+func appendList[T any](dst []byte, items []T, appendItem func([]byte, *T) []byte) []byte {
+	if items == nil {
+		return append(dst, "null"...)
+	}
+	dst = append(dst, '[')
+	for i := range items {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendItem(dst, &items[i])
+	}
+	return append(dst, ']')
 }
 
 func appendUser(dst []byte, u *userJSON) []byte {
