@@ -35,7 +35,20 @@ var plain = func() (t [256]bool) {
 	return t
 }()
 
-// Value appends v as Marshal would: maps of strings (keys sorted), slices
+// Object is a JSON object whose members are written in their order, as
+// Marshal writes a struct's fields, without a struct type for its shape.
+type Object []Member
+
+// Member is one name and value of an Object.
+type Member struct {
+	Name  string
+	Value any
+}
+
+// MarshalJSON is Value's JSON, for an Object encoding/json meets.
+func (o Object) MarshalJSON() ([]byte, error) { return Value(nil, o), nil }
+
+// Value appends v as Marshal would: Objects, maps of strings (keys sorted), slices
 // of values or strings, strings, ints, bools, nil and json.RawMessage (as
 // it is: the simulators' own, compact and escaped already) by hand, any
 // other type through Marshal.
@@ -54,6 +67,18 @@ func Value(dst []byte, v any) []byte {
 			return append(dst, "null"...)
 		}
 		return append(dst, v...)
+	case Object:
+		if v == nil {
+			return append(dst, "null"...)
+		}
+		dst = append(dst, '{')
+		for i, m := range v {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = Value(append(String(dst, m.Name), ':'), m.Value)
+		}
+		return append(dst, '}')
 	case map[string]any:
 		return object(dst, v)
 	case []any:
