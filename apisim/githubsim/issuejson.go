@@ -102,6 +102,24 @@ func appendList[T any](dst []byte, items []T, appendItem func([]byte, *T) []byte
 	return append(dst, ']')
 }
 
+// appendEvent appends v as json.Marshal writes it.
+func appendEvent(dst []byte, v *eventJSON) []byte {
+	dst = strconv.AppendInt(append(dst, `{"id":`...), v.ID, 10)
+	dst = field(dst, ',', "node_id", v.NodeID)
+	dst = field(dst, ',', "url", v.URL)
+	dst = appendUser(append(dst, `,"actor":`...), &v.Actor)
+	dst = field(dst, ',', "event", v.Event)
+	dst = nullable(dst, "commit_id", v.CommitID)
+	dst = nullable(dst, "commit_url", v.CommitURL)
+	dst = field(dst, ',', "created_at", v.CreatedAt)
+	if v.Label != nil { // a map: its keys sorted
+		l := *v.Label
+		dst = field(append(dst, `,"label":`...), '{', "color", l["color"])
+		dst = append(field(dst, ',', "name", l["name"]), '}')
+	}
+	return append(dst, '}')
+}
+
 func appendUser(dst []byte, u *userJSON) []byte {
 	dst = field(dst, '{', "login", u.Login)
 	dst = strconv.AppendInt(append(dst, `,"id":`...), u.ID, 10)
