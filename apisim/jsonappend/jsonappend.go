@@ -15,21 +15,19 @@ import (
 // String appends s as a JSON string, escaped as Marshal escapes it (HTML
 // characters included).
 func String(dst []byte, s string) []byte {
-	for i := range len(s) {
-		if !plain[s[i]] {
-			b, _ := json.Marshal(s) // a string cannot fail
-			return append(dst, b...)
-		}
+	if !Plain(s) {
+		b, _ := json.Marshal(s) // a string cannot fail
+		return append(dst, b...)
 	}
 	dst = append(dst, '"')
 	dst = append(dst, s...)
 	return append(dst, '"')
 }
 
-// plain are the bytes Marshal writes in a string as they are: printable
-// ASCII but for the quote, the backslash and HTML's <, > and &.
+// plain are the bytes Marshal writes in a string as they are: ASCII from
+// the space on, but for the quote, the backslash and HTML's <, > and &.
 var plain = func() (t [256]bool) {
-	for c := 0x20; c < 0x7f; c++ {
+	for c := 0x20; c <= 0x7f; c++ {
 		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
 	}
 	return t
@@ -47,6 +45,17 @@ type Member struct {
 
 // MarshalJSON is Value's JSON, for an Object encoding/json meets.
 func (o Object) MarshalJSON() ([]byte, error) { return Value(nil, o), nil }
+
+// Plain reports whether Marshal writes s, between its quotes, as it is,
+// so that pieces of a string may be appended one by one.
+func Plain(s string) bool {
+	for i := range len(s) {
+		if !plain[s[i]] {
+			return false
+		}
+	}
+	return true
+}
 
 // Value appends v as Marshal would: Objects, maps of strings (keys sorted), slices
 // of values or strings, strings, ints, bools, nil and json.RawMessage (as

@@ -38,5 +38,8 @@ func TestStringIsWhatMarshalWrites(t *testing.T) {
 		if got := String(nil, s); string(got) != string(want) {
 			t.Errorf("String(%q) = %s, want %s", s, got, want)
 		}
+		if got := Plain(s); got != (string(want) == `"`+s+`"`) {
+			t.Errorf("Plain(%q) = %v, but Marshal writes %s", s, got, want)
+		}
 	}
 }
