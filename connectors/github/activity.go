@@ -234,9 +234,9 @@ type repoEvent struct {
 // repoComment is a comment as the repository's listing gives it; its issue
 // is the number at the end of issue_url.
 type repoComment struct {
-	ID        int64            `json:"id"`
-	IssueURL  string           `json:"issue_url"`
-	CreatedAt github.Timestamp `json:"created_at"`
+	ID        int64  `json:"id"`
+	IssueURL  string `json:"issue_url"`
+	CreatedAt stamp  `json:"created_at"`
 }
 
 // events folds one page of events in as foldTimeline would.

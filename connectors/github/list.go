@@ -195,16 +195,25 @@ func (s *Source) newListing(r repoName, old cursor, book string) *listing {
 // up twice; the listing then rewinds the cursor to its first sighting, from
 // where the next round re-reads whatever slid.
 func (s *Source) pageIssues(ctx context.Context, r repoName, l *listing, items []item) ([]model.Issue, error) {
-	need := 0
+	emits, need := 0, 0
 	for i := range items {
-		if !items[i].IsPullRequest() && l.emits(&items[i]) && s.needsTimeline(&items[i]) {
-			need++
+		if !items[i].IsPullRequest() && l.emits(&items[i]) {
+			emits++
+			if s.needsTimeline(&items[i]) {
+				need++
+			}
 		}
 	}
 	if err := l.wide.prepare(ctx, need); err != nil {
 		return nil, err
 	}
+	// Sized for the issues emitted (a reparented one may add to them): an
+	// issue is some 470 bytes, and growing the slice a page at a time
+	// allocated twice that.
 	var issues []model.Issue
+	if emits > 0 {
+		issues = make([]model.Issue, 0, emits)
+	}
 	for _, it := range items {
 		n, updated := it.GetNumber(), it.GetUpdatedAt().Time
 		if first, ok := l.seen[n]; ok && (l.rewind.IsZero() || first.Before(l.rewind)) {
