@@ -72,3 +72,29 @@ func FuzzConvert(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCloudSprintOfReadsAsDecodingTheJSONDoes: a sprint object read
+// directly must give what encoding it as JSON and decoding that into a
+// cloudSprint gives, and fail where that fails.
+func FuzzCloudSprintOfReadsAsDecodingTheJSONDoes(f *testing.F) {
+	for _, seed := range []string{
+		`{"id":4,"name":"PAY Sprint 4","state":"active","boardId":1,"startDate":"2026-11-16T09:00:00.000Z","endDate":"2026-11-30T17:00:00.000Z"}`,
+		`{"id":null,"name":null,"state":"closed","goal":[1,{"a":2}]}`, `{"id":-0}`, `{"id":1.5}`, `{"id":1e3}`, `{"id":1e19}`,
+		`{"id":-9223372036854775808}`, `{"id":9223372036854775807}`, `{"id":"4"}`, `{"id":true}`, `{"id":[4]}`, `{"id":{}}`,
+		`{"name":7}`, `{"name":false}`, `{"name":["a"]}`, `{"state":{"x":1}}`, `{"ID":5,"id":4}`, `{"Name":"b","name":"a"}`,
+		`{"NAME":"c"}`, `{"ſtate":"kelvin"}`, `{"name":"a\udc00b"}`, "{\"name\":\"a\xffb\"}", `{}`, `[]`, `7`, `true`, `"x"`, `null`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var x any
+		if json.Unmarshal(data, &x) != nil {
+			return
+		}
+		got, ok := cloudSprintOf(x)
+		want, wantOK := sprintRoundTrip(x)
+		if ok != wantOK || (ok && got != want) {
+			t.Errorf("%s: got %+v, %v; decoding its JSON gives %+v, %v", data, got, ok, want, wantOK)
+		}
+	})
+}
