@@ -375,7 +375,7 @@ func (s *Source) listPage(ctx context.Context, r repoName, since time.Time, page
 	if page > 1 {
 		etag = ""
 	}
-	var got []listed
+	got := make([]listed, 0, perPage) // decoded into in place: grown, the page's array was allocated twice
 	resp, unchanged, err := s.getUnlessMatch(ctx, op, fmt.Sprintf("repos/%s/%s/issues?%s", r.owner, r.name, q.Encode()), etag, &got)
 	if err != nil || unchanged {
 		return nil, resp, err
