@@ -60,6 +60,11 @@ type item struct {
 	Deps   *blockedBySummary `json:"issue_dependencies_summary"`
 	Subs   *subIssuesSummary `json:"sub_issues_summary"`
 	Parent string            `json:"parent_issue_url"` // the parent's API URL; "" (null) for none
+
+	// The issue's place as placeOf last looked it up, in placesIn.
+	placesIn *map[string]place
+	place    place
+	onBoard  bool
 }
 
 // blockedBySummary and subIssuesSummary are the counts GitHub lists with

@@ -155,11 +155,10 @@ func activity(histories []jira.ChangelogHistory, comments *jira.Comments) (time.
 	var statusChanged time.Time
 	var events []time.Time
 	for _, h := range histories {
-		at, err := time.Parse(jiraTime, h.Created)
+		at, err := parseJiraTime(h.Created)
 		if err != nil {
 			continue // a history without a readable time says nothing about when
 		}
-		at = at.UTC()
 		if slices.ContainsFunc(h.Items, func(it jira.ChangelogItems) bool { return strings.EqualFold(it.Field, "status") }) {
 			if at.After(statusChanged) {
 				statusChanged = at
@@ -173,8 +172,8 @@ func activity(histories []jira.ChangelogHistory, comments *jira.Comments) (time.
 			if c == nil {
 				continue
 			}
-			if at, err := time.Parse(jiraTime, c.Created); err == nil {
-				events = append(events, at.UTC())
+			if at, err := parseJiraTime(c.Created); err == nil {
+				events = append(events, at)
 			}
 		}
 	}
