@@ -22,10 +22,10 @@ import (
 func (s *Server) listRepoEvents(w http.ResponseWriter, r *http.Request) {
 	s.withRepoIssues(w, r, "https://docs.github.com/rest/issues/events#list-issue-events-for-a-repository", func(u urls, rp *repo) {
 		ms := u.milestones(rp)
-		writeRawPage(w, r, u, rp.issueEvents(), func(x issueEvent) []byte {
+		writeAppendedPage(w, r, u, rp.issueEvents(), func(dst []byte, x issueEvent) []byte {
 			// as GitHub's: the event's fields, then its issue
 			event, _ := json.Marshal(u.event(rp, *x.e))
-			return objectWith(event, "issue", s.issueJSONOf(u, rp, ms, x.is), nil)
+			return appendObjectWith(dst, event, "issue", func(dst []byte) []byte { return s.appendIssueJSON(dst, u, rp, ms, x.is) }, nil)
 		})
 	})
 }

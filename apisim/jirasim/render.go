@@ -2,6 +2,7 @@ package jirasim
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -67,6 +68,29 @@ func (fs fieldSet) keysOnly() bool {
 type renderer struct {
 	s    *Server
 	base string // scheme://host of the request
+	// memos are the JSON of the statuses, priorities, resolutions and
+	// users rendered so far: a page repeats a few of them in every issue,
+	// comment and history.
+	memos map[string]json.RawMessage
+}
+
+func newRenderer(s *Server, base string) renderer {
+	return renderer{s: s, base: base, memos: map[string]json.RawMessage{}}
+}
+
+// memo is render's value as JSON, rendered once per renderer for key; nil
+// when render's value is nil.
+func (rd renderer) memo(key string, render func() any) any {
+	if b, ok := rd.memos[key]; ok {
+		return b
+	}
+	v := render()
+	if v == nil {
+		return nil
+	}
+	b, _ := json.Marshal(v) // the simulator's own types: cannot fail
+	rd.memos[key] = b
+	return json.RawMessage(b)
 }
 
 // issue renders one issue. embedded > 0 embeds that many newest histories.
@@ -200,7 +224,11 @@ type changeJSON struct {
 	ToString   any    `json:"toString"`
 }
 
-func (rd renderer) status(name string) statusJSON {
+func (rd renderer) status(name string) any {
+	return rd.memo("status\x00"+name, func() any { return rd.statusOf(name) })
+}
+
+func (rd renderer) statusOf(name string) statusJSON {
 	cat := rd.s.statuses[name]
 	catID, catName, color := 2, "To Do", "blue-gray"
 	switch cat {
@@ -217,6 +245,10 @@ func (rd renderer) status(name string) statusJSON {
 }
 
 func (rd renderer) priority(name string) any {
+	return rd.memo("priority\x00"+name, func() any { return rd.priorityOf(name) })
+}
+
+func (rd renderer) priorityOf(name string) any {
 	if name == "" {
 		return nil
 	}
@@ -225,6 +257,10 @@ func (rd renderer) priority(name string) any {
 }
 
 func (rd renderer) resolution(name string) any {
+	return rd.memo("resolution\x00"+name, func() any { return rd.resolutionOf(name) })
+}
+
+func (rd renderer) resolutionOf(name string) any {
 	if name == "" {
 		return nil
 	}
@@ -233,6 +269,10 @@ func (rd renderer) resolution(name string) any {
 }
 
 func (rd renderer) user(accountID string) any {
+	return rd.memo("user\x00"+accountID, func() any { return rd.userOf(accountID) })
+}
+
+func (rd renderer) userOf(accountID string) any {
 	u, ok := rd.s.users[accountID]
 	if !ok {
 		return nil
