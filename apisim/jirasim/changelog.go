@@ -20,10 +20,10 @@ func (s *Server) lookup(keyOrID string) *record {
 
 // writeIssue answers with what render makes, under s.mu, of the issue in the
 // path, or with Jira's 404 when there is none.
-func (s *Server) writeIssue(w http.ResponseWriter, r *http.Request, render func(*record) map[string]any) {
+func (s *Server) writeIssue(w http.ResponseWriter, r *http.Request, render func(*record) any) {
 	s.mu.RLock()
 	rec := s.lookup(r.PathValue("key"))
-	var out map[string]any
+	var out any
 	if rec != nil {
 		out = render(rec)
 	}
@@ -44,7 +44,7 @@ func (s *Server) serveIssue(w http.ResponseWriter, r *http.Request) {
 	if p := (&searchParams{expand: q.Get("expand")}); p.changelog() {
 		embedded = s.opts.EmbeddedHistories
 	}
-	s.writeIssue(w, r, func(rec *record) map[string]any {
+	s.writeIssue(w, r, func(rec *record) any {
 		return rd.issue(rec, parseFields(q["fields"], false), embedded)
 	})
 }
@@ -65,7 +65,7 @@ func (s *Server) serveChangelog(w http.ResponseWriter, r *http.Request) {
 	if size <= 0 || size > 100 {
 		size = 100
 	}
-	s.writeIssue(w, r, func(rec *record) map[string]any {
+	s.writeIssue(w, r, func(rec *record) any {
 		hs := rec.Histories
 		start = min(max(start, 0), len(hs))
 		end := min(start+size, len(hs))

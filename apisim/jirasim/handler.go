@@ -260,7 +260,8 @@ func (s *Server) serveSearchJQL(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) renderPage(r *http.Request, page []*record, fs fieldSet, changelog bool) []any {
+// renderPage is the JSON array of the page's issues.
+func (s *Server) renderPage(r *http.Request, page []*record, fs fieldSet, changelog bool) json.RawMessage {
 	embedded := 0
 	if changelog {
 		embedded = s.opts.EmbeddedHistories
@@ -268,11 +269,14 @@ func (s *Server) renderPage(r *http.Request, page []*record, fs fieldSet, change
 	rd := s.renderer(r)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := make([]any, len(page))
+	out := append(make([]byte, 0, 64<<10), '[')
 	for i, rec := range page {
-		out[i] = rd.issue(rec, fs, embedded)
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = rd.appendIssue(out, rec, fs, embedded)
 	}
-	return out
+	return append(out, ']')
 }
 
 func encodeToken(offset int) string {

@@ -96,65 +96,167 @@ func (rd renderer) memo(key string, render func() any) any {
 	return json.RawMessage(b)
 }
 
-// issue renders one issue. embedded > 0 embeds that many newest histories.
-// The caller holds s.mu for reading.
-func (rd renderer) issue(r *record, fs fieldSet, embedded int) map[string]any {
+// issue renders one issue's JSON. embedded > 0 embeds that many newest
+// histories. The caller holds s.mu for reading.
+func (rd renderer) issue(r *record, fs fieldSet, embedded int) json.RawMessage {
+	return rd.appendIssue(nil, r, fs, embedded)
+}
+
+// appendIssue appends issue's JSON to dst: the issue's and its fields'
+// members in the order encoding/json wrote them as maps (sorted), written
+// without building the maps, for a search page holds a hundred issues.
+func (rd renderer) appendIssue(dst []byte, r *record, fs fieldSet, embedded int) []byte {
 	id := strconv.Itoa(r.ID)
 	if fs.idOnly() {
-		return map[string]any{"id": id}
+		return append(jsonappend.String(append(dst, `{"id":`...), id), '}')
 	}
-	out := map[string]any{
-		"expand": "renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations",
-		"id":     id, "key": r.Key, "self": rd.base + "/rest/api/2/issue/" + id,
-	}
-	fields := make(jsonappend.Object, 0, 20) // sorted below, as a map's keys are
-	add := func(name string, v func() any) {
-		if fs.has(name) {
-			fields = append(fields, jsonappend.Member{Name: name, Value: v()})
-		}
-	}
-	add("summary", func() any { return r.Summary })
-	add("description", func() any { return nullIfEmpty(r.Description) })
-	add("project", func() any {
-		return rd.memo("project\x00"+r.Project, func() any {
-			return map[string]any{"key": r.Project, "name": r.Project, "id": statusID("project:" + r.Project)}
-		})
-	})
-	add("issuetype", func() any {
-		return rd.memo("issuetype", func() any { return map[string]any{"id": "10001", "name": "Task", "subtask": false} })
-	})
-	add("status", func() any { return rd.status(r.Status) })
-	add("priority", func() any { return rd.priority(r.Priority) })
-	add("assignee", func() any { return rd.user(r.Assignee) })
-	add("duedate", func() any { return nullIfEmpty(r.Due) })
-	add("resolution", func() any { return rd.resolution(r.Resolution) })
-	add("resolutiondate", func() any { return rd.time(r.Resolved) })
-	add("created", func() any { return rd.time(r.Created) })
-	add("updated", func() any { return rd.time(r.Updated) })
-	add("labels", func() any { return nonNil(r.Labels) })
-	add("components", func() any { return rd.components(r.Components) })
-	add("comment", func() any { return rd.comments(r.Comments) })
-	add("issuelinks", func() any { return rd.links(r) })
-	add(rd.s.opts.SprintField, func() any { return rd.sprints(r.Sprints) })
-	parent := r.Parent
-	if rd.s.opts.Deployment == Cloud {
-		parent = cmp.Or(parent, r.Epic)
-	} else {
-		add(rd.s.opts.EpicLinkField, func() any { return nullIfEmpty(r.Epic) })
-	}
-	if parent != "" {
-		add("parent", func() any { return rd.parent(parent) })
-	}
-	slices.SortFunc(fields, func(a, b jsonappend.Member) int { return strings.Compare(a.Name, b.Name) })
-	out["fields"] = fields
+	dst = append(dst, '{')
 	if embedded > 0 {
 		h := r.Histories
 		if len(h) > embedded {
 			h = h[len(h)-embedded:] // silently the newest only, as Jira does
 		}
-		out["changelog"] = map[string]any{"startAt": 0, "maxResults": len(h), "total": len(h), "histories": rd.histories(h)}
+		dst = jsonappend.Value(append(dst, `"changelog":`...), jsonappend.Object{{Name: "histories", Value: rd.histories(h)},
+			{Name: "maxResults", Value: len(h)}, {Name: "startAt", Value: 0}, {Name: "total", Value: len(h)}})
+		dst = append(dst, ',')
 	}
-	return out
+	dst = append(dst, `"expand":"renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations","fields":{`...)
+	for i, f := range rd.fieldsOf(r, fs) {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = rd.appendField(append(jsonappend.String(dst, f.name), ':'), r, f.kind)
+	}
+	dst = jsonappend.String(append(dst, `},"id":`...), id)
+	dst = jsonappend.String(append(dst, `,"key":`...), r.Key)
+	dst = jsonappend.String(append(dst, `,"self":`...), rd.base+"/rest/api/2/issue/"+id)
+	return append(dst, '}')
+}
+
+// A field is one of an issue's fields: its name (the sprint and Epic Link
+// fields' are the site's custom field ids) and which it is.
+type field struct {
+	name string
+	kind fieldKind
+}
+
+type fieldKind int
+
+const (
+	fieldSummary fieldKind = iota
+	fieldDescription
+	fieldProject
+	fieldIssueType
+	fieldStatus
+	fieldPriority
+	fieldAssignee
+	fieldDueDate
+	fieldResolution
+	fieldResolutionDate
+	fieldCreated
+	fieldUpdated
+	fieldLabels
+	fieldComponents
+	fieldComment
+	fieldIssueLinks
+	fieldSprint
+	fieldEpicLink
+	fieldParent
+)
+
+// fieldsOf are the fields of r that fs asks for, in a map's key order; one
+// a later one names again (a custom field id clashing) is left out, as a
+// map would keep only the later.
+func (rd renderer) fieldsOf(r *record, fs fieldSet) []field {
+	out := make([]field, 0, 20)
+	add := func(name string, kind fieldKind) {
+		if fs.has(name) {
+			out = append(out, field{name, kind})
+		}
+	}
+	for kind, name := range []string{"summary", "description", "project", "issuetype", "status", "priority", "assignee",
+		"duedate", "resolution", "resolutiondate", "created", "updated", "labels", "components", "comment", "issuelinks"} {
+		add(name, fieldKind(kind))
+	}
+	add(rd.s.opts.SprintField, fieldSprint)
+	if rd.s.opts.Deployment != Cloud {
+		add(rd.s.opts.EpicLinkField, fieldEpicLink)
+	}
+	if rd.parentOf(r) != "" {
+		add("parent", fieldParent)
+	}
+	slices.SortStableFunc(out, func(a, b field) int { return strings.Compare(a.name, b.name) })
+	kept := out[:0]
+	for i, f := range out {
+		if i+1 < len(out) && out[i+1].name == f.name {
+			continue // the later wins
+		}
+		kept = append(kept, f)
+	}
+	return kept
+}
+
+// parentOf is the key the parent field names: the parent's, or on Cloud
+// the epic's, or "" for none.
+func (rd renderer) parentOf(r *record) string {
+	if rd.s.opts.Deployment == Cloud {
+		return cmp.Or(r.Parent, r.Epic)
+	}
+	return r.Parent
+}
+
+// appendField appends the value of r's field of kind.
+func (rd renderer) appendField(dst []byte, r *record, kind fieldKind) []byte {
+	switch kind {
+	case fieldSummary:
+		return jsonappend.String(dst, r.Summary)
+	case fieldDescription:
+		return jsonappend.Value(dst, nullIfEmpty(r.Description))
+	case fieldProject:
+		return jsonappend.Value(dst, rd.memo("project\x00"+r.Project, func() any {
+			return map[string]any{"key": r.Project, "name": r.Project, "id": statusID("project:" + r.Project)}
+		}))
+	case fieldIssueType:
+		return jsonappend.Value(dst, rd.memo("issuetype", func() any { return map[string]any{"id": "10001", "name": "Task", "subtask": false} }))
+	case fieldStatus:
+		return jsonappend.Value(dst, rd.status(r.Status))
+	case fieldPriority:
+		return jsonappend.Value(dst, rd.priority(r.Priority))
+	case fieldAssignee:
+		return jsonappend.Value(dst, rd.user(r.Assignee))
+	case fieldDueDate:
+		return jsonappend.Value(dst, nullIfEmpty(r.Due))
+	case fieldResolution:
+		return jsonappend.Value(dst, rd.resolution(r.Resolution))
+	case fieldResolutionDate:
+		return rd.appendTime(dst, r.Resolved)
+	case fieldCreated:
+		return rd.appendTime(dst, r.Created)
+	case fieldUpdated:
+		return rd.appendTime(dst, r.Updated)
+	case fieldLabels:
+		return jsonappend.Value(dst, nonNil(r.Labels))
+	case fieldComponents:
+		return jsonappend.Value(dst, rd.components(r.Components))
+	case fieldComment:
+		return jsonappend.Value(dst, rd.comments(r.Comments))
+	case fieldIssueLinks:
+		return jsonappend.Value(dst, rd.links(r))
+	case fieldSprint:
+		return jsonappend.Value(dst, rd.sprints(r.Sprints))
+	case fieldEpicLink:
+		return jsonappend.Value(dst, nullIfEmpty(r.Epic))
+	default: // fieldParent
+		return jsonappend.Value(dst, rd.parent(rd.parentOf(r)))
+	}
+}
+
+// appendTime appends rd.time(t)'s JSON.
+func (rd renderer) appendTime(dst []byte, t time.Time) []byte {
+	if t.IsZero() {
+		return append(dst, "null"...)
+	}
+	return append(t.In(rd.s.zone).AppendFormat(append(dst, '"'), jiraTime), '"')
 }
 
 // parent renders the parent field as Jira does: the parent's id, key, self
