@@ -216,8 +216,9 @@ func (s *Server) serveLegacySearch(w http.ResponseWriter, r *http.Request) {
 	start := min(p.StartAt, len(hits))
 	page := hits[start:min(start+size, len(hits))]
 	issues := s.renderPage(r, page, parseFields(p.Fields, false), p.changelog())
+	defer bodies.Put(issues)
 	writeJSON(w, http.StatusOK, map[string]any{
-		"expand": "schema,names", "startAt": start, "maxResults": size, "total": len(hits), "issues": issues,
+		"expand": "schema,names", "startAt": start, "maxResults": size, "total": len(hits), "issues": json.RawMessage(*issues),
 	})
 }
 
@@ -253,30 +254,36 @@ func (s *Server) serveSearchJQL(w http.ResponseWriter, r *http.Request) {
 	}
 	start = min(start, len(hits))
 	end := min(start+size, len(hits))
-	out := map[string]any{"issues": s.renderPage(r, hits[start:end], fs, p.changelog()), "isLast": end == len(hits)}
+	issues := s.renderPage(r, hits[start:end], fs, p.changelog())
+	defer bodies.Put(issues)
+	out := map[string]any{"issues": json.RawMessage(*issues), "isLast": end == len(hits)}
 	if end < len(hits) {
 		out["nextPageToken"] = encodeToken(end)
 	}
 	writeJSON(w, http.StatusOK, out)
 }
 
-// renderPage is the JSON array of the page's issues.
-func (s *Server) renderPage(r *http.Request, page []*record, fs fieldSet, changelog bool) json.RawMessage {
+// renderPage appends the JSON array of the page's issues to a buffer of
+// bodies, which the caller puts back when it has written it.
+func (s *Server) renderPage(r *http.Request, page []*record, fs fieldSet, changelog bool) *[]byte {
 	embedded := 0
 	if changelog {
 		embedded = s.opts.EmbeddedHistories
 	}
 	rd := s.renderer(r)
+	fields := rd.fieldsOf(fs)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := append(make([]byte, 0, 64<<10), '[')
+	buf := bodies.Get().(*[]byte)
+	out := append((*buf)[:0], '[')
 	for i, rec := range page {
 		if i > 0 {
 			out = append(out, ',')
 		}
-		out = rd.appendIssue(out, rec, fs, embedded)
+		out = rd.appendIssue(out, rec, fs, fields, embedded)
 	}
-	return append(out, ']')
+	*buf = append(out, ']')
+	return buf
 }
 
 func encodeToken(offset int) string {
@@ -323,8 +330,9 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]any{"errorMessages": []string{msg}, "errors": map[string]string{}})
 }
 
-// bodies are writeJSON's buffers, kept between requests: a search page is
-// hundreds of kB, which a new buffer would grow to again and again.
+// bodies are the buffers of writeJSON and of the search pages' issues,
+// kept between requests: a page is hundreds of kB, which a new buffer would
+// grow to again and again.
 var bodies = sync.Pool{New: func() any { return new([]byte) }}
 
 // writeJSON answers with v as json.Encoder writes it (jsonappend's bytes).

@@ -99,13 +99,14 @@ func (rd renderer) memo(key string, render func() any) any {
 // issue renders one issue's JSON. embedded > 0 embeds that many newest
 // histories. The caller holds s.mu for reading.
 func (rd renderer) issue(r *record, fs fieldSet, embedded int) json.RawMessage {
-	return rd.appendIssue(nil, r, fs, embedded)
+	return rd.appendIssue(nil, r, fs, rd.fieldsOf(fs), embedded)
 }
 
 // appendIssue appends issue's JSON to dst: the issue's and its fields'
 // members in the order encoding/json wrote them as maps (sorted), written
 // without building the maps, for a search page holds a hundred issues.
-func (rd renderer) appendIssue(dst []byte, r *record, fs fieldSet, embedded int) []byte {
+// fields are rd.fieldsOf(fs).
+func (rd renderer) appendIssue(dst []byte, r *record, fs fieldSet, fields issueFields, embedded int) []byte {
 	id := strconv.Itoa(r.ID)
 	if fs.idOnly() {
 		return append(jsonappend.String(append(dst, `{"id":`...), id), '}')
@@ -121,7 +122,7 @@ func (rd renderer) appendIssue(dst []byte, r *record, fs fieldSet, embedded int)
 		dst = append(dst, ',')
 	}
 	dst = append(dst, `"expand":"renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations","fields":{`...)
-	for i, f := range rd.fieldsOf(r, fs) {
+	for i, f := range fields.of(rd.parentOf(r) != "") {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
@@ -164,10 +165,26 @@ const (
 	fieldParent
 )
 
-// fieldsOf are the fields of r that fs asks for, in a map's key order; one
-// a later one names again (a custom field id clashing) is left out, as a
-// map would keep only the later.
-func (rd renderer) fieldsOf(r *record, fs fieldSet) []field {
+// issueFields are the fields fs asks for, in a map's key order, of an
+// issue without a parent and of one with.
+type issueFields [2][]field
+
+func (f issueFields) of(parent bool) []field {
+	if parent {
+		return f[1]
+	}
+	return f[0]
+}
+
+// fieldsOf are the fields fs asks for.
+func (rd renderer) fieldsOf(fs fieldSet) issueFields {
+	return issueFields{rd.fieldList(fs, false), rd.fieldList(fs, true)}
+}
+
+// fieldList are the fields fs asks for of an issue with or without a
+// parent, in a map's key order; one a later one names again (a custom
+// field id clashing) is left out, as a map would keep only the later.
+func (rd renderer) fieldList(fs fieldSet, parent bool) []field {
 	out := make([]field, 0, 20)
 	add := func(name string, kind fieldKind) {
 		if fs.has(name) {
@@ -182,7 +199,7 @@ func (rd renderer) fieldsOf(r *record, fs fieldSet) []field {
 	if rd.s.opts.Deployment != Cloud {
 		add(rd.s.opts.EpicLinkField, fieldEpicLink)
 	}
-	if rd.parentOf(r) != "" {
+	if parent {
 		add("parent", fieldParent)
 	}
 	slices.SortStableFunc(out, func(a, b field) int { return strings.Compare(a.name, b.name) })
