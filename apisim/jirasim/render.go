@@ -228,7 +228,7 @@ func (rd renderer) appendField(dst []byte, r *record, kind fieldKind) []byte {
 	case fieldSummary:
 		return jsonappend.String(dst, r.Summary)
 	case fieldDescription:
-		return jsonappend.Value(dst, nullIfEmpty(r.Description))
+		return appendNullable(dst, r.Description)
 	case fieldProject:
 		return jsonappend.Value(dst, rd.memo("project\x00"+r.Project, func() any {
 			return map[string]any{"key": r.Project, "name": r.Project, "id": statusID("project:" + r.Project)}
@@ -242,7 +242,7 @@ func (rd renderer) appendField(dst []byte, r *record, kind fieldKind) []byte {
 	case fieldAssignee:
 		return jsonappend.Value(dst, rd.user(r.Assignee))
 	case fieldDueDate:
-		return jsonappend.Value(dst, nullIfEmpty(r.Due))
+		return appendNullable(dst, r.Due)
 	case fieldResolution:
 		return jsonappend.Value(dst, rd.resolution(r.Resolution))
 	case fieldResolutionDate:
@@ -262,7 +262,7 @@ func (rd renderer) appendField(dst []byte, r *record, kind fieldKind) []byte {
 	case fieldSprint:
 		return jsonappend.Value(dst, rd.sprints(r.Sprints))
 	case fieldEpicLink:
-		return jsonappend.Value(dst, nullIfEmpty(r.Epic))
+		return appendNullable(dst, r.Epic)
 	default: // fieldParent
 		return jsonappend.Value(dst, rd.parent(rd.parentOf(r)))
 	}
@@ -488,21 +488,39 @@ func dcSprintTime(t time.Time, zone *time.Location) string {
 	return t.In(zone).Format("2006-01-02T15:04:05.000-07:00")
 }
 
-// histories renders hs as Objects (Jira's member order, written without
-// reflection: a bulk changelog page holds hundreds).
-func (rd renderer) histories(hs []History) []any {
-	out := make([]any, len(hs))
+// histories renders hs as the JSON array of Jira's histories, written
+// without building them: a bulk changelog page holds hundreds.
+func (rd renderer) histories(hs []History) json.RawMessage {
+	dst := append(make([]byte, 0, 512*len(hs)), '[')
 	for i, h := range hs {
-		items := make([]any, len(h.Items))
-		for j, c := range h.Items {
-			items[j] = jsonappend.Object{{Name: "field", Value: c.Field}, {Name: "fieldtype", Value: c.FieldType},
-				{Name: "from", Value: nullIfEmpty(c.From)}, {Name: "fromString", Value: nullIfEmpty(c.FromString)},
-				{Name: "to", Value: nullIfEmpty(c.To)}, {Name: "toString", Value: nullIfEmpty(c.ToString)}}
+		if i > 0 {
+			dst = append(dst, ',')
 		}
-		out[i] = jsonappend.Object{{Name: "id", Value: strconv.Itoa(h.ID)}, {Name: "author", Value: rd.user(h.Author)},
-			{Name: "created", Value: rd.time(h.Created)}, {Name: "items", Value: items}}
+		dst = jsonappend.String(append(dst, `{"id":`...), strconv.Itoa(h.ID))
+		dst = jsonappend.Value(append(dst, `,"author":`...), rd.user(h.Author))
+		dst = append(rd.appendTime(append(dst, `,"created":`...), h.Created), `,"items":[`...)
+		for j, c := range h.Items {
+			if j > 0 {
+				dst = append(dst, ',')
+			}
+			dst = jsonappend.String(append(dst, `{"field":`...), c.Field)
+			dst = jsonappend.String(append(dst, `,"fieldtype":`...), c.FieldType)
+			dst = appendNullable(append(dst, `,"from":`...), c.From)
+			dst = appendNullable(append(dst, `,"fromString":`...), c.FromString)
+			dst = appendNullable(append(dst, `,"to":`...), c.To)
+			dst = append(appendNullable(append(dst, `,"toString":`...), c.ToString), '}')
+		}
+		dst = append(dst, "]}"...)
 	}
-	return out
+	return append(dst, ']')
+}
+
+// appendNullable appends nullIfEmpty(s)'s JSON.
+func appendNullable(dst []byte, s string) []byte {
+	if s == "" {
+		return append(dst, "null"...)
+	}
+	return jsonappend.String(dst, s)
 }
 
 func nullIfEmpty(s string) any {
