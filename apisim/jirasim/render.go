@@ -256,7 +256,7 @@ func (rd renderer) appendField(dst []byte, r *record, kind fieldKind) []byte {
 	case fieldComponents:
 		return jsonappend.Value(dst, rd.components(r.Components))
 	case fieldComment:
-		return jsonappend.Value(dst, rd.comments(r.Comments))
+		return rd.appendComments(dst, r.Comments)
 	case fieldIssueLinks:
 		return jsonappend.Value(dst, rd.links(r))
 	case fieldSprint:
@@ -408,18 +408,25 @@ func (rd renderer) components(names []string) []any {
 	return out
 }
 
-// comments renders cs as Jira's comment page: Objects whose members are in
-// the order of a map's sorted keys, which is how Jira's maps were encoded.
-func (rd renderer) comments(cs []Comment) jsonappend.Object {
-	list := make([]any, len(cs))
+// appendComments appends cs as Jira's comment page, members in a map's
+// sorted order.
+func (rd renderer) appendComments(dst []byte, cs []Comment) []byte {
+	dst = append(dst, `{"comments":[`...)
 	for i, c := range cs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = jsonappend.Value(append(dst, `{"author":`...), rd.user(c.Author))
+		dst = jsonappend.String(append(dst, `,"body":`...), c.Body)
 		// Comments come in UTC (+0000) while issue fields use the account's zone.
-		at := c.Created.UTC().Format(jiraTime)
-		list[i] = jsonappend.Object{{Name: "author", Value: rd.user(c.Author)}, {Name: "body", Value: c.Body},
-			{Name: "created", Value: at}, {Name: "id", Value: strconv.Itoa(500000 + i)}, {Name: "updated", Value: at}}
+		at := len(dst) + len(`,"created":`)
+		dst = append(c.Created.UTC().AppendFormat(append(dst, `,"created":"`...), jiraTime), '"')
+		created := dst[at:]
+		dst = strconv.AppendInt(append(dst, `,"id":"`...), int64(500000+i), 10)
+		dst = append(append(append(dst, `","updated":`...), created...), '}')
 	}
-	return jsonappend.Object{{Name: "comments", Value: list}, {Name: "maxResults", Value: len(cs)},
-		{Name: "startAt", Value: 0}, {Name: "total", Value: len(cs)}}
+	dst = strconv.AppendInt(append(dst, `],"maxResults":`...), int64(len(cs)), 10)
+	return append(strconv.AppendInt(append(dst, `,"startAt":0,"total":`...), int64(len(cs)), 10), '}')
 }
 
 // links shows each link from this issue's side: the other issue as
