@@ -340,10 +340,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	buf := bodies.Get().(*[]byte)
 	defer bodies.Put(buf)
 	*buf = append(jsonappend.Value((*buf)[:0], v), '\n')
+	writeBody(w, status, *buf)
+}
+
+// writeBody answers with body, JSON ended by a newline as json.Encoder
+// ends it.
+func writeBody(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-	w.Header().Set("Content-Length", strconv.Itoa(len(*buf)))
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
-	_, _ = w.Write(*buf)
+	_, _ = w.Write(body)
 }
 
 // writeNoResource is Jira's (Jersey's) answer to a path it has no resource

@@ -117,9 +117,10 @@ func (rd renderer) appendIssue(dst []byte, r *record, fs fieldSet, fields issueF
 		if len(h) > embedded {
 			h = h[len(h)-embedded:] // silently the newest only, as Jira does
 		}
-		dst = jsonappend.Value(append(dst, `"changelog":`...), jsonappend.Object{{Name: "histories", Value: rd.histories(h)},
-			{Name: "maxResults", Value: len(h)}, {Name: "startAt", Value: 0}, {Name: "total", Value: len(h)}})
-		dst = append(dst, ',')
+		dst = rd.appendHistories(append(dst, `"changelog":{"histories":`...), h)
+		dst = strconv.AppendInt(append(dst, `,"maxResults":`...), int64(len(h)), 10)
+		dst = strconv.AppendInt(append(dst, `,"startAt":0,"total":`...), int64(len(h)), 10)
+		dst = append(dst, "},"...)
 	}
 	dst = append(dst, `"expand":"renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations","fields":{`...)
 	for i, f := range fields.of(rd.parentOf(r) != "") {
@@ -495,10 +496,15 @@ func dcSprintTime(t time.Time, zone *time.Location) string {
 	return t.In(zone).Format("2006-01-02T15:04:05.000-07:00")
 }
 
-// histories renders hs as the JSON array of Jira's histories, written
-// without building them: a bulk changelog page holds hundreds.
+// histories renders hs as the JSON array of Jira's histories.
 func (rd renderer) histories(hs []History) json.RawMessage {
-	dst := append(make([]byte, 0, 512*len(hs)), '[')
+	return rd.appendHistories(make([]byte, 0, 512*len(hs)), hs)
+}
+
+// appendHistories appends histories' JSON, written without building the
+// histories: a bulk changelog page holds hundreds.
+func (rd renderer) appendHistories(dst []byte, hs []History) []byte {
+	dst = append(dst, '[')
 	for i, h := range hs {
 		if i > 0 {
 			dst = append(dst, ',')
