@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/batonhq/baton/apisim/jsonappend"
@@ -71,29 +72,56 @@ func (fs fieldSet) keysOnly() bool {
 type renderer struct {
 	s    *Server
 	base string // scheme://host of the request
-	// memos are the JSON of the statuses, priorities, resolutions and
-	// users rendered so far: a page repeats a few of them in every issue,
-	// comment and history.
-	memos map[string]json.RawMessage
 }
 
 func newRenderer(s *Server, base string) renderer {
-	return renderer{s: s, base: base, memos: map[string]json.RawMessage{}}
+	return renderer{s: s, base: base}
 }
 
-// memo is render's value as JSON, rendered once per renderer for key; nil
-// when render's value is nil.
+// memos are JSON rendered for a request base by key: a page repeats a few
+// statuses, priorities and users in every issue, comment and history, and
+// a sync asks thousands of pages.
+type memos struct {
+	mu sync.Mutex
+	m  map[memoKey]json.RawMessage
+}
+
+type memoKey struct{ base, key string }
+
+// maxMemos bounds what is kept: statuses, users and bases are few, but a
+// client chooses the Host it sends.
+const maxMemos = 10_000
+
+func (m *memos) clear() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.m = nil
+}
+
+// memo is render's value as JSON, rendered once per request base for key
+// (until a status or user changes); nil when render's value is nil. The
+// caller holds s.mu.
 func (rd renderer) memo(key string, render func() any) any {
-	if b, ok := rd.memos[key]; ok {
+	m := &rd.s.memos
+	k := memoKey{rd.base, key}
+	m.mu.Lock()
+	b, ok := m.m[k]
+	m.mu.Unlock()
+	if ok {
 		return b
 	}
 	v := render()
 	if v == nil {
 		return nil
 	}
-	b, _ := json.Marshal(v) // the simulator's own types: cannot fail
-	rd.memos[key] = b
-	return json.RawMessage(b)
+	b, _ = json.Marshal(v) // the simulator's own types: cannot fail
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.m == nil || len(m.m) >= maxMemos {
+		m.m = map[memoKey]json.RawMessage{}
+	}
+	m.m[k] = b
+	return b
 }
 
 // issue renders one issue's JSON. embedded > 0 embeds that many newest
