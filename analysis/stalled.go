@@ -130,7 +130,7 @@ func (a *analysis) unowned(v int) (Finding, bool) {
 	}
 	return Finding{
 		Issue: is.Key, Team: is.Team, Since: since,
-		Summary:  is.Key + " is in progress with no assignee.",
+		Summary:  a.text.add(is.Key, " is in progress with no assignee.").String(),
 		NextStep: a.text.add("Ask ").who(is, is.Team).add(" to assign ", is.Key, " or move it back to the backlog.").String(),
 	}, true
 }
