@@ -104,7 +104,7 @@ func (a *analysis) add(f Finding, r *Rule, row int, likely int32) int32 {
 	}
 	node := likely
 	if int(likely) >= a.g.nodes() || a.g.key(likely) != f.Issue {
-		node = a.g.index[f.Issue]
+		node, _ = a.g.find(f.Issue)
 	}
 	return a.findings.add(found{issue: f.Issue, team: f.Team, related: f.Related, relatedTeams: f.RelatedTeams,
 		since: f.Since, summary: f.Summary, nextStep: f.NextStep, rule: r, node: node, row: uint8(row),

@@ -13,10 +13,10 @@ import (
 // mirrors outside the synced scope. Mirrored twins are merged onto one
 // canonical node for dependency purposes; edges only join canonical nodes.
 type graph struct {
-	issues  []model.Issue    // the analysed issues, sorted by key, Team set
-	phKeys  []string         // key of every placeholder: node len(issues)+i is phKeys[i]
-	phTeams []string         // team of every placeholder ("" when no team claims it)
-	index   map[string]int32 // node by key
+	issues  []model.Issue // the analysed issues, sorted by key, Team set
+	phKeys  []string      // key of every placeholder: node len(issues)+i is phKeys[i]
+	phTeams []string      // team of every placeholder ("" when no team claims it)
+	index   keyIndex      // node by key
 	teams   teamFinder
 	canon   []int32           // canonical twin of every node (itself when unmirrored)
 	twins   map[int32][]int32 // members of every mirror group of ≥ 2 nodes, by canonical node
@@ -67,11 +67,11 @@ func (g *graph) open(v int32) bool {
 func buildGraph(in []model.Issue, teams []model.Team) *graph {
 	g := &graph{issues: sortedIssues(in), teams: teamFinder{teams: teams}}
 	n := len(g.issues)
-	g.index = make(map[string]int32, n+n/4)
+	g.index = newKeyIndex(n + n/16) // and room for link ends outside the issues
 	for i := range g.issues {
 		is := &g.issues[i]
 		is.Team = g.teams.of(is)
-		g.index[is.Key] = int32(i)
+		g.index.put(is.Key, int32(i))
 	}
 	g.mergeMirrors()
 	g.addEdges()
@@ -126,14 +126,14 @@ func increasing(issues []model.Issue) bool {
 // node returns the node of key, adding a placeholder for a key outside the
 // analysed issues. A placeholder's team comes from its repository or project.
 func (g *graph) node(key string) int32 {
-	if v, ok := g.index[key]; ok {
+	if v, ok := g.find(key); ok {
 		return v
 	}
 	v := int32(g.nodes())
 	ph := model.Issue{Key: key, System: systemOf(key)}
 	g.phKeys = append(g.phKeys, key)
 	g.phTeams = append(g.phTeams, g.teams.of(&ph))
-	g.index[key] = v
+	g.index.put(key, v)
 	if g.canon != nil {
 		g.canon = append(g.canon, v)
 	}
