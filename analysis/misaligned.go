@@ -28,7 +28,16 @@ func (a *analysis) waiting(e int) (ed *Edge, dep, blk *model.Issue, ok bool) {
 
 // edgeFinding is a misalignment on the dependent of ed, waiting on its blocker.
 func edgeFinding(ed *Edge) Finding {
-	return Finding{Issue: ed.To, Team: ed.ToTeam, Related: []string{ed.From}, RelatedTeams: []string{ed.FromTeam}}
+	f := Finding{Issue: ed.To, Team: ed.ToTeam}
+	f.Related, f.RelatedTeams = blockerOf(ed)
+	return f
+}
+
+// blockerOf returns the Related and RelatedTeams of a finding on the
+// dependent of ed: its blocker and the blocker's team, in one allocation.
+func blockerOf(ed *Edge) (related, teams []string) {
+	both := []string{ed.From, ed.FromTeam}
+	return both[:1:1], both[1:]
 }
 
 func (a *analysis) inversion(e int) (Finding, bool) {
