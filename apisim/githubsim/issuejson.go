@@ -3,6 +3,8 @@ package githubsim
 import (
 	"encoding/json"
 	"strconv"
+	"sync"
+	"time"
 
 	"github.com/batonhq/baton/apisim/jsonappend"
 )
@@ -19,13 +21,95 @@ func (s *Server) issueJSONOf(u urls, r *repo, ms []*milestoneJSON, is *issue) js
 	return s.appendIssueJSON(nil, u, r, ms, is)
 }
 
-// appendIssueJSON appends renderIssue's JSON to dst; callers hold s.mu.
-// Nothing is kept between requests: written by hand straight into the page,
-// an issue costs about what finding a kept copy did, and keeping every
-// issue's JSON (2.3 kB each) nearly doubled the simulator's memory.
+// appendIssueJSON appends renderIssue's JSON to dst, written straight from
+// the issue (users and labels from fragments); callers hold s.mu. Nothing
+// is kept between requests: written so, an issue costs less than finding
+// a kept copy did, and keeping every issue's JSON (2.3 kB each) nearly
+// doubled the simulator's memory. Bases or repository names that JSON
+// would escape take renderIssue's way.
 func (s *Server) appendIssueJSON(dst []byte, u urls, r *repo, ms []*milestoneJSON, is *issue) []byte {
-	v := s.renderIssue(u, r, ms, is)
-	return appendIssue(dst, &v)
+	full := r.fullName()
+	rel := s.relationsOf(r, is)
+	if !jsonappend.Plain(u.api) || !jsonappend.Plain(u.html) || !jsonappend.Plain(full) {
+		v := s.renderRelated(u, r, ms, is, rel)
+		return appendIssue(dst, &v)
+	}
+	number := strconv.Itoa(is.Number)
+	api := u.api + "/repos/" + full + "/issues/" + number
+	kind := "/issues/"
+	if is.PullRequest {
+		kind = "/pull/"
+	}
+	html := u.html + "/" + full + kind + number
+	dst = append(append(append(dst, `{"url":"`...), api...), `","repository_url":"`...)
+	dst = append(append(append(append(dst, u.api...), "/repos/"...), full...), `","labels_url":"`...)
+	dst = append(append(dst, api...), `/labels{/name}","comments_url":"`...)
+	dst = append(append(dst, api...), `/comments","events_url":"`...)
+	dst = append(append(dst, api...), `/events","html_url":"`...)
+	dst = append(append(dst, html...), `","id":`...)
+	dst = strconv.AppendInt(dst, is.id, 10)
+	dst = strconv.AppendInt(append(dst, `,"node_id":"I_`...), is.id, 10)
+	dst = append(append(append(dst, `","number":`...), number...), `,"title":`...)
+	dst = jsonappend.String(dst, is.Title)
+	dst = append(append(dst, `,"user":`...), s.fragments.user(u, is.User)...)
+	dst = append(dst, `,"labels":[`...)
+	for i, l := range is.Labels {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, s.fragments.label(u, r, l)...)
+	}
+	dst = field(append(dst, ']'), ',', "state", is.State)
+	dst = append(dst, `,"locked":false,"assignee":`...)
+	if len(is.Assignees) == 0 {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, s.fragments.user(u, is.Assignees[0])...)
+	}
+	dst = append(dst, `,"assignees":[`...)
+	for i, a := range is.Assignees {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, s.fragments.user(u, a)...)
+	}
+	dst = append(dst, `],"milestone":`...)
+	if is.Milestone > 0 && is.Milestone <= len(ms) {
+		dst = appendMilestone(dst, ms[is.Milestone-1])
+	} else {
+		dst = append(dst, "null"...)
+	}
+	dst = strconv.AppendInt(append(dst, `,"comments":`...), int64(len(is.Comments)), 10)
+	dst = appendTime(append(dst, `,"created_at":`...), is.CreatedAt)
+	dst = appendTime(append(dst, `,"updated_at":`...), is.UpdatedAt)
+	dst = append(dst, `,"closed_at":`...)
+	if is.ClosedAt.IsZero() {
+		dst = append(dst, "null"...)
+	} else {
+		dst = appendTime(dst, is.ClosedAt)
+	}
+	dst = append(dst, `,"author_association":"MEMBER","active_lock_reason":null`...)
+	dst = nullable(dst, "body", strPtr(is.Body))
+	dst = append(append(append(dst, `,"timeline_url":"`...), api...), `/timeline"`...)
+	dst = nullable(dst, "state_reason", strPtr(is.StateReason))
+	if is.PullRequest {
+		dst = append(append(append(append(append(append(dst, `,"pull_request":{"url":"`...), u.api...), "/repos/"...), full...), "/pulls/"...), number...)
+		dst = append(append(append(dst, `","html_url":"`...), html...), `","diff_url":"`...)
+		dst = append(append(append(dst, html...), `.diff","patch_url":"`...), html...)
+		dst = append(dst, `.patch","merged_at":null}`...)
+	}
+	return appendRelations(dst, u, rel)
+}
+
+// appendRelations appends the issue's dependency and sub-issue summaries
+// and parent, and closes it, as appendIssue does.
+func appendRelations(dst []byte, u urls, rel relations) []byte {
+	var parent *string
+	if rel.parent.Repo != "" {
+		url := u.api + "/repos/" + rel.parent.Repo + "/issues/" + strconv.Itoa(rel.parent.Number)
+		parent = &url
+	}
+	return appendSummaries(dst, rel.deps, rel.subs, parent)
 }
 
 // appendIssue appends v as json.Marshal writes it.
@@ -73,16 +157,20 @@ func appendIssue(dst []byte, v *issueJSON) []byte {
 		dst = field(dst, ',', "patch_url", pr.PatchURL)
 		dst = append(nullable(dst, "merged_at", pr.MergedAt), '}')
 	}
-	d := v.IssueDependenciesSummary
+	return appendSummaries(dst, v.IssueDependenciesSummary, v.SubIssuesSummary, v.ParentIssueURL)
+}
+
+// appendSummaries appends an issue's last members, its dependency and
+// sub-issue summaries and its parent's URL, and closes it.
+func appendSummaries(dst []byte, d dependenciesJSON, s subIssuesJSON, parent *string) []byte {
 	dst = strconv.AppendInt(append(dst, `,"issue_dependencies_summary":{"blocked_by":`...), int64(d.BlockedBy), 10)
 	dst = strconv.AppendInt(append(dst, `,"blocking":`...), int64(d.Blocking), 10)
 	dst = strconv.AppendInt(append(dst, `,"total_blocked_by":`...), int64(d.TotalBlockedBy), 10)
 	dst = strconv.AppendInt(append(dst, `,"total_blocking":`...), int64(d.TotalBlocking), 10)
-	s := v.SubIssuesSummary
 	dst = strconv.AppendInt(append(dst, `},"sub_issues_summary":{"total":`...), int64(s.Total), 10)
 	dst = strconv.AppendInt(append(dst, `,"completed":`...), int64(s.Completed), 10)
 	dst = strconv.AppendInt(append(dst, `,"percent_completed":`...), int64(s.PercentCompleted), 10)
-	dst = nullable(append(dst, '}'), "parent_issue_url", v.ParentIssueURL)
+	dst = nullable(append(dst, '}'), "parent_issue_url", parent)
 	return append(dst, '}')
 }
 
@@ -100,6 +188,29 @@ func appendList[T any](dst []byte, items []T, appendItem func([]byte, *T) []byte
 		dst = appendItem(dst, &items[i])
 	}
 	return append(dst, ']')
+}
+
+// appendEvent appends v as json.Marshal writes it.
+func appendEvent(dst []byte, v *eventJSON) []byte {
+	dst = strconv.AppendInt(append(dst, `{"id":`...), v.ID, 10)
+	dst = field(dst, ',', "node_id", v.NodeID)
+	dst = field(dst, ',', "url", v.URL)
+	dst = appendUser(append(dst, `,"actor":`...), &v.Actor)
+	dst = field(dst, ',', "event", v.Event)
+	dst = nullable(dst, "commit_id", v.CommitID)
+	dst = nullable(dst, "commit_url", v.CommitURL)
+	dst = field(dst, ',', "created_at", v.CreatedAt)
+	if v.Label != nil { // a map: its keys sorted
+		l := *v.Label
+		dst = field(append(dst, `,"label":`...), '{', "color", l["color"])
+		dst = append(field(dst, ',', "name", l["name"]), '}')
+	}
+	return append(dst, '}')
+}
+
+// appendTime appends ts(t) as a JSON string.
+func appendTime(dst []byte, t time.Time) []byte {
+	return append(t.UTC().AppendFormat(append(dst, '"'), time.RFC3339), '"')
 }
 
 func appendUser(dst []byte, u *userJSON) []byte {
@@ -156,4 +267,51 @@ func nullable(dst []byte, name string, value *string) []byte {
 		return append(dst, "null"...)
 	}
 	return jsonappend.String(dst, *value)
+}
+
+// fragments are the JSON of the users and labels rendered so far, by
+// request base: an issue's own fields are written straight into the page,
+// but every issue repeats the same few users and labels.
+type fragments struct {
+	mu sync.Mutex
+	m  map[fragmentKey][]byte
+}
+
+// fragmentKey names a user (repo "") or one of a repository's labels as
+// rendered for a request base.
+type fragmentKey struct {
+	u          urls
+	repo, name string
+}
+
+// maxFragments bounds what is kept: bases, users and labels are few, but a
+// client chooses the Host it sends.
+const maxFragments = 10_000
+
+func (f *fragments) user(u urls, login string) []byte {
+	return f.get(fragmentKey{u: u, name: login}, func() []byte {
+		v := u.user(login)
+		return appendUser(nil, &v)
+	})
+}
+
+func (f *fragments) label(u urls, r *repo, name string) []byte {
+	return f.get(fragmentKey{u: u, repo: r.fullName(), name: name}, func() []byte {
+		v := u.label(r, name)
+		return appendLabel(nil, &v)
+	})
+}
+
+func (f *fragments) get(k fragmentKey, render func() []byte) []byte {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if b, ok := f.m[k]; ok {
+		return b
+	}
+	if f.m == nil || len(f.m) >= maxFragments {
+		f.m = map[fragmentKey][]byte{}
+	}
+	b := render()
+	f.m[k] = b
+	return b
 }

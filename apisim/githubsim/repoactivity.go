@@ -2,7 +2,6 @@ package githubsim
 
 import (
 	"cmp"
-	"encoding/json"
 	"iter"
 	"net/http"
 	"slices"
@@ -24,8 +23,10 @@ func (s *Server) listRepoEvents(w http.ResponseWriter, r *http.Request) {
 		ms := u.milestones(rp)
 		writeAppendedPage(w, r, u, rp.issueEvents(), func(dst []byte, x issueEvent) []byte {
 			// as GitHub's: the event's fields, then its issue
-			event, _ := json.Marshal(u.event(rp, *x.e))
-			return appendObjectWith(dst, event, "issue", func(dst []byte) []byte { return s.appendIssueJSON(dst, u, rp, ms, x.is) }, nil)
+			e := u.event(rp, *x.e)
+			dst = appendEvent(dst, &e)
+			dst = append(dst[:len(dst)-1], `,"issue":`...)
+			return append(s.appendIssueJSON(dst, u, rp, ms, x.is), '}')
 		})
 	})
 }

@@ -15,27 +15,49 @@ import (
 // String appends s as a JSON string, escaped as Marshal escapes it (HTML
 // characters included).
 func String(dst []byte, s string) []byte {
-	for i := range len(s) {
-		if !plain[s[i]] {
-			b, _ := json.Marshal(s) // a string cannot fail
-			return append(dst, b...)
-		}
+	if !Plain(s) {
+		b, _ := json.Marshal(s) // a string cannot fail
+		return append(dst, b...)
 	}
 	dst = append(dst, '"')
 	dst = append(dst, s...)
 	return append(dst, '"')
 }
 
-// plain are the bytes Marshal writes in a string as they are: printable
-// ASCII but for the quote, the backslash and HTML's <, > and &.
+// plain are the bytes Marshal writes in a string as they are: ASCII from
+// the space on, but for the quote, the backslash and HTML's <, > and &.
 var plain = func() (t [256]bool) {
-	for c := 0x20; c < 0x7f; c++ {
+	for c := 0x20; c <= 0x7f; c++ {
 		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
 	}
 	return t
 }()
 
-// Value appends v as Marshal would: maps of strings (keys sorted), slices
+// Object is a JSON object whose members are written in their order, as
+// Marshal writes a struct's fields, without a struct type for its shape.
+type Object []Member
+
+// Member is one name and value of an Object.
+type Member struct {
+	Name  string
+	Value any
+}
+
+// MarshalJSON is Value's JSON, for an Object encoding/json meets.
+func (o Object) MarshalJSON() ([]byte, error) { return Value(nil, o), nil }
+
+// Plain reports whether Marshal writes s, between its quotes, as it is,
+// so that pieces of a string may be appended one by one.
+func Plain(s string) bool {
+	for i := range len(s) {
+		if !plain[s[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+// Value appends v as Marshal would: Objects, maps of strings (keys sorted), slices
 // of values or strings, strings, ints, bools, nil and json.RawMessage (as
 // it is: the simulators' own, compact and escaped already) by hand, any
 // other type through Marshal.
@@ -54,6 +76,18 @@ func Value(dst []byte, v any) []byte {
 			return append(dst, "null"...)
 		}
 		return append(dst, v...)
+	case Object:
+		if v == nil {
+			return append(dst, "null"...)
+		}
+		dst = append(dst, '{')
+		for i, m := range v {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = Value(append(String(dst, m.Name), ':'), m.Value)
+		}
+		return append(dst, '}')
 	case map[string]any:
 		return object(dst, v)
 	case []any:

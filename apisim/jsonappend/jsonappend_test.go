@@ -17,6 +17,8 @@ func TestValueIsWhatMarshalWrites(t *testing.T) {
 		map[string]any(nil), map[string]any{}, json.RawMessage(nil), json.RawMessage(`{"a":[1,2]}`),
 		map[string]any{"z": 1, "a": map[string]any{"y": "<", "b": []any{named{Name: "n"}}}, "é": nil, "A": "x", "_": json.RawMessage(`"r"`)},
 		named{Name: "&"}, &named{Name: "x", Icon: new("")},
+		Object(nil), Object{}, Object{{"z", 1}, {"a", "<"}, {"m", Object{{"b", nil}, {"a", []any{Object{{"x", true}}}}}}},
+		map[string]any{"o": Object{{"2", "two"}, {"1", "one"}}},
 	}
 	for _, v := range values {
 		want, err := json.Marshal(v)
@@ -35,6 +37,9 @@ func TestStringIsWhatMarshalWrites(t *testing.T) {
 		want, _ := json.Marshal(s)
 		if got := String(nil, s); string(got) != string(want) {
 			t.Errorf("String(%q) = %s, want %s", s, got, want)
+		}
+		if got := Plain(s); got != (string(want) == `"`+s+`"`) {
+			t.Errorf("Plain(%q) = %v, but Marshal writes %s", s, got, want)
 		}
 	}
 }
