@@ -24,10 +24,41 @@ import (
 
 // pageDecoder decodes search pages asking for one list of fields.
 type pageDecoder struct {
-	page   reflect.Type // {Issues []{ID, Key, Self, Fields *fields}, NextPageToken, IsLast}
-	from   []int        // the jira.IssueFields field each leading field of fields is
-	links  int          // the one of them that is issuelinks, as []*pageLink; -1 if none
-	extras []string     // the requested fields after them, by id
+	page     reflect.Type // {Issues []{ID, Key, Self, Fields *fields}, NextPageToken, IsLast}
+	from     []int        // the jira.IssueFields field each leading field of fields is
+	links    int          // the one of them that is issuelinks, as []*pageLink; -1 if none
+	comments int          // the one that is comment, as *pageComments; -1 if none
+	extras   []string     // the requested fields after them, by id
+}
+
+// pageComments are an issue's comments as activity reads them: when each
+// was made. As jira.Comments, each comment's author and its last editor
+// were decoded as go-jira's User (with the avatars' URLs), and its body,
+// for one time.
+type pageComments struct {
+	Comments []*struct {
+		Created string `json:"created"`
+	} `json:"comments"`
+}
+
+// comments returns c as go-jira's comments, a null among them kept as nil.
+func (c *pageComments) comments() *jira.Comments {
+	if c == nil {
+		return nil
+	}
+	out := &jira.Comments{}
+	if c.Comments == nil {
+		return out
+	}
+	out.Comments = make([]*jira.Comment, len(c.Comments))
+	made := make([]jira.Comment, len(c.Comments))
+	for i, x := range c.Comments {
+		if x != nil {
+			made[i].Created = x.Created
+			out.Comments[i] = &made[i]
+		}
+	}
+	return out
 }
 
 // pageLink is an issue link as convert reads it: its type and the keys of
@@ -89,7 +120,7 @@ func (s *Source) pageDecoder(fields []string) *pageDecoder {
 }
 
 func newPageDecoder(requested []string) *pageDecoder {
-	d := &pageDecoder{links: -1}
+	d := &pageDecoder{links: -1, comments: -1}
 	known := map[string]bool{"key": true}
 	asked := make(map[string]bool, len(requested))
 	for _, id := range requested {
@@ -108,8 +139,11 @@ func newPageDecoder(requested []string) *pageDecoder {
 			continue
 		}
 		typ := f.Type
-		if name == "issuelinks" {
+		switch name {
+		case "issuelinks":
 			typ, d.links = reflect.TypeFor[[]*pageLink](), len(fields)
+		case "comment":
+			typ, d.comments = reflect.TypeFor[*pageComments](), len(fields)
 		}
 		fields = append(fields, reflect.StructField{Name: f.Name, Type: typ, Tag: f.Tag})
 		d.from = append(d.from, i)
@@ -189,11 +223,14 @@ func (d *pageDecoder) convert(v reflect.Value) *searchPageV2 {
 		is.Fields = new(jira.IssueFields)
 		dst := reflect.ValueOf(is.Fields).Elem()
 		for j, k := range d.from {
-			if j == d.links {
+			switch j {
+			case d.links:
 				is.Fields.IssueLinks = issueLinks(src.Field(j).Interface().([]*pageLink))
-				continue
+			case d.comments:
+				is.Fields.Comments = src.Field(j).Interface().(*pageComments).comments()
+			default:
+				dst.Field(k).Set(src.Field(j))
 			}
-			dst.Field(k).Set(src.Field(j))
 		}
 		if len(d.extras) > 0 {
 			is.Fields.Unknowns = make(map[string]any, len(d.extras))
