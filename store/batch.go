@@ -33,39 +33,25 @@ func (s *Store) ApplyBatch(ctx context.Context, b model.Batch) (Applied, error) 
 	case <-ctx.Done():
 		return Applied{}, fmt.Errorf("applying batch of %s: %w", b.Source, ctx.Err())
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	if s.writer == nil {
+		w, err := openWriter(ctx, s.db)
+		if err != nil {
+			return Applied{}, fmt.Errorf("applying batch of %s: opening the write connection: %w", b.Source, err)
+		}
+		s.writer = w
+	}
+	tx, err := s.writer.conn.BeginTx(ctx, nil)
 	if err != nil {
 		return Applied{}, fmt.Errorf("applying batch of %s: %w", b.Source, err)
 	}
 	defer tx.Rollback()
-	w := batchWriter{
-		insertIssue:  tx.StmtContext(ctx, s.insertIssue),
-		updateIssue:  tx.StmtContext(ctx, s.updateIssue),
-		deleteLinks:  tx.StmtContext(ctx, s.deleteLinks),
-		insertLink:   tx.StmtContext(ctx, s.insertLink),
-		deleteIssue:  tx.StmtContext(ctx, s.deleteIssue),
-		upsertCursor: tx.StmtContext(ctx, s.upsertCursor),
+	written, err := s.writer.issues(ctx, b)
+	if err != nil {
+		return Applied{}, fmt.Errorf("applying batch of %s: %w", b.Source, err)
 	}
-	// The transaction ends with ctx (database/sql rolls it back); the
-	// per-issue statements run without it, so that the driver does not start
-	// a goroutine per statement to interrupt it, and ctx is checked between
-	// issues instead.
-	sctx := context.WithoutCancel(ctx)
-	var n Applied
-	for i := range b.Issues {
-		if err := ctx.Err(); err != nil {
-			return Applied{}, fmt.Errorf("applying batch of %s: %w", b.Source, err)
-		}
-		written, err := w.issue(sctx, b.Source, &b.Issues[i])
-		if err != nil {
-			return Applied{}, fmt.Errorf("applying batch of %s: issue %d (%q): %w", b.Source, i, b.Issues[i].Key, err)
-		}
-		if written {
-			n.Upserted++
-		}
-	}
+	n := Applied{Upserted: written}
 	if b.Present != nil {
-		missing, err := w.deleteMissing(ctx, tx, b)
+		missing, err := deleteMissing(ctx, tx, tx.StmtContext(ctx, s.deleteIssue), b)
 		if err != nil {
 			return Applied{}, fmt.Errorf("applying batch of %s: deleting issues under %q: %w", b.Source, b.Present.Prefix, err)
 		}
@@ -86,8 +72,9 @@ func (s *Store) ApplyBatch(ctx context.Context, b model.Batch) (Applied, error) 
 		return Applied{}, fmt.Errorf("applying batch of %s: %w", b.Source, err)
 	}
 	n.Deleted += len(left)
+	upsertCursor := tx.StmtContext(ctx, s.upsertCursor)
 	for scope, value := range b.Cursors {
-		if _, err := w.upsertCursor.ExecContext(ctx, b.Source, scope, value); err != nil {
+		if _, err := upsertCursor.ExecContext(ctx, b.Source, scope, value); err != nil {
 			return Applied{}, fmt.Errorf("applying batch of %s: saving cursor %q: %w", b.Source, scope, err)
 		}
 	}
@@ -97,72 +84,16 @@ func (s *Store) ApplyBatch(ctx context.Context, b model.Batch) (Applied, error) 
 	return n, nil
 }
 
-// batchWriter holds the store's statements bound to one transaction.
-type batchWriter struct {
-	insertIssue, updateIssue, deleteLinks, insertLink, deleteIssue, upsertCursor *sql.Stmt
-}
-
-// issue upserts is and, when it was written, replaces its links. It reports
-// whether it was written.
-func (w *batchWriter) issue(ctx context.Context, source string, is *model.Issue) (bool, error) {
-	switch {
-	case is.Key == "":
-		return false, fmt.Errorf("key is empty")
-	case is.Source != source:
-		return false, fmt.Errorf("source is %q, want the batch's %q", is.Source, source)
-	case is.Updated.IsZero():
-		return false, fmt.Errorf("updated time is missing")
-	}
-	args, err := issueArgs(is)
-	if err != nil {
-		return false, err
-	}
-	if written, err := w.row(ctx, is.Key, args); err != nil || !written {
-		return false, err
-	}
-	for i, l := range is.Links {
-		if l.From == "" || l.To == "" {
-			return false, fmt.Errorf("link %d (%s %q -> %q) has an empty end", i, l.Type, l.From, l.To)
-		}
-		if _, err := w.insertLink.ExecContext(ctx, is.Key, i, l.From, l.To, string(l.Type), string(l.Origin), l.RawType); err != nil {
-			return false, fmt.Errorf("inserting link %d: %w", i, err)
-		}
-	}
-	return true, nil
-}
-
-// row writes the issue row of key (args are its issueArgs): inserted when
-// it is new, else rewritten unless the stored row is strictly newer, and
-// then its old links dropped. It reports whether it wrote.
-func (w *batchWriter) row(ctx context.Context, key string, args []any) (bool, error) {
-	res, err := w.insertIssue.ExecContext(ctx, args...)
-	if err != nil {
-		return false, fmt.Errorf("inserting: %w", err)
-	}
-	if n, err := res.RowsAffected(); err != nil || n == 1 {
-		return n == 1, err
-	}
-	if res, err = w.updateIssue.ExecContext(ctx, args...); err != nil {
-		return false, fmt.Errorf("updating: %w", err)
-	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return false, err // kept the newer stored row and its links
-	}
-	if _, err := w.deleteLinks.ExecContext(ctx, key); err != nil {
-		return false, fmt.Errorf("deleting old links: %w", err)
-	}
-	return true, nil
-}
-
 // deleteMissing deletes the issues of b.Source under b.Present.Prefix that
 // neither b.Present.Keys nor b.Issues name, and returns their keys.
-func (w *batchWriter) deleteMissing(ctx context.Context, tx *sql.Tx, b model.Batch) ([]string, error) {
+// deleteIssue is the store's statement bound to tx.
+func deleteMissing(ctx context.Context, tx *sql.Tx, deleteIssue *sql.Stmt, b model.Batch) ([]string, error) {
 	missing, err := missingKeys(ctx, tx, b)
 	if err != nil {
 		return nil, err
 	}
 	for _, k := range missing {
-		if _, err := w.deleteIssue.ExecContext(ctx, k); err != nil {
+		if _, err := deleteIssue.ExecContext(ctx, k); err != nil {
 			return nil, fmt.Errorf("deleting %s: %w", k, err)
 		}
 	}

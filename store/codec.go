@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql/driver"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -40,13 +41,14 @@ var updateIssueSQL = func() string {
 		fmt.Sprintf(" WHERE key = ?1 AND updated_ms <= ?%d", slices.Index(issueColumns, "updated_ms")+1)
 }()
 
-// issueArgs are the values of issueColumns for is.
-func issueArgs(is *model.Issue) ([]any, error) {
+// issueArgs sets the values of issueColumns for is in args, one each, as
+// the driver takes them: a string, an int64 or nil for NULL.
+func issueArgs(is *model.Issue, args []driver.NamedValue) error {
 	var lists [4]any
 	for i, l := range [][]string{is.Assignees, is.Labels, is.Components, is.Mirrors} {
 		v, err := jsonStrings(l)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		lists[i] = v
 	}
@@ -54,14 +56,15 @@ func issueArgs(is *model.Issue) ([]any, error) {
 	if it := is.Iteration; it != nil {
 		itName, itStart, itEnd, itState = it.Name, millis(it.Start), millis(it.End), it.State
 	}
-	return []any{
+	setValues(args,
 		is.Key, is.Source, string(is.System), is.URL, is.Title,
 		string(is.Status), is.RawStatus, string(is.Resolution), is.RawResolution,
 		lists[0], int64(is.Priority), is.RawPriority, lists[1], lists[2],
 		millis(is.Created), is.Updated.UnixMilli(), millis(is.StatusChanged), millis(is.Closed), millis(is.Due),
 		itName, itStart, itEnd, itState,
 		jsonMillis(is.ActivityEvents), lists[3], is.Body,
-	}, nil
+	)
+	return nil
 }
 
 // millis is t in unix milliseconds, or NULL for the zero time.

@@ -36,12 +36,12 @@ type Store struct {
 	// is the one that last wrote, its page cache still good.
 	writing chan struct{}
 
+	// writer is the connection batches are written on, opened by the
+	// first; only the holder of writing uses it.
+	writer *writer
+
 	// Prepared once per connection and reused by every batch
 	// (Tx.StmtContext finds the connection's copy).
-	insertIssue  *sql.Stmt
-	updateIssue  *sql.Stmt
-	deleteLinks  *sql.Stmt
-	insertLink   *sql.Stmt
 	deleteIssue  *sql.Stmt
 	upsertCursor *sql.Stmt
 }
@@ -108,10 +108,6 @@ func (s *Store) init(ctx context.Context) error {
 		stmt  **sql.Stmt
 		query string
 	}{
-		{&s.insertIssue, insertIssueSQL},
-		{&s.updateIssue, updateIssueSQL},
-		{&s.deleteLinks, `DELETE FROM links WHERE owner = ?`},
-		{&s.insertLink, `INSERT INTO links (owner, seq, from_key, to_key, type, origin, raw_type) VALUES (?, ?, ?, ?, ?, ?, ?)`},
 		{&s.deleteIssue, `DELETE FROM issues WHERE key = ?`},
 		{&s.upsertCursor, `INSERT INTO cursors (source, scope, value) VALUES (?, ?, ?)
 			ON CONFLICT (source, scope) DO UPDATE SET value = excluded.value`},
@@ -126,9 +122,16 @@ func (s *Store) init(ctx context.Context) error {
 }
 
 // Close releases the prepared statements and closes the database; the WAL is
-// checkpointed by SQLite when the last connection closes.
+// checkpointed by SQLite when the last connection closes. It waits for a
+// batch being applied.
 func (s *Store) Close() error {
-	for _, stmt := range []*sql.Stmt{s.insertIssue, s.updateIssue, s.deleteLinks, s.insertLink, s.deleteIssue, s.upsertCursor} {
+	s.writing <- struct{}{}
+	defer func() { <-s.writing }()
+	if s.writer != nil {
+		s.writer.close()
+		s.writer = nil
+	}
+	for _, stmt := range []*sql.Stmt{s.deleteIssue, s.upsertCursor} {
 		if stmt != nil {
 			stmt.Close()
 		}

@@ -103,3 +103,28 @@ func (e *Engine) withheldLocked(name string) int {
 	}
 	return n
 }
+
+// namedGone replaces b's listing with the keys it deletes, deleted as
+// guardDeletions found them less those b now upserts (holders read again),
+// which is what applying the listing would delete: the store then deletes
+// them by key, with the links to them, rather than walk every key under the
+// prefix a second time (a tenth of a second for a reconcile of 75,000 keys).
+func namedGone(b *model.Batch, deleted []string) {
+	if b.Present == nil {
+		return
+	}
+	b.Present = nil
+	if len(deleted) == 0 {
+		return
+	}
+	upserted := make(map[string]bool, len(b.Issues))
+	for i := range b.Issues {
+		upserted[b.Issues[i].Key] = true
+	}
+	b.Gone = slices.Clip(b.Gone) // the connector's array stays its own
+	for _, k := range deleted {
+		if !upserted[k] {
+			b.Gone = append(b.Gone, k)
+		}
+	}
+}

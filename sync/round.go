@@ -145,6 +145,7 @@ func (e *Engine) commit(ctx context.Context, name string, b model.Batch, st *rou
 			return fmt.Errorf("saving a page of %s: %w", name, err)
 		}
 	}
+	namedGone(&b, deleted)
 	applied, err := e.Store.ApplyBatch(cctx, b)
 	if err != nil {
 		return fmt.Errorf("saving a page of %s: %w", name, err)

@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -169,8 +168,6 @@ type issue struct {
 	id      int64
 	deleted bool
 	movedTo IssueRef // set when transferred away
-
-	rendered atomic.Pointer[renderedIssue] // the last rendering served
 }
 
 // AddRepo creates the repository owner/name. Repositories are listed by their

@@ -90,7 +90,7 @@ func (s *Server) listIssues(w http.ResponseWriter, r *http.Request) {
 			slices.Reverse(match)
 		}
 		ms := u.milestones(rp)
-		writeRawPage(w, r, u, match, func(is *issue) []byte { return s.issueJSONOf(u, rp, ms, is) })
+		writeAppendedPage(w, r, u, match, func(dst []byte, is *issue) []byte { return s.appendIssueJSON(dst, u, rp, ms, is) })
 	})
 }
 
@@ -195,7 +195,8 @@ func (s *Server) withIssue(w http.ResponseWriter, r *http.Request, serve func(u 
 
 func (s *Server) getIssue(w http.ResponseWriter, r *http.Request) {
 	s.withIssue(w, r, func(u urls, rp *repo, is *issue) {
-		writeJSON(w, s.renderIssue(u, rp, u.milestones(rp), is))
+		w.Header().Set("Content-Type", jsonContentType)
+		_, _ = w.Write(append(s.issueJSONOf(u, rp, u.milestones(rp), is), '\n')) // as writeJSON's json.Encoder ends it
 	})
 }
 
@@ -297,11 +298,11 @@ func (s *Server) listRelated(w http.ResponseWriter, r *http.Request, related fun
 			}
 		}
 		ms := map[*repo][]*milestoneJSON{}
-		writeRawPage(w, r, u, all, func(f found) []byte {
+		writeAppendedPage(w, r, u, all, func(dst []byte, f found) []byte {
 			if _, ok := ms[f.repo]; !ok {
 				ms[f.repo] = u.milestones(f.repo)
 			}
-			return s.issueJSONOf(u, f.repo, ms[f.repo], f.issue)
+			return s.appendIssueJSON(dst, u, f.repo, ms[f.repo], f.issue)
 		})
 	})
 }

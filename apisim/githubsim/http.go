@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/batonhq/baton/apisim/fault"
@@ -184,10 +185,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, token string, cha
 		return
 	}
 	key := token + "\x00" + requestURLs(r, s.opts.HTMLBase).api + r.URL.RequestURI()
-	rec := &recorder{header: http.Header{}, status: http.StatusOK, known: func(version string) (string, bool) {
+	rec := &recorder{header: http.Header{}, status: http.StatusOK, body: bodies.Get().(*bytes.Buffer), known: func(version string) (string, bool) {
 		etag, ok := s.pageETags.get(key, version)
 		return etag, ok && matchesETag(r.Header.Get("If-None-Match"), etag)
 	}}
+	defer func() {
+		rec.body.Reset()
+		bodies.Put(rec.body)
+	}()
 	s.mux.ServeHTTP(rec, r)
 	for k, v := range rec.header {
 		w.Header()[k] = v
@@ -289,11 +294,15 @@ func writeError(w http.ResponseWriter, status int, msg, docs string) {
 	_ = json.NewEncoder(w).Encode(map[string]string{"message": msg, "documentation_url": docs})
 }
 
+// bodies are the recorders' buffers, kept between requests: a page of
+// issues is about 300 kB, which a new buffer would grow to again and again.
+var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 // recorder buffers a handler's response so its ETag can be computed.
 type recorder struct {
 	header http.Header
 	status int
-	body   bytes.Buffer
+	body   *bytes.Buffer // from bodies
 
 	// known is the ETag served before for the request and token, when
 	// the page had the version given, and whether the client has it.

@@ -57,54 +57,50 @@ func writeJSON(w http.ResponseWriter, v any) {
 // writePage answers with the requested page of items, each rendered, and
 // GitHub's Link header.
 func writePage[T, J any](w http.ResponseWriter, r *http.Request, u urls, items []T, render func(T) J) {
-	writeRawPage(w, r, u, items, jsonOf(render))
+	writeAppendedPage(w, r, u, items, func(dst []byte, it T) []byte {
+		b, _ := json.Marshal(render(it)) // the simulator's own types: cannot fail
+		return append(dst, b...)
+	})
 }
 
-// writeRawPage is writePage for items rendered as JSON already.
-func writeRawPage[T any](w http.ResponseWriter, r *http.Request, u urls, items []T, render func(T) []byte) {
+// writeAppendedPage is writePage for items that appendItem appends as JSON.
+func writeAppendedPage[T any](w http.ResponseWriter, r *http.Request, u urls, items []T, appendItem func(dst []byte, it T) []byte) {
 	lo, hi := paginate(w, r, u, len(items))
-	writeArray(w, items[lo:hi], render)
+	writeArray(w, items[lo:hi], appendItem)
 }
 
-// writeArray answers with the JSON array of the items rendered as JSON:
-// the bytes json.Encoder writes for the slice of their values, without
-// going over the JSON of each again as it would for a json.RawMessage.
-func writeArray[T any](w http.ResponseWriter, items []T, render func(T) []byte) {
-	rendered := make([][]byte, len(items))
-	size := len("[]\n") + len(items)
-	for i, it := range items {
-		rendered[i] = render(it)
-		size += len(rendered[i])
+// writeArray answers with the JSON array of the items, each appended as
+// JSON by render: the bytes json.Encoder writes for the slice of their
+// values, without going over the JSON of each again as it would for a
+// json.RawMessage. Served through serve, the array is appended to the
+// recorder's pooled buffer, so a page (about 300 kB of issues) neither
+// grows a buffer of its own nor is copied again.
+func writeArray[T any](w http.ResponseWriter, items []T, render func(dst []byte, it T) []byte) {
+	var out []byte
+	if rec, ok := w.(*recorder); ok {
+		out = rec.body.AvailableBuffer()
 	}
-	out := make([]byte, 0, size) // a page of issues is about 300 kB: grown, it is copied again and again
 	out = append(out, '[')
-	for i, b := range rendered {
+	for i, it := range items {
 		if i > 0 {
 			out = append(out, ',')
 		}
-		out = append(out, b...)
+		out = render(out, it)
 	}
 	w.Header().Set("Content-Type", jsonContentType)
 	_, _ = w.Write(append(out, "]\n"...))
 }
 
-// jsonOf is render with its values marshalled.
-func jsonOf[T, J any](render func(T) J) func(T) []byte {
-	return func(it T) []byte {
-		b, _ := json.Marshal(render(it)) // the simulator's own types: cannot fail
-		return b
-	}
-}
-
-// objectWith is the JSON object of head's fields, then name with the value
-// raw, then tail's fields (none when tail is nil). head and tail are
-// marshalled structs of at least one field: no json.RawMessage field is
-// needed, which json.Marshal would go over again.
-func objectWith(head []byte, name string, raw, tail []byte) []byte {
-	out := append(head[:len(head)-1:len(head)-1], `,"`+name+`":`...)
-	out = append(out, raw...)
+// appendObjectWith appends the JSON object of head's fields, then name
+// with the value value appends, then tail's fields (none when tail is nil).
+// head and tail are marshalled structs of at least one field: no
+// json.RawMessage field is needed, which json.Marshal would go over again.
+func appendObjectWith(dst, head []byte, name string, value func(dst []byte) []byte, tail []byte) []byte {
+	dst = append(dst, head[:len(head)-1]...)
+	dst = append(append(append(dst, `,"`...), name...), `":`...)
+	dst = value(dst)
 	if tail == nil {
-		return append(out, '}')
+		return append(dst, '}')
 	}
-	return append(append(out, ','), tail[1:]...)
+	return append(append(dst, ','), tail[1:]...)
 }

@@ -254,7 +254,10 @@ func (s *Server) withProject(w http.ResponseWriter, r *http.Request, user bool, 
 func (s *Server) listProjectFields(w http.ResponseWriter, r *http.Request, user bool) {
 	s.withProject(w, r, user, func(u urls, p *project) {
 		writeCursorPage(w, r, u, p.fields(u), func(f fieldJSON) int64 { return f.ID }, func(fieldJSON) bool { return true },
-			nil, jsonOf(func(f fieldJSON) fieldJSON { return f }))
+			nil, func(dst []byte, f fieldJSON) []byte {
+				b, _ := json.Marshal(f) // the simulator's own type: cannot fail
+				return append(dst, b...)
+			})
 	})
 }
 
@@ -266,7 +269,7 @@ type itemFieldJSON struct {
 }
 
 // An item is rendered as the fields of itemJSON, then "content" (its
-// issue's JSON, kept by issueJSONOf), then those of itemTailJSON.
+// issue's JSON, appendIssueJSON's), then those of itemTailJSON.
 type itemJSON struct {
 	ID         int64  `json:"id"`
 	NodeID     string `json:"node_id"`
@@ -328,7 +331,7 @@ func (s *Server) writeItems(w http.ResponseWriter, r *http.Request, u urls, p *p
 		}
 		return string(v)
 	}
-	writeCursorPage(w, r, u, p.items, func(it *projectItem) int64 { return it.id }, keep, version, func(it *projectItem) []byte {
+	writeCursorPage(w, r, u, p.items, func(it *projectItem) int64 { return it.id }, keep, version, func(dst []byte, it *projectItem) []byte {
 		l := found[it]
 		if _, ok := ms[l.rp]; !ok {
 			ms[l.rp] = u.milestones(l.rp)
@@ -355,7 +358,7 @@ func (s *Server) writeItems(w http.ResponseWriter, r *http.Request, u urls, p *p
 		}
 		head, _ := json.Marshal(itemJSON{ID: it.id, NodeID: fmt.Sprintf("PVTI_%d", it.id), ProjectURL: p.url(u)})
 		tail, _ := json.Marshal(out)
-		return objectWith(head, "content", s.issueJSONOf(u, l.rp, ms[l.rp], l.is), tail)
+		return appendObjectWith(dst, head, "content", func(dst []byte) []byte { return s.appendIssueJSON(dst, u, l.rp, ms[l.rp], l.is) }, tail)
 	})
 }
 
@@ -366,7 +369,7 @@ func (s *Server) writeItems(w http.ResponseWriter, r *http.Request, u urls, p *p
 // version, unless nil, says what a page is rendered from, so that one the
 // client has is not rendered (see unchanged).
 func writeCursorPage[T any](w http.ResponseWriter, r *http.Request, u urls, all []T, id func(T) int64, keep func(T) bool,
-	version func(page []T) string, render func(T) []byte) {
+	version func(page []T) string, render func(dst []byte, it T) []byte) {
 	q := r.URL.Query()
 	per := min(max(intParam(q, "per_page", 30), 1), 100)
 	var page []T

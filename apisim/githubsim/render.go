@@ -2,8 +2,8 @@ package githubsim
 
 import (
 	"fmt"
-	"hash/fnv"
 	"net/http"
+	"strconv"
 	"time"
 )
 
@@ -189,17 +189,22 @@ func strPtr(s string) *string {
 	return &s
 }
 
+// hashID is the 32-bit FNV-1a hash of s (hash/fnv's New32a, without its
+// allocations: every rendered user and label asks for one).
 func hashID(s string) int64 {
-	h := fnv.New32a()
-	_, _ = h.Write([]byte(s))
-	return int64(h.Sum32())
+	h := uint32(2166136261)
+	for i := range len(s) {
+		h = (h ^ uint32(s[i])) * 16777619
+	}
+	return int64(h)
 }
 
 func (u urls) user(login string) userJSON {
 	id := hashID("user:" + login)
+	n := strconv.FormatInt(id, 10)
 	return userJSON{
-		Login: login, ID: id, NodeID: fmt.Sprintf("U_%d", id),
-		AvatarURL: fmt.Sprintf("https://avatars.githubusercontent.com/u/%d?v=4", id),
+		Login: login, ID: id, NodeID: "U_" + n,
+		AvatarURL: "https://avatars.githubusercontent.com/u/" + n + "?v=4",
 		URL:       u.api + "/users/" + login, HTMLURL: u.html + "/" + login, Type: "User",
 	}
 }
@@ -207,7 +212,7 @@ func (u urls) user(login string) userJSON {
 // label renders r's label called name.
 func (u urls) label(r *repo, name string) labelJSON {
 	id := hashID("label:" + r.fullName() + ":" + name)
-	return labelJSON{ID: id, NodeID: fmt.Sprintf("LA_%d", id), URL: u.api + "/repos/" + r.fullName() + "/labels/" + name,
+	return labelJSON{ID: id, NodeID: "LA_" + strconv.FormatInt(id, 10), URL: u.api + "/repos/" + r.fullName() + "/labels/" + name,
 		Name: name, Color: labelColor(name)}
 }
 
@@ -258,13 +263,14 @@ func (s *Server) renderIssue(u urls, r *repo, ms []*milestoneJSON, is *issue) is
 // renderRelated renders is of r, given r's rendered milestones and what
 // other issues contribute, rel; callers hold s.mu.
 func (s *Server) renderRelated(u urls, r *repo, ms []*milestoneJSON, is *issue, rel relations) issueJSON {
-	api := fmt.Sprintf("%s/repos/%s/issues/%d", u.api, r.fullName(), is.Number)
+	repoURL := u.api + "/repos/" + r.fullName()
+	api := repoURL + "/issues/" + strconv.Itoa(is.Number)
 	out := issueJSON{
-		URL: api, RepositoryURL: u.api + "/repos/" + r.fullName(), LabelsURL: api + "/labels{/name}",
+		URL: api, RepositoryURL: repoURL, LabelsURL: api + "/labels{/name}",
 		CommentsURL: api + "/comments", EventsURL: api + "/events", TimelineURL: api + "/timeline",
 		HTMLURL: u.issueHTML(r, is),
-		ID:      is.id, NodeID: fmt.Sprintf("I_%d", is.id), Number: is.Number, Title: is.Title,
-		User: u.user(is.User), Labels: []labelJSON{}, State: is.State, Assignees: []userJSON{},
+		ID:      is.id, NodeID: "I_" + strconv.FormatInt(is.id, 10), Number: is.Number, Title: is.Title,
+		User: u.user(is.User), Labels: make([]labelJSON, 0, len(is.Labels)), State: is.State, Assignees: make([]userJSON, 0, len(is.Assignees)),
 		Comments: len(is.Comments), CreatedAt: ts(is.CreatedAt), UpdatedAt: ts(is.UpdatedAt),
 		ClosedAt: tsPtr(is.ClosedAt), AuthorAssociation: "MEMBER", Body: strPtr(is.Body),
 		StateReason:              strPtr(is.StateReason),
@@ -299,7 +305,7 @@ func (u urls) issueHTML(r *repo, is *issue) string {
 	if is.PullRequest {
 		kind = "pull"
 	}
-	return fmt.Sprintf("%s/%s/%s/%d", u.html, r.fullName(), kind, is.Number)
+	return u.html + "/" + r.fullName() + "/" + kind + "/" + strconv.Itoa(is.Number)
 }
 
 // relations are what other issues contribute to an issue's rendering.

@@ -2,7 +2,6 @@ package githubsim
 
 import (
 	"cmp"
-	"encoding/json"
 	"iter"
 	"net/http"
 	"slices"
@@ -22,10 +21,12 @@ import (
 func (s *Server) listRepoEvents(w http.ResponseWriter, r *http.Request) {
 	s.withRepoIssues(w, r, "https://docs.github.com/rest/issues/events#list-issue-events-for-a-repository", func(u urls, rp *repo) {
 		ms := u.milestones(rp)
-		writeRawPage(w, r, u, rp.issueEvents(), func(x issueEvent) []byte {
+		writeAppendedPage(w, r, u, rp.issueEvents(), func(dst []byte, x issueEvent) []byte {
 			// as GitHub's: the event's fields, then its issue
-			event, _ := json.Marshal(u.event(rp, *x.e))
-			return objectWith(event, "issue", s.issueJSONOf(u, rp, ms, x.is), nil)
+			e := u.event(rp, *x.e)
+			dst = appendEvent(dst, &e)
+			dst = append(dst[:len(dst)-1], `,"issue":`...)
+			return append(s.appendIssueJSON(dst, u, rp, ms, x.is), '}')
 		})
 	})
 }

@@ -48,6 +48,7 @@ type Server struct {
 	projects   map[string]*project // boards by projectKey
 	parents    parentIndex
 	pageETags  pageETags
+	fragments  fragments
 
 	hook.Sender // webhook deliveries: SetWebhook, WaitDeliveries
 

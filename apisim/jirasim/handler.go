@@ -1,7 +1,6 @@
 package jirasim
 
 import (
-	"bytes"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
@@ -9,8 +8,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/batonhq/baton/apisim/fault"
+	"github.com/batonhq/baton/apisim/jsonappend"
 )
 
 // ServeHTTP implements http.Handler.
@@ -79,7 +80,7 @@ func (s *Server) renderer(r *http.Request) renderer {
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	return renderer{s: s, base: scheme + "://" + r.Host}
+	return newRenderer(s, scheme+"://"+r.Host)
 }
 
 func (s *Server) serveMyself(w http.ResponseWriter, r *http.Request) {
@@ -318,16 +319,19 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]any{"errorMessages": []string{msg}, "errors": map[string]string{}})
 }
 
+// bodies are writeJSON's buffers, kept between requests: a search page is
+// hundreds of kB, which a new buffer would grow to again and again.
+var bodies = sync.Pool{New: func() any { return new([]byte) }}
+
+// writeJSON answers with v as json.Encoder writes it (jsonappend's bytes).
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(v); err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
+	buf := bodies.Get().(*[]byte)
+	defer bodies.Put(buf)
+	*buf = append(jsonappend.Value((*buf)[:0], v), '\n')
 	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.Header().Set("Content-Length", strconv.Itoa(len(*buf)))
 	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(*buf)
 }
 
 // writeNoResource is Jira's (Jersey's) answer to a path it has no resource

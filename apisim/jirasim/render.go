@@ -2,10 +2,14 @@ package jirasim
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/batonhq/baton/apisim/jsonappend"
 )
 
 // Issues are rendered to JSON only on request, so the stored form stays small.
@@ -67,6 +71,29 @@ func (fs fieldSet) keysOnly() bool {
 type renderer struct {
 	s    *Server
 	base string // scheme://host of the request
+	// memos are the JSON of the statuses, priorities, resolutions and
+	// users rendered so far: a page repeats a few of them in every issue,
+	// comment and history.
+	memos map[string]json.RawMessage
+}
+
+func newRenderer(s *Server, base string) renderer {
+	return renderer{s: s, base: base, memos: map[string]json.RawMessage{}}
+}
+
+// memo is render's value as JSON, rendered once per renderer for key; nil
+// when render's value is nil.
+func (rd renderer) memo(key string, render func() any) any {
+	if b, ok := rd.memos[key]; ok {
+		return b
+	}
+	v := render()
+	if v == nil {
+		return nil
+	}
+	b, _ := json.Marshal(v) // the simulator's own types: cannot fail
+	rd.memos[key] = b
+	return json.RawMessage(b)
 }
 
 // issue renders one issue. embedded > 0 embeds that many newest histories.
@@ -80,18 +107,22 @@ func (rd renderer) issue(r *record, fs fieldSet, embedded int) map[string]any {
 		"expand": "renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations",
 		"id":     id, "key": r.Key, "self": rd.base + "/rest/api/2/issue/" + id,
 	}
-	fields := map[string]any{}
+	fields := make(jsonappend.Object, 0, 20) // sorted below, as a map's keys are
 	add := func(name string, v func() any) {
 		if fs.has(name) {
-			fields[name] = v()
+			fields = append(fields, jsonappend.Member{Name: name, Value: v()})
 		}
 	}
 	add("summary", func() any { return r.Summary })
 	add("description", func() any { return nullIfEmpty(r.Description) })
 	add("project", func() any {
-		return map[string]any{"key": r.Project, "name": r.Project, "id": statusID("project:" + r.Project)}
+		return rd.memo("project\x00"+r.Project, func() any {
+			return map[string]any{"key": r.Project, "name": r.Project, "id": statusID("project:" + r.Project)}
+		})
 	})
-	add("issuetype", func() any { return map[string]any{"id": "10001", "name": "Task", "subtask": false} })
+	add("issuetype", func() any {
+		return rd.memo("issuetype", func() any { return map[string]any{"id": "10001", "name": "Task", "subtask": false} })
+	})
 	add("status", func() any { return rd.status(r.Status) })
 	add("priority", func() any { return rd.priority(r.Priority) })
 	add("assignee", func() any { return rd.user(r.Assignee) })
@@ -114,6 +145,7 @@ func (rd renderer) issue(r *record, fs fieldSet, embedded int) map[string]any {
 	if parent != "" {
 		add("parent", func() any { return rd.parent(parent) })
 	}
+	slices.SortFunc(fields, func(a, b jsonappend.Member) int { return strings.Compare(a.Name, b.Name) })
 	out["fields"] = fields
 	if embedded > 0 {
 		h := r.Histories
@@ -184,23 +216,11 @@ type userJSON struct {
 	TimeZone     string `json:"timeZone"`
 }
 
-type historyJSON struct {
-	ID      string       `json:"id"`
-	Author  any          `json:"author"`
-	Created any          `json:"created"`
-	Items   []changeJSON `json:"items"`
+func (rd renderer) status(name string) any {
+	return rd.memo("status\x00"+name, func() any { return rd.statusOf(name) })
 }
 
-type changeJSON struct {
-	Field      string `json:"field"`
-	FieldType  string `json:"fieldtype"`
-	From       any    `json:"from"`
-	FromString any    `json:"fromString"`
-	To         any    `json:"to"`
-	ToString   any    `json:"toString"`
-}
-
-func (rd renderer) status(name string) statusJSON {
+func (rd renderer) statusOf(name string) statusJSON {
 	cat := rd.s.statuses[name]
 	catID, catName, color := 2, "To Do", "blue-gray"
 	switch cat {
@@ -217,6 +237,10 @@ func (rd renderer) status(name string) statusJSON {
 }
 
 func (rd renderer) priority(name string) any {
+	return rd.memo("priority\x00"+name, func() any { return rd.priorityOf(name) })
+}
+
+func (rd renderer) priorityOf(name string) any {
 	if name == "" {
 		return nil
 	}
@@ -225,6 +249,10 @@ func (rd renderer) priority(name string) any {
 }
 
 func (rd renderer) resolution(name string) any {
+	return rd.memo("resolution\x00"+name, func() any { return rd.resolutionOf(name) })
+}
+
+func (rd renderer) resolutionOf(name string) any {
 	if name == "" {
 		return nil
 	}
@@ -233,6 +261,10 @@ func (rd renderer) resolution(name string) any {
 }
 
 func (rd renderer) user(accountID string) any {
+	return rd.memo("user\x00"+accountID, func() any { return rd.userOf(accountID) })
+}
+
+func (rd renderer) userOf(accountID string) any {
 	u, ok := rd.s.users[accountID]
 	if !ok {
 		return nil
@@ -257,16 +289,18 @@ func (rd renderer) components(names []string) []any {
 	return out
 }
 
-func (rd renderer) comments(cs []Comment) map[string]any {
+// comments renders cs as Jira's comment page: Objects whose members are in
+// the order of a map's sorted keys, which is how Jira's maps were encoded.
+func (rd renderer) comments(cs []Comment) jsonappend.Object {
 	list := make([]any, len(cs))
 	for i, c := range cs {
-		list[i] = map[string]any{
-			"id": strconv.Itoa(500000 + i), "author": rd.user(c.Author), "body": c.Body,
-			// Comments come in UTC (+0000) while issue fields use the account's zone.
-			"created": c.Created.UTC().Format(jiraTime), "updated": c.Created.UTC().Format(jiraTime),
-		}
+		// Comments come in UTC (+0000) while issue fields use the account's zone.
+		at := c.Created.UTC().Format(jiraTime)
+		list[i] = jsonappend.Object{{Name: "author", Value: rd.user(c.Author)}, {Name: "body", Value: c.Body},
+			{Name: "created", Value: at}, {Name: "id", Value: strconv.Itoa(500000 + i)}, {Name: "updated", Value: at}}
 	}
-	return map[string]any{"comments": list, "maxResults": len(cs), "total": len(cs), "startAt": 0}
+	return jsonappend.Object{{Name: "comments", Value: list}, {Name: "maxResults", Value: len(cs)},
+		{Name: "startAt", Value: 0}, {Name: "total", Value: len(cs)}}
 }
 
 // links shows each link from this issue's side: the other issue as
@@ -335,16 +369,19 @@ func dcSprintTime(t time.Time, zone *time.Location) string {
 	return t.In(zone).Format("2006-01-02T15:04:05.000-07:00")
 }
 
-func (rd renderer) histories(hs []History) []historyJSON {
-	out := make([]historyJSON, len(hs))
+// histories renders hs as Objects (Jira's member order, written without
+// reflection: a bulk changelog page holds hundreds).
+func (rd renderer) histories(hs []History) []any {
+	out := make([]any, len(hs))
 	for i, h := range hs {
-		items := make([]changeJSON, len(h.Items))
+		items := make([]any, len(h.Items))
 		for j, c := range h.Items {
-			items[j] = changeJSON{Field: c.Field, FieldType: c.FieldType,
-				From: nullIfEmpty(c.From), FromString: nullIfEmpty(c.FromString),
-				To: nullIfEmpty(c.To), ToString: nullIfEmpty(c.ToString)}
+			items[j] = jsonappend.Object{{Name: "field", Value: c.Field}, {Name: "fieldtype", Value: c.FieldType},
+				{Name: "from", Value: nullIfEmpty(c.From)}, {Name: "fromString", Value: nullIfEmpty(c.FromString)},
+				{Name: "to", Value: nullIfEmpty(c.To)}, {Name: "toString", Value: nullIfEmpty(c.ToString)}}
 		}
-		out[i] = historyJSON{ID: strconv.Itoa(h.ID), Author: rd.user(h.Author), Created: rd.time(h.Created), Items: items}
+		out[i] = jsonappend.Object{{Name: "id", Value: strconv.Itoa(h.ID)}, {Name: "author", Value: rd.user(h.Author)},
+			{Name: "created", Value: rd.time(h.Created)}, {Name: "items", Value: items}}
 	}
 	return out
 }

@@ -160,7 +160,7 @@ const wideSlack = 100
 // eventsPage reads and folds in page p of the repository's issue events,
 // returning the next page and the last (0 and p on the last page).
 func (w *wideActivity) eventsPage(ctx context.Context, p int) (next, last int, err error) {
-	var got []repoEvent
+	got := make([]repoEvent, 0, perPage) // as listPage's
 	resp, _, err := w.s.getUnlessMatch(ctx, fmt.Sprintf("listing the issue events of %s page %d", w.r, p),
 		fmt.Sprintf("repos/%s/%s/issues/events?per_page=%d&page=%d", w.r.owner, w.r.name, perPage, p), "", &got)
 	if err != nil {
@@ -177,7 +177,7 @@ func (w *wideActivity) eventsPage(ctx context.Context, p int) (next, last int, e
 // updated since the window opened, oldest first, returning the next page
 // and the last.
 func (w *wideActivity) commentsPage(ctx context.Context, p int) (next, last int, err error) {
-	var got []repoComment
+	got := make([]repoComment, 0, perPage)
 	q := url.Values{"since": {w.from.UTC().Format(time.RFC3339)}, "sort": {"created"}, "direction": {"asc"},
 		"per_page": {strconv.Itoa(perPage)}, "page": {strconv.Itoa(p)}}
 	resp, _, err := w.s.getUnlessMatch(ctx, fmt.Sprintf("listing the issue comments of %s page %d", w.r, p),
@@ -234,9 +234,9 @@ type repoEvent struct {
 // repoComment is a comment as the repository's listing gives it; its issue
 // is the number at the end of issue_url.
 type repoComment struct {
-	ID        int64            `json:"id"`
-	IssueURL  string           `json:"issue_url"`
-	CreatedAt github.Timestamp `json:"created_at"`
+	ID        int64  `json:"id"`
+	IssueURL  string `json:"issue_url"`
+	CreatedAt stamp  `json:"created_at"`
 }
 
 // events folds one page of events in as foldTimeline would.

@@ -115,9 +115,18 @@ func (s *Source) priority(labels []string) (int, string) {
 // keyOf is the model key of an issue returned by the API, from its
 // repository_url (…/repos/{owner}/{repo}) and number.
 func keyOf(it *github.Issue) (string, bool) {
-	parts := strings.Split(strings.TrimSuffix(it.GetRepositoryURL(), "/"), "/")
-	if len(parts) < 3 || parts[len(parts)-3] != "repos" || it.GetNumber() == 0 {
+	rest, name, ok := cutLastSlash(strings.TrimSuffix(it.GetRepositoryURL(), "/"))
+	rest, owner, ok2 := cutLastSlash(rest)
+	if _, repos, _ := cutLastSlash(rest); !ok || !ok2 || repos != "repos" || it.GetNumber() == 0 {
 		return "", false
 	}
-	return model.GitHubKey(parts[len(parts)-2], parts[len(parts)-1], it.GetNumber()), true
+	return model.GitHubKey(owner, name, it.GetNumber()), true
+}
+
+// cutLastSlash splits s around its last slash; without one, after is all of s.
+// keyOf reads a URL's last segments with it rather than split the whole URL
+// (once for every issue converted and every board item).
+func cutLastSlash(s string) (before, after string, found bool) {
+	i := strings.LastIndexByte(s, '/')
+	return s[:max(i, 0)], s[i+1:], i >= 0
 }

@@ -2,6 +2,7 @@ package github
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -142,5 +143,20 @@ func sameIssues(t *testing.T, s *Source, name string, r repoName, std, fast []li
 	}
 	if diff := cmp.Diff(convert(std), convert(fast)); diff != "" {
 		t.Errorf("%s: issues (-encoding/json +httpapi.DecodeJSON):\n%s", name, diff)
+	}
+}
+
+func TestStampDecodesAsGoGithubsTimestamp(t *testing.T) {
+	for _, in := range []string{
+		`"2026-11-20T10:00:00Z"`, `"2026-11-20T10:00:00.123456789+02:00"`, `"2026-11-20T10:00:00,5-07:00"`,
+		`"2026-11-20T10:00:00"`, `"2026-11-20 10:00:00Z"`, `"2026-02-30T10:00:00Z"`, `""`, `"Z"`, `"\"x"`,
+		`1700000000`, `1700000000123`, `-1`, `null`, `true`, `"1700000000"`,
+	} {
+		var lib github.Timestamp
+		var got stamp
+		errLib, err := lib.UnmarshalJSON([]byte(in)), got.UnmarshalJSON([]byte(in))
+		if !got.Time.Equal(lib.Time) || got.Time.String() != lib.Time.String() || fmt.Sprint(err) != fmt.Sprint(errLib) {
+			t.Errorf("%s: got %v, %v; go-github gives %v, %v", in, got.Time, err, lib.Time, errLib)
+		}
 	}
 }

@@ -60,6 +60,11 @@ type item struct {
 	Deps   *blockedBySummary `json:"issue_dependencies_summary"`
 	Subs   *subIssuesSummary `json:"sub_issues_summary"`
 	Parent string            `json:"parent_issue_url"` // the parent's API URL; "" (null) for none
+
+	// The issue's place as placeOf last looked it up, in placesIn.
+	placesIn *map[string]place
+	place    place
+	onBoard  bool
 }
 
 // blockedBySummary and subIssuesSummary are the counts GitHub lists with
@@ -195,16 +200,25 @@ func (s *Source) newListing(r repoName, old cursor, book string) *listing {
 // up twice; the listing then rewinds the cursor to its first sighting, from
 // where the next round re-reads whatever slid.
 func (s *Source) pageIssues(ctx context.Context, r repoName, l *listing, items []item) ([]model.Issue, error) {
-	need := 0
+	emits, need := 0, 0
 	for i := range items {
-		if !items[i].IsPullRequest() && l.emits(&items[i]) && s.needsTimeline(&items[i]) {
-			need++
+		if !items[i].IsPullRequest() && l.emits(&items[i]) {
+			emits++
+			if s.needsTimeline(&items[i]) {
+				need++
+			}
 		}
 	}
 	if err := l.wide.prepare(ctx, need); err != nil {
 		return nil, err
 	}
+	// Sized for the issues emitted (a reparented one may add to them): an
+	// issue is some 470 bytes, and growing the slice a page at a time
+	// allocated twice that.
 	var issues []model.Issue
+	if emits > 0 {
+		issues = make([]model.Issue, 0, emits)
+	}
 	for _, it := range items {
 		n, updated := it.GetNumber(), it.GetUpdatedAt().Time
 		if first, ok := l.seen[n]; ok && (l.rewind.IsZero() || first.Before(l.rewind)) {
@@ -366,7 +380,7 @@ func (s *Source) listPage(ctx context.Context, r repoName, since time.Time, page
 	if page > 1 {
 		etag = ""
 	}
-	var got []listed
+	got := make([]listed, 0, perPage) // decoded into in place: grown, the page's array was allocated twice
 	resp, unchanged, err := s.getUnlessMatch(ctx, op, fmt.Sprintf("repos/%s/%s/issues?%s", r.owner, r.name, q.Encode()), etag, &got)
 	if err != nil || unchanged {
 		return nil, resp, err

@@ -1,6 +1,7 @@
 package github
 
 import (
+	"time"
 	"unsafe"
 
 	"github.com/google/go-github/v60/github"
@@ -12,17 +13,17 @@ import (
 // the connector's CPU time on a full sync; the other fields are skipped
 // unread here, and item() hands convert the go-github value it expects.
 type listed struct {
-	Number        int               `json:"number"`
-	State         string            `json:"state"`
-	StateReason   *string           `json:"state_reason"`
-	Title         string            `json:"title"`
-	Body          *string           `json:"body"`
-	HTMLURL       string            `json:"html_url"`
-	RepositoryURL string            `json:"repository_url"`
-	Comments      int               `json:"comments"`
-	CreatedAt     *github.Timestamp `json:"created_at"`
-	UpdatedAt     *github.Timestamp `json:"updated_at"`
-	ClosedAt      *github.Timestamp `json:"closed_at"`
+	Number        int     `json:"number"`
+	State         string  `json:"state"`
+	StateReason   *string `json:"state_reason"`
+	Title         string  `json:"title"`
+	Body          *string `json:"body"`
+	HTMLURL       string  `json:"html_url"`
+	RepositoryURL string  `json:"repository_url"`
+	Comments      int     `json:"comments"`
+	CreatedAt     *stamp  `json:"created_at"`
+	UpdatedAt     *stamp  `json:"updated_at"`
+	ClosedAt      *stamp  `json:"closed_at"`
 	Labels        []struct {
 		Name string `json:"name"`
 	} `json:"labels"`
@@ -30,9 +31,9 @@ type listed struct {
 		Login string `json:"login"`
 	} `json:"assignees"`
 	Milestone *struct {
-		Title string            `json:"title"`
-		State string            `json:"state"`
-		DueOn *github.Timestamp `json:"due_on"`
+		Title string `json:"title"`
+		State string `json:"state"`
+		DueOn *stamp `json:"due_on"`
 	} `json:"milestone"`
 	PullRequest *struct{}         `json:"pull_request"`
 	Deps        *blockedBySummary `json:"issue_dependencies_summary"`
@@ -45,7 +46,7 @@ func (l *listed) item() item {
 	it := item{Issue: github.Issue{
 		Number: &l.Number, State: &l.State, StateReason: l.StateReason, Title: &l.Title, Body: l.Body,
 		HTMLURL: &l.HTMLURL, RepositoryURL: &l.RepositoryURL, Comments: &l.Comments,
-		CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt, ClosedAt: l.ClosedAt,
+		CreatedAt: l.CreatedAt.timestamp(), UpdatedAt: l.UpdatedAt.timestamp(), ClosedAt: l.ClosedAt.timestamp(),
 	}, Deps: l.Deps, Subs: l.Subs, Parent: l.Parent}
 	// A null in either list decodes as a nameless entry, which is skipped.
 	for i := range l.Labels {
@@ -59,7 +60,7 @@ func (l *listed) item() item {
 		}
 	}
 	if m := l.Milestone; m != nil {
-		it.Milestone = &github.Milestone{Title: &m.Title, State: &m.State, DueOn: m.DueOn}
+		it.Milestone = &github.Milestone{Title: &m.Title, State: &m.State, DueOn: m.DueOn.timestamp()}
 	}
 	if l.PullRequest != nil {
 		it.PullRequestLinks = &github.PullRequestLinks{}
@@ -95,8 +96,8 @@ func listedSize(page []listed) int64 {
 // objects (and comments with their bodies) it does not. Decoding timelines
 // into go-github's Timeline would build every one of them.
 type listedTimeline struct {
-	Event     string           `json:"event"`
-	CreatedAt github.Timestamp `json:"created_at"`
+	Event     string `json:"event"`
+	CreatedAt stamp  `json:"created_at"`
 	Label     *struct {
 		Name string `json:"name"`
 	} `json:"label"`
@@ -110,3 +111,24 @@ type listedRef struct {
 func (r *listedRef) issue() *github.Issue {
 	return &github.Issue{Number: &r.Number, RepositoryURL: &r.RepositoryURL}
 }
+
+// stamp is a github.Timestamp that decodes the usual quoted RFC 3339 text
+// with time.Parse's fast path for that layout. go-github's UnmarshalJSON
+// first tries the text as Unix seconds (an error allocated per timestamp),
+// then parses it with a quoted layout time.Parse has no fast path for;
+// that was a tenth of decoding a listing. Anything else, and text the fast
+// path refuses, goes to go-github's, so results and errors are its own.
+type stamp github.Timestamp
+
+func (t *stamp) UnmarshalJSON(data []byte) error {
+	if n := len(data); n > 2 && data[0] == '"' && data[n-1] == '"' {
+		if at, err := time.Parse(time.RFC3339, string(data[1:n-1])); err == nil {
+			t.Time = at
+			return nil
+		}
+	}
+	return (*github.Timestamp)(t).UnmarshalJSON(data)
+}
+
+// timestamp is t as go-github's type.
+func (t *stamp) timestamp() *github.Timestamp { return (*github.Timestamp)(t) }

@@ -99,18 +99,24 @@ func markOf(v string) cursorMark { return cursorMark{n: len(v), hash: maphash.St
 // is reports whether v is the cursor marked; never for the zero mark.
 func (m cursorMark) is(v string) bool { return m.n > 0 && m == markOf(v) }
 
-// placeOf is the board place of the issue it, if it is on a board.
+// placeOf is the board place of the issue it, if it is on a board. It is
+// asked up to seven times while an issue is converted (its status, whether
+// it needs a timeline, when its status changed), so the answer is kept in
+// it for the places it came from: a lookup builds the issue's key and
+// misses the cache in a map of every board item.
 func (s *Source) placeOf(it *item) (place, bool) {
-	k, ok := keyOf(&it.Issue)
-	if !ok {
-		return place{}, false
-	}
 	places := s.places.Load()
 	if places == nil {
 		return place{}, false
 	}
-	p, ok := (*places)[k]
-	return p, ok
+	if it.placesIn != places {
+		it.place, it.onBoard = place{}, false
+		if k, ok := keyOf(&it.Issue); ok {
+			it.place, it.onBoard = (*places)[k]
+		}
+		it.placesIn = places
+	}
+	return it.place, it.onBoard
 }
 
 // emitMoved reads again and emits the issues of the synced repositories

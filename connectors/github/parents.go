@@ -300,7 +300,14 @@ func appendParent(ps []listedParent, it item, is *model.Issue) []listedParent {
 	if it.Subs == nil || it.Subs.Total == 0 {
 		return ps
 	}
-	return append(ps, listedParent{it: it, is: is})
+	lp := listedParent{it: it}
+	if is != nil {
+		// A copy: pointing at the caller's issue would move every issue
+		// converted onto the heap, not only the few with sub-issues.
+		c := *is
+		lp.is = &c
+	}
+	return append(ps, lp)
 }
 
 // parentsCursor is the sub-issue cursor recording m.

@@ -10,8 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/google/go-github/v60/github"
-
 	"github.com/batonhq/baton/model"
 )
 
@@ -40,10 +38,10 @@ func (p place) id() string { return strconv.Itoa(p.board) + "/" + p.option }
 
 // listedItem is the part of a board item baton reads.
 type listedItem struct {
-	ContentType string            `json:"content_type"`
-	Content     *itemContent      `json:"content"`
-	UpdatedAt   github.Timestamp  `json:"updated_at"`
-	ArchivedAt  *github.Timestamp `json:"archived_at"`
+	ContentType string       `json:"content_type"`
+	Content     *itemContent `json:"content"`
+	UpdatedAt   stamp        `json:"updated_at"`
+	ArchivedAt  *stamp       `json:"archived_at"`
 	Fields      []struct {
 		ID    int64           `json:"id"`
 		Value json.RawMessage `json:"value"`

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 
 	jira "github.com/andygrunwald/go-jira"
 )
@@ -86,9 +87,16 @@ func (s *Source) bulkChangelogs(ctx context.Context, issues []*jira.Issue, out m
 			return apiError(fmt.Sprintf("reading changelogs of %d issues, page %d", len(issues), page), resp, err)
 		}
 		for _, l := range res.IssueChangeLogs {
-			for i := range l.ChangeHistories {
-				out[l.IssueID] = append(out[l.IssueID], l.ChangeHistories[i].history())
+			if len(l.ChangeHistories) == 0 {
+				continue
 			}
+			// Grown once per issue: a history is some 300 bytes (its
+			// author's, empty here, included).
+			hs := slices.Grow(out[l.IssueID], len(l.ChangeHistories))
+			for i := range l.ChangeHistories {
+				hs = append(hs, l.ChangeHistories[i].history())
+			}
+			out[l.IssueID] = hs
 		}
 		if res.NextPageToken == "" {
 			return nil

@@ -3,6 +3,7 @@ package jira
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	jira "github.com/andygrunwald/go-jira"
 
@@ -69,6 +70,70 @@ func FuzzConvert(f *testing.F) {
 			if !joins || l.From == "" || l.To == "" || (is.Key != "" && (l.From == "jira:" || l.To == "jira:")) {
 				t.Errorf("%s: link %+v does not join this issue to another", got.Key, l)
 			}
+		}
+	})
+}
+
+// FuzzCloudSprintOfReadsAsDecodingTheJSONDoes: a sprint object read
+// directly must give what encoding it as JSON and decoding that into a
+// cloudSprint gives, and fail where that fails.
+func FuzzCloudSprintOfReadsAsDecodingTheJSONDoes(f *testing.F) {
+	for _, seed := range []string{
+		`{"id":4,"name":"PAY Sprint 4","state":"active","boardId":1,"startDate":"2026-11-16T09:00:00.000Z","endDate":"2026-11-30T17:00:00.000Z"}`,
+		`{"id":null,"name":null,"state":"closed","goal":[1,{"a":2}]}`, `{"id":-0}`, `{"id":1.5}`, `{"id":1e3}`, `{"id":1e19}`,
+		`{"id":-9223372036854775808}`, `{"id":9223372036854775807}`, `{"id":"4"}`, `{"id":true}`, `{"id":[4]}`, `{"id":{}}`,
+		`{"name":7}`, `{"name":false}`, `{"name":["a"]}`, `{"state":{"x":1}}`, `{"ID":5,"id":4}`, `{"Name":"b","name":"a"}`,
+		`{"NAME":"c"}`, `{"ſtate":"kelvin"}`, `{"name":"a\udc00b"}`, "{\"name\":\"a\xffb\"}", `{}`, `[]`, `7`, `true`, `"x"`, `null`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var x any
+		if json.Unmarshal(data, &x) != nil {
+			return
+		}
+		got, ok := cloudSprintOf(x)
+		want, wantOK := sprintRoundTrip(x)
+		if ok != wantOK || (ok && got != want) {
+			t.Errorf("%s: got %+v, %v; decoding its JSON gives %+v, %v", data, got, ok, want, wantOK)
+		}
+	})
+}
+
+// FuzzParseJiraTimeReadsAsTimeParse: the same instant as time.Parse with
+// Jira's layout, and an error exactly where it gives one.
+func FuzzParseJiraTimeReadsAsTimeParse(f *testing.F) {
+	for _, seed := range []string{
+		"2026-11-20T10:00:00.000-0800", "2026-11-20T10:00:00.123+0530", "2024-02-29T23:59:59.999+0000", "2026-02-29T10:00:00.000+0000",
+		"2026-04-31T10:00:00.000+0000", "2026-13-01T10:00:00.000+0000", "2026-00-01T10:00:00.000+0000", "2026-11-20T24:00:00.000+0000",
+		"2026-11-20T10:60:00.000+0000", "2026-11-20T10:00:60.000+0000", "2026-11-20T10:00:00.000+2400", "2026-11-20T10:00:00.000+0060",
+		"2026-11-20T10:00:00.000Z", "2026-11-20T10:00:00-0800", "2026-11-20T10:00:00.1234-0800", "2026-11-20T10:00:00,000-0800",
+		"0000-01-01T00:00:00.000+0000", "2026-11-20T10:00:00.000-08:00", "2026-1a-20T10:00:00.000-0800", "",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		got, err := parseJiraTime(v)
+		want, wantErr := time.Parse(jiraTime, v)
+		if (err == nil) != (wantErr == nil) || !got.Equal(want) || got.Location() != time.UTC {
+			t.Errorf("%q: got %v, %v; time.Parse gives %v, %v", v, got, err, want, wantErr)
+		}
+	})
+}
+
+// FuzzPageTimeDecodesAsGoJiraTime: the instant go-jira's Time decodes, and
+// an error exactly where it gives one.
+func FuzzPageTimeDecodesAsGoJiraTime(f *testing.F) {
+	for _, seed := range []string{`"2026-11-20T10:00:00.000-0800"`, `"2026-11-20T10:00:00.5+0100"`, `"2026-02-30T10:00:00.000+0000"`,
+		`"2026-11-20T10:00:00Z"`, `null`, `""`, `"x"`, `17`, `"2026-11-20T10:00:00.000-0800`} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var got pageTime
+		var want jira.Time
+		err, wantErr := got.UnmarshalJSON(data), want.UnmarshalJSON(data)
+		if (err == nil) != (wantErr == nil) || !time.Time(got).Equal(time.Time(want)) {
+			t.Errorf("%s: got %v, %v; go-jira gives %v, %v", data, time.Time(got), err, time.Time(want), wantErr)
 		}
 	})
 }

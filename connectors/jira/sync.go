@@ -116,6 +116,9 @@ func (s *Source) page(ctx context.Context, page []jira.Issue, cur *cursor, custo
 		return model.Batch{}, err
 	}
 	b := model.Batch{Source: s.src.Name}
+	if len(changed) > 0 {
+		b.Issues = make([]model.Issue, 0, len(changed)) // grown by appending, it allocated twice as much
+	}
 	for _, is := range changed {
 		b.Issues = append(b.Issues, s.convert(is, histories[is.ID], custom))
 		up := time.Time(is.Fields.Updated).UTC()

@@ -1,0 +1,87 @@
+package apisim
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// BenchmarkServeSync200k serves the benchmark organisation from this test
+// process, as `baton sim` does, to a full `baton sync --once` run as its own
+// process, so that the test's CPU and memory are the simulators' alone:
+//
+//	go test -run '^$' -bench ServeSync200k -benchtime 1x -timeout 20m -cpuprofile cpu.out ./apisim/
+//	go tool pprof -top -focus ServeHTTP apisim.test cpu.out
+//
+// sim_cpu_s is the simulators' user and system time during the sync (the
+// organisation's generation is not in it, but is in a -cpuprofile), and
+// heap_MB the heap they hold after it, peak_rss_MB the process' high-water
+// mark (generation included).
+func BenchmarkServeSync200k(b *testing.B) {
+	dir := b.TempDir()
+	bin := filepath.Join(dir, "baton")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/baton").CombinedOutput(); err != nil {
+		b.Fatalf("building baton: %v\n%s", err, out)
+	}
+	cfg := filepath.Join(dir, "sim.yaml")
+	ready := make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- Serve(ctx, ServeOptions{Spec: BenchmarkSpec(), GitHubAddr: "127.0.0.1:0", JiraAddr: "127.0.0.1:0",
+			ConfigFile: cfg, Ready: func(*Org, string, string) { close(ready) }})
+	}()
+	b.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			b.Error(err)
+		}
+	})
+	select {
+	case <-ready:
+	case err := <-done:
+		b.Fatalf("serving the simulators: %v", err)
+	}
+	var cpu time.Duration
+	b.ResetTimer()
+	for i := range b.N {
+		conf := filepath.Join(dir, "baton.yaml")
+		data, err := os.ReadFile(cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		data = append(data, "storage:\n  path: "+filepath.Join(dir, "baton"+string(rune('a'+i%26))+".db")+"\n"...)
+		if err := os.WriteFile(conf, data, 0o600); err != nil {
+			b.Fatal(err)
+		}
+		before := selfCPU()
+		if out, err := exec.Command(bin, "--config", conf, "--log-level", "warn", "sync", "--once").CombinedOutput(); err != nil {
+			b.Fatalf("baton sync --once: %v\n%s", err, out)
+		}
+		cpu += selfCPU() - before
+	}
+	b.StopTimer()
+	var m runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m)
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "sim_cpu_s")
+	b.ReportMetric(float64(m.HeapAlloc)/(1<<20), "heap_MB")
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
+		b.ReportMetric(float64(ru.Maxrss)/1024, "peak_rss_MB")
+	}
+}
+
+// selfCPU is the user and system time this process has used so far.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

@@ -1,0 +1,317 @@
+package githubsim
+
+import (
+	"encoding/json"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/batonhq/baton/apisim/jsonappend"
+)
+
+// An issue's JSON is written by hand, field by field in the order of
+// issueJSON's tags, as json.Marshal writes it: a full sync renders every
+// GitHub issue two or three times (its listing, each of its events in the
+// repository's event listing, its board page), and encoding/json's
+// reflection over issueJSON was about half of that (TestCachedRenderingsFollowEveryKindOfChange and
+// TestIssueJSONIsWhatMarshalWrites compare the two).
+
+// issueJSONOf is renderIssue's JSON; callers hold s.mu.
+func (s *Server) issueJSONOf(u urls, r *repo, ms []*milestoneJSON, is *issue) json.RawMessage {
+	return s.appendIssueJSON(nil, u, r, ms, is)
+}
+
+// appendIssueJSON appends renderIssue's JSON to dst, written straight from
+// the issue (users and labels from fragments); callers hold s.mu. Nothing
+// is kept between requests: written so, an issue costs less than finding
+// a kept copy did, and keeping every issue's JSON (2.3 kB each) nearly
+// doubled the simulator's memory. Bases or repository names that JSON
+// would escape take renderIssue's way.
+func (s *Server) appendIssueJSON(dst []byte, u urls, r *repo, ms []*milestoneJSON, is *issue) []byte {
+	full := r.fullName()
+	rel := s.relationsOf(r, is)
+	if !jsonappend.Plain(u.api) || !jsonappend.Plain(u.html) || !jsonappend.Plain(full) {
+		v := s.renderRelated(u, r, ms, is, rel)
+		return appendIssue(dst, &v)
+	}
+	number := strconv.Itoa(is.Number)
+	api := u.api + "/repos/" + full + "/issues/" + number
+	kind := "/issues/"
+	if is.PullRequest {
+		kind = "/pull/"
+	}
+	html := u.html + "/" + full + kind + number
+	dst = append(append(append(dst, `{"url":"`...), api...), `","repository_url":"`...)
+	dst = append(append(append(append(dst, u.api...), "/repos/"...), full...), `","labels_url":"`...)
+	dst = append(append(dst, api...), `/labels{/name}","comments_url":"`...)
+	dst = append(append(dst, api...), `/comments","events_url":"`...)
+	dst = append(append(dst, api...), `/events","html_url":"`...)
+	dst = append(append(dst, html...), `","id":`...)
+	dst = strconv.AppendInt(dst, is.id, 10)
+	dst = strconv.AppendInt(append(dst, `,"node_id":"I_`...), is.id, 10)
+	dst = append(append(append(dst, `","number":`...), number...), `,"title":`...)
+	dst = jsonappend.String(dst, is.Title)
+	dst = append(append(dst, `,"user":`...), s.fragments.user(u, is.User)...)
+	dst = append(dst, `,"labels":[`...)
+	for i, l := range is.Labels {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, s.fragments.label(u, r, l)...)
+	}
+	dst = field(append(dst, ']'), ',', "state", is.State)
+	dst = append(dst, `,"locked":false,"assignee":`...)
+	if len(is.Assignees) == 0 {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, s.fragments.user(u, is.Assignees[0])...)
+	}
+	dst = append(dst, `,"assignees":[`...)
+	for i, a := range is.Assignees {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, s.fragments.user(u, a)...)
+	}
+	dst = append(dst, `],"milestone":`...)
+	if is.Milestone > 0 && is.Milestone <= len(ms) {
+		dst = appendMilestone(dst, ms[is.Milestone-1])
+	} else {
+		dst = append(dst, "null"...)
+	}
+	dst = strconv.AppendInt(append(dst, `,"comments":`...), int64(len(is.Comments)), 10)
+	dst = appendTime(append(dst, `,"created_at":`...), is.CreatedAt)
+	dst = appendTime(append(dst, `,"updated_at":`...), is.UpdatedAt)
+	dst = append(dst, `,"closed_at":`...)
+	if is.ClosedAt.IsZero() {
+		dst = append(dst, "null"...)
+	} else {
+		dst = appendTime(dst, is.ClosedAt)
+	}
+	dst = append(dst, `,"author_association":"MEMBER","active_lock_reason":null`...)
+	dst = nullable(dst, "body", strPtr(is.Body))
+	dst = append(append(append(dst, `,"timeline_url":"`...), api...), `/timeline"`...)
+	dst = nullable(dst, "state_reason", strPtr(is.StateReason))
+	if is.PullRequest {
+		dst = append(append(append(append(append(append(dst, `,"pull_request":{"url":"`...), u.api...), "/repos/"...), full...), "/pulls/"...), number...)
+		dst = append(append(append(dst, `","html_url":"`...), html...), `","diff_url":"`...)
+		dst = append(append(append(dst, html...), `.diff","patch_url":"`...), html...)
+		dst = append(dst, `.patch","merged_at":null}`...)
+	}
+	return appendRelations(dst, u, rel)
+}
+
+// appendRelations appends the issue's dependency and sub-issue summaries
+// and parent, and closes it, as appendIssue does.
+func appendRelations(dst []byte, u urls, rel relations) []byte {
+	var parent *string
+	if rel.parent.Repo != "" {
+		url := u.api + "/repos/" + rel.parent.Repo + "/issues/" + strconv.Itoa(rel.parent.Number)
+		parent = &url
+	}
+	return appendSummaries(dst, rel.deps, rel.subs, parent)
+}
+
+// appendIssue appends v as json.Marshal writes it.
+func appendIssue(dst []byte, v *issueJSON) []byte {
+	dst = field(dst, '{', "url", v.URL)
+	dst = field(dst, ',', "repository_url", v.RepositoryURL)
+	dst = field(dst, ',', "labels_url", v.LabelsURL)
+	dst = field(dst, ',', "comments_url", v.CommentsURL)
+	dst = field(dst, ',', "events_url", v.EventsURL)
+	dst = field(dst, ',', "html_url", v.HTMLURL)
+	dst = strconv.AppendInt(append(dst, `,"id":`...), v.ID, 10)
+	dst = field(dst, ',', "node_id", v.NodeID)
+	dst = strconv.AppendInt(append(dst, `,"number":`...), int64(v.Number), 10)
+	dst = field(dst, ',', "title", v.Title)
+	dst = appendUser(append(dst, `,"user":`...), &v.User)
+	dst = appendList(append(dst, `,"labels":`...), v.Labels, appendLabel)
+	dst = field(dst, ',', "state", v.State)
+	dst = strconv.AppendBool(append(dst, `,"locked":`...), v.Locked)
+	dst = append(dst, `,"assignee":`...)
+	if v.Assignee == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = appendUser(dst, v.Assignee)
+	}
+	dst = appendList(append(dst, `,"assignees":`...), v.Assignees, appendUser)
+	dst = append(dst, `,"milestone":`...)
+	if v.Milestone == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = appendMilestone(dst, v.Milestone)
+	}
+	dst = strconv.AppendInt(append(dst, `,"comments":`...), int64(v.Comments), 10)
+	dst = field(dst, ',', "created_at", v.CreatedAt)
+	dst = field(dst, ',', "updated_at", v.UpdatedAt)
+	dst = nullable(dst, "closed_at", v.ClosedAt)
+	dst = field(dst, ',', "author_association", v.AuthorAssociation)
+	dst = nullable(dst, "active_lock_reason", v.ActiveLockReason)
+	dst = nullable(dst, "body", v.Body)
+	dst = field(dst, ',', "timeline_url", v.TimelineURL)
+	dst = nullable(dst, "state_reason", v.StateReason)
+	if pr := v.PullRequest; pr != nil {
+		dst = field(append(dst, `,"pull_request":`...), '{', "url", pr.URL)
+		dst = field(dst, ',', "html_url", pr.HTMLURL)
+		dst = field(dst, ',', "diff_url", pr.DiffURL)
+		dst = field(dst, ',', "patch_url", pr.PatchURL)
+		dst = append(nullable(dst, "merged_at", pr.MergedAt), '}')
+	}
+	return appendSummaries(dst, v.IssueDependenciesSummary, v.SubIssuesSummary, v.ParentIssueURL)
+}
+
+// appendSummaries appends an issue's last members, its dependency and
+// sub-issue summaries and its parent's URL, and closes it.
+func appendSummaries(dst []byte, d dependenciesJSON, s subIssuesJSON, parent *string) []byte {
+	dst = strconv.AppendInt(append(dst, `,"issue_dependencies_summary":{"blocked_by":`...), int64(d.BlockedBy), 10)
+	dst = strconv.AppendInt(append(dst, `,"blocking":`...), int64(d.Blocking), 10)
+	dst = strconv.AppendInt(append(dst, `,"total_blocked_by":`...), int64(d.TotalBlockedBy), 10)
+	dst = strconv.AppendInt(append(dst, `,"total_blocking":`...), int64(d.TotalBlocking), 10)
+	dst = strconv.AppendInt(append(dst, `},"sub_issues_summary":{"total":`...), int64(s.Total), 10)
+	dst = strconv.AppendInt(append(dst, `,"completed":`...), int64(s.Completed), 10)
+	dst = strconv.AppendInt(append(dst, `,"percent_completed":`...), int64(s.PercentCompleted), 10)
+	dst = nullable(append(dst, '}'), "parent_issue_url", parent)
+	return append(dst, '}')
+}
+
+// appendList appends the JSON array of items, each appended by appendItem,
+// or null for nil.
+func appendList[T any](dst []byte, items []T, appendItem func([]byte, *T) []byte) []byte {
+	if items == nil {
+		return append(dst, "null"...)
+	}
+	dst = append(dst, '[')
+	for i := range items {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendItem(dst, &items[i])
+	}
+	return append(dst, ']')
+}
+
+// appendEvent appends v as json.Marshal writes it.
+func appendEvent(dst []byte, v *eventJSON) []byte {
+	dst = strconv.AppendInt(append(dst, `{"id":`...), v.ID, 10)
+	dst = field(dst, ',', "node_id", v.NodeID)
+	dst = field(dst, ',', "url", v.URL)
+	dst = appendUser(append(dst, `,"actor":`...), &v.Actor)
+	dst = field(dst, ',', "event", v.Event)
+	dst = nullable(dst, "commit_id", v.CommitID)
+	dst = nullable(dst, "commit_url", v.CommitURL)
+	dst = field(dst, ',', "created_at", v.CreatedAt)
+	if v.Label != nil { // a map: its keys sorted
+		l := *v.Label
+		dst = field(append(dst, `,"label":`...), '{', "color", l["color"])
+		dst = append(field(dst, ',', "name", l["name"]), '}')
+	}
+	return append(dst, '}')
+}
+
+// appendTime appends ts(t) as a JSON string.
+func appendTime(dst []byte, t time.Time) []byte {
+	return append(t.UTC().AppendFormat(append(dst, '"'), time.RFC3339), '"')
+}
+
+func appendUser(dst []byte, u *userJSON) []byte {
+	dst = field(dst, '{', "login", u.Login)
+	dst = strconv.AppendInt(append(dst, `,"id":`...), u.ID, 10)
+	dst = field(dst, ',', "node_id", u.NodeID)
+	dst = field(dst, ',', "avatar_url", u.AvatarURL)
+	dst = field(dst, ',', "url", u.URL)
+	dst = field(dst, ',', "html_url", u.HTMLURL)
+	dst = field(dst, ',', "type", u.Type)
+	dst = strconv.AppendBool(append(dst, `,"site_admin":`...), u.SiteAdmin)
+	return append(dst, '}')
+}
+
+func appendLabel(dst []byte, l *labelJSON) []byte {
+	dst = strconv.AppendInt(append(dst, `{"id":`...), l.ID, 10)
+	dst = field(dst, ',', "node_id", l.NodeID)
+	dst = field(dst, ',', "url", l.URL)
+	dst = field(dst, ',', "name", l.Name)
+	dst = field(dst, ',', "color", l.Color)
+	dst = strconv.AppendBool(append(dst, `,"default":`...), l.Default)
+	dst = nullable(dst, "description", l.Description)
+	return append(dst, '}')
+}
+
+func appendMilestone(dst []byte, m *milestoneJSON) []byte {
+	dst = field(dst, '{', "url", m.URL)
+	dst = field(dst, ',', "html_url", m.HTMLURL)
+	dst = strconv.AppendInt(append(dst, `,"id":`...), m.ID, 10)
+	dst = field(dst, ',', "node_id", m.NodeID)
+	dst = strconv.AppendInt(append(dst, `,"number":`...), int64(m.Number), 10)
+	dst = field(dst, ',', "title", m.Title)
+	dst = nullable(dst, "description", m.Description)
+	dst = field(dst, ',', "state", m.State)
+	dst = strconv.AppendInt(append(dst, `,"open_issues":`...), int64(m.OpenIssues), 10)
+	dst = strconv.AppendInt(append(dst, `,"closed_issues":`...), int64(m.ClosedIssues), 10)
+	dst = field(dst, ',', "created_at", m.CreatedAt)
+	dst = field(dst, ',', "updated_at", m.UpdatedAt)
+	dst = nullable(dst, "due_on", m.DueOn)
+	dst = nullable(dst, "closed_at", m.ClosedAt)
+	return append(dst, '}')
+}
+
+// field appends sep (an object's '{' or ',') and the member name: value.
+func field(dst []byte, sep byte, name, value string) []byte {
+	dst = append(append(append(dst, sep, '"'), name...), `":`...)
+	return jsonappend.String(dst, value)
+}
+
+// nullable appends ,"name": and value, or null for nil.
+func nullable(dst []byte, name string, value *string) []byte {
+	dst = append(append(append(dst, `,"`...), name...), `":`...)
+	if value == nil {
+		return append(dst, "null"...)
+	}
+	return jsonappend.String(dst, *value)
+}
+
+// fragments are the JSON of the users and labels rendered so far, by
+// request base: an issue's own fields are written straight into the page,
+// but every issue repeats the same few users and labels.
+type fragments struct {
+	mu sync.Mutex
+	m  map[fragmentKey][]byte
+}
+
+// fragmentKey names a user (repo "") or one of a repository's labels as
+// rendered for a request base.
+type fragmentKey struct {
+	u          urls
+	repo, name string
+}
+
+// maxFragments bounds what is kept: bases, users and labels are few, but a
+// client chooses the Host it sends.
+const maxFragments = 10_000
+
+func (f *fragments) user(u urls, login string) []byte {
+	return f.get(fragmentKey{u: u, name: login}, func() []byte {
+		v := u.user(login)
+		return appendUser(nil, &v)
+	})
+}
+
+func (f *fragments) label(u urls, r *repo, name string) []byte {
+	return f.get(fragmentKey{u: u, repo: r.fullName(), name: name}, func() []byte {
+		v := u.label(r, name)
+		return appendLabel(nil, &v)
+	})
+}
+
+func (f *fragments) get(k fragmentKey, render func() []byte) []byte {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if b, ok := f.m[k]; ok {
+		return b
+	}
+	if f.m == nil || len(f.m) >= maxFragments {
+		f.m = map[fragmentKey][]byte{}
+	}
+	b := render()
+	f.m[k] = b
+	return b
+}

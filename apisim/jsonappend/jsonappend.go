@@ -1,0 +1,134 @@
+// Package jsonappend appends JSON to byte slices as encoding/json's Marshal
+// would write it, byte for byte, without its reflection: the simulators
+// render every issue of a full sync, and encoding/json's walk over maps and
+// structs (sorting every map's keys on every page) was most of their CPU.
+// What it does not know it hands to encoding/json, so its output is always
+// Marshal's.
+package jsonappend
+
+import (
+	"encoding/json"
+	"slices"
+	"strconv"
+)
+
+// String appends s as a JSON string, escaped as Marshal escapes it (HTML
+// characters included).
+func String(dst []byte, s string) []byte {
+	if !Plain(s) {
+		b, _ := json.Marshal(s) // a string cannot fail
+		return append(dst, b...)
+	}
+	dst = append(dst, '"')
+	dst = append(dst, s...)
+	return append(dst, '"')
+}
+
+// plain are the bytes Marshal writes in a string as they are: ASCII from
+// the space on, but for the quote, the backslash and HTML's <, > and &.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c <= 0x7f; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
+// Object is a JSON object whose members are written in their order, as
+// Marshal writes a struct's fields, without a struct type for its shape.
+type Object []Member
+
+// Member is one name and value of an Object.
+type Member struct {
+	Name  string
+	Value any
+}
+
+// MarshalJSON is Value's JSON, for an Object encoding/json meets.
+func (o Object) MarshalJSON() ([]byte, error) { return Value(nil, o), nil }
+
+// Plain reports whether Marshal writes s, between its quotes, as it is,
+// so that pieces of a string may be appended one by one.
+func Plain(s string) bool {
+	for i := range len(s) {
+		if !plain[s[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+// Value appends v as Marshal would: Objects, maps of strings (keys sorted), slices
+// of values or strings, strings, ints, bools, nil and json.RawMessage (as
+// it is: the simulators' own, compact and escaped already) by hand, any
+// other type through Marshal.
+func Value(dst []byte, v any) []byte {
+	switch v := v.(type) {
+	case nil:
+		return append(dst, "null"...)
+	case string:
+		return String(dst, v)
+	case int:
+		return strconv.AppendInt(dst, int64(v), 10)
+	case bool:
+		return strconv.AppendBool(dst, v)
+	case json.RawMessage:
+		if v == nil {
+			return append(dst, "null"...)
+		}
+		return append(dst, v...)
+	case Object:
+		if v == nil {
+			return append(dst, "null"...)
+		}
+		dst = append(dst, '{')
+		for i, m := range v {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = Value(append(String(dst, m.Name), ':'), m.Value)
+		}
+		return append(dst, '}')
+	case map[string]any:
+		return object(dst, v)
+	case []any:
+		return array(dst, v)
+	case []string:
+		return array(dst, v)
+	}
+	b, _ := json.Marshal(v) // the simulators' own types: cannot fail
+	return append(dst, b...)
+}
+
+func object(dst []byte, m map[string]any) []byte {
+	if m == nil {
+		return append(dst, "null"...)
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	dst = append(dst, '{')
+	for i, k := range keys {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(String(dst, k), ':')
+		dst = Value(dst, m[k])
+	}
+	return append(dst, '}')
+}
+
+func array[T any](dst []byte, s []T) []byte {
+	if s == nil {
+		return append(dst, "null"...)
+	}
+	dst = append(dst, '[')
+	for i, v := range s {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = Value(dst, v)
+	}
+	return append(dst, ']')
+}
