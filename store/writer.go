@@ -14,8 +14,8 @@ import (
 // life, with the statements a batch runs once per issue or link prepared on
 // its driver connection. Those run through the driver directly: database/sql
 // converts and copies every argument list, and takes its locks, for every
-// statement, about a tenth of ApplyBatch's CPU at 26 values an issue; here
-// the argument lists are reused. Only the batch holding Store.writing uses
+// statement: 5–10% of ApplyBatch's CPU at 26 values an issue. Here the
+// argument lists are reused. Only the batch holding Store.writing uses
 // it, and the driver's statements stay valid because the connection stays.
 type writer struct {
 	conn *sql.Conn
