@@ -57,10 +57,13 @@ func acknowledge(fs []Finding, acks []model.Ack, now time.Time) (open, acked []F
 			}
 		}
 	}
+	acked = make([]Finding, 0, len(by))
+	if len(by) == 0 { // as usual: spare moving every finding onto itself
+		return fs, acked
+	}
 	// open keeps fs's array: at 200,000 issues a copy of every finding
 	// would be a fifth of what an analysis allocates.
 	open = fs[:0]
-	acked = make([]Finding, 0, len(by))
 	for j, f := range fs {
 		ack, ok := by[j]
 		if !ok {

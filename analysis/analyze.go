@@ -103,8 +103,10 @@ func (a *analysis) add(f Finding, r *Rule, row int, likely int32) int32 {
 		f.RelatedTeams = []string{}
 	}
 	node := likely
-	if int(likely) >= a.g.nodes() || a.g.key(likely) != f.Issue {
-		node = a.g.index[f.Issue]
+	// The key in the issue's record, which the rule has just read, rather
+	// than in g.info, which would be one more cache miss.
+	if is := a.g.issue(likely); is == nil || is.Key != f.Issue {
+		node, _ = a.g.find(f.Issue)
 	}
 	return a.findings.add(found{issue: f.Issue, team: f.Team, related: f.Related, relatedTeams: f.RelatedTeams,
 		since: f.Since, summary: f.Summary, nextStep: f.NextStep, rule: r, node: node, row: uint8(row),

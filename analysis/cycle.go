@@ -30,7 +30,7 @@ func (a *analysis) cycles(_ int, emit func(Finding)) {
 			continue
 		}
 		slices.Sort(keys)
-		first := a.g.index[keys[0]]
+		first, _ := a.g.find(keys[0])
 		team := a.g.team(first)
 		others := slices.DeleteFunc(slices.Clone(teams), func(t string) bool { return t == team })
 		emit(Finding{

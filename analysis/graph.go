@@ -13,10 +13,9 @@ import (
 // mirrors outside the synced scope. Mirrored twins are merged onto one
 // canonical node for dependency purposes; edges only join canonical nodes.
 type graph struct {
-	issues  []model.Issue    // the analysed issues, sorted by key, Team set
-	phKeys  []string         // key of every placeholder: node len(issues)+i is phKeys[i]
-	phTeams []string         // team of every placeholder ("" when no team claims it)
-	index   map[string]int32 // node by key
+	issues  []model.Issue // the analysed issues, sorted by key, Team set
+	info    []nodeInfo    // of every node, issues and placeholders
+	index   keyIndex      // node by key
 	teams   teamFinder
 	canon   []int32           // canonical twin of every node (itself when unmirrored)
 	twins   map[int32][]int32 // members of every mirror group of ≥ 2 nodes, by canonical node
@@ -29,24 +28,23 @@ type graph struct {
 	outEdge []int32
 }
 
+// nodeInfo is what the graph reads of a node most: its issue's record is
+// 472 bytes, and the look-ups by key and the edges read nodes in no order,
+// which cost a cache miss or two per record; 40 bytes are one.
+type nodeInfo struct {
+	key  string
+	team string // "" when no team claims it
+	open bool   // not done; a placeholder counts as open
+}
+
 // nodes is the number of nodes.
-func (g *graph) nodes() int { return len(g.issues) + len(g.phKeys) }
+func (g *graph) nodes() int { return len(g.info) }
 
 // key returns the key of node v.
-func (g *graph) key(v int32) string {
-	if int(v) < len(g.issues) {
-		return g.issues[v].Key
-	}
-	return g.phKeys[int(v)-len(g.issues)]
-}
+func (g *graph) key(v int32) string { return g.info[v].key }
 
 // team returns the team of node v, "" when no team claims it.
-func (g *graph) team(v int32) string {
-	if int(v) < len(g.issues) {
-		return g.issues[v].Team
-	}
-	return g.phTeams[int(v)-len(g.issues)]
-}
+func (g *graph) team(v int32) string { return g.info[v].team }
 
 // issue returns the issue of node v, or nil for a placeholder.
 func (g *graph) issue(v int32) *model.Issue {
@@ -57,21 +55,20 @@ func (g *graph) issue(v int32) *model.Issue {
 }
 
 // open reports whether node v is not done; a placeholder counts as open.
-func (g *graph) open(v int32) bool {
-	is := g.issue(v)
-	return is == nil || is.Open()
-}
+func (g *graph) open(v int32) bool { return g.info[v].open }
 
 // buildGraph sorts and copies the issues, sets their teams and merges the
 // blocking links of every origin into edges between canonical nodes.
 func buildGraph(in []model.Issue, teams []model.Team) *graph {
 	g := &graph{issues: sortedIssues(in), teams: teamFinder{teams: teams}}
 	n := len(g.issues)
-	g.index = make(map[string]int32, n+n/4)
+	g.index = newKeyIndex(n + n/16) // and room for link ends outside the issues
+	g.info = make([]nodeInfo, n, n+n/16)
 	for i := range g.issues {
 		is := &g.issues[i]
 		is.Team = g.teams.of(is)
-		g.index[is.Key] = int32(i)
+		g.info[i] = nodeInfo{key: is.Key, team: is.Team, open: is.Open()}
+		g.index.put(is.Key, int32(i))
 	}
 	g.mergeMirrors()
 	g.addEdges()
@@ -126,14 +123,13 @@ func increasing(issues []model.Issue) bool {
 // node returns the node of key, adding a placeholder for a key outside the
 // analysed issues. A placeholder's team comes from its repository or project.
 func (g *graph) node(key string) int32 {
-	if v, ok := g.index[key]; ok {
+	if v, ok := g.find(key); ok {
 		return v
 	}
 	v := int32(g.nodes())
 	ph := model.Issue{Key: key, System: systemOf(key)}
-	g.phKeys = append(g.phKeys, key)
-	g.phTeams = append(g.phTeams, g.teams.of(&ph))
-	g.index[key] = v
+	g.info = append(g.info, nodeInfo{key: key, team: g.teams.of(&ph), open: true})
+	g.index.put(key, v)
 	if g.canon != nil {
 		g.canon = append(g.canon, v)
 	}
@@ -278,16 +274,16 @@ func (g *graph) addEdges() {
 // placeholders are sorted and merged in.
 func (g *graph) keyRanks() []int32 {
 	n := len(g.issues)
-	ph := make([]int32, len(g.phKeys)) // placeholders, by index in phKeys
+	ph := make([]int32, g.nodes()-n) // placeholders
 	for i := range ph {
-		ph[i] = int32(i)
+		ph[i] = int32(n + i)
 	}
-	slices.SortFunc(ph, func(a, b int32) int { return strings.Compare(g.phKeys[a], g.phKeys[b]) })
+	slices.SortFunc(ph, func(a, b int32) int { return strings.Compare(g.key(a), g.key(b)) })
 	rank := make([]int32, g.nodes())
 	i, j := 0, 0
 	for r := range int32(len(rank)) {
-		if j < len(ph) && (i == n || g.phKeys[ph[j]] < g.issues[i].Key) {
-			rank[n+int(ph[j])] = r
+		if j < len(ph) && (i == n || g.key(ph[j]) < g.key(int32(i))) {
+			rank[ph[j]] = r
 			j++
 		} else {
 			rank[i] = r

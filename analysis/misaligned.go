@@ -23,17 +23,26 @@ import (
 func (a *analysis) waiting(e int) (ed *Edge, dep, blk *model.Issue, ok bool) {
 	ed = &a.g.edges[e]
 	dep, blk = a.g.issue(a.g.to[e]), a.g.issue(a.g.from[e])
-	return ed, dep, blk, ed.CrossTeam() && dep != nil && blk != nil && dep.Open()
+	return ed, dep, blk, ed.CrossTeam() && dep != nil && blk != nil && a.g.open(a.g.to[e])
 }
 
 // edgeFinding is a misalignment on the dependent of ed, waiting on its blocker.
 func edgeFinding(ed *Edge) Finding {
-	return Finding{Issue: ed.To, Team: ed.ToTeam, Related: []string{ed.From}, RelatedTeams: []string{ed.FromTeam}}
+	f := Finding{Issue: ed.To, Team: ed.ToTeam}
+	f.Related, f.RelatedTeams = blockerOf(ed)
+	return f
+}
+
+// blockerOf returns the Related and RelatedTeams of a finding on the
+// dependent of ed: its blocker and the blocker's team, in one allocation.
+func blockerOf(ed *Edge) (related, teams []string) {
+	both := []string{ed.From, ed.FromTeam}
+	return both[:1:1], both[1:]
 }
 
 func (a *analysis) inversion(e int) (Finding, bool) {
 	ed, dep, blk, ok := a.waiting(e)
-	if !ok || !blk.Open() {
+	if !ok || !a.g.open(a.g.from[e]) {
 		return Finding{}, false
 	}
 	gap := a.rulesOf(ed.ToTeam).PriorityGap
@@ -53,7 +62,7 @@ func (a *analysis) inversion(e int) (Finding, bool) {
 
 func (a *analysis) scheduleConflict(e int) (Finding, bool) {
 	ed, dep, blk, ok := a.waiting(e)
-	if !ok || !blk.Open() {
+	if !ok || !a.g.open(a.g.from[e]) {
 		return Finding{}, false
 	}
 	dd, dok := dep.Deadline(a.loc)
@@ -76,7 +85,7 @@ func (a *analysis) scheduleConflict(e int) (Finding, bool) {
 // edges and for dependents without a date.
 func (a *analysis) unscheduled(e int) (ed *Edge, dep, blk *model.Issue, within time.Time, ok bool) {
 	ed, dep, blk, ok = a.waiting(e)
-	if !ok || !blk.Open() || !blk.Due.IsZero() || blk.Iteration != nil || blk.Status != model.StatusTodo {
+	if !ok || !a.g.open(a.g.from[e]) || !blk.Due.IsZero() || blk.Iteration != nil || blk.Status != model.StatusTodo {
 		return nil, nil, nil, time.Time{}, false
 	}
 	dl, ok := dep.Deadline(a.loc)
@@ -113,7 +122,7 @@ func (a *analysis) unscheduledBlockerChanges(e int) time.Time {
 
 func (a *analysis) deadDependency(e int) (Finding, bool) {
 	ed, dep, blk, ok := a.waiting(e)
-	if !ok || blk.Open() || blk.Resolution != model.ResolutionDropped {
+	if !ok || a.g.open(a.g.from[e]) || blk.Resolution != model.ResolutionDropped {
 		return Finding{}, false
 	}
 	f := edgeFinding(ed)

@@ -77,6 +77,11 @@ func keyOf(f *found, teamRank map[string]int) findingKey {
 
 // sorted returns the findings in compareFindings order, [] when none; teams
 // are the configured team names.
+//
+// The findings are first counted out into groups of one severity, team and
+// rule, in the order they were found; then only the groups not yet in order
+// are sorted. Rules on issues find in key order, so most groups already are:
+// at 200,000 issues, sorting every finding was a tenth of an analysis.
 func (l *findingList) sorted(teams []string) []Finding {
 	teams = slices.Concat([]string{""}, teams)
 	slices.Sort(teams)
@@ -85,13 +90,37 @@ func (l *findingList) sorted(teams []string) []Finding {
 	for i, t := range teams {
 		rank[t] = i
 	}
-	keys := make([]findingKey, 0, l.n)
+	group := func(k findingKey) int { // in rank order
+		sev, team, row := int(k.rank>>56), int(k.rank>>40&0xffff), int(k.rank>>32&0xff)
+		return (sev*len(teams)+team)*len(Rules) + row
+	}
+	// at[g] is where group g begins in keys, then, once it is placed, where
+	// it ends.
+	at := make([]int32, len(severities)*len(teams)*len(Rules)+1)
 	for _, c := range l.chunks {
 		for i := range c {
-			keys = append(keys, keyOf(&c[i], rank))
+			at[group(keyOf(&c[i], rank))+1]++
 		}
 	}
-	slices.SortFunc(keys, compareFindings)
+	for g := 1; g < len(at); g++ {
+		at[g] += at[g-1]
+	}
+	keys := make([]findingKey, l.n)
+	for _, c := range l.chunks {
+		for i := range c {
+			k := keyOf(&c[i], rank)
+			g := group(k)
+			keys[at[g]] = k
+			at[g]++
+		}
+	}
+	start := int32(0)
+	for _, e := range at[:len(at)-1] {
+		if g := keys[start:e]; !slices.IsSortedFunc(g, compareFindings) {
+			slices.SortFunc(g, compareFindings)
+		}
+		start = e
+	}
 	out := make([]Finding, len(keys))
 	for i, k := range keys {
 		out[i] = k.f.finding()

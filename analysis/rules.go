@@ -149,18 +149,21 @@ func (a *analysis) applyRules() {
 			}
 		}
 	}
+	var rows [ScopeGraph + 1][]int // of the rules of each scope
+	for i := range Rules {
+		rows[Rules[i].Scope] = append(rows[Rules[i].Scope], i)
+	}
 	apply := func(s Scope) {
-		for i := range Rules {
-			if r := &Rules[i]; r.Scope == s {
-				r.check(a, at, emits[i])
-				if r.changes != nil {
-					a.next = earliestAfter(a.now, a.next, r.changes(a, at))
-				}
+		for _, i := range rows[s] {
+			r := &Rules[i]
+			r.check(a, at, emits[i])
+			if r.changes != nil {
+				a.next = earliestAfter(a.now, a.next, r.changes(a, at))
 			}
 		}
 	}
 	for at = range a.g.issues {
-		if a.g.issues[at].Open() {
+		if a.g.open(int32(at)) {
 			apply(ScopeIssue)
 		}
 	}

@@ -130,7 +130,7 @@ func (a *analysis) unowned(v int) (Finding, bool) {
 	}
 	return Finding{
 		Issue: is.Key, Team: is.Team, Since: since,
-		Summary:  is.Key + " is in progress with no assignee.",
+		Summary:  a.text.add(is.Key, " is in progress with no assignee.").String(),
 		NextStep: a.text.add("Ask ").who(is, is.Team).add(" to assign ", is.Key, " or move it back to the backlog.").String(),
 	}, true
 }
@@ -213,8 +213,9 @@ func (a *analysis) blockedByStalled(e int) (Finding, bool) {
 	}
 	s := a.findings.at(k)
 	blocker := a.g.issue(a.g.from[e])
+	related, teams := blockerOf(ed)
 	return Finding{
-		Issue: dep.Key, Team: ed.ToTeam, Related: []string{ed.From}, RelatedTeams: []string{ed.FromTeam}, Since: s.since,
+		Issue: dep.Key, Team: ed.ToTeam, Related: related, RelatedTeams: teams, Since: s.since,
 		Summary: a.text.add(dep.Key, " waits on ").ofTeam(ed.From, ed.FromTeam).
 			add(", which is stalled (", s.rule.Name, ": ", s.issue, ").").String(),
 		NextStep: a.text.add("Ask ").who(blocker, ed.FromTeam).add(" to restart or hand over ", ed.From, ": ").

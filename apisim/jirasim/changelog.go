@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+
+	"github.com/batonhq/baton/apisim/jsonappend"
 )
 
 // lookup finds an issue by key or numeric id. The caller holds s.mu.
@@ -20,10 +22,10 @@ func (s *Server) lookup(keyOrID string) *record {
 
 // writeIssue answers with what render makes, under s.mu, of the issue in the
 // path, or with Jira's 404 when there is none.
-func (s *Server) writeIssue(w http.ResponseWriter, r *http.Request, render func(*record) map[string]any) {
+func (s *Server) writeIssue(w http.ResponseWriter, r *http.Request, render func(*record) any) {
 	s.mu.RLock()
 	rec := s.lookup(r.PathValue("key"))
-	var out map[string]any
+	var out any
 	if rec != nil {
 		out = render(rec)
 	}
@@ -44,7 +46,7 @@ func (s *Server) serveIssue(w http.ResponseWriter, r *http.Request) {
 	if p := (&searchParams{expand: q.Get("expand")}); p.changelog() {
 		embedded = s.opts.EmbeddedHistories
 	}
-	s.writeIssue(w, r, func(rec *record) map[string]any {
+	s.writeIssue(w, r, func(rec *record) any {
 		return rd.issue(rec, parseFields(q["fields"], false), embedded)
 	})
 }
@@ -65,7 +67,7 @@ func (s *Server) serveChangelog(w http.ResponseWriter, r *http.Request) {
 	if size <= 0 || size > 100 {
 		size = 100
 	}
-	s.writeIssue(w, r, func(rec *record) map[string]any {
+	s.writeIssue(w, r, func(rec *record) any {
 		hs := rec.Histories
 		start = min(max(start, 0), len(hs))
 		end := min(start+size, len(hs))
@@ -102,9 +104,13 @@ func (s *Server) serveBulkChangelog(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rd := s.renderer(r)
+	buf := bodies.Get().(*[]byte)
+	defer bodies.Put(buf)
+	// {"issueChangeLogs":[{"changeHistories":…,"issueId":…},…],"nextPageToken":…}:
+	// the members in a map's sorted order, written straight into the body.
+	out := append((*buf)[:0], `{"issueChangeLogs":[`...)
 	s.mu.RLock()
-	logs := []any{}
-	seen, taken := 0, 0
+	seen, taken, logs := 0, 0, 0
 	more := false
 	for _, k := range body.IssueIDsOrKeys {
 		rec := s.lookup(k)
@@ -123,16 +129,21 @@ func (s *Server) serveBulkChangelog(w http.ResponseWriter, r *http.Request) {
 		}
 		to := min(from+size-taken, len(hs))
 		taken += to - from
-		logs = append(logs, map[string]any{"issueId": strconv.Itoa(rec.ID), "changeHistories": rd.histories(hs[from:to])})
+		if logs++; logs > 1 {
+			out = append(out, ',')
+		}
+		out = rd.appendHistories(append(out, `{"changeHistories":`...), hs[from:to])
+		out = append(jsonappend.String(append(out, `,"issueId":`...), strconv.Itoa(rec.ID)), '}')
 		if to < len(hs) {
 			more = true
 			break
 		}
 	}
 	s.mu.RUnlock()
-	out := map[string]any{"issueChangeLogs": logs}
+	out = append(out, ']')
 	if more {
-		out["nextPageToken"] = encodeToken(skip + taken)
+		out = jsonappend.String(append(out, `,"nextPageToken":`...), encodeToken(skip+taken))
 	}
-	writeJSON(w, http.StatusOK, out)
+	*buf = append(out, "}\n"...)
+	writeBody(w, http.StatusOK, *buf)
 }

@@ -123,6 +123,7 @@ func (s *Server) AddStatus(name, category string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.statuses[name] = category
+	s.memos.clear()
 	return nil
 }
 
@@ -131,6 +132,7 @@ func (s *Server) AddUser(u User) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.users[u.AccountID] = &u
+	s.memos.clear()
 }
 
 // AddSprint adds or replaces a sprint.

@@ -216,8 +216,9 @@ func (s *Server) serveLegacySearch(w http.ResponseWriter, r *http.Request) {
 	start := min(p.StartAt, len(hits))
 	page := hits[start:min(start+size, len(hits))]
 	issues := s.renderPage(r, page, parseFields(p.Fields, false), p.changelog())
+	defer bodies.Put(issues)
 	writeJSON(w, http.StatusOK, map[string]any{
-		"expand": "schema,names", "startAt": start, "maxResults": size, "total": len(hits), "issues": issues,
+		"expand": "schema,names", "startAt": start, "maxResults": size, "total": len(hits), "issues": json.RawMessage(*issues),
 	})
 }
 
@@ -253,26 +254,36 @@ func (s *Server) serveSearchJQL(w http.ResponseWriter, r *http.Request) {
 	}
 	start = min(start, len(hits))
 	end := min(start+size, len(hits))
-	out := map[string]any{"issues": s.renderPage(r, hits[start:end], fs, p.changelog()), "isLast": end == len(hits)}
+	issues := s.renderPage(r, hits[start:end], fs, p.changelog())
+	defer bodies.Put(issues)
+	out := map[string]any{"issues": json.RawMessage(*issues), "isLast": end == len(hits)}
 	if end < len(hits) {
 		out["nextPageToken"] = encodeToken(end)
 	}
 	writeJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) renderPage(r *http.Request, page []*record, fs fieldSet, changelog bool) []any {
+// renderPage appends the JSON array of the page's issues to a buffer of
+// bodies, which the caller puts back when it has written it.
+func (s *Server) renderPage(r *http.Request, page []*record, fs fieldSet, changelog bool) *[]byte {
 	embedded := 0
 	if changelog {
 		embedded = s.opts.EmbeddedHistories
 	}
 	rd := s.renderer(r)
+	fields := rd.fieldsOf(fs)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := make([]any, len(page))
+	buf := bodies.Get().(*[]byte)
+	out := append((*buf)[:0], '[')
 	for i, rec := range page {
-		out[i] = rd.issue(rec, fs, embedded)
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = rd.appendIssue(out, rec, fs, fields, embedded)
 	}
-	return out
+	*buf = append(out, ']')
+	return buf
 }
 
 func encodeToken(offset int) string {
@@ -319,8 +330,9 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]any{"errorMessages": []string{msg}, "errors": map[string]string{}})
 }
 
-// bodies are writeJSON's buffers, kept between requests: a search page is
-// hundreds of kB, which a new buffer would grow to again and again.
+// bodies are the buffers of writeJSON and of the search pages' issues,
+// kept between requests: a page is hundreds of kB, which a new buffer would
+// grow to again and again.
 var bodies = sync.Pool{New: func() any { return new([]byte) }}
 
 // writeJSON answers with v as json.Encoder writes it (jsonappend's bytes).
@@ -328,10 +340,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	buf := bodies.Get().(*[]byte)
 	defer bodies.Put(buf)
 	*buf = append(jsonappend.Value((*buf)[:0], v), '\n')
+	writeBody(w, status, *buf)
+}
+
+// writeBody answers with body, JSON ended by a newline as json.Encoder
+// ends it.
+func writeBody(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-	w.Header().Set("Content-Length", strconv.Itoa(len(*buf)))
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
-	_, _ = w.Write(*buf)
+	_, _ = w.Write(body)
 }
 
 // writeNoResource is Jira's (Jersey's) answer to a path it has no resource

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/batonhq/baton/apisim/jsonappend"
@@ -71,90 +72,237 @@ func (fs fieldSet) keysOnly() bool {
 type renderer struct {
 	s    *Server
 	base string // scheme://host of the request
-	// memos are the JSON of the statuses, priorities, resolutions and
-	// users rendered so far: a page repeats a few of them in every issue,
-	// comment and history.
-	memos map[string]json.RawMessage
 }
 
 func newRenderer(s *Server, base string) renderer {
-	return renderer{s: s, base: base, memos: map[string]json.RawMessage{}}
+	return renderer{s: s, base: base}
 }
 
-// memo is render's value as JSON, rendered once per renderer for key; nil
-// when render's value is nil.
+// memos are JSON rendered for a request base by key: a page repeats a few
+// statuses, priorities and users in every issue, comment and history, and
+// a sync asks thousands of pages.
+type memos struct {
+	mu sync.Mutex
+	m  map[memoKey]json.RawMessage
+}
+
+type memoKey struct{ base, key string }
+
+// maxMemos bounds what is kept: statuses, users and bases are few, but a
+// client chooses the Host it sends.
+const maxMemos = 10_000
+
+func (m *memos) clear() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.m = nil
+}
+
+// memo is render's value as JSON, rendered once per request base for key
+// (until a status or user changes); nil when render's value is nil. The
+// caller holds s.mu.
 func (rd renderer) memo(key string, render func() any) any {
-	if b, ok := rd.memos[key]; ok {
+	m := &rd.s.memos
+	k := memoKey{rd.base, key}
+	m.mu.Lock()
+	b, ok := m.m[k]
+	m.mu.Unlock()
+	if ok {
 		return b
 	}
 	v := render()
 	if v == nil {
 		return nil
 	}
-	b, _ := json.Marshal(v) // the simulator's own types: cannot fail
-	rd.memos[key] = b
-	return json.RawMessage(b)
+	b, _ = json.Marshal(v) // the simulator's own types: cannot fail
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.m == nil || len(m.m) >= maxMemos {
+		m.m = map[memoKey]json.RawMessage{}
+	}
+	m.m[k] = b
+	return b
 }
 
-// issue renders one issue. embedded > 0 embeds that many newest histories.
-// The caller holds s.mu for reading.
-func (rd renderer) issue(r *record, fs fieldSet, embedded int) map[string]any {
+// issue renders one issue's JSON. embedded > 0 embeds that many newest
+// histories. The caller holds s.mu for reading.
+func (rd renderer) issue(r *record, fs fieldSet, embedded int) json.RawMessage {
+	return rd.appendIssue(nil, r, fs, rd.fieldsOf(fs), embedded)
+}
+
+// appendIssue appends issue's JSON to dst: the issue's and its fields'
+// members in the order encoding/json wrote them as maps (sorted), written
+// without building the maps, for a search page holds a hundred issues.
+// fields are rd.fieldsOf(fs).
+func (rd renderer) appendIssue(dst []byte, r *record, fs fieldSet, fields issueFields, embedded int) []byte {
 	id := strconv.Itoa(r.ID)
 	if fs.idOnly() {
-		return map[string]any{"id": id}
+		return append(jsonappend.String(append(dst, `{"id":`...), id), '}')
 	}
-	out := map[string]any{
-		"expand": "renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations",
-		"id":     id, "key": r.Key, "self": rd.base + "/rest/api/2/issue/" + id,
-	}
-	fields := make(jsonappend.Object, 0, 20) // sorted below, as a map's keys are
-	add := func(name string, v func() any) {
-		if fs.has(name) {
-			fields = append(fields, jsonappend.Member{Name: name, Value: v()})
-		}
-	}
-	add("summary", func() any { return r.Summary })
-	add("description", func() any { return nullIfEmpty(r.Description) })
-	add("project", func() any {
-		return rd.memo("project\x00"+r.Project, func() any {
-			return map[string]any{"key": r.Project, "name": r.Project, "id": statusID("project:" + r.Project)}
-		})
-	})
-	add("issuetype", func() any {
-		return rd.memo("issuetype", func() any { return map[string]any{"id": "10001", "name": "Task", "subtask": false} })
-	})
-	add("status", func() any { return rd.status(r.Status) })
-	add("priority", func() any { return rd.priority(r.Priority) })
-	add("assignee", func() any { return rd.user(r.Assignee) })
-	add("duedate", func() any { return nullIfEmpty(r.Due) })
-	add("resolution", func() any { return rd.resolution(r.Resolution) })
-	add("resolutiondate", func() any { return rd.time(r.Resolved) })
-	add("created", func() any { return rd.time(r.Created) })
-	add("updated", func() any { return rd.time(r.Updated) })
-	add("labels", func() any { return nonNil(r.Labels) })
-	add("components", func() any { return rd.components(r.Components) })
-	add("comment", func() any { return rd.comments(r.Comments) })
-	add("issuelinks", func() any { return rd.links(r) })
-	add(rd.s.opts.SprintField, func() any { return rd.sprints(r.Sprints) })
-	parent := r.Parent
-	if rd.s.opts.Deployment == Cloud {
-		parent = cmp.Or(parent, r.Epic)
-	} else {
-		add(rd.s.opts.EpicLinkField, func() any { return nullIfEmpty(r.Epic) })
-	}
-	if parent != "" {
-		add("parent", func() any { return rd.parent(parent) })
-	}
-	slices.SortFunc(fields, func(a, b jsonappend.Member) int { return strings.Compare(a.Name, b.Name) })
-	out["fields"] = fields
+	dst = append(dst, '{')
 	if embedded > 0 {
 		h := r.Histories
 		if len(h) > embedded {
 			h = h[len(h)-embedded:] // silently the newest only, as Jira does
 		}
-		out["changelog"] = map[string]any{"startAt": 0, "maxResults": len(h), "total": len(h), "histories": rd.histories(h)}
+		dst = rd.appendHistories(append(dst, `"changelog":{"histories":`...), h)
+		dst = strconv.AppendInt(append(dst, `,"maxResults":`...), int64(len(h)), 10)
+		dst = strconv.AppendInt(append(dst, `,"startAt":0,"total":`...), int64(len(h)), 10)
+		dst = append(dst, "},"...)
 	}
-	return out
+	dst = append(dst, `"expand":"renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations","fields":{`...)
+	for i, f := range fields.of(rd.parentOf(r) != "") {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = rd.appendField(append(jsonappend.String(dst, f.name), ':'), r, f.kind)
+	}
+	dst = jsonappend.String(append(dst, `},"id":`...), id)
+	dst = jsonappend.String(append(dst, `,"key":`...), r.Key)
+	dst = jsonappend.String(append(dst, `,"self":`...), rd.base+"/rest/api/2/issue/"+id)
+	return append(dst, '}')
+}
+
+// A field is one of an issue's fields: its name (the sprint and Epic Link
+// fields' are the site's custom field ids) and which it is.
+type field struct {
+	name string
+	kind fieldKind
+}
+
+type fieldKind int
+
+const (
+	fieldSummary fieldKind = iota
+	fieldDescription
+	fieldProject
+	fieldIssueType
+	fieldStatus
+	fieldPriority
+	fieldAssignee
+	fieldDueDate
+	fieldResolution
+	fieldResolutionDate
+	fieldCreated
+	fieldUpdated
+	fieldLabels
+	fieldComponents
+	fieldComment
+	fieldIssueLinks
+	fieldSprint
+	fieldEpicLink
+	fieldParent
+)
+
+// issueFields are the fields fs asks for, in a map's key order, of an
+// issue without a parent and of one with.
+type issueFields [2][]field
+
+func (f issueFields) of(parent bool) []field {
+	if parent {
+		return f[1]
+	}
+	return f[0]
+}
+
+// fieldsOf are the fields fs asks for.
+func (rd renderer) fieldsOf(fs fieldSet) issueFields {
+	return issueFields{rd.fieldList(fs, false), rd.fieldList(fs, true)}
+}
+
+// fieldList are the fields fs asks for of an issue with or without a
+// parent, in a map's key order; one a later one names again (a custom
+// field id clashing) is left out, as a map would keep only the later.
+func (rd renderer) fieldList(fs fieldSet, parent bool) []field {
+	out := make([]field, 0, 20)
+	add := func(name string, kind fieldKind) {
+		if fs.has(name) {
+			out = append(out, field{name, kind})
+		}
+	}
+	for kind, name := range []string{"summary", "description", "project", "issuetype", "status", "priority", "assignee",
+		"duedate", "resolution", "resolutiondate", "created", "updated", "labels", "components", "comment", "issuelinks"} {
+		add(name, fieldKind(kind))
+	}
+	add(rd.s.opts.SprintField, fieldSprint)
+	if rd.s.opts.Deployment != Cloud {
+		add(rd.s.opts.EpicLinkField, fieldEpicLink)
+	}
+	if parent {
+		add("parent", fieldParent)
+	}
+	slices.SortStableFunc(out, func(a, b field) int { return strings.Compare(a.name, b.name) })
+	kept := out[:0]
+	for i, f := range out {
+		if i+1 < len(out) && out[i+1].name == f.name {
+			continue // the later wins
+		}
+		kept = append(kept, f)
+	}
+	return kept
+}
+
+// parentOf is the key the parent field names: the parent's, or on Cloud
+// the epic's, or "" for none.
+func (rd renderer) parentOf(r *record) string {
+	if rd.s.opts.Deployment == Cloud {
+		return cmp.Or(r.Parent, r.Epic)
+	}
+	return r.Parent
+}
+
+// appendField appends the value of r's field of kind.
+func (rd renderer) appendField(dst []byte, r *record, kind fieldKind) []byte {
+	switch kind {
+	case fieldSummary:
+		return jsonappend.String(dst, r.Summary)
+	case fieldDescription:
+		return appendNullable(dst, r.Description)
+	case fieldProject:
+		return jsonappend.Value(dst, rd.memo("project\x00"+r.Project, func() any {
+			return map[string]any{"key": r.Project, "name": r.Project, "id": statusID("project:" + r.Project)}
+		}))
+	case fieldIssueType:
+		return jsonappend.Value(dst, rd.memo("issuetype", func() any { return map[string]any{"id": "10001", "name": "Task", "subtask": false} }))
+	case fieldStatus:
+		return jsonappend.Value(dst, rd.status(r.Status))
+	case fieldPriority:
+		return jsonappend.Value(dst, rd.priority(r.Priority))
+	case fieldAssignee:
+		return jsonappend.Value(dst, rd.user(r.Assignee))
+	case fieldDueDate:
+		return appendNullable(dst, r.Due)
+	case fieldResolution:
+		return jsonappend.Value(dst, rd.resolution(r.Resolution))
+	case fieldResolutionDate:
+		return rd.appendTime(dst, r.Resolved)
+	case fieldCreated:
+		return rd.appendTime(dst, r.Created)
+	case fieldUpdated:
+		return rd.appendTime(dst, r.Updated)
+	case fieldLabels:
+		return jsonappend.Value(dst, nonNil(r.Labels))
+	case fieldComponents:
+		return jsonappend.Value(dst, rd.components(r.Components))
+	case fieldComment:
+		return rd.appendComments(dst, r.Comments)
+	case fieldIssueLinks:
+		return jsonappend.Value(dst, rd.links(r))
+	case fieldSprint:
+		return jsonappend.Value(dst, rd.sprints(r.Sprints))
+	case fieldEpicLink:
+		return appendNullable(dst, r.Epic)
+	default: // fieldParent
+		return jsonappend.Value(dst, rd.parent(rd.parentOf(r)))
+	}
+}
+
+// appendTime appends rd.time(t)'s JSON.
+func (rd renderer) appendTime(dst []byte, t time.Time) []byte {
+	if t.IsZero() {
+		return append(dst, "null"...)
+	}
+	return append(t.In(rd.s.zone).AppendFormat(append(dst, '"'), jiraTime), '"')
 }
 
 // parent renders the parent field as Jira does: the parent's id, key, self
@@ -289,18 +437,25 @@ func (rd renderer) components(names []string) []any {
 	return out
 }
 
-// comments renders cs as Jira's comment page: Objects whose members are in
-// the order of a map's sorted keys, which is how Jira's maps were encoded.
-func (rd renderer) comments(cs []Comment) jsonappend.Object {
-	list := make([]any, len(cs))
+// appendComments appends cs as Jira's comment page, members in a map's
+// sorted order.
+func (rd renderer) appendComments(dst []byte, cs []Comment) []byte {
+	dst = append(dst, `{"comments":[`...)
 	for i, c := range cs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = jsonappend.Value(append(dst, `{"author":`...), rd.user(c.Author))
+		dst = jsonappend.String(append(dst, `,"body":`...), c.Body)
 		// Comments come in UTC (+0000) while issue fields use the account's zone.
-		at := c.Created.UTC().Format(jiraTime)
-		list[i] = jsonappend.Object{{Name: "author", Value: rd.user(c.Author)}, {Name: "body", Value: c.Body},
-			{Name: "created", Value: at}, {Name: "id", Value: strconv.Itoa(500000 + i)}, {Name: "updated", Value: at}}
+		at := len(dst) + len(`,"created":`)
+		dst = append(c.Created.UTC().AppendFormat(append(dst, `,"created":"`...), jiraTime), '"')
+		created := dst[at:]
+		dst = strconv.AppendInt(append(dst, `,"id":"`...), int64(500000+i), 10)
+		dst = append(append(append(dst, `","updated":`...), created...), '}')
 	}
-	return jsonappend.Object{{Name: "comments", Value: list}, {Name: "maxResults", Value: len(cs)},
-		{Name: "startAt", Value: 0}, {Name: "total", Value: len(cs)}}
+	dst = strconv.AppendInt(append(dst, `],"maxResults":`...), int64(len(cs)), 10)
+	return append(strconv.AppendInt(append(dst, `,"startAt":0,"total":`...), int64(len(cs)), 10), '}')
 }
 
 // links shows each link from this issue's side: the other issue as
@@ -369,21 +524,44 @@ func dcSprintTime(t time.Time, zone *time.Location) string {
 	return t.In(zone).Format("2006-01-02T15:04:05.000-07:00")
 }
 
-// histories renders hs as Objects (Jira's member order, written without
-// reflection: a bulk changelog page holds hundreds).
-func (rd renderer) histories(hs []History) []any {
-	out := make([]any, len(hs))
+// histories renders hs as the JSON array of Jira's histories.
+func (rd renderer) histories(hs []History) json.RawMessage {
+	return rd.appendHistories(make([]byte, 0, 512*len(hs)), hs)
+}
+
+// appendHistories appends histories' JSON, written without building the
+// histories: a bulk changelog page holds hundreds.
+func (rd renderer) appendHistories(dst []byte, hs []History) []byte {
+	dst = append(dst, '[')
 	for i, h := range hs {
-		items := make([]any, len(h.Items))
-		for j, c := range h.Items {
-			items[j] = jsonappend.Object{{Name: "field", Value: c.Field}, {Name: "fieldtype", Value: c.FieldType},
-				{Name: "from", Value: nullIfEmpty(c.From)}, {Name: "fromString", Value: nullIfEmpty(c.FromString)},
-				{Name: "to", Value: nullIfEmpty(c.To)}, {Name: "toString", Value: nullIfEmpty(c.ToString)}}
+		if i > 0 {
+			dst = append(dst, ',')
 		}
-		out[i] = jsonappend.Object{{Name: "id", Value: strconv.Itoa(h.ID)}, {Name: "author", Value: rd.user(h.Author)},
-			{Name: "created", Value: rd.time(h.Created)}, {Name: "items", Value: items}}
+		dst = jsonappend.String(append(dst, `{"id":`...), strconv.Itoa(h.ID))
+		dst = jsonappend.Value(append(dst, `,"author":`...), rd.user(h.Author))
+		dst = append(rd.appendTime(append(dst, `,"created":`...), h.Created), `,"items":[`...)
+		for j, c := range h.Items {
+			if j > 0 {
+				dst = append(dst, ',')
+			}
+			dst = jsonappend.String(append(dst, `{"field":`...), c.Field)
+			dst = jsonappend.String(append(dst, `,"fieldtype":`...), c.FieldType)
+			dst = appendNullable(append(dst, `,"from":`...), c.From)
+			dst = appendNullable(append(dst, `,"fromString":`...), c.FromString)
+			dst = appendNullable(append(dst, `,"to":`...), c.To)
+			dst = append(appendNullable(append(dst, `,"toString":`...), c.ToString), '}')
+		}
+		dst = append(dst, "]}"...)
 	}
-	return out
+	return append(dst, ']')
+}
+
+// appendNullable appends nullIfEmpty(s)'s JSON.
+func appendNullable(dst []byte, s string) []byte {
+	if s == "" {
+		return append(dst, "null"...)
+	}
+	return jsonappend.String(dst, s)
 }
 
 func nullIfEmpty(s string) any {

@@ -74,6 +74,10 @@ type Server struct {
 	byUpdatedVersion uint64
 	requests         map[string]int
 	faults           fault.Schedule
+	// memos are the JSON of statuses, priorities, resolutions, users,
+	// projects and the issue type as rendered for a request base (see
+	// renderer.memo), dropped when a status or user changes.
+	memos memos
 
 	muxOnce gosync.Once
 	handler *http.ServeMux

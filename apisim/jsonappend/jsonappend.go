@@ -33,19 +33,6 @@ var plain = func() (t [256]bool) {
 	return t
 }()
 
-// Object is a JSON object whose members are written in their order, as
-// Marshal writes a struct's fields, without a struct type for its shape.
-type Object []Member
-
-// Member is one name and value of an Object.
-type Member struct {
-	Name  string
-	Value any
-}
-
-// MarshalJSON is Value's JSON, for an Object encoding/json meets.
-func (o Object) MarshalJSON() ([]byte, error) { return Value(nil, o), nil }
-
 // Plain reports whether Marshal writes s, between its quotes, as it is,
 // so that pieces of a string may be appended one by one.
 func Plain(s string) bool {
@@ -57,7 +44,7 @@ func Plain(s string) bool {
 	return true
 }
 
-// Value appends v as Marshal would: Objects, maps of strings (keys sorted), slices
+// Value appends v as Marshal would: maps of strings (keys sorted), slices
 // of values or strings, strings, ints, bools, nil and json.RawMessage (as
 // it is: the simulators' own, compact and escaped already) by hand, any
 // other type through Marshal.
@@ -76,18 +63,6 @@ func Value(dst []byte, v any) []byte {
 			return append(dst, "null"...)
 		}
 		return append(dst, v...)
-	case Object:
-		if v == nil {
-			return append(dst, "null"...)
-		}
-		dst = append(dst, '{')
-		for i, m := range v {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = Value(append(String(dst, m.Name), ':'), m.Value)
-		}
-		return append(dst, '}')
 	case map[string]any:
 		return object(dst, v)
 	case []any:

@@ -120,3 +120,20 @@ func FuzzParseJiraTimeReadsAsTimeParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPageTimeDecodesAsGoJiraTime: the instant go-jira's Time decodes, and
+// an error exactly where it gives one.
+func FuzzPageTimeDecodesAsGoJiraTime(f *testing.F) {
+	for _, seed := range []string{`"2026-11-20T10:00:00.000-0800"`, `"2026-11-20T10:00:00.5+0100"`, `"2026-02-30T10:00:00.000+0000"`,
+		`"2026-11-20T10:00:00Z"`, `null`, `""`, `"x"`, `17`, `"2026-11-20T10:00:00.000-0800`} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var got pageTime
+		var want jira.Time
+		err, wantErr := got.UnmarshalJSON(data), want.UnmarshalJSON(data)
+		if (err == nil) != (wantErr == nil) || !time.Time(got).Equal(time.Time(want)) {
+			t.Errorf("%s: got %v, %v; go-jira gives %v, %v", data, time.Time(got), err, time.Time(want), wantErr)
+		}
+	})
+}

@@ -20,85 +20,16 @@ import (
 // own fields, then one for each requested field it has no place for (the
 // sprint field), and copied from there into jira.Issue values. Only the
 // requested fields of jira.IssueFields are in that type: convert reads no
-// other, and one a site sends unasked is skipped rather than copied.
+// other, and one a site sends unasked is skipped rather than copied. Those
+// that are objects are decoded as lean types of only what convert reads of
+// them (lean.go).
 
 // pageDecoder decodes search pages asking for one list of fields.
 type pageDecoder struct {
-	page     reflect.Type // {Issues []{ID, Key, Self, Fields *fields}, NextPageToken, IsLast}
-	from     []int        // the jira.IssueFields field each leading field of fields is
-	links    int          // the one of them that is issuelinks, as []*pageLink; -1 if none
-	comments int          // the one that is comment, as *pageComments; -1 if none
-	extras   []string     // the requested fields after them, by id
-}
-
-// pageComments are an issue's comments as activity reads them: when each
-// was made. As jira.Comments, each comment's author and its last editor
-// were decoded as go-jira's User (with the avatars' URLs), and its body,
-// for one time.
-type pageComments struct {
-	Comments []*struct {
-		Created string `json:"created"`
-	} `json:"comments"`
-}
-
-// comments returns c as go-jira's comments, a null among them kept as nil.
-func (c *pageComments) comments() *jira.Comments {
-	if c == nil {
-		return nil
-	}
-	out := &jira.Comments{}
-	if c.Comments == nil {
-		return out
-	}
-	out.Comments = make([]*jira.Comment, len(c.Comments))
-	made := make([]jira.Comment, len(c.Comments))
-	for i, x := range c.Comments {
-		if x != nil {
-			made[i].Created = x.Created
-			out.Comments[i] = &made[i]
-		}
-	}
-	return out
-}
-
-// pageLink is an issue link as convert reads it: its type and the keys of
-// its ends. As jira.IssueLink, each end would be a jira.Issue whose fields
-// go-jira decodes twice (IssueFields.UnmarshalJSON), which took 0.26 of the
-// 0.60 CPU seconds of decoding the search pages of a simulated organisation.
-type pageLink struct {
-	ID           string             `json:"id"`
-	Self         string             `json:"self"`
-	Type         jira.IssueLinkType `json:"type"`
-	OutwardIssue *linkEnd           `json:"outwardIssue"`
-	InwardIssue  *linkEnd           `json:"inwardIssue"`
-}
-
-// linkEnd is the issue at one end of a pageLink.
-type linkEnd struct {
-	ID   string `json:"id"`
-	Key  string `json:"key"`
-	Self string `json:"self"`
-}
-
-func (e *linkEnd) issue() *jira.Issue {
-	if e == nil {
-		return nil
-	}
-	return &jira.Issue{ID: e.ID, Key: e.Key, Self: e.Self}
-}
-
-// issueLinks returns ls as go-jira's links, a null among them kept as nil.
-func issueLinks(ls []*pageLink) []*jira.IssueLink {
-	if ls == nil {
-		return nil
-	}
-	out := make([]*jira.IssueLink, len(ls))
-	for i, l := range ls {
-		if l != nil {
-			out[i] = &jira.IssueLink{ID: l.ID, Self: l.Self, Type: l.Type, OutwardIssue: l.OutwardIssue.issue(), InwardIssue: l.InwardIssue.issue()}
-		}
-	}
-	return out
+	page   reflect.Type // {Issues []{ID, Key, Self, Fields *fields}, NextPageToken, IsLast}
+	from   []int        // the jira.IssueFields field each leading field of fields is
+	lean   []leanCopy   // for each leading field decoded as a lean type, what copies it (else nil)
+	extras []string     // the requested fields after them, by id
 }
 
 // Positions of the run-time types' fields.
@@ -120,7 +51,7 @@ func (s *Source) pageDecoder(fields []string) *pageDecoder {
 }
 
 func newPageDecoder(requested []string) *pageDecoder {
-	d := &pageDecoder{links: -1, comments: -1}
+	d := &pageDecoder{}
 	known := map[string]bool{"key": true}
 	asked := make(map[string]bool, len(requested))
 	for _, id := range requested {
@@ -139,14 +70,13 @@ func newPageDecoder(requested []string) *pageDecoder {
 			continue
 		}
 		typ := f.Type
-		switch name {
-		case "issuelinks":
-			typ, d.links = reflect.TypeFor[[]*pageLink](), len(fields)
-		case "comment":
-			typ, d.comments = reflect.TypeFor[*pageComments](), len(fields)
+		lean, ok := leanFields[name]
+		if ok {
+			typ = lean.typ
 		}
 		fields = append(fields, reflect.StructField{Name: f.Name, Type: typ, Tag: f.Tag})
 		d.from = append(d.from, i)
+		d.lean = append(d.lean, lean.copy)
 	}
 	for _, id := range requested {
 		if known[id] {
@@ -223,14 +153,11 @@ func (d *pageDecoder) convert(v reflect.Value) *searchPageV2 {
 		is.Fields = new(jira.IssueFields)
 		dst := reflect.ValueOf(is.Fields).Elem()
 		for j, k := range d.from {
-			switch j {
-			case d.links:
-				is.Fields.IssueLinks = issueLinks(src.Field(j).Interface().([]*pageLink))
-			case d.comments:
-				is.Fields.Comments = src.Field(j).Interface().(*pageComments).comments()
-			default:
-				dst.Field(k).Set(src.Field(j))
+			if c := d.lean[j]; c != nil {
+				c(is.Fields, src.Field(j))
+				continue
 			}
+			dst.Field(k).Set(src.Field(j))
 		}
 		if len(d.extras) > 0 {
 			is.Fields.Unknowns = make(map[string]any, len(d.extras))

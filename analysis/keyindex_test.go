@@ -1,0 +1,31 @@
+package analysis
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/batonhq/baton/model"
+)
+
+func TestEveryNodeIsFoundByItsKeyAfterTheIndexGrows(t *testing.T) {
+	var issues []model.Issue
+	for i := range 3 {
+		issues = append(issues, issue(fmt.Sprintf("jira:CORE-%d", i)))
+	}
+	g := buildGraph(issues, nil)
+	for i := range 1000 { // link ends outside the issues, far more than the index was sized for
+		if v, want := g.node(fmt.Sprintf("jira:EXT-%d", i)), int32(3+i); v != want {
+			t.Fatalf("node of jira:EXT-%d = %d, want %d", i, v, want)
+		}
+	}
+	for v := range int32(g.nodes()) {
+		if got, ok := g.find(g.key(v)); !ok || got != v {
+			t.Errorf("find(%s) = %d, %t; want %d", g.key(v), got, ok, v)
+		}
+	}
+	for _, key := range []string{"jira:CORE-3", "jira:EXT-1000", "", "jira:CORE-0 "} {
+		if v, ok := g.find(key); ok {
+			t.Errorf("find(%q) = %d, want none", key, v)
+		}
+	}
+}
