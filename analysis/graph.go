@@ -238,24 +238,32 @@ func (g *graph) addEdges() {
 		}
 	}
 	rank := g.keyRanks()
+	fromRank := make([]int32, len(links))
 	for i := range links {
 		links[i].at = uint64(rank[links[i].from])<<32 | uint64(rank[links[i].to])
+		fromRank[i] = rank[links[i].from]
 	}
-	slices.SortFunc(links, func(a, b link) int {
-		if c := cmp.Compare(a.at, b.at); c != 0 {
-			return c
+	// The links in edge order: counted out by their from's rank, then each
+	// node's few by to and origin. Sorting them all was 3% of an analysis.
+	at, order := adjacency(g.nodes(), fromRank)
+	for r := range g.nodes() {
+		if same := order[at[r]:at[r+1]]; len(same) > 1 {
+			slices.SortFunc(same, func(a, b int32) int {
+				return cmp.Or(cmp.Compare(links[a].at, links[b].at), strings.Compare(string(links[a].origin), string(links[b].origin)))
+			})
 		}
-		return strings.Compare(string(a.origin), string(b.origin))
-	})
+	}
 	// One backing array, never outgrown, holds every edge's Origins.
 	origins := make([]model.Origin, 0, len(links))
 	start := 0 // where the last edge's origins begin
 	g.edges, g.from, g.to = make([]Edge, 0, len(links)), make([]int32, 0, len(links)), make([]int32, 0, len(links))
-	for i, l := range links {
-		if i > 0 && l.at == links[i-1].at && l.origin == links[i-1].origin {
+	var prev link
+	for i, k := range order {
+		l := links[k]
+		if i > 0 && l.at == prev.at && l.origin == prev.origin {
 			continue
 		}
-		if i == 0 || l.at != links[i-1].at {
+		if i == 0 || l.at != prev.at {
 			start = len(origins)
 			g.from, g.to = append(g.from, l.from), append(g.to, l.to)
 			g.edges = append(g.edges, Edge{
@@ -263,6 +271,7 @@ func (g *graph) addEdges() {
 				Open: g.open(l.from) && g.open(l.to),
 			})
 		}
+		prev = l
 		origins = append(origins, l.origin)
 		g.edges[len(g.edges)-1].Origins = origins[start:len(origins):len(origins)]
 	}

@@ -57,7 +57,8 @@ type check func(a *analysis, at int, emit func(Finding))
 // changes returns the earliest instant after now at which, time passing and
 // nothing else changing, a time-based rule's finding at one place of its
 // scope would appear, vanish or change severity; the zero time, or one not
-// after now, when it never would.
+// after now, when it never would. Only the earliest over all places counts,
+// so it may return a.next (the earliest so far) instead of a later instant.
 type changes func(a *analysis, at int) time.Time
 
 // Rules is the table of every rule, in the order reports, the docs, the

@@ -96,7 +96,8 @@ func inStatusSince(is *model.Issue) time.Time {
 
 // churningChanges: whether an issue churns changes only when its time in
 // progress reaches the window, an event enters the window or one leaves it;
-// the first of those instants at which the answer differs from now's.
+// the first of those instants at which the answer differs from now's, when
+// it is earlier than a.next; else a.next.
 func (a *analysis) churningChanges(v int) time.Time {
 	is := &a.g.issues[v]
 	r := a.rulesOf(is.Team)
@@ -105,7 +106,9 @@ func (a *analysis) churningChanges(v int) time.Time {
 		return time.Time{}
 	}
 	churns := churnsAt(is, window, need, a.now)
-	var next time.Time
+	// An instant not before a.next, the earliest change found so far, would
+	// not be the earliest: only earlier ones are worth counting events at.
+	next := a.next
 	try := func(t time.Time) {
 		if t.After(a.now) && (next.IsZero() || t.Before(next)) && churnsAt(is, window, need, t) != churns {
 			next = t

@@ -12,16 +12,14 @@ import (
 	"github.com/batonhq/baton/model"
 )
 
-// issueColumns are the columns of issues in the order issueArgs writes them
-// (selectIssues reads them back). body is last, as in the table, so that reads
+// issueColumns are the columns of issues in the order issueArgs writes them.
+// packed holds the fields of packedColumns as one JSON array, as
+// selectIssues reads them back. body is last, as in the table, so that reads
 // without it never touch the overflow pages a long body spills into.
 var issueColumns = []string{
-	"key", "source", "system", "url", "title",
-	"status", "raw_status", "resolution", "raw_resolution",
-	"assignees", "priority", "raw_priority", "labels", "components",
-	"created_ms", "updated_ms", "status_changed_ms", "closed_ms", "due_ms",
-	"iteration_name", "iteration_start_ms", "iteration_end_ms", "iteration_state",
-	"activity_ms", "mirrors", "body",
+	"key", "source", "url", "title", "status",
+	"assignees", "labels", "components", "updated_ms", "closed_ms",
+	"activity_ms", "mirrors", "packed", "body",
 }
 
 // insertIssueSQL adds an issue that is not stored yet and leaves a stored
@@ -52,19 +50,73 @@ func issueArgs(is *model.Issue, args []driver.NamedValue) error {
 		}
 		lists[i] = v
 	}
+	closed := millis(is.Closed)
+	setValues(args,
+		is.Key, is.Source, is.URL, is.Title, string(is.Status),
+		lists[0], lists[1], lists[2], is.Updated.UnixMilli(), closed,
+		jsonMillis(is.ActivityEvents), lists[3], packed(is, closed), is.Body,
+	)
+	return nil
+}
+
+// packed is the JSON array of is's packedColumns, byte for byte as SQLite's
+// json_array writes it from the columns (migration 7 packs stored rows that
+// way); closed is millis(is.Closed).
+func packed(is *model.Issue, closed any) string {
 	var itName, itStart, itEnd, itState any
 	if it := is.Iteration; it != nil {
 		itName, itStart, itEnd, itState = it.Name, millis(it.Start), millis(it.End), it.State
 	}
-	setValues(args,
-		is.Key, is.Source, string(is.System), is.URL, is.Title,
-		string(is.Status), is.RawStatus, string(is.Resolution), is.RawResolution,
-		lists[0], int64(is.Priority), is.RawPriority, lists[1], lists[2],
-		millis(is.Created), is.Updated.UnixMilli(), millis(is.StatusChanged), millis(is.Closed), millis(is.Due),
+	b := make([]byte, 0, 256)
+	for i, v := range [...]any{
+		is.Source, string(is.System), string(is.Status), is.RawStatus, string(is.Resolution), is.RawResolution,
+		int64(is.Priority), is.RawPriority, millis(is.Created), is.Updated.UnixMilli(), millis(is.StatusChanged), closed, millis(is.Due),
 		itName, itStart, itEnd, itState,
-		jsonMillis(is.ActivityEvents), lists[3], is.Body,
-	)
-	return nil
+	} {
+		if i == 0 {
+			b = append(b, '[')
+		} else {
+			b = append(b, ',')
+		}
+		switch v := v.(type) {
+		case string:
+			b = appendJSONArrayString(b, v)
+		case int64:
+			b = strconv.AppendInt(b, v, 10)
+		default:
+			b = append(b, "null"...)
+		}
+	}
+	return string(append(b, ']'))
+}
+
+// appendJSONArrayString appends s as json_array quotes a TEXT value: '"' and
+// '\\' escaped with a backslash, the control characters below 0x20 as \b,
+// \t, \n, \f, \r or \u00XX, every other byte as it is.
+func appendJSONArrayString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := range len(s) {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c >= 0x20:
+			b = append(b, c)
+		case c == '\b':
+			b = append(b, '\\', 'b')
+		case c == '\t':
+			b = append(b, '\\', 't')
+		case c == '\n':
+			b = append(b, '\\', 'n')
+		case c == '\f':
+			b = append(b, '\\', 'f')
+		case c == '\r':
+			b = append(b, '\\', 'r')
+		default:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		}
+	}
+	return append(b, '"')
 }
 
 // millis is t in unix milliseconds, or NULL for the zero time.

@@ -9,8 +9,9 @@ import (
 	"strings"
 )
 
-// packedColumns are the columns of issues that selectIssues reads as one
-// JSON array (SQLite's json_array), in the order of issueRow.unpacked: the
+// packedColumns are the fields of an issue that the packed column holds as
+// one JSON array, in the order of issueRow.unpacked (see codec.go's packed
+// and migration 7), and that selectIssues reads as it is stored: the
 // short values many issues share, and the times. The driver's cost is per
 // column (each value boxed, each read a round trip through SQLite's mutex):
 // at 25 columns it was most of a load's time, at 10 a third of it.
@@ -20,12 +21,12 @@ var packedColumns = []string{
 	"iteration_name", "iteration_start_ms", "iteration_end_ms", "iteration_state",
 }
 
-// selectIssues reads issue rows into issueRow.dest(withBody); bulk loads
+// selectIssues reads issue rows into newIssueRow(withBody).dest; bulk loads
 // leave the body out so as not to hold every issue's text in memory, and
 // never touch the overflow pages a long body spills into (it is the last
 // column of the table).
 func selectIssues(withBody bool) string {
-	cols := "issues.key, issues.url, issues.title, json_array(issues." + strings.Join(packedColumns, ", issues.") + ")" +
+	cols := "issues.key, issues.url, issues.title, issues.packed" +
 		", issues.assignees, issues.labels, issues.components, issues.activity_ms, issues.mirrors"
 	if withBody {
 		cols += ", issues.body"

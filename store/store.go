@@ -8,7 +8,9 @@
 // INSERT … ON CONFLICT … DO UPDATE (issues: INSERT … ON CONFLICT DO NOTHING,
 // then an UPDATE if the issue was stored), times as BIGINT unix milliseconds UTC
 // (NULL for the zero time), lists as JSON TEXT (NULL when empty, read back as
-// nil). Times read back are in UTC and carry millisecond precision.
+// nil), and the fields of an issue only loads read as one JSON array TEXT
+// (packed; see packedColumns). Times read back are in UTC and carry
+// millisecond precision.
 package store
 
 import (
