@@ -52,19 +52,23 @@ type issueRow struct {
 	body                                                      string
 	packed                                                    string // packedColumns as a JSON array
 	unpacked                                                  []any  // where each of packedColumns goes
+	dest                                                      []any  // where each column of selectIssues goes
 }
 
-func (r *issueRow) dest(withBody bool) []any {
+// newIssueRow returns a row to scan selectIssues(withBody) into, through
+// its dest.
+func newIssueRow(withBody bool) *issueRow {
+	r := &issueRow{}
 	r.unpacked = []any{
 		&r.source, &r.system, &r.status, &r.rawStatus, &r.resolution, &r.rawResolution,
 		&r.priority, &r.rawPriority, &r.created, &r.updated, &r.statusChanged, &r.closed, &r.due,
 		&r.itName, &r.itStart, &r.itEnd, &r.itState,
 	}
-	dest := []any{&r.key, &r.url, &r.title, &r.packed, &r.assignees, &r.labels, &r.components, &r.activity, &r.mirrors, &r.body}
+	r.dest = []any{&r.key, &r.url, &r.title, &r.packed, &r.assignees, &r.labels, &r.components, &r.activity, &r.mirrors, &r.body}
 	if !withBody {
-		return dest[:len(dest)-1]
+		r.dest = r.dest[:len(r.dest)-1]
 	}
-	return dest
+	return r
 }
 
 // issue converts the row into is, which it overwrites; errors name the

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -179,5 +180,45 @@ func TestLoadedIssuesShareTheirListsAndIterations(t *testing.T) {
 	a.Assignees = append(a.Assignees, "carol")
 	if len(b.Assignees) != 2 || b.Assignees[1] != "bob" || a.Assignees[1] != "bob" {
 		t.Errorf("after appending to one issue's assignees: %v and %v", a.Assignees, b.Assignees)
+	}
+}
+
+// manyIssues stores n open issues that differ in every field a row
+// converts, more than queryIssues' reader scans ahead of its converter.
+func manyIssues(t *testing.T, s *Store, n int) []model.Issue {
+	t.Helper()
+	issues := make([]model.Issue, n)
+	for i := range issues {
+		is := minimalIssue(fmt.Sprintf("jira:A-%04d", i), "jira", now.Add(time.Duration(i)*time.Millisecond))
+		is.Title, is.Priority, is.Labels = fmt.Sprint("issue ", i), i%5, []string{fmt.Sprint("l", i%7)}
+		is.ActivityEvents = []time.Time{now.Add(-time.Duration(i) * time.Minute)}
+		issues[i] = is
+	}
+	apply(t, s, model.Batch{Source: "jira", Issues: issues})
+	return issues
+}
+
+func TestLoadIssuesConvertsEveryRowOfManyBatches(t *testing.T) {
+	s := openTestStore(t)
+	want := manyIssues(t, s, 2*rowBatches*rowBatchSize+5)
+	got, err := s.LoadIssues(context.Background(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("LoadIssues (-want +got):\n%s", diff)
+	}
+}
+
+func TestLoadIssuesReportsARowItCannotReadAfterManyBatches(t *testing.T) {
+	s := openTestStore(t)
+	issues := manyIssues(t, s, 2*rowBatches*rowBatchSize+5)
+	bad := issues[len(issues)-10].Key
+	if _, err := s.db.Exec(`UPDATE issues SET activity_ms = 'x' WHERE key = ?`, bad); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.LoadIssues(context.Background(), now)
+	if want := "reading activity of issue " + bad; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("LoadIssues error = %v, want one saying %q", err, want)
 	}
 }

@@ -21,7 +21,7 @@ var packedColumns = []string{
 	"iteration_name", "iteration_start_ms", "iteration_end_ms", "iteration_state",
 }
 
-// selectIssues reads issue rows into issueRow.dest(withBody); bulk loads
+// selectIssues reads issue rows into newIssueRow(withBody).dest; bulk loads
 // leave the body out so as not to hold every issue's text in memory, and
 // never touch the overflow pages a long body spills into (it is the last
 // column of the table).
