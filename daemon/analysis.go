@@ -36,6 +36,9 @@ const analysisRetry = time.Minute
 // /metrics, as the snapshot the rollups are composed from, and to the
 // dashboard, which indexes it here rather than on a page view.
 func (d *Daemon) Analyze(ctx context.Context) (*analysis.Report, error) {
+	if d.opts.OneRound {
+		defer paceFinalAnalysis()() // the process' last analysis, and its peak
+	}
 	r, err := AnalyseStored(ctx, d.store, d.Config(), d.now())
 	if err != nil {
 		return nil, err
