@@ -136,14 +136,16 @@ func (d *Daemon) Sources() []string { return d.engine.Sources() }
 // SyncOnce syncs every source once, at most parallel at a time, reporting
 // every committed page to progress, and returns each failed source's error.
 // A one-round daemon's sources sync no more after it: what their
-// connectors hold (a GitHub source's board pages and places) is garbage
-// before the analysis loads the store.
+// connectors hold (a GitHub source's board pages and places) is garbage,
+// and the memory of the sync goes back to the system, before the analysis
+// loads the store.
 func (d *Daemon) SyncOnce(ctx context.Context, parallel int, progress func(batonsync.Progress)) map[string]error {
 	d.engine.OnProgress = progress
 	defer func() { d.engine.OnProgress = nil }()
 	failed := d.engine.RunOnce(ctx, parallel)
 	if d.opts.OneRound {
 		d.engine.Release()
+		releaseSync()
 	}
 	return failed
 }
