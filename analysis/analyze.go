@@ -81,14 +81,23 @@ type analysis struct {
 	// next is the earliest instant after now at which a finding changes
 	// with time alone, or zero.
 	next time.Time
+	// lastTeam's rules are lastRules: issues in key order come team by
+	// team, which spares most look-ups in rules.
+	lastTeam  string
+	lastRules *config.Rules
 }
 
 // rulesOf returns the rules that apply to issues of team.
 func (a *analysis) rulesOf(team string) *config.Rules {
-	if r, ok := a.rules[team]; ok {
-		return r
+	if a.lastRules != nil && team == a.lastTeam {
+		return a.lastRules
 	}
-	return a.global
+	r, ok := a.rules[team]
+	if !ok {
+		r = a.global
+	}
+	a.lastTeam, a.lastRules = team, r
+	return r
 }
 
 // add appends a finding of rule r, row row of Rules, with empty rather than

@@ -57,23 +57,30 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 	var keys []string // every key, on a full sync
 	listed := map[string]bool{}
 	emitted, seen := 0, 0
-	err = s.searchUpdated(ctx, s.jql, from, info.zone, fields, func(page []jira.Issue) error {
-		seen += len(page)
-		if full {
-			for _, is := range page {
-				if k := model.JiraKey(is.Key); !listed[k] {
-					listed[k] = true
-					keys = append(keys, k)
+	// Pages become batches (their changelogs read, converted, the cursor
+	// moved) in a goroutine of their own while the batch before commits:
+	// a first sync spent half its time waiting for the changelogs with
+	// nothing to commit. Each batch still carries the cursor it completes,
+	// and the batches are committed in order, one at a time.
+	err = prefetch(ctx, s, "reading changelogs", func(ctx context.Context, yield func(model.Batch) error) error {
+		return s.searchUpdated(ctx, s.jql, from, info.zone, fields, func(page []jira.Issue) error {
+			seen += len(page)
+			if full {
+				for _, is := range page {
+					if k := model.JiraKey(is.Key); !listed[k] {
+						listed[k] = true
+						keys = append(keys, k)
+					}
 				}
 			}
-		}
-		b, err := s.page(ctx, page, &cur, info.fields)
-		if err != nil || len(b.Issues) == 0 {
-			return err
-		}
-		emitted += len(b.Issues)
-		return emit(ctx, b)
-	})
+			b, err := s.page(ctx, page, &cur, info.fields)
+			if err != nil || len(b.Issues) == 0 {
+				return err
+			}
+			emitted += len(b.Issues)
+			return yield(b)
+		})
+	}, func(b model.Batch) error { return emit(ctx, b) })
 	if err != nil {
 		return err
 	}
@@ -140,51 +147,51 @@ func (s *Source) page(ctx context.Context, page []jira.Issue, cur *cursor, custo
 var errShifted = errors.New("the search result shifted between pages")
 
 // search runs one query to the last page, handing each page to f in order.
-// The next page is fetched while f handles the current one (its changelogs,
-// conversion and commit), so neither Jira nor the store waits for the other;
-// at most one page waits ahead. On Data Center it fails with errShifted when
-// the result moved under the pager.
+// The next page is fetched while f handles the current one, so neither
+// Jira nor the store waits for the other; at most one page waits ahead. On
+// Data Center it fails with errShifted when the result moved under the pager.
 func (s *Source) search(ctx context.Context, jql string, fields []string, changelog bool, f func([]jira.Issue) error) error {
-	return s.prefetch(ctx, func(ctx context.Context, yield func([]jira.Issue) error) error {
+	return prefetch(ctx, s, "reading search pages", func(ctx context.Context, yield func([]jira.Issue) error) error {
 		return s.pageThrough(ctx, jql, fields, changelog, func(issues []jira.Issue, _ bool) (bool, error) {
 			return true, yield(issues)
 		})
 	}, f)
 }
 
-// prefetch runs fetch in its own goroutine, handing the pages it yields to f
-// in order, with at most one page waiting.
-func (s *Source) prefetch(ctx context.Context, fetch func(context.Context, func([]jira.Issue) error) error, f func([]jira.Issue) error) error {
+// prefetch runs fetch in its own goroutine, handing what it yields to f in
+// order, with at most one value waiting; what names fetch's work for the
+// log should it panic.
+func prefetch[T any](ctx context.Context, s *Source, what string, fetch func(context.Context, func(T) error) error, f func(T) error) error {
 	ctx, cancel := context.WithCancel(ctx)
-	type page struct {
-		issues []jira.Issue
-		err    error
+	type value struct {
+		v   T
+		err error
 	}
-	pages := make(chan page, 1)
+	values := make(chan value, 1)
 	go func() {
-		defer close(pages)
-		err := s.fetchRecovering(ctx, fetch, func(issues []jira.Issue) error {
+		defer close(values)
+		err := fetchRecovering(ctx, s, what, fetch, func(v T) error {
 			select {
-			case pages <- page{issues: issues}:
+			case values <- value{v: v}:
 				return nil
 			case <-ctx.Done():
 				return ctx.Err()
 			}
 		})
 		if err != nil && ctx.Err() == nil {
-			pages <- page{err: err}
+			values <- value{err: err}
 		}
 	}()
 	defer func() {
 		cancel()
-		for range pages { // wait for the fetcher to stop
+		for range values { // wait for the fetcher to stop
 		}
 	}()
-	for p := range pages {
-		if p.err != nil {
-			return p.err
+	for v := range values {
+		if v.err != nil {
+			return v.err
 		}
-		if err := f(p.issues); err != nil {
+		if err := f(v.v); err != nil {
 			return err
 		}
 	}
@@ -192,13 +199,13 @@ func (s *Source) prefetch(ctx context.Context, fetch func(context.Context, func(
 }
 
 // fetchRecovering runs fetch, which runs in a goroutine of its own, beyond
-// the engine's recover: a panic there (decoding a page) is turned into the
-// round's failure, with its stack logged.
-func (s *Source) fetchRecovering(ctx context.Context, fetch func(context.Context, func([]jira.Issue) error) error, yield func([]jira.Issue) error) (err error) {
+// the engine's recover: a panic there (decoding or converting a page) is
+// turned into the round's failure, with its stack logged.
+func fetchRecovering[T any](ctx context.Context, s *Source, what string, fetch func(context.Context, func(T) error) error, yield func(T) error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			s.log.Error("reading search pages panicked", "source", s.src.Name, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			err = fmt.Errorf("reading search pages: panic: %v", p)
+			s.log.Error(what+" panicked", "source", s.src.Name, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			err = fmt.Errorf("%s: panic: %v", what, p)
 		}
 	}()
 	return fetch(ctx, yield)
@@ -226,7 +233,7 @@ func (s *Source) fetchRecovering(ctx context.Context, fetch func(context.Context
 // edit during the paging of more than a page of issues updated in one minute
 // as the one way an issue can be stepped over there.
 func (s *Source) searchUpdated(ctx context.Context, configured string, from time.Time, zone *time.Location, fields []string, f func([]jira.Issue) error) error {
-	return s.prefetch(ctx, func(ctx context.Context, yield func([]jira.Issue) error) error {
+	return prefetch(ctx, s, "reading search pages", func(ctx context.Context, yield func([]jira.Issue) error) error {
 		shifts := 0 // in a row, from the same minute
 		for {
 			next := from

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -95,6 +96,38 @@ func TestFullSyncCostsAFewRequestsPerPage(t *testing.T) {
 				t.Errorf("requests of a full sync (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestNextPagesChangelogsAreReadWhileAPageIsCommitted(t *testing.T) {
+	// The fixture's 122 issues are three Cloud pages: the second page's
+	// changelogs are asked for while the first page's commit (emit) waits.
+	e := newEnv(t, jirasim.Cloud, jirasim.Options{}, nil)
+	second := make(chan struct{})
+	reads := 0
+	e.setServed(func(r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/changelog/bulkfetch") {
+			if reads++; reads == 2 {
+				close(second)
+			}
+		}
+	})
+	committed := 0
+	err := e.src.Sync(context.Background(), map[string]string{}, func(_ context.Context, b model.Batch) error {
+		if committed++; committed == 1 {
+			select {
+			case <-second:
+			case <-time.After(10 * time.Second):
+				return errors.New("the second page's changelogs were not read while the first page was committed")
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if committed != 4 { // three pages and the reconcile's keys
+		t.Errorf("got %d batches, want 4", committed)
 	}
 }
 
