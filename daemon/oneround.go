@@ -31,13 +31,13 @@ func paceFinalAnalysis() (restore func()) {
 // the rows, the key index); collected now, the analysis allocates into it
 // and the heap goal is set on what the load keeps, not on what was live
 // partway through it. At 200,000 issues it marks about 115 MB once, about
-// 0.1 CPU-s, for a peak 10-15 MB lower (docs/benchmarks.md).
+// 0.1 CPU-s, for a peak 4-16 MB lower (docs/benchmarks.md).
 func collectLoadGarbage() { runtime.GC() }
 
 // releaseSync hands the memory a one-round process' sync freed back to the
 // system before the final load. At 200,000 issues a full sync ends with
-// about 25 MB live in a heap of over 100 MB whose free spans the load's
-// 80 MB array of issues does not fit in: kept, they are resident beside
-// the load's new memory (the full sync's peak was 15-20 MB above an
-// unchanged re-sync's). It costs one collection of those 25 MB.
+// about 25 MB live in a heap of over 100 MB; kept, its free pages stayed
+// resident beside the load's (the full sync's peak was 20 MB above an
+// unchanged re-sync's, 10 MB after this). It costs one collection of those
+// 25 MB.
 func releaseSync() { debug.FreeOSMemory() }
