@@ -28,15 +28,15 @@ var issueColumns = []string{
 var insertIssueSQL = "INSERT INTO issues (" + strings.Join(issueColumns, ", ") + ") VALUES (" +
 	strings.TrimSuffix(strings.Repeat("?, ", len(issueColumns)), ", ") + ") ON CONFLICT (key) DO NOTHING"
 
-// updateIssueSQL rewrites a stored issue unless it is strictly newer. It
-// takes issueArgs too, by number.
+// updateIssueSQL rewrites a stored issue unless it is strictly newer, and
+// returns its id if it did. It takes issueArgs too, by number.
 var updateIssueSQL = func() string {
 	var set []string
 	for i, c := range issueColumns[1:] {
 		set = append(set, fmt.Sprintf("%s = ?%d", c, i+2))
 	}
 	return "UPDATE issues SET " + strings.Join(set, ", ") +
-		fmt.Sprintf(" WHERE key = ?1 AND updated_ms <= ?%d", slices.Index(issueColumns, "updated_ms")+1)
+		fmt.Sprintf(" WHERE key = ?1 AND updated_ms <= ?%d RETURNING id", slices.Index(issueColumns, "updated_ms")+1)
 }()
 
 // issueArgs sets the values of issueColumns for is in args, one each, as

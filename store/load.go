@@ -78,7 +78,7 @@ func addLinkEnds(ctx context.Context, tx *sql.Tx, in *interner, issues []model.I
 			index[is.Key] = len(issues)
 			issues = append(issues, is)
 		}
-		if err := attachLinks(ctx, tx, in, issues, index, 0, selectLinks+` WHERE links.owner IN `+list, keys...); err != nil {
+		if err := attachLinks(ctx, tx, in, issues, index, 0, selectLinks+` WHERE links.owner_id IN (SELECT id FROM issues WHERE key IN `+list+`)`, keys...); err != nil {
 			return nil, fmt.Errorf("loading links of linked issues: %w", err)
 		}
 	}
@@ -101,7 +101,7 @@ func (s *Store) Issue(ctx context.Context, key string) (model.Issue, bool, error
 	if len(issues) == 0 {
 		return model.Issue{}, false, nil
 	}
-	if err := attachLinks(ctx, tx, in, issues, map[string]int{key: 0}, 0, selectLinks+` WHERE links.owner = ?`, key); err != nil {
+	if err := attachLinks(ctx, tx, in, issues, map[string]int{key: 0}, 0, selectLinks+` WHERE links.owner_id = (SELECT id FROM issues WHERE key = ?)`, key); err != nil {
 		return model.Issue{}, false, fmt.Errorf("loading links of %s: %w", key, err)
 	}
 	return issues[0], true, nil

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/batonhq/baton/model"
 )
@@ -14,16 +15,18 @@ import (
 // life, with the statements a batch runs once per issue or link prepared on
 // its driver connection. Those run through the driver directly: database/sql
 // converts and copies every argument list, and takes its locks, for every
-// statement: 5–10% of ApplyBatch's CPU at 26 values an issue. Here the
-// argument lists are reused. Only the batch holding Store.writing uses
+// statement (5–10% of ApplyBatch's CPU when an issue bound 26 values). Here
+// the argument lists are reused. Only the batch holding Store.writing uses
 // it, and the driver's statements stay valid because the connection stays.
 type writer struct {
 	conn *sql.Conn
 
-	insertIssue, updateIssue, deleteLinks, insertLink driver.StmtExecContext
-	stmts                                             []driver.Stmt // to close
+	insertIssue, deleteLinks, insertLink driver.StmtExecContext
+	updateIssue                          driver.StmtQueryContext // RETURNING the id
+	stmts                                []driver.Stmt           // to close
 
-	issueArgs, linkArgs, keyArgs []driver.NamedValue
+	issueArgs, linkArgs, idArgs []driver.NamedValue
+	id                          []driver.Value // updateIssue's row
 }
 
 // openWriter takes a connection from db for good and prepares the per-issue
@@ -36,22 +39,29 @@ func openWriter(ctx context.Context, db *sql.DB) (*writer, error) {
 	w := &writer{
 		conn:      conn,
 		issueArgs: namedValues(len(issueColumns)),
-		linkArgs:  namedValues(7),
-		keyArgs:   namedValues(1),
+		linkArgs:  namedValues(8),
+		idArgs:    namedValues(1),
+		id:        make([]driver.Value, 1),
 	}
 	err = conn.Raw(func(dc any) error {
-		for _, p := range []struct {
-			stmt  *driver.StmtExecContext
-			query string
-		}{
-			{&w.insertIssue, insertIssueSQL},
-			{&w.updateIssue, updateIssueSQL},
-			{&w.deleteLinks, `DELETE FROM links WHERE owner = ?`},
-			{&w.insertLink, `INSERT INTO links (owner, seq, from_key, to_key, type, origin, raw_type) VALUES (?, ?, ?, ?, ?, ?, ?)`},
+		var stmts [4]driver.Stmt
+		for i, query := range []string{
+			insertIssueSQL,
+			updateIssueSQL,
+			`DELETE FROM links WHERE owner_id = ?`,
+			`INSERT INTO links (owner_id, seq, owner, from_key, to_key, type, origin, raw_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		} {
-			if err := w.prepare(ctx, dc, p.stmt, p.query); err != nil {
+			if stmts[i], err = w.prepare(ctx, dc, query); err != nil {
 				return err
 			}
+		}
+		var ok [4]bool
+		w.insertIssue, ok[0] = stmts[0].(driver.StmtExecContext)
+		w.updateIssue, ok[1] = stmts[1].(driver.StmtQueryContext)
+		w.deleteLinks, ok[2] = stmts[2].(driver.StmtExecContext)
+		w.insertLink, ok[3] = stmts[3].(driver.StmtExecContext)
+		if ok != [4]bool{true, true, true, true} {
+			return fmt.Errorf("driver statement %T cannot execute or query with a context", stmts[0])
 		}
 		return nil
 	})
@@ -61,20 +71,19 @@ func openWriter(ctx context.Context, db *sql.DB) (*writer, error) {
 	return w, nil
 }
 
-func (w *writer) prepare(ctx context.Context, dc any, stmt *driver.StmtExecContext, query string) error {
+// prepare prepares query on the driver connection dc and keeps the
+// statement to close.
+func (w *writer) prepare(ctx context.Context, dc any, query string) (driver.Stmt, error) {
 	pc, ok := dc.(driver.ConnPrepareContext)
 	if !ok {
-		return fmt.Errorf("driver connection %T cannot prepare with a context", dc)
+		return nil, fmt.Errorf("driver connection %T cannot prepare with a context", dc)
 	}
 	s, err := pc.PrepareContext(ctx, query)
 	if err != nil {
-		return fmt.Errorf("preparing %q: %w", query, err)
+		return nil, fmt.Errorf("preparing %q: %w", query, err)
 	}
 	w.stmts = append(w.stmts, s)
-	if *stmt, ok = s.(driver.StmtExecContext); !ok {
-		return fmt.Errorf("driver statement %T cannot execute with a context", s)
-	}
-	return nil
+	return s, nil
 }
 
 // namedValues are n driver arguments numbered 1 to n.
@@ -137,14 +146,15 @@ func (w *writer) issue(ctx context.Context, source string, is *model.Issue) (boo
 	if err := issueArgs(is, w.issueArgs); err != nil {
 		return false, err
 	}
-	if written, err := w.row(ctx, is.Key); err != nil || !written {
+	id, written, err := w.row(ctx)
+	if err != nil || !written {
 		return false, err
 	}
 	for i, l := range is.Links {
 		if l.From == "" || l.To == "" {
 			return false, fmt.Errorf("link %d (%s %q -> %q) has an empty end", i, l.Type, l.From, l.To)
 		}
-		setValues(w.linkArgs, is.Key, int64(i), l.From, l.To, string(l.Type), string(l.Origin), l.RawType)
+		setValues(w.linkArgs, id, int64(i), is.Key, l.From, l.To, string(l.Type), string(l.Origin), l.RawType)
 		if _, err := w.insertLink.ExecContext(ctx, w.linkArgs); err != nil {
 			return false, fmt.Errorf("inserting link %d: %w", i, err)
 		}
@@ -152,28 +162,50 @@ func (w *writer) issue(ctx context.Context, source string, is *model.Issue) (boo
 	return true, nil
 }
 
-// row writes the issue row of key (w.issueArgs holds its issueArgs):
-// inserted when it is new, else rewritten unless the stored row is strictly
-// newer, and then its old links dropped. It reports whether it wrote.
-func (w *writer) row(ctx context.Context, key string) (bool, error) {
+// row writes the issue row w.issueArgs holds (its issueArgs): inserted when
+// it is new, else rewritten unless the stored row is strictly newer, and
+// then its old links dropped. It reports whether it wrote, and the row's id.
+func (w *writer) row(ctx context.Context) (id int64, written bool, err error) {
 	res, err := w.insertIssue.ExecContext(ctx, w.issueArgs)
 	if err != nil {
-		return false, fmt.Errorf("inserting: %w", err)
+		return 0, false, fmt.Errorf("inserting: %w", err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 1 {
-		return n == 1, err
+		if err == nil {
+			id, err = res.LastInsertId()
+		}
+		return id, err == nil, err
 	}
-	if res, err = w.updateIssue.ExecContext(ctx, w.issueArgs); err != nil {
-		return false, fmt.Errorf("updating: %w", err)
+	if id, written, err = w.update(ctx); err != nil || !written {
+		return 0, false, err // no error: kept the newer stored row and its links
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return false, err // kept the newer stored row and its links
+	setValues(w.idArgs, id)
+	if _, err := w.deleteLinks.ExecContext(ctx, w.idArgs); err != nil {
+		return 0, false, fmt.Errorf("deleting old links: %w", err)
 	}
-	setValues(w.keyArgs, key)
-	if _, err := w.deleteLinks.ExecContext(ctx, w.keyArgs); err != nil {
-		return false, fmt.Errorf("deleting old links: %w", err)
+	return id, true, nil
+}
+
+// update rewrites the stored row unless it is strictly newer, and reports
+// whether it did and the row's id.
+func (w *writer) update(ctx context.Context) (int64, bool, error) {
+	rows, err := w.updateIssue.QueryContext(ctx, w.issueArgs)
+	if err != nil {
+		return 0, false, fmt.Errorf("updating: %w", err)
 	}
-	return true, nil
+	w.id[0] = nil
+	err = rows.Next(w.id)
+	if cerr := rows.Close(); err == nil || err == io.EOF {
+		err = cerr
+	}
+	id, ok := w.id[0].(int64)
+	switch {
+	case err != nil:
+		return 0, false, fmt.Errorf("updating: %w", err)
+	case !ok:
+		return 0, false, nil
+	}
+	return id, true, nil
 }
 
 // setValues sets the values of args, one each.
