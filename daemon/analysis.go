@@ -36,10 +36,17 @@ const analysisRetry = time.Minute
 // /metrics, as the snapshot the rollups are composed from, and to the
 // dashboard, which indexes it here rather than on a page view.
 func (d *Daemon) Analyze(ctx context.Context) (*analysis.Report, error) {
-	r, err := AnalyseStored(ctx, d.store, d.Config(), d.now())
+	if d.opts.OneRound {
+		defer paceFinalAnalysis()() // the process' last analysis, and its peak
+	}
+	in, err := loadForAnalysis(ctx, d.store, d.Config(), d.now())
 	if err != nil {
 		return nil, err
 	}
+	if d.opts.OneRound {
+		collectLoadGarbage()
+	}
+	r := analyse(in)
 	d.metrics.Publish(r)
 	web := d.Config().Web.Enabled
 	if web {
@@ -193,23 +200,37 @@ func OpenSynced(ctx context.Context, cfg *config.Config) (*store.Store, error) {
 // AnalyseStored analyses what st holds: open issues and those closed within
 // closedWindow (plus the ends of their links), with the acks not yet expired.
 func AnalyseStored(ctx context.Context, st *store.Store, cfg *config.Config, now time.Time) (*analysis.Report, error) {
+	in, err := loadForAnalysis(ctx, st, cfg, now)
+	if err != nil {
+		return nil, err
+	}
+	return analyse(in), nil
+}
+
+// loadForAnalysis reads what AnalyseStored analyses.
+func loadForAnalysis(ctx context.Context, st *store.Store, cfg *config.Config, now time.Time) (analysis.Input, error) {
 	issues, err := st.LoadIssues(ctx, now.Add(-closedWindow))
 	if err != nil {
-		return nil, fmt.Errorf("loading issues for analysis: %w", err)
+		return analysis.Input{}, fmt.Errorf("loading issues for analysis: %w", err)
 	}
 	acks, err := st.Acks(ctx, now)
 	if err != nil {
-		return nil, fmt.Errorf("loading acks for analysis: %w", err)
+		return analysis.Input{}, fmt.Errorf("loading acks for analysis: %w", err)
 	}
-	r := analysis.Analyze(analysis.Input{Issues: inScope(cfg, issues), Teams: cfg.Teams, Rules: cfg.Rules, Acks: acks,
-		Now: now, Location: cfg.Location()})
+	return analysis.Input{Issues: inScope(cfg, issues), Teams: cfg.Teams, Rules: cfg.Rules, Acks: acks,
+		Now: now, Location: cfg.Location()}, nil
+}
+
+// analyse is AnalyseStored's analysis of what loadForAnalysis read.
+func analyse(in analysis.Input) *analysis.Report {
+	r := analysis.Analyze(in)
 	// The report outlives the analysis: it keeps its issues without what
 	// only the rules read (the links, which its edges hold, and the
 	// activity events).
 	for i := range r.Issues {
 		r.Issues[i].Links, r.Issues[i].ActivityEvents = nil, nil
 	}
-	return r, nil
+	return r
 }
 
 // AnalyseSynced is AnalyseStored on cfg's store, opened (as OpenSynced)

@@ -35,8 +35,10 @@ type Options struct {
 	// WebhookListener, when set, serves the webhooks in place of a listener
 	// on webhooks.listen (tests).
 	WebhookListener net.Listener
-	// OneRound says the process syncs once and exits (baton sync --once):
-	// connectors keep nothing that only a later round would use.
+	// OneRound says the process syncs once, analyses once and exits (baton
+	// sync --once): connectors keep nothing that only a later round would
+	// use, SyncOnce lets go of them when it returns, and Analyze collects at
+	// finalGCPercent.
 	OneRound bool
 }
 
@@ -133,10 +135,19 @@ func (d *Daemon) Sources() []string { return d.engine.Sources() }
 
 // SyncOnce syncs every source once, at most parallel at a time, reporting
 // every committed page to progress, and returns each failed source's error.
+// A one-round daemon's sources sync no more after it: what their
+// connectors hold (a GitHub source's board pages and places) is garbage,
+// and the memory of the sync goes back to the system, before the analysis
+// loads the store.
 func (d *Daemon) SyncOnce(ctx context.Context, parallel int, progress func(batonsync.Progress)) map[string]error {
 	d.engine.OnProgress = progress
 	defer func() { d.engine.OnProgress = nil }()
-	return d.engine.RunOnce(ctx, parallel)
+	failed := d.engine.RunOnce(ctx, parallel)
+	if d.opts.OneRound {
+		d.engine.Release()
+		releaseSync()
+	}
+	return failed
 }
 
 // ShowFirstSync reports the progress of each source's first round only, to

@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"slices"
@@ -237,6 +238,28 @@ func (e *Engine) RunOnce(ctx context.Context, parallel int) map[string]error {
 	}
 	wg.Wait()
 	return failed
+}
+
+// Release lets go of every source's connector, keeping its name, status
+// and API usage, in a process that syncs no more (baton sync --once, after
+// RunOnce): what a connector keeps for its next round is garbage from
+// then on. A released source's rounds and refetches fail and it rereads
+// nothing; call Release only while no round runs.
+func (e *Engine) Release() {
+	e.runMu.Lock()
+	defer e.runMu.Unlock()
+	for _, r := range e.runners {
+		r.src = released(r.src.Name())
+	}
+}
+
+// released stands for a connector Release let go of: its name, no rounds.
+type released string
+
+func (r released) Name() string { return string(r) }
+
+func (r released) Sync(context.Context, map[string]string, func(context.Context, model.Batch) error) error {
+	return fmt.Errorf("source %s was released after its last round", string(r))
 }
 
 // Run polls every source on its interval (with jitter) until ctx is done,

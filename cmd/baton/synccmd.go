@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"maps"
-	"os"
-	"runtime/debug"
 	"slices"
 
 	"github.com/spf13/cobra"
@@ -42,7 +40,6 @@ func newSyncCmd(g *globals) *cobra.Command {
 				fmt.Fprintln(cmd.ErrOrStderr(), "baton: sync interrupted; the pages committed so far are kept and the next sync resumes from them")
 				return &failedError{}
 			}
-			defer paceFinalAnalysis()()
 			r, aerr := d.Analyze(cmd.Context())
 			if aerr != nil {
 				return aerr
@@ -61,23 +58,4 @@ func newSyncCmd(g *globals) *cobra.Command {
 	cmd.Flags().BoolVar(&once, "once", false, "sync every source once and exit")
 	cmd.Flags().IntVar(&parallel, "parallel", 4, "sources synced at the same time")
 	return cmd
-}
-
-// finalGCPercent is the collector's GOGC for the analysis that ends a
-// `sync --once`, unless GOGC is set. That analysis is the process' peak:
-// at 200,000 issues the store loads as about 110 MB of live records, and at
-// the default of 100 the collector lets the heap grow to twice what was live
-// before it runs again, RSS the process holds only to exit. At 50 it runs
-// two or three more times over those records, 0.1-0.3 CPU-s, and the peak
-// is 20-25 MB lower (docs/benchmarks.md, "Memory during the sync").
-const finalGCPercent = 50
-
-// paceFinalAnalysis sets finalGCPercent and returns what puts the previous
-// GOGC back.
-func paceFinalAnalysis() (restore func()) {
-	if _, set := os.LookupEnv("GOGC"); set {
-		return func() {}
-	}
-	previous := debug.SetGCPercent(finalGCPercent)
-	return func() { debug.SetGCPercent(previous) }
 }
