@@ -13,8 +13,9 @@ import (
 // issueJSON's tags, as json.Marshal writes it: a full sync renders every
 // GitHub issue two or three times (its listing, each of its events in the
 // repository's event listing, its board page), and encoding/json's
-// reflection over issueJSON was about half of that (TestCachedRenderingsFollowEveryKindOfChange and
-// TestIssueJSONIsWhatMarshalWrites compare the two).
+// reflection over issueJSON was about half of that
+// (TestIssueJSONIsWhatMarshalWrites and
+// TestCachedRenderingsFollowEveryKindOfChange compare the two).
 
 // issueJSONOf is renderIssue's JSON; callers hold s.mu.
 func (s *Server) issueJSONOf(u urls, r *repo, ms []*milestoneJSON, is *issue) json.RawMessage {
@@ -26,13 +27,14 @@ func (s *Server) issueJSONOf(u urls, r *repo, ms []*milestoneJSON, is *issue) js
 // is kept between requests: written so, an issue costs less than finding
 // a kept copy did, and keeping every issue's JSON (2.3 kB each) nearly
 // doubled the simulator's memory. Bases or repository names that JSON
-// would escape take renderIssue's way.
+// would escape (never a real host's) take renderIssue's way, through
+// encoding/json.
 func (s *Server) appendIssueJSON(dst []byte, u urls, r *repo, ms []*milestoneJSON, is *issue) []byte {
 	full := r.fullName()
 	rel := s.relationsOf(r, is)
 	if !jsonappend.Plain(u.api) || !jsonappend.Plain(u.html) || !jsonappend.Plain(full) {
-		v := s.renderRelated(u, r, ms, is, rel)
-		return appendIssue(dst, &v)
+		b, _ := json.Marshal(s.renderRelated(u, r, ms, is, rel)) // plain structs: cannot fail
+		return append(dst, b...)
 	}
 	number := strconv.Itoa(is.Number)
 	api := u.api + "/repos/" + full + "/issues/" + number
@@ -102,92 +104,23 @@ func (s *Server) appendIssueJSON(dst []byte, u urls, r *repo, ms []*milestoneJSO
 }
 
 // appendRelations appends the issue's dependency and sub-issue summaries
-// and parent, and closes it, as appendIssue does.
+// and its parent's URL, and closes it.
 func appendRelations(dst []byte, u urls, rel relations) []byte {
-	var parent *string
-	if rel.parent.Repo != "" {
-		url := u.api + "/repos/" + rel.parent.Repo + "/issues/" + strconv.Itoa(rel.parent.Number)
-		parent = &url
-	}
-	return appendSummaries(dst, rel.deps, rel.subs, parent)
-}
-
-// appendIssue appends v as json.Marshal writes it.
-func appendIssue(dst []byte, v *issueJSON) []byte {
-	dst = field(dst, '{', "url", v.URL)
-	dst = field(dst, ',', "repository_url", v.RepositoryURL)
-	dst = field(dst, ',', "labels_url", v.LabelsURL)
-	dst = field(dst, ',', "comments_url", v.CommentsURL)
-	dst = field(dst, ',', "events_url", v.EventsURL)
-	dst = field(dst, ',', "html_url", v.HTMLURL)
-	dst = strconv.AppendInt(append(dst, `,"id":`...), v.ID, 10)
-	dst = field(dst, ',', "node_id", v.NodeID)
-	dst = strconv.AppendInt(append(dst, `,"number":`...), int64(v.Number), 10)
-	dst = field(dst, ',', "title", v.Title)
-	dst = appendUser(append(dst, `,"user":`...), &v.User)
-	dst = appendList(append(dst, `,"labels":`...), v.Labels, appendLabel)
-	dst = field(dst, ',', "state", v.State)
-	dst = strconv.AppendBool(append(dst, `,"locked":`...), v.Locked)
-	dst = append(dst, `,"assignee":`...)
-	if v.Assignee == nil {
-		dst = append(dst, "null"...)
-	} else {
-		dst = appendUser(dst, v.Assignee)
-	}
-	dst = appendList(append(dst, `,"assignees":`...), v.Assignees, appendUser)
-	dst = append(dst, `,"milestone":`...)
-	if v.Milestone == nil {
-		dst = append(dst, "null"...)
-	} else {
-		dst = appendMilestone(dst, v.Milestone)
-	}
-	dst = strconv.AppendInt(append(dst, `,"comments":`...), int64(v.Comments), 10)
-	dst = field(dst, ',', "created_at", v.CreatedAt)
-	dst = field(dst, ',', "updated_at", v.UpdatedAt)
-	dst = nullable(dst, "closed_at", v.ClosedAt)
-	dst = field(dst, ',', "author_association", v.AuthorAssociation)
-	dst = nullable(dst, "active_lock_reason", v.ActiveLockReason)
-	dst = nullable(dst, "body", v.Body)
-	dst = field(dst, ',', "timeline_url", v.TimelineURL)
-	dst = nullable(dst, "state_reason", v.StateReason)
-	if pr := v.PullRequest; pr != nil {
-		dst = field(append(dst, `,"pull_request":`...), '{', "url", pr.URL)
-		dst = field(dst, ',', "html_url", pr.HTMLURL)
-		dst = field(dst, ',', "diff_url", pr.DiffURL)
-		dst = field(dst, ',', "patch_url", pr.PatchURL)
-		dst = append(nullable(dst, "merged_at", pr.MergedAt), '}')
-	}
-	return appendSummaries(dst, v.IssueDependenciesSummary, v.SubIssuesSummary, v.ParentIssueURL)
-}
-
-// appendSummaries appends an issue's last members, its dependency and
-// sub-issue summaries and its parent's URL, and closes it.
-func appendSummaries(dst []byte, d dependenciesJSON, s subIssuesJSON, parent *string) []byte {
+	d, sub := rel.deps, rel.subs
 	dst = strconv.AppendInt(append(dst, `,"issue_dependencies_summary":{"blocked_by":`...), int64(d.BlockedBy), 10)
 	dst = strconv.AppendInt(append(dst, `,"blocking":`...), int64(d.Blocking), 10)
 	dst = strconv.AppendInt(append(dst, `,"total_blocked_by":`...), int64(d.TotalBlockedBy), 10)
 	dst = strconv.AppendInt(append(dst, `,"total_blocking":`...), int64(d.TotalBlocking), 10)
-	dst = strconv.AppendInt(append(dst, `},"sub_issues_summary":{"total":`...), int64(s.Total), 10)
-	dst = strconv.AppendInt(append(dst, `,"completed":`...), int64(s.Completed), 10)
-	dst = strconv.AppendInt(append(dst, `,"percent_completed":`...), int64(s.PercentCompleted), 10)
-	dst = nullable(append(dst, '}'), "parent_issue_url", parent)
+	dst = strconv.AppendInt(append(dst, `},"sub_issues_summary":{"total":`...), int64(sub.Total), 10)
+	dst = strconv.AppendInt(append(dst, `,"completed":`...), int64(sub.Completed), 10)
+	dst = strconv.AppendInt(append(dst, `,"percent_completed":`...), int64(sub.PercentCompleted), 10)
+	dst = append(dst, `},"parent_issue_url":`...)
+	if rel.parent.Repo == "" {
+		return append(dst, "null}"...)
+	}
+	// the repository of the parent: a name JSON may escape
+	dst = jsonappend.String(dst, u.api+"/repos/"+rel.parent.Repo+"/issues/"+strconv.Itoa(rel.parent.Number))
 	return append(dst, '}')
-}
-
-// appendList appends the JSON array of items, each appended by appendItem,
-// or null for nil.
-func appendList[T any](dst []byte, items []T, appendItem func([]byte, *T) []byte) []byte {
-	if items == nil {
-		return append(dst, "null"...)
-	}
-	dst = append(dst, '[')
-	for i := range items {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = appendItem(dst, &items[i])
-	}
-	return append(dst, ']')
 }
 
 // appendEvent appends v as json.Marshal writes it.

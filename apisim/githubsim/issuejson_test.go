@@ -9,8 +9,8 @@ import (
 // TestIssueJSONIsWhatMarshalWrites renders issues of every shape (pull
 // requests, closed with a reason, labels, assignees, a milestone, blockers,
 // sub-issues and a parent, text that JSON and HTML escape) by hand, from
-// the issue and from renderIssue's struct, and through encoding/json, for
-// both kinds of request base and one that JSON escapes.
+// the issue, and through encoding/json, for both kinds of request base and
+// one that JSON escapes (which the hand-written way leaves to encoding/json).
 func TestIssueJSONIsWhatMarshalWrites(t *testing.T) {
 	s, _ := newSim(t)
 	const repo = "acme/shapes"
@@ -47,9 +47,6 @@ func TestIssueJSONIsWhatMarshalWrites(t *testing.T) {
 			want, err := json.Marshal(v)
 			if err != nil {
 				t.Fatal(err)
-			}
-			if got := appendIssue([]byte("x"), &v); string(got) != "x"+string(want) {
-				t.Errorf("#%d:\ngot  %s\nwant x%s", is.Number, got, want)
 			}
 			if got := s.appendIssueJSON([]byte("x"), u, rp, ms, is); string(got) != "x"+string(want) {
 				t.Errorf("#%d written from the issue:\ngot  %s\nwant x%s", is.Number, got, want)
