@@ -7,8 +7,9 @@ import (
 )
 
 // TestCachedRenderingsFollowEveryKindOfChange renders every issue (keeping
-// the renderings), makes one change, and checks that every issue of every
-// repository renders as it does uncached: the change itself, and what it
+// its users' and labels' fragments), makes one change, and checks that every
+// issue of every repository renders as encoding/json writes renderIssue's
+// struct: the change itself, and what it
 // does to other issues (milestone counts, dependency and sub-issue
 // summaries, parent links, across repositories).
 func TestCachedRenderingsFollowEveryKindOfChange(t *testing.T) {
@@ -109,7 +110,8 @@ func newRelatedSim(t *testing.T, a, b string) *Server {
 	return s
 }
 
-// renderAll renders every live issue for u, keeping the renderings.
+// renderAll renders every live issue for u, which keeps the fragments of
+// their users and labels.
 func renderAll(s *Server, u urls) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
