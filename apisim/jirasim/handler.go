@@ -80,7 +80,7 @@ func (s *Server) renderer(r *http.Request) renderer {
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	return newRenderer(s, scheme+"://"+r.Host)
+	return renderer{s: s, base: scheme + "://" + r.Host}
 }
 
 func (s *Server) serveMyself(w http.ResponseWriter, r *http.Request) {

@@ -74,10 +74,6 @@ type renderer struct {
 	base string // scheme://host of the request
 }
 
-func newRenderer(s *Server, base string) renderer {
-	return renderer{s: s, base: base}
-}
-
 // memos are JSON rendered for a request base by key: a page repeats a few
 // statuses, priorities and users in every issue, comment and history, and
 // a sync asks thousands of pages.

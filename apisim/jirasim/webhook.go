@@ -21,7 +21,7 @@ type Webhook = hook.Target
 // r as its issue; callers hold s.mu.
 func (s *Server) issueEvent(event string, r *record) {
 	s.deliver(func(base string) map[string]any {
-		return map[string]any{"webhookEvent": event, "issue": newRenderer(s, base).issue(r, parseFields(nil, false), 0)}
+		return map[string]any{"webhookEvent": event, "issue": renderer{s: s, base: base}.issue(r, parseFields(nil, false), 0)}
 	})
 }
 
