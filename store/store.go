@@ -10,7 +10,10 @@
 // (NULL for the zero time), lists as JSON TEXT (NULL when empty, read back as
 // nil), and the fields of an issue only loads read as one JSON array TEXT
 // (packed; see packedColumns). Times read back are in UTC and carry
-// millisecond precision.
+// millisecond precision. What is SQLite's own: links is a WITHOUT ROWID
+// table, and the ids of issues and acks are numbered by INTEGER PRIMARY KEY
+// and read back with LastInsertId; on Postgres the clause goes, id becomes
+// an identity column and the insert returns it (INSERT … RETURNING id).
 package store
 
 import (
