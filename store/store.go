@@ -146,3 +146,23 @@ func (s *Store) Close() error {
 	}
 	return nil
 }
+
+// ReleaseConnections closes the write connection and the idle pooled
+// connections, and with them SQLite's page caches and prepared statements.
+// The store stays usable: the next batch opens a write connection again and
+// readers open connections as they need them.
+func (s *Store) ReleaseConnections() error {
+	s.writing <- struct{}{}
+	defer func() { <-s.writing }()
+	var err error
+	if s.writer != nil {
+		err = s.writer.close()
+		s.writer = nil
+	}
+	s.db.SetMaxIdleConns(0)
+	s.db.SetMaxIdleConns(maxConns)
+	if err != nil {
+		return fmt.Errorf("releasing store %s connections: %w", s.path, err)
+	}
+	return nil
+}
