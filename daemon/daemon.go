@@ -137,14 +137,18 @@ func (d *Daemon) Sources() []string { return d.engine.Sources() }
 // every committed page to progress, and returns each failed source's error.
 // A one-round daemon's sources sync no more after it: what their
 // connectors hold (a GitHub source's board pages and places) is garbage,
-// and the memory of the sync goes back to the system, before the analysis
-// loads the store.
+// the store's connections close (the write connection's page cache would
+// stay beside the one the load reads with), and the memory of the sync goes
+// back to the system, before the analysis loads the store.
 func (d *Daemon) SyncOnce(ctx context.Context, parallel int, progress func(batonsync.Progress)) map[string]error {
 	d.engine.OnProgress = progress
 	defer func() { d.engine.OnProgress = nil }()
 	failed := d.engine.RunOnce(ctx, parallel)
 	if d.opts.OneRound {
 		d.engine.Release()
+		if err := d.store.ReleaseConnections(); err != nil {
+			d.log.Warn("closing the store's connections after the sync", "err", err)
+		}
 		releaseSync()
 	}
 	return failed

@@ -10,7 +10,10 @@
 // (NULL for the zero time), lists as JSON TEXT (NULL when empty, read back as
 // nil), and the fields of an issue only loads read as one JSON array TEXT
 // (packed; see packedColumns). Times read back are in UTC and carry
-// millisecond precision.
+// millisecond precision. What is SQLite's own: links is a WITHOUT ROWID
+// table, and the ids of issues and acks are numbered by INTEGER PRIMARY KEY
+// and read back with LastInsertId; on Postgres the clause goes, id becomes
+// an identity column and the insert returns it (INSERT … RETURNING id).
 package store
 
 import (
@@ -140,6 +143,26 @@ func (s *Store) Close() error {
 	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("closing store %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// ReleaseConnections closes the write connection and the idle pooled
+// connections, and with them SQLite's page caches and prepared statements.
+// The store stays usable: the next batch opens a write connection again and
+// readers open connections as they need them.
+func (s *Store) ReleaseConnections() error {
+	s.writing <- struct{}{}
+	defer func() { <-s.writing }()
+	var err error
+	if s.writer != nil {
+		err = s.writer.close()
+		s.writer = nil
+	}
+	s.db.SetMaxIdleConns(0)
+	s.db.SetMaxIdleConns(maxConns)
+	if err != nil {
+		return fmt.Errorf("releasing store %s connections: %w", s.path, err)
 	}
 	return nil
 }

@@ -255,3 +255,46 @@ func TestConcurrentBatchesOfSeveralSourcesAllCommit(t *testing.T) {
 		t.Errorf("CountBySource (-want +got):\n%s", diff)
 	}
 }
+
+// TestReleaseConnectionsKeepsStoreUsable releases the write connection and
+// the idle ones between two batches: the second opens a write connection
+// again, and a load reads both.
+func TestReleaseConnectionsKeepsStoreUsable(t *testing.T) {
+	s := openTestStore(t)
+	ctx := context.Background()
+	apply := func(key string) {
+		t.Helper()
+		b := model.Batch{Source: "jira", Issues: []model.Issue{minimalIssue(key, "jira", now)}}
+		if _, err := s.ApplyBatch(ctx, b); err != nil {
+			t.Fatalf("ApplyBatch(%s): %v", key, err)
+		}
+	}
+	apply("jira:A-1")
+	if _, err := s.Cursors(ctx, "jira"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ReleaseConnections(); err != nil {
+		t.Fatalf("ReleaseConnections: %v", err)
+	}
+	if s.writer != nil {
+		t.Error("write connection still held after ReleaseConnections")
+	}
+	if st := s.db.Stats(); st.OpenConnections != 0 {
+		t.Errorf("%d connections open after ReleaseConnections, want 0", st.OpenConnections)
+	}
+	apply("jira:A-2")
+	if s.writer == nil {
+		t.Error("no write connection after a batch following ReleaseConnections")
+	}
+	issues, err := s.LoadIssues(ctx, now.Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, is := range issues {
+		keys = append(keys, is.Key)
+	}
+	if diff := cmp.Diff([]string{"jira:A-1", "jira:A-2"}, keys); diff != "" {
+		t.Errorf("loaded keys (-want +got):\n%s", diff)
+	}
+}

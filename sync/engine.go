@@ -241,25 +241,36 @@ func (e *Engine) RunOnce(ctx context.Context, parallel int) map[string]error {
 }
 
 // Release lets go of every source's connector, keeping its name, status
-// and API usage, in a process that syncs no more (baton sync --once, after
-// RunOnce): what a connector keeps for its next round is garbage from
-// then on. A released source's rounds and refetches fail and it rereads
-// nothing; call Release only while no round runs.
+// (its failing scopes included) and API usage, in a process that syncs no
+// more (baton sync --once, after RunOnce): what a connector keeps for its
+// next round is garbage from then on. A released source's rounds and
+// refetches fail and it rereads nothing; call Release only while no round
+// runs.
 func (e *Engine) Release() {
 	e.runMu.Lock()
 	defer e.runMu.Unlock()
 	for _, r := range e.runners {
-		r.src = released(r.src.Name())
+		rel := released{name: r.src.Name()}
+		if sr, ok := r.src.(ScopeReporter); ok {
+			rel.scopes = sr.FailingScopes()
+		}
+		r.src = rel
 	}
 }
 
-// released stands for a connector Release let go of: its name, no rounds.
-type released string
+// released stands for a connector Release let go of: its name and the
+// scopes its last round left failing, no rounds.
+type released struct {
+	name   string
+	scopes []model.ScopeFailure
+}
 
-func (r released) Name() string { return string(r) }
+func (r released) Name() string { return r.name }
+
+func (r released) FailingScopes() []model.ScopeFailure { return r.scopes }
 
 func (r released) Sync(context.Context, map[string]string, func(context.Context, model.Batch) error) error {
-	return fmt.Errorf("source %s was released after its last round", string(r))
+	return fmt.Errorf("source %s was released after its last round", r.name)
 }
 
 // Run polls every source on its interval (with jitter) until ctx is done,

@@ -9,7 +9,10 @@ import (
 // Search pages decode the object fields of an issue as lean types of only
 // what convert reads of them, and copy those into go-jira's types: as
 // go-jira's own, every status, priority and user was decoded with all its
-// URLs, ids and descriptions, each a string allocated to be dropped.
+// URLs, ids and descriptions, each a string allocated to be dropped. What a
+// lean type leaves out is skipped unread, so a value of the wrong type there
+// (a status id as a number) no longer fails the page; one that convert
+// reads still fails it, with the field's path in the error.
 
 // leanType is how a field of jira.IssueFields is decoded: as typ, copied
 // into the issue's fields by copy.
