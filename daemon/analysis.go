@@ -37,7 +37,7 @@ const analysisRetry = time.Minute
 // dashboard, which indexes it here rather than on a page view.
 func (d *Daemon) Analyze(ctx context.Context) (*analysis.Report, error) {
 	if d.opts.OneRound {
-		defer paceFinalAnalysis()() // the process' last analysis, and its peak
+		defer pace(finalGCPercent)() // the process' last analysis, and its peak
 	}
 	in, err := loadForAnalysis(ctx, d.store, d.Config(), d.now())
 	if err != nil {

@@ -37,8 +37,8 @@ type Options struct {
 	WebhookListener net.Listener
 	// OneRound says the process syncs once, analyses once and exits (baton
 	// sync --once): connectors keep nothing that only a later round would
-	// use, SyncOnce lets go of them when it returns, and Analyze collects at
-	// finalGCPercent.
+	// use, SyncOnce collects at syncGCPercent and lets go of them when it
+	// returns, and Analyze collects at finalGCPercent.
 	OneRound bool
 }
 
@@ -135,7 +135,8 @@ func (d *Daemon) Sources() []string { return d.engine.Sources() }
 
 // SyncOnce syncs every source once, at most parallel at a time, reporting
 // every committed page to progress, and returns each failed source's error.
-// A one-round daemon's sources sync no more after it: what their
+// A one-round daemon collects less often while it syncs (syncGCPercent),
+// and its sources sync no more after it: what their
 // connectors hold (a GitHub source's board pages and places) is garbage,
 // the store's connections close (the write connection's page cache would
 // stay beside the one the load reads with), and the memory of the sync goes
@@ -143,7 +144,12 @@ func (d *Daemon) Sources() []string { return d.engine.Sources() }
 func (d *Daemon) SyncOnce(ctx context.Context, parallel int, progress func(batonsync.Progress)) map[string]error {
 	d.engine.OnProgress = progress
 	defer func() { d.engine.OnProgress = nil }()
+	restore := func() {}
+	if d.opts.OneRound {
+		restore = pace(syncGCPercent)
+	}
 	failed := d.engine.RunOnce(ctx, parallel)
+	restore()
 	if d.opts.OneRound {
 		d.engine.Release()
 		if err := d.store.ReleaseConnections(); err != nil {

@@ -13,23 +13,25 @@ func gcPercent() int {
 	return p
 }
 
-func TestFinalAnalysisCollectsAtFinalGCPercentUnlessGOGCIsSet(t *testing.T) {
+func TestPaceSetsGOGCUntilRestoredUnlessGOGCIsSet(t *testing.T) {
 	before := gcPercent()
 	t.Setenv("GOGC", "") // restored after the test
 	if err := os.Unsetenv("GOGC"); err != nil {
 		t.Fatal(err)
 	}
-	restore := paceFinalAnalysis()
-	if got := gcPercent(); got != finalGCPercent {
-		t.Errorf("GOGC during the final analysis = %d, want %d", got, finalGCPercent)
-	}
-	restore()
-	if got := gcPercent(); got != before {
-		t.Errorf("GOGC after the final analysis = %d, want %d as before", got, before)
+	for _, percent := range []int{finalGCPercent, syncGCPercent} {
+		restore := pace(percent)
+		if got := gcPercent(); got != percent {
+			t.Errorf("GOGC while paced at %d = %d", percent, got)
+		}
+		restore()
+		if got := gcPercent(); got != before {
+			t.Errorf("GOGC after pacing at %d = %d, want %d as before", percent, got, before)
+		}
 	}
 
 	t.Setenv("GOGC", "200")
-	restore = paceFinalAnalysis()
+	restore := pace(finalGCPercent)
 	if got := gcPercent(); got != before {
 		t.Errorf("GOGC with GOGC set = %d, want %d untouched", got, before)
 	}
