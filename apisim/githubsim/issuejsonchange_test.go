@@ -6,13 +6,13 @@ import (
 	"time"
 )
 
-// TestCachedRenderingsFollowEveryKindOfChange renders every issue (keeping
+// TestWrittenIssuesFollowEveryKindOfChange renders every issue (keeping
 // its users' and labels' fragments), makes one change, and checks that every
 // issue of every repository renders as encoding/json writes renderIssue's
 // struct: the change itself, and what it
 // does to other issues (milestone counts, dependency and sub-issue
 // summaries, parent links, across repositories).
-func TestCachedRenderingsFollowEveryKindOfChange(t *testing.T) {
+func TestWrittenIssuesFollowEveryKindOfChange(t *testing.T) {
 	ref := func(repo string, n int) IssueRef { return IssueRef{Repo: repo, Number: n} }
 	a, b := "acme/a", "acme/b"
 	changes := []struct {
@@ -82,7 +82,7 @@ func TestCachedRenderingsFollowEveryKindOfChange(t *testing.T) {
 	}
 }
 
-func TestCachedRenderingIsOfTheRequestsBase(t *testing.T) {
+func TestWrittenIssueIsOfTheRequestsBase(t *testing.T) {
 	s := newRelatedSim(t, "acme/a", "acme/b")
 	renderAll(s, urls{api: "http://127.0.0.1:1", html: "https://github.com"})
 	u := urls{api: "http://127.0.0.1:1/api/v3", html: "https://github.example"}
