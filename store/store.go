@@ -45,9 +45,8 @@ type Store struct {
 	// first; only the holder of writing uses it.
 	writer *writer
 
-	// Prepared once per connection and reused by every batch
-	// (Tx.StmtContext finds the connection's copy).
-	deleteIssue  *sql.Stmt
+	// upsertCursor is prepared once per connection and reused by every
+	// batch (Tx.StmtContext finds the connection's copy).
 	upsertCursor *sql.Stmt
 }
 
@@ -109,24 +108,17 @@ func (s *Store) init(ctx context.Context) error {
 	if err := migrate(ctx, s.db, s.path, time.Now()); err != nil {
 		return err
 	}
-	for _, p := range []struct {
-		stmt  **sql.Stmt
-		query string
-	}{
-		{&s.deleteIssue, `DELETE FROM issues WHERE key = ?`},
-		{&s.upsertCursor, `INSERT INTO cursors (source, scope, value) VALUES (?, ?, ?)
-			ON CONFLICT (source, scope) DO UPDATE SET value = excluded.value`},
-	} {
-		stmt, err := s.db.PrepareContext(ctx, p.query)
-		if err != nil {
-			return fmt.Errorf("opening store %s: preparing %q: %w", s.path, p.query, err)
-		}
-		*p.stmt = stmt
+	const upsertCursor = `INSERT INTO cursors (source, scope, value) VALUES (?, ?, ?)
+		ON CONFLICT (source, scope) DO UPDATE SET value = excluded.value`
+	stmt, err := s.db.PrepareContext(ctx, upsertCursor)
+	if err != nil {
+		return fmt.Errorf("opening store %s: preparing %q: %w", s.path, upsertCursor, err)
 	}
+	s.upsertCursor = stmt
 	return nil
 }
 
-// Close releases the prepared statements and closes the database; the WAL is
+// Close releases the prepared statement and closes the database; the WAL is
 // checkpointed by SQLite when the last connection closes. It waits for a
 // batch being applied.
 func (s *Store) Close() error {
@@ -136,10 +128,8 @@ func (s *Store) Close() error {
 		s.writer.close()
 		s.writer = nil
 	}
-	for _, stmt := range []*sql.Stmt{s.deleteIssue, s.upsertCursor} {
-		if stmt != nil {
-			stmt.Close()
-		}
+	if s.upsertCursor != nil {
+		s.upsertCursor.Close()
 	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("closing store %s: %w", s.path, err)
