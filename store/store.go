@@ -19,6 +19,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -124,14 +125,11 @@ func (s *Store) init(ctx context.Context) error {
 func (s *Store) Close() error {
 	s.writing <- struct{}{}
 	defer func() { <-s.writing }()
-	if s.writer != nil {
-		s.writer.close()
-		s.writer = nil
-	}
+	err := s.closeWriter()
 	if s.upsertCursor != nil {
 		s.upsertCursor.Close()
 	}
-	if err := s.db.Close(); err != nil {
+	if err := errors.Join(err, s.db.Close()); err != nil {
 		return fmt.Errorf("closing store %s: %w", s.path, err)
 	}
 	return nil
@@ -144,15 +142,22 @@ func (s *Store) Close() error {
 func (s *Store) ReleaseConnections() error {
 	s.writing <- struct{}{}
 	defer func() { <-s.writing }()
-	var err error
-	if s.writer != nil {
-		err = s.writer.close()
-		s.writer = nil
-	}
+	err := s.closeWriter()
 	s.db.SetMaxIdleConns(0)
 	s.db.SetMaxIdleConns(maxConns)
 	if err != nil {
 		return fmt.Errorf("releasing store %s connections: %w", s.path, err)
 	}
 	return nil
+}
+
+// closeWriter closes the write connection, if one is open; the next batch
+// opens another. The caller holds s.writing.
+func (s *Store) closeWriter() error {
+	if s.writer == nil {
+		return nil
+	}
+	err := s.writer.close()
+	s.writer = nil
+	return err
 }
