@@ -6,10 +6,17 @@ import (
 	"time"
 )
 
-var severityOrder = map[string]int{SeverityCritical: 0, SeverityWarning: 1, SeverityInfo: 2}
-
-// severities are the severities in severityOrder.
+// severities are the severities, most severe first.
 var severities = []string{SeverityCritical, SeverityWarning, SeverityInfo}
+
+// severityOrder is every severity's place in severities.
+var severityOrder = func() map[string]int {
+	m := make(map[string]int, len(severities))
+	for i, s := range severities {
+		m[s] = i
+	}
+	return m
+}()
 
 // found is a finding as a rule emits it, before sorting: its rule's row,
 // from which Kind and Rule follow, its severity as a number, and the node of

@@ -59,10 +59,10 @@ func (t *text) who(is *model.Issue, team string) *text {
 			t.add("@") // the "@" a handle is written with
 		}
 		return t.ofTeam(person, team)
+	case is != nil:
+		return t.teamOrOwners(team, is)
 	case team != "":
 		return t.add(team)
-	case is != nil:
-		return t.add("the owners of ", is.Key)
 	}
 	return t.add("its owners")
 }

@@ -51,7 +51,7 @@ func (s *Store) ApplyBatch(ctx context.Context, b model.Batch) (Applied, error) 
 	}
 	n := Applied{Upserted: written}
 	if b.Present != nil {
-		missing, err := deleteMissing(ctx, tx, tx.StmtContext(ctx, s.deleteIssue), b)
+		missing, err := deleteMissing(ctx, tx, b)
 		if err != nil {
 			return Applied{}, fmt.Errorf("applying batch of %s: deleting issues under %q: %w", b.Source, b.Present.Prefix, err)
 		}
@@ -86,18 +86,12 @@ func (s *Store) ApplyBatch(ctx context.Context, b model.Batch) (Applied, error) 
 
 // deleteMissing deletes the issues of b.Source under b.Present.Prefix that
 // neither b.Present.Keys nor b.Issues name, and returns their keys.
-// deleteIssue is the store's statement bound to tx.
-func deleteMissing(ctx context.Context, tx *sql.Tx, deleteIssue *sql.Stmt, b model.Batch) ([]string, error) {
+func deleteMissing(ctx context.Context, tx *sql.Tx, b model.Batch) ([]string, error) {
 	missing, err := missingKeys(ctx, tx, b)
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range missing {
-		if _, err := deleteIssue.ExecContext(ctx, k); err != nil {
-			return nil, fmt.Errorf("deleting %s: %w", k, err)
-		}
-	}
-	return missing, nil
+	return deleteKeys(ctx, tx, b.Source, missing)
 }
 
 // deleteGone deletes the issues of b.Source that b.Gone names, and the

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 )
 
@@ -11,15 +10,9 @@ import (
 // deleted at the tracker changes them all without editing any.
 func (s *Store) Labelled(ctx context.Context, source, prefix, label string) ([]string, error) {
 	where, args := underPrefix(prefix)
-	var keys []string
-	err := eachRow(ctx, s.db, `SELECT key FROM issues`+where+
+	keys, err := queryKeys(ctx, s.db, `SELECT key FROM issues`+where+
 		` AND source = ? AND EXISTS (SELECT 1 FROM json_each(issues.labels) WHERE json_each.value = ?) ORDER BY key`,
-		append(args, source, label), func(rows *sql.Rows) error {
-			var k string
-			err := rows.Scan(&k)
-			keys = append(keys, k)
-			return err
-		})
+		append(args, source, label))
 	if err != nil {
 		return nil, fmt.Errorf("listing issues of %s labelled %q: %w", source, label, err)
 	}

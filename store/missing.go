@@ -64,16 +64,12 @@ func ofSource(ctx context.Context, q querier, source string, keys []string) ([]s
 	var out []string
 	for chunk := range slices.Chunk(keys, inChunk) {
 		list, args := inList(chunk)
-		err := eachRow(ctx, q, `SELECT key FROM issues WHERE source = ? AND key IN `+list+` ORDER BY key`,
-			append([]any{source}, args...), func(rows *sql.Rows) error {
-				var k string
-				err := rows.Scan(&k)
-				out = append(out, k)
-				return err
-			})
+		of, err := queryKeys(ctx, q, `SELECT key FROM issues WHERE source = ? AND key IN `+list+` ORDER BY key`,
+			append([]any{source}, args...))
 		if err != nil {
 			return nil, err
 		}
+		out = append(out, of...)
 	}
 	return out, nil
 }

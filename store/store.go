@@ -19,6 +19,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -45,9 +46,8 @@ type Store struct {
 	// first; only the holder of writing uses it.
 	writer *writer
 
-	// Prepared once per connection and reused by every batch
-	// (Tx.StmtContext finds the connection's copy).
-	deleteIssue  *sql.Stmt
+	// upsertCursor is prepared once per connection and reused by every
+	// batch (Tx.StmtContext finds the connection's copy).
 	upsertCursor *sql.Stmt
 }
 
@@ -109,39 +109,27 @@ func (s *Store) init(ctx context.Context) error {
 	if err := migrate(ctx, s.db, s.path, time.Now()); err != nil {
 		return err
 	}
-	for _, p := range []struct {
-		stmt  **sql.Stmt
-		query string
-	}{
-		{&s.deleteIssue, `DELETE FROM issues WHERE key = ?`},
-		{&s.upsertCursor, `INSERT INTO cursors (source, scope, value) VALUES (?, ?, ?)
-			ON CONFLICT (source, scope) DO UPDATE SET value = excluded.value`},
-	} {
-		stmt, err := s.db.PrepareContext(ctx, p.query)
-		if err != nil {
-			return fmt.Errorf("opening store %s: preparing %q: %w", s.path, p.query, err)
-		}
-		*p.stmt = stmt
+	const upsertCursor = `INSERT INTO cursors (source, scope, value) VALUES (?, ?, ?)
+		ON CONFLICT (source, scope) DO UPDATE SET value = excluded.value`
+	stmt, err := s.db.PrepareContext(ctx, upsertCursor)
+	if err != nil {
+		return fmt.Errorf("opening store %s: preparing %q: %w", s.path, upsertCursor, err)
 	}
+	s.upsertCursor = stmt
 	return nil
 }
 
-// Close releases the prepared statements and closes the database; the WAL is
+// Close releases the prepared statement and closes the database; the WAL is
 // checkpointed by SQLite when the last connection closes. It waits for a
 // batch being applied.
 func (s *Store) Close() error {
 	s.writing <- struct{}{}
 	defer func() { <-s.writing }()
-	if s.writer != nil {
-		s.writer.close()
-		s.writer = nil
+	err := s.closeWriter()
+	if s.upsertCursor != nil {
+		s.upsertCursor.Close()
 	}
-	for _, stmt := range []*sql.Stmt{s.deleteIssue, s.upsertCursor} {
-		if stmt != nil {
-			stmt.Close()
-		}
-	}
-	if err := s.db.Close(); err != nil {
+	if err := errors.Join(err, s.db.Close()); err != nil {
 		return fmt.Errorf("closing store %s: %w", s.path, err)
 	}
 	return nil
@@ -154,15 +142,22 @@ func (s *Store) Close() error {
 func (s *Store) ReleaseConnections() error {
 	s.writing <- struct{}{}
 	defer func() { <-s.writing }()
-	var err error
-	if s.writer != nil {
-		err = s.writer.close()
-		s.writer = nil
-	}
+	err := s.closeWriter()
 	s.db.SetMaxIdleConns(0)
 	s.db.SetMaxIdleConns(maxConns)
 	if err != nil {
 		return fmt.Errorf("releasing store %s connections: %w", s.path, err)
 	}
 	return nil
+}
+
+// closeWriter closes the write connection, if one is open; the next batch
+// opens another. The caller holds s.writing.
+func (s *Store) closeWriter() error {
+	if s.writer == nil {
+		return nil
+	}
+	err := s.writer.close()
+	s.writer = nil
+	return err
 }

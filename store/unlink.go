@@ -105,3 +105,15 @@ func eachRow(ctx context.Context, q querier, query string, args []any, f func(*s
 	}
 	return rows.Err()
 }
+
+// queryKeys runs query, which selects one TEXT column, and returns its values.
+func queryKeys(ctx context.Context, q querier, query string, args []any) ([]string, error) {
+	var keys []string
+	err := eachRow(ctx, q, query, args, func(rows *sql.Rows) error {
+		var k string
+		err := rows.Scan(&k)
+		keys = append(keys, k)
+		return err
+	})
+	return keys, err
+}

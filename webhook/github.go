@@ -52,7 +52,7 @@ var githubEvents = map[string]func(body []byte) (Hint, error){
 	// sub_issues (sub_issue_added|removed, parent_issue_added|removed):
 	// the sub-issue declares the link (its parent_issue_url), and the
 	// parent those to sub-issues outside the synced repositories, so both
-	// are read.
+	// are read (https://docs.github.com/en/webhooks/webhook-events-and-payloads#sub_issues).
 	"sub_issues": func(body []byte) (Hint, error) {
 		var p struct {
 			Parent *ghIssue `json:"parent_issue"`

@@ -113,8 +113,9 @@ type repo struct {
 	comments   []issueComment
 	commentsBy string
 
-	// gen counts the changes to r's issues and milestones; an issue's
-	// cached rendering is of one generation of its repository.
+	// gen counts the changes to r's issues and milestones; a board page's
+	// version names the generation of each of its issues' repositories
+	// (renderKey).
 	gen uint64
 }
 

@@ -15,7 +15,7 @@ import (
 // repository's event listing, its board page), and encoding/json's
 // reflection over issueJSON was about half of that
 // (TestIssueJSONIsWhatMarshalWrites and
-// TestCachedRenderingsFollowEveryKindOfChange compare the two).
+// TestWrittenIssuesFollowEveryKindOfChange compare the two).
 
 // issueJSONOf is renderIssue's JSON; callers hold s.mu.
 func (s *Server) issueJSONOf(u urls, r *repo, ms []*milestoneJSON, is *issue) json.RawMessage {

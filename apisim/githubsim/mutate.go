@@ -117,6 +117,7 @@ func (s *Server) same(a, b IssueRef) bool {
 func (s *Server) Delete(ref IssueRef) error {
 	return s.mutate(ref, "deleting", func(is *issue) error {
 		is.deleted = true
+		s.parents.stale() // its sub-issues lose their parent (a transfer's place drops it too)
 		return nil
 	})
 }
@@ -200,7 +201,6 @@ func (s *Server) apply(ref IssueRef, doing string, f func(*issue) error) error {
 		return fmt.Errorf("%s %s: no such issue", doing, ref)
 	}
 	r.changed()
-	s.parents.stale() // a deletion or transfer moves or ends sub-issue links
 	if err := f(is); err != nil {
 		return fmt.Errorf("%s %s: %w", doing, ref, err)
 	}

@@ -8,8 +8,9 @@ import (
 
 // parentIndex finds the parent of each issue, for parent_issue_url, without
 // walking every issue's sub-issues on each render: it is built on the first
-// render after a change, under the server's read lock, and dropped by every
-// change (stale).
+// render after a change, under the server's read lock, and dropped (stale)
+// by what changes a link or an issue's being live: adding or removing a
+// sub-issue, placing an issue (added or transferred), deleting one.
 type parentIndex struct {
 	mu     sync.Mutex
 	parent map[*issue]IssueRef // nil: to be built

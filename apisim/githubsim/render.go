@@ -56,6 +56,11 @@ type pullRequestJSON struct {
 	MergedAt *string `json:"merged_at"`
 }
 
+// dependenciesJSON and subIssuesJSON are the issue schema's
+// issue_dependencies_summary ("issue-dependencies-summary": blocked_by,
+// blocking, total_blocked_by, total_blocking) and sub_issues_summary
+// ("sub-issues-summary": total, completed, percent_completed), in
+// github/rest-api-description's api.github.com.2022-11-28.json.
 type dependenciesJSON struct {
 	BlockedBy      int `json:"blocked_by"`
 	Blocking       int `json:"blocking"`

@@ -293,7 +293,8 @@ func (rd renderer) appendField(dst []byte, r *record, kind fieldKind) []byte {
 	}
 }
 
-// appendTime appends rd.time(t)'s JSON.
+// appendTime appends t as Jira writes a time, in the account's zone, or
+// null for the zero time.
 func (rd renderer) appendTime(dst []byte, t time.Time) []byte {
 	if t.IsZero() {
 		return append(dst, "null"...)
@@ -311,13 +312,6 @@ func (rd renderer) parent(key string) any {
 		out["fields"] = map[string]any{"summary": p.Summary, "status": rd.status(p.Status), "priority": rd.priority(p.Priority)}
 	}
 	return out
-}
-
-func (rd renderer) time(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t.In(rd.s.zone).Format(jiraTime)
 }
 
 // The objects an issue carries many of are structs rather than maps, which
@@ -552,19 +546,12 @@ func (rd renderer) appendHistories(dst []byte, hs []History) []byte {
 	return append(dst, ']')
 }
 
-// appendNullable appends nullIfEmpty(s)'s JSON.
+// appendNullable appends s as a JSON string, or null when it is empty.
 func appendNullable(dst []byte, s string) []byte {
 	if s == "" {
 		return append(dst, "null"...)
 	}
 	return jsonappend.String(dst, s)
-}
-
-func nullIfEmpty(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }
 
 func nonNil(s []string) []string {

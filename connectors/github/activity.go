@@ -131,23 +131,25 @@ func (w *wideActivity) probe(ctx context.Context) error {
 
 // buy reads the listings' other pages, following their Link headers, up
 // to wideSlack pages beyond what page 1 promised (a listing that keeps
-// growing is left to the timelines).
+// growing is left to the timelines, as is one whose next page is not
+// after the page read: a Link that would have it read forever).
 func (w *wideActivity) buy(ctx context.Context) error {
 	listings := []struct {
 		next *int
 		read func(context.Context, int) (next, last int, err error)
 	}{{&w.eventsNext, w.eventsPage}, {&w.commentsNext, w.commentsPage}}
 	for _, l := range listings {
-		for *l.next != 0 {
-			if *l.next > w.pages+wideSlack {
+		for read := 1; *l.next != 0; {
+			p := *l.next
+			if p <= read || p > w.pages+wideSlack {
 				w.off = true
 				return nil
 			}
-			n, _, err := l.read(ctx, *l.next)
+			n, _, err := l.read(ctx, p)
 			if err != nil {
 				return err
 			}
-			*l.next = n
+			read, *l.next = p, n
 		}
 	}
 	w.bought = true

@@ -290,3 +290,21 @@ func TestRepositoryListingsFoldOddItemsAsNothing(t *testing.T) {
 		t.Errorf("activity (-want +got):\n%s", diff)
 	}
 }
+
+// TestRepositoryListingWhoseLinkLoopsIsLeftToTimelines: a listing whose
+// Link names as next the page just read would be read forever; the round
+// reads it once and leaves the issues to their timelines.
+func TestRepositoryListingWhoseLinkLoopsIsLeftToTimelines(t *testing.T) {
+	const events = "/repos/acme/core/issues/events"
+	as := &answerServer{answers: map[string]servedAnswer{
+		events + "?1":                        {body: "[]", link: "2"},
+		events + "?2":                        {body: "[]", link: "2"}, // page 2's next is page 2
+		"/repos/acme/core/issues/comments?1": {body: "[]"},
+	}}
+	src := newAnswerSource(t, as)
+	w := src.newWideActivity(repoName{owner: "acme", name: "core"})
+	must(t, w.prepare(context.Background(), w.probeAt))
+	if n := as.requests.Load(); !w.off || w.bought || n != 3 {
+		t.Errorf("off %v, bought %v after %d requests; want off, not bought, after the two first pages and page 2 once", w.off, w.bought, n)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,11 +18,20 @@ import (
 )
 
 // answerServer serves fixed answers by path, each with its ETag, and 304
-// without a Link header (GitHub's 304 need not repeat it) to a request
-// whose If-None-Match is that ETag.
+// to a request whose If-None-Match is that ETag, without a Link header
+// (GitHub's 304 need not repeat it) unless link304.
 type answerServer struct {
+	mu                   sync.Mutex
 	answers              map[string]servedAnswer // by path and query
+	link304              bool
 	requests, unmodified atomic.Int64
+}
+
+// set changes the answer to path and query q.
+func (as *answerServer) set(q string, a servedAnswer) {
+	as.mu.Lock()
+	defer as.mu.Unlock()
+	as.answers[q] = a
 }
 
 type servedAnswer struct {
@@ -30,21 +40,24 @@ type servedAnswer struct {
 
 func (as *answerServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	as.requests.Add(1)
+	as.mu.Lock()
 	a, ok := as.answers[r.URL.Path+"?"+r.URL.Query().Get("page")]
+	as.mu.Unlock()
 	if !ok {
 		http.NotFound(w, r)
 		return
 	}
 	etag := `"` + strconv.Itoa(len(a.body)) + r.URL.RawQuery + `"`
 	w.Header().Set("ETag", etag)
-	if r.Header.Get("If-None-Match") == etag {
+	unmodified := r.Header.Get("If-None-Match") == etag
+	if a.link != "" && (!unmodified || as.link304) {
+		w.Header().Set("Link", fmt.Sprintf(`<http://%s%s?per_page=100&page=%s>; rel="next", <http://%s%s?per_page=100&page=%s>; rel="last"`,
+			r.Host, r.URL.Path, a.link, r.Host, r.URL.Path, a.link))
+	}
+	if unmodified {
 		as.unmodified.Add(1)
 		w.WriteHeader(http.StatusNotModified)
 		return
-	}
-	if a.link != "" {
-		w.Header().Set("Link", fmt.Sprintf(`<http://%s%s?per_page=100&page=%s>; rel="next", <http://%s%s?per_page=100&page=%s>; rel="last"`,
-			r.Host, r.URL.Path, a.link, r.Host, r.URL.Path, a.link))
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write([]byte(a.body))
@@ -85,6 +98,31 @@ func TestCachedTimelineKeepsItsPagingAndCostsNothing(t *testing.T) {
 	}
 	if n, u := as.requests.Load(), as.unmodified.Load(); n != 2 || u != 2 {
 		t.Errorf("read again with %d requests, %d answered 304; want both pages, both 304", n, u)
+	}
+}
+
+// A 304 that repeats the Link header says the paging now: a timeline
+// whose first page is unchanged (its ETag covers the body) but which has
+// grown a second page is read to the new page, not ended where the paging
+// of the 200 ended it.
+func TestCachedPageTakesThePagingOfA304ThatSaysIt(t *testing.T) {
+	const path = "/repos/acme/core/issues/1/timeline"
+	page1 := `[{"event":"commented","created_at":"` + t0.Add(-3*time.Hour).Format(time.RFC3339) + `"}]`
+	as := &answerServer{link304: true, answers: map[string]servedAnswer{path + "?1": {body: page1}}}
+	src := newAnswerSource(t, as)
+	r := repoName{owner: "acme", name: "core"}
+	changed, _, err := src.timeline(context.Background(), r, 1)
+	must(t, err)
+	if !changed.IsZero() {
+		t.Fatalf("first read: changed %v, want no status change", changed)
+	}
+	as.set(path+"?1", servedAnswer{body: page1, link: "2"})
+	as.set(path+"?2", servedAnswer{body: `[{"event":"closed","created_at":"` + t0.Add(-time.Hour).Format(time.RFC3339) + `"}]`})
+	changed, _, err = src.timeline(context.Background(), r, 1)
+	must(t, err)
+	if !changed.Equal(t0.Add(-time.Hour)) || as.unmodified.Load() != 1 {
+		t.Errorf("read again (%d answered 304, want page 1's): changed %v, want the close on the new page 2, %v",
+			as.unmodified.Load(), changed, t0.Add(-time.Hour))
 	}
 }
 

@@ -129,7 +129,14 @@ func keptPages[T, K any](ctx context.Context, s *Source, c *answerCache, op, pat
 		var links pageLinks
 		switch {
 		case hit != nil && notModified(resp):
+			// The ETag covers the body, not the paging: a full page stays
+			// unchanged when a page is added after it. A 304 that repeats
+			// the Link header says the paging now; one without it (GitHub
+			// need not send it) leaves the paging of the 200.
 			links = hit.links
+			if resp.Header.Get("Link") != "" {
+				links = pageLinks{next: resp.NextPage, last: resp.LastPage, after: resp.After}
+			}
 			f(hit.kept.(K))
 		case err != nil:
 			return s.apiError(ctx, fmt.Sprintf("%s page %d", op, n), resp, err)

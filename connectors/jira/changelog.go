@@ -66,7 +66,8 @@ func (h *changedHistory) history() jira.ChangelogHistory {
 }
 
 // bulkChangelogs pages POST /rest/api/3/changelog/bulkfetch until no
-// nextPageToken remains (at most 1000 issues per call; a search page is smaller).
+// nextPageToken remains (at most 1000 issues per call; a search page is smaller;
+// https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-changelog-bulkfetch-post).
 func (s *Source) bulkChangelogs(ctx context.Context, issues []*jira.Issue, out map[string][]jira.ChangelogHistory) error {
 	body := bulkRequest{}
 	for _, is := range issues {

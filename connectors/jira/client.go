@@ -202,8 +202,9 @@ const (
 )
 
 // do sends req as go-jira's Do does, decoding a successful answer into v
-// with httpapi.DecodeJSON rather than encoding/json. Its body is closed on
-// return, as Do leaves it.
+// with httpapi.DecodeJSON rather than encoding/json, and closing its body.
+// An error status's body is left open, as Do leaves it: the caller reads
+// and closes it with jira.NewJiraError.
 func (s *Source) do(req *http.Request, v any) (*jira.Response, error) {
 	resp, err := s.client.Do(req, nil)
 	if err != nil {

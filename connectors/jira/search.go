@@ -109,7 +109,8 @@ type searchPageV2 struct {
 	IsLast        bool
 }
 
-// searchV2 reads one page of GET rest/api/2/search/jql.
+// searchV2 reads one page of GET rest/api/2/search/jql
+// (https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issue-search/#api-rest-api-2-search-jql-get).
 func (s *Source) searchV2(ctx context.Context, jql string, opts *jira.SearchOptionsV2, d *pageDecoder) (*searchPageV2, *jira.Response, error) {
 	q := url.Values{"jql": {jql}}
 	if opts.NextPageToken != "" {
