@@ -13,16 +13,16 @@ import (
 // lets the heap grow to twice what was live before it runs again, RSS the
 // process holds only to exit. At 35 an unchanged re-sync of the 200k
 // benchmark organisation peaks 10-13 MB lower than at 50 (185-187 against
-// 197-198 MB) for a few more collections over those records, about 40 ms
+// 197-198 MB) for a few more collections over those records, about 50 ms
 // of GC CPU (docs/benchmarks.md, "Memory during the sync").
 const finalGCPercent = 35
 
 // syncGCPercent is the collector's GOGC while a one-round process syncs,
 // unless GOGC is set. The sync keeps little live (pages in flight,
 // cursors) and allocates about 1.7 GB at 200,000 issues, so at the default
-// of 100 it collected about 80 times, 1.9 CPU-s. At 150 it collects about
-// a third less often; its heap (166 MB of RSS when the sync ends, 137 at
-// 100) stays under the final analysis' peak, which is the process' peak
+// of 100 a full sync collected 81 times, 1.9 CPU-s; at 150, 53 times,
+// 1.1 CPU-s (one run each). Its heap (163-166 MB of RSS when the sync
+// ends, 137 at 100) stays under the final analysis' peak, which is the process' peak
 // (docs/benchmarks.md, "Memory during the sync").
 const syncGCPercent = 150
 
