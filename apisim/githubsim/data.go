@@ -87,6 +87,8 @@ type repo struct {
 	id         int64
 	owner      string
 	name       string
+	full       string // owner/name, which every issue rendered names
+	lower      string // full in lower case: the repository's key
 	createdAt  time.Time
 	archived   bool
 	noIssues   bool // has_issues: false; listing its issues answers 410
@@ -161,7 +163,7 @@ func (r *repo) updatedOrder() []*issue {
 	return r.byUpdated
 }
 
-func (r *repo) fullName() string { return r.owner + "/" + r.name }
+func (r *repo) fullName() string { return r.full }
 
 // issue is a stored issue and what became of it.
 type issue struct {
@@ -184,7 +186,7 @@ func (s *Server) AddRepo(owner, name string) error {
 		return fmt.Errorf("adding repo %s/%s: already exists", owner, name)
 	}
 	s.nextRepoID++
-	r := &repo{id: s.nextRepoID, owner: owner, name: name, createdAt: s.clock()}
+	r := &repo{id: s.nextRepoID, owner: owner, name: name, full: owner + "/" + name, lower: k, createdAt: s.clock()}
 	s.repos[k] = r
 	s.repoOrder = append(s.repoOrder, r)
 	return nil

@@ -36,22 +36,30 @@ func (s *Server) appendIssueJSON(dst []byte, u urls, r *repo, ms []*milestoneJSO
 		b, _ := json.Marshal(s.renderRelated(u, r, ms, is, rel)) // plain structs: cannot fail
 		return append(dst, b...)
 	}
-	number := strconv.Itoa(is.Number)
-	api := u.api + "/repos/" + full + "/issues/" + number
+	// The issue's API and HTML URLs and its number are written once and
+	// copied from the page (appending part of dst to dst is safe, grown or
+	// not) rather than built as strings for every issue.
+	dst = append(dst, `{"url":"`...)
+	apiAt := len(dst)
+	dst = append(append(append(append(dst, u.api...), "/repos/"...), full...), "/issues/"...)
+	numAt := len(dst)
+	dst = strconv.AppendInt(dst, int64(is.Number), 10)
+	apiEnd := len(dst)
+	dst = append(append(dst, `","repository_url":"`...), dst[apiAt:numAt-len("/issues/")]...)
+	dst = append(append(dst, `","labels_url":"`...), dst[apiAt:apiEnd]...)
+	dst = append(append(dst, `/labels{/name}","comments_url":"`...), dst[apiAt:apiEnd]...)
+	dst = append(append(dst, `/comments","events_url":"`...), dst[apiAt:apiEnd]...)
+	dst = append(dst, `/events","html_url":"`...)
 	kind := "/issues/"
 	if is.PullRequest {
 		kind = "/pull/"
 	}
-	html := u.html + "/" + full + kind + number
-	dst = append(append(append(dst, `{"url":"`...), api...), `","repository_url":"`...)
-	dst = append(append(append(append(dst, u.api...), "/repos/"...), full...), `","labels_url":"`...)
-	dst = append(append(dst, api...), `/labels{/name}","comments_url":"`...)
-	dst = append(append(dst, api...), `/comments","events_url":"`...)
-	dst = append(append(dst, api...), `/events","html_url":"`...)
-	dst = append(append(dst, html...), `","id":`...)
-	dst = strconv.AppendInt(dst, is.id, 10)
+	htmlAt := len(dst)
+	dst = append(append(append(append(append(dst, u.html...), '/'), full...), kind...), dst[numAt:apiEnd]...)
+	htmlEnd := len(dst)
+	dst = strconv.AppendInt(append(dst, `","id":`...), is.id, 10)
 	dst = strconv.AppendInt(append(dst, `,"node_id":"I_`...), is.id, 10)
-	dst = append(append(append(dst, `","number":`...), number...), `,"title":`...)
+	dst = append(append(append(dst, `","number":`...), dst[numAt:apiEnd]...), `,"title":`...)
 	dst = jsonappend.String(dst, is.Title)
 	dst = append(append(dst, `,"user":`...), s.fragments.user(u, is.User)...)
 	dst = append(dst, `,"labels":[`...)
@@ -92,12 +100,13 @@ func (s *Server) appendIssueJSON(dst []byte, u urls, r *repo, ms []*milestoneJSO
 	}
 	dst = append(dst, `,"author_association":"MEMBER","active_lock_reason":null`...)
 	dst = nullable(dst, "body", strPtr(is.Body))
-	dst = append(append(append(dst, `,"timeline_url":"`...), api...), `/timeline"`...)
+	dst = append(append(append(dst, `,"timeline_url":"`...), dst[apiAt:apiEnd]...), `/timeline"`...)
 	dst = nullable(dst, "state_reason", strPtr(is.StateReason))
 	if is.PullRequest {
-		dst = append(append(append(append(append(append(dst, `,"pull_request":{"url":"`...), u.api...), "/repos/"...), full...), "/pulls/"...), number...)
-		dst = append(append(append(dst, `","html_url":"`...), html...), `","diff_url":"`...)
-		dst = append(append(append(dst, html...), `.diff","patch_url":"`...), html...)
+		dst = append(append(append(append(dst, `,"pull_request":{"url":"`...), u.api...), "/repos/"...), full...)
+		dst = append(append(dst, "/pulls/"...), dst[numAt:apiEnd]...)
+		dst = append(append(append(dst, `","html_url":"`...), dst[htmlAt:htmlEnd]...), `","diff_url":"`...)
+		dst = append(append(append(dst, dst[htmlAt:htmlEnd]...), `.diff","patch_url":"`...), dst[htmlAt:htmlEnd]...)
 		dst = append(dst, `.patch","merged_at":null}`...)
 	}
 	return appendRelations(dst, u, rel)
