@@ -112,6 +112,30 @@ func (s *Server) appendIssueJSON(dst []byte, u urls, r *repo, ms []*milestoneJSO
 	return appendRelations(dst, u, rel)
 }
 
+// appendComment appends u.comment(r, is, *c)'s JSON as json.Marshal writes
+// it, the author from fragments; callers hold s.mu. Bases or repository
+// names that JSON would escape take encoding/json's way.
+func (s *Server) appendComment(dst []byte, u urls, r *repo, is *issue, c *Comment) []byte {
+	if !jsonappend.Plain(u.api) || !jsonappend.Plain(u.html) || !jsonappend.Plain(r.full) {
+		b, _ := json.Marshal(u.comment(r, is, *c)) // plain structs: cannot fail
+		return append(dst, b...)
+	}
+	dst = append(append(append(append(dst, `{"url":"`...), u.api...), "/repos/"...), r.full...)
+	dst = strconv.AppendInt(append(dst, "/issues/comments/"...), c.ID, 10)
+	dst = append(append(append(append(dst, `","html_url":"`...), u.html...), '/'), r.full...)
+	dst = strconv.AppendInt(append(dst, "/issues/"...), int64(is.Number), 10)
+	dst = strconv.AppendInt(append(dst, "#issuecomment-"...), c.ID, 10)
+	dst = append(append(append(append(dst, `","issue_url":"`...), u.api...), "/repos/"...), r.full...)
+	dst = strconv.AppendInt(append(dst, "/issues/"...), int64(is.Number), 10)
+	dst = strconv.AppendInt(append(dst, `","id":`...), c.ID, 10)
+	dst = strconv.AppendInt(append(dst, `,"node_id":"IC_`...), c.ID, 10)
+	dst = append(append(dst, `","user":`...), s.fragments.user(u, c.User)...)
+	dst = appendTime(append(dst, `,"created_at":`...), c.CreatedAt)
+	dst = appendTime(append(dst, `,"updated_at":`...), c.UpdatedAt)
+	dst = field(append(dst, `,"author_association":"MEMBER"`...), ',', "body", c.Body)
+	return append(dst, '}')
+}
+
 // appendRelations appends the issue's dependency and sub-issue summaries
 // and its parent's URL, and closes it.
 func appendRelations(dst []byte, u urls, rel relations) []byte {

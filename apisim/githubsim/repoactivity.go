@@ -73,7 +73,9 @@ func (s *Server) listRepoComments(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.withRepoIssues(w, r, "https://docs.github.com/rest/issues/comments#list-issue-comments-for-a-repository", func(u urls, rp *repo) {
-		writePage(w, r, u, rp.issueComments(since, sortBy, dir), func(x issueComment) commentJSON { return u.comment(rp, x.is, *x.c) })
+		writeAppendedPage(w, r, u, rp.issueComments(since, sortBy, dir), func(dst []byte, x issueComment) []byte {
+			return s.appendComment(dst, u, rp, x.is, x.c)
+		})
 	})
 }
 
