@@ -99,7 +99,7 @@ func (m *memos) clear() {
 // memo is render's value as JSON, rendered once per request base for the
 // kind and name (until a status or user changes); nil when render's value
 // is nil. The caller holds s.mu.
-func (rd renderer) memo(kind, name string, render func() any) any {
+func (rd renderer) memo(kind, name string, render func() any) json.RawMessage {
 	m := &rd.s.memos
 	k := memoKey{rd.base, kind, name}
 	m.mu.Lock()
@@ -257,21 +257,21 @@ func (rd renderer) appendField(dst []byte, r *record, kind fieldKind) []byte {
 	case fieldDescription:
 		return appendNullable(dst, r.Description)
 	case fieldProject:
-		return jsonappend.Value(dst, rd.memo("project", r.Project, func() any {
+		return jsonappend.Raw(dst, rd.memo("project", r.Project, func() any {
 			return map[string]any{"key": r.Project, "name": r.Project, "id": statusID("project:" + r.Project)}
 		}))
 	case fieldIssueType:
-		return jsonappend.Value(dst, rd.memo("issuetype", "", func() any { return map[string]any{"id": "10001", "name": "Task", "subtask": false} }))
+		return jsonappend.Raw(dst, rd.memo("issuetype", "", func() any { return map[string]any{"id": "10001", "name": "Task", "subtask": false} }))
 	case fieldStatus:
-		return jsonappend.Value(dst, rd.status(r.Status))
+		return jsonappend.Raw(dst, rd.status(r.Status))
 	case fieldPriority:
-		return jsonappend.Value(dst, rd.priority(r.Priority))
+		return jsonappend.Raw(dst, rd.priority(r.Priority))
 	case fieldAssignee:
-		return jsonappend.Value(dst, rd.user(r.Assignee))
+		return jsonappend.Raw(dst, rd.user(r.Assignee))
 	case fieldDueDate:
 		return appendNullable(dst, r.Due)
 	case fieldResolution:
-		return jsonappend.Value(dst, rd.resolution(r.Resolution))
+		return jsonappend.Raw(dst, rd.resolution(r.Resolution))
 	case fieldResolutionDate:
 		return rd.appendTime(dst, r.Resolved)
 	case fieldCreated:
@@ -356,7 +356,7 @@ type userJSON struct {
 	TimeZone     string `json:"timeZone"`
 }
 
-func (rd renderer) status(name string) any {
+func (rd renderer) status(name string) json.RawMessage {
 	return rd.memo("status", name, func() any { return rd.statusOf(name) })
 }
 
@@ -376,7 +376,7 @@ func (rd renderer) statusOf(name string) statusJSON {
 	}
 }
 
-func (rd renderer) priority(name string) any {
+func (rd renderer) priority(name string) json.RawMessage {
 	return rd.memo("priority", name, func() any { return rd.priorityOf(name) })
 }
 
@@ -388,7 +388,7 @@ func (rd renderer) priorityOf(name string) any {
 	return &namedJSON{Self: rd.base + "/rest/api/2/priority/" + id, IconURL: new(""), Name: name, ID: id}
 }
 
-func (rd renderer) resolution(name string) any {
+func (rd renderer) resolution(name string) json.RawMessage {
 	return rd.memo("resolution", name, func() any { return rd.resolutionOf(name) })
 }
 
@@ -400,7 +400,7 @@ func (rd renderer) resolutionOf(name string) any {
 	return &namedJSON{Self: rd.base + "/rest/api/2/resolution/" + id, Description: new(""), Name: name, ID: id}
 }
 
-func (rd renderer) user(accountID string) any {
+func (rd renderer) user(accountID string) json.RawMessage {
 	return rd.memo("user", accountID, func() any { return rd.userOf(accountID) })
 }
 
@@ -449,7 +449,7 @@ func (rd renderer) appendComments(dst []byte, cs []Comment) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = jsonappend.Value(append(dst, `{"author":`...), rd.user(c.Author))
+		dst = jsonappend.Raw(append(dst, `{"author":`...), rd.user(c.Author))
 		dst = jsonappend.String(append(dst, `,"body":`...), c.Body)
 		// Comments come in UTC (+0000) while issue fields use the account's zone.
 		at := len(dst) + len(`,"created":`)
@@ -495,8 +495,8 @@ func (rd renderer) appendLinks(dst []byte, r *record) []byte {
 // few of its fields.
 func (rd renderer) appendLinked(dst []byte, key string) []byte {
 	o := rd.s.issues[key]
-	dst = jsonappend.Value(append(dst, `{"fields":{"priority":`...), rd.priority(o.Priority))
-	dst = jsonappend.Value(append(dst, `,"status":`...), rd.status(o.Status))
+	dst = jsonappend.Raw(append(dst, `{"fields":{"priority":`...), rd.priority(o.Priority))
+	dst = jsonappend.Raw(append(dst, `,"status":`...), rd.status(o.Status))
 	dst = jsonappend.String(append(dst, `,"summary":`...), o.Summary)
 	id := strconv.Itoa(o.ID)
 	dst = jsonappend.String(append(dst, `},"id":`...), id)
@@ -570,7 +570,7 @@ func (rd renderer) appendHistories(dst []byte, hs []History) []byte {
 			dst = append(dst, ',')
 		}
 		dst = jsonappend.String(append(dst, `{"id":`...), strconv.Itoa(h.ID))
-		dst = jsonappend.Value(append(dst, `,"author":`...), rd.user(h.Author))
+		dst = jsonappend.Raw(append(dst, `,"author":`...), rd.user(h.Author))
 		dst = append(rd.appendTime(append(dst, `,"created":`...), h.Created), `,"items":[`...)
 		for j, c := range h.Items {
 			if j > 0 {

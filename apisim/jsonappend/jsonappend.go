@@ -59,10 +59,7 @@ func Value(dst []byte, v any) []byte {
 	case bool:
 		return strconv.AppendBool(dst, v)
 	case json.RawMessage:
-		if v == nil {
-			return append(dst, "null"...)
-		}
-		return append(dst, v...)
+		return Raw(dst, v)
 	case map[string]any:
 		return object(dst, v)
 	case []any:
@@ -71,6 +68,16 @@ func Value(dst []byte, v any) []byte {
 		return array(dst, v)
 	}
 	b, _ := json.Marshal(v) // the simulators' own types: cannot fail
+	return append(dst, b...)
+}
+
+// Raw appends b as Marshal writes a json.RawMessage that is compact and
+// escaped already: as it is, or null when nil. Unlike Value it takes no
+// interface, which a slice would be allocated to fill.
+func Raw(dst []byte, b json.RawMessage) []byte {
+	if b == nil {
+		return append(dst, "null"...)
+	}
 	return append(dst, b...)
 }
 
