@@ -156,20 +156,24 @@ func appendRelations(dst []byte, u urls, rel relations) []byte {
 	return append(dst, '}')
 }
 
-// appendEvent appends v as json.Marshal writes it.
-func appendEvent(dst []byte, v *eventJSON) []byte {
-	dst = strconv.AppendInt(append(dst, `{"id":`...), v.ID, 10)
-	dst = field(dst, ',', "node_id", v.NodeID)
-	dst = field(dst, ',', "url", v.URL)
-	dst = appendUser(append(dst, `,"actor":`...), &v.Actor)
-	dst = field(dst, ',', "event", v.Event)
-	dst = nullable(dst, "commit_id", v.CommitID)
-	dst = nullable(dst, "commit_url", v.CommitURL)
-	dst = field(dst, ',', "created_at", v.CreatedAt)
-	if v.Label != nil { // a map: its keys sorted
-		l := *v.Label
-		dst = field(append(dst, `,"label":`...), '{', "color", l["color"])
-		dst = append(field(dst, ',', "name", l["name"]), '}')
+// appendEvent appends u.event(r, *e)'s JSON as json.Marshal writes it,
+// the actor from fragments; callers hold s.mu. Bases or repository names
+// that JSON would escape take encoding/json's way.
+func (s *Server) appendEvent(dst []byte, u urls, r *repo, e *Event) []byte {
+	if !jsonappend.Plain(u.api) || !jsonappend.Plain(r.full) {
+		b, _ := json.Marshal(u.event(r, *e)) // plain structs: cannot fail
+		return append(dst, b...)
+	}
+	dst = strconv.AppendInt(append(dst, `{"id":`...), e.ID, 10)
+	dst = strconv.AppendInt(append(dst, `,"node_id":"E_`...), e.ID, 10)
+	dst = append(append(append(append(dst, `","url":"`...), u.api...), "/repos/"...), r.full...)
+	dst = strconv.AppendInt(append(dst, "/issues/events/"...), e.ID, 10)
+	dst = append(append(dst, `","actor":`...), s.fragments.user(u, e.Actor)...)
+	dst = field(dst, ',', "event", e.Event)
+	dst = appendTime(append(dst, `,"commit_id":null,"commit_url":null,"created_at":`...), e.CreatedAt)
+	if e.Label != "" { // a map: its keys sorted
+		dst = field(append(dst, `,"label":`...), '{', "color", labelColor(e.Label))
+		dst = append(field(dst, ',', "name", e.Label), '}')
 	}
 	return append(dst, '}')
 }

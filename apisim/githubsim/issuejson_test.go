@@ -68,21 +68,23 @@ func TestIssueJSONIsWhatMarshalWrites(t *testing.T) {
 }
 
 // TestEventJSONIsWhatMarshalWrites renders events with and without a label
-// by hand and through encoding/json.
+// by hand and through encoding/json, for a plain base and one that JSON
+// escapes.
 func TestEventJSONIsWhatMarshalWrites(t *testing.T) {
-	u := urls{api: "http://127.0.0.1:1", html: "https://github.com"}
+	s, _ := newSim(t)
 	rp := &repo{owner: "acme", name: "a", full: "acme/a"}
-	for _, e := range []Event{
-		{ID: 1, Actor: "ada", Event: "closed", CreatedAt: t0},
-		{ID: 2, Actor: "o'brien <x>", Event: "labeled", Label: "bug & <odd>", CreatedAt: t0.Add(time.Minute)},
-	} {
-		v := u.event(rp, e)
-		want, err := json.Marshal(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := appendEvent([]byte("x"), &v); string(got) != "x"+string(want) {
-			t.Errorf("event %d:\ngot  %s\nwant x%s", e.ID, got, want)
+	for _, u := range []urls{{api: "http://127.0.0.1:1", html: "https://github.com"}, {api: "http://a&b<c>", html: "https://ghe.example"}} {
+		for _, e := range []Event{
+			{ID: 1, Actor: "ada", Event: "closed", CreatedAt: t0},
+			{ID: 2, Actor: "o'brien <x>", Event: "labeled", Label: "bug & <odd>", CreatedAt: t0.Add(time.Minute)},
+		} {
+			want, err := json.Marshal(u.event(rp, e))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := s.appendEvent([]byte("x"), u, rp, &e); string(got) != "x"+string(want) {
+				t.Errorf("event %d:\ngot  %s\nwant x%s", e.ID, got, want)
+			}
 		}
 	}
 }

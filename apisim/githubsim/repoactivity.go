@@ -23,8 +23,7 @@ func (s *Server) listRepoEvents(w http.ResponseWriter, r *http.Request) {
 		ms := u.milestones(rp)
 		writeAppendedPage(w, r, u, rp.issueEvents(), func(dst []byte, x issueEvent) []byte {
 			// as GitHub's: the event's fields, then its issue
-			e := u.event(rp, *x.e)
-			dst = appendEvent(dst, &e)
+			dst = s.appendEvent(dst, u, rp, x.e)
 			dst = append(dst[:len(dst)-1], `,"issue":`...)
 			return append(s.appendIssueJSON(dst, u, rp, ms, x.is), '}')
 		})
