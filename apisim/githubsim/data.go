@@ -117,7 +117,7 @@ type repo struct {
 
 	// gen counts the changes to r's issues and milestones; a board page's
 	// version names the generation of each of its issues' repositories
-	// (renderKey).
+	// (appendRenderKey).
 	gen uint64
 }
 
