@@ -10,6 +10,7 @@
 package githubsim
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -158,7 +159,14 @@ func (r *repo) updatedOrder() []*issue {
 	defer r.cacheMu.Unlock()
 	if r.byUpdated == nil {
 		r.byUpdated = slices.Clone(r.issues)
-		slices.SortStableFunc(r.byUpdated, func(a, b *issue) int { return a.UpdatedAt.Compare(b.UpdatedAt) })
+		// by number among equal times, as a stable sort of issues (in number
+		// order) would leave them, but sorted faster
+		slices.SortFunc(r.byUpdated, func(a, b *issue) int {
+			if c := a.UpdatedAt.Compare(b.UpdatedAt); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.Number, b.Number)
+		})
 	}
 	return r.byUpdated
 }
