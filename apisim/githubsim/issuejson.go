@@ -241,17 +241,27 @@ func nullable(dst []byte, name string, value *string) []byte {
 
 // fragments are the JSON of the users and labels rendered so far, by
 // request base: an issue's own fields are written straight into the page,
-// but every issue repeats the same few users and labels.
+// but every issue repeats the same few users and labels. Every request of
+// a sync has the same base, so the last base's are found without hashing
+// it again for every user and label.
 type fragments struct {
-	mu sync.Mutex
-	m  map[fragmentKey][]byte
+	mu    sync.Mutex
+	bases map[urls]*baseFragments
+	last  *baseFragments
+	n     int // fragments kept, over all bases
 }
 
-// fragmentKey names a user (repo "") or one of a repository's labels as
-// rendered for a request base.
-type fragmentKey struct {
-	u          urls
-	repo, name string
+// baseFragments are the fragments rendered for one request base.
+type baseFragments struct {
+	u      urls
+	users  map[string][]byte
+	labels map[labelKey][]byte
+}
+
+// labelKey names one of a repository's labels.
+type labelKey struct {
+	r    *repo
+	name string
 }
 
 // maxFragments bounds what is kept: bases, users and labels are few, but a
@@ -259,29 +269,52 @@ type fragmentKey struct {
 const maxFragments = 10_000
 
 func (f *fragments) user(u urls, login string) []byte {
-	return f.get(fragmentKey{u: u, name: login}, func() []byte {
-		v := u.user(login)
-		return appendUser(nil, &v)
-	})
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	b := f.base(u)
+	if v, ok := b.users[login]; ok {
+		return v
+	}
+	j := u.user(login)
+	v := appendUser(nil, &j)
+	b.users[login] = v
+	f.n++
+	return v
 }
 
 func (f *fragments) label(u urls, r *repo, name string) []byte {
-	return f.get(fragmentKey{u: u, repo: r.fullName(), name: name}, func() []byte {
-		v := u.label(r, name)
-		return appendLabel(nil, &v)
-	})
-}
-
-func (f *fragments) get(k fragmentKey, render func() []byte) []byte {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if b, ok := f.m[k]; ok {
-		return b
+	b := f.base(u)
+	k := labelKey{r, name}
+	if v, ok := b.labels[k]; ok {
+		return v
 	}
-	if f.m == nil || len(f.m) >= maxFragments {
-		f.m = map[fragmentKey][]byte{}
+	j := u.label(r, name)
+	v := appendLabel(nil, &j)
+	b.labels[k] = v
+	f.n++
+	return v
+}
+
+// base returns the fragments of u, starting afresh when too many are kept;
+// callers hold f.mu.
+func (f *fragments) base(u urls) *baseFragments {
+	if f.n >= maxFragments {
+		f.bases, f.last, f.n = nil, nil, 0
 	}
-	b := render()
-	f.m[k] = b
+	if f.last != nil && f.last.u == u {
+		return f.last
+	}
+	if f.bases == nil {
+		f.bases = map[urls]*baseFragments{}
+	}
+	b, ok := f.bases[u]
+	if !ok {
+		b = &baseFragments{u: u, users: map[string][]byte{}, labels: map[labelKey][]byte{}}
+		f.bases[u] = b
+		f.n++
+	}
+	f.last = b
 	return b
 }
