@@ -34,14 +34,40 @@ var plain = func() (t [256]bool) {
 }()
 
 // Plain reports whether Marshal writes s, between its quotes, as it is,
-// so that pieces of a string may be appended one by one.
+// so that pieces of a string may be appended one by one. It looks at eight
+// bytes at a time: every title and body of a sync goes through it.
 func Plain(s string) bool {
-	for i := range len(s) {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if !plainWord(w) {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
 		if !plain[s[i]] {
 			return false
 		}
 	}
 	return true
+}
+
+// Bytes repeated in every byte of a word, for plainWord.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// plainWord reports whether the eight bytes of w are all plain: none has
+// its high bit (not ASCII), none is below the space, none is one of the five
+// that Marshal escapes. x-ones&^x&highs is not zero exactly when a byte of
+// x is zero, and w-0x20*ones&^w&highs when one is below 0x20 (Sean
+// Anderson's "Bit Twiddling Hacks", haszero and hasless).
+func plainWord(w uint64) bool {
+	hasZero := func(x uint64) bool { return (x-ones)&^x&highs != 0 }
+	return w&highs == 0 && (w-0x20*ones)&^w&highs == 0 &&
+		!hasZero(w^('"'*ones)) && !hasZero(w^('\\'*ones)) && !hasZero(w^('<'*ones)) && !hasZero(w^('>'*ones)) && !hasZero(w^('&'*ones))
 }
 
 // Value appends v as Marshal would: maps of strings (keys sorted), slices
