@@ -55,6 +55,9 @@ type Daemon struct {
 	engine  *batonsync.Engine
 	web     *web.Site
 	now     func() time.Time
+	// binary identifies the running baton for the analysis summary
+	// (executable; tests replace it).
+	binary func() (string, error)
 	// after and debounce pace the analysis loop (time.After and
 	// analysisDebounce; tests replace them).
 	after    func(time.Duration) <-chan time.Time
@@ -80,6 +83,7 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Daemon, error
 		opts: opts, load: config.Load, log: opts.Logger, store: st, reg: reg,
 		metrics:     metrics.New(reg, opts.Version),
 		now:         time.Now,
+		binary:      executable(opts.Version),
 		after:       time.After,
 		debounce:    analysisDebounce,
 		kick:        make(chan struct{}, 1),

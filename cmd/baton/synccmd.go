@@ -44,7 +44,7 @@ func newSyncCmd(g *globals) *cobra.Command {
 				fmt.Fprintln(cmd.ErrOrStderr(), "baton: sync interrupted; the pages committed so far are kept and the next sync resumes from them")
 				return &failedError{}
 			}
-			r, aerr := d.Analyze(cmd.Context())
+			counts, aerr := d.AnalyzeOnce(cmd.Context())
 			if aerr != nil {
 				return aerr
 			}
@@ -52,7 +52,7 @@ func newSyncCmd(g *globals) *cobra.Command {
 				fmt.Fprintf(cmd.ErrOrStderr(), "baton: source %s failed: %v\n", n, failed[n])
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "synced %d sources (%d failed); %d issues analysed, %d findings\n",
-				len(d.Sources()), len(failed), len(r.Issues), len(r.Findings))
+				len(d.Sources()), len(failed), counts.Issues, counts.Findings)
 			if len(failed) > 0 {
 				return &failedError{}
 			}
