@@ -31,10 +31,11 @@ const syncGCPercent = 150
 // in its sync and in its final load: below it the collector waits for the
 // heap to reach it rather than for GOGC percent more than is live, which
 // in the sync reclaimed 30-60 MB a collection. At 200,000 issues a full
-// sync collected 26-27 times instead of 46-50 and the final load once
-// less (the 82 MB array of records no longer starts a collection of its
+// sync collected 26-27 times instead of 46-50 and the final load 4 times
+// instead of 4-5 (the 82 MB array of records no longer starts one of its
 // own); the process' mark workers took 0.70-0.72 CPU-s instead of
-// 0.85-0.89 (perf samples), and the RSS when the sync ended and the peak
+// 0.85-0.89 (perf samples: gctrace's sums, 1.1-3.2 s, count the workers'
+// wall time on a busy box), and the RSS when the sync ended and the peak
 // stayed where they were (158-169 and 195-200 MiB against 158-167 and
 // 195-199). A floor of 128 MB put the sync's RSS at 203 MiB. A floor
 // rather than a memory limit: a limit caps the goal, so an organisation
