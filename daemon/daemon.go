@@ -139,8 +139,8 @@ func (d *Daemon) Sources() []string { return d.engine.Sources() }
 
 // SyncOnce syncs every source once, at most parallel at a time, reporting
 // every committed page to progress, and returns each failed source's error.
-// A one-round daemon collects less often while it syncs (syncGCPercent),
-// and its sources sync no more after it: what their
+// A one-round daemon collects less often while it syncs (syncGCPercent,
+// oneRoundHeapFloor), and its sources sync no more after it: what their
 // connectors hold (a GitHub source's board pages and places) is garbage,
 // the store's connections close (the write connection's page cache would
 // stay beside the one the load reads with), and the memory of the sync goes

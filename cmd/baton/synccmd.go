@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/KimMachineGun/automemlimit/memlimit"
 	"github.com/spf13/cobra"
 
 	"github.com/batonhq/baton/daemon"
@@ -28,6 +29,9 @@ func newSyncCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// The one-round daemon lets the heap reach a floor before it
+			// collects; in a container, the container's limit caps that.
+			limitMemory(g.logger, memlimit.FromCgroup)
 			d, err := daemon.Open(cmd.Context(), cfg, daemon.Options{Logger: g.logger, Version: version, OneRound: true})
 			if err != nil {
 				return err
