@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	jira "github.com/andygrunwald/go-jira"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/batonhq/baton/apisim"
 	"github.com/batonhq/baton/config"
@@ -138,4 +140,28 @@ func sameSearchPage(t *testing.T, s *Source, name string, body []byte, fields []
 		t.Errorf("%s: issues (-go-jira's types +the page decoder's):\n%s", name, diff)
 	}
 	return len(want)
+}
+
+func TestPageDecoderSkipsFieldsNotAskedFor(t *testing.T) {
+	body := `{"issues":[{"id":"1","key":"ED-1","fields":{"summary":"s","status":{"name":7},"customfield_1":[1],"customfield_2":"x"}}],"isLast":true}`
+	for _, fields := range [][]string{{"summary", "customfield_1"}, append(searchFields[:len(searchFields):len(searchFields)], "customfield_1")} {
+		d := newPageDecoder(fields)
+		raw := d.newPage(1)
+		err := httpapi.DecodeJSON(strings.NewReader(body), raw.Interface())
+		if !slices.Contains(fields, "status") {
+			if err != nil {
+				t.Fatalf("fields %v: %v", fields, err)
+			}
+			page := d.convert(raw.Elem())
+			want := []issue{{ID: "1", Key: "ED-1", Fields: &issueFields{Summary: "s", Unknowns: map[string]any{"customfield_1": []any{1.0}}}}}
+			if diff := cmp.Diff(want, page.Issues, cmpopts.EquateComparable(jira.Date{}, pageTime{})); diff != "" {
+				t.Errorf("fields %v (-want +got):\n%s", fields, diff)
+			}
+			continue
+		}
+		// Asked for, the status is read, and its name must be text.
+		if err == nil || !strings.Contains(err.Error(), "name") {
+			t.Errorf("fields %v: got error %v, want one about the status's name", fields, err)
+		}
+	}
 }

@@ -19,9 +19,10 @@ import (
 // struct type made at run time for the requested fields: issueFields, with
 // the fields not requested skipped (`json:"-"`), then one field for each
 // requested field it has no place for (the sprint field). The issues' fields
-// are read where they were decoded, as issueFields: the type made from it
-// differs only in its tags, so a pointer to it converts. One a site sends
-// unasked is skipped.
+// are read where they were decoded, as issueFields: a sync asks for all of
+// them, and a type made with some skipped differs from it only in its tags,
+// so a pointer to it converts (at a cost: the conversion compares the two
+// types). One a site sends unasked is skipped.
 
 // pageDecoder decodes search pages asking for one list of fields.
 type pageDecoder struct {
@@ -54,9 +55,10 @@ func newPageDecoder(requested []string) *pageDecoder {
 	for _, id := range requested {
 		asked[id] = true
 	}
-	var lean []reflect.StructField
 	ift := reflect.TypeFor[issueFields]()
-	for i := range ift.NumField() {
+	lean := make([]reflect.StructField, ift.NumField())
+	all := true // every field of issueFields asked for: it is decoded as it is
+	for i := range lean {
 		f := ift.Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name != "-" {
@@ -64,10 +66,15 @@ func newPageDecoder(requested []string) *pageDecoder {
 		}
 		if !asked[name] {
 			f.Tag = `json:"-"`
+			all = all && name == "-"
 		}
-		lean = append(lean, f)
+		lean[i] = f
 	}
-	fields := []reflect.StructField{{Name: "Lean", Type: reflect.StructOf(lean), Anonymous: true}}
+	leanType := ift
+	if !all {
+		leanType = reflect.StructOf(lean)
+	}
+	fields := []reflect.StructField{{Name: "Lean", Type: leanType, Anonymous: true}}
 	for _, id := range requested {
 		if known[id] {
 			continue
@@ -150,7 +157,11 @@ func (d *pageDecoder) convert(v reflect.Value) *searchPageV2 {
 			continue
 		}
 		src := fp.Elem()
-		is.Fields = src.Field(0).Addr().Convert(leanPtr).Interface().(*issueFields)
+		lean := src.Field(0).Addr()
+		if lean.Type() != leanPtr {
+			lean = lean.Convert(leanPtr) // a type made with some fields skipped
+		}
+		is.Fields = lean.Interface().(*issueFields)
 		if len(d.extras) > 0 {
 			is.Fields.Unknowns = make(map[string]any, len(d.extras))
 			for j, id := range d.extras {
