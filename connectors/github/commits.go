@@ -25,9 +25,11 @@ type commits struct {
 	stopped chan struct{} // closed when the queue is closed and drained
 }
 
-// pending is a batch handed over; done, when not nil, is given nil once the
-// batch is committed, or the failure that stopped the commits.
+// pending is a batch of repository r handed over; done, when not nil, is
+// given nil once the batch is committed, or the failure that stopped the
+// commits.
 type pending struct {
+	r    repoName
 	b    model.Batch
 	done chan error
 }
@@ -42,7 +44,7 @@ func startCommits(ctx context.Context, cancel context.CancelFunc, ahead int, log
 		defer close(c.stopped)
 		for p := range c.queue {
 			if c.err == nil {
-				if err := commitRecovering(ctx, log, emit, p.b); err != nil {
+				if err := commitRecovering(ctx, log, emit, p); err != nil {
 					c.err = err
 					close(c.failed)
 					cancel()
@@ -58,29 +60,29 @@ func startCommits(ctx context.Context, cancel context.CancelFunc, ahead int, log
 	return c
 }
 
-// commitRecovering runs emit(ctx, b), turning a panic into a permanent
-// failure with the stack logged: it runs beyond the engine's recover, and
-// one batch the store cannot take must not stop the daemon.
-func commitRecovering(ctx context.Context, log *slog.Logger, emit func(context.Context, model.Batch) error, b model.Batch) (err error) {
+// commitRecovering runs emit(ctx, p.b), turning a panic into a permanent
+// failure of p.r with the stack logged: it runs beyond the engine's
+// recover, and one batch the store cannot take must not stop the daemon.
+func commitRecovering(ctx context.Context, log *slog.Logger, emit func(context.Context, model.Batch) error, p pending) (err error) {
 	defer func() {
-		if p := recover(); p != nil {
-			log.Error("committing a page panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			err = panicked{op: "committing a page", value: p}
+		if v := recover(); v != nil {
+			log.Error("committing a page panicked", "repo", p.r.String(), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			err = panicked{op: "committing a page", repo: p.r, value: v}
 		}
 	}()
-	return emit(ctx, b)
+	return emit(ctx, p.b)
 }
 
 // hand queues b and returns without waiting for its commit, or the
 // failure that stopped the commits (as an emitError), or ctx's error.
-func (c *commits) hand(ctx context.Context, b model.Batch) error {
-	return c.handOver(ctx, pending{b: b})
+func (c *commits) hand(ctx context.Context, r repoName, b model.Batch) error {
+	return c.handOver(ctx, pending{r: r, b: b})
 }
 
 // commit queues b and returns once it is committed: what follows it
 // (the sub-issue book, a reconcile reading it) needs it stored.
-func (c *commits) commit(ctx context.Context, b model.Batch) error {
-	p := pending{b: b, done: make(chan error, 1)}
+func (c *commits) commit(ctx context.Context, r repoName, b model.Batch) error {
+	p := pending{r: r, b: b, done: make(chan error, 1)}
 	if err := c.handOver(ctx, p); err != nil {
 		return err
 	}

@@ -3,7 +3,9 @@ package github
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -76,5 +78,54 @@ func TestACommitThatPanicsFailsTheRound(t *testing.T) {
 	err := e.src.Sync(context.Background(), e.store.cursorCopy(), emit)
 	if err == nil || !strings.Contains(err.Error(), "committing a page: panic: bad page") || !isPermanent(err) {
 		t.Fatalf("sync error = %v, want the commit's panic, permanent", err)
+	}
+	if f := e.src.FailingScopes(); len(f) != 1 || f[0].Scope != "acme/core" {
+		t.Errorf("failing scopes %+v, want acme/core's, whose page panicked", f)
+	}
+}
+
+func TestACommitThatPanicsFailsOnlyItsRepositoryNotThoseQueuedBehindIt(t *testing.T) {
+	e := newEnv(t, []string{"acme/core", "acme/web"}, func(s *config.Source) { s.Parallel = 2 })
+	e.addRepo(t, "acme/core", 250)
+	e.addRepo(t, "acme/web", 250)
+	emit := func(ctx context.Context, b model.Batch) error {
+		if _, ok := b.Cursors["acme/web"]; ok {
+			panic("bad page")
+		}
+		return e.store.emit(ctx, b)
+	}
+	if err := e.src.Sync(context.Background(), e.store.cursorCopy(), emit); err == nil {
+		t.Fatal("sync succeeded, want the commit's panic")
+	}
+	if f := e.src.FailingScopes(); len(f) != 1 || f[0].Scope != "acme/web" {
+		t.Errorf("failing scopes %+v, want acme/web's alone", f)
+	}
+}
+
+func TestAPageQueuedBehindOneThatPanicsGetsTheOthersFailure(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	var c *commits
+	emit := func(context.Context, model.Batch) error {
+		for len(c.queue) == 0 { // until the next page is queued behind this one
+			runtime.Gosched()
+		}
+		panic("bad page")
+	}
+	c = startCommits(ctx, cancel, 4, slog.New(slog.DiscardHandler), emit, func(model.Batch) {})
+	web, core := repoName{"acme", "web"}, repoName{"acme", "core"}
+	if err := c.hand(ctx, web, model.Batch{}); err != nil {
+		t.Fatal(err)
+	}
+	err := c.commit(ctx, core, model.Batch{})
+	var p panicked
+	if !errors.As(err, &p) || p.repo != web {
+		t.Fatalf("commit error = %v, want acme/web's panic", err)
+	}
+	if ownFailure(err) {
+		t.Errorf("acme/core's commit failed on its own, want the failure the round's")
+	}
+	if err := c.stop(); !errors.As(err, &p) {
+		t.Errorf("stop = %v, want the panic", err)
 	}
 }

@@ -71,6 +71,9 @@ func (f *repoFailures) record(r repoName, err error, now time.Time, interval, lo
 // 451), or a payload that panics. The credentials' failures (401), rate
 // limits and the configuration's limits are the whole source's.
 func ownFailure(err error) bool {
+	if errors.As(err, new(emitError)) {
+		return false // a commit failed, maybe of another repository's page: the round's failure
+	}
 	var p panicked
 	if errors.As(err, &p) {
 		return true

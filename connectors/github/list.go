@@ -149,13 +149,13 @@ func (s *Source) syncRepo(ctx context.Context, r repoName, raw, book string, c *
 			l.book = s.saveParents(r, l.book, l.parents, b.Cursors)
 		}
 		if !last { // listing the next page while this one commits
-			if err := c.hand(ctx, b); err != nil {
+			if err := c.hand(ctx, r, b); err != nil {
 				return false, err
 			}
 			page = resp.NextPage
 			continue
 		}
-		if err := c.commit(ctx, b); err != nil {
+		if err := c.commit(ctx, r, b); err != nil {
 			return false, err
 		}
 		s.book.set(r, l.parents)

@@ -57,7 +57,7 @@ func (s *Source) reconcileRepo(ctx context.Context, r repoName, c *commits) erro
 	}
 	b.Issues = append(b.Issues, settled...)
 	s.saveParents(r, was, mine, b.Cursors)
-	if err := c.commit(ctx, b); err != nil {
+	if err := c.commit(ctx, r, b); err != nil {
 		return err
 	}
 	s.book.set(r, maps.Clone(mine))

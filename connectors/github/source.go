@@ -196,6 +196,10 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 		return s.failures.record(r, err, s.opts.Now(), s.src.Interval.D(), s.src.ReconcileInterval.D(), s.log)
 	})...)
 	if err := c.stop(); err != nil {
+		var p panicked
+		if errors.As(err, &p) { // its repository waits, as one whose sync panicked
+			s.failures.record(p.repo, err, s.opts.Now(), s.src.Interval.D(), s.src.ReconcileInterval.D(), s.log)
+		}
 		return err
 	}
 	if len(errs) == 0 && br != nil {
@@ -252,7 +256,7 @@ func (s *Source) recovering(ctx context.Context, r repoName, f func(context.Cont
 	defer func() {
 		if p := recover(); p != nil {
 			s.log.Error("syncing a repository panicked", "source", s.src.Name, "repo", r.String(), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			err = panicked{op: "syncing " + r.String(), value: p}
+			err = panicked{op: "syncing " + r.String(), repo: r, value: p}
 		}
 	}()
 	return f(ctx, r)
@@ -262,7 +266,8 @@ func (s *Source) recovering(ctx context.Context, r repoName, f func(context.Cont
 // permanent: the same data would panic again, so the round is not retried
 // at once.
 type panicked struct {
-	op    string // what was being done: "syncing owner/repo"
+	op    string   // what was being done: "syncing owner/repo"
+	repo  repoName // whose sync or page it was
 	value any
 }
 
