@@ -58,10 +58,24 @@ func TestAPageIsListedWhileThePageBeforeCommits(t *testing.T) {
 
 func TestAFailedCommitDropsThePagesHandedOverAfterIt(t *testing.T) {
 	e := oneWorker(t, 250)
+	page3 := make(chan struct{})
+	var once sync.Once
+	e.afterResponse = func(r *http.Request) {
+		if r.URL.Path == "/repos/acme/core/issues" && r.URL.Query().Get("page") == "3" {
+			once.Do(func() { close(page3) })
+		}
+	}
 	boom := errors.New("disk full")
 	calls := 0
+	// The first commit fails once page 3 is listed, so page 2 is queued
+	// behind it by then.
 	emit := func(context.Context, model.Batch) error {
 		calls++
+		select {
+		case <-page3:
+		case <-time.After(10 * time.Second):
+			t.Error("page 3 was not listed while page 1 committed")
+		}
 		return boom
 	}
 	if err := e.src.Sync(context.Background(), e.store.cursorCopy(), emit); !errors.Is(err, boom) {
