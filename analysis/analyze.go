@@ -112,9 +112,7 @@ func (a *analysis) add(f Finding, r *Rule, row int, likely int32) int32 {
 		f.RelatedTeams = []string{}
 	}
 	node := likely
-	// The key in the issue's record, which the rule has just read, rather
-	// than in g.info, which would be one more cache miss.
-	if is := a.g.issue(likely); is == nil || is.Key != f.Issue {
+	if a.g.key(likely) != f.Issue { // the node's key: the rules have just read it
 		node, _ = a.g.find(f.Issue)
 	}
 	return a.findings.add(found{issue: f.Issue, team: f.Team, related: f.Related, relatedTeams: f.RelatedTeams,

@@ -28,13 +28,30 @@ type graph struct {
 	outEdge []int32
 }
 
-// nodeInfo is what the graph reads of a node most: its issue's record is
-// 472 bytes, and the look-ups by key and the edges read nodes in no order,
-// which cost a cache miss or two per record; 40 bytes are one.
+// nodeInfo is what the graph and the rules on edges read of a node: its
+// issue's record is 472 bytes, and the look-ups by key and the edges read
+// nodes in no order, where each of the record's cache lines they touched was
+// a miss; 64 bytes are one line. The rules read the record itself only for
+// what they write into a finding.
 type nodeInfo struct {
-	key  string
-	team string // "" when no team claims it
-	open bool   // not done; a placeholder counts as open
+	key      string
+	team     string // "" when no team claims it
+	assignee string // the first; "" when none, and for a placeholder
+	priority int
+	open     bool // not done; a placeholder counts as open
+	todo     bool // not started
+	dropped  bool // done without being completed
+	planned  bool // has a due date or an iteration
+}
+
+// infoOf returns what the graph reads of is, Team set.
+func infoOf(is *model.Issue) nodeInfo {
+	n := nodeInfo{key: is.Key, team: is.Team, priority: is.Priority, open: is.Open(), todo: is.Status == model.StatusTodo,
+		dropped: is.Resolution == model.ResolutionDropped, planned: !is.Due.IsZero() || is.Iteration != nil}
+	if len(is.Assignees) > 0 {
+		n.assignee = is.Assignees[0]
+	}
+	return n
 }
 
 // nodes is the number of nodes.
@@ -57,6 +74,15 @@ func (g *graph) issue(v int32) *model.Issue {
 // open reports whether node v is not done; a placeholder counts as open.
 func (g *graph) open(v int32) bool { return g.info[v].open }
 
+// analysed returns what the graph read of node v's issue, or nil for a
+// placeholder.
+func (g *graph) analysed(v int32) *nodeInfo {
+	if int(v) < len(g.issues) {
+		return &g.info[v]
+	}
+	return nil
+}
+
 // buildGraph sorts and copies the issues, sets their teams and merges the
 // blocking links of every origin into edges between canonical nodes.
 func buildGraph(in []model.Issue, teams []model.Team) *graph {
@@ -67,7 +93,7 @@ func buildGraph(in []model.Issue, teams []model.Team) *graph {
 	for i := range g.issues {
 		is := &g.issues[i]
 		is.Team = g.teams.of(is)
-		g.info[i] = nodeInfo{key: is.Key, team: is.Team, open: is.Open()}
+		g.info[i] = infoOf(is)
 		g.index.put(is.Key, int32(i))
 	}
 	g.mergeMirrors()
