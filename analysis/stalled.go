@@ -182,13 +182,15 @@ func (a *analysis) blockerResolved(v int) (Finding, bool) {
 	if is.Status != model.StatusBlocked || len(in) == 0 {
 		return Finding{}, false
 	}
+	for _, e := range in { // the node array first: the blockers' records lie in no order
+		if b := a.g.analysed(a.g.from[e]); b == nil || b.open {
+			return Finding{}, false
+		}
+	}
 	var since time.Time
 	related := make([]string, 0, len(in))
 	for _, e := range in {
 		b := a.g.issue(a.g.from[e])
-		if b == nil || b.Open() {
-			return Finding{}, false
-		}
 		since = latest(since, b.Closed, b.StatusChanged)
 		related = append(related, b.Key)
 	}
