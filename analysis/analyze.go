@@ -43,6 +43,7 @@ func Analyze(in Input) *Report {
 			a.rules[in.Teams[i].Name] = &in.Teams[i].Rules
 		}
 	}
+	a.findings = newFindingList(r.Teams)
 	a.g = buildGraph(in.Issues, teams)
 	a.stalledBy = make([]int32, a.g.nodes())
 	for v := range a.stalledBy {
@@ -51,7 +52,7 @@ func Analyze(in Input) *Report {
 	a.applyRules()
 	r.Issues, r.Edges = a.g.issues, a.g.edges
 	r.Exempt = a.exemptKeys()
-	found := a.findings.sorted(r.Teams)
+	found := a.findings.sorted()
 	if len(r.Exempt) > 0 { // else spare every finding the look-up
 		found = slices.DeleteFunc(found, func(f Finding) bool {
 			_, exempt := slices.BinarySearch(r.Exempt, f.Issue)
