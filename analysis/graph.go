@@ -90,14 +90,23 @@ func buildGraph(in []model.Issue, teams []model.Team) *graph {
 	n := len(g.issues)
 	g.index = newKeyIndex(n + n/16) // and room for link ends outside the issues
 	g.info = make([]nodeInfo, n, n+n/16)
+	// The issues with mirrors, and how many links there are, are noted while
+	// each record is read for its node: a pass of their own over the records
+	// read a cache line or two of each again.
+	var mirrored []int32
+	links := 0
 	for i := range g.issues {
 		is := &g.issues[i]
 		is.Team = g.teams.of(is)
 		g.info[i] = infoOf(is)
 		g.index.put(is.Key, int32(i))
+		links += len(is.Links)
+		if len(is.Mirrors) > 0 {
+			mirrored = append(mirrored, int32(i))
+		}
 	}
-	g.mergeMirrors()
-	g.addEdges()
+	g.mergeMirrors(mirrored)
+	g.addEdges(links)
 	return g
 }
 
@@ -176,14 +185,14 @@ func systemOf(key string) model.System {
 	return k.System
 }
 
-// mergeMirrors unites mirrored twins (declared on either side) and picks
-// each group's canonical node: an analysed issue over a placeholder, then the
-// Jira twin, then the smallest key.
-func (g *graph) mergeMirrors() {
+// mergeMirrors unites mirrored twins (declared on either side, by the
+// issues mirrored) and picks each group's canonical node: an analysed issue
+// over a placeholder, then the Jira twin, then the smallest key.
+func (g *graph) mergeMirrors(mirrored []int32) {
 	var members []int32
-	for i := range g.issues {
+	for _, i := range mirrored {
 		for _, m := range g.issues[i].Mirrors {
-			members = append(members, int32(i), g.node(m))
+			members = append(members, i, g.node(m))
 		}
 	}
 	parent := make([]int32, g.nodes())
@@ -239,17 +248,14 @@ func (g *graph) better(a, b int32) bool {
 	return g.key(a) < g.key(b)
 }
 
-// addEdges merges the blocking links of every issue, from every origin, into
-// one edge per (From, To) pair of canonical nodes, and indexes them.
-func (g *graph) addEdges() {
+// addEdges merges the blocking links of every issue (n in all), from every
+// origin, into one edge per (From, To) pair of canonical nodes, and indexes
+// them.
+func (g *graph) addEdges(n int) {
 	type link struct {
 		at       uint64 // key ranks of from and to: the order of edges
 		from, to int32
 		origin   model.Origin
-	}
-	n := 0
-	for i := range g.issues {
-		n += len(g.issues[i].Links)
 	}
 	links := make([]link, 0, n)
 	for i := range g.issues {
