@@ -36,12 +36,19 @@ const analysisRetry = time.Minute
 // /metrics, as the snapshot the rollups are composed from, and to the
 // dashboard, which indexes it here rather than on a page view.
 func (d *Daemon) Analyze(ctx context.Context) (*analysis.Report, error) {
+	r, _, err := d.analyzeAndPublish(ctx)
+	return r, err
+}
+
+// analyzeAndPublish is Analyze, which also returns when the set of issues
+// loaded next changes with time alone (see loadForAnalysis).
+func (d *Daemon) analyzeAndPublish(ctx context.Context) (*analysis.Report, time.Time, error) {
 	if d.opts.OneRound {
 		defer pace(finalGCPercent)() // the process' last analysis, and its peak
 	}
-	in, err := loadForAnalysis(ctx, d.store, d.Config(), d.now())
+	in, windowMoves, err := loadForAnalysis(ctx, d.store, d.Config(), d.now())
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	if d.opts.OneRound {
 		collectLoadGarbage()
@@ -57,7 +64,7 @@ func (d *Daemon) Analyze(ctx context.Context) (*analysis.Report, error) {
 	if web {
 		d.web.Index()
 	}
-	return r, nil
+	return r, windowMoves, nil
 }
 
 // releaseAnalysis hands the garbage of an analysis just published back to
@@ -200,25 +207,41 @@ func OpenSynced(ctx context.Context, cfg *config.Config) (*store.Store, error) {
 // AnalyseStored analyses what st holds: open issues and those closed within
 // closedWindow (plus the ends of their links), with the acks not yet expired.
 func AnalyseStored(ctx context.Context, st *store.Store, cfg *config.Config, now time.Time) (*analysis.Report, error) {
-	in, err := loadForAnalysis(ctx, st, cfg, now)
+	in, _, err := loadForAnalysis(ctx, st, cfg, now)
 	if err != nil {
 		return nil, err
 	}
 	return analyse(in), nil
 }
 
-// loadForAnalysis reads what AnalyseStored analyses.
-func loadForAnalysis(ctx context.Context, st *store.Store, cfg *config.Config, now time.Time) (analysis.Input, error) {
-	issues, err := st.LoadIssues(ctx, now.Add(-closedWindow))
+// loadForAnalysis reads what AnalyseStored analyses, and returns the first
+// instant after now at which a later now would load fewer issues, zero when
+// none would: when the earliest loaded issue closed within closedWindow
+// leaves it (taking with it the link ends only it brought in, whatever
+// their scope, hence before inScope).
+func loadForAnalysis(ctx context.Context, st *store.Store, cfg *config.Config, now time.Time) (analysis.Input, time.Time, error) {
+	since := now.Add(-closedWindow)
+	issues, err := st.LoadIssues(ctx, since)
 	if err != nil {
-		return analysis.Input{}, fmt.Errorf("loading issues for analysis: %w", err)
+		return analysis.Input{}, time.Time{}, fmt.Errorf("loading issues for analysis: %w", err)
 	}
 	acks, err := st.Acks(ctx, now)
 	if err != nil {
-		return analysis.Input{}, fmt.Errorf("loading acks for analysis: %w", err)
+		return analysis.Input{}, time.Time{}, fmt.Errorf("loading acks for analysis: %w", err)
+	}
+	var windowMoves time.Time
+	for i := range issues {
+		// LoadIssues compares milliseconds: an issue closed less than a
+		// millisecond before since may be loaded, and leaves at once.
+		if c := issues[i].Closed; !c.IsZero() && c.After(since.Add(-time.Millisecond)) && (windowMoves.IsZero() || c.Before(windowMoves)) {
+			windowMoves = c
+		}
+	}
+	if !windowMoves.IsZero() {
+		windowMoves = windowMoves.Add(closedWindow)
 	}
 	return analysis.Input{Issues: inScope(cfg, issues), Teams: cfg.Teams, Rules: cfg.Rules, Acks: acks,
-		Now: now, Location: cfg.Location()}, nil
+		Now: now, Location: cfg.Location()}, windowMoves, nil
 }
 
 // analyse is AnalyseStored's analysis of what loadForAnalysis read.

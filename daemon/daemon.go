@@ -55,6 +55,9 @@ type Daemon struct {
 	engine  *batonsync.Engine
 	web     *web.Site
 	now     func() time.Time
+	// binary identifies the running baton for the analysis summary
+	// (executable; tests replace it).
+	binary func() (string, error)
 	// after and debounce pace the analysis loop (time.After and
 	// analysisDebounce; tests replace them).
 	after    func(time.Duration) <-chan time.Time
@@ -80,6 +83,7 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Daemon, error
 		opts: opts, load: config.Load, log: opts.Logger, store: st, reg: reg,
 		metrics:     metrics.New(reg, opts.Version),
 		now:         time.Now,
+		binary:      executable(opts.Version),
 		after:       time.After,
 		debounce:    analysisDebounce,
 		kick:        make(chan struct{}, 1),
@@ -135,8 +139,8 @@ func (d *Daemon) Sources() []string { return d.engine.Sources() }
 
 // SyncOnce syncs every source once, at most parallel at a time, reporting
 // every committed page to progress, and returns each failed source's error.
-// A one-round daemon collects less often while it syncs (syncGCPercent),
-// and its sources sync no more after it: what their
+// A one-round daemon collects less often while it syncs (syncGCPercent,
+// oneRoundHeapFloor), and its sources sync no more after it: what their
 // connectors hold (a GitHub source's board pages and places) is garbage,
 // the store's connections close (the write connection's page cache would
 // stay beside the one the load reads with), and the memory of the sync goes

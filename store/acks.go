@@ -15,13 +15,17 @@ func (s *Store) AddAck(ctx context.Context, a model.Ack) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("recording ack of %s: %w", a.Issue, err)
 	}
-	res, err := s.db.ExecContext(ctx, `INSERT INTO acks (issue, rule, until_ms, reason, by_name, created_ms, severity, related)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.Issue, a.Rule, a.Until.UnixMilli(), a.Reason, a.By, a.Created.UnixMilli(), a.Severity, related)
-	if err != nil {
-		return 0, fmt.Errorf("recording ack of %s: %w", a.Issue, err)
-	}
-	id, err := res.LastInsertId()
+	var id int64
+	err = s.writeData(ctx, func(tx *sql.Tx) (bool, error) {
+		res, err := tx.ExecContext(ctx, `INSERT INTO acks (issue, rule, until_ms, reason, by_name, created_ms, severity, related)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.Issue, a.Rule, a.Until.UnixMilli(), a.Reason, a.By, a.Created.UnixMilli(), a.Severity, related)
+		if err != nil {
+			return false, err
+		}
+		id, err = res.LastInsertId()
+		return true, err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("recording ack of %s: %w", a.Issue, err)
 	}
@@ -59,13 +63,18 @@ func (s *Store) Acks(ctx context.Context, since time.Time) ([]model.Ack, error) 
 
 // RemoveAck deletes the ack with id and reports whether there was one.
 func (s *Store) RemoveAck(ctx context.Context, id int64) (bool, error) {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM acks WHERE id = ?`, id)
+	var removed bool
+	err := s.writeData(ctx, func(tx *sql.Tx) (bool, error) {
+		res, err := tx.ExecContext(ctx, `DELETE FROM acks WHERE id = ?`, id)
+		if err != nil {
+			return false, err
+		}
+		n, err := res.RowsAffected()
+		removed = n > 0
+		return removed, err
+	})
 	if err != nil {
 		return false, fmt.Errorf("removing ack %d: %w", id, err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("removing ack %d: %w", id, err)
-	}
-	return n > 0, nil
+	return removed, nil
 }

@@ -19,7 +19,8 @@ type Applied struct {
 // issues of b.Source under b.Present.Prefix that the listing no longer has
 // deleted (with their links, and the links other issues declared to them
 // unless found in text), those b.Gone names deleted likewise, those b.Left
-// names deleted keeping the links to them, and b.Cursors saved. Issues written in the same
+// names deleted keeping the links to them, b.Cursors saved, and the data
+// generation moved if any issue was written or deleted. Issues written in the same
 // batch count as present. A stored issue whose Updated is strictly newer than
 // the incoming one is kept, links included. If anything fails nothing of the
 // batch is kept, so a cursor never gets ahead of its data.
@@ -72,6 +73,11 @@ func (s *Store) ApplyBatch(ctx context.Context, b model.Batch) (Applied, error) 
 		return Applied{}, fmt.Errorf("applying batch of %s: %w", b.Source, err)
 	}
 	n.Deleted += len(left)
+	if n.Upserted > 0 || n.Deleted > 0 {
+		if err := nextGeneration(ctx, tx); err != nil {
+			return Applied{}, fmt.Errorf("applying batch of %s: %w", b.Source, err)
+		}
+	}
 	upsertCursor := tx.StmtContext(ctx, s.upsertCursor)
 	for scope, value := range b.Cursors {
 		if _, err := upsertCursor.ExecContext(ctx, b.Source, scope, value); err != nil {

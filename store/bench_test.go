@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"runtime"
 	"strings"
@@ -128,6 +129,72 @@ func benchListingOrder(b *testing.B, writers int) {
 		cpu += cpu1 - cpu0
 	}
 	reportApplied(b, batches/writers*writers*100, cpu)
+}
+
+// BenchmarkPagesPerTransaction commits the first sync's 2,000
+// listing pages (benchListingOrder's) k to a transaction, to show what
+// bigger transactions would save: "repos" puts k consecutive pages in one,
+// pages of k repositories, as committing together the batches of several
+// sources or repositories waiting for the writer would; "repo" puts k
+// consecutive pages of one repository in one, as pages k times longer
+// would. It reports the CPU time and the WAL frames per page, counted over
+// 60 pages once 1,000 are stored (about 100,000 issues).
+func BenchmarkPagesPerTransaction(b *testing.B) {
+	const repos = 20
+	b.Run("1", func(b *testing.B) {
+		benchPagesPerTransaction(b, 1, func(t, _ int) int { return t })
+	})
+	for _, k := range []int{2, 5} {
+		b.Run(fmt.Sprintf("repos/%d", k), func(b *testing.B) {
+			benchPagesPerTransaction(b, k, func(t, i int) int { return t*k + i })
+		})
+		b.Run(fmt.Sprintf("repo/%d", k), func(b *testing.B) {
+			benchPagesPerTransaction(b, k, func(t, i int) int { return ((t/repos)*k+i)*repos + t%repos })
+		})
+	}
+}
+
+// benchPagesPerTransaction commits the 2,000 pages of 100 issues k to a
+// transaction on a new store, page(t, i) the i-th page of transaction t,
+// and reports the CPU time and the WAL frames per page.
+func benchPagesPerTransaction(b *testing.B, k int, page func(t, i int) int) {
+	const pages, from, counted = 2000, 1000, 60
+	var cpu time.Duration
+	var frames int
+	for b.Loop() {
+		s := openBenchStore(b)
+		ctx := context.Background()
+		order := rand.New(rand.NewPCG(1, 2)).Perm(10_000)
+		cpu = 0
+		for t := range pages / k {
+			batch := model.Batch{Source: "github", Cursors: map[string]string{}}
+			for i := range k {
+				p := listingBatch(order, page(t, i))
+				batch.Issues = append(batch.Issues, p.Issues...)
+				maps.Copy(batch.Cursors, p.Cursors)
+			}
+			if t*k == from {
+				// An empty WAL, so that the frames counted are these pages'.
+				walFrames(b, s, "TRUNCATE")
+			}
+			cpu += applyTimed(ctx, b, s, batch)
+			if (t+1)*k == from+counted {
+				frames = walFrames(b, s, "PASSIVE")
+			}
+		}
+	}
+	b.ReportMetric(cpu.Seconds(), "CPU-s/200k")
+	b.ReportMetric(float64(frames)/counted, "frames/page")
+}
+
+// walFrames checkpoints s's WAL in mode and returns how many frames it held.
+func walFrames(b *testing.B, s *Store, mode string) int {
+	b.Helper()
+	var busy, frames, copied int
+	if err := s.db.QueryRow("PRAGMA wal_checkpoint("+mode+")").Scan(&busy, &frames, &copied); err != nil {
+		b.Fatal(err)
+	}
+	return frames
 }
 
 // applyTimed applies batch and returns the CPU time the process spent on it.

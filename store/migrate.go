@@ -59,6 +59,13 @@ func migrate(ctx context.Context, db *sql.DB, file string, now time.Time) error 
 	if err != nil {
 		return err
 	}
+	return applyMigrations(ctx, db, file, now, ms)
+}
+
+// applyMigrations is migrate with the migrations ms. Running any moves the
+// data generation: a migration may rewrite what an analysis reads, so no
+// analysis summary saved before it matches after it.
+func applyMigrations(ctx context.Context, db *sql.DB, file string, now time.Time, ms []migration) error {
 	known := len(ms)
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
@@ -85,6 +92,11 @@ func migrate(ctx context.Context, db *sql.DB, file string, now time.Time) error 
 		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version, applied_ms) VALUES (?, ?)`,
 			m.version, now.UnixMilli()); err != nil {
 			return fmt.Errorf("migrating store %s to version %d: recording it: %w", file, m.version, err)
+		}
+	}
+	if current < known {
+		if err := nextGeneration(ctx, tx); err != nil {
+			return fmt.Errorf("migrating store %s: %w", file, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {

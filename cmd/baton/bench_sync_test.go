@@ -161,6 +161,10 @@ type benchRun struct {
 	jiraRequests  int
 	githubQuota   int
 	totalRequests int
+	// kept says the counts printed were the saved summary's, the store
+	// not loaded (daemon.AnalyzeOnce); printed is what was printed.
+	kept    bool
+	printed string
 }
 
 // benchRound is the engine's "sync round" log line.
@@ -199,7 +203,13 @@ func (s *benchSim) measure(b *testing.B, bin, cfg string) benchRun {
 	sc := bufio.NewScanner(stderr)
 	for sc.Scan() {
 		var l benchRound
-		if json.Unmarshal(sc.Bytes(), &l) != nil || l.Msg != "sync round" {
+		if json.Unmarshal(sc.Bytes(), &l) != nil {
+			continue
+		}
+		if strings.HasPrefix(l.Msg, "nothing the analysis reads changed") {
+			r.kept = true
+		}
+		if l.Msg != "sync round" {
 			continue
 		}
 		r.rounds = append(r.rounds, l)
@@ -211,6 +221,7 @@ func (s *benchSim) measure(b *testing.B, bin, cfg string) benchRun {
 		b.Fatalf("baton sync --once: %v\n%s", err, stdout.Bytes())
 	}
 	r.wall = time.Since(start)
+	r.printed = strings.TrimSpace(stdout.String())
 	r.peakRSS = cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss
 	r.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	r.simCPU = cpuTime(s.pid) - simCPU0
@@ -292,6 +303,10 @@ func (r benchRun) report(b *testing.B, phase string, issues int) {
 	b.ReportMetric(r.simCPU.Seconds(), phase+"_sim_cpu_s")
 	b.ReportMetric(float64(r.peakRSS)/1024, phase+"_peak_rss_MB")
 	b.ReportMetric(float64(r.syncRSS)/1024, phase+"_sync_rss_MB")
+	if r.kept {
+		b.ReportMetric(1, phase+"_kept")
+	}
+	b.Logf("%s: printed %q, the saved counts: %v", phase, r.printed, r.kept)
 	for _, l := range r.rounds {
 		b.Logf("%s: source %s fetched %d in %v with %d requests", phase, l.Source, l.Fetched, l.Duration, l.Requests)
 	}

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/KimMachineGun/automemlimit/memlimit"
 	"github.com/spf13/cobra"
 
 	"github.com/batonhq/baton/daemon"
@@ -28,6 +29,9 @@ func newSyncCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// The one-round daemon lets the heap reach a floor before it
+			// collects; in a container, the container's limit caps that.
+			limitMemory(g.logger, memlimit.FromCgroup)
 			d, err := daemon.Open(cmd.Context(), cfg, daemon.Options{Logger: g.logger, Version: version, OneRound: true})
 			if err != nil {
 				return err
@@ -40,7 +44,7 @@ func newSyncCmd(g *globals) *cobra.Command {
 				fmt.Fprintln(cmd.ErrOrStderr(), "baton: sync interrupted; the pages committed so far are kept and the next sync resumes from them")
 				return &failedError{}
 			}
-			r, aerr := d.Analyze(cmd.Context())
+			counts, aerr := d.AnalyzeOnce(cmd.Context())
 			if aerr != nil {
 				return aerr
 			}
@@ -48,7 +52,7 @@ func newSyncCmd(g *globals) *cobra.Command {
 				fmt.Fprintf(cmd.ErrOrStderr(), "baton: source %s failed: %v\n", n, failed[n])
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "synced %d sources (%d failed); %d issues analysed, %d findings\n",
-				len(d.Sources()), len(failed), len(r.Issues), len(r.Findings))
+				len(d.Sources()), len(failed), counts.Issues, counts.Findings)
 			if len(failed) > 0 {
 				return &failedError{}
 			}

@@ -79,12 +79,13 @@ type (
 )
 
 // syncRepo lists the issues of r updated since its cursor raw (sort=updated
-// ascending, 100 a page) and emits each page with the cursor it completes.
-// Nothing is emitted when the listing answers 304. A listing without since
+// ascending, 100 a page) and hands each page with the cursor it completes
+// to c, listing the next while it commits; the last is committed before
+// syncRepo returns. Nothing is emitted when the listing answers 304. A listing without since
 // is complete, so its last batch also carries the keys present, and
 // syncRepo reports that r needs no separate reconcile. book is r's
 // sub-issue cursor; without one, r is listed whole (see parentDeclared).
-func (s *Source) syncRepo(ctx context.Context, r repoName, raw, book string, emit func(context.Context, model.Batch) error) (complete bool, err error) {
+func (s *Source) syncRepo(ctx context.Context, r repoName, raw, book string, c *commits) (complete bool, err error) {
 	if book == "" {
 		raw = ""
 	}
@@ -147,14 +148,18 @@ func (s *Source) syncRepo(ctx context.Context, r repoName, raw, book string, emi
 		if last || l.book == "" {
 			l.book = s.saveParents(r, l.book, l.parents, b.Cursors)
 		}
-		if err := emit(ctx, b); err != nil {
+		if !last { // listing the next page while this one commits
+			if err := c.hand(ctx, b); err != nil {
+				return false, err
+			}
+			page = resp.NextPage
+			continue
+		}
+		if err := c.commit(ctx, b); err != nil {
 			return false, err
 		}
-		if last {
-			s.book.set(r, l.parents)
-			return l.complete, nil
-		}
-		page = resp.NextPage
+		s.book.set(r, l.parents)
+		return l.complete, nil
 	}
 }
 

@@ -1,9 +1,12 @@
 package github
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"strconv"
 	"strings"
@@ -80,24 +83,22 @@ type pageItem struct {
 // path and ETag: all 304s on a quiet round), it returns the last round's
 // places as they are, and same, rather than fold the boards' items again.
 func (s *Source) readPlaces(ctx context.Context, boards []*board) (places map[string]place, pages map[string]boardPage, same bool, err error) {
+	read, err := s.readBoardsAtOnce(ctx, boards)
+	if err != nil {
+		return nil, nil, false, err
+	}
 	pages = map[string]boardPage{}
-	read := make([][]boardPage, len(boards)) // by board, in order
 	same = true
-	for i, b := range boards {
-		err := s.boardItems(ctx, b, pages, func(path string, p boardPage) {
-			read[i] = append(read[i], p)
-			same = same && p.ETag != "" && s.boardPages[path].ETag == p.ETag
-		})
-		if err != nil {
-			return nil, nil, false, err
-		}
+	for _, r := range read {
+		maps.Copy(pages, r.pages)
+		same = same && r.same
 	}
 	if last := s.places.Load(); same && last != nil && len(pages) == len(s.boardPages) {
 		return *last, pages, true, nil
 	}
 	places = map[string]place{}
 	for i, b := range boards {
-		for _, p := range read[i] {
+		for _, p := range read[i].read {
 			for _, it := range p.Items {
 				if _, ok := places[it.Key]; !ok {
 					places[it.Key] = b.place(i, it)
@@ -106,6 +107,51 @@ func (s *Source) readPlaces(ctx context.Context, boards []*board) (places map[st
 		}
 	}
 	return places, pages, false, nil
+}
+
+// boardItemsRead is what boardItems gave of one board: its pages in order,
+// those with an ETag by path, and whether each was the one the last round
+// read (same path and ETag).
+type boardItemsRead struct {
+	read  []boardPage
+	pages map[string]boardPage
+	same  bool
+}
+
+// readBoardsAtOnce reads every board, each in a goroutine of its own: on a
+// full read a board's pages come one after another (each page's cursor comes
+// with the page before), so reading the boards in turn left the transport's
+// other slots idle. Of the failures, the first in configured order is
+// returned, passing over the boards stopped because another failed.
+func (s *Source) readBoardsAtOnce(ctx context.Context, boards []*board) ([]boardItemsRead, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	read := make([]boardItemsRead, len(boards))
+	errs := make([]error, len(boards))
+	var wg sync.WaitGroup
+	for i, b := range boards {
+		wg.Go(func() {
+			r := boardItemsRead{pages: map[string]boardPage{}, same: true}
+			errs[i] = s.boardItems(ctx, b, r.pages, func(path string, p boardPage) {
+				r.read = append(r.read, p)
+				r.same = r.same && p.ETag != "" && s.boardPages[path].ETag == p.ETag
+			})
+			if errs[i] != nil {
+				cancel() // the other boards are of no use now
+			}
+			read[i] = r
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return nil, err
+		}
+	}
+	if err := cmp.Or(errs...); err != nil {
+		return nil, err
+	}
+	return read, nil
 }
 
 // boardItems reads board b page by page, each conditionally on its ETag

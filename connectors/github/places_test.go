@@ -3,9 +3,12 @@ package github
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -135,5 +138,73 @@ func TestBoardPagesAskedOnACursorNoLongerGivenAreDropped(t *testing.T) {
 	}
 	if len(pages) != 2 {
 		t.Errorf("%d pages to remember, want 2 (the old cursors' pages dropped)", len(pages))
+	}
+}
+
+// readTwoBoards reads boards acme/7 and acme/8, served by b7 and b8, with a
+// source asking two requests at a time.
+func readTwoBoards(t *testing.T, b7, b8 http.Handler) (map[string]place, error) {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.Handle("GET /orgs/acme/projectsV2/7/items", b7)
+	mux.Handle("GET /orgs/acme/projectsV2/8/items", b8)
+	hs := httptest.NewServer(mux)
+	t.Cleanup(hs.Close)
+	src, err := New(config.Source{Name: "gh", Type: "github", URL: hs.URL + "/", Token: token, Settings: &Config{Repos: []string{"acme/core"}}, Parallel: 2},
+		Options{Now: func() time.Time { return t0 }, Backoff: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	project8 := project7
+	project8.Number = 8
+	boards := []*board{{cfg: project7, path: "orgs/acme/projectsV2/7", fieldID: 1}, {cfg: project8, path: "orgs/acme/projectsV2/8", fieldID: 1}}
+	places, _, _, err := src.readPlaces(context.Background(), boards)
+	return places, err
+}
+
+// waitForBoard8 waits until asked is closed once board 8 is asked, failing
+// t when that does not happen while board 7 waits.
+func waitForBoard8(t *testing.T, asked <-chan struct{}) {
+	t.Helper()
+	select {
+	case <-asked:
+	case <-time.After(10 * time.Second):
+		t.Error("board 8 was not asked while board 7 was in flight")
+	}
+}
+
+func TestBoardsAreReadAtOnce(t *testing.T) {
+	// Board 7's only page is held until board 8's first is asked: read one
+	// after the other, board 8 would never be.
+	eight := make(chan struct{})
+	b7 := &boardServer{pages: map[string]servedPage{"": {1, `"a1"`, ""}}, before: func(string) { waitForBoard8(t, eight) }}
+	var once sync.Once
+	b8 := &boardServer{pages: map[string]servedPage{"": {1, `"b1"`, "c2"}, "c2": {2, `"b2"`, ""}},
+		before: func(string) { once.Do(func() { close(eight) }) }}
+	places, err := readTwoBoards(t, b7, b8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// #1 is on both: the first configured board gives its place.
+	want := map[string]int{"github:acme/core#1": 0, "github:acme/core#2": 1}
+	got := map[string]int{}
+	for k, p := range places {
+		got[k] = p.board
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("places on boards %v, want %v", got, want)
+	}
+}
+
+func TestABoardThatFailsFailsTheReadWhileAnotherIsInFlight(t *testing.T) {
+	failed := make(chan struct{})
+	b7 := &boardServer{pages: map[string]servedPage{"": {1, `"a1"`, ""}}, before: func(string) { waitForBoard8(t, failed) }}
+	b8 := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer close(failed)
+		http.Error(w, `{"message":"Not Found"}`, http.StatusNotFound)
+	})
+	_, err := readTwoBoards(t, b7, b8)
+	if err == nil || !strings.Contains(err.Error(), "listing the items of project acme/8 page 1") {
+		t.Fatalf("reading the boards: %v, want board 8's failure", err)
 	}
 }

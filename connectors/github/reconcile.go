@@ -16,7 +16,7 @@ import (
 // updated_at moving is converted and emitted again, the cursor forgets
 // issues no longer there, and each parent's sub_issues_summary is checked
 // as a sync's listing checks it.
-func (s *Source) reconcileRepo(ctx context.Context, r repoName, emit func(context.Context, model.Batch) error) error {
+func (s *Source) reconcileRepo(ctx context.Context, r repoName, c *commits) error {
 	keys := []string{}
 	mine := s.book.of(r)
 	was := parentsCursor(mine)
@@ -57,7 +57,7 @@ func (s *Source) reconcileRepo(ctx context.Context, r repoName, emit func(contex
 	}
 	b.Issues = append(b.Issues, settled...)
 	s.saveParents(r, was, mine, b.Cursors)
-	if err := emit(ctx, b); err != nil {
+	if err := c.commit(ctx, b); err != nil {
 		return err
 	}
 	s.book.set(r, maps.Clone(mine))

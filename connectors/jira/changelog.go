@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"slices"
 
 	jira "github.com/andygrunwald/go-jira"
 )
@@ -15,8 +14,8 @@ import (
 // endpoint, a request per 1000 histories. Data Center embeds the whole
 // changelog and has no other way to read it: its issues' own changelog
 // resource is Cloud-only (Data Center answers 404, atlassian-python-api#1396).
-func (s *Source) changelogs(ctx context.Context, issues []*jira.Issue) (map[string][]jira.ChangelogHistory, error) {
-	out := make(map[string][]jira.ChangelogHistory, len(issues))
+func (s *Source) changelogs(ctx context.Context, issues []*issue) (map[string][]changedHistory, error) {
+	out := make(map[string][]changedHistory, len(issues))
 	if len(issues) == 0 {
 		return out, nil
 	}
@@ -25,7 +24,7 @@ func (s *Source) changelogs(ctx context.Context, issues []*jira.Issue) (map[stri
 	}
 	for _, is := range issues {
 		if is.Changelog != nil {
-			out[is.ID] = is.Changelog.Histories
+			out[is.ID] = is.Changelog
 		}
 	}
 	return out, nil
@@ -50,25 +49,18 @@ type bulkResponse struct {
 // also built each history's author (with its avatar URLs) and every item's
 // from and to values; here they are skipped unread.
 type changedHistory struct {
-	Created string `json:"created"`
-	Items   []struct {
-		Field string `json:"field"`
-	} `json:"items"`
+	Created string        `json:"created"`
+	Items   []changedItem `json:"items"`
 }
 
-// history returns h as go-jira's ChangelogHistory, as activity takes it.
-func (h *changedHistory) history() jira.ChangelogHistory {
-	out := jira.ChangelogHistory{Created: h.Created, Items: make([]jira.ChangelogItems, len(h.Items))}
-	for i, it := range h.Items {
-		out.Items[i].Field = it.Field
-	}
-	return out
+type changedItem struct {
+	Field string `json:"field"`
 }
 
 // bulkChangelogs pages POST /rest/api/3/changelog/bulkfetch until no
 // nextPageToken remains (at most 1000 issues per call; a search page is smaller;
 // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-changelog-bulkfetch-post).
-func (s *Source) bulkChangelogs(ctx context.Context, issues []*jira.Issue, out map[string][]jira.ChangelogHistory) error {
+func (s *Source) bulkChangelogs(ctx context.Context, issues []*issue, out map[string][]changedHistory) error {
 	body := bulkRequest{}
 	for _, is := range issues {
 		body.IssueIDsOrKeys = append(body.IssueIDsOrKeys, is.ID)
@@ -88,16 +80,13 @@ func (s *Source) bulkChangelogs(ctx context.Context, issues []*jira.Issue, out m
 			return apiError(fmt.Sprintf("reading changelogs of %d issues, page %d", len(issues), page), resp, err)
 		}
 		for _, l := range res.IssueChangeLogs {
-			if len(l.ChangeHistories) == 0 {
-				continue
+			// Kept as decoded, not copied, unless an issue's histories go on
+			// from the answer before.
+			if hs := out[l.IssueID]; hs != nil {
+				out[l.IssueID] = append(hs, l.ChangeHistories...)
+			} else {
+				out[l.IssueID] = l.ChangeHistories
 			}
-			// Grown once per issue: a history is some 300 bytes (its
-			// author's, empty here, included).
-			hs := slices.Grow(out[l.IssueID], len(l.ChangeHistories))
-			for i := range l.ChangeHistories {
-				hs = append(hs, l.ChangeHistories[i].history())
-			}
-			out[l.IssueID] = hs
 		}
 		if res.NextPageToken == "" {
 			return nil

@@ -9,8 +9,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	jira "github.com/andygrunwald/go-jira"
-
 	"github.com/batonhq/baton/connectors/textref"
 	"github.com/batonhq/baton/model"
 )
@@ -20,7 +18,7 @@ const jiraTime = "2006-01-02T15:04:05.999-0700"
 
 // convert maps one Jira issue and its complete changelog onto the model.
 // It keeps the raw status, resolution and priority next to the normalised ones.
-func (s *Source) convert(is *jira.Issue, histories []jira.ChangelogHistory, custom customFields) model.Issue {
+func (s *Source) convert(is *issue, histories []changedHistory, custom customFields) model.Issue {
 	f := is.Fields
 	key := model.JiraKey(is.Key)
 	out := model.Issue{
@@ -84,7 +82,7 @@ func (s *Source) convert(is *jira.Issue, histories []jira.ChangelogHistory, cust
 // parents reads the issue's place in the hierarchy as Parent links to it:
 // parent (a sub-task's parent; on Cloud and in team-managed projects also an
 // epic) and Data Center's Epic Link, whose value is the epic's key.
-func parents(self string, f *jira.IssueFields, custom customFields) []model.Link {
+func parents(self string, f *issueFields, custom customFields) []model.Link {
 	var out []model.Link
 	if f.Parent != nil && f.Parent.Key != "" {
 		out = append(out, model.Link{From: model.JiraKey(f.Parent.Key), To: self, Type: model.Parent, Origin: model.OriginJiraParent, RawType: "parent"})
@@ -98,7 +96,7 @@ func parents(self string, f *jira.IssueFields, custom customFields) []model.Link
 	return out
 }
 
-func (s *Source) status(st *jira.Status) model.Status {
+func (s *Source) status(st *pageStatus) model.Status {
 	switch st.StatusCategory.Key {
 	case "done":
 		return model.StatusDone
@@ -125,7 +123,7 @@ func (s *Source) priority(name string) int {
 // blocking link means this issue "is blocked by" it; an outwardIssue means
 // this issue blocks it. Link types are matched by name or id, never by their
 // renameable inward/outward texts, which are kept as RawType.
-func (s *Source) links(self string, ls []*jira.IssueLink) []model.Link {
+func (s *Source) links(self string, ls []*pageLink) []model.Link {
 	var out []model.Link
 	for _, l := range ls {
 		if l == nil {
@@ -151,7 +149,7 @@ func (s *Source) links(self string, ls []*jira.IssueLink) []model.Link {
 
 // activity returns the time of the last status change and the times of every
 // other change and comment, oldest first.
-func activity(histories []jira.ChangelogHistory, comments *jira.Comments) (time.Time, []time.Time) {
+func activity(histories []changedHistory, comments *pageComments) (time.Time, []time.Time) {
 	var statusChanged time.Time
 	var events []time.Time
 	for _, h := range histories {
@@ -159,7 +157,7 @@ func activity(histories []jira.ChangelogHistory, comments *jira.Comments) (time.
 		if err != nil {
 			continue // a history without a readable time says nothing about when
 		}
-		if slices.ContainsFunc(h.Items, func(it jira.ChangelogItems) bool { return strings.EqualFold(it.Field, "status") }) {
+		if slices.ContainsFunc(h.Items, func(it changedItem) bool { return strings.EqualFold(it.Field, "status") }) {
 			if at.After(statusChanged) {
 				statusChanged = at
 			}

@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	jira "github.com/andygrunwald/go-jira"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/batonhq/baton/apisim"
 	"github.com/batonhq/baton/config"
@@ -56,7 +58,7 @@ func TestDecodersAgreeOnEveryAnswerOfASimulatedSync(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Changelogs first: the search pages' issues are converted with them.
-	bulk := map[string][]jira.ChangelogHistory{}
+	bulk := map[string][]changedHistory{}
 	var pages []testtool.Answer
 	for _, a := range answers.Kept() {
 		switch path := a.Req.URL.Path; {
@@ -81,17 +83,15 @@ func TestDecodersAgreeOnEveryAnswerOfASimulatedSync(t *testing.T) {
 
 // sameChangelogs fails the test unless a bulk changelog answer decodes the
 // same both ways, and returns its histories by issue id.
-func sameChangelogs(t *testing.T, name string, body []byte) map[string][]jira.ChangelogHistory {
+func sameChangelogs(t *testing.T, name string, body []byte) map[string][]changedHistory {
 	t.Helper()
 	std, fast := testtool.DecodeBoth[bulkResponse](t, name, body)
 	if diff := cmp.Diff(std, fast); diff != "" {
 		t.Errorf("%s (-encoding/json +httpapi.DecodeJSON):\n%s", name, diff)
 	}
-	out := map[string][]jira.ChangelogHistory{}
+	out := map[string][]changedHistory{}
 	for _, l := range std.IssueChangeLogs {
-		for i := range l.ChangeHistories {
-			out[l.IssueID] = append(out[l.IssueID], l.ChangeHistories[i].history())
-		}
+		out[l.IssueID] = append(out[l.IssueID], l.ChangeHistories...)
 	}
 	return out
 }
@@ -99,7 +99,7 @@ func sameChangelogs(t *testing.T, name string, body []byte) map[string][]jira.Ch
 // sameSearchPage fails the test unless a search page asking for fields
 // decodes both ways into issues that convert to the same model issues as
 // go-jira's own types do, and returns how many it holds.
-func sameSearchPage(t *testing.T, s *Source, name string, body []byte, fields []string, histories map[string][]jira.ChangelogHistory, custom customFields) int {
+func sameSearchPage(t *testing.T, s *Source, name string, body []byte, fields []string, histories map[string][]changedHistory, custom customFields) int {
 	t.Helper()
 	d := newPageDecoder(fields)
 	std, fast := reflect.New(d.page), reflect.New(d.page)
@@ -132,12 +132,36 @@ func sameSearchPage(t *testing.T, s *Source, name string, body []byte, fields []
 	}
 	var viaLib []model.Issue
 	for i := range lib.Issues {
-		if lib.Issues[i].Fields != nil {
-			viaLib = append(viaLib, s.convert(&lib.Issues[i], histories[lib.Issues[i].ID], custom))
+		if is := issueOf(&lib.Issues[i]); is.Fields != nil {
+			viaLib = append(viaLib, s.convert(&is, histories[is.ID], custom))
 		}
 	}
 	if diff := cmp.Diff(viaLib, want); diff != "" {
 		t.Errorf("%s: issues (-go-jira's types +the page decoder's):\n%s", name, diff)
 	}
 	return len(want)
+}
+
+func TestPageDecoderSkipsFieldsNotAskedFor(t *testing.T) {
+	body := `{"issues":[{"id":"1","key":"ED-1","fields":{"summary":"s","status":{"name":7},"customfield_1":[1],"customfield_2":"x"}}],"isLast":true}`
+	for _, fields := range [][]string{{"summary", "customfield_1"}, append(searchFields[:len(searchFields):len(searchFields)], "customfield_1")} {
+		d := newPageDecoder(fields)
+		raw := d.newPage(1)
+		err := httpapi.DecodeJSON(strings.NewReader(body), raw.Interface())
+		if !slices.Contains(fields, "status") {
+			if err != nil {
+				t.Fatalf("fields %v: %v", fields, err)
+			}
+			page := d.convert(raw.Elem())
+			want := []issue{{ID: "1", Key: "ED-1", Fields: &issueFields{Summary: "s", Unknowns: map[string]any{"customfield_1": []any{1.0}}}}}
+			if diff := cmp.Diff(want, page.Issues, cmpopts.EquateComparable(jira.Date{}, pageTime{})); diff != "" {
+				t.Errorf("fields %v (-want +got):\n%s", fields, diff)
+			}
+			continue
+		}
+		// Asked for, the status is read, and its name must be text.
+		if err == nil || !strings.Contains(err.Error(), "name") {
+			t.Errorf("fields %v: got error %v, want one about the status's name", fields, err)
+		}
+	}
 }

@@ -1,13 +1,19 @@
 package jira
 
 import (
+	"bytes"
 	"encoding/json"
+	"maps"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	jira "github.com/andygrunwald/go-jira"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/batonhq/baton/config"
+	"github.com/batonhq/baton/connectors/httpapi"
 )
 
 // fuzzSprintField is the sprint field of the seed issues (Cloud's usual id).
@@ -47,7 +53,25 @@ func FuzzConvert(f *testing.F) {
 	for _, seed := range issueSeeds {
 		f.Add([]byte(seed))
 	}
-	s := &Source{
+	s := fuzzSource()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var is jira.Issue
+		if json.Unmarshal(data, &is) != nil || is.Fields == nil {
+			return // page refuses an issue without fields before converting
+		}
+		read := issueOf(&is)
+		got := s.convert(&read, read.Changelog, customFields{sprint: fuzzSprintField})
+		for _, l := range got.Links {
+			joins := l.From == got.Key || l.To == got.Key
+			if !joins || l.From == "" || l.To == "" || (is.Key != "" && (l.From == "jira:" || l.To == "jira:")) {
+				t.Errorf("%s: link %+v does not join this issue to another", got.Key, l)
+			}
+		}
+	})
+}
+
+func fuzzSource() *Source {
+	return &Source{
 		src:  config.Source{Name: "jira-main"},
 		base: "https://your-domain.atlassian.net/",
 		opts: Options{
@@ -55,21 +79,40 @@ func FuzzConvert(f *testing.F) {
 			Priority: priorities,
 		},
 	}
+}
+
+// FuzzSearchPageIssueConvertsAsGoJirasDoes: an issue of a Cloud search page,
+// decoded by the page decoder into issueFields, must convert as go-jira's
+// decoding of it does (read by issueOf), with the same histories, wherever
+// go-jira decodes it; the page decoder may refuse nothing go-jira reads.
+// Not compared: a sprint field whose key matches only when case is folded,
+// which go-jira keeps apart (as an unknown field) and the decoder, as
+// encoding/json matches a struct's fields, reads as the sprint field.
+func FuzzSearchPageIssueConvertsAsGoJirasDoes(f *testing.F) {
+	for _, seed := range issueSeeds {
+		f.Add([]byte(seed))
+	}
+	s := fuzzSource()
+	custom := customFields{sprint: fuzzSprintField}
+	d := newPageDecoder(append(searchFields[:len(searchFields):len(searchFields)], custom.sprint))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var is jira.Issue
-		if json.Unmarshal(data, &is) != nil || is.Fields == nil {
-			return // page refuses an issue without fields before converting
+		var lib jira.Issue
+		if json.Unmarshal(data, &lib) != nil || lib.Fields == nil || slices.ContainsFunc(slices.Collect(maps.Keys(lib.Fields.Unknowns)), func(k string) bool {
+			return k != custom.sprint && strings.EqualFold(k, custom.sprint)
+		}) {
+			return
 		}
-		var histories []jira.ChangelogHistory
-		if is.Changelog != nil {
-			histories = is.Changelog.Histories
+		want := issueOf(&lib)
+		raw := d.newPage(1)
+		if err := httpapi.DecodeJSON(bytes.NewReader([]byte(`{"issues":[`+string(data)+`]}`)), raw.Interface()); err != nil {
+			t.Fatalf("the page decoder refuses an issue go-jira reads: %v", err)
 		}
-		got := s.convert(&is, histories, customFields{sprint: fuzzSprintField})
-		for _, l := range got.Links {
-			joins := l.From == got.Key || l.To == got.Key
-			if !joins || l.From == "" || l.To == "" || (is.Key != "" && (l.From == "jira:" || l.To == "jira:")) {
-				t.Errorf("%s: link %+v does not join this issue to another", got.Key, l)
-			}
+		page := d.convert(raw.Elem())
+		if len(page.Issues) != 1 || page.Issues[0].Fields == nil {
+			t.Fatalf("the page decoder read %d issues, want 1 with its fields", len(page.Issues))
+		}
+		if diff := cmp.Diff(s.convert(&want, want.Changelog, custom), s.convert(&page.Issues[0], want.Changelog, custom)); diff != "" {
+			t.Errorf("converted (-go-jira's types +the page decoder's):\n%s", diff)
 		}
 	})
 }

@@ -1,75 +1,59 @@
 package jira
 
 import (
-	"reflect"
-
 	jira "github.com/andygrunwald/go-jira"
 )
 
-// Search pages decode the object fields of an issue as lean types of only
-// what convert reads of them, and copy those into go-jira's types: as
-// go-jira's own, every status, priority and user was decoded with all its
-// URLs, ids and descriptions, each a string allocated to be dropped. What a
-// lean type leaves out is skipped unread, so a value of the wrong type there
-// (a status id as a number) no longer fails the page; one that convert
-// reads still fails it, with the field's path in the error.
-
-// leanType is how a field of jira.IssueFields is decoded: as typ, copied
-// into the issue's fields by copy.
-type leanType struct {
-	typ  reflect.Type
-	copy leanCopy
+// issue is a Jira issue as the connector reads it: its id and key, the
+// fields convert reads and, on Data Center, its embedded changelog. Cloud's
+// search pages are decoded into it directly (search.go); what go-jira
+// decodes (Data Center's search pages, an issue read again) is mapped onto it
+// by issueOf. As go-jira's types, every Cloud issue was decoded into a
+// run-time type and copied into a jira.IssueFields of 1,208 bytes, each
+// comment into a jira.Comment of 640 and each history into a
+// jira.ChangelogHistory of 312: a quarter of what a 200,000-issue sync
+// allocated, and a third of the connector's own CPU.
+type issue struct {
+	ID, Key string
+	Fields  *issueFields
+	// Changelog is the changelog Data Center embeds (expand=changelog);
+	// nil on Cloud, which reads it in bulk (changelog.go).
+	Changelog []changedHistory
 }
 
-// leanCopy copies the decoded lean value v (addressable) into f.
-type leanCopy func(f *jira.IssueFields, v reflect.Value)
-
-// leanField is the leanType decoding as L, which set copies.
-func leanField[L any](set func(f *jira.IssueFields, v *L)) leanType {
-	return leanType{typ: reflect.TypeFor[L](), copy: func(f *jira.IssueFields, v reflect.Value) {
-		set(f, v.Addr().Interface().(*L))
-	}}
-}
-
-// leanFields are the fields decoded as lean types, by JSON name.
-var leanFields = map[string]leanType{
-	"issuelinks": leanField(func(f *jira.IssueFields, v *[]*pageLink) { f.IssueLinks = issueLinks(*v) }),
-	"comment":    leanField(func(f *jira.IssueFields, v **pageComments) { f.Comments = (*v).comments() }),
-	"status":     leanField(func(f *jira.IssueFields, v **pageStatus) { f.Status = (*v).status() }),
-	"assignee":   leanField(func(f *jira.IssueFields, v **pageUser) { f.Assignee = (*v).user() }),
-	"priority": leanField(func(f *jira.IssueFields, v **named) {
-		if *v != nil {
-			f.Priority = &jira.Priority{Name: (*v).Name}
-		}
-	}),
-	"resolution": leanField(func(f *jira.IssueFields, v **named) {
-		if *v != nil {
-			f.Resolution = &jira.Resolution{Name: (*v).Name}
-		}
-	}),
-	"components":     leanField(func(f *jira.IssueFields, v *[]*named) { f.Components = components(*v) }),
-	"created":        leanField(func(f *jira.IssueFields, v *pageTime) { f.Created = jira.Time(*v) }),
-	"updated":        leanField(func(f *jira.IssueFields, v *pageTime) { f.Updated = jira.Time(*v) }),
-	"resolutiondate": leanField(func(f *jira.IssueFields, v *pageTime) { f.Resolutiondate = jira.Time(*v) }),
+// issueFields are the fields of an issue convert reads, under the names and
+// JSON keys of jira.IssueFields, those that are objects as lean types of
+// only what convert reads of them (GET rest/api/2/search/jql answers each
+// with the issue's fields by id:
+// https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issue-search/#api-rest-api-2-search-jql-get).
+// What a lean type leaves out is skipped unread, so a value of the wrong
+// type there (a status id as a number) does not fail the page; one that
+// convert reads still fails it, with the field's path in the error. A null
+// in a list stays nil, and convert skips it.
+type issueFields struct {
+	Summary        string        `json:"summary"`
+	Description    string        `json:"description"`
+	Status         *pageStatus   `json:"status"`
+	Priority       *named        `json:"priority"`
+	Assignee       *pageUser     `json:"assignee"`
+	Duedate        jira.Date     `json:"duedate"`
+	Resolution     *named        `json:"resolution"`
+	Resolutiondate pageTime      `json:"resolutiondate"`
+	Created        pageTime      `json:"created"`
+	Updated        pageTime      `json:"updated"`
+	Labels         []string      `json:"labels"`
+	Components     []*named      `json:"components"`
+	Comments       *pageComments `json:"comment"`
+	IssueLinks     []*pageLink   `json:"issuelinks"`
+	Parent         *jira.Parent  `json:"parent"`
+	// Unknowns are the requested fields without a place above (the sprint
+	// and Epic Link fields), by id, as go-jira keeps them.
+	Unknowns map[string]any `json:"-"`
 }
 
 // named is a priority, resolution or component: convert reads its name.
 type named struct {
 	Name string `json:"name"`
-}
-
-// components returns cs as go-jira's components, a null among them kept as nil.
-func components(cs []*named) []*jira.Component {
-	if cs == nil {
-		return nil
-	}
-	out := make([]*jira.Component, len(cs))
-	for i, c := range cs {
-		if c != nil {
-			out[i] = &jira.Component{Name: c.Name}
-		}
-	}
-	return out
 }
 
 // pageStatus is a status as convert reads it: its name and its category.
@@ -80,26 +64,12 @@ type pageStatus struct {
 	} `json:"statusCategory"`
 }
 
-func (s *pageStatus) status() *jira.Status {
-	if s == nil {
-		return nil
-	}
-	return &jira.Status{Name: s.Name, StatusCategory: jira.StatusCategory{Key: s.StatusCategory.Key}}
-}
-
 // pageUser is a user as convert names an assignee.
 type pageUser struct {
 	AccountID    string `json:"accountId"`
 	Name         string `json:"name"`
 	EmailAddress string `json:"emailAddress"`
 	DisplayName  string `json:"displayName"`
-}
-
-func (u *pageUser) user() *jira.User {
-	if u == nil {
-		return nil
-	}
-	return &jira.User{AccountID: u.AccountID, Name: u.Name, EmailAddress: u.EmailAddress, DisplayName: u.DisplayName}
 }
 
 // pageTime is a jira.Time read by readJiraTime where it can, else by
@@ -134,53 +104,95 @@ type linkEnd struct {
 	Key string `json:"key"`
 }
 
-func (e *linkEnd) issue() *jira.Issue {
-	if e == nil {
-		return nil
-	}
-	return &jira.Issue{Key: e.Key}
-}
-
-// issueLinks returns ls as go-jira's links, a null among them kept as nil.
-func issueLinks(ls []*pageLink) []*jira.IssueLink {
-	if ls == nil {
-		return nil
-	}
-	out := make([]*jira.IssueLink, len(ls))
-	for i, l := range ls {
-		if l != nil {
-			out[i] = &jira.IssueLink{Type: l.Type, OutwardIssue: l.OutwardIssue.issue(), InwardIssue: l.InwardIssue.issue()}
-		}
-	}
-	return out
-}
-
 // pageComments are an issue's comments as activity reads them: when each
 // was made. As jira.Comments, each comment's author and its last editor
 // were decoded as go-jira's User (with the avatars' URLs), and its body,
 // for one time.
 type pageComments struct {
-	Comments []*struct {
-		Created string `json:"created"`
-	} `json:"comments"`
+	Comments []*pageComment `json:"comments"`
 }
 
-// comments returns c as go-jira's comments, a null among them kept as nil.
-func (c *pageComments) comments() *jira.Comments {
-	if c == nil {
-		return nil
+type pageComment struct {
+	Created string `json:"created"`
+}
+
+// issueOf maps an issue go-jira decoded onto what the connector reads of it.
+func issueOf(is *jira.Issue) issue {
+	out := issue{ID: is.ID, Key: is.Key}
+	if is.Changelog != nil {
+		out.Changelog = make([]changedHistory, len(is.Changelog.Histories))
+		for i, h := range is.Changelog.Histories {
+			out.Changelog[i] = historyOf(h)
+		}
 	}
-	out := &jira.Comments{}
-	if c.Comments == nil {
+	f := is.Fields
+	if f == nil {
 		return out
 	}
-	out.Comments = make([]*jira.Comment, len(c.Comments))
-	made := make([]jira.Comment, len(c.Comments))
-	for i, x := range c.Comments {
-		if x != nil {
-			made[i].Created = x.Created
-			out.Comments[i] = &made[i]
+	out.Fields = &issueFields{
+		Summary: f.Summary, Description: f.Description,
+		Duedate: f.Duedate,
+		Created: pageTime(f.Created), Updated: pageTime(f.Updated), Resolutiondate: pageTime(f.Resolutiondate),
+		Labels:   f.Labels,
+		Parent:   f.Parent,
+		Unknowns: f.Unknowns,
+	}
+	lf := out.Fields
+	if f.Status != nil {
+		lf.Status = &pageStatus{Name: f.Status.Name}
+		lf.Status.StatusCategory.Key = f.Status.StatusCategory.Key
+	}
+	if f.Priority != nil {
+		lf.Priority = &named{Name: f.Priority.Name}
+	}
+	if f.Resolution != nil {
+		lf.Resolution = &named{Name: f.Resolution.Name}
+	}
+	if a := f.Assignee; a != nil {
+		lf.Assignee = &pageUser{AccountID: a.AccountID, Name: a.Name, EmailAddress: a.EmailAddress, DisplayName: a.DisplayName}
+	}
+	if f.Components != nil {
+		lf.Components = make([]*named, len(f.Components))
+		for i, c := range f.Components {
+			if c != nil {
+				lf.Components[i] = &named{Name: c.Name}
+			}
 		}
+	}
+	if f.Comments != nil {
+		lf.Comments = &pageComments{}
+		if f.Comments.Comments != nil {
+			lf.Comments.Comments = make([]*pageComment, len(f.Comments.Comments))
+			for i, c := range f.Comments.Comments {
+				if c != nil {
+					lf.Comments.Comments[i] = &pageComment{Created: c.Created}
+				}
+			}
+		}
+	}
+	if f.IssueLinks != nil {
+		lf.IssueLinks = make([]*pageLink, len(f.IssueLinks))
+		for i, l := range f.IssueLinks {
+			if l != nil {
+				lf.IssueLinks[i] = &pageLink{Type: l.Type, OutwardIssue: linkEndOf(l.OutwardIssue), InwardIssue: linkEndOf(l.InwardIssue)}
+			}
+		}
+	}
+	return out
+}
+
+func linkEndOf(is *jira.Issue) *linkEnd {
+	if is == nil {
+		return nil
+	}
+	return &linkEnd{Key: is.Key}
+}
+
+// historyOf is a go-jira history as activity reads it.
+func historyOf(h jira.ChangelogHistory) changedHistory {
+	out := changedHistory{Created: h.Created, Items: make([]changedItem, len(h.Items))}
+	for i, it := range h.Items {
+		out.Items[i].Field = it.Field
 	}
 	return out
 }

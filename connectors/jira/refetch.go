@@ -33,7 +33,7 @@ func (s *Source) Refetch(ctx context.Context, keys []string, emit func(context.C
 	}
 	fields := append(searchFields[:len(searchFields):len(searchFields)], info.fields.ids()...)
 	b := model.Batch{Source: s.src.Name}
-	var read []*jira.Issue
+	var read []*issue
 	for _, k := range keys {
 		ref, ok := strings.CutPrefix(k, model.KeyPrefix(model.Jira, ""))
 		if !ok || ref == "" {
@@ -53,7 +53,7 @@ func (s *Source) Refetch(ctx context.Context, keys []string, emit func(context.C
 	if err != nil {
 		return err
 	}
-	read = slices.DeleteFunc(read, func(is *jira.Issue) bool {
+	read = slices.DeleteFunc(read, func(is *issue) bool {
 		if !matched[is.Key] {
 			b.Left = append(b.Left, model.JiraKey(is.Key))
 		}
@@ -74,7 +74,7 @@ func (s *Source) Refetch(ctx context.Context, keys []string, emit func(context.C
 
 // readIssue reads one issue by key or id; found is false when Jira answers
 // 404 (deleted, or not visible to the account).
-func (s *Source) readIssue(ctx context.Context, ref string, fields []string) (*jira.Issue, bool, error) {
+func (s *Source) readIssue(ctx context.Context, ref string, fields []string) (*issue, bool, error) {
 	q := url.Values{"fields": {strings.Join(fields, ",")}}
 	if !s.cloud {
 		q.Set("expand", "changelog")
@@ -101,7 +101,8 @@ func (s *Source) readIssue(ctx context.Context, ref string, fields []string) (*j
 	if is.Key == "" || is.Fields == nil {
 		return nil, false, fmt.Errorf("%s: the answer carries no key or no fields", op)
 	}
-	return &is, true, nil
+	read := issueOf(&is)
+	return &read, true, nil
 }
 
 // inScope returns the keys of the issues read that the source's JQL
@@ -112,7 +113,7 @@ func (s *Source) readIssue(ctx context.Context, ref string, fields []string) (*j
 // for are those the GETs answered with, so they exist, and an issue deleted
 // in between fails the search: nothing leaves the store on an error. The
 // keys are asked for scopeChunk at a time to keep the URL short.
-func (s *Source) inScope(ctx context.Context, read []*jira.Issue) (map[string]bool, error) {
+func (s *Source) inScope(ctx context.Context, read []*issue) (map[string]bool, error) {
 	matched := make(map[string]bool, len(read))
 	for chunk := range slices.Chunk(read, scopeChunk) {
 		keys := make([]string, len(chunk))
@@ -120,7 +121,7 @@ func (s *Source) inScope(ctx context.Context, read []*jira.Issue) (map[string]bo
 			keys[i] = strconv.Quote(is.Key)
 		}
 		jql := keysJQL("(" + s.jql + ") AND key in (" + strings.Join(keys, ", ") + ")")
-		err := s.search(ctx, jql, []string{"key"}, false, func(page []jira.Issue) error {
+		err := s.search(ctx, jql, []string{"key"}, false, func(page []issue) error {
 			for _, is := range page {
 				matched[is.Key] = true
 			}

@@ -16,26 +16,24 @@ import (
 // the second time into a map of all its fields only to keep those it has no
 // struct field for (Unknowns). On a 100,000-issue sync that was 6 of the
 // connector's 14 CPU seconds. Here a page is decoded in one pass into a
-// struct type made at run time for the requested fields: jira.IssueFields'
-// own fields, then one for each requested field it has no place for (the
-// sprint field), and copied from there into jira.Issue values. Only the
-// requested fields of jira.IssueFields are in that type: convert reads no
-// other, and one a site sends unasked is skipped rather than copied. Those
-// that are objects are decoded as lean types of only what convert reads of
-// them (lean.go).
+// struct type made at run time for the requested fields: issueFields, with
+// the fields not requested skipped (`json:"-"`), then one field for each
+// requested field it has no place for (the sprint field). The issues' fields
+// are read where they were decoded, as issueFields: a sync asks for all of
+// them, and a type made with some skipped differs from it only in its tags,
+// so a pointer to it converts (at a cost: the conversion compares the two
+// types). One a site sends unasked is skipped.
 
 // pageDecoder decodes search pages asking for one list of fields.
 type pageDecoder struct {
-	page   reflect.Type // {Issues []{ID, Key, Self, Fields *fields}, NextPageToken, IsLast}
-	from   []int        // the jira.IssueFields field each leading field of fields is
-	lean   []leanCopy   // for each leading field decoded as a lean type, what copies it (else nil)
-	extras []string     // the requested fields after them, by id
+	page   reflect.Type // {Issues []{ID, Key, Fields *{issueFields; extras}}, NextPageToken, IsLast}
+	extras []string     // the requested fields without a place in issueFields, by id
 }
 
 // Positions of the run-time types' fields.
 const (
-	pageIssues, pageNextToken, pageIsLast     = 0, 1, 2
-	issueID, issueKey, issueSelf, issueFields = 0, 1, 2, 3
+	pageIssues, pageNextToken, pageIsLast = 0, 1, 2
+	issueID, issueKey, issueFieldsAt      = 0, 1, 2
 )
 
 // pageDecoder returns the decoder of pages asking for fields, made once:
@@ -57,27 +55,26 @@ func newPageDecoder(requested []string) *pageDecoder {
 	for _, id := range requested {
 		asked[id] = true
 	}
-	var fields []reflect.StructField
-	ift := reflect.TypeFor[jira.IssueFields]()
-	for i := range ift.NumField() {
+	ift := reflect.TypeFor[issueFields]()
+	lean := make([]reflect.StructField, ift.NumField())
+	all := true // every field of issueFields asked for: it is decoded as it is
+	for i := range lean {
 		f := ift.Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if !f.IsExported() || name == "-" {
-			continue
+		if name != "-" {
+			known[name] = true
 		}
-		known[name] = true
 		if !asked[name] {
-			continue
+			f.Tag = `json:"-"`
+			all = all && name == "-"
 		}
-		typ := f.Type
-		lean, ok := leanFields[name]
-		if ok {
-			typ = lean.typ
-		}
-		fields = append(fields, reflect.StructField{Name: f.Name, Type: typ, Tag: f.Tag})
-		d.from = append(d.from, i)
-		d.lean = append(d.lean, lean.copy)
+		lean[i] = f
 	}
+	leanType := ift
+	if !all {
+		leanType = reflect.StructOf(lean)
+	}
+	fields := []reflect.StructField{{Name: "Lean", Type: leanType, Anonymous: true}}
 	for _, id := range requested {
 		if known[id] {
 			continue
@@ -91,7 +88,6 @@ func newPageDecoder(requested []string) *pageDecoder {
 	issue := reflect.StructOf([]reflect.StructField{
 		{Name: "ID", Type: str, Tag: `json:"id"`},
 		{Name: "Key", Type: str, Tag: `json:"key"`},
-		{Name: "Self", Type: str, Tag: `json:"self"`},
 		{Name: "Fields", Type: reflect.PointerTo(reflect.StructOf(fields)), Tag: `json:"fields"`},
 	})
 	d.page = reflect.StructOf([]reflect.StructField{
@@ -102,9 +98,18 @@ func newPageDecoder(requested []string) *pageDecoder {
 	return d
 }
 
+// newPage returns a page to decode into, its issues' array made for size
+// issues: decoded into in place, not grown.
+func (d *pageDecoder) newPage(size int) reflect.Value {
+	raw := reflect.New(d.page)
+	issues := raw.Elem().Field(pageIssues)
+	issues.Set(reflect.MakeSlice(issues.Type(), 0, size))
+	return raw
+}
+
 // searchPageV2 is one page of the enhanced search.
 type searchPageV2 struct {
-	Issues        []jira.Issue
+	Issues        []issue
 	NextPageToken string
 	IsLast        bool
 }
@@ -126,7 +131,7 @@ func (s *Source) searchV2(ctx context.Context, jql string, opts *jira.SearchOpti
 	if err != nil {
 		return nil, nil, err
 	}
-	raw := reflect.New(d.page)
+	raw := d.newPage(opts.MaxResults)
 	resp, err := s.do(req, raw.Interface())
 	if err != nil {
 		return nil, resp, jira.NewJiraError(resp, err)
@@ -134,36 +139,33 @@ func (s *Source) searchV2(ctx context.Context, jql string, opts *jira.SearchOpti
 	return d.convert(raw.Elem()), resp, nil
 }
 
-// convert copies a decoded run-time page into go-jira's types.
+// convert reads a decoded run-time page as issues.
 func (d *pageDecoder) convert(v reflect.Value) *searchPageV2 {
 	issues := v.Field(pageIssues)
 	out := &searchPageV2{
-		Issues:        make([]jira.Issue, issues.Len()),
+		Issues:        make([]issue, issues.Len()),
 		NextPageToken: v.Field(pageNextToken).String(),
 		IsLast:        v.Field(pageIsLast).Bool(),
 	}
+	leanPtr := reflect.TypeFor[*issueFields]()
 	for i := range issues.Len() {
 		iv := issues.Index(i)
 		is := &out.Issues[i]
-		is.ID, is.Key, is.Self = iv.Field(issueID).String(), iv.Field(issueKey).String(), iv.Field(issueSelf).String()
-		fp := iv.Field(issueFields)
+		is.ID, is.Key = iv.Field(issueID).String(), iv.Field(issueKey).String()
+		fp := iv.Field(issueFieldsAt)
 		if fp.IsNil() {
 			continue
 		}
 		src := fp.Elem()
-		is.Fields = new(jira.IssueFields)
-		dst := reflect.ValueOf(is.Fields).Elem()
-		for j, k := range d.from {
-			if c := d.lean[j]; c != nil {
-				c(is.Fields, src.Field(j))
-				continue
-			}
-			dst.Field(k).Set(src.Field(j))
+		lean := src.Field(0).Addr()
+		if lean.Type() != leanPtr {
+			lean = lean.Convert(leanPtr) // a type made with some fields skipped
 		}
+		is.Fields = lean.Interface().(*issueFields)
 		if len(d.extras) > 0 {
 			is.Fields.Unknowns = make(map[string]any, len(d.extras))
 			for j, id := range d.extras {
-				is.Fields.Unknowns[id] = src.Field(len(d.from) + j).Interface()
+				is.Fields.Unknowns[id] = src.Field(1 + j).Interface()
 			}
 		}
 	}

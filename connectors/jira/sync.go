@@ -63,7 +63,7 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 	// nothing to commit. Each batch still carries the cursor it completes,
 	// and the batches are committed in order, one at a time.
 	err = prefetch(ctx, s, "reading changelogs", func(ctx context.Context, yield func(model.Batch) error) error {
-		return s.searchUpdated(ctx, s.jql, from, info.zone, fields, func(page []jira.Issue) error {
+		return s.searchUpdated(ctx, s.jql, from, info.zone, fields, func(page []issue) error {
 			seen += len(page)
 			if full {
 				for _, is := range page {
@@ -105,8 +105,8 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 // page turns one search page into a batch: issues already seen with the same
 // updated time are skipped, the rest get their complete changelog, and the
 // cursor moves to the newest updated time of the page.
-func (s *Source) page(ctx context.Context, page []jira.Issue, cur *cursor, custom customFields) (model.Batch, error) {
-	var changed []*jira.Issue
+func (s *Source) page(ctx context.Context, page []issue, cur *cursor, custom customFields) (model.Batch, error) {
+	var changed []*issue
 	for i := range page {
 		is := &page[i]
 		if is.Fields == nil {
@@ -150,9 +150,9 @@ var errShifted = errors.New("the search result shifted between pages")
 // The next page is fetched while f handles the current one, so neither
 // Jira nor the store waits for the other; at most one page waits ahead. On
 // Data Center it fails with errShifted when the result moved under the pager.
-func (s *Source) search(ctx context.Context, jql string, fields []string, changelog bool, f func([]jira.Issue) error) error {
-	return prefetch(ctx, s, "reading search pages", func(ctx context.Context, yield func([]jira.Issue) error) error {
-		return s.pageThrough(ctx, jql, fields, changelog, func(issues []jira.Issue, _ bool) (bool, error) {
+func (s *Source) search(ctx context.Context, jql string, fields []string, changelog bool, f func([]issue) error) error {
+	return prefetch(ctx, s, "reading search pages", func(ctx context.Context, yield func([]issue) error) error {
+		return s.pageThrough(ctx, jql, fields, changelog, func(issues []issue, _ bool) (bool, error) {
 			return true, yield(issues)
 		})
 	}, f)
@@ -232,12 +232,12 @@ func fetchRecovering[T any](ctx context.Context, s *Source, what string, fetch f
 // result shifted; Cloud's nextPageToken cannot be checked, which leaves an
 // edit during the paging of more than a page of issues updated in one minute
 // as the one way an issue can be stepped over there.
-func (s *Source) searchUpdated(ctx context.Context, configured string, from time.Time, zone *time.Location, fields []string, f func([]jira.Issue) error) error {
-	return prefetch(ctx, s, "reading search pages", func(ctx context.Context, yield func([]jira.Issue) error) error {
+func (s *Source) searchUpdated(ctx context.Context, configured string, from time.Time, zone *time.Location, fields []string, f func([]issue) error) error {
+	return prefetch(ctx, s, "reading search pages", func(ctx context.Context, yield func([]issue) error) error {
 		shifts := 0 // in a row, from the same minute
 		for {
 			next := from
-			err := s.pageThrough(ctx, searchJQL(configured, from, zone), fields, true, func(issues []jira.Issue, last bool) (bool, error) {
+			err := s.pageThrough(ctx, searchJQL(configured, from, zone), fields, true, func(issues []issue, last bool) (bool, error) {
 				if err := yield(issues); err != nil || last || len(issues) == 0 {
 					return true, err
 				}
@@ -281,7 +281,7 @@ const maxShifts = 10
 // updated): an issue edited, deleted or added before the position moves the
 // rest, and a plain startAt would then step over an issue unnoticed. changelog
 // embeds histories on Data Center; Cloud reads them in bulk instead.
-func (s *Source) pageThrough(ctx context.Context, jql string, fields []string, changelog bool, f func(issues []jira.Issue, last bool) (bool, error)) error {
+func (s *Source) pageThrough(ctx context.Context, jql string, fields []string, changelog bool, f func(issues []issue, last bool) (bool, error)) error {
 	op := func(page int) string { return fmt.Sprintf("searching %q page %d", jql, page) }
 	size := s.opts.PageSize
 	if len(fields) == 1 && fields[0] == "key" {
@@ -309,11 +309,15 @@ func (s *Source) pageThrough(ctx context.Context, jql string, fields []string, c
 	if changelog {
 		opts.Expand = "changelog" // Data Center embeds the whole changelog
 	}
-	var anchor *jira.Issue // the last issue read, asked for again
+	var anchor *issue // the last issue read, asked for again
 	for page := 1; ; page++ {
-		issues, resp, err := s.client.Issue.SearchWithContext(ctx, jql, opts)
+		read, resp, err := s.client.Issue.SearchWithContext(ctx, jql, opts)
 		if err != nil {
 			return s.searchError(op(page), resp, err)
+		}
+		issues := make([]issue, len(read))
+		for i := range read {
+			issues[i] = issueOf(&read[i])
 		}
 		end := opts.StartAt + len(issues)
 		last := len(issues) == 0 || end >= resp.Total
@@ -326,7 +330,7 @@ func (s *Source) pageThrough(ctx context.Context, jql string, fields []string, c
 		if len(issues) == 0 && !last {
 			return fmt.Errorf("%s: the page holds nothing past the issue the previous page ended with", op(page))
 		}
-		var tail jira.Issue // the next page begins with it, keyless or not
+		var tail issue // the next page begins with it, keyless or not
 		if len(issues) > 0 {
 			tail = issues[len(issues)-1]
 		}
@@ -343,9 +347,9 @@ func (s *Source) pageThrough(ctx context.Context, jql string, fields []string, c
 // "issues": [null] element decodes to an empty issue): with no key there is
 // nothing to store or delete, and failing the page would fail every round.
 // It reports each with a warning. The page is changed in place.
-func (s *Source) withoutKeyless(issues []jira.Issue, jql string, page int) []jira.Issue {
+func (s *Source) withoutKeyless(issues []issue, jql string, page int) []issue {
 	n := len(issues)
-	issues = slices.DeleteFunc(issues, func(is jira.Issue) bool { return is.Key == "" })
+	issues = slices.DeleteFunc(issues, func(is issue) bool { return is.Key == "" })
 	if dropped := n - len(issues); dropped > 0 {
 		s.log.Warn("jira search page holds issues without a key; skipped them", "jql", jql, "page", page, "skipped", dropped)
 	}
@@ -353,7 +357,7 @@ func (s *Source) withoutKeyless(issues []jira.Issue, jql string, page int) []jir
 }
 
 // sameIssue reports whether a and b are the same issue at the same update.
-func sameIssue(a, b jira.Issue) bool {
+func sameIssue(a, b issue) bool {
 	if a.Key != b.Key || (a.Fields == nil) != (b.Fields == nil) {
 		return false
 	}
@@ -374,7 +378,7 @@ func (s *Source) listKeys(ctx context.Context, configured string) ([]string, boo
 	var keys []string
 	seen := map[string]bool{}
 	twice := ""
-	err := s.search(ctx, keysJQL(configured), []string{"key"}, false, func(page []jira.Issue) error {
+	err := s.search(ctx, keysJQL(configured), []string{"key"}, false, func(page []issue) error {
 		for _, is := range page {
 			k := model.JiraKey(is.Key)
 			if seen[k] {

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	jira "github.com/andygrunwald/go-jira"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/batonhq/baton/apisim/jirasim"
@@ -209,7 +208,7 @@ func TestIncrementalSyncReadsDatesInTheAccountZone(t *testing.T) {
 			hits := func(zone *time.Location) int {
 				n := 0
 				err := e.src.search(context.Background(), searchJQL(e.src.jql, since(before.Updated, 2*time.Minute), zone),
-					[]string{"key"}, false, func(p []jira.Issue) error { n += len(p); return nil })
+					[]string{"key"}, false, func(p []issue) error { n += len(p); return nil })
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -63,11 +63,7 @@ func TestVendorCloudSearchPageAndBulkChangelogConvert(t *testing.T) {
 	if len(bulk.IssueChangeLogs) != 1 || bulk.IssueChangeLogs[0].IssueID != "10002" || bulk.NextPageToken != "UxAQBFRF" {
 		t.Fatalf("bulk changelog: got %+v", bulk)
 	}
-	var hs []jira.ChangelogHistory
-	for _, h := range bulk.IssueChangeLogs[0].ChangeHistories {
-		hs = append(hs, h.history())
-	}
-	got := s.convert(&page.Issues[0], hs, customFields{sprint: "customfield_10020"})
+	got := s.convert(&page.Issues[0], bulk.IssueChangeLogs[0].ChangeHistories, customFields{sprint: "customfield_10020"})
 	want := model.Issue{
 		Key: "jira:ED-1", Source: "jira", System: model.Jira, URL: "https://your-domain.atlassian.net/browse/ED-1",
 		Title: "Main order flow broken", Body: "Blocked by ED-9. Upstream: https://github.com/acme/orders/issues/12",
@@ -107,8 +103,8 @@ func TestVendorDataCenterSearchPageConverts(t *testing.T) {
 	if res.Total != 1 || len(res.Issues) != 1 || res.Issues[0].Changelog == nil {
 		t.Fatalf("search: got total %d, %d issues; want 1 with its changelog", res.Total, len(res.Issues))
 	}
-	is := &res.Issues[0]
-	got := s.convert(is, is.Changelog.Histories, custom)
+	is := issueOf(&res.Issues[0])
+	got := s.convert(&is, is.Changelog, custom)
 	want := model.Issue{
 		Key: "jira:HSP-1", Source: "jira", System: model.Jira, URL: "http://www.example.com/jira/browse/HSP-1",
 		Title:  "Sub-task of the sign-up form",
