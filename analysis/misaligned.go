@@ -95,7 +95,7 @@ func (a *analysis) scheduleConflict(e int) (Finding, bool) {
 // edges and for dependents without a date.
 func (a *analysis) unscheduled(e int) (ed *Edge, dep, blk *nodeInfo, within time.Time, ok bool) {
 	ed, dep, blk, ok = a.waiting(e)
-	if !ok || !blk.open || blk.planned || !blk.todo {
+	if !ok || !blk.open || blk.planned || !blk.todo || !dep.planned { // the last: the dependent has no deadline
 		return nil, nil, nil, time.Time{}, false
 	}
 	depIs, _ := a.records(e)
