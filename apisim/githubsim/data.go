@@ -10,6 +10,7 @@
 package githubsim
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -87,6 +88,8 @@ type repo struct {
 	id         int64
 	owner      string
 	name       string
+	full       string // owner/name, which every issue rendered names
+	lower      string // full in lower case: the repository's key
 	createdAt  time.Time
 	archived   bool
 	noIssues   bool // has_issues: false; listing its issues answers 410
@@ -115,7 +118,7 @@ type repo struct {
 
 	// gen counts the changes to r's issues and milestones; a board page's
 	// version names the generation of each of its issues' repositories
-	// (renderKey).
+	// (appendRenderKey).
 	gen uint64
 }
 
@@ -156,12 +159,19 @@ func (r *repo) updatedOrder() []*issue {
 	defer r.cacheMu.Unlock()
 	if r.byUpdated == nil {
 		r.byUpdated = slices.Clone(r.issues)
-		slices.SortStableFunc(r.byUpdated, func(a, b *issue) int { return a.UpdatedAt.Compare(b.UpdatedAt) })
+		// by number among equal times, as a stable sort of issues (in number
+		// order) would leave them, but sorted faster
+		slices.SortFunc(r.byUpdated, func(a, b *issue) int {
+			if c := a.UpdatedAt.Compare(b.UpdatedAt); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.Number, b.Number)
+		})
 	}
 	return r.byUpdated
 }
 
-func (r *repo) fullName() string { return r.owner + "/" + r.name }
+func (r *repo) fullName() string { return r.full }
 
 // issue is a stored issue and what became of it.
 type issue struct {
@@ -184,7 +194,7 @@ func (s *Server) AddRepo(owner, name string) error {
 		return fmt.Errorf("adding repo %s/%s: already exists", owner, name)
 	}
 	s.nextRepoID++
-	r := &repo{id: s.nextRepoID, owner: owner, name: name, createdAt: s.clock()}
+	r := &repo{id: s.nextRepoID, owner: owner, name: name, full: owner + "/" + name, lower: k, createdAt: s.clock()}
 	s.repos[k] = r
 	s.repoOrder = append(s.repoOrder, r)
 	return nil

@@ -36,22 +36,30 @@ func (s *Server) appendIssueJSON(dst []byte, u urls, r *repo, ms []*milestoneJSO
 		b, _ := json.Marshal(s.renderRelated(u, r, ms, is, rel)) // plain structs: cannot fail
 		return append(dst, b...)
 	}
-	number := strconv.Itoa(is.Number)
-	api := u.api + "/repos/" + full + "/issues/" + number
+	// The issue's API and HTML URLs and its number are written once and
+	// copied from the page (appending part of dst to dst is safe, grown or
+	// not) rather than built as strings for every issue.
+	dst = append(dst, `{"url":"`...)
+	apiAt := len(dst)
+	dst = append(append(append(append(dst, u.api...), "/repos/"...), full...), "/issues/"...)
+	numAt := len(dst)
+	dst = strconv.AppendInt(dst, int64(is.Number), 10)
+	apiEnd := len(dst)
+	dst = append(append(dst, `","repository_url":"`...), dst[apiAt:numAt-len("/issues/")]...)
+	dst = append(append(dst, `","labels_url":"`...), dst[apiAt:apiEnd]...)
+	dst = append(append(dst, `/labels{/name}","comments_url":"`...), dst[apiAt:apiEnd]...)
+	dst = append(append(dst, `/comments","events_url":"`...), dst[apiAt:apiEnd]...)
+	dst = append(dst, `/events","html_url":"`...)
 	kind := "/issues/"
 	if is.PullRequest {
 		kind = "/pull/"
 	}
-	html := u.html + "/" + full + kind + number
-	dst = append(append(append(dst, `{"url":"`...), api...), `","repository_url":"`...)
-	dst = append(append(append(append(dst, u.api...), "/repos/"...), full...), `","labels_url":"`...)
-	dst = append(append(dst, api...), `/labels{/name}","comments_url":"`...)
-	dst = append(append(dst, api...), `/comments","events_url":"`...)
-	dst = append(append(dst, api...), `/events","html_url":"`...)
-	dst = append(append(dst, html...), `","id":`...)
-	dst = strconv.AppendInt(dst, is.id, 10)
+	htmlAt := len(dst)
+	dst = append(append(append(append(append(dst, u.html...), '/'), full...), kind...), dst[numAt:apiEnd]...)
+	htmlEnd := len(dst)
+	dst = strconv.AppendInt(append(dst, `","id":`...), is.id, 10)
 	dst = strconv.AppendInt(append(dst, `,"node_id":"I_`...), is.id, 10)
-	dst = append(append(append(dst, `","number":`...), number...), `,"title":`...)
+	dst = append(append(append(dst, `","number":`...), dst[numAt:apiEnd]...), `,"title":`...)
 	dst = jsonappend.String(dst, is.Title)
 	dst = append(append(dst, `,"user":`...), s.fragments.user(u, is.User)...)
 	dst = append(dst, `,"labels":[`...)
@@ -92,15 +100,40 @@ func (s *Server) appendIssueJSON(dst []byte, u urls, r *repo, ms []*milestoneJSO
 	}
 	dst = append(dst, `,"author_association":"MEMBER","active_lock_reason":null`...)
 	dst = nullable(dst, "body", strPtr(is.Body))
-	dst = append(append(append(dst, `,"timeline_url":"`...), api...), `/timeline"`...)
+	dst = append(append(append(dst, `,"timeline_url":"`...), dst[apiAt:apiEnd]...), `/timeline"`...)
 	dst = nullable(dst, "state_reason", strPtr(is.StateReason))
 	if is.PullRequest {
-		dst = append(append(append(append(append(append(dst, `,"pull_request":{"url":"`...), u.api...), "/repos/"...), full...), "/pulls/"...), number...)
-		dst = append(append(append(dst, `","html_url":"`...), html...), `","diff_url":"`...)
-		dst = append(append(append(dst, html...), `.diff","patch_url":"`...), html...)
+		dst = append(append(append(append(dst, `,"pull_request":{"url":"`...), u.api...), "/repos/"...), full...)
+		dst = append(append(dst, "/pulls/"...), dst[numAt:apiEnd]...)
+		dst = append(append(append(dst, `","html_url":"`...), dst[htmlAt:htmlEnd]...), `","diff_url":"`...)
+		dst = append(append(append(dst, dst[htmlAt:htmlEnd]...), `.diff","patch_url":"`...), dst[htmlAt:htmlEnd]...)
 		dst = append(dst, `.patch","merged_at":null}`...)
 	}
 	return appendRelations(dst, u, rel)
+}
+
+// appendComment appends u.comment(r, is, *c)'s JSON as json.Marshal writes
+// it, the author from fragments; callers hold s.mu. Bases or repository
+// names that JSON would escape take encoding/json's way.
+func (s *Server) appendComment(dst []byte, u urls, r *repo, is *issue, c *Comment) []byte {
+	if !jsonappend.Plain(u.api) || !jsonappend.Plain(u.html) || !jsonappend.Plain(r.full) {
+		b, _ := json.Marshal(u.comment(r, is, *c)) // plain structs: cannot fail
+		return append(dst, b...)
+	}
+	dst = append(append(append(append(dst, `{"url":"`...), u.api...), "/repos/"...), r.full...)
+	dst = strconv.AppendInt(append(dst, "/issues/comments/"...), c.ID, 10)
+	dst = append(append(append(append(dst, `","html_url":"`...), u.html...), '/'), r.full...)
+	dst = strconv.AppendInt(append(dst, "/issues/"...), int64(is.Number), 10)
+	dst = strconv.AppendInt(append(dst, "#issuecomment-"...), c.ID, 10)
+	dst = append(append(append(append(dst, `","issue_url":"`...), u.api...), "/repos/"...), r.full...)
+	dst = strconv.AppendInt(append(dst, "/issues/"...), int64(is.Number), 10)
+	dst = strconv.AppendInt(append(dst, `","id":`...), c.ID, 10)
+	dst = strconv.AppendInt(append(dst, `,"node_id":"IC_`...), c.ID, 10)
+	dst = append(append(dst, `","user":`...), s.fragments.user(u, c.User)...)
+	dst = appendTime(append(dst, `,"created_at":`...), c.CreatedAt)
+	dst = appendTime(append(dst, `,"updated_at":`...), c.UpdatedAt)
+	dst = field(append(dst, `,"author_association":"MEMBER"`...), ',', "body", c.Body)
+	return append(dst, '}')
 }
 
 // appendRelations appends the issue's dependency and sub-issue summaries
@@ -123,20 +156,24 @@ func appendRelations(dst []byte, u urls, rel relations) []byte {
 	return append(dst, '}')
 }
 
-// appendEvent appends v as json.Marshal writes it.
-func appendEvent(dst []byte, v *eventJSON) []byte {
-	dst = strconv.AppendInt(append(dst, `{"id":`...), v.ID, 10)
-	dst = field(dst, ',', "node_id", v.NodeID)
-	dst = field(dst, ',', "url", v.URL)
-	dst = appendUser(append(dst, `,"actor":`...), &v.Actor)
-	dst = field(dst, ',', "event", v.Event)
-	dst = nullable(dst, "commit_id", v.CommitID)
-	dst = nullable(dst, "commit_url", v.CommitURL)
-	dst = field(dst, ',', "created_at", v.CreatedAt)
-	if v.Label != nil { // a map: its keys sorted
-		l := *v.Label
-		dst = field(append(dst, `,"label":`...), '{', "color", l["color"])
-		dst = append(field(dst, ',', "name", l["name"]), '}')
+// appendEvent appends u.event(r, *e)'s JSON as json.Marshal writes it,
+// the actor from fragments; callers hold s.mu. Bases or repository names
+// that JSON would escape take encoding/json's way.
+func (s *Server) appendEvent(dst []byte, u urls, r *repo, e *Event) []byte {
+	if !jsonappend.Plain(u.api) || !jsonappend.Plain(r.full) {
+		b, _ := json.Marshal(u.event(r, *e)) // plain structs: cannot fail
+		return append(dst, b...)
+	}
+	dst = strconv.AppendInt(append(dst, `{"id":`...), e.ID, 10)
+	dst = strconv.AppendInt(append(dst, `,"node_id":"E_`...), e.ID, 10)
+	dst = append(append(append(append(dst, `","url":"`...), u.api...), "/repos/"...), r.full...)
+	dst = strconv.AppendInt(append(dst, "/issues/events/"...), e.ID, 10)
+	dst = append(append(dst, `","actor":`...), s.fragments.user(u, e.Actor)...)
+	dst = field(dst, ',', "event", e.Event)
+	dst = appendTime(append(dst, `,"commit_id":null,"commit_url":null,"created_at":`...), e.CreatedAt)
+	if e.Label != "" { // a map: its keys sorted
+		dst = field(append(dst, `,"label":`...), '{', "color", labelColor(e.Label))
+		dst = append(field(dst, ',', "name", e.Label), '}')
 	}
 	return append(dst, '}')
 }
@@ -204,17 +241,27 @@ func nullable(dst []byte, name string, value *string) []byte {
 
 // fragments are the JSON of the users and labels rendered so far, by
 // request base: an issue's own fields are written straight into the page,
-// but every issue repeats the same few users and labels.
+// but every issue repeats the same few users and labels. Every request of
+// a sync has the same base, so the last base's are found without hashing
+// it again for every user and label.
 type fragments struct {
-	mu sync.Mutex
-	m  map[fragmentKey][]byte
+	mu    sync.Mutex
+	bases map[urls]*baseFragments
+	last  *baseFragments
+	n     int // fragments kept, over all bases
 }
 
-// fragmentKey names a user (repo "") or one of a repository's labels as
-// rendered for a request base.
-type fragmentKey struct {
-	u          urls
-	repo, name string
+// baseFragments are the fragments rendered for one request base.
+type baseFragments struct {
+	u      urls
+	users  map[string][]byte
+	labels map[labelKey][]byte
+}
+
+// labelKey names one of a repository's labels.
+type labelKey struct {
+	r    *repo
+	name string
 }
 
 // maxFragments bounds what is kept: bases, users and labels are few, but a
@@ -222,29 +269,52 @@ type fragmentKey struct {
 const maxFragments = 10_000
 
 func (f *fragments) user(u urls, login string) []byte {
-	return f.get(fragmentKey{u: u, name: login}, func() []byte {
-		v := u.user(login)
-		return appendUser(nil, &v)
-	})
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	b := f.base(u)
+	if v, ok := b.users[login]; ok {
+		return v
+	}
+	j := u.user(login)
+	v := appendUser(nil, &j)
+	b.users[login] = v
+	f.n++
+	return v
 }
 
 func (f *fragments) label(u urls, r *repo, name string) []byte {
-	return f.get(fragmentKey{u: u, repo: r.fullName(), name: name}, func() []byte {
-		v := u.label(r, name)
-		return appendLabel(nil, &v)
-	})
-}
-
-func (f *fragments) get(k fragmentKey, render func() []byte) []byte {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if b, ok := f.m[k]; ok {
-		return b
+	b := f.base(u)
+	k := labelKey{r, name}
+	if v, ok := b.labels[k]; ok {
+		return v
 	}
-	if f.m == nil || len(f.m) >= maxFragments {
-		f.m = map[fragmentKey][]byte{}
+	j := u.label(r, name)
+	v := appendLabel(nil, &j)
+	b.labels[k] = v
+	f.n++
+	return v
+}
+
+// base returns the fragments of u, starting afresh when too many are kept;
+// callers hold f.mu.
+func (f *fragments) base(u urls) *baseFragments {
+	if f.n >= maxFragments {
+		f.bases, f.last, f.n = nil, nil, 0
 	}
-	b := render()
-	f.m[k] = b
+	if f.last != nil && f.last.u == u {
+		return f.last
+	}
+	if f.bases == nil {
+		f.bases = map[urls]*baseFragments{}
+	}
+	b, ok := f.bases[u]
+	if !ok {
+		b = &baseFragments{u: u, users: map[string][]byte{}, labels: map[labelKey][]byte{}}
+		f.bases[u] = b
+		f.n++
+	}
+	f.last = b
 	return b
 }

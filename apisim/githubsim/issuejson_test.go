@@ -8,7 +8,8 @@ import (
 
 // TestIssueJSONIsWhatMarshalWrites renders issues of every shape (pull
 // requests, closed with a reason, labels, assignees, a milestone, blockers,
-// sub-issues and a parent, text that JSON and HTML escape) by hand, from
+// sub-issues and a parent, text that JSON and HTML escape) and their
+// comments by hand, from
 // the issue, and through encoding/json, for both kinds of request base and
 // one that JSON escapes (which the hand-written way leaves to encoding/json).
 func TestIssueJSONIsWhatMarshalWrites(t *testing.T) {
@@ -19,7 +20,9 @@ func TestIssueJSONIsWhatMarshalWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	shapes := []Issue{
-		{Title: "plain", User: "ada", CreatedAt: t0, UpdatedAt: t0},
+		{Title: "plain", User: "ada", CreatedAt: t0, UpdatedAt: t0, Comments: []Comment{
+			{ID: 41, User: "grace", Body: "plain", CreatedAt: t0, UpdatedAt: t0},
+			{ID: 42, User: "o'brien <x>", Body: "a <b> & \"c\" \u2028 \xff", CreatedAt: t0, UpdatedAt: t0.Add(time.Minute)}}},
 		{Title: "a <b>tag</b> & \"quotes\" \\ \t\n\u2028 ünïcödé \xff", Body: "body </script>", User: "o'brien",
 			Labels: []string{"bug", "P1", "<odd> & label"}, Assignees: []string{"ada", "grace"}, Milestone: 1,
 			CreatedAt: t0, UpdatedAt: t0.Add(time.Hour)},
@@ -51,26 +54,37 @@ func TestIssueJSONIsWhatMarshalWrites(t *testing.T) {
 			if got := s.appendIssueJSON([]byte("x"), u, rp, ms, is); string(got) != "x"+string(want) {
 				t.Errorf("#%d written from the issue:\ngot  %s\nwant x%s", is.Number, got, want)
 			}
+			for i := range is.Comments {
+				want, err := json.Marshal(u.comment(rp, is, is.Comments[i]))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := s.appendComment([]byte("x"), u, rp, is, &is.Comments[i]); string(got) != "x"+string(want) {
+					t.Errorf("comment %d written from the issue:\ngot  %s\nwant x%s", is.Comments[i].ID, got, want)
+				}
+			}
 		}
 	}
 }
 
 // TestEventJSONIsWhatMarshalWrites renders events with and without a label
-// by hand and through encoding/json.
+// by hand and through encoding/json, for a plain base and one that JSON
+// escapes.
 func TestEventJSONIsWhatMarshalWrites(t *testing.T) {
-	u := urls{api: "http://127.0.0.1:1", html: "https://github.com"}
-	rp := &repo{owner: "acme", name: "a"}
-	for _, e := range []Event{
-		{ID: 1, Actor: "ada", Event: "closed", CreatedAt: t0},
-		{ID: 2, Actor: "o'brien <x>", Event: "labeled", Label: "bug & <odd>", CreatedAt: t0.Add(time.Minute)},
-	} {
-		v := u.event(rp, e)
-		want, err := json.Marshal(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := appendEvent([]byte("x"), &v); string(got) != "x"+string(want) {
-			t.Errorf("event %d:\ngot  %s\nwant x%s", e.ID, got, want)
+	s, _ := newSim(t)
+	rp := &repo{owner: "acme", name: "a", full: "acme/a"}
+	for _, u := range []urls{{api: "http://127.0.0.1:1", html: "https://github.com"}, {api: "http://a&b<c>", html: "https://ghe.example"}} {
+		for _, e := range []Event{
+			{ID: 1, Actor: "ada", Event: "closed", CreatedAt: t0},
+			{ID: 2, Actor: "o'brien <x>", Event: "labeled", Label: "bug & <odd>", CreatedAt: t0.Add(time.Minute)},
+		} {
+			want, err := json.Marshal(u.event(rp, e))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := s.appendEvent([]byte("x"), u, rp, &e); string(got) != "x"+string(want) {
+				t.Errorf("event %d:\ngot  %s\nwant x%s", e.ID, got, want)
+			}
 		}
 	}
 }

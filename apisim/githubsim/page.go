@@ -90,17 +90,3 @@ func writeArray[T any](w http.ResponseWriter, items []T, render func(dst []byte,
 	w.Header().Set("Content-Type", jsonContentType)
 	_, _ = w.Write(append(out, "]\n"...))
 }
-
-// appendObjectWith appends the JSON object of head's fields, then name
-// with the value value appends, then tail's fields (none when tail is nil).
-// head and tail are marshalled structs of at least one field: no
-// json.RawMessage field is needed, which json.Marshal would go over again.
-func appendObjectWith(dst, head []byte, name string, value func(dst []byte) []byte, tail []byte) []byte {
-	dst = append(dst, head[:len(head)-1]...)
-	dst = append(append(append(dst, `,"`...), name...), `":`...)
-	dst = value(dst)
-	if tail == nil {
-		return append(dst, '}')
-	}
-	return append(append(dst, ','), tail[1:]...)
-}

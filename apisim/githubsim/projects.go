@@ -261,31 +261,6 @@ func (s *Server) listProjectFields(w http.ResponseWriter, r *http.Request, user 
 	})
 }
 
-type itemFieldJSON struct {
-	ID       int64  `json:"id"`
-	Name     string `json:"name"`
-	DataType string `json:"data_type"`
-	Value    any    `json:"value"`
-}
-
-// An item is rendered as the fields of itemJSON, then "content" (its
-// issue's JSON, appendIssueJSON's), then those of itemTailJSON.
-type itemJSON struct {
-	ID         int64  `json:"id"`
-	NodeID     string `json:"node_id"`
-	ProjectURL string `json:"project_url"`
-}
-
-type itemTailJSON struct {
-	ContentType string          `json:"content_type"`
-	Creator     userJSON        `json:"creator"`
-	CreatedAt   string          `json:"created_at"`
-	UpdatedAt   string          `json:"updated_at"`
-	ArchivedAt  *string         `json:"archived_at"`
-	ItemURL     string          `json:"item_url"`
-	Fields      []itemFieldJSON `json:"fields"`
-}
-
 // listProjectItems serves the board's items that are not archived and whose
 // issue exists, with the fields asked for by id (fields[]=1&fields[]=3 or
 // fields=1,3); the title when none are.
@@ -320,45 +295,24 @@ func (s *Server) writeItems(w http.ResponseWriter, r *http.Request, u urls, p *p
 		found[it] = live{rp, is}
 		return ok && !it.archived
 	}
-	fields := p.fields(u)
-	ms := map[*repo][]*milestoneJSON{} // rendered once per repository and page
+	pg := &itemPage{u: u, url: p.url(u), fields: p.fields(u), want: want, ms: map[*repo][]*milestoneJSON{}}
 	version := func(page []*projectItem) string {
 		v := fmt.Appendf(nil, "%s %s %s %v", u.api, u.html, p.Field, want)
 		for _, it := range page {
 			l := found[it]
-			v = fmt.Appendf(v, "\x00%d %s %d %d %d %d %v", it.id, it.option, it.created.Unix(), it.updated.Unix(),
-				l.rp.id, l.is.Number, s.renderKeyOf(u, l.rp, l.is))
+			v = strconv.AppendInt(append(v, 0), it.id, 10)
+			v = append(append(append(v, ' '), it.option...), 0)
+			v = strconv.AppendInt(v, it.created.Unix(), 10)
+			v = strconv.AppendInt(append(v, ' '), it.updated.Unix(), 10)
+			v = strconv.AppendInt(append(v, ' '), l.rp.id, 10)
+			v = strconv.AppendInt(append(v, ' '), int64(l.is.Number), 10)
+			v = s.appendRenderKey(append(v, ' '), l.rp, l.is)
 		}
 		return string(v)
 	}
 	writeCursorPage(w, r, u, p.items, func(it *projectItem) int64 { return it.id }, keep, version, func(dst []byte, it *projectItem) []byte {
 		l := found[it]
-		if _, ok := ms[l.rp]; !ok {
-			ms[l.rp] = u.milestones(l.rp)
-		}
-		out := itemTailJSON{ContentType: "Issue", Creator: u.user(l.is.User), CreatedAt: ts(it.created), UpdatedAt: ts(it.updated),
-			ItemURL: fmt.Sprintf("%s/items/%d", p.url(u), it.id), Fields: []itemFieldJSON{}}
-		if l.is.PullRequest {
-			out.ContentType = "PullRequest"
-		}
-		for _, f := range fields {
-			if !want[f.ID] {
-				continue
-			}
-			v := itemFieldJSON{ID: f.ID, Name: f.Name, DataType: f.DataType}
-			switch f.ID {
-			case titleFieldID:
-				v.Value = map[string]any{"raw": l.is.Title, "html": l.is.Title, "number": l.is.Number, "url": u.issueHTML(l.rp, l.is)}
-			case statusFieldID:
-				if it.option != "" {
-					v.Value = optionJSON{ID: optionID(it.option), Name: rich(it.option), Color: "GRAY", Description: rich("")}
-				}
-			}
-			out.Fields = append(out.Fields, v)
-		}
-		head, _ := json.Marshal(itemJSON{ID: it.id, NodeID: fmt.Sprintf("PVTI_%d", it.id), ProjectURL: p.url(u)})
-		tail, _ := json.Marshal(out)
-		return appendObjectWith(dst, head, "content", func(dst []byte) []byte { return s.appendIssueJSON(dst, u, l.rp, ms[l.rp], l.is) }, tail)
+		return s.appendItem(dst, pg, it, l.rp, l.is)
 	})
 }
 

@@ -330,7 +330,7 @@ func (s *Server) relationsOf(r *repo, is *issue) relations {
 func (s *Server) dependencies(r *repo, is *issue) dependenciesJSON {
 	var d dependenciesJSON
 	d.TotalBlockedBy, d.BlockedBy = s.countLive(is.BlockedBy, "open")
-	d.TotalBlocking = s.blocking[IssueRef{Repo: r.fullName(), Number: is.Number}.key()]
+	d.TotalBlocking = s.blocking[IssueRef{Repo: r.lower, Number: is.Number}] // as key() names it
 	d.Blocking = d.TotalBlocking
 	return d
 }

@@ -1,22 +1,25 @@
 package githubsim
 
+import "strconv"
+
 // A board page shows 100 issues, and an unchanged re-sync asks every page
 // again with the ETag it was given: a page's version (see unchanged) names,
 // for each of its issues, what the issue's rendering depends on, so a page
 // the client has is answered 304 without rendering.
 
-// renderKey is what an issue's rendering depends on beyond the issue
-// itself: the request's bases, the generation of its repository (which
-// moves on every change to any of the repository's issues, milestones or
-// labels, so also to the issue's milestone counts) and what other issues,
-// possibly of other repositories, contribute.
-type renderKey struct {
-	u   urls
-	gen uint64
-	rel relations
-}
-
-// renderKeyOf is the key of is of r rendered for u; callers hold s.mu.
-func (s *Server) renderKeyOf(u urls, r *repo, is *issue) renderKey {
-	return renderKey{u: u, gen: r.gen, rel: s.relationsOf(r, is)}
+// appendRenderKey appends to a page's version what is of r's rendering
+// depends on beyond the issue itself and the request's bases (which the
+// version names once): the generation of its repository (which moves on
+// every change to any of the repository's issues, milestones or labels, so
+// also to the issue's milestone counts) and what other issues, possibly of
+// other repositories, contribute. Callers hold s.mu.
+func (s *Server) appendRenderKey(v []byte, r *repo, is *issue) []byte {
+	rel := s.relationsOf(r, is)
+	v = strconv.AppendUint(v, r.gen, 10)
+	for _, n := range [...]int{rel.deps.BlockedBy, rel.deps.Blocking, rel.deps.TotalBlockedBy, rel.deps.TotalBlocking,
+		rel.subs.Total, rel.subs.Completed, rel.subs.PercentCompleted} {
+		v = strconv.AppendInt(append(v, ' '), int64(n), 10)
+	}
+	v = append(append(v, ' '), rel.parent.Repo...)
+	return strconv.AppendInt(append(v, '#'), int64(rel.parent.Number), 10)
 }

@@ -23,8 +23,7 @@ func (s *Server) listRepoEvents(w http.ResponseWriter, r *http.Request) {
 		ms := u.milestones(rp)
 		writeAppendedPage(w, r, u, rp.issueEvents(), func(dst []byte, x issueEvent) []byte {
 			// as GitHub's: the event's fields, then its issue
-			e := u.event(rp, *x.e)
-			dst = appendEvent(dst, &e)
+			dst = s.appendEvent(dst, u, rp, x.e)
 			dst = append(dst[:len(dst)-1], `,"issue":`...)
 			return append(s.appendIssueJSON(dst, u, rp, ms, x.is), '}')
 		})
@@ -73,7 +72,9 @@ func (s *Server) listRepoComments(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.withRepoIssues(w, r, "https://docs.github.com/rest/issues/comments#list-issue-comments-for-a-repository", func(u urls, rp *repo) {
-		writePage(w, r, u, rp.issueComments(since, sortBy, dir), func(x issueComment) commentJSON { return u.comment(rp, x.is, *x.c) })
+		writeAppendedPage(w, r, u, rp.issueComments(since, sortBy, dir), func(dst []byte, x issueComment) []byte {
+			return s.appendComment(dst, u, rp, x.is, x.c)
+		})
 	})
 }
 

@@ -215,11 +215,14 @@ func (s *Server) serveLegacySearch(w http.ResponseWriter, r *http.Request) {
 	size = min(size, s.opts.PageCap)
 	start := min(p.StartAt, len(hits))
 	page := hits[start:min(start+size, len(hits))]
-	issues := s.renderPage(r, page, parseFields(p.Fields, false), p.changelog())
-	defer bodies.Put(issues)
-	writeJSON(w, http.StatusOK, map[string]any{
-		"expand": "schema,names", "startAt": start, "maxResults": size, "total": len(hits), "issues": json.RawMessage(*issues),
-	})
+	// {"expand":…,"issues":[…],"maxResults":…,"startAt":…,"total":…}: a
+	// map's members in sorted order, the issues written in place.
+	buf := s.renderPage(r, `{"expand":"schema,names","issues":`, page, parseFields(p.Fields, false), p.changelog())
+	defer bodies.Put(buf)
+	out := strconv.AppendInt(append(*buf, `,"maxResults":`...), int64(size), 10)
+	out = strconv.AppendInt(append(out, `,"startAt":`...), int64(start), 10)
+	*buf = append(strconv.AppendInt(append(out, `,"total":`...), int64(len(hits)), 10), "}\n"...)
+	writeBody(w, http.StatusOK, *buf)
 }
 
 // serveSearchJQL is Cloud's enhanced search: nextPageToken and isLast, no
@@ -254,18 +257,22 @@ func (s *Server) serveSearchJQL(w http.ResponseWriter, r *http.Request) {
 	}
 	start = min(start, len(hits))
 	end := min(start+size, len(hits))
-	issues := s.renderPage(r, hits[start:end], fs, p.changelog())
-	defer bodies.Put(issues)
-	out := map[string]any{"issues": json.RawMessage(*issues), "isLast": end == len(hits)}
-	if end < len(hits) {
-		out["nextPageToken"] = encodeToken(end)
+	// {"isLast":…,"issues":[…],"nextPageToken":…}: a map's members in
+	// sorted order, the issues written in place.
+	last := end == len(hits)
+	buf := s.renderPage(r, `{"isLast":`+strconv.FormatBool(last)+`,"issues":`, hits[start:end], fs, p.changelog())
+	defer bodies.Put(buf)
+	out := *buf
+	if !last {
+		out = jsonappend.String(append(out, `,"nextPageToken":`...), encodeToken(end))
 	}
-	writeJSON(w, http.StatusOK, out)
+	*buf = append(out, "}\n"...)
+	writeBody(w, http.StatusOK, *buf)
 }
 
-// renderPage appends the JSON array of the page's issues to a buffer of
-// bodies, which the caller puts back when it has written it.
-func (s *Server) renderPage(r *http.Request, page []*record, fs fieldSet, changelog bool) *[]byte {
+// renderPage appends head, then the JSON array of the page's issues, to a
+// buffer of bodies, which the caller puts back when it has written it.
+func (s *Server) renderPage(r *http.Request, head string, page []*record, fs fieldSet, changelog bool) *[]byte {
 	embedded := 0
 	if changelog {
 		embedded = s.opts.EmbeddedHistories
@@ -275,7 +282,7 @@ func (s *Server) renderPage(r *http.Request, page []*record, fs fieldSet, change
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	buf := bodies.Get().(*[]byte)
-	out := append((*buf)[:0], '[')
+	out := append(append((*buf)[:0], head...), '[')
 	for i, rec := range page {
 		if i > 0 {
 			out = append(out, ',')

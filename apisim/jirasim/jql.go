@@ -374,7 +374,11 @@ func (s *Server) updatedOrder() []*record {
 	if s.byUpdated == nil || s.byUpdatedVersion != s.version {
 		s.byUpdated = slices.Clone(s.order)
 		slices.SortFunc(s.byUpdated, func(a, b *record) int {
-			return cmp.Or(a.Updated.Compare(b.Updated), compareKeys(a.Key, b.Key))
+			// not cmp.Or, which would parse both keys on every comparison
+			if c := a.Updated.Compare(b.Updated); c != 0 {
+				return c
+			}
+			return compareKeys(a.Key, b.Key)
 		})
 		s.byUpdatedVersion = s.version
 	}

@@ -82,7 +82,9 @@ type memos struct {
 	m  map[memoKey]json.RawMessage
 }
 
-type memoKey struct{ base, key string }
+// memoKey names what is kept: its kind ("status", "user"...), its name and
+// the request base, without building a string of them on every field.
+type memoKey struct{ base, kind, name string }
 
 // maxMemos bounds what is kept: statuses, users and bases are few, but a
 // client chooses the Host it sends.
@@ -94,12 +96,12 @@ func (m *memos) clear() {
 	m.m = nil
 }
 
-// memo is render's value as JSON, rendered once per request base for key
-// (until a status or user changes); nil when render's value is nil. The
-// caller holds s.mu.
-func (rd renderer) memo(key string, render func() any) any {
+// memo is render's value as JSON, rendered once per request base for the
+// kind and name (until a status or user changes); nil when render's value
+// is nil. The caller holds s.mu.
+func (rd renderer) memo(kind, name string, render func() any) json.RawMessage {
 	m := &rd.s.memos
-	k := memoKey{rd.base, key}
+	k := memoKey{rd.base, kind, name}
 	m.mu.Lock()
 	b, ok := m.m[k]
 	m.mu.Unlock()
@@ -255,21 +257,21 @@ func (rd renderer) appendField(dst []byte, r *record, kind fieldKind) []byte {
 	case fieldDescription:
 		return appendNullable(dst, r.Description)
 	case fieldProject:
-		return jsonappend.Value(dst, rd.memo("project\x00"+r.Project, func() any {
+		return jsonappend.Raw(dst, rd.memo("project", r.Project, func() any {
 			return map[string]any{"key": r.Project, "name": r.Project, "id": statusID("project:" + r.Project)}
 		}))
 	case fieldIssueType:
-		return jsonappend.Value(dst, rd.memo("issuetype", func() any { return map[string]any{"id": "10001", "name": "Task", "subtask": false} }))
+		return jsonappend.Raw(dst, rd.memo("issuetype", "", func() any { return map[string]any{"id": "10001", "name": "Task", "subtask": false} }))
 	case fieldStatus:
-		return jsonappend.Value(dst, rd.status(r.Status))
+		return jsonappend.Raw(dst, rd.status(r.Status))
 	case fieldPriority:
-		return jsonappend.Value(dst, rd.priority(r.Priority))
+		return jsonappend.Raw(dst, rd.priority(r.Priority))
 	case fieldAssignee:
-		return jsonappend.Value(dst, rd.user(r.Assignee))
+		return jsonappend.Raw(dst, rd.user(r.Assignee))
 	case fieldDueDate:
 		return appendNullable(dst, r.Due)
 	case fieldResolution:
-		return jsonappend.Value(dst, rd.resolution(r.Resolution))
+		return jsonappend.Raw(dst, rd.resolution(r.Resolution))
 	case fieldResolutionDate:
 		return rd.appendTime(dst, r.Resolved)
 	case fieldCreated:
@@ -279,13 +281,13 @@ func (rd renderer) appendField(dst []byte, r *record, kind fieldKind) []byte {
 	case fieldLabels:
 		return jsonappend.Value(dst, nonNil(r.Labels))
 	case fieldComponents:
-		return jsonappend.Value(dst, rd.components(r.Components))
+		return rd.appendComponents(dst, r.Components)
 	case fieldComment:
 		return rd.appendComments(dst, r.Comments)
 	case fieldIssueLinks:
-		return jsonappend.Value(dst, rd.links(r))
+		return rd.appendLinks(dst, r)
 	case fieldSprint:
-		return jsonappend.Value(dst, rd.sprints(r.Sprints))
+		return rd.appendSprints(dst, r.Sprints)
 	case fieldEpicLink:
 		return appendNullable(dst, r.Epic)
 	default: // fieldParent
@@ -354,8 +356,8 @@ type userJSON struct {
 	TimeZone     string `json:"timeZone"`
 }
 
-func (rd renderer) status(name string) any {
-	return rd.memo("status\x00"+name, func() any { return rd.statusOf(name) })
+func (rd renderer) status(name string) json.RawMessage {
+	return rd.memo("status", name, func() any { return rd.statusOf(name) })
 }
 
 func (rd renderer) statusOf(name string) statusJSON {
@@ -374,8 +376,8 @@ func (rd renderer) statusOf(name string) statusJSON {
 	}
 }
 
-func (rd renderer) priority(name string) any {
-	return rd.memo("priority\x00"+name, func() any { return rd.priorityOf(name) })
+func (rd renderer) priority(name string) json.RawMessage {
+	return rd.memo("priority", name, func() any { return rd.priorityOf(name) })
 }
 
 func (rd renderer) priorityOf(name string) any {
@@ -386,8 +388,8 @@ func (rd renderer) priorityOf(name string) any {
 	return &namedJSON{Self: rd.base + "/rest/api/2/priority/" + id, IconURL: new(""), Name: name, ID: id}
 }
 
-func (rd renderer) resolution(name string) any {
-	return rd.memo("resolution\x00"+name, func() any { return rd.resolutionOf(name) })
+func (rd renderer) resolution(name string) json.RawMessage {
+	return rd.memo("resolution", name, func() any { return rd.resolutionOf(name) })
 }
 
 func (rd renderer) resolutionOf(name string) any {
@@ -398,8 +400,8 @@ func (rd renderer) resolutionOf(name string) any {
 	return &namedJSON{Self: rd.base + "/rest/api/2/resolution/" + id, Description: new(""), Name: name, ID: id}
 }
 
-func (rd renderer) user(accountID string) any {
-	return rd.memo("user\x00"+accountID, func() any { return rd.userOf(accountID) })
+func (rd renderer) user(accountID string) json.RawMessage {
+	return rd.memo("user", accountID, func() any { return rd.userOf(accountID) })
 }
 
 func (rd renderer) userOf(accountID string) any {
@@ -418,13 +420,25 @@ func (rd renderer) userOf(accountID string) any {
 	return m
 }
 
-func (rd renderer) components(names []string) []any {
-	out := make([]any, len(names))
+// appendComponents appends the components field: objects of their id,
+// name and self.
+func (rd renderer) appendComponents(dst []byte, names []string) []byte {
+	dst = append(dst, '[')
 	for i, n := range names {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
 		id := statusID("component:" + n)
-		out[i] = map[string]any{"self": rd.base + "/rest/api/2/component/" + id, "id": id, "name": n}
+		dst = jsonappend.String(append(dst, `{"id":`...), id)
+		dst = jsonappend.String(append(dst, `,"name":`...), n)
+		dst = append(rd.appendSelf(dst, "component", id), '}')
 	}
-	return out
+	return append(dst, ']')
+}
+
+// appendSelf appends ,"self": and the URL of the resource of kind and id.
+func (rd renderer) appendSelf(dst []byte, kind, id string) []byte {
+	return jsonappend.String(append(dst, `,"self":`...), rd.base+"/rest/api/2/"+kind+"/"+id)
 }
 
 // appendComments appends cs as Jira's comment page, members in a map's
@@ -435,7 +449,7 @@ func (rd renderer) appendComments(dst []byte, cs []Comment) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = jsonappend.Value(append(dst, `{"author":`...), rd.user(c.Author))
+		dst = jsonappend.Raw(append(dst, `{"author":`...), rd.user(c.Author))
 		dst = jsonappend.String(append(dst, `,"body":`...), c.Body)
 		// Comments come in UTC (+0000) while issue fields use the account's zone.
 		at := len(dst) + len(`,"created":`)
@@ -448,63 +462,91 @@ func (rd renderer) appendComments(dst []byte, cs []Comment) []byte {
 	return append(strconv.AppendInt(append(dst, `,"startAt":0,"total":`...), int64(len(cs)), 10), '}')
 }
 
-// links shows each link from this issue's side: the other issue as
-// outwardIssue when this one is the link's From ("this blocks that"), as
-// inwardIssue when it is its To ("this is blocked by that").
-func (rd renderer) links(r *record) []any {
-	out := make([]any, 0, len(r.links))
-	for _, l := range r.links {
-		lt := linkTypes[l.Type]
-		m := map[string]any{
-			"id": strconv.Itoa(l.ID), "self": rd.base + "/rest/api/2/issueLink/" + strconv.Itoa(l.ID),
-			"type": map[string]any{"id": lt.id, "name": l.Type, "inward": lt.inward, "outward": lt.outward, "self": rd.base + "/rest/api/2/issueLinkType/" + lt.id},
+// appendLinks appends the issue links, each from this issue's side: the
+// other issue as outwardIssue when this one is the link's From ("this
+// blocks that"), as inwardIssue when it is its To ("this is blocked by
+// that"). Members are in a map's sorted order, as the maps these once were
+// were written.
+func (rd renderer) appendLinks(dst []byte, r *record) []byte {
+	dst = append(dst, '[')
+	for i, l := range r.links {
+		if i > 0 {
+			dst = append(dst, ',')
 		}
+		id := strconv.Itoa(l.ID)
+		dst = jsonappend.String(append(dst, `{"id":`...), id)
 		if l.From == r.Key {
-			m["outwardIssue"] = rd.linked(l.To)
+			dst = rd.appendLinked(append(dst, `,"outwardIssue":`...), l.To)
 		} else {
-			m["inwardIssue"] = rd.linked(l.From)
+			dst = rd.appendLinked(append(dst, `,"inwardIssue":`...), l.From)
 		}
-		out = append(out, m)
+		dst = rd.appendSelf(dst, "issueLink", id)
+		lt := linkTypes[l.Type]
+		dst = jsonappend.String(append(dst, `,"type":{"id":`...), lt.id)
+		dst = jsonappend.String(append(dst, `,"inward":`...), lt.inward)
+		dst = jsonappend.String(append(dst, `,"name":`...), l.Type)
+		dst = jsonappend.String(append(dst, `,"outward":`...), lt.outward)
+		dst = append(rd.appendSelf(dst, "issueLinkType", lt.id), "}}"...)
 	}
-	return out
+	return append(dst, ']')
 }
 
-func (rd renderer) linked(key string) map[string]any {
+// appendLinked appends the other issue of a link: its id, key, self and a
+// few of its fields.
+func (rd renderer) appendLinked(dst []byte, key string) []byte {
 	o := rd.s.issues[key]
+	dst = jsonappend.Raw(append(dst, `{"fields":{"priority":`...), rd.priority(o.Priority))
+	dst = jsonappend.Raw(append(dst, `,"status":`...), rd.status(o.Status))
+	dst = jsonappend.String(append(dst, `,"summary":`...), o.Summary)
 	id := strconv.Itoa(o.ID)
-	return map[string]any{
-		"id": id, "key": key, "self": rd.base + "/rest/api/2/issue/" + id,
-		"fields": map[string]any{"summary": o.Summary, "status": rd.status(o.Status), "priority": rd.priority(o.Priority)},
-	}
+	dst = jsonappend.String(append(dst, `},"id":`...), id)
+	dst = jsonappend.String(append(dst, `,"key":`...), key)
+	return append(rd.appendSelf(dst, "issue", id), '}')
 }
 
-// sprints renders the sprint field: objects on Cloud, the legacy
+// appendSprints appends the sprint field: objects on Cloud, the legacy
 // "com.atlassian.greenhopper…Sprint@…[k=v,…]" strings on Data Center.
-func (rd renderer) sprints(ids []int) any {
+func (rd renderer) appendSprints(dst []byte, ids []int) []byte {
 	if len(ids) == 0 {
-		return nil
+		return append(dst, "null"...)
 	}
-	out := make([]any, 0, len(ids))
+	dst = append(dst, '[')
+	n := 0
 	for _, id := range ids {
 		sp := rd.s.sprints[id]
 		if sp == nil {
 			continue
 		}
+		if n++; n > 1 {
+			dst = append(dst, ',')
+		}
 		if rd.s.opts.Deployment == DataCenter {
-			out = append(out, fmt.Sprintf("com.atlassian.greenhopper.service.sprint.Sprint@%x[id=%d,rapidViewId=1,state=%s,name=%s,startDate=%s,endDate=%s,completeDate=<null>,activatedDate=<null>,sequence=%d,goal=%s,autoStartStop=false,synced=false]",
-				0x5e00+id, sp.ID, strings.ToUpper(sp.State), sp.Name, dcSprintTime(sp.Start, rd.s.zone), dcSprintTime(sp.End, rd.s.zone), sp.ID, sp.Goal))
+			dst = jsonappend.String(dst, rd.dcSprint(id, sp))
 			continue
 		}
-		m := map[string]any{"id": sp.ID, "name": sp.Name, "state": sp.State, "boardId": 1, "goal": sp.Goal}
-		if !sp.Start.IsZero() {
-			m["startDate"] = sp.Start.UTC().Format("2006-01-02T15:04:05.000Z")
-		}
+		dst = append(dst, `{"boardId":1`...)
 		if !sp.End.IsZero() {
-			m["endDate"] = sp.End.UTC().Format("2006-01-02T15:04:05.000Z")
+			dst = append(sp.End.UTC().AppendFormat(append(dst, `,"endDate":"`...), sprintTime), '"')
 		}
-		out = append(out, m)
+		dst = jsonappend.String(append(dst, `,"goal":`...), sp.Goal)
+		dst = strconv.AppendInt(append(dst, `,"id":`...), int64(sp.ID), 10)
+		dst = jsonappend.String(append(dst, `,"name":`...), sp.Name)
+		if !sp.Start.IsZero() {
+			dst = append(sp.Start.UTC().AppendFormat(append(dst, `,"startDate":"`...), sprintTime), '"')
+		}
+		dst = append(jsonappend.String(append(dst, `,"state":`...), sp.State), '}')
 	}
-	return out
+	return append(dst, ']')
+}
+
+// sprintTime is how Cloud writes a sprint's dates: in UTC, with
+// milliseconds.
+const sprintTime = "2006-01-02T15:04:05.000Z"
+
+// dcSprint is the string Data Center's sprint field holds for a sprint.
+func (rd renderer) dcSprint(id int, sp *Sprint) string {
+	return fmt.Sprintf("com.atlassian.greenhopper.service.sprint.Sprint@%x[id=%d,rapidViewId=1,state=%s,name=%s,startDate=%s,endDate=%s,completeDate=<null>,activatedDate=<null>,sequence=%d,goal=%s,autoStartStop=false,synced=false]",
+		0x5e00+id, sp.ID, strings.ToUpper(sp.State), sp.Name, dcSprintTime(sp.Start, rd.s.zone), dcSprintTime(sp.End, rd.s.zone), sp.ID, sp.Goal)
 }
 
 func dcSprintTime(t time.Time, zone *time.Location) string {
@@ -528,7 +570,7 @@ func (rd renderer) appendHistories(dst []byte, hs []History) []byte {
 			dst = append(dst, ',')
 		}
 		dst = jsonappend.String(append(dst, `{"id":`...), strconv.Itoa(h.ID))
-		dst = jsonappend.Value(append(dst, `,"author":`...), rd.user(h.Author))
+		dst = jsonappend.Raw(append(dst, `,"author":`...), rd.user(h.Author))
 		dst = append(rd.appendTime(append(dst, `,"created":`...), h.Created), `,"items":[`...)
 		for j, c := range h.Items {
 			if j > 0 {

@@ -41,3 +41,20 @@ func TestStringIsWhatMarshalWrites(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainFindsEveryEscapedByteWhereverItIs puts each byte at each place
+// of strings as long as two of the words Plain reads at once and a tail,
+// and checks Plain says what Marshal writes.
+func TestPlainFindsEveryEscapedByteWhereverItIs(t *testing.T) {
+	for c := range 256 {
+		for at := range 19 {
+			b := []byte("abcdefghijklmnopqrs")
+			b[at] = byte(c)
+			s := string(b)
+			want, _ := json.Marshal(s)
+			if got := Plain(s); got != (string(want) == `"`+s+`"`) {
+				t.Errorf("Plain(%q) = %v, but Marshal writes %s", s, got, want)
+			}
+		}
+	}
+}
