@@ -43,6 +43,7 @@ func Analyze(in Input) *Report {
 			a.rules[in.Teams[i].Name] = &in.Teams[i].Rules
 		}
 	}
+	a.findings = newFindingList(r.Teams)
 	a.g = buildGraph(in.Issues, teams)
 	a.stalledBy = make([]int32, a.g.nodes())
 	for v := range a.stalledBy {
@@ -51,7 +52,7 @@ func Analyze(in Input) *Report {
 	a.applyRules()
 	r.Issues, r.Edges = a.g.issues, a.g.edges
 	r.Exempt = a.exemptKeys()
-	found := a.findings.sorted(r.Teams)
+	found := a.findings.sorted()
 	if len(r.Exempt) > 0 { // else spare every finding the look-up
 		found = slices.DeleteFunc(found, func(f Finding) bool {
 			_, exempt := slices.BinarySearch(r.Exempt, f.Issue)
@@ -112,9 +113,7 @@ func (a *analysis) add(f Finding, r *Rule, row int, likely int32) int32 {
 		f.RelatedTeams = []string{}
 	}
 	node := likely
-	// The key in the issue's record, which the rule has just read, rather
-	// than in g.info, which would be one more cache miss.
-	if is := a.g.issue(likely); is == nil || is.Key != f.Issue {
+	if a.g.key(likely) != f.Issue { // the node's key: the rules have just read it
 		node, _ = a.g.find(f.Issue)
 	}
 	return a.findings.add(found{issue: f.Issue, team: f.Team, related: f.Related, relatedTeams: f.RelatedTeams,

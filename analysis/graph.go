@@ -28,13 +28,30 @@ type graph struct {
 	outEdge []int32
 }
 
-// nodeInfo is what the graph reads of a node most: its issue's record is
-// 472 bytes, and the look-ups by key and the edges read nodes in no order,
-// which cost a cache miss or two per record; 40 bytes are one.
+// nodeInfo is what the graph and the rules on edges read of a node: its
+// issue's record is 472 bytes, and the look-ups by key and the edges read
+// nodes in no order, where each of the record's cache lines they touched was
+// a miss; 64 bytes are one line. The rules read the record itself only for
+// what they write into a finding.
 type nodeInfo struct {
-	key  string
-	team string // "" when no team claims it
-	open bool   // not done; a placeholder counts as open
+	key      string
+	team     string // "" when no team claims it
+	assignee string // the first; "" when none, and for a placeholder
+	priority int
+	open     bool // not done; a placeholder counts as open
+	todo     bool // not started
+	dropped  bool // done without being completed
+	planned  bool // has a due date or an iteration
+}
+
+// infoOf returns what the graph reads of is, Team set.
+func infoOf(is *model.Issue) nodeInfo {
+	n := nodeInfo{key: is.Key, team: is.Team, priority: is.Priority, open: is.Open(), todo: is.Status == model.StatusTodo,
+		dropped: is.Resolution == model.ResolutionDropped, planned: !is.Due.IsZero() || is.Iteration != nil}
+	if len(is.Assignees) > 0 {
+		n.assignee = is.Assignees[0]
+	}
+	return n
 }
 
 // nodes is the number of nodes.
@@ -57,6 +74,15 @@ func (g *graph) issue(v int32) *model.Issue {
 // open reports whether node v is not done; a placeholder counts as open.
 func (g *graph) open(v int32) bool { return g.info[v].open }
 
+// analysed returns what the graph read of node v's issue, or nil for a
+// placeholder.
+func (g *graph) analysed(v int32) *nodeInfo {
+	if int(v) < len(g.issues) {
+		return &g.info[v]
+	}
+	return nil
+}
+
 // buildGraph sorts and copies the issues, sets their teams and merges the
 // blocking links of every origin into edges between canonical nodes.
 func buildGraph(in []model.Issue, teams []model.Team) *graph {
@@ -64,14 +90,23 @@ func buildGraph(in []model.Issue, teams []model.Team) *graph {
 	n := len(g.issues)
 	g.index = newKeyIndex(n + n/16) // and room for link ends outside the issues
 	g.info = make([]nodeInfo, n, n+n/16)
+	// The issues with mirrors, and how many links there are, are noted while
+	// each record is read for its node: a pass of their own over the records
+	// read a cache line or two of each again.
+	var mirrored []int32
+	links := 0
 	for i := range g.issues {
 		is := &g.issues[i]
 		is.Team = g.teams.of(is)
-		g.info[i] = nodeInfo{key: is.Key, team: is.Team, open: is.Open()}
+		g.info[i] = infoOf(is)
 		g.index.put(is.Key, int32(i))
+		links += len(is.Links)
+		if len(is.Mirrors) > 0 {
+			mirrored = append(mirrored, int32(i))
+		}
 	}
-	g.mergeMirrors()
-	g.addEdges()
+	g.mergeMirrors(mirrored)
+	g.addEdges(links)
 	return g
 }
 
@@ -150,14 +185,14 @@ func systemOf(key string) model.System {
 	return k.System
 }
 
-// mergeMirrors unites mirrored twins (declared on either side) and picks
-// each group's canonical node: an analysed issue over a placeholder, then the
-// Jira twin, then the smallest key.
-func (g *graph) mergeMirrors() {
+// mergeMirrors unites mirrored twins (declared on either side, by the
+// issues mirrored) and picks each group's canonical node: an analysed issue
+// over a placeholder, then the Jira twin, then the smallest key.
+func (g *graph) mergeMirrors(mirrored []int32) {
 	var members []int32
-	for i := range g.issues {
+	for _, i := range mirrored {
 		for _, m := range g.issues[i].Mirrors {
-			members = append(members, int32(i), g.node(m))
+			members = append(members, i, g.node(m))
 		}
 	}
 	parent := make([]int32, g.nodes())
@@ -213,17 +248,14 @@ func (g *graph) better(a, b int32) bool {
 	return g.key(a) < g.key(b)
 }
 
-// addEdges merges the blocking links of every issue, from every origin, into
-// one edge per (From, To) pair of canonical nodes, and indexes them.
-func (g *graph) addEdges() {
+// addEdges merges the blocking links of every issue (n in all), from every
+// origin, into one edge per (From, To) pair of canonical nodes, and indexes
+// them.
+func (g *graph) addEdges(n int) {
 	type link struct {
 		at       uint64 // key ranks of from and to: the order of edges
 		from, to int32
 		origin   model.Origin
-	}
-	n := 0
-	for i := range g.issues {
-		n += len(g.issues[i].Links)
 	}
 	links := make([]link, 0, n)
 	for i := range g.issues {

@@ -17,13 +17,20 @@ import (
 //   - dead_dependency: when the blocker was closed;
 //   - status_drift: when the done twin was closed.
 
-// waiting returns edge e, its dependent and its blocker; ok when the edge
-// rules look at it: it is cross-team, both ends are synced and the
-// dependent is open. They apply the rules of the dependent's (waiting) team.
-func (a *analysis) waiting(e int) (ed *Edge, dep, blk *model.Issue, ok bool) {
+// waiting returns edge e and what the graph read of its dependent and its
+// blocker; ok when the edge rules look at it: it is cross-team, both ends
+// are synced and the dependent is open. They apply the rules of the
+// dependent's (waiting) team, and read the ends' records (records) only for
+// what they write into a finding.
+func (a *analysis) waiting(e int) (ed *Edge, dep, blk *nodeInfo, ok bool) {
 	ed = &a.g.edges[e]
-	dep, blk = a.g.issue(a.g.to[e]), a.g.issue(a.g.from[e])
-	return ed, dep, blk, ed.CrossTeam() && dep != nil && blk != nil && a.g.open(a.g.to[e])
+	dep, blk = a.g.analysed(a.g.to[e]), a.g.analysed(a.g.from[e])
+	return ed, dep, blk, ed.CrossTeam() && dep != nil && blk != nil && dep.open
+}
+
+// records returns the issues of edge e's dependent and blocker, both synced.
+func (a *analysis) records(e int) (dep, blk *model.Issue) {
+	return &a.g.issues[a.g.to[e]], &a.g.issues[a.g.from[e]]
 }
 
 // edgeFinding is a misalignment on the dependent of ed, waiting on its blocker.
@@ -42,40 +49,43 @@ func blockerOf(ed *Edge) (related, teams []string) {
 
 func (a *analysis) inversion(e int) (Finding, bool) {
 	ed, dep, blk, ok := a.waiting(e)
-	if !ok || !a.g.open(a.g.from[e]) {
+	if !ok || !blk.open {
 		return Finding{}, false
 	}
 	gap := a.rulesOf(ed.ToTeam).PriorityGap
-	if dep.Priority == 0 || blk.Priority == 0 || gap <= 0 || blk.Priority-dep.Priority < gap {
+	if dep.priority == 0 || blk.priority == 0 || gap <= 0 || blk.priority-dep.priority < gap {
 		return Finding{}, false
 	}
 	f := edgeFinding(ed)
-	if dep.Priority == 1 {
+	if dep.priority == 1 {
 		f.Severity = SeverityCritical
 	}
-	f.Since = latest(dep.Created, blk.Created)
-	f.Summary = a.text.add(dep.Key, " (", ed.ToTeam, ", ").prio(dep).add(") waits on ", blk.Key, " (", ed.FromTeam, ", ").prio(blk).add(").").String()
-	f.NextStep = a.text.add("Ask ").who(blk, ed.FromTeam).add(" to raise ", blk.Key, " to ").prio(dep).
-		add(", or agree with ", ed.ToTeam, " that ", dep.Key, " can wait.").String()
+	depIs, blkIs := a.records(e)
+	f.Since = latest(depIs.Created, blkIs.Created)
+	f.Summary = a.text.add(dep.key, " (", ed.ToTeam, ", ").prio(dep.priority).add(") waits on ", blk.key, " (", ed.FromTeam, ", ").
+		prio(blk.priority).add(").").String()
+	f.NextStep = a.text.add("Ask ").who(blk, ed.FromTeam).add(" to raise ", blk.key, " to ").prio(dep.priority).
+		add(", or agree with ", ed.ToTeam, " that ", dep.key, " can wait.").String()
 	return f, true
 }
 
 func (a *analysis) scheduleConflict(e int) (Finding, bool) {
 	ed, dep, blk, ok := a.waiting(e)
-	if !ok || !a.g.open(a.g.from[e]) {
+	if !ok || !blk.open || !dep.planned || !blk.planned { // then one has no deadline
 		return Finding{}, false
 	}
-	dd, dok := dep.Deadline(a.loc)
-	bd, bok := blk.Deadline(a.loc)
+	depIs, blkIs := a.records(e)
+	dd, dok := depIs.Deadline(a.loc)
+	bd, bok := blkIs.Deadline(a.loc)
 	if !dok || !bok || !bd.End.After(dd.End) {
 		return Finding{}, false
 	}
 	f := edgeFinding(ed)
-	f.Since = latest(dep.Created, blk.Created)
-	f.Summary = a.text.ofTeam(blk.Key, ed.FromTeam).add(" is ").target(blk).add(", after ").ofTeam(dep.Key, ed.ToTeam).
-		add(", which waits on it and is ").target(dep).add(".").String()
-	f.NextStep = a.text.add("Ask ").who(blk, ed.FromTeam).add(" to deliver ", blk.Key, " by ").day(dep.Target()).add(", or ").
-		teamOrOwners(ed.ToTeam, dep).add(" to move the date of ", dep.Key, ".").String()
+	f.Since = latest(depIs.Created, blkIs.Created)
+	f.Summary = a.text.ofTeam(blk.key, ed.FromTeam).add(" is ").target(blkIs).add(", after ").ofTeam(dep.key, ed.ToTeam).
+		add(", which waits on it and is ").target(depIs).add(".").String()
+	f.NextStep = a.text.add("Ask ").who(blk, ed.FromTeam).add(" to deliver ", blk.key, " by ").day(depIs.Target()).add(", or ").
+		teamOrOwners(ed.ToTeam, dep.key).add(" to move the date of ", dep.key, ".").String()
 	return f, true
 }
 
@@ -83,12 +93,13 @@ func (a *analysis) scheduleConflict(e int) (Finding, bool) {
 // has no date and no iteration, the dependent's deadline and the instant it
 // comes within the waiting team's schedule_horizon; ok is false for other
 // edges and for dependents without a date.
-func (a *analysis) unscheduled(e int) (ed *Edge, dep, blk *model.Issue, within time.Time, ok bool) {
+func (a *analysis) unscheduled(e int) (ed *Edge, dep, blk *nodeInfo, within time.Time, ok bool) {
 	ed, dep, blk, ok = a.waiting(e)
-	if !ok || !a.g.open(a.g.from[e]) || !blk.Due.IsZero() || blk.Iteration != nil || blk.Status != model.StatusTodo {
+	if !ok || !blk.open || blk.planned || !blk.todo || !dep.planned { // the last: the dependent has no deadline
 		return nil, nil, nil, time.Time{}, false
 	}
-	dl, ok := dep.Deadline(a.loc)
+	depIs, _ := a.records(e)
+	dl, ok := depIs.Deadline(a.loc)
 	return ed, dep, blk, dl.Start.Add(-a.rulesOf(ed.ToTeam).ScheduleHorizon.D()), ok
 }
 
@@ -97,16 +108,17 @@ func (a *analysis) unscheduledBlocker(e int) (Finding, bool) {
 	if !ok || a.now.Before(within) {
 		return Finding{}, false
 	}
+	depIs, blkIs := a.records(e)
 	plan := "sprint"
-	if blk.System == model.GitHub {
+	if blkIs.System == model.GitHub {
 		plan = "milestone"
 	}
 	f := edgeFinding(ed)
-	f.Since = latest(within, dep.Created, blk.Created)
-	f.Summary = a.text.ofTeam(dep.Key, ed.ToTeam).add(" is ").target(dep).add(" and waits on ").ofTeam(blk.Key, ed.FromTeam).
+	f.Since = latest(within, depIs.Created, blkIs.Created)
+	f.Summary = a.text.ofTeam(dep.key, ed.ToTeam).add(" is ").target(depIs).add(" and waits on ").ofTeam(blk.key, ed.FromTeam).
 		add(", which has no date, no ", plan, " and is not started.").String()
-	f.NextStep = a.text.add("Ask ").who(blk, ed.FromTeam).add(" to schedule ", blk.Key, ": it blocks ", dep.Key, ", due ").
-		day(dep.Target()).add(", and has no ", plan, ".").String()
+	f.NextStep = a.text.add("Ask ").who(blk, ed.FromTeam).add(" to schedule ", blk.key, ": it blocks ", dep.key, ", due ").
+		day(depIs.Target()).add(", and has no ", plan, ".").String()
 	return f, true
 }
 
@@ -122,17 +134,18 @@ func (a *analysis) unscheduledBlockerChanges(e int) time.Time {
 
 func (a *analysis) deadDependency(e int) (Finding, bool) {
 	ed, dep, blk, ok := a.waiting(e)
-	if !ok || a.g.open(a.g.from[e]) || blk.Resolution != model.ResolutionDropped {
+	if !ok || blk.open || !blk.dropped {
 		return Finding{}, false
 	}
+	_, blkIs := a.records(e)
 	f := edgeFinding(ed)
-	f.Since = blk.DoneAt()
-	a.text.ofTeam(dep.Key, ed.ToTeam).add(" still waits on ").ofTeam(blk.Key, ed.FromTeam).add(", which was dropped")
-	if blk.RawResolution != "" {
-		a.text.add(" (", blk.RawResolution, ")")
+	f.Since = blkIs.DoneAt()
+	a.text.ofTeam(dep.key, ed.ToTeam).add(" still waits on ").ofTeam(blk.key, ed.FromTeam).add(", which was dropped")
+	if blkIs.RawResolution != "" {
+		a.text.add(" (", blkIs.RawResolution, ")")
 	}
 	f.Summary = a.text.add(" on ").day(f.Since).add(".").String()
-	f.NextStep = a.text.add("Ask ").who(dep, ed.ToTeam).add(" to remove the dependency of ", dep.Key, " on ", blk.Key,
+	f.NextStep = a.text.add("Ask ").who(dep, ed.ToTeam).add(" to remove the dependency of ", dep.key, " on ", blk.key,
 		" and plan that work another way.").String()
 	return f, true
 }
@@ -140,7 +153,7 @@ func (a *analysis) deadDependency(e int) (Finding, bool) {
 // drift reports, for every done twin closed at least drift_after ago, each of
 // its twins still open; the finding is on the open twin, which needs the update.
 func (a *analysis) drift(_ int, emit func(Finding)) {
-	a.driftPairs(func(done, open *model.Issue) {
+	a.driftPairs(func(done *model.Issue, open int32) {
 		if f, ok := a.driftPair(done, open); ok {
 			emit(f)
 		}
@@ -151,14 +164,15 @@ func (a *analysis) drift(_ int, emit func(Finding)) {
 // done for drift_after.
 func (a *analysis) driftChanges(int) time.Time {
 	var next time.Time
-	a.driftPairs(func(done, open *model.Issue) {
-		next = earliestAfter(a.now, next, a.driftFrom(done, open))
+	a.driftPairs(func(done *model.Issue, open int32) {
+		next = earliestAfter(a.now, next, a.driftFrom(done, &a.g.issues[open]))
 	})
 	return next
 }
 
-// driftPairs calls f with every done twin and each open twin of its group.
-func (a *analysis) driftPairs(f func(done, open *model.Issue)) {
+// driftPairs calls f with every done twin and the node of each synced
+// open twin of its group.
+func (a *analysis) driftPairs(f func(done *model.Issue, open int32)) {
 	for _, group := range a.g.twins {
 		for _, x := range group {
 			done := a.g.issue(x)
@@ -167,7 +181,7 @@ func (a *analysis) driftPairs(f func(done, open *model.Issue)) {
 			}
 			for _, y := range group {
 				if open := a.g.issue(y); open != nil && open.Open() {
-					f(done, open)
+					f(done, y)
 				}
 			}
 		}
@@ -180,7 +194,9 @@ func (a *analysis) driftFrom(done, open *model.Issue) time.Time {
 	return done.DoneAt().Add(a.rulesOf(open.Team).DriftAfter.D())
 }
 
-func (a *analysis) driftPair(done, open *model.Issue) (Finding, bool) {
+// driftPair is the finding on node v, open, drifting from its done twin.
+func (a *analysis) driftPair(done *model.Issue, v int32) (Finding, bool) {
+	open := &a.g.issues[v]
 	closed := done.DoneAt()
 	if a.now.Before(a.driftFrom(done, open)) {
 		return Finding{}, false
@@ -189,7 +205,7 @@ func (a *analysis) driftPair(done, open *model.Issue) (Finding, bool) {
 		Issue: open.Key, Team: open.Team, Related: []string{done.Key}, Since: closed,
 		Summary: a.text.add(done.Key, " was done on ").day(closed).
 			add(" but its twin ", open.Key, " is still ", statusText(open.Status), ".").String(),
-		NextStep: a.text.add("Ask ").who(open, open.Team).
+		NextStep: a.text.add("Ask ").who(&a.g.info[v], open.Team).
 			add(" to close ", open.Key, " too, or reopen ", done.Key, " if the work is not finished.").String(),
 	}
 	if done.Team != "" {

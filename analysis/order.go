@@ -28,8 +28,9 @@ type found struct {
 	since                 time.Time
 	summary, nextStep     string
 	rule                  *Rule
-	node                  int32 // of issue: nodes are numbered in key order
-	row, severity         uint8 // of rule in Rules; in severities
+	node                  int32  // of issue: nodes are numbered in key order
+	teamRank              uint16 // of team in findingList.teams
+	row, severity         uint8  // of rule in Rules; in severities
 }
 
 // finding is f as a report shows it.
@@ -44,11 +45,36 @@ func (f *found) finding() Finding {
 type findingList struct {
 	chunks [][]found
 	n      int32
+	// teams are "" and the configured team names in name order, once each;
+	// rank numbers them. A finding's team is ranked as it is added, which
+	// the last team's rank spares most look-ups of: the rules on issues find
+	// in key order, team by team.
+	teams    []string
+	rank     map[string]int
+	lastTeam string
+	lastRank int
 }
 
 const findingChunk = 1 << 12
 
+// newFindingList returns an empty list for the configured team names.
+func newFindingList(configured []string) findingList {
+	teams := slices.Concat([]string{""}, configured)
+	slices.Sort(teams)
+	teams = slices.Compact(teams)
+	rank := make(map[string]int, len(teams))
+	for i, t := range teams {
+		rank[t] = i
+	}
+	return findingList{teams: teams, rank: rank}
+}
+
+// add appends f, ranking its team; a team not configured ranks as "".
 func (l *findingList) add(f found) int32 {
+	if f.team != l.lastTeam { // "" ranks first: the zero lastRank
+		l.lastTeam, l.lastRank = f.team, l.rank[f.team]
+	}
+	f.teamRank = uint16(l.lastRank)
 	if int(l.n)%findingChunk == 0 {
 		l.chunks = append(l.chunks, make([]found, 0, findingChunk))
 	}
@@ -76,37 +102,30 @@ func compareFindings(a, b findingKey) int {
 	return slices.Compare(a.f.related, b.f.related)
 }
 
-// keyOf returns the sort key of f; teamRank numbers the teams in name order.
-func keyOf(f *found, teamRank map[string]int) findingKey {
-	r := uint64(f.severity)<<56 | uint64(teamRank[f.team])<<40 | uint64(f.row)<<32 | uint64(uint32(f.node))
+// keyOf returns the sort key of f.
+func keyOf(f *found) findingKey {
+	r := uint64(f.severity)<<56 | uint64(f.teamRank)<<40 | uint64(f.row)<<32 | uint64(uint32(f.node))
 	return findingKey{r, f}
 }
 
-// sorted returns the findings in compareFindings order, [] when none; teams
-// are the configured team names.
+// sorted returns the findings in compareFindings order, [] when none.
 //
 // The findings are first counted out into groups of one severity, team and
 // rule, in the order they were found; then only the groups not yet in order
 // are sorted. Rules on issues find in key order, so most groups already are:
 // at 200,000 issues, sorting every finding was a tenth of an analysis.
-func (l *findingList) sorted(teams []string) []Finding {
-	teams = slices.Concat([]string{""}, teams)
-	slices.Sort(teams)
-	teams = slices.Compact(teams)
-	rank := make(map[string]int, len(teams))
-	for i, t := range teams {
-		rank[t] = i
-	}
+func (l *findingList) sorted() []Finding {
+	teams := len(l.teams)
 	group := func(k findingKey) int { // in rank order
 		sev, team, row := int(k.rank>>56), int(k.rank>>40&0xffff), int(k.rank>>32&0xff)
-		return (sev*len(teams)+team)*len(Rules) + row
+		return (sev*teams+team)*len(Rules) + row
 	}
 	// at[g] is where group g begins in keys, then, once it is placed, where
 	// it ends.
-	at := make([]int32, len(severities)*len(teams)*len(Rules)+1)
+	at := make([]int32, len(severities)*teams*len(Rules)+1)
 	for _, c := range l.chunks {
 		for i := range c {
-			at[group(keyOf(&c[i], rank))+1]++
+			at[group(keyOf(&c[i]))+1]++
 		}
 	}
 	for g := 1; g < len(at); g++ {
@@ -115,7 +134,7 @@ func (l *findingList) sorted(teams []string) []Finding {
 	keys := make([]findingKey, l.n)
 	for _, c := range l.chunks {
 		for i := range c {
-			k := keyOf(&c[i], rank)
+			k := keyOf(&c[i])
 			g := group(k)
 			keys[at[g]] = k
 			at[g]++

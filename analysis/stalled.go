@@ -35,7 +35,7 @@ func (a *analysis) idle(v int) (Finding, bool) {
 	return Finding{
 		Issue: is.Key, Team: is.Team, Since: is.Updated.Add(after),
 		Summary:  a.text.add(is.Key, " is ", statusText(is.Status), " and has not been updated for ").days(quiet).add(".").String(),
-		NextStep: a.text.add("Ask ").who(is, is.Team).add(" to update ", is.Key, " or hand it over.").String(),
+		NextStep: a.text.add("Ask ").who(&a.g.info[v], is.Team).add(" to update ", is.Key, " or hand it over.").String(),
 	}, true
 }
 
@@ -62,7 +62,7 @@ func (a *analysis) churning(v int) (Finding, bool) {
 		Issue: is.Key, Team: is.Team, Since: latest(changed.Add(window), recent[need-1]),
 		Summary: a.text.add(is.Key, " had ").number(len(recent)).add(" comments or edits in the last ").days(window).
 			add(" but has been in progress since ").day(changed).add(".").String(),
-		NextStep: a.text.add("Ask ").who(is, is.Team).add(" what keeps ", is.Key, " from moving: it changes but does not progress.").String(),
+		NextStep: a.text.add("Ask ").who(&a.g.info[v], is.Team).add(" what keeps ", is.Key, " from moving: it changes but does not progress.").String(),
 	}, true
 }
 
@@ -134,7 +134,7 @@ func (a *analysis) unowned(v int) (Finding, bool) {
 	return Finding{
 		Issue: is.Key, Team: is.Team, Since: since,
 		Summary:  a.text.add(is.Key, " is in progress with no assignee.").String(),
-		NextStep: a.text.add("Ask ").who(is, is.Team).add(" to assign ", is.Key, " or move it back to the backlog.").String(),
+		NextStep: a.text.add("Ask ").who(&a.g.info[v], is.Team).add(" to assign ", is.Key, " or move it back to the backlog.").String(),
 	}, true
 }
 
@@ -159,7 +159,7 @@ func (a *analysis) overdue(v int) (Finding, bool) {
 	return Finding{
 		Issue: is.Key, Team: is.Team, Severity: sev, Since: end,
 		Summary:  a.text.add(" and is still ", statusText(is.Status), ", ").days(late).add(" late.").String(),
-		NextStep: a.text.add("Ask ").who(is, is.Team).add(" to finish ", is.Key, " or agree a new date with those waiting on it.").String(),
+		NextStep: a.text.add("Ask ").who(&a.g.info[v], is.Team).add(" to finish ", is.Key, " or agree a new date with those waiting on it.").String(),
 	}, true
 }
 
@@ -182,13 +182,15 @@ func (a *analysis) blockerResolved(v int) (Finding, bool) {
 	if is.Status != model.StatusBlocked || len(in) == 0 {
 		return Finding{}, false
 	}
+	for _, e := range in { // the node array first: the blockers' records lie in no order
+		if b := a.g.analysed(a.g.from[e]); b == nil || b.open {
+			return Finding{}, false
+		}
+	}
 	var since time.Time
 	related := make([]string, 0, len(in))
 	for _, e := range in {
 		b := a.g.issue(a.g.from[e])
-		if b == nil || b.Open() {
-			return Finding{}, false
-		}
 		since = latest(since, b.Closed, b.StatusChanged)
 		related = append(related, b.Key)
 	}
@@ -201,7 +203,7 @@ func (a *analysis) blockerResolved(v int) (Finding, bool) {
 	return Finding{
 		Issue: is.Key, Team: is.Team, Related: related, RelatedTeams: a.teamsOf(a.g.from, in), Since: since,
 		Summary:  a.text.String(),
-		NextStep: a.text.add("Ask ").who(is, is.Team).add(" to unblock ", is.Key, " and pick it up: nothing it waits on is open.").String(),
+		NextStep: a.text.add("Ask ").who(&a.g.info[v], is.Team).add(" to unblock ", is.Key, " and pick it up: nothing it waits on is open.").String(),
 	}, true
 }
 
@@ -210,19 +212,18 @@ func (a *analysis) blockerResolved(v int) (Finding, bool) {
 func (a *analysis) blockedByStalled(e int) (Finding, bool) {
 	ed := &a.g.edges[e]
 	k := a.stalledBy[a.g.from[e]]
-	dep := a.g.issue(a.g.to[e])
+	dep := a.g.analysed(a.g.to[e])
 	if !ed.Open || !ed.CrossTeam() || k < 0 || dep == nil {
 		return Finding{}, false
 	}
 	s := a.findings.at(k)
-	blocker := a.g.issue(a.g.from[e])
 	related, teams := blockerOf(ed)
 	return Finding{
-		Issue: dep.Key, Team: ed.ToTeam, Related: related, RelatedTeams: teams, Since: s.since,
-		Summary: a.text.add(dep.Key, " waits on ").ofTeam(ed.From, ed.FromTeam).
+		Issue: dep.key, Team: ed.ToTeam, Related: related, RelatedTeams: teams, Since: s.since,
+		Summary: a.text.add(dep.key, " waits on ").ofTeam(ed.From, ed.FromTeam).
 			add(", which is stalled (", s.rule.Name, ": ", s.issue, ").").String(),
-		NextStep: a.text.add("Ask ").who(blocker, ed.FromTeam).add(" to restart or hand over ", ed.From, ": ").
-			ofTeam(dep.Key, ed.ToTeam).add(" waits on it.").String(),
+		NextStep: a.text.add("Ask ").who(a.g.analysed(a.g.from[e]), ed.FromTeam).add(" to restart or hand over ", ed.From, ": ").
+			ofTeam(dep.key, ed.ToTeam).add(" waits on it.").String(),
 	}, true
 }
 

@@ -45,22 +45,19 @@ func (t *text) String() string {
 	return t.block.String()[start:]
 }
 
-// who writes the people to ask about an issue: its first assignee and team
-// when known ("@alice (payments)"), else its team, else its owners.
-func (t *text) who(is *model.Issue, team string) *text {
-	var person string
-	if is != nil && len(is.Assignees) > 0 {
-		person = is.Assignees[0]
-	}
+// who writes the people to ask about an issue, n (nil for a placeholder):
+// its first assignee and team when known ("@alice (payments)"), else its
+// team, else its owners.
+func (t *text) who(n *nodeInfo, team string) *text {
 	switch {
-	case person != "":
+	case n != nil && n.assignee != "":
 		// Not ContainsAny, which builds a set of the bytes at every call.
-		if strings.IndexByte(person, ' ') < 0 && strings.IndexByte(person, '@') < 0 {
+		if strings.IndexByte(n.assignee, ' ') < 0 && strings.IndexByte(n.assignee, '@') < 0 {
 			t.add("@") // the "@" a handle is written with
 		}
-		return t.ofTeam(person, team)
-	case is != nil:
-		return t.teamOrOwners(team, is)
+		return t.ofTeam(n.assignee, team)
+	case n != nil:
+		return t.teamOrOwners(team, n.key)
 	case team != "":
 		return t.add(team)
 	}
@@ -97,8 +94,8 @@ func (t *text) number(n int) *text {
 	return t
 }
 
-// prio writes an issue's priority, "P2".
-func (t *text) prio(is *model.Issue) *text { return t.add("P").number(is.Priority) }
+// prio writes a priority, "P2".
+func (t *text) prio(p int) *text { return t.add("P").number(p) }
 
 // target writes an issue's target date: "due 2026-12-01" or "planned for
 // Sprint 5, ending 2026-12-01".
@@ -109,10 +106,11 @@ func (t *text) target(is *model.Issue) *text {
 	return t.add("planned for ", is.Iteration.Name, ", ending ").day(is.Iteration.End)
 }
 
-// teamOrOwners writes team, or the owners of is when no team claims it.
-func (t *text) teamOrOwners(team string, is *model.Issue) *text {
+// teamOrOwners writes team, or the owners of the issue key when no team
+// claims it.
+func (t *text) teamOrOwners(team, key string) *text {
 	if team != "" {
 		return t.add(team)
 	}
-	return t.add("the owners of ", is.Key)
+	return t.add("the owners of ", key)
 }

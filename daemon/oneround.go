@@ -69,15 +69,25 @@ type floorPacer struct {
 	previous int
 }
 
+// runtimeHeapMinimum is the runtime's least heap goal at GOGC 100; at any
+// other GOGC it is GOGC percent of this (defaultHeapMinimum and
+// setGCPercent in Go's runtime/mgcpacer.go).
+const runtimeHeapMinimum = 4 << 20
+
 // percentFor is the least GOGC that puts the heap goal after gc at floor
 // or above, or percent if that is higher. The runtime's goal is what gc found live plus
-// GOGC percent of that, of the goroutine stacks and of the globals.
+// GOGC percent of that, of the goroutine stacks and of the globals, and at
+// least GOGC percent of runtimeHeapMinimum: with less than that scanned,
+// the GOGC that brings the first to the floor would put the second above
+// it (1.7 GiB for a process with 0.2 MiB scanned), so GOGC stops where the
+// second is the floor.
 func (p *floorPacer) percentFor(gc collection) int {
 	if gc.live >= p.floor {
 		return p.percent
 	}
 	scanned := max(gc.scanned, 1)
-	return max(p.percent, int(((p.floor-gc.live)*100+scanned-1)/scanned)) // rounded up
+	toFloor := ((p.floor-gc.live)*100 + scanned - 1) / scanned // rounded up
+	return max(p.percent, int(min(toFloor, p.floor*100/runtimeHeapMinimum)))
 }
 
 // gcSentinel is garbage as soon as it is made; its cleanup tells the pacer

@@ -41,6 +41,9 @@ func TestPaceKeepsTheHeapGoalAtTheFloorUntilRestoredUnlessGOGCIsSet(t *testing.T
 		if got := heapGoal(); got < oneRoundHeapFloor {
 			t.Errorf("heap goal while paced at %d = %d MiB, want at least the floor, %d MiB", percent, got>>20, oneRoundHeapFloor>>20)
 		}
+		if got := heapGoal(); gcPercent() > percent && got > oneRoundHeapFloor+oneRoundHeapFloor/100 {
+			t.Errorf("heap goal while paced at %d, GOGC raised to %d = %.1f MiB, want the floor, %d MiB", percent, gcPercent(), float64(got)/(1<<20), oneRoundHeapFloor>>20)
+		}
 		restore()
 		if got := gcPercent(); got != before {
 			t.Errorf("GOGC after pacing at %d = %d, want %d as before", percent, got, before)
@@ -78,7 +81,8 @@ func TestFloorPacerRaisesGOGCOnlyBelowTheFloor(t *testing.T) {
 		want          int
 	}{
 		{"little live: the goal is the floor", syncGCPercent, 10 * mib, 11 * mib, 819}, // 10 + 11 × 8.19 ≥ 100 MiB
-		{"nothing live yet", syncGCPercent, 0, 0, 100 * mib * 100},
+		{"nothing live yet", syncGCPercent, 0, 0, 2500},                                // the runtime's minimum, 4 MiB × 25, is the floor
+		{"less than 4 MiB scanned", syncGCPercent, 1 * mib, 2 * mib, 2500},             // not 4950: a minimum of 198 MiB
 		{"percent reaches the floor by itself", syncGCPercent, 45 * mib, 46 * mib, syncGCPercent},
 		{"just under the floor", finalGCPercent, 90 * mib, 91 * mib, finalGCPercent},
 		{"live above the floor", finalGCPercent, 114 * mib, 115 * mib, finalGCPercent},
@@ -88,8 +92,13 @@ func TestFloorPacerRaisesGOGCOnlyBelowTheFloor(t *testing.T) {
 		if got != c.want {
 			t.Errorf("%s: GOGC %d, want %d", c.name, got, c.want)
 		}
-		if goal := c.live + c.scanned*uint64(got)/100; c.scanned > 0 && goal < p.floor {
+		// The runtime's goal (see percentFor).
+		goal := max(c.live+c.scanned*uint64(got)/100, runtimeHeapMinimum*uint64(got)/100)
+		if goal < p.floor {
 			t.Errorf("%s: goal %d bytes under the floor", c.name, goal)
+		}
+		if got > c.percent && goal > p.floor+p.floor/100 {
+			t.Errorf("%s: GOGC raised to %d puts the goal at %d MiB, over the floor", c.name, got, goal>>20)
 		}
 	}
 }

@@ -42,8 +42,11 @@ func TestIssueJSONIsWhatMarshalWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The first base comes back after others (its kept users and labels
+	// found again) and once with another HTML base only.
 	for _, u := range []urls{{api: "http://127.0.0.1:1", html: "https://github.com"}, {api: "https://ghe.example/api/v3", html: "https://ghe.example"},
-		{api: "http://a&b<c>", html: "https://ghe.example/\u2028"}} {
+		{api: "http://a&b<c>", html: "https://ghe.example/\u2028"}, {api: "http://127.0.0.1:1", html: "https://github.com"},
+		{api: "http://127.0.0.1:1", html: "https://ghe.example"}} {
 		ms := u.milestones(rp)
 		for _, is := range rp.issues {
 			v := s.renderIssue(u, rp, ms, is)

@@ -9,9 +9,9 @@ import (
 
 // TestWrittenFieldsAreWhatMarshalWritesOfTheirMaps writes the components,
 // issue links and sprints of issues of both deployments, with text JSON
-// escapes, missing sprints and dateless ones, and compares each with what
-// json.Marshal writes of the maps these fields were rendered as before they
-// were written by hand.
+// escapes, missing sprints and dateless ones, for a plain request base and
+// one JSON escapes, and compares each with what json.Marshal writes of the
+// maps these fields were rendered as before they were written by hand.
 func TestWrittenFieldsAreWhatMarshalWritesOfTheirMaps(t *testing.T) {
 	for _, dep := range []string{Cloud, DataCenter} {
 		t.Run(dep, func(t *testing.T) {
@@ -29,20 +29,22 @@ func TestWrittenFieldsAreWhatMarshalWritesOfTheirMaps(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			rd := renderer{s: sim, base: "http://jira.example"}
-			for _, k := range []string{"PAY-1", "PAY-2", key} {
-				r := sim.issues[k]
-				for name, pair := range map[string][2]any{
-					"components": {string(rd.appendComponents(nil, r.Components)), componentMaps(rd, r.Components)},
-					"issuelinks": {string(rd.appendLinks(nil, r)), linkMaps(rd, r)},
-					"sprints":    {string(rd.appendSprints(nil, r.Sprints)), sprintMaps(rd, r.Sprints)},
-				} {
-					want, err := json.Marshal(pair[1])
-					if err != nil {
-						t.Fatal(err)
-					}
-					if got := pair[0].(string); got != string(want) {
-						t.Errorf("%s of %s:\n got %s\nwant %s", name, k, got, want)
+			for _, base := range []string{"http://jira.example", "http://a&b<c>"} {
+				rd := renderer{s: sim, base: base}
+				for _, k := range []string{"PAY-1", "PAY-2", key} {
+					r := sim.issues[k]
+					for name, pair := range map[string][2]any{
+						"components": {string(rd.appendComponents(nil, r.Components)), componentMaps(rd, r.Components)},
+						"issuelinks": {string(rd.appendLinks(nil, r)), linkMaps(rd, r)},
+						"sprints":    {string(rd.appendSprints(nil, r.Sprints)), sprintMaps(rd, r.Sprints)},
+					} {
+						want, err := json.Marshal(pair[1])
+						if err != nil {
+							t.Fatal(err)
+						}
+						if got := pair[0].(string); got != string(want) {
+							t.Errorf("%s of %s for %s:\n got %s\nwant %s", name, k, base, got, want)
+						}
 					}
 				}
 			}
