@@ -14,10 +14,12 @@ import (
 // about 110 MB of live records, and at the default of 100 the collector
 // lets the heap grow to twice what was live before it runs again, RSS the
 // process holds only to exit. At 35 an unchanged re-sync of the 200k
-// benchmark organisation peaks 10-13 MB lower than at 50 (185-187 against
-// 197-198 MB) for a few more collections over those records, about 50 ms
-// of GC CPU (docs/benchmarks.md, "Memory during the sync").
-const finalGCPercent = 35
+// benchmark organisation peaked 10-13 MB lower than at 50 (185-187 against
+// 197-198 MB); at 35 a full sync then peaked at 193.6-200.3 MB and
+// changed1k at 192.1-196.0 MB (five runs), at 20 at 188.3-194.1 and
+// 183.1-191.7 MB (three runs), for up to 0.2 CPU-s more of collection over
+// those records (docs/benchmarks.md, "Memory during the sync").
+const finalGCPercent = 20
 
 // syncGCPercent is the collector's GOGC while a one-round process syncs,
 // unless GOGC is set, once what is live sets a heap goal above
