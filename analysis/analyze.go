@@ -44,7 +44,7 @@ func Analyze(in Input) *Report {
 		}
 	}
 	a.findings = newFindingList(r.Teams)
-	a.g = buildGraph(in.Issues, teams)
+	a.g = buildGraph(in.Issues, teams, a.loc)
 	a.stalledBy = make([]int32, a.g.nodes())
 	for v := range a.stalledBy {
 		a.stalledBy[v] = -1

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/batonhq/baton/model"
 )
@@ -15,6 +16,7 @@ import (
 type graph struct {
 	issues  []model.Issue // the analysed issues, sorted by key, Team set
 	info    []nodeInfo    // of every node, issues and placeholders
+	ends    []int64       // deadlineEnd of every analysed issue
 	index   keyIndex      // node by key
 	teams   teamFinder
 	canon   []int32           // canonical twin of every node (itself when unmirrored)
@@ -83,13 +85,15 @@ func (g *graph) analysed(v int32) *nodeInfo {
 	return nil
 }
 
-// buildGraph sorts and copies the issues, sets their teams and merges the
-// blocking links of every origin into edges between canonical nodes.
-func buildGraph(in []model.Issue, teams []model.Team) *graph {
+// buildGraph sorts and copies the issues, sets their teams, finds their
+// deadlines in loc and merges the blocking links of every origin into edges
+// between canonical nodes.
+func buildGraph(in []model.Issue, teams []model.Team, loc *time.Location) *graph {
 	g := &graph{issues: sortedIssues(in), teams: teamFinder{teams: teams}}
 	n := len(g.issues)
 	g.index = newKeyIndex(n + n/16) // and room for link ends outside the issues
 	g.info = make([]nodeInfo, n, n+n/16)
+	g.ends = make([]int64, n)
 	// The issues with mirrors, and how many links there are, are noted while
 	// each record is read for its node: a pass of their own over the records
 	// read a cache line or two of each again.
@@ -99,6 +103,7 @@ func buildGraph(in []model.Issue, teams []model.Team) *graph {
 		is := &g.issues[i]
 		is.Team = g.teams.of(is)
 		g.info[i] = infoOf(is)
+		g.ends[i] = deadlineEnd(is, loc)
 		g.index.put(is.Key, int32(i))
 		links += len(is.Links)
 		if len(is.Mirrors) > 0 {

@@ -3,6 +3,7 @@ package analysis
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/batonhq/baton/model"
 )
@@ -12,7 +13,7 @@ func TestEveryNodeIsFoundByItsKeyAfterTheIndexGrows(t *testing.T) {
 	for i := range 3 {
 		issues = append(issues, issue(fmt.Sprintf("jira:CORE-%d", i)))
 	}
-	g := buildGraph(issues, nil)
+	g := buildGraph(issues, nil, time.UTC)
 	for i := range 1000 { // link ends outside the issues, far more than the index was sized for
 		if v, want := g.node(fmt.Sprintf("jira:EXT-%d", i)), int32(3+i); v != want {
 			t.Fatalf("node of jira:EXT-%d = %d, want %d", i, v, want)

@@ -74,12 +74,12 @@ func (a *analysis) scheduleConflict(e int) (Finding, bool) {
 	if !ok || !blk.open || !dep.planned || !blk.planned { // then one has no deadline
 		return Finding{}, false
 	}
-	depIs, blkIs := a.records(e)
-	dd, dok := depIs.Deadline(a.loc)
-	bd, bok := blkIs.Deadline(a.loc)
-	if !dok || !bok || !bd.End.After(dd.End) {
+	dd, dok := a.passes(a.g.to[e])
+	bd, bok := a.passes(a.g.from[e])
+	if !dok || !bok || !bd.After(dd) {
 		return Finding{}, false
 	}
+	depIs, blkIs := a.records(e)
 	f := edgeFinding(ed)
 	f.Since = latest(depIs.Created, blkIs.Created)
 	f.Summary = a.text.ofTeam(blk.key, ed.FromTeam).add(" is ").target(blkIs).add(", after ").ofTeam(dep.key, ed.ToTeam).

@@ -139,11 +139,11 @@ func (a *analysis) unowned(v int) (Finding, bool) {
 }
 
 func (a *analysis) overdue(v int) (Finding, bool) {
-	is := &a.g.issues[v]
-	dl, ok := is.Deadline(a.loc)
-	if !ok || a.now.Before(dl.End) {
+	if end, ok := a.passes(int32(v)); !ok || a.now.Before(end) {
 		return Finding{}, false
 	}
+	is := &a.g.issues[v]
+	dl, _ := is.Deadline(a.loc)
 	end := dl.End
 	late := a.now.Sub(end)
 	var sev string // the rule's
@@ -166,10 +166,16 @@ func (a *analysis) overdue(v int) (Finding, bool) {
 // overdueChanges is when an issue's deadline passes, or else when it is
 // late by more than overdueCritical.
 func (a *analysis) overdueChanges(v int) time.Time {
-	dl, ok := a.g.issues[v].Deadline(a.loc)
+	end, ok := a.passes(int32(v))
 	if !ok {
 		return time.Time{}
 	}
+	// Only an instant before a.next, the earliest so far, is worth the
+	// record, whose zone the instant carries.
+	if t := earliestAfter(a.now, end, end.Add(overdueCritical+time.Nanosecond)); t.IsZero() || !a.next.IsZero() && !t.Before(a.next) {
+		return a.next
+	}
+	dl, _ := a.g.issues[v].Deadline(a.loc)
 	return earliestAfter(a.now, dl.End, dl.End.Add(overdueCritical+time.Nanosecond))
 }
 
