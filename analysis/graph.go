@@ -176,15 +176,6 @@ func (g *graph) node(key string) int32 {
 	return v
 }
 
-// end returns the node of key, a link's end, on issue v: most often v itself,
-// which spares the look-up.
-func (g *graph) end(key string, v int32) int32 {
-	if key == g.issues[v].Key {
-		return v
-	}
-	return g.node(key)
-}
-
 func systemOf(key string) model.System {
 	k, _ := model.ParseKey(key)
 	return k.System
@@ -262,18 +253,45 @@ func (g *graph) addEdges(n int) {
 		from, to int32
 		origin   model.Origin
 	}
+	// An end equal to the carrying issue's key is that issue's node; the
+	// others are looked up all together (findAll), then placeholders are
+	// added for those not found, in link order. An end to look up is
+	// -1-(its place in look) until then.
 	links := make([]link, 0, n)
+	look := make([]lookup, 0, n)
+	end := func(key string, v int32) int32 {
+		if key == g.issues[v].Key {
+			return v
+		}
+		look = append(look, lookup{key: key})
+		return int32(-len(look))
+	}
 	for i := range g.issues {
 		for _, l := range g.issues[i].Links {
-			if l.Type != model.Blocks {
-				continue
-			}
-			f, t := g.canon[g.end(l.From, int32(i))], g.canon[g.end(l.To, int32(i))]
-			if f != t { // else a self-edge, or one between twins
-				links = append(links, link{from: f, to: t, origin: l.Origin})
+			if l.Type == model.Blocks {
+				links = append(links, link{from: end(l.From, int32(i)), to: end(l.To, int32(i)), origin: l.Origin})
 			}
 		}
 	}
+	g.findAll(look)
+	resolve := func(v int32) int32 {
+		if v >= 0 {
+			return g.canon[v]
+		}
+		l := &look[-1-v]
+		if l.node < 0 {
+			l.node = g.node(l.key)
+		}
+		return g.canon[l.node]
+	}
+	kept := 0
+	for _, l := range links {
+		if l.from, l.to = resolve(l.from), resolve(l.to); l.from != l.to { // else a self-edge, or one between twins
+			links[kept] = l
+			kept++
+		}
+	}
+	links = links[:kept]
 	rank := g.keyRanks()
 	fromRank := make([]int32, len(links))
 	for i := range links {

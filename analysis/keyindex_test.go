@@ -29,4 +29,14 @@ func TestEveryNodeIsFoundByItsKeyAfterTheIndexGrows(t *testing.T) {
 			t.Errorf("find(%q) = %d, want none", key, v)
 		}
 	}
+	look := []lookup{{key: "jira:CORE-3"}, {key: ""}, {key: "jira:CORE-0 "}}
+	for v := range int32(g.nodes()) {
+		look = append(look, lookup{key: g.key(v)})
+	}
+	g.findAll(look)
+	for _, l := range look {
+		if want, _ := g.find(l.key); l.node != want {
+			t.Errorf("findAll: node of %q = %d, want %d", l.key, l.node, want)
+		}
+	}
 }
