@@ -99,17 +99,19 @@ func buildGraph(in []model.Issue, teams []model.Team, loc *time.Location) *graph
 	// read a cache line or two of each again.
 	var mirrored []int32
 	links := 0
+	slots := make([]uint64, n) // of the issues' keys, placed together below
 	for i := range g.issues {
 		is := &g.issues[i]
 		is.Team = g.teams.of(is)
 		g.info[i] = infoOf(is)
 		g.ends[i] = deadlineEnd(is, loc)
-		g.index.put(is.Key, int32(i))
+		slots[i] = g.index.slot(is.Key, int32(i))
 		links += len(is.Links)
 		if len(is.Mirrors) > 0 {
 			mirrored = append(mirrored, int32(i))
 		}
 	}
+	g.index.putAll(slots)
 	g.mergeMirrors(mirrored)
 	g.addEdges(links)
 	return g

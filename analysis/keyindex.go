@@ -80,14 +80,42 @@ func (g *graph) findAll(ls []lookup) {
 
 // put records that node v, whose key is not in the index yet, has key.
 func (x *keyIndex) put(key string, v int32) {
-	x.place(maphash.String(x.seed, key)>>32<<32 | uint64(uint32(v)+1))
-	if x.n++; 2*x.n > len(x.slots) {
-		old := x.slots
-		x.slots = make([]uint64, 2*len(old))
-		for _, s := range old {
-			if s != 0 {
-				x.place(s)
-			}
+	x.place(x.slot(key, v))
+	x.n++
+	x.grow()
+}
+
+// slot returns the slot value of node v with key.
+func (x *keyIndex) slot(key string, v int32) uint64 {
+	return maphash.String(x.seed, key)>>32<<32 | uint64(uint32(v)+1)
+}
+
+// putAll records slot values from slot, of nodes whose keys are not in the
+// index yet. Placed in a loop of their own, apart from reading the keys,
+// the reads of different slots overlap.
+func (x *keyIndex) putAll(ss []uint64) {
+	x.n += len(ss)
+	x.grow()
+	for _, s := range ss {
+		x.place(s)
+	}
+}
+
+// grow doubles the slots until no more than half of them are to be taken
+// by the x.n nodes.
+func (x *keyIndex) grow() {
+	size := len(x.slots)
+	for 2*x.n > size {
+		size *= 2
+	}
+	if size == len(x.slots) {
+		return
+	}
+	old := x.slots
+	x.slots = make([]uint64, size)
+	for _, s := range old {
+		if s != 0 {
+			x.place(s)
 		}
 	}
 }

@@ -29,6 +29,13 @@ func TestEveryNodeIsFoundByItsKeyAfterTheIndexGrows(t *testing.T) {
 			t.Errorf("find(%q) = %d, want none", key, v)
 		}
 	}
+	x := newKeyIndex(0) // one slot: putAll makes room first
+	var ss []uint64
+	for v := range int32(g.nodes()) {
+		ss = append(ss, x.slot(g.key(v), v))
+	}
+	g.index = x
+	g.index.putAll(ss)
 	look := []lookup{{key: "jira:CORE-3"}, {key: ""}, {key: "jira:CORE-0 "}}
 	for v := range int32(g.nodes()) {
 		look = append(look, lookup{key: g.key(v)})
