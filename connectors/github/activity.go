@@ -141,7 +141,7 @@ func (w *wideActivity) buy(ctx context.Context) error {
 	for _, l := range listings {
 		for read := 1; *l.next != 0; {
 			p := *l.next
-			if p <= read || p > w.pages+wideSlack {
+			if goesBack(read, p) || p > w.pages+wideSlack {
 				w.off = true
 				return nil
 			}

@@ -116,6 +116,9 @@ func (s *Source) syncRepo(ctx context.Context, r repoName, raw, book string, c *
 			return false, err
 		}
 		last := resp.NextPage == 0
+		if goesBack(page, resp.NextPage) { // the page's issues wait for a listing that moves on
+			return false, loopingLink{op: "listing issues of " + r.String(), page: page, next: resp.NextPage}
+		}
 		if last {
 			settled, err := s.settleParents(ctx, r, l.parents, l.withSubs)
 			if err != nil {
