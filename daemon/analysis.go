@@ -36,17 +36,17 @@ const analysisRetry = time.Minute
 // /metrics, as the snapshot the rollups are composed from, and to the
 // dashboard, which indexes it here rather than on a page view.
 func (d *Daemon) Analyze(ctx context.Context) (*analysis.Report, error) {
-	r, _, err := d.analyzeAndPublish(ctx)
+	r, _, err := d.analyzeAndPublish(ctx, d.Config())
 	return r, err
 }
 
-// analyzeAndPublish is Analyze, which also returns when the set of issues
+// analyzeAndPublish is Analyze with cfg, which also returns when the set of issues
 // loaded next changes with time alone (see loadForAnalysis).
-func (d *Daemon) analyzeAndPublish(ctx context.Context) (*analysis.Report, time.Time, error) {
+func (d *Daemon) analyzeAndPublish(ctx context.Context, cfg *config.Config) (*analysis.Report, time.Time, error) {
 	if d.opts.OneRound {
 		defer pace(finalGCPercent)() // the process' last analysis, and its peak
 	}
-	in, windowMoves, err := loadForAnalysis(ctx, d.store, d.Config(), d.now())
+	in, windowMoves, err := loadForAnalysis(ctx, d.store, cfg, d.now())
 	if err != nil {
 		return nil, time.Time{}, err
 	}
@@ -55,7 +55,7 @@ func (d *Daemon) analyzeAndPublish(ctx context.Context) (*analysis.Report, time.
 	}
 	r := analyse(in)
 	d.metrics.Publish(r)
-	web := d.Config().Web.Enabled
+	web := cfg.Web.Enabled
 	if web {
 		last := d.readLastRollups(ctx, r.Now)
 		d.lastRollups.Store(&last)

@@ -40,7 +40,7 @@ func (d *Daemon) AnalyzeOnce(ctx context.Context) (Counts, error) {
 	} else if c, ok := d.keptCounts(ctx, gen, print); ok {
 		return c, nil
 	}
-	r, windowMoves, aerr := d.analyzeAndPublish(ctx)
+	r, windowMoves, aerr := d.analyzeAndPublish(ctx, cfg) // the cfg the fingerprint hashed
 	if aerr != nil {
 		return Counts{}, aerr
 	}

@@ -62,8 +62,10 @@ type wideActivity struct {
 	fold                     wideFold
 }
 
-// wideFold is what the listings said, by issue number.
+// wideFold is what the listings said, by issue number, of the issues of
+// the repository whose API URL is repo.
 type wideFold struct {
+	repo     string
 	changed  map[int]time.Time                // the last status change
 	activity map[int]map[activityID]time.Time // comments and events in the window
 }
@@ -81,12 +83,20 @@ func (s *Source) newWideActivity(r repoName) *wideActivity {
 
 // prepare decides, before a page's issues are converted, whether the need
 // timeline calls of the page are better answered by the listings, reading
-// them if so.
-func (w *wideActivity) prepare(ctx context.Context, need int) error {
+// them if so. repoURL is the repository_url the page's issues give: the
+// listings' items that name another repository are not this one's. It is
+// GitHub's name for the repository, not one made from the configuration:
+// the listings of a renamed repository, redirected, give its new name.
+func (w *wideActivity) prepare(ctx context.Context, need int, repoURL string) error {
 	if w == nil || w.off || w.bought || need == 0 || w.rented+need < w.probeAt {
 		return nil
 	}
 	if w.pages == 0 {
+		if repoURL == "" { // nothing to tell this repository's items by
+			w.off = true
+			return nil
+		}
+		w.fold.repo = repoURL
 		if err := w.probe(ctx); err != nil {
 			return w.giveUp(err)
 		}
@@ -141,7 +151,7 @@ func (w *wideActivity) buy(ctx context.Context) error {
 	for _, l := range listings {
 		for read := 1; *l.next != 0; {
 			p := *l.next
-			if p <= read || p > w.pages+wideSlack {
+			if goesBack(read, p) || p > w.pages+wideSlack {
 				w.off = true
 				return nil
 			}
@@ -187,7 +197,7 @@ func (w *wideActivity) commentsPage(ctx context.Context, p int) (next, last int,
 	if err != nil {
 		return 0, 0, err
 	}
-	w.fold.comments(got, w.from)
+	w.fold.comments(w.s, got, w.from)
 	return resp.NextPage, lastPage(resp, p), nil
 }
 
@@ -223,30 +233,44 @@ func (w *wideActivity) rent() {
 }
 
 // repoEvent is an event as the repository's listing gives it, with the
-// number of its issue (or pull request) and nothing else of it.
+// number and repository of its issue (or pull request) and nothing else of
+// it: the issue's schema has repository_url, the repository's API URL, as
+// the issue listings' does
+// (https://docs.github.com/en/rest/issues/events#list-issue-events-for-a-repository,
+// response schema).
 type repoEvent struct {
 	ID int64 `json:"id"`
 	listedTimeline
 	Issue *struct {
 		Number      int       `json:"number"`
+		RepoURL     string    `json:"repository_url"`
 		PullRequest *struct{} `json:"pull_request"`
 	} `json:"issue"`
 }
 
 // repoComment is a comment as the repository's listing gives it; its issue
-// is the number at the end of issue_url.
+// is issue_url, the issue's API URL, …/repos/{owner}/{repo}/issues/{n}
+// (https://docs.github.com/en/rest/issues/comments#list-issue-comments-for-a-repository,
+// response schema).
 type repoComment struct {
 	ID        int64  `json:"id"`
 	IssueURL  string `json:"issue_url"`
 	CreatedAt stamp  `json:"created_at"`
 }
 
-// events folds one page of events in as foldTimeline would.
+// events folds one page of events in as foldTimeline would. An event of
+// another repository's issue is skipped: the listing is this repository's,
+// and the number it names is not that of this repository's issue.
 func (f *wideFold) events(s *Source, got []repoEvent, from time.Time) {
 	for i := range got {
 		e := &got[i]
 		if e.Issue == nil || e.Issue.PullRequest != nil {
 			continue // pull requests are not synced
+		}
+		if e.Issue.RepoURL != f.repo {
+			s.log.Debug("skipping an event of another repository's issue", "event_id", e.ID,
+				"repository_url", e.Issue.RepoURL, "listing_repository_url", f.repo)
+			continue
 		}
 		n := e.Issue.Number
 		switch at, kind := s.classifyEvent(&e.listedTimeline, from); kind {
@@ -258,13 +282,19 @@ func (f *wideFold) events(s *Source, got []repoEvent, from time.Time) {
 	}
 }
 
-// comments folds one page of comments in: those made within the window.
-func (f *wideFold) comments(got []repoComment, from time.Time) {
+// comments folds one page of comments in: those made within the window
+// on this repository's issues.
+func (f *wideFold) comments(s *Source, got []repoComment, from time.Time) {
 	for i := range got {
 		c := &got[i]
 		at := c.CreatedAt.Time.UTC()
-		_, n, ok := splitIssueURL(c.IssueURL)
+		repoURL, n, ok := splitIssueURL(c.IssueURL)
 		if !ok || at.Before(from) {
+			continue
+		}
+		if repoURL != f.repo {
+			s.log.Debug("skipping a comment on another repository's issue", "comment_id", c.ID,
+				"issue_url", c.IssueURL, "listing_repository_url", f.repo)
 			continue
 		}
 		f.add(n, activityID{comment: true, id: c.ID}, at)

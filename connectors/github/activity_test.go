@@ -263,7 +263,7 @@ func TestRepositoryListingsFoldOddItemsAsNothing(t *testing.T) {
 	var events []repoEvent
 	if err := json.Unmarshal([]byte(`[null,
 		{"id":1,"event":"closed","created_at":"2026-01-01T00:00:00Z","issue":null},
-		{"id":2,"event":"labeled","created_at":"2026-01-01T00:00:00Z","label":null,"issue":{"number":3}},
+		{"id":2,"event":"labeled","created_at":"2026-01-01T00:00:00Z","label":null,"issue":{"number":3,"repository_url":"https://api.github.com/repos/o/r"}},
 		{"id":3,"event":"closed","created_at":"2026-01-01T00:00:00Z"}]`), &events); err != nil {
 		t.Fatal(err)
 	}
@@ -275,10 +275,10 @@ func TestRepositoryListingsFoldOddItemsAsNothing(t *testing.T) {
 		{"id":7,"created_at":"2026-01-01T00:00:00Z","issue_url":"https://api.github.com/repos/o/r/issues/9"}]`), &comments); err != nil {
 		t.Fatal(err)
 	}
-	f := wideFold{changed: map[int]time.Time{}, activity: map[int]map[activityID]time.Time{}}
+	f := wideFold{repo: "https://api.github.com/repos/o/r", changed: map[int]time.Time{}, activity: map[int]map[activityID]time.Time{}}
 	from := time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)
 	f.events(s, events, from)
-	f.comments(comments, from)
+	f.comments(s, comments, from)
 	if len(f.changed) != 0 {
 		t.Errorf("status changes folded from odd events: %v", f.changed)
 	}
@@ -303,8 +303,37 @@ func TestRepositoryListingWhoseLinkLoopsIsLeftToTimelines(t *testing.T) {
 	}}
 	src := newAnswerSource(t, as)
 	w := src.newWideActivity(repoName{owner: "acme", name: "core"})
-	must(t, w.prepare(context.Background(), w.probeAt))
+	must(t, w.prepare(context.Background(), w.probeAt, "https://api.github.com/repos/acme/core"))
 	if n := as.requests.Load(); !w.off || w.bought || n != 3 {
 		t.Errorf("off %v, bought %v after %d requests; want off, not bought, after the two first pages and page 2 once", w.off, w.bought, n)
+	}
+}
+
+// TestRepositoryListingsSkipItemsOfAnotherRepository: events and comments
+// whose issue is of another repository are not filed under its number.
+func TestRepositoryListingsSkipItemsOfAnotherRepository(t *testing.T) {
+	var events []repoEvent
+	must(t, json.Unmarshal([]byte(`[
+		{"id":1,"event":"commented","created_at":"2026-01-01T00:00:00Z","issue":{"number":3,"repository_url":"https://api.github.com/repos/acme/core"}},
+		{"id":2,"event":"commented","created_at":"2026-01-01T00:00:00Z","issue":{"number":3,"repository_url":"https://api.github.com/repos/acme/other"}},
+		{"id":3,"event":"closed","created_at":"2026-01-01T00:00:00Z","issue":{"number":4,"repository_url":"https://api.github.com/repos/acme/other"}},
+		{"id":4,"event":"closed","created_at":"2026-01-01T00:00:00Z","issue":{"number":4}}]`), &events))
+	var comments []repoComment
+	must(t, json.Unmarshal([]byte(`[
+		{"id":5,"created_at":"2026-01-01T00:00:00Z","issue_url":"https://api.github.com/repos/acme/core/issues/3"},
+		{"id":6,"created_at":"2026-01-01T00:00:00Z","issue_url":"https://api.github.com/repos/acme/other/issues/3"},
+		{"id":7,"created_at":"2026-01-01T00:00:00Z","issue_url":"https://api.github.com/repos/acme/core-old/issues/4"}]`), &comments))
+	f := wideFold{repo: "https://api.github.com/repos/acme/core", changed: map[int]time.Time{}, activity: map[int]map[activityID]time.Time{}}
+	from := time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)
+	s := vendorSource(t, t0)
+	f.events(s, events, from)
+	f.comments(s, comments, from)
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	want := map[int]map[activityID]time.Time{3: {{id: 1}: at, {comment: true, id: 5}: at}}
+	if diff := cmp.Diff(want, f.activity, cmp.AllowUnexported(activityID{})); diff != "" {
+		t.Errorf("activity (-want +got):\n%s", diff)
+	}
+	if len(f.changed) != 0 {
+		t.Errorf("status changes from another repository's events: %v", f.changed)
 	}
 }

@@ -94,10 +94,11 @@ func (s *Source) nativeLinks(ctx context.Context, r repoName, it *item, is *mode
 
 // pages fetches path (relative to the API base) page by page, 100 at a time,
 // up to limit pages, decoding each into a fresh page value handed to f. It
-// follows the Link header's next page number or, on endpoints paged by
-// cursor, its after cursor. When newest is set and there are more numbered
-// pages than limit, it reads the first page and then the last limit-1, so a
-// long oldest-first list keeps its recent end.
+// follows the Link header's next page number (failing with a loopingLink
+// when it goes back) or, on endpoints paged by cursor, its after cursor.
+// When newest is set and there are more numbered pages than limit, it
+// reads the first page and then the last limit-1, so a long oldest-first
+// list keeps its recent end.
 func pages[T any](ctx context.Context, s *Source, op, path string, limit int, newest bool, f func([]T)) error {
 	return keptPages(ctx, s, nil, op, path, limit, newest, func(got []T) ([]T, int64) { return got, 0 }, f)
 }
@@ -147,6 +148,9 @@ func keptPages[T, K any](ctx context.Context, s *Source, c *answerCache, op, pat
 				c.put(&answer{url: req.URL.String(), etag: etag, links: links, kept: kept, keptBytes: size})
 			}
 			f(kept)
+		}
+		if links.after == "" && goesBack(n, links.next) {
+			return loopingLink{op: op, page: n, next: links.next}
 		}
 		page, after = links.next, links.after
 		if page == 2 && newest && links.last > limit {

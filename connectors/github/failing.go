@@ -2,6 +2,7 @@ package github
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -68,14 +69,15 @@ func (f *repoFailures) record(r repoName, err error, now time.Time, interval, lo
 
 // ownFailure reports whether err is the repository's alone and retrying soon
 // cannot fix it: gone or out of reach (403 not for a rate limit, 404, 410,
-// 451), or a payload that panics. The credentials' failures (401), rate
-// limits and the configuration's limits are the whole source's.
+// 451), a payload that panics, or a listing whose Link goes back. The
+// credentials' failures (401), rate limits and the configuration's limits
+// are the whole source's.
 func ownFailure(err error) bool {
 	if errors.As(err, new(emitError)) {
 		return false // a commit failed, maybe of another repository's page: the round's failure
 	}
 	var p panicked
-	if errors.As(err, &p) {
+	if errors.As(err, &p) || errors.As(err, new(loopingLink)) {
 		return true
 	}
 	var api *httpapi.APIError
@@ -100,3 +102,24 @@ func (s *Source) FailingScopes() []model.ScopeFailure {
 	slices.SortFunc(out, func(a, b model.ScopeFailure) int { return strings.Compare(a.Scope, b.Scope) })
 	return out
 }
+
+// goesBack reports whether next, the page a listing's Link header names
+// after page read, is one already read (that page or an earlier one): a
+// Link that, followed, would have the listing read pages forever, a
+// request each time. Zero, no next page, goes nowhere.
+func goesBack(read, next int) bool { return next != 0 && next <= read }
+
+// loopingLink is the failure of a listing whose Link goes back: retrying
+// soon would meet it again, so the repository waits its own retry time
+// while the others sync on. The pages before it stay committed with their
+// cursors; the one read last waits for a listing that moves on.
+type loopingLink struct {
+	op         string // what was listed: "listing issues of owner/repo"
+	page, next int
+}
+
+func (e loopingLink) Error() string {
+	return fmt.Sprintf("%s page %d: the Link header names page %d, already read, as the next page (followed, it would read pages forever)", e.op, e.page, e.next)
+}
+
+func (e loopingLink) Permanent() bool { return true }

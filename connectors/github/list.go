@@ -116,6 +116,9 @@ func (s *Source) syncRepo(ctx context.Context, r repoName, raw, book string, c *
 			return false, err
 		}
 		last := resp.NextPage == 0
+		if goesBack(page, resp.NextPage) { // the page's issues wait for a listing that moves on
+			return false, loopingLink{op: "listing issues of " + r.String(), page: page, next: resp.NextPage}
+		}
 		if last {
 			settled, err := s.settleParents(ctx, r, l.parents, l.withSubs)
 			if err != nil {
@@ -205,16 +208,16 @@ func (s *Source) newListing(r repoName, old cursor, book string) *listing {
 // up twice; the listing then rewinds the cursor to its first sighting, from
 // where the next round re-reads whatever slid.
 func (s *Source) pageIssues(ctx context.Context, r repoName, l *listing, items []item) ([]model.Issue, error) {
-	emits, need := 0, 0
+	emits, need, repoURL := 0, 0, ""
 	for i := range items {
 		if !items[i].IsPullRequest() && l.emits(&items[i]) {
 			emits++
 			if s.needsTimeline(&items[i]) {
-				need++
+				need, repoURL = need+1, items[i].GetRepositoryURL()
 			}
 		}
 	}
-	if err := l.wide.prepare(ctx, need); err != nil {
+	if err := l.wide.prepare(ctx, need, repoURL); err != nil {
 		return nil, err
 	}
 	// Sized for the issues emitted (a reparented one may add to them): an

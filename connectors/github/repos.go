@@ -142,6 +142,9 @@ func (s *Source) orgRepos(ctx context.Context, org, saved string) ([]repoName, s
 			}
 			cur.repos = append(cur.repos, repoName{r.GetOwner().GetLogin(), r.GetName()})
 		}
+		if goesBack(page, resp.NextPage) {
+			return nil, "", loopingLink{op: "listing repositories of " + org, page: page, next: resp.NextPage}
+		}
 		page = resp.NextPage
 	}
 	// A 304 on page 1 says nothing about later pages: remember one page only.

@@ -131,10 +131,11 @@ func TestVendorRepositoryListingsFoldLikeTheTimeline(t *testing.T) {
 	testtool.VendorDecode(t, "repo_issue_events.json", vendorDocs, &events)
 	var comments []repoComment
 	testtool.VendorDecode(t, "repo_issue_comments.json", vendorDocs, &comments)
-	f := wideFold{changed: map[int]time.Time{}, activity: map[int]map[activityID]time.Time{}}
+	// The repository_url list_issues.json gives its issues.
+	f := wideFold{repo: "https://api.github.com/repos/octocat/Hello-World", changed: map[int]time.Time{}, activity: map[int]map[activityID]time.Time{}}
 	from := at("2022-04-01T00:00:00Z")
 	f.events(s, events, from)
-	f.comments(comments, from)
+	f.comments(s, comments, from)
 	if got := f.changed[1347]; !got.Equal(at("2022-04-13T20:49:13Z")) {
 		t.Errorf("#1347 status changed %v, want the in-progress label's 2022-04-13T20:49:13Z", got)
 	}

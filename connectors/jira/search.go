@@ -107,7 +107,10 @@ func (d *pageDecoder) newPage(size int) reflect.Value {
 	return raw
 }
 
-// searchPageV2 is one page of the enhanced search.
+// searchPageV2 is one page of the enhanced search: Atlassian's
+// SearchAndReconcileResults, whose nextPageToken "will be null" on the last
+// or only page and whose isLast "indicates whether this is the last page"
+// (the search/jql response schema of the Jira Cloud platform REST API).
 type searchPageV2 struct {
 	Issues        []issue
 	NextPageToken string
