@@ -25,10 +25,19 @@ type text struct {
 // issues, a small fixed cost for a small analysis.
 const textBlock = 64 << 10
 
-// add writes parts.
+// add writes parts. It stores t.b's pointer only when the buffer grows:
+// while the collector marks, every store of a pointer into the heap goes
+// through a write barrier, and storing it at every part was half of those
+// of an analysis of 200,000 issues.
 func (t *text) add(parts ...string) *text {
 	for _, p := range parts {
-		t.b = append(t.b, p...)
+		n := len(t.b)
+		if n+len(p) > cap(t.b) {
+			t.b = append(t.b, p...)
+			continue
+		}
+		t.b = t.b[:n+len(p)] // the length alone
+		copy(t.b[n:], p)
 	}
 	return t
 }
