@@ -2,9 +2,7 @@ package github
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"runtime/debug"
 	"sync"
 
 	"github.com/batonhq/baton/model"
@@ -63,15 +61,10 @@ func startCommits(ctx context.Context, cancel context.CancelFunc, ahead int, log
 }
 
 // commitRecovering runs emit(ctx, p.b), turning a panic into a permanent
-// failure of p.r with the stack logged: it runs beyond the engine's
-// recover, and one batch the store cannot take must not stop the daemon.
+// failure of p.r (recoverAs): one batch the store cannot take must not stop
+// the daemon.
 func commitRecovering(ctx context.Context, log *slog.Logger, emit func(context.Context, model.Batch) error, p pending) (err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			log.Error("committing a page panicked", "repo", p.r.String(), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-			err = panicked{op: "committing a page", repo: p.r, value: v}
-		}
-	}()
+	defer recoverAs(log, "committing a page", p.r, &err)
 	return emit(ctx, p.b)
 }
 

@@ -1,6 +1,7 @@
 package github
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -160,5 +161,29 @@ func TestStoppingTheCommitsAgainGivesTheSameFailure(t *testing.T) {
 		if err := c.stop(); !errors.Is(err, boom) {
 			t.Errorf("stop #%d = %v, want %v", i+1, err, boom)
 		}
+	}
+}
+
+func TestRecoverAsTurnsAGoroutinesPanicIntoAPermanentFailure(t *testing.T) {
+	var logged bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logged, nil))
+	var err error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer recoverAs(log, "reading the board page orgs/acme/projectsV2/1/items", repoName{}, &err)
+		var items map[string]int
+		items["x"] = 1 // a nil map: what an unexpected payload could reach
+	}()
+	<-done
+	var p panicked
+	if !errors.As(err, &p) || !p.Permanent() {
+		t.Fatalf("err = %v, want a permanent panicked failure", err)
+	}
+	if !strings.Contains(err.Error(), "reading the board page orgs/acme/projectsV2/1/items: panic:") {
+		t.Errorf("err = %q, want it to name what panicked", err)
+	}
+	if out := logged.String(); !strings.Contains(out, "panicked") || !strings.Contains(out, "stack=") || strings.Contains(out, "repo=") {
+		t.Errorf("log %q: want the panic with its stack, and no repository for a board", out)
 	}
 }

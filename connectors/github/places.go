@@ -132,6 +132,7 @@ func (s *Source) readBoardsAtOnce(ctx context.Context, boards []*board) ([]board
 	for i, b := range boards {
 		wg.Go(func() {
 			r := boardItemsRead{pages: map[string]boardPage{}, same: true}
+			defer recoverAs(s.log, "reading the board "+b.path, repoName{}, &errs[i])
 			errs[i] = s.boardItems(ctx, b, r.pages, func(path string, p boardPage) {
 				r.read = append(r.read, p)
 				r.same = r.same && p.ETag != "" && s.boardPages[path].ETag == p.ETag
@@ -179,6 +180,7 @@ func (s *Source) boardItems(ctx context.Context, b *board, pages map[string]boar
 		reads[path] = r
 		wg.Go(func() {
 			defer close(r.done)
+			defer recoverAs(s.log, "reading the board page "+path, repoName{}, &r.err)
 			r.page, r.err = s.boardPage(ctx, b, path, page)
 		})
 	}

@@ -253,19 +253,30 @@ func (s *Source) forEachRepo(ctx context.Context, repos []repoName, f func(conte
 }
 
 // recovering runs f for r. It runs in a goroutine of its own, beyond the
-// engine's recover, so a panic there is turned into r's failure here, with
-// its stack logged: one unexpected payload must not stop the daemon.
+// engine's recover, so a panic there is turned into r's failure here.
 func (s *Source) recovering(ctx context.Context, r repoName, f func(context.Context, repoName) error) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			s.log.Error("syncing a repository panicked", "source", s.src.Name, "repo", r.String(), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			err = panicked{op: "syncing " + r.String(), repo: r, value: p}
-		}
-	}()
+	defer recoverAs(s.log, "syncing "+r.String(), r, &err)
 	return f(ctx, r)
 }
 
-// panicked is a repository's sync, or a commit, that panicked. It is
+// recoverAs, deferred in a goroutine a round starts, turns a panic there
+// into *err, a permanent failure of op (r's when r names a repository),
+// with its stack logged: those goroutines run beyond the engine's recover,
+// and one unexpected payload must not stop the daemon.
+func recoverAs(log *slog.Logger, op string, r repoName, err *error) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	attrs := []any{"panic", fmt.Sprint(v), "stack", string(debug.Stack())}
+	if r != (repoName{}) {
+		attrs = append(attrs, "repo", r.String())
+	}
+	log.Error(op+" panicked", attrs...)
+	*err = panicked{op: op, repo: r, value: v}
+}
+
+// panicked is a repository's sync, a commit or a board's read that panicked. It is
 // permanent: the same data would panic again, so the round is not retried
 // at once.
 type panicked struct {
