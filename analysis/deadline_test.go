@@ -23,7 +23,11 @@ func TestDeadlineEndsInTheGraphPassWhenTheRecordsDoEvenBeyondNanoseconds(t *test
 	for _, loc := range []*time.Location{time.UTC, berlin} {
 		for i := range issues {
 			is := &issues[i]
-			a := &analysis{loc: loc, g: &graph{issues: []model.Issue{*is}, ends: []int64{deadlineEnd(is, loc)}}}
+			end := deadlineEnd(is, loc)
+			if far := i >= 4; (end == farDeadline) != far { // issues 4 and 5 lie beyond int64 nanoseconds
+				t.Errorf("in %s, issue %d: end %d is farDeadline: %t, want %t", loc, i, end, end == farDeadline, far)
+			}
+			a := &analysis{loc: loc, g: &graph{issues: []model.Issue{*is}, ends: []int64{end}}}
 			got, ok := a.passes(0)
 			want, wantOK := is.Deadline(loc)
 			if ok != wantOK || !got.Equal(want.End) {

@@ -121,7 +121,10 @@ func (x *keyIndex) grow() {
 }
 
 // place puts slot value s in the first free slot from the one its hash
-// (the high half of s) starts at.
+// (the high half of s) starts at. The start is taken from the stored bits,
+// not others, so that grow can place a slot again without its key; of two
+// keys that start at the same slot, only the stored bits above the mask can
+// differ, and a match is always confirmed by the key.
 func (x *keyIndex) place(s uint64) {
 	mask := uint64(len(x.slots) - 1)
 	for i := s >> 32 & mask; ; i = (i + 1) & mask {

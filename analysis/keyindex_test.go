@@ -47,3 +47,19 @@ func TestEveryNodeIsFoundByItsKeyAfterTheIndexGrows(t *testing.T) {
 		}
 	}
 }
+
+func TestAKeyWhoseHashBitsMatchAnotherNodesIsStillToldApart(t *testing.T) {
+	g := buildGraph([]model.Issue{issue("jira:CORE-1"), issue("jira:CORE-2")}, nil, time.UTC)
+	// Node 1 placed as if its key hashed like node 0's: found first on the
+	// way to node 0, its key must be read and rejected.
+	g.index = newKeyIndex(2)
+	g.index.putAll([]uint64{g.index.slot(g.key(0), 1), g.index.slot(g.key(0), 0)})
+	if v, ok := g.find("jira:CORE-1"); !ok || v != 0 {
+		t.Errorf("find(jira:CORE-1) = %d, %t; want 0", v, ok)
+	}
+	look := []lookup{{key: "jira:CORE-1"}, {key: "jira:CORE-3"}}
+	g.findAll(look)
+	if look[0].node != 0 || look[1].node != -1 {
+		t.Errorf("findAll: nodes of jira:CORE-1, jira:CORE-3 = %d, %d; want 0, -1", look[0].node, look[1].node)
+	}
+}

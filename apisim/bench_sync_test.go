@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/batonhq/baton/internal/testtool"
 )
 
 // BenchmarkServeSync200k serves the benchmark organisation from this test
@@ -80,18 +82,10 @@ func BenchmarkServeSync200k(b *testing.B) {
 // process used meanwhile.
 func syncOnce(b *testing.B, bin, conf string) time.Duration {
 	b.Helper()
-	before := selfCPU()
+	before, _ := testtool.CPUTime()
 	if out, err := exec.Command(bin, "--config", conf, "--log-level", "warn", "sync", "--once").CombinedOutput(); err != nil {
 		b.Fatalf("baton sync --once: %v\n%s", err, out)
 	}
-	return selfCPU() - before
-}
-
-// selfCPU is the user and system time this process has used so far.
-func selfCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	after, _ := testtool.CPUTime()
+	return after - before
 }

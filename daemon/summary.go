@@ -19,9 +19,6 @@ import (
 type Counts struct {
 	Issues   int // analysed
 	Findings int
-	// Kept is when the analysis they come from ran, when they are the
-	// saved counts of an earlier process' analysis; zero when analysed now.
-	Kept time.Time
 }
 
 // AnalyzeOnce is the analysis that ends a one-round process, of which only
@@ -100,7 +97,7 @@ func (d *Daemon) keptCounts(ctx context.Context, gen int64, print string) (Count
 	}
 	d.log.Info(fmt.Sprintf("nothing the analysis reads changed since %s; printing that analysis' counts", sum.At.Format(time.RFC3339)),
 		"issues", sum.Issues, "findings", sum.Findings, "valid_until", sum.ValidUntil)
-	return Counts{Issues: sum.Issues, Findings: sum.Findings, Kept: sum.At}, true
+	return Counts{Issues: sum.Issues, Findings: sum.Findings}, true
 }
 
 // validUntil is when the counts of r may first differ with nothing stored

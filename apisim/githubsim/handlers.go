@@ -196,7 +196,7 @@ func (s *Server) withIssue(w http.ResponseWriter, r *http.Request, serve func(u 
 func (s *Server) getIssue(w http.ResponseWriter, r *http.Request) {
 	s.withIssue(w, r, func(u urls, rp *repo, is *issue) {
 		w.Header().Set("Content-Type", jsonContentType)
-		_, _ = w.Write(append(s.issueJSONOf(u, rp, u.milestones(rp), is), '\n')) // as writeJSON's json.Encoder ends it
+		_, _ = w.Write(append(s.appendIssueJSON(nil, u, rp, u.milestones(rp), is), '\n')) // as writeJSON's json.Encoder ends it
 	})
 }
 

@@ -17,11 +17,6 @@ import (
 // (TestIssueJSONIsWhatMarshalWrites and
 // TestWrittenIssuesFollowEveryKindOfChange compare the two).
 
-// issueJSONOf is renderIssue's JSON; callers hold s.mu.
-func (s *Server) issueJSONOf(u urls, r *repo, ms []*milestoneJSON, is *issue) json.RawMessage {
-	return s.appendIssueJSON(nil, u, r, ms, is)
-}
-
 // appendIssueJSON appends renderIssue's JSON to dst, written straight from
 // the issue (users and labels from fragments); callers hold s.mu. Nothing
 // is kept between requests: written so, an issue costs less than finding

@@ -60,7 +60,7 @@ func TestWrittenIssuesFollowEveryKindOfChange(t *testing.T) {
 			for _, rp := range s.repoOrder {
 				ms := u.milestones(rp)
 				for is := range liveIssues(rp) {
-					got[is] = string(s.issueJSONOf(u, rp, ms, is))
+					got[is] = string(s.appendIssueJSON(nil, u, rp, ms, is))
 				}
 			}
 			// the wanted renderings' parents from an index built afresh, so
@@ -91,7 +91,7 @@ func TestWrittenIssueIsOfTheRequestsBase(t *testing.T) {
 	rp := s.repoOrder[0]
 	is := rp.issues[0]
 	want, _ := json.Marshal(s.renderIssue(u, rp, u.milestones(rp), is))
-	if got := s.issueJSONOf(u, rp, u.milestones(rp), is); string(got) != string(want) {
+	if got := s.appendIssueJSON(nil, u, rp, u.milestones(rp), is); string(got) != string(want) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
@@ -131,7 +131,7 @@ func renderAll(s *Server, u urls) {
 	for _, rp := range s.repoOrder {
 		ms := u.milestones(rp)
 		for is := range liveIssues(rp) {
-			s.issueJSONOf(u, rp, ms, is)
+			s.appendIssueJSON(nil, u, rp, ms, is)
 		}
 	}
 }

@@ -14,8 +14,12 @@ import "strconv"
 // also to the issue's milestone counts) and what other issues, possibly of
 // other repositories, contribute. Callers hold s.mu.
 func (s *Server) appendRenderKey(v []byte, r *repo, is *issue) []byte {
-	rel := s.relationsOf(r, is)
-	v = strconv.AppendUint(v, r.gen, 10)
+	return appendRelationsKey(strconv.AppendUint(v, r.gen, 10), s.relationsOf(r, is))
+}
+
+// appendRelationsKey appends every field of rel, each after a space
+// (TestRelationsKeyNamesEveryField holds it to the struct's fields).
+func appendRelationsKey(v []byte, rel relations) []byte {
 	for _, n := range [...]int{rel.deps.BlockedBy, rel.deps.Blocking, rel.deps.TotalBlockedBy, rel.deps.TotalBlocking,
 		rel.subs.Total, rel.subs.Completed, rel.subs.PercentCompleted} {
 		v = strconv.AppendInt(append(v, ' '), int64(n), 10)

@@ -80,7 +80,12 @@ func (s *Server) serveChangelog(w http.ResponseWriter, r *http.Request) {
 
 // serveBulkChangelog is Cloud's POST /rest/api/3/changelog/bulkfetch: the
 // complete histories of up to 1000 issues, paged by nextPageToken over all
-// their histories together.
+// their histories together. Its answer is the Cloud platform OpenAPI's
+// BulkChangelogResponseBean (developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues,
+// "Bulk fetch changelogs"): issueChangeLogs of issueId and changeHistories,
+// and nextPageToken, null on the last page, which leaving it out decodes as.
+// Jira orders the histories by date and issue id; this simulator keeps the
+// order of issueIdsOrKeys.
 func (s *Server) serveBulkChangelog(w http.ResponseWriter, r *http.Request) {
 	if s.opts.Deployment != Cloud {
 		writeNoResource(w, r)

@@ -267,9 +267,7 @@ func (f *wideFold) events(s *Source, got []repoEvent, from time.Time) {
 		if e.Issue == nil || e.Issue.PullRequest != nil {
 			continue // pull requests are not synced
 		}
-		if e.Issue.RepoURL != f.repo {
-			s.log.Debug("skipping an event of another repository's issue", "event_id", e.ID,
-				"repository_url", e.Issue.RepoURL, "listing_repository_url", f.repo)
+		if !f.mine(s, e.Issue.RepoURL, "event", e.ID) {
 			continue
 		}
 		n := e.Issue.Number
@@ -282,6 +280,18 @@ func (f *wideFold) events(s *Source, got []repoEvent, from time.Time) {
 	}
 }
 
+// mine reports whether repoURL, the repository of the issue a listed item
+// (an event or a comment, what) is of, is the listing's; an item of another
+// repository's issue is skipped, logged.
+func (f *wideFold) mine(s *Source, repoURL, what string, id int64) bool {
+	if repoURL == f.repo {
+		return true
+	}
+	s.log.Debug("skipping an item of another repository's issue", "item", what, "item_id", id,
+		"repository_url", repoURL, "listing_repository_url", f.repo)
+	return false
+}
+
 // comments folds one page of comments in: those made within the window
 // on this repository's issues.
 func (f *wideFold) comments(s *Source, got []repoComment, from time.Time) {
@@ -292,9 +302,7 @@ func (f *wideFold) comments(s *Source, got []repoComment, from time.Time) {
 		if !ok || at.Before(from) {
 			continue
 		}
-		if repoURL != f.repo {
-			s.log.Debug("skipping a comment on another repository's issue", "comment_id", c.ID,
-				"issue_url", c.IssueURL, "listing_repository_url", f.repo)
+		if !f.mine(s, repoURL, "comment", c.ID) {
 			continue
 		}
 		f.add(n, activityID{comment: true, id: c.ID}, at)

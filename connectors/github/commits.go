@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"sync"
 
 	"github.com/batonhq/baton/model"
 )
@@ -23,6 +24,7 @@ type commits struct {
 	failed  chan struct{} // closed once err is set
 	err     error
 	stopped chan struct{} // closed when the queue is closed and drained
+	closing sync.Once     // closes the queue: stop may be called again
 }
 
 // pending is a batch of repository r handed over; done, when not nil, is
@@ -110,9 +112,9 @@ func (c *commits) handOver(ctx context.Context, p pending) error {
 
 // stop waits for the batches queued to be committed and returns the
 // failure that stopped the commits, nil when there was none. Nothing may
-// be handed over after it.
+// be handed over after it; calling it again returns the same.
 func (c *commits) stop() error {
-	close(c.queue)
+	c.closing.Do(func() { close(c.queue) })
 	<-c.stopped
 	return c.err
 }

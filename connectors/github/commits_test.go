@@ -143,3 +143,22 @@ func TestAPageQueuedBehindOneThatPanicsGetsTheOthersFailure(t *testing.T) {
 		t.Errorf("stop = %v, want the panic", err)
 	}
 }
+
+// Sync stops the committer in a defer too, so that a panic cannot leave
+// it waiting for batches: stopping again must neither panic nor change
+// the answer.
+func TestStoppingTheCommitsAgainGivesTheSameFailure(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	boom := errors.New("disk full")
+	c := startCommits(ctx, cancel, 1, slog.New(slog.DiscardHandler), func(context.Context, model.Batch) error { return boom },
+		func(model.Batch) {})
+	if err := c.commit(ctx, repoName{"acme", "core"}, model.Batch{}); !errors.Is(err, boom) {
+		t.Fatalf("commit error = %v, want %v", err, boom)
+	}
+	for i := range 2 {
+		if err := c.stop(); !errors.Is(err, boom) {
+			t.Errorf("stop #%d = %v, want %v", i+1, err, boom)
+		}
+	}
+}

@@ -188,6 +188,9 @@ func (s *Source) Sync(ctx context.Context, cursors map[string]string, emit func(
 			}
 		}
 	})
+	// Ends the committer should what follows panic (the engine recovers
+	// Sync's panics): once stopped below, stopping again does nothing.
+	defer c.stop()
 	errs = append(errs, s.forEachRepo(ctx, repos, func(ctx context.Context, r repoName) error {
 		if s.failures.waiting(r, s.opts.Now()) {
 			return nil

@@ -87,7 +87,9 @@ func fuzzSource() *Source {
 // go-jira decodes it; the page decoder may refuse nothing go-jira reads.
 // Not compared: a sprint field whose key matches only when case is folded,
 // which go-jira keeps apart (as an unknown field) and the decoder, as
-// encoding/json matches a struct's fields, reads as the sprint field.
+// encoding/json matches a struct's fields, reads as the sprint field. Jira
+// keys an issue's fields by the ids GET rest/api/2/field lists, the same
+// ids the search asked for, so no page of it differs from them in case only.
 func FuzzSearchPageIssueConvertsAsGoJirasDoes(f *testing.F) {
 	for _, seed := range issueSeeds {
 		f.Add([]byte(seed))

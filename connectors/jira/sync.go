@@ -305,6 +305,8 @@ func (s *Source) pageThrough(ctx context.Context, jql string, fields []string, c
 			opts.NextPageToken = res.NextPageToken
 		}
 	}
+	// Data Center: GET rest/api/2/search, paged by startAt against total
+	// (https://docs.atlassian.com/software/jira/docs/api/REST/latest/#api/2/search-search).
 	opts := &jira.SearchOptions{MaxResults: size, Fields: fields}
 	if changelog {
 		opts.Expand = "changelog" // Data Center embeds the whole changelog
