@@ -34,12 +34,8 @@ func (s *Store) ApplyBatch(ctx context.Context, b model.Batch) (Applied, error) 
 	case <-ctx.Done():
 		return Applied{}, fmt.Errorf("applying batch of %s: %w", b.Source, ctx.Err())
 	}
-	if s.writer == nil {
-		w, err := openWriter(ctx, s.db)
-		if err != nil {
-			return Applied{}, fmt.Errorf("applying batch of %s: opening the write connection: %w", b.Source, err)
-		}
-		s.writer = w
+	if err := s.holdWriter(ctx); err != nil {
+		return Applied{}, fmt.Errorf("applying batch of %s: opening the write connection: %w", b.Source, err)
 	}
 	tx, err := s.writer.conn.BeginTx(ctx, nil)
 	if err != nil {

@@ -2,11 +2,11 @@ package store
 
 import (
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // packedColumns are the fields of an issue that the packed column holds as
@@ -126,9 +126,43 @@ func unquote(tok string, s *string) error {
 	if len(tok) < 2 || tok[0] != '"' {
 		return fmt.Errorf("%.40q is not a string", tok)
 	}
-	if !strings.ContainsRune(tok, '\\') {
-		*s = tok[1 : len(tok)-1]
+	body := tok[1 : len(tok)-1]
+	if !strings.ContainsRune(body, '\\') {
+		*s = body
 		return nil
 	}
-	return json.Unmarshal([]byte(tok), s)
+	u, err := unescape(body)
+	*s = u
+	return err
+}
+
+// unescape decodes the escapes json_array and appendJSONArrayString write
+// (\" \\ \b \f \n \r \t \uXXXX) and keeps every other byte as it is:
+// encoding/json would turn bytes that are not UTF-8 into U+FFFD, and the
+// value would not read back as it was written.
+func unescape(s string) (string, error) {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' {
+			b = append(b, s[i])
+			continue
+		}
+		if i++; i == len(s) {
+			return "", fmt.Errorf("%.40q ends inside an escape", s)
+		}
+		if k := strings.IndexByte(`"\bfnrt`, s[i]); k >= 0 {
+			b = append(b, "\"\\\b\f\n\r\t"[k])
+			continue
+		}
+		if s[i] != 'u' || i+5 > len(s) {
+			return "", fmt.Errorf("%.40q has an escape json_array does not write", s)
+		}
+		r, err := strconv.ParseUint(s[i+1:i+5], 16, 16)
+		if err != nil {
+			return "", fmt.Errorf("%.40q: %w", s, err)
+		}
+		b = utf8.AppendRune(b, rune(r))
+		i += 4
+	}
+	return string(b), nil
 }

@@ -31,6 +31,22 @@ func TestLoadIssuesRoundTripsPackedValuesThatNeedEscaping(t *testing.T) {
 	}
 }
 
+// Bytes that are not UTF-8 come back as they were written beside escaped
+// characters too, as they did from the columns the packed one replaced.
+func TestLoadIssuesRoundTripsBytesThatAreNotUTF8BesideEscapes(t *testing.T) {
+	s := openTestStore(t)
+	is := fullIssue("jira:PAY-1", now)
+	is.RawStatus, is.RawResolution = "\xff \"q\" \\ \x01 \u00e9", "\xfe\xff\n"
+	apply(t, s, model.Batch{Source: is.Source, Issues: []model.Issue{is}})
+	got, ok, err := s.Issue(context.Background(), is.Key)
+	if err != nil || !ok {
+		t.Fatalf("Issue(%s) = %v, %v", is.Key, ok, err)
+	}
+	if got.RawStatus != is.RawStatus || got.RawResolution != is.RawResolution {
+		t.Errorf("read back RawStatus %q, RawResolution %q; want %q, %q", got.RawStatus, got.RawResolution, is.RawStatus, is.RawResolution)
+	}
+}
+
 func TestUnpackRejectsWhatJSONArrayCannotHaveWritten(t *testing.T) {
 	var s string
 	var n int
@@ -47,6 +63,10 @@ func TestUnpackRejectsWhatJSONArrayCannotHaveWritten(t *testing.T) {
 		{`[null,1,null,null]`, "cannot be NULL"},
 		{`["a,1,null,null]`, "ends inside a string"},
 		{`["a","1",null,null]`, "element 1"},
+		{`["a\",1,null,null]`, "ends inside a string"},
+		{`["a\x",1,null,null]`, "escape json_array does not write"},
+		{`["a\u00e",1,null,null]`, "escape json_array does not write"},
+		{`["a\u00eg",1,null,null]`, "invalid syntax"},
 	} {
 		if err := unpack(bad.text, dest); err == nil || !strings.Contains(err.Error(), bad.want) {
 			t.Errorf("unpack(%s) error = %v, want one saying %q", bad.text, err, bad.want)

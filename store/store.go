@@ -151,6 +151,23 @@ func (s *Store) ReleaseConnections() error {
 	return nil
 }
 
+// holdWriter opens the write connection unless one is open. database/sql
+// closes a connection when a call on it panics (the sync engine recovers a
+// commit's panic): the next batch opens another instead of failing for the
+// store's life. The caller holds s.writing.
+func (s *Store) holdWriter(ctx context.Context) error {
+	if s.writer != nil && s.writer.conn.Raw(func(any) error { return nil }) == nil {
+		return nil
+	}
+	s.writer = nil // closed: nothing of it can be released any more
+	w, err := openWriter(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	s.writer = w
+	return nil
+}
+
 // closeWriter closes the write connection, if one is open; the next batch
 // opens another. The caller holds s.writing.
 func (s *Store) closeWriter() error {

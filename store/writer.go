@@ -95,7 +95,8 @@ func namedValues(n int) []driver.NamedValue {
 	return args
 }
 
-// close closes the statements and gives the connection back to the pool.
+// close closes the statements and gives the connection back to the pool;
+// one database/sql closed already is left as it is.
 func (w *writer) close() error {
 	err := w.conn.Raw(func(any) error {
 		var errs []error
@@ -104,6 +105,9 @@ func (w *writer) close() error {
 		}
 		return errors.Join(errs...)
 	})
+	if errors.Is(err, sql.ErrConnDone) {
+		return nil
+	}
 	return errors.Join(err, w.conn.Close())
 }
 

@@ -76,3 +76,26 @@ func TestApplyBatchFailingInSQLiteMidBatchLeavesNothingAndTheNextBatchCommits(t 
 	issues := []model.Issue{fullIssue("jira:PAY-1", now.Add(time.Second)), fullIssue("jira:PAY-2", now), refused}
 	failedBatchThenNext(t, s, context.Background(), issues, errors.New("inserting link 1: constraint failed: link refused"))
 }
+
+// TestApplyBatchAfterItsConnectionWasClosedOpensAnother: a panic on the
+// write connection (the sync engine recovers a commit's) makes database/sql
+// close it; the batches after it open another instead of failing for the
+// store's life, and the store closes without an error (openTestStore's
+// cleanup) with its write connection closed so.
+func TestApplyBatchAfterItsConnectionWasClosedOpensAnother(t *testing.T) {
+	s := openTestStore(t)
+	panicOnWriter := func() {
+		defer func() { _ = recover() }()
+		s.writer.conn.Raw(func(any) error { panic("in a batch") })
+	}
+	apply(t, s, model.Batch{Source: "jira", Issues: []model.Issue{fullIssue("jira:PAY-1", now)}})
+	panicOnWriter()
+	t.Cleanup(panicOnWriter) // runs before the store closes
+	next := fullIssue("jira:PAY-2", now)
+	if n := apply(t, s, model.Batch{Source: "jira", Issues: []model.Issue{next}}); n.Upserted != 1 {
+		t.Errorf("next batch Upserted = %d, want 1", n.Upserted)
+	}
+	if _, ok := storedIssue(t, s, next.Key); !ok {
+		t.Errorf("%s not stored after the batch following the closed connection", next.Key)
+	}
+}
