@@ -11,13 +11,14 @@ import (
 	"github.com/batonhq/baton/model"
 )
 
-// writer is the connection every batch is written on, held for the store's
-// life, with the statements a batch runs once per issue or link prepared on
+// writer is the connection every batch is written on, held from one batch
+// to the next (ReleaseConnections lets it go, and holdWriter opens another
+// when database/sql has closed it), with the statements a batch runs once per issue or link prepared on
 // its driver connection. Those run through the driver directly: database/sql
 // converts and copies every argument list, and takes its locks, for every
 // statement (5–10% of ApplyBatch's CPU when an issue bound 26 values). Here
 // the argument lists are reused. Only the batch holding Store.writing uses
-// it, and the driver's statements stay valid because the connection stays.
+// it, and the driver's statements stay valid while the connection does.
 type writer struct {
 	conn *sql.Conn
 
