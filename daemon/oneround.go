@@ -13,13 +13,12 @@ import (
 // analysis is the process' peak: at 200,000 issues the store loads as
 // about 110 MB of live records, and at the default of 100 the collector
 // lets the heap grow to twice what was live before it runs again, RSS the
-// process holds only to exit. At 35 an unchanged re-sync of the 200k
-// benchmark organisation peaked 10-13 MB lower than at 50 (185-187 against
-// 197-198 MB); at 35 a full sync then peaked at 193.6-200.3 MB and
-// changed1k at 192.1-196.0 MB (five runs), at 20 at 188.3-194.1 and
-// 183.1-191.7 MB (three runs), for up to 0.2 CPU-s more of collection over
-// those records (docs/benchmarks.md, "Memory during the sync").
-const finalGCPercent = 20
+// process holds only to exit. The 200k benchmark organisation's full sync
+// peaked at 193.6-200.3 MB at 35 (five runs), 188.3-198.3 at 20 until the
+// final review's commits, then 196.7-201.8 at 20 and 187.6-197.5 at 10
+// (five runs each), for 0.1-0.3 CPU-s more of collection over those records
+// (docs/benchmarks.md, "Memory during the sync").
+const finalGCPercent = 10
 
 // syncGCPercent is the collector's GOGC while a one-round process syncs,
 // unless GOGC is set, once what is live sets a heap goal above
