@@ -84,7 +84,7 @@ func TestFloorPacerRaisesGOGCOnlyBelowTheFloor(t *testing.T) {
 		{"nothing live yet", syncGCPercent, 0, 0, 2500},                                // the runtime's minimum, 4 MiB × 25, is the floor
 		{"less than 4 MiB scanned", syncGCPercent, 1 * mib, 2 * mib, 2500},             // not 4950: a minimum of 198 MiB
 		{"percent reaches the floor by itself", syncGCPercent, 45 * mib, 46 * mib, syncGCPercent},
-		{"just under the floor", finalGCPercent, 90 * mib, 91 * mib, finalGCPercent},
+		{"just under the floor", finalGCPercent, 95 * mib, 96 * mib, finalGCPercent}, // 95 + 96 × 0.10 ≥ 100 MiB
 		{"live above the floor", finalGCPercent, 114 * mib, 115 * mib, finalGCPercent},
 	} {
 		p := &floorPacer{floor: 100 * mib, percent: c.percent}
